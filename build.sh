@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Cowbird's single entry point on Linux. `./build.sh --help` lists the verbs.
+# Every verb first makes sure the machine has what it needs (Debian packages,
+# NuGet packages), so a fresh clone on a fresh Debian 12 machine just works.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+# Debian packages the build and the tests need.
+DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb)
+
+# Test projects run by `./build.sh test`, fastest first.
+TEST_PROJECTS=(Tests.Host Tests.Boot Tests.User)
+
+usage() {
+  cat <<'EOF'
+Usage: ./build.sh <verb> [options]
+
+Verbs:
+  run      build the kernel and boot it in QEMU, serial console on this terminal
+           (Ctrl-A X leaves QEMU)
+  test     host tests + boot tests; ends with one line "N passed, N failed"
+  iso      build iso/kernel.elf and iso/cowbird.iso only
+  debug    boot QEMU paused with a gdb stub and attach gdb to iso/kernel.elf
+  setup    install what is missing (Debian packages, NuGet packages) and stop
+  --help   this text
+EOF
+}
+
+log() { printf '[build] %s\n' "$*" >&2; }
+
+missing_debian_packages() {
+  local p missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  echo "${missing[@]:-}"
+}
+
+# Installs missing Debian packages when root; otherwise prints the exact command and stops.
+ensure_debian_packages() {
+  local missing
+  missing="$(missing_debian_packages)"
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    log "installing Debian packages: $missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  else
+    echo "Cowbird needs these Debian packages: $missing" >&2
+    echo "Install them with:" >&2
+    echo "  sudo apt-get install -y $missing" >&2
+    exit 1
+  fi
+}
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "Cowbird needs the .NET SDK 10 (dotnet on PATH). Install it with:" >&2
+    echo "  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0 && export PATH=\$HOME/.dotnet:\$PATH" >&2
+    exit 1
+  fi
+}
+
+setup() {
+  ensure_debian_packages
+  ensure_dotnet
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+}
+
+# Runs one test project, writing a TRX file into $2. Returns dotnet test's status.
+run_test_project() {
+  local proj="$1" results="$2"
+  log "testing $proj"
+  dotnet test "$proj/$proj.csproj" -c Release --nologo \
+    --logger "trx;LogFileName=$proj.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" 2>&1 | grep -E '^\s*(Passed|Failed|Skipped|error|Error) |^(Passed|Failed)!|Total tests|error [A-Z]+[0-9]+' || true
+  return "${PIPESTATUS[0]}"
+}
+
+# Reads "passed failed" out of a TRX file's Counters element.
+trx_counts() {
+  local counters
+  counters="$(grep -o '<Counters [^>]*>' "$1" | head -n 1)"
+  local p f
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+  echo "${p:-0} ${f:-0}"
+}
+
+test_all() {
+  local results passed=0 failed=0 proj p f status
+  results="$(mktemp -d)"
+  for proj in "${TEST_PROJECTS[@]}"; do
+    [ -f "$proj/$proj.csproj" ] || continue
+    status=0
+    run_test_project "$proj" "$results" || status=$?
+    if [ -f "$results/$proj.trx" ]; then
+      read -r p f < <(trx_counts "$results/$proj.trx")
+      passed=$((passed + p)); failed=$((failed + f))
+    fi
+    if [ "$status" -ne 0 ] && { [ ! -f "$results/$proj.trx" ] || [ "$f" -eq 0 ]; }; then
+      # The project did not build or the runner itself failed: count it as one failure.
+      log "$proj: dotnet test failed with status $status before reporting test failures"
+      failed=$((failed + 1))
+    fi
+  done
+  log "test results: $results"
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+main() {
+  local verb="${1:-}"
+  [ $# -gt 0 ] && shift
+  case "$verb" in
+    -h|--help|help|"") usage ;;
+    setup) setup ;;
+    test) setup; test_all ;;
+    *) echo "unknown verb: $verb" >&2; usage >&2; exit 2 ;;
+  esac
+}
+
+main "$@"
