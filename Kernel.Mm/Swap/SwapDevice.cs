@@ -1,0 +1,59 @@
+namespace Cowbird.Mm.Swap
+{
+    // One active swap area (Linux swap_info_struct): the block device, its validated
+    // header and the SwapMap of its slots. Slot n is page n of the device; slot 0 is the
+    // header page and is never read or written through here.
+    public sealed class SwapDevice
+    {
+        public readonly int Type;
+        public readonly BlockDevice Device;
+        public readonly SwapHeader Header;
+        public readonly SwapMap Map;
+
+        SwapDevice(int type, BlockDevice device, SwapHeader header)
+        {
+            Type = type;
+            Device = device;
+            Header = header;
+            Map = new SwapMap(header.SlotCount, header.BadPages);
+        }
+
+        // Linux swapon's read_swap_header: reads page 0 of `device` into `scratch`
+        // (PageSize bytes) and validates it. On Valid, `opened` is the device as swap type
+        // `type`; otherwise it is null and the status says why (ReadFailed for an I/O error).
+        public static unsafe SwapHeaderStatus Open(int type, BlockDevice device, byte* scratch, out SwapDevice opened)
+        {
+            opened = null;
+            if (device == null || type < 0 || type >= SwapEntry.MaxTypes)
+                SwapPanic.Panic("SwapDevice.Open: no device or type out of range");
+            if (device.PageCount < 2)
+                return SwapHeaderStatus.DeviceTooSmall;
+            if (device.ReadPage(0, scratch) != SwapErrno.Ok)
+                return SwapHeaderStatus.ReadFailed;
+            SwapHeader header;
+            SwapHeaderStatus status = SwapHeader.Parse(scratch, device.PageCount, out header);
+            if (status == SwapHeaderStatus.Valid)
+                opened = new SwapDevice(type, device, header);
+            return status;
+        }
+
+        // Writes `page` (PageSize bytes) to `slot`. The slot must be allocated (count > 0
+        // or HasCache): writing a free slot would be lost, so it is EINVAL like an unusable
+        // slot. Returns 0 or the device's errno.
+        public unsafe int WriteSlot(ulong slot, byte* page)
+        {
+            if (!Map.IsUsable(slot) || Map.IsFree(slot))
+                return SwapErrno.EINVAL;
+            return Device.WritePage(slot, page);
+        }
+
+        // Reads `slot` into `page` (PageSize bytes). The slot must be allocated.
+        // Returns 0 or the device's errno (EIO: the caller must not map the page).
+        public unsafe int ReadSlot(ulong slot, byte* page)
+        {
+            if (!Map.IsUsable(slot) || Map.IsFree(slot))
+                return SwapErrno.EINVAL;
+            return Device.ReadPage(slot, page);
+        }
+    }
+}

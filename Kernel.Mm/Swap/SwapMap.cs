@@ -1,0 +1,364 @@
+namespace Cowbird.Mm.Swap
+{
+    // ===================================================================================
+    // Swap: the subsystem (Kernel.Mm/Swap). Read this block first.
+    //
+    // Pieces, bottom up:
+    //   BlockDevice   the disk seam: 4096-byte pages, read/write, errno results.
+    //   SwapHeader    page 0 of a swap area, validated exactly as Linux's swapon does.
+    //   SwapEntry     (type, slot) and its encoding in a non-present PTE.
+    //   SwapMap       per-slot use counts + HasCache flag, and the cluster slot allocator.
+    //   SwapCache     (type, slot) -> frame number, so a swapped page is read only once.
+    //   SwapReadAhead which neighbouring slots to read along with a faulting one.
+    //   SwapDevice    one swap area: BlockDevice + SwapHeader + SwapMap (Linux swap_info_struct).
+    //   SwapSpace     all swap areas by type number (swapon/swapoff), entry-level API, counters.
+    //
+    // Invariants (the invariant checker and SwapMap.Verify test them):
+    //   S1  map[0] (the header) and every header-listed bad page hold BadSlot, forever.
+    //   S2  For every other slot: count = number of swap PTEs holding the entry
+    //       + number of shared-object (shmem-like) references to it; HasCache is set
+    //       iff the swap cache holds a frame for the entry (or a reader has claimed it
+    //       with PrepareCache and is about to add one).
+    //   S3  A slot is free (map == 0) iff count == 0 and HasCache is clear. Only then may
+    //       the allocator hand it out again; freeing is therefore the *last* of
+    //       Free (count--) and ClearCache, whichever makes the value 0.
+    //   S4  FreeSlots = number of slots with map == 0; TotalSlots = SlotCount - 1 - bad.
+    //   S5  clusterUsed[c] = number of non-free slots (incl. header/bad) in cluster c.
+    //   S6  A cluster is on the free-cluster list iff clusterUsed == 0 and it is not the
+    //       current cluster. The list is FIFO: freed clusters go to the tail, so a just
+    //       freed cluster is reused last (its slots may still be being read ahead).
+    //
+    // Ordering rules for callers (the Linux protocol):
+    //   swap-out:  AllocateSlot (slot gets HasCache, count 0) -> SwapCache.Add(entry, pfn)
+    //              -> for each PTE mapping the page: write the swap PTE, Duplicate (count++)
+    //              -> write the page to the slot -> SwapCache.Delete + ClearCache -> free frame.
+    //   swap-in:   SwapCache.Lookup hit: map that frame. Miss: PrepareCache (EEXIST = someone
+    //              else is reading: retry the lookup) -> allocate frame -> SwapCache.Add ->
+    //              read the slot -> map the frame, Free (count--) for the PTE replaced.
+    //              When count reaches 0 the cached copy is the only one: SwapCache.Delete
+    //              + ClearCache frees the slot (the frame stays as an ordinary page).
+    //   unmap/exit of a swap PTE: Free (count--); if then count == 0 and HasCache, the
+    //              cached frame is unreachable: drop it (SwapCache.Delete, ClearCache).
+    //
+    // Slot allocation (Linux mm/swapfile.c, 2.6.x-5.x "cluster" design): slots are
+    // grouped in clusters of ClusterSize. The allocator keeps a current cluster and hands
+    // out its free slots in ascending order, so consecutive swap-outs (often neighbouring
+    // pages of one process, seed 001: "the more the pages are actually contiguous the
+    // better usually, because they are related") land on neighbouring slots and read-ahead
+    // pays off. When the current cluster is used up it takes the next wholly free cluster;
+    // only when there is none (the area is fragmented) does it scan slot by slot.
+    // ===================================================================================
+
+    // Linux's swap_map for one swap area: one value per slot (use count | HasCache, or
+    // BadSlot) plus the cluster allocator's bookkeeping.
+    public sealed class SwapMap
+    {
+        public const uint ClusterSize = 256;
+        public const uint HasCacheFlag = 1u << 30;   // Linux SWAP_HAS_CACHE
+        public const uint BadSlot = 1u << 31;        // Linux SWAP_MAP_BAD: header or bad page
+        public const uint CountMask = HasCacheFlag - 1;
+        public const uint MaxCount = CountMask;
+        const uint NoCluster = uint.MaxValue;
+
+        readonly uint[] map;            // per slot: 0 free, BadSlot, or count | HasCacheFlag
+        readonly uint[] clusterUsed;    // per cluster: non-free slots (S5)
+        readonly uint[] clusterNext;    // free-cluster list links (S6)
+        uint freeHead = NoCluster;
+        uint freeTail = NoCluster;
+        uint currentCluster;            // cluster being filled, or NoCluster
+        ulong nextInCluster;            // first slot of currentCluster not yet looked at
+        ulong scanCursor;               // where the fragmented-case scan resumes
+        ulong freeSlots;
+        readonly ulong totalSlots;
+
+        // A map for slots 0..slotCount-1 with slot 0 and `badSlots` (each in
+        // 1..slotCount-1, duplicates allowed) unusable. Panics if slotCount < 2 or a bad
+        // slot is out of range (SwapHeader.Parse has already refused such headers).
+        public SwapMap(ulong slotCount, uint[] badSlots)
+        {
+            if (slotCount < 2)
+                SwapPanic.Panic("SwapMap: need the header slot and at least one more");
+            map = new uint[slotCount];
+            ulong clusters = (slotCount + ClusterSize - 1) / ClusterSize;
+            clusterUsed = new uint[clusters];
+            clusterNext = new uint[clusters];
+            MarkBad(0);
+            if (badSlots != null)
+                for (int i = 0; i < badSlots.Length; i++)
+                {
+                    if (badSlots[i] == 0 || badSlots[i] >= slotCount)
+                        SwapPanic.Panic("SwapMap: bad slot out of range");
+                    MarkBad(badSlots[i]);
+                }
+            totalSlots = slotCount - 1 - CountBad();
+            freeSlots = totalSlots;
+            for (uint c = 1; c < clusters; c++)
+                if (clusterUsed[c] == 0)
+                    PushFreeCluster(c);
+            currentCluster = 0;          // cluster 0 holds the header: start right after it
+            nextInCluster = 1;
+            scanCursor = 1;
+        }
+
+        // Number of slots, header included.
+        public ulong SlotCount
+        {
+            get { return (ulong)map.Length; }
+        }
+
+        // Slots that can ever hold a page (excludes header and bad pages).
+        public ulong TotalSlots
+        {
+            get { return totalSlots; }
+        }
+
+        // Slots free right now (S4).
+        public ulong FreeSlots
+        {
+            get { return freeSlots; }
+        }
+
+        // True when `slot` exists and is neither the header nor a bad page.
+        public bool IsUsable(ulong slot)
+        {
+            return slot != 0 && slot < SlotCount && map[slot] != BadSlot;
+        }
+
+        // True when `slot` is usable and currently holds nothing (S3).
+        public bool IsFree(ulong slot)
+        {
+            return IsUsable(slot) && map[slot] == 0;
+        }
+
+        // Use count of a usable slot (0 for anything else).
+        public uint Count(ulong slot)
+        {
+            return IsUsable(slot) ? map[slot] & CountMask : 0;
+        }
+
+        // True when a usable slot has its HasCache flag set.
+        public bool HasCache(ulong slot)
+        {
+            return IsUsable(slot) && (map[slot] & HasCacheFlag) != 0;
+        }
+
+        // Linux get_swap_page: picks a free slot (current cluster, else a free cluster,
+        // else a scan) and marks it HasCache with count 0: the caller is about to put the
+        // page in the swap cache. Returns 0 and the slot, or ENOSPC (slot = 0) when full.
+        public int AllocateSlot(out ulong slot)
+        {
+            slot = 0;
+            if (freeSlots == 0)
+                return SwapErrno.ENOSPC;
+            slot = TakeFromCurrentCluster();
+            if (slot == 0 && freeHead != NoCluster)
+            {
+                currentCluster = PopFreeCluster();
+                nextInCluster = (ulong)currentCluster * ClusterSize;
+                slot = TakeFromCurrentCluster();
+            }
+            if (slot == 0)
+                slot = ScanForFreeSlot();
+            if (slot == 0)
+                SwapPanic.Panic("SwapMap.AllocateSlot: FreeSlots > 0 but no free slot found");
+            Claim(slot, HasCacheFlag);
+            return SwapErrno.Ok;
+        }
+
+        // Linux swap_duplicate: one more PTE (or shared object) holds the entry.
+        // EINVAL for a slot that is not usable, ENOENT for a free slot (a stale entry),
+        // ENOMEM when the count would overflow MaxCount.
+        public int Duplicate(ulong slot)
+        {
+            if (!IsUsable(slot))
+                return SwapErrno.EINVAL;
+            uint value = map[slot];
+            if (value == 0)
+                return SwapErrno.ENOENT;
+            if ((value & CountMask) == MaxCount)
+                return SwapErrno.ENOMEM;
+            map[slot] = value + 1;
+            return SwapErrno.Ok;
+        }
+
+        // Linux swap_free: a holder of the entry is gone (count--). Frees the slot when
+        // that leaves count 0 without HasCache (S3). EINVAL for an unusable slot; panics
+        // when the count is already 0 (a double free).
+        public int Free(ulong slot)
+        {
+            if (!IsUsable(slot))
+                return SwapErrno.EINVAL;
+            uint value = map[slot];
+            if ((value & CountMask) == 0)
+                SwapPanic.Panic("SwapMap.Free: count already zero");
+            SetValue(slot, value - 1);
+            return SwapErrno.Ok;
+        }
+
+        // Linux swapcache_prepare: claims the right to bring the slot into the swap cache.
+        // EEXIST when HasCache is already set (another fault is reading it or the page is
+        // cached: look it up again), ENOENT when the slot holds nothing, EINVAL if unusable.
+        public int PrepareCache(ulong slot)
+        {
+            if (!IsUsable(slot))
+                return SwapErrno.EINVAL;
+            uint value = map[slot];
+            if ((value & HasCacheFlag) != 0)
+                return SwapErrno.EEXIST;
+            if ((value & CountMask) == 0)
+                return SwapErrno.ENOENT;
+            map[slot] = value | HasCacheFlag;
+            return SwapErrno.Ok;
+        }
+
+        // Linux put_swap_folio / swapcache_free: the page left the swap cache. Frees the
+        // slot when the count is 0 (S3). EINVAL for an unusable slot; panics if HasCache
+        // was not set.
+        public int ClearCache(ulong slot)
+        {
+            if (!IsUsable(slot))
+                return SwapErrno.EINVAL;
+            uint value = map[slot];
+            if ((value & HasCacheFlag) == 0)
+                SwapPanic.Panic("SwapMap.ClearCache: HasCache not set");
+            SetValue(slot, value & ~HasCacheFlag);
+            return SwapErrno.Ok;
+        }
+
+        // Recomputes S4-S6 from the per-slot values and compares. Returns 0 when they hold,
+        // EINVAL otherwise. For tests and the invariant checker; O(slots).
+        public int Verify()
+        {
+            ulong free = 0;
+            uint[] used = new uint[clusterUsed.Length];
+            for (ulong s = 0; s < SlotCount; s++)
+            {
+                if (map[s] == 0)
+                    free++;
+                else
+                    used[s / ClusterSize]++;
+            }
+            if (free != freeSlots || map[0] != BadSlot)
+                return SwapErrno.EINVAL;
+            bool[] listed = new bool[clusterUsed.Length];
+            ulong listLength = 0;
+            for (uint c = freeHead; c != NoCluster; c = clusterNext[c])
+            {
+                if (listed[c] || ++listLength > (ulong)clusterUsed.Length)
+                    return SwapErrno.EINVAL;
+                listed[c] = true;
+            }
+            for (uint c = 0; c < clusterUsed.Length; c++)
+            {
+                if (used[c] != clusterUsed[c])
+                    return SwapErrno.EINVAL;
+                bool shouldBeListed = used[c] == 0 && c != currentCluster;
+                if (listed[c] != shouldBeListed)
+                    return SwapErrno.EINVAL;
+            }
+            return SwapErrno.Ok;
+        }
+
+        // Next free slot of the current cluster at or after nextInCluster, or 0 when the
+        // cluster has none left; then the cluster is abandoned (back on the free list if
+        // everything in it was freed meanwhile, S6).
+        ulong TakeFromCurrentCluster()
+        {
+            if (currentCluster == NoCluster)
+                return 0;
+            ulong end = ((ulong)currentCluster + 1) * ClusterSize;
+            if (end > SlotCount)
+                end = SlotCount;
+            for (ulong s = nextInCluster; s < end; s++)
+            {
+                if (map[s] == 0)
+                {
+                    nextInCluster = s + 1;
+                    return s;
+                }
+            }
+            uint abandoned = currentCluster;
+            currentCluster = NoCluster;
+            if (clusterUsed[abandoned] == 0)
+                PushFreeCluster(abandoned);
+            return 0;
+        }
+
+        // Fragmented case: the first free slot at or after scanCursor, wrapping once.
+        // Returns 0 if there is none.
+        ulong ScanForFreeSlot()
+        {
+            for (ulong i = 0; i < SlotCount; i++)
+            {
+                ulong s = (scanCursor + i) % SlotCount;
+                if (map[s] == 0)
+                {
+                    scanCursor = s + 1;
+                    return s;
+                }
+            }
+            return 0;
+        }
+
+        // Turns free slot `slot` into a used one holding `value` (S4, S5).
+        void Claim(ulong slot, uint value)
+        {
+            map[slot] = value;
+            freeSlots--;
+            clusterUsed[slot / ClusterSize]++;
+        }
+
+        // Stores a new non-bad value; when it is 0 the slot is free again (S3-S6).
+        void SetValue(ulong slot, uint value)
+        {
+            map[slot] = value;
+            if (value != 0)
+                return;
+            freeSlots++;
+            uint cluster = (uint)(slot / ClusterSize);
+            clusterUsed[cluster]--;
+            if (clusterUsed[cluster] == 0 && cluster != currentCluster)
+                PushFreeCluster(cluster);
+        }
+
+        // Marks a slot permanently unusable (S1). Idempotent for duplicate bad pages.
+        void MarkBad(ulong slot)
+        {
+            if (map[slot] == BadSlot)
+                return;
+            map[slot] = BadSlot;
+            clusterUsed[slot / ClusterSize]++;
+        }
+
+        // Number of distinct bad slots other than the header (already in the map).
+        ulong CountBad()
+        {
+            ulong bad = 0;
+            for (ulong s = 1; s < SlotCount; s++)
+                if (map[s] == BadSlot)
+                    bad++;
+            return bad;
+        }
+
+        // Appends cluster `c` to the tail of the free-cluster list.
+        void PushFreeCluster(uint c)
+        {
+            clusterNext[c] = NoCluster;
+            if (freeTail == NoCluster)
+                freeHead = c;
+            else
+                clusterNext[freeTail] = c;
+            freeTail = c;
+        }
+
+        // Removes and returns the head of the free-cluster list (which is non-empty).
+        uint PopFreeCluster()
+        {
+            uint c = freeHead;
+            freeHead = clusterNext[c];
+            if (freeHead == NoCluster)
+                freeTail = NoCluster;
+            return c;
+        }
+    }
+}

@@ -1,0 +1,193 @@
+namespace Cowbird.Mm.Swap
+{
+    // All swap areas, indexed by the type number stored in swap entries (Linux's
+    // swap_info[] array), plus the one swap cache they share and the swap counters.
+    // Everything above the swap layer (reclaim, the fault handler, teardown) talks to
+    // this class in terms of SwapEntry; the protocol is in SwapMap.cs.
+    public sealed class SwapSpace
+    {
+        readonly SwapDevice[] devices = new SwapDevice[SwapEntry.MaxTypes];
+        public readonly SwapCache Cache;
+
+        public ulong PswpIn;     // pages read from swap (Linux vmstat pswpin)
+        public ulong PswpOut;    // pages written to swap (Linux vmstat pswpout)
+
+        // A swap space whose cache can hold one entry per frame of RAM.
+        public SwapSpace(ulong frameCount)
+        {
+            Cache = new SwapCache(frameCount);
+        }
+
+        // Linux swapon: validates `device`'s header (read through `scratch`, PageSize
+        // bytes) and activates it under the lowest free type number. Returns 0 with `type`
+        // set; EINVAL with `status` saying what is wrong with the header; EIO if page 0
+        // could not be read; ENOSPC if all MaxTypes types are in use.
+        public unsafe int SwapOn(BlockDevice device, byte* scratch, out int type, out SwapHeaderStatus status)
+        {
+            type = -1;
+            status = SwapHeaderStatus.Valid;
+            int freeType = 0;
+            while (freeType < devices.Length && devices[freeType] != null)
+                freeType++;
+            if (freeType == devices.Length)
+                return SwapErrno.ENOSPC;
+            SwapDevice opened;
+            status = SwapDevice.Open(freeType, device, scratch, out opened);
+            if (status == SwapHeaderStatus.ReadFailed)
+                return SwapErrno.EIO;
+            if (status != SwapHeaderStatus.Valid)
+                return SwapErrno.EINVAL;
+            devices[freeType] = opened;
+            type = freeType;
+            return SwapErrno.Ok;
+        }
+
+        // Linux swapoff, simplified: deactivates `type` if none of its slots is in use
+        // (Cowbird does not page everything back in). ENODEV if not active, EBUSY if used.
+        public int SwapOff(int type)
+        {
+            SwapDevice device = DeviceOf(type);
+            if (device == null)
+                return SwapErrno.ENODEV;
+            if (device.Map.FreeSlots != device.Map.TotalSlots)
+                return SwapErrno.EBUSY;
+            devices[type] = null;
+            return SwapErrno.Ok;
+        }
+
+        // The active device with type number `type`, or null.
+        public SwapDevice DeviceOf(int type)
+        {
+            if (type < 0 || type >= devices.Length)
+                return null;
+            return devices[type];
+        }
+
+        // Slots that can hold pages, over all active devices (meminfo SwapTotal in pages).
+        public ulong TotalSlots
+        {
+            get
+            {
+                ulong total = 0;
+                for (int t = 0; t < devices.Length; t++)
+                    if (devices[t] != null)
+                        total += devices[t].Map.TotalSlots;
+                return total;
+            }
+        }
+
+        // Free slots over all active devices (meminfo SwapFree in pages).
+        public ulong FreeSlots
+        {
+            get
+            {
+                ulong free = 0;
+                for (int t = 0; t < devices.Length; t++)
+                    if (devices[t] != null)
+                        free += devices[t].Map.FreeSlots;
+                return free;
+            }
+        }
+
+        // Linux get_swap_page: a fresh entry on the lowest-numbered device with room,
+        // marked HasCache with count 0 (next: SwapCache.Add, then Duplicate per PTE).
+        // Returns 0 and the entry, or ENOSPC (entry invalid) when every device is full.
+        public int AllocateEntry(out SwapEntry entry)
+        {
+            entry = new SwapEntry(0, 0);
+            for (int t = 0; t < devices.Length; t++)
+            {
+                ulong slot;
+                if (devices[t] != null && devices[t].Map.AllocateSlot(out slot) == SwapErrno.Ok)
+                {
+                    entry = new SwapEntry(t, slot);
+                    return SwapErrno.Ok;
+                }
+            }
+            return SwapErrno.ENOSPC;
+        }
+
+        // SwapMap.Duplicate for `entry`'s device; ENODEV/EINVAL for an entry naming no slot.
+        public int Duplicate(SwapEntry entry)
+        {
+            SwapMap map = MapOf(entry);
+            return map == null ? SwapErrno.EINVAL : map.Duplicate(entry.Slot);
+        }
+
+        // SwapMap.Free for `entry`'s device (count--; frees the slot at count 0 without cache).
+        public int Free(SwapEntry entry)
+        {
+            SwapMap map = MapOf(entry);
+            return map == null ? SwapErrno.EINVAL : map.Free(entry.Slot);
+        }
+
+        // SwapMap.PrepareCache for `entry`'s device (claim the right to read it in).
+        public int PrepareCache(SwapEntry entry)
+        {
+            SwapMap map = MapOf(entry);
+            return map == null ? SwapErrno.EINVAL : map.PrepareCache(entry.Slot);
+        }
+
+        // SwapMap.ClearCache for `entry`'s device (the page left the swap cache).
+        public int ClearCache(SwapEntry entry)
+        {
+            SwapMap map = MapOf(entry);
+            return map == null ? SwapErrno.EINVAL : map.ClearCache(entry.Slot);
+        }
+
+        // Use count of `entry` (0 if it names no usable slot).
+        public uint Count(SwapEntry entry)
+        {
+            SwapMap map = MapOf(entry);
+            return map == null ? 0 : map.Count(entry.Slot);
+        }
+
+        // HasCache flag of `entry` (false if it names no usable slot).
+        public bool HasCache(SwapEntry entry)
+        {
+            SwapMap map = MapOf(entry);
+            return map != null && map.HasCache(entry.Slot);
+        }
+
+        // Writes `page` (PageSize bytes) to `entry`'s slot; counts pswpout on success.
+        // Returns 0, EINVAL for an entry naming no allocated slot, or the device's errno.
+        public unsafe int WritePage(SwapEntry entry, byte* page)
+        {
+            SwapDevice device = DeviceOf(entry.Type);
+            if (device == null)
+                return SwapErrno.EINVAL;
+            int result = device.WriteSlot(entry.Slot, page);
+            if (result == SwapErrno.Ok)
+                PswpOut++;
+            return result;
+        }
+
+        // Reads `entry`'s slot into `page` (PageSize bytes); counts pswpin on success.
+        // Returns 0, EINVAL for an entry naming no allocated slot, or the device's errno.
+        public unsafe int ReadPage(SwapEntry entry, byte* page)
+        {
+            SwapDevice device = DeviceOf(entry.Type);
+            if (device == null)
+                return SwapErrno.EINVAL;
+            int result = device.ReadSlot(entry.Slot, page);
+            if (result == SwapErrno.Ok)
+                PswpIn++;
+            return result;
+        }
+
+        // SwapReadAhead.Window on `entry`'s device: fills `slots` with slot numbers of
+        // that device (the faulting one first). Returns their number or an errno.
+        public int ReadAheadWindow(SwapEntry entry, uint window, ulong[] slots)
+        {
+            SwapMap map = MapOf(entry);
+            return map == null ? SwapErrno.EINVAL : SwapReadAhead.Window(map, entry.Slot, window, slots);
+        }
+
+        // The SwapMap of `entry`'s device, or null when the type is not active.
+        SwapMap MapOf(SwapEntry entry)
+        {
+            SwapDevice device = DeviceOf(entry.Type);
+            return device == null ? null : device.Map;
+        }
+    }
+}
