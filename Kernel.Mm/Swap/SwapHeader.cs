@@ -32,10 +32,6 @@ namespace Cowbird.Mm.Swap
         // Linux's MAX_SWAP_BADPAGES: as many u32s as fit between badpages[] and the magic.
         public const int MaxBadPages = (MagicOffset - BadPagesOffset) / 4;
 
-        // "SWAPSPACE2" and the version-0 "SWAP-SPACE", as bytes.
-        static readonly byte[] Magic = { 0x53, 0x57, 0x41, 0x50, 0x53, 0x50, 0x41, 0x43, 0x45, 0x32 };
-        static readonly byte[] OldMagic = { 0x53, 0x57, 0x41, 0x50, 0x2D, 0x53, 0x50, 0x41, 0x43, 0x45 };
-
         public uint Version;
         public uint LastPage;
         public uint[] BadPages;                      // validated: each in 1..LastPage
@@ -56,8 +52,8 @@ namespace Cowbird.Mm.Swap
             header = null;
             if (devicePages < 2)
                 return SwapHeaderStatus.DeviceTooSmall;
-            if (!BytesEqual(page + MagicOffset, Magic))
-                return BytesEqual(page + MagicOffset, OldMagic) ? SwapHeaderStatus.OldMagic : SwapHeaderStatus.NoMagic;
+            if (!HasSignature(page + MagicOffset))
+                return HasOldSignature(page + MagicOffset) ? SwapHeaderStatus.OldMagic : SwapHeaderStatus.NoMagic;
 
             bool swapped = false;
             uint version = ReadU32(page, VersionOffset, false);
@@ -119,8 +115,7 @@ namespace Cowbird.Mm.Swap
             if (uuid != null)
                 for (int i = 0; i < UuidLength; i++)
                     page[UuidOffset + i] = uuid[i];
-            for (int i = 0; i < MagicLength; i++)
-                page[MagicOffset + i] = Magic[i];
+            WriteSignature(page + MagicOffset);
             return SwapErrno.Ok;
         }
 
@@ -153,13 +148,27 @@ namespace Cowbird.Mm.Swap
             return distinct;
         }
 
-        // True when the bytes at `p` equal `expected`.
-        static unsafe bool BytesEqual(byte* p, byte[] expected)
+        // True when the MagicLength bytes at `p` spell "SWAPSPACE2". (Spelled out byte by
+        // byte: a static byte[] initializer would need RuntimeHelpers.InitializeArray,
+        // which the kernel's minimal corelib need not provide.)
+        static unsafe bool HasSignature(byte* p)
         {
-            for (int i = 0; i < expected.Length; i++)
-                if (p[i] != expected[i])
-                    return false;
-            return true;
+            return p[0] == 'S' && p[1] == 'W' && p[2] == 'A' && p[3] == 'P' && p[4] == 'S' &&
+                   p[5] == 'P' && p[6] == 'A' && p[7] == 'C' && p[8] == 'E' && p[9] == '2';
+        }
+
+        // True when the bytes at `p` spell "SWAP-SPACE", the version-0 signature.
+        static unsafe bool HasOldSignature(byte* p)
+        {
+            return p[0] == 'S' && p[1] == 'W' && p[2] == 'A' && p[3] == 'P' && p[4] == '-' &&
+                   p[5] == 'S' && p[6] == 'P' && p[7] == 'A' && p[8] == 'C' && p[9] == 'E';
+        }
+
+        // Writes "SWAPSPACE2" at `p`.
+        static unsafe void WriteSignature(byte* p)
+        {
+            p[0] = (byte)'S'; p[1] = (byte)'W'; p[2] = (byte)'A'; p[3] = (byte)'P'; p[4] = (byte)'S';
+            p[5] = (byte)'P'; p[6] = (byte)'A'; p[7] = (byte)'C'; p[8] = (byte)'E'; p[9] = (byte)'2';
         }
 
         // Copies destination.Length bytes from `p` into `destination`.
