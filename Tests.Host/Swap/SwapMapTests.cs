@@ -86,6 +86,35 @@ namespace Cowbird.Tests.Host.Swap
         }
 
         [Fact]
+        public void Current_cluster_emptied_while_in_use_stays_current_and_off_the_free_list()
+        {
+            var map = new SwapMap(3 * SwapMap.ClusterSize, null);
+            for (int i = 0; i < 255; i++)
+                Allocate(map);                      // cluster 0 (after the header) is full
+            Assert.Equal(256ul, Allocate(map));     // cluster 1 becomes current
+            Release(map, 256);                      // ...and wholly free again
+            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(257ul, Allocate(map));     // filling goes on where it was
+            Assert.Equal(SwapErrno.Ok, map.Verify());
+        }
+
+        [Fact]
+        public void Emptied_current_cluster_goes_to_the_free_list_tail_when_filling_moves_on()
+        {
+            var map = new SwapMap(3 * SwapMap.ClusterSize, null);
+            for (int i = 0; i < 255 + 256; i++)
+                Allocate(map);                      // clusters 0 and 1 full, 1 is current
+            for (ulong s = 256; s < 512; s++)
+                Release(map, s);                    // cluster 1 wholly free, still current
+            Assert.Equal(512ul, Allocate(map));     // 1 is abandoned: cluster 2 was first in line
+            Assert.Equal(SwapErrno.Ok, map.Verify());
+            for (ulong s = 513; s < 768; s++)
+                Assert.Equal(s, Allocate(map));
+            Assert.Equal(256ul, Allocate(map));     // then cluster 1, from its first slot
+            Assert.Equal(SwapErrno.Ok, map.Verify());
+        }
+
+        [Fact]
         public void Fragmented_map_falls_back_to_scanning_and_fills_every_hole()
         {
             var map = new SwapMap(1024, null);
