@@ -91,6 +91,25 @@ namespace Cowbird.Mm.Swap
             return SwapErrno.Ok;
         }
 
+        // Number of buckets, for walking the cache with EntryAt (invariant checker, teardown).
+        public ulong BucketCount
+        {
+            get { return (ulong)keys.Length; }
+        }
+
+        // The entry and frame in bucket `bucket` (< BucketCount), or false if it is empty.
+        // Walking every bucket visits each cached entry exactly once, in no useful order.
+        public bool EntryAt(ulong bucket, out SwapEntry entry, out ulong pfn)
+        {
+            entry = new SwapEntry(0, 0);
+            pfn = 0;
+            if (bucket >= (ulong)keys.Length || keys[bucket] == EmptyKey)
+                return false;
+            entry = SwapEntry.FromPte(keys[bucket]);
+            pfn = frames[bucket];
+            return true;
+        }
+
         // Bucket index of `entry`, or -1 if it is not cached.
         long Find(SwapEntry entry)
         {

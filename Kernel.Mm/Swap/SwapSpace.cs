@@ -20,12 +20,15 @@ namespace Cowbird.Mm.Swap
 
         // Linux swapon: validates `device`'s header (read through `scratch`, PageSize
         // bytes) and activates it under the lowest free type number. Returns 0 with `type`
-        // set; EINVAL with `status` saying what is wrong with the header; EIO if page 0
-        // could not be read; ENOSPC if all MaxTypes types are in use.
+        // set; EINVAL with `status` saying what is wrong with the header (or for a null
+        // device or buffer); EIO if page 0 could not be read; ENOSPC if all MaxTypes types
+        // are in use.
         public unsafe int SwapOn(BlockDevice device, byte* scratch, out int type, out SwapHeaderStatus status)
         {
             type = -1;
             status = SwapHeaderStatus.Valid;
+            if (device == null || scratch == null)
+                return SwapErrno.EINVAL;
             int freeType = 0;
             while (freeType < devices.Length && devices[freeType] != null)
                 freeType++;

@@ -119,6 +119,11 @@ namespace Cowbird.Tests.Host.Swap
                 Assert.True(cache.Lookup(SwapEntry.FromPte(pair.Key), out ulong pfn));
                 Assert.Equal(pair.Value, pfn);
             }
+            var walked = new Dictionary<ulong, ulong>();
+            for (ulong b = 0; b < cache.BucketCount; b++)
+                if (cache.EntryAt(b, out var e, out ulong pfn))
+                    walked.Add(e.ToPte(), pfn);
+            Assert.Equal(model, walked);
         }
     }
 }

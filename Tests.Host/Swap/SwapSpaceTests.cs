@@ -36,6 +36,15 @@ namespace Cowbird.Tests.Host.Swap
         }
 
         [Fact]
+        public void SwapOn_without_a_device_or_buffer_is_einval()
+        {
+            var space = new SwapSpace(64);
+            using var scratch = new PageBuffer();
+            Assert.Equal(SwapErrno.EINVAL, space.SwapOn(null, scratch.Pointer, out _, out _));
+            Assert.Equal(SwapErrno.EINVAL, space.SwapOn(SwapDisks.Formatted(10), null, out _, out _));
+        }
+
+        [Fact]
         public void SwapOn_propagates_a_header_read_error_as_eio()
         {
             var disk = SwapDisks.Formatted(100);
