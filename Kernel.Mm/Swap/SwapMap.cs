@@ -39,6 +39,9 @@ namespace Cowbird.Mm.Swap
     //              + ClearCache frees the slot (the frame stays as an ordinary page).
     //   unmap/exit of a swap PTE: Free (count--); if then count == 0 and HasCache, the
     //              cached frame is unreachable: drop it (SwapCache.Delete, ClearCache).
+    //   shared anonymous object (seed 001): AllocateRange reserves its slots up front with
+    //              count 1 each; swap-out of page i: PrepareCache(first + i) -> SwapCache.Add
+    //              -> write -> SwapCache.Delete + ClearCache; destroying the object: Free each.
     //
     // Slot allocation (Linux mm/swapfile.c, 2.6.x-5.x "cluster" design): slots are
     // grouped in clusters of ClusterSize. The allocator keeps a current cluster and hands
@@ -163,6 +166,33 @@ namespace Cowbird.Mm.Swap
                 SwapPanic.Panic("SwapMap.AllocateSlot: FreeSlots > 0 but no free slot found");
             Claim(slot, HasCacheFlag);
             return SwapErrno.Ok;
+        }
+
+        // Seed 001 ("allocate the swap pages when you allocate the mapping, all at once"):
+        // reserves `n` consecutive free slots for an object that will own them, e.g. the
+        // backing object of a shared anonymous mapping, which then swaps page i to slot
+        // first + i. Each slot gets count 1 (the object's reference, dropped with Free) and
+        // no HasCache. First fit from slot 1. Returns 0 and the first slot; EINVAL for
+        // n == 0; ENOSPC (first = 0) when no run of n free slots exists.
+        public int AllocateRange(ulong n, out ulong first)
+        {
+            first = 0;
+            if (n == 0)
+                return SwapErrno.EINVAL;
+            if (n > freeSlots)
+                return SwapErrno.ENOSPC;
+            ulong run = 0;
+            for (ulong s = 1; s < SlotCount; s++)
+            {
+                run = map[s] == 0 ? run + 1 : 0;
+                if (run < n)
+                    continue;
+                first = s + 1 - n;
+                for (ulong t = first; t <= s; t++)
+                    ClaimOutsideCurrentCluster(t, 1);
+                return SwapErrno.Ok;
+            }
+            return SwapErrno.ENOSPC;
         }
 
         // Linux swap_duplicate: one more PTE (or shared object) holds the entry.
@@ -308,6 +338,16 @@ namespace Cowbird.Mm.Swap
             clusterUsed[slot / ClusterSize]++;
         }
 
+        // Claim for a slot picked without the allocator's cluster walk: a wholly free
+        // cluster is on the free list (S6) and must leave it before its first slot is used.
+        void ClaimOutsideCurrentCluster(ulong slot, uint value)
+        {
+            uint cluster = (uint)(slot / ClusterSize);
+            if (clusterUsed[cluster] == 0 && cluster != currentCluster)
+                RemoveFreeCluster(cluster);
+            Claim(slot, value);
+        }
+
         // Stores a new non-bad value; when it is 0 the slot is free again (S3-S6).
         void SetValue(ulong slot, uint value)
         {
@@ -349,6 +389,27 @@ namespace Cowbird.Mm.Swap
             else
                 clusterNext[freeTail] = c;
             freeTail = c;
+        }
+
+        // Unlinks cluster `c` from wherever it is in the free-cluster list. O(list length):
+        // only AllocateRange needs it, the allocator itself always takes the head.
+        void RemoveFreeCluster(uint c)
+        {
+            uint previous = NoCluster;
+            uint at = freeHead;
+            while (at != c)
+            {
+                if (at == NoCluster)
+                    SwapPanic.Panic("SwapMap.RemoveFreeCluster: cluster not on the free list");
+                previous = at;
+                at = clusterNext[at];
+            }
+            if (previous == NoCluster)
+                freeHead = clusterNext[c];
+            else
+                clusterNext[previous] = clusterNext[c];
+            if (freeTail == c)
+                freeTail = previous;
         }
 
         // Removes and returns the head of the free-cluster list (which is non-empty).

@@ -110,6 +110,26 @@ namespace Cowbird.Mm.Swap
             return SwapErrno.ENOSPC;
         }
 
+        // SwapMap.AllocateRange on the lowest-numbered device with a run of `n` free slots:
+        // entries first .. first + n - 1 (same type, consecutive slots), each count 1.
+        // Returns 0, EINVAL for n == 0, or ENOSPC (entry invalid).
+        public int AllocateRange(ulong n, out SwapEntry first)
+        {
+            first = new SwapEntry(0, 0);
+            if (n == 0)
+                return SwapErrno.EINVAL;
+            for (int t = 0; t < devices.Length; t++)
+            {
+                ulong slot;
+                if (devices[t] != null && devices[t].Map.AllocateRange(n, out slot) == SwapErrno.Ok)
+                {
+                    first = new SwapEntry(t, slot);
+                    return SwapErrno.Ok;
+                }
+            }
+            return SwapErrno.ENOSPC;
+        }
+
         // SwapMap.Duplicate for `entry`'s device; ENODEV/EINVAL for an entry naming no slot.
         public int Duplicate(SwapEntry entry)
         {
