@@ -43,6 +43,22 @@ namespace Cowbird.Tests.Host.Swap
         }
 
         [Fact]
+        public void Range_taking_the_tail_of_the_free_cluster_list_keeps_the_list_consistent()
+        {
+            var map = new SwapMap(4 * SwapMap.ClusterSize, null);
+            for (int i = 0; i < 255 + 2 * 256; i++)
+                map.AllocateSlot(out _);             // clusters 0-2 full; free list: 3
+            for (ulong s = 256; s < 512; s++)
+                map.ClearCache(s);                   // free list: 3, 1 (1 is the tail)
+            Assert.Equal(SwapErrno.Ok, map.AllocateRange(256, out ulong first));
+            Assert.Equal(256ul, first);              // first fit: all of cluster 1
+            Assert.Equal(SwapErrno.Ok, map.Verify());
+            for (ulong s = 256; s < 512; s++)
+                map.Free(s);                         // cluster 1 goes back on the list
+            Assert.Equal(SwapErrno.Ok, map.Verify());
+        }
+
+        [Fact]
         public void Range_is_enospc_when_free_slots_are_too_scattered()
         {
             var map = new SwapMap(300, null);
