@@ -26,7 +26,7 @@ namespace Cowbird.Mm.Swap
     //   S5  clusterUsed[c] = number of non-free slots (incl. header/bad) in cluster c.
     //   S6  A cluster is on the free-cluster list iff clusterUsed == 0 and it is not the
     //       current cluster. The list is FIFO: freed clusters go to the tail, so a just
-    //       freed cluster is reused last (its slots may still be being read ahead).
+    //       freed cluster is reused last and writes spread over the whole area.
     //
     // Ordering rules for callers (the Linux protocol):
     //   swap-out:  AllocateSlot (slot gets HasCache, count 0) -> SwapCache.Add(entry, pfn)
@@ -37,6 +37,9 @@ namespace Cowbird.Mm.Swap
     //              read the slot -> map the frame, Free (count--) for the PTE replaced.
     //              When count reaches 0 the cached copy is the only one: SwapCache.Delete
     //              + ClearCache frees the slot (the frame stays as an ordinary page).
+    //              While the frame stays cached, the slot is a valid copy only until the
+    //              page is written: a write fault must drop it from the cache (ClearCache)
+    //              or reclaim must write it to the slot again before freeing the frame.
     //   unmap/exit of a swap PTE: Free (count--); if then count == 0 and HasCache, the
     //              cached frame is unreachable: drop it (SwapCache.Delete, ClearCache).
     //   shared anonymous object (seed 001): AllocateRange reserves its slots up front with
