@@ -3,6 +3,7 @@
  * Pointers tried: near-NULL, unmapped, PROT_NONE, read-only (for the kernel writing), the first
  * kernel-half address 0xffff800000000000, the top of the address space and the first
  * non-canonical address. Raw system calls, so the exact -EFAULT is seen.
+ * fd 1 must read its buffer (a terminal, pipe or file - not /dev/null, whose write() ignores it).
  */
 #include "cbtest.h"
 #include <sys/uio.h>
