@@ -428,6 +428,67 @@ CB_FN int cb_vmstat(const char *name, long *value)
     return cb_find_field(text, name, value);
 }
 
+/* A snapshot of the /proc/vmstat counters the demos show; `have` says which fields exist. */
+struct cb_counters {
+    long pgfault, cowfault, pswpin, pswpout;
+    int have_pgfault, have_cowfault, have_pswpin, have_pswpout;
+};
+
+/* Reads the demos' counters from /proc/vmstat. */
+CB_FN struct cb_counters cb_read_counters(void)
+{
+    struct cb_counters c;
+    memset(&c, 0, sizeof c);
+    c.have_pgfault = cb_vmstat("pgfault", &c.pgfault);
+    c.have_cowfault = cb_vmstat(CB_VMSTAT_COW_FAULTS, &c.cowfault);
+    c.have_pswpin = cb_vmstat("pswpin", &c.pswpin);
+    c.have_pswpout = cb_vmstat("pswpout", &c.pswpout);
+    return c;
+}
+
+/* Formats after - before of one counter as "+N", or "n/a" when the kernel does not have the field. */
+CB_FN const char *cb_delta_text(int have, long before, long after, char *buf, size_t size)
+{
+    if (!have)
+        snprintf(buf, size, "n/a");
+    else
+        snprintf(buf, size, "%+ld", after - before);
+    return buf;
+}
+
+/* Formats a /proc/meminfo value as "N kB", or "n/a" when the kernel does not have the field. */
+CB_FN const char *cb_kb_text(int have, long kb, char *buf, size_t size)
+{
+    if (!have)
+        snprintf(buf, size, "n/a");
+    else
+        snprintf(buf, size, "%ld kB", kb);
+    return buf;
+}
+
+/* Prints one line with the growth of every demo counter between two snapshots. */
+CB_FN void cb_print_counter_deltas(const char *label, struct cb_counters a, struct cb_counters b)
+{
+    char f[24], c[24], i[24], o[24];
+    cb_print("%s: pgfault %s, %s %s, pswpin %s, pswpout %s", label,
+             cb_delta_text(a.have_pgfault && b.have_pgfault, a.pgfault, b.pgfault, f, sizeof f),
+             CB_VMSTAT_COW_FAULTS, cb_delta_text(a.have_cowfault && b.have_cowfault, a.cowfault, b.cowfault, c, sizeof c),
+             cb_delta_text(a.have_pswpin && b.have_pswpin, a.pswpin, b.pswpin, i, sizeof i),
+             cb_delta_text(a.have_pswpout && b.have_pswpout, a.pswpout, b.pswpout, o, sizeof o));
+}
+
+/* Prints MemFree and SwapFree from /proc/meminfo ("n/a" for an absent field). */
+CB_FN void cb_print_meminfo(const char *label)
+{
+    long total = 0, free_kb = 0, swap_total = 0, swap_free = 0;
+    char t[24], f[24], st[24], sf[24];
+    int ht = cb_meminfo_kb("MemTotal", &total), hf = cb_meminfo_kb("MemFree", &free_kb);
+    int hst = cb_meminfo_kb("SwapTotal", &swap_total), hsf = cb_meminfo_kb("SwapFree", &swap_free);
+    cb_print("%s: MemTotal %s, MemFree %s, SwapTotal %s, SwapFree %s", label,
+             cb_kb_text(ht, total, t, sizeof t), cb_kb_text(hf, free_kb, f, sizeof f),
+             cb_kb_text(hst, swap_total, st, sizeof st), cb_kb_text(hsf, swap_free, sf, sizeof sf));
+}
+
 /* The /proc/self/maps line (VMA) containing addr: its bounds and its "rwxp" flags. */
 struct cb_vma {
     unsigned long start, end;
