@@ -16,8 +16,11 @@
  * - Raw system calls go through cb_syscall (inline `syscall` instruction), which returns
  *   the kernel's value unchanged (-EFAULT, -ENOSYS, ...) instead of musl's -1/errno.
  * - musl functions that use syscalls outside the subset are avoided: nanosleep/usleep/sleep
- *   (musl calls clock_nanosleep), brk/sbrk (musl refuses to move the break), malloc (may call
- *   brk), stdio on files (may call lseek/fcntl), open with O_CLOEXEC (old kernels' fcntl fallback).
+ *   (musl calls clock_nanosleep), brk/sbrk (musl refuses to move the break: it never calls the
+ *   brk syscall), malloc (mallocng calls brk and mmap; fine, but not needed), stdio reading a
+ *   file (musl reads with readv), open with O_CLOEXEC (musl adds an fcntl call).
+ *   mprotect() is used, but musl rounds its address down to a page itself, so EINVAL checks use
+ *   cb_syscall.
  * - A child created by a test runs quietly (cb_child_begin): it prints only its FAIL lines and
  *   reports through its exit status (0 = all its checks passed), which the parent checks.
  */
