@@ -27,5 +27,16 @@ namespace Cowbird.Tests.User
             string problem = TestOutput.Problem(name, run);
             Assert.True(problem == null, $"{name} on {runner.Name}: {problem}\n{run.Describe()}");
         }
+
+        /// <summary>PASS/FAIL/DONE lines carry no pids, addresses or timings: two runs print the same
+        /// verdicts, so a Cowbird run can be compared line by line with a host run.</summary>
+        [Theory]
+        [MemberData(nameof(TestPrograms))]
+        public void VerdictsAreTheSameOnEveryRun(string name)
+        {
+            ProgramSpec spec = ProgramTable.Get(name);
+            RunResult first = runner.Run(spec), second = runner.Run(spec);
+            Assert.Equal(new TestOutput(first.Stdout).Verdicts, new TestOutput(second.Stdout).Verdicts);
+        }
     }
 }
