@@ -49,6 +49,17 @@ namespace Cowbird.Tests.User
             Assert.Equal(2, Regex.Matches(run.Stdout, "DONE enosys").Count); // nothing ran after exit
         }
 
+        /// <summary>With -e (a raw console) the shell echoes input, erases on backspace and takes
+        /// carriage return as end of line.</summary>
+        [Fact]
+        public void ShellEchoesAndEditsOnARawConsole()
+        {
+            RunResult run = runner.Run(ProgramTable.Get("sh"), new[] { "-e", "-d", UserPrograms.OutDirectory },
+                "helx\u007fp\rexit 4\r");
+            Assert.True(run.ExitCode == 4, run.Describe());
+            Assert.Contains("$ helx\b \bp\nCowbird sh. Builtins", run.Stdout);
+        }
+
         /// <summary>End of input ends the shell with status 0; a killed program is reported.</summary>
         [Fact]
         public void ShellEndsAtEndOfInputAndReportsSignals()

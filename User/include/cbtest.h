@@ -1,5 +1,5 @@
 /*
- * cbtest.h - the tiny helper shared by Cowbird's user-space test programs.
+ * cbtest.h - the helper shared by Cowbird's user-space test programs.
  *
  * Every program prints one line per check and ends with a summary line:
  *     PASS <what was checked>
