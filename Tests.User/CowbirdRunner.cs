@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Cowbird.Tests.User
+{
+    /// <summary>
+    /// Runs a program of User/out on Cowbird under QEMU through the runner of issue 4:
+    /// `./build.sh run --mem M --swap S --timeout T -- User/out/NAME ARGS...` from the repository root.
+    /// The program becomes pid 1 as /bin/NAME with argv[0] = NAME; the runner's stdout is the
+    /// program's, its exit status the program's (128+N for signal N, 125 kernel panic, 124 timeout).
+    /// Not used by any test until `./build.sh run` exists; CowbirdRunnerTests checks the command line.
+    /// </summary>
+    public sealed class CowbirdRunner : ProgramRunner
+    {
+        /// <summary>Seconds QEMU gets beyond the program's own limit before the host gives up.</summary>
+        private const int HostGraceSeconds = 60;
+
+        public override string Name => "cowbird";
+
+        public override IReadOnlyList<string> ArgumentsFor(ProgramSpec spec) => spec.CowbirdArgs;
+
+        /// <summary>The arguments of build.sh that run spec's program with args on Cowbird.</summary>
+        public static IReadOnlyList<string> BuildShArguments(ProgramSpec spec, IReadOnlyList<string> args)
+        {
+            var list = new List<string> { "run", "--mem", spec.MemMb.ToString(), "--timeout", spec.TimeoutSeconds.ToString() };
+            if (spec.SwapMb > 0)
+                list.AddRange(new[] { "--swap", spec.SwapMb.ToString() });
+            list.Add("--");
+            list.Add(UserPrograms.PathOf(spec.Name));
+            list.AddRange(args);
+            return list;
+        }
+
+        public override RunResult Run(ProgramSpec spec, IReadOnlyList<string> args, string stdin = null)
+        {
+            var command = new[] { System.IO.Path.Combine(UserPrograms.RepositoryRoot, "build.sh") }
+                .Concat(BuildShArguments(spec, args)).ToList();
+            return ProcessRunner.Run(Name, "bash", command, stdin,
+                TimeSpan.FromSeconds(spec.TimeoutSeconds + HostGraceSeconds), UserPrograms.RepositoryRoot);
+        }
+    }
+}

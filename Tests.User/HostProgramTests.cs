@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Cowbird.Tests.User
+{
+    /// <summary>
+    /// Every test program of User/tests on one kernel, through one ProgramRunner: exit status 0, no
+    /// FAIL line, a DONE line that matches. A suite for Cowbird is one more subclass giving
+    /// `new CowbirdRunner()`.
+    /// </summary>
+    public abstract class ProgramSuite
+    {
+        protected readonly ITestOutputHelper Log;
+
+        protected ProgramSuite(ITestOutputHelper log) => Log = log;
+
+        /// <summary>The kernel the programs run on.</summary>
+        protected abstract ProgramRunner Runner { get; }
+
+        public static IEnumerable<object[]> TestPrograms => ProgramTable.NamesOf(ProgramKind.Test);
+
+        [Theory]
+        [MemberData(nameof(TestPrograms))]
+        public void TestProgramPasses(string name)
+        {
+            RunResult run = Runner.Run(ProgramTable.Get(name));
+            Log.WriteLine(run.Describe());
+            string problem = TestOutput.Problem(name, run);
+            Assert.True(problem == null, $"{name} on {Runner.Name}: {problem}\n{run.Describe()}");
+        }
+    }
+
+    /// <summary>The programs run directly on the host's Linux. A program wrong for Linux is caught
+    /// here before it is blamed on Cowbird.</summary>
+    public sealed class HostLinuxProgramTests : ProgramSuite
+    {
+        private readonly ProgramRunner runner = new HostLinuxRunner();
+
+        public HostLinuxProgramTests(ITestOutputHelper log) : base(log) { }
+
+        protected override ProgramRunner Runner => runner;
+
+        /// <summary>PASS/FAIL/DONE lines carry no pids, addresses or timings: two runs print the same
+        /// verdicts, so a Cowbird run can be compared line by line with a host run.</summary>
+        [Theory]
+        [MemberData(nameof(TestPrograms))]
+        public void VerdictsAreTheSameOnEveryRun(string name)
+        {
+            ProgramSpec spec = ProgramTable.Get(name);
+            RunResult first = runner.Run(spec), second = runner.Run(spec);
+            Assert.Equal(new TestOutput(first.Stdout).Verdicts, new TestOutput(second.Stdout).Verdicts);
+        }
+    }
+
+    /// <summary>The programs run on the host's Linux as Cowbird starts them: pid 1, /bin/NAME,
+    /// argv[0] = NAME. Their verdicts must equal those of a plain host run.</summary>
+    public sealed class HostPid1ProgramTests : ProgramSuite
+    {
+        private readonly ProgramRunner runner = new HostPid1Runner();
+
+        public HostPid1ProgramTests(ITestOutputHelper log) : base(log) { }
+
+        protected override ProgramRunner Runner => runner;
+
+        [Theory]
+        [MemberData(nameof(TestPrograms))]
+        public void VerdictsEqualThoseOfAPlainHostRun(string name)
+        {
+            ProgramSpec spec = ProgramTable.Get(name);
+            RunResult asPid1 = runner.Run(spec), plain = new HostLinuxRunner().Run(spec);
+            Assert.Equal(new TestOutput(plain.Stdout).Verdicts, new TestOutput(asPid1.Stdout).Verdicts);
+        }
+
+        [Fact]
+        public void ProgramRunsAsPid1FromBin()
+        {
+            // the shell is pid 1 and runs /bin/forkdemo, which prints its parent's pid
+            RunResult run = runner.Run(ProgramTable.Get("sh"), new string[0], "forkdemo\nexit 7\n");
+            Log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 7, run.Describe());
+            Assert.Contains("my parent is pid 1\n", run.Stdout);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Cowbird.Tests.User
+{
+    /// <summary>
+    /// The one table of every program User/build.sh builds: kind, Cowbird's --mem/--swap, time limit
+    /// and arguments. A runner for Cowbird reads MemMb/SwapMb/CowbirdArgs from here; the host runner
+    /// reads HostArgs. ProgramTableTests checks this table and User/build.sh --list agree.
+    /// </summary>
+    public static class ProgramTable
+    {
+        /// <summary>Default guest RAM of `./build.sh run` (issue 4).</summary>
+        public const int DefaultMemMb = 128;
+
+        private static readonly string[] None = Array.Empty<string>();
+
+        public static readonly IReadOnlyList<ProgramSpec> All = new[]
+        {
+            Test("fork_cow", "fork + COW: parent and 4 concurrent children each see the pre-fork data and only their own writes (buffer, .data, .bss, stack); a grandchild generation"),
+            Test("fork_chain", "a chain of 10 processes, each verifying its ancestors' pages and writing its own"),
+            Test("mprotect_split", "mprotect splits a region into 3 VMAs (/proc/self/maps); writing the read-only page or reading PROT_NONE kills a child with SIGSEGV seen through wait4"),
+            Test("munmap_hole", "munmap of a region's middle: neighbours intact, touching the hole is SIGSEGV, a COW-sharing child keeps its page, MAP_FIXED refills with zeros"),
+            Test("mremap_cow", "mremap grow/move/shrink of COW-shared memory in parent and child, each keeping its own data"),
+            Test("shared_anon", "MAP_SHARED|MAP_ANONYMOUS pages shared by parent, children and grandchild; private pages next to them are not"),
+            Test("brk", "brk grows, shrinks, re-grows reading zeros; above the break is SIGSEGV; a child's heap and break are its own"),
+            Test("madvise_dontneed", "MADV_DONTNEED on private anonymous memory reads zeros, on COW-shared memory only in the caller, on shared memory keeps data"),
+            Test("efault", "-EFAULT for NULL-ish, unmapped, PROT_NONE, read-only, kernel-half and non-canonical pointers in read/write/open/writev/clock_gettime/nanosleep/rt_sigaction/execve/wait4"),
+            Test("enosys", "-ENOSYS for unknown numbers and numbers Linux never implemented; on Cowbird also for real calls outside the subset",
+                 cowbirdArgs: new[] { "--cowbird" }),
+            Test("kwrite_cow", "read() into a COW-shared buffer (both directions, across a page boundary, into a zero page) breaks COW and never changes the other copy"),
+            Test("swap_fork", "96 MiB filled, forked, each side rewrites one half and verifies all (about 3x RAM with --mem 64)",
+                 memMb: 64, swapMb: 384, timeoutSeconds: 900),
+            Test("fork_storm", "3 waves of 200 children alive at once, all reaped by wait4(-1) with their exit codes",
+                 timeoutSeconds: 300),
+            Test("fork_leak", "1000 fork/exit cycles, children reaped with their codes; on Cowbird MemFree must stay within 1%",
+                 cowbirdArgs: new[] { "--assert-memfree" }, timeoutSeconds: 600),
+            Test("wait_status", "wait4 status encodings: exit 0/1/42/255/263, exit vs exit_group, SIGKILL/SIGTERM via kill(), ECHILD, ESRCH, getppid of an orphan"),
+            Demo("forkdemo", "three children report pid and parent, the parent reaps them; page-fault figures"),
+            Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
+            Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",
+                 memMb: 64, swapMb: 384, timeoutSeconds: 600),
+            new ProgramSpec("sh", ProgramKind.Shell, DefaultMemMb, 0, 120, None, None,
+                "the interactive shell: runs /bin/<name> with arguments, builtins help and exit"),
+        };
+
+        /// <summary>The spec of one program by name; throws if the table lacks it.</summary>
+        public static ProgramSpec Get(string name) =>
+            All.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"no program named {name} in ProgramTable");
+
+        /// <summary>Program names of one kind, as xunit theory data.</summary>
+        public static IEnumerable<object[]> NamesOf(ProgramKind kind) =>
+            All.Where(p => p.Kind == kind).Select(p => new object[] { p.Name });
+
+        private static ProgramSpec Test(string name, string purpose, int memMb = DefaultMemMb, int swapMb = 0,
+            int timeoutSeconds = 120, string[] hostArgs = null, string[] cowbirdArgs = null) =>
+            new(name, ProgramKind.Test, memMb, swapMb, timeoutSeconds, hostArgs ?? None, cowbirdArgs ?? None, purpose);
+
+        private static ProgramSpec Demo(string name, string purpose, int memMb = DefaultMemMb, int swapMb = 0,
+            int timeoutSeconds = 120) =>
+            new(name, ProgramKind.Demo, memMb, swapMb, timeoutSeconds, None, None, purpose);
+    }
+}

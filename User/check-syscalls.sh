@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Checks that Cowbird's user programs stay inside the kernel's Linux syscall subset (issue 4):
+# runs each program under `strace -f -c` on the host's Linux and fails if the program or any of
+# its children made a system call outside the subset, or if the program did not exit with 0.
+# Usage: User/check-syscalls.sh [NAME...]   (default: every program User/build.sh builds, and sh)
+# Run User/build.sh first. Needs strace (apt-get install -y strace).
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+OUT="${CB_USER_OUT:-$HERE/out}"   # CB_USER_OUT: check programs in another folder
+
+# The subset, by strace's names for the x86-64 system calls.
+SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask ioctl writev
+sched_yield mremap madvise nanosleep getpid fork execve exit wait4 kill getppid arch_prctl gettid
+set_tid_address clock_gettime exit_group"
+
+# System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
+extra_allowed() {
+  case "$1" in
+    enosys) echo "syscall_0x3e7 syscall_0xffffffffffffffff create_module getpmsg tuxcall set_thread_area vserver" ;;
+    *) echo "" ;;
+  esac
+}
+
+# Standard input and arguments a program gets for the check.
+stdin_of() { case "$1" in sh) printf 'help\nforkdemo\nexit 0\n' ;; *) : ;; esac; }
+args_of() { case "$1" in sh) echo "-d $OUT" ;; swapdemo) echo "16" ;; *) echo "" ;; esac; }
+
+if ! command -v strace >/dev/null 2>&1; then
+  echo "check-syscalls: strace not found; install it with: apt-get install -y strace" >&2
+  exit 2
+fi
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  mapfile -t names < <("$HERE/build.sh" --list)
+  names+=(sh)
+fi
+
+bad=0
+for name in "${names[@]}"; do
+  prog="$OUT/$name"
+  if [ ! -x "$prog" ]; then
+    echo "BAD $name: $prog is missing (run User/build.sh)"; bad=1; continue
+  fi
+  log="$(mktemp)" output="$(mktemp)"
+  # stdout goes to a file, not /dev/null: writing to /dev/null never reads the buffer, so the
+  # -EFAULT checks of write() would fail.
+  # shellcheck disable=SC2046
+  stdin_of "$name" | strace -f -c -o "$log" "$prog" $(args_of "$name") >"$output" 2>&1
+  status=$?
+  # The last column of strace's summary table is the system call's name.
+  used="$(awk 'NF && $1 !~ /^(%|-)/ && $NF != "total" { print $NF }' "$log" | sort -u | tr '\n' ' ')"
+  failures="$(grep -E '^FAIL' "$output" | head -n 5)"
+  rm -f "$log" "$output"
+  allowed=" $(echo $SUBSET $(extra_allowed "$name")) "
+  outside=""
+  for call in $used; do
+    case "$allowed" in *" $call "*) ;; *) outside+="$call " ;; esac
+  done
+  if [ -n "$outside" ]; then
+    echo "BAD $name: outside the subset: $outside(all used: $used)"; bad=1
+  elif [ "$status" -ne 0 ]; then
+    echo "BAD $name: exited with status $status under strace (used: $used)"; bad=1
+    [ -n "$failures" ] && echo "$failures"
+  else
+    echo "OK $name: $used"
+  fi
+done
+exit $bad

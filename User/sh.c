@@ -1,0 +1,177 @@
+/*
+ * sh: Cowbird's tiny interactive shell, on stdin/stdout.
+ * Reads a line, splits it on spaces and tabs, and runs /bin/<first word> with the words as
+ * arguments (fork + execve + wait4); prints how the program ended if that was not "exit 0".
+ * Builtins: `help` (the programs it knows, compiled in from User/build.sh's list) and `exit [N]`.
+ * Options:
+ *   -d DIR   run programs from DIR instead of /bin (to try the shell on Linux: -d User/out)
+ *   -e       echo typed characters and handle backspace itself (a raw console without line
+ *            discipline); without it the terminal is assumed to echo.
+ * End of input ends the shell with status 0. Uses only read, write, fork, execve, wait4, exit.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "programs.h"
+
+#define LINE_MAX_LEN 256
+#define MAX_ARGS 32
+
+extern char **environ;
+static const char *program_dir = "/bin";
+static int echo_input;
+
+/* printf to stdout as one write() (nothing stays buffered across fork). */
+static void say(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof buf - 1)
+        n = (int)sizeof buf - 1;
+    if (n > 0)
+        write(1, buf, (size_t)n);
+}
+
+/* Reads one line into line (without its newline). Returns 0 at end of input, 1 otherwise.
+   With -e, echoes what is typed and lets backspace erase. */
+static int read_line(char *line, size_t size)
+{
+    size_t len = 0;
+    for (;;) {
+        char c;
+        long n = read(0, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            line[len] = 0;
+            return len > 0;
+        }
+        if (c == '\n' || c == '\r') {
+            if (echo_input)
+                write(1, "\n", 1);
+            line[len] = 0;
+            return 1;
+        }
+        if (c == 0x7f || c == '\b') {
+            if (len > 0) {
+                len--;
+                if (echo_input)
+                    write(1, "\b \b", 3);
+            }
+            continue;
+        }
+        if (len + 1 < size) {
+            line[len++] = c;
+            if (echo_input)
+                write(1, &c, 1);
+        }
+    }
+}
+
+/* Splits line in place on spaces and tabs; returns the number of words (at most max - 1). */
+static int split(char *line, char **argv, int max)
+{
+    int argc = 0;
+    char *p = line;
+    while (*p && argc < max - 1) {
+        while (*p == ' ' || *p == '\t')
+            *p++ = 0;
+        if (!*p)
+            break;
+        argv[argc++] = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+    }
+    argv[argc] = 0;
+    return argc;
+}
+
+/* The `help` builtin: the builtins and every program the shell knows. */
+static void help(void)
+{
+    say("Cowbird sh. Builtins: help, exit [N]. Programs in %s:\n", program_dir);
+    for (int i = 0; known_programs[i]; i++)
+        say("  %s\n", known_programs[i]);
+    say("Run one with its arguments, e.g.: swapdemo 96\n");
+}
+
+/* Runs program argv[0] from program_dir (or the path given) and reports a non-zero ending. */
+static void run(char **argv)
+{
+    char path[LINE_MAX_LEN + 64];
+    if (strchr(argv[0], '/'))
+        snprintf(path, sizeof path, "%s", argv[0]);
+    else
+        snprintf(path, sizeof path, "%s/%s", program_dir, argv[0]);
+    pid_t pid = fork();
+    if (pid < 0) {
+        say("sh: fork failed: %s\n", strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        execve(path, argv, environ);
+        say("sh: %s: %s\n", argv[0], errno == ENOENT ? "not found (try help)" : strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (wait4(pid, &status, 0, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        say("[%s: exit %d]\n", argv[0], WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        say("[%s: killed by signal %d%s]\n", argv[0], WTERMSIG(status),
+            WTERMSIG(status) == 11 ? ", SIGSEGV" : WTERMSIG(status) == 9 ? ", SIGKILL" : "");
+}
+
+/* Parses -d DIR and -e; returns 0 on a bad option. */
+static int parse_options(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-d") == 0 && i + 1 < argc)
+            program_dir = argv[++i];
+        else if (strcmp(argv[i], "-e") == 0)
+            echo_input = 1;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (!parse_options(argc, argv)) {
+        say("usage: sh [-d DIR] [-e]\n");
+        return 2;
+    }
+    say("Cowbird sh - type help for the programs, exit to leave.\n");
+    char line[LINE_MAX_LEN];
+    char *words[MAX_ARGS];
+    for (;;) {
+        say("$ ");
+        if (!read_line(line, sizeof line)) {
+            say("\n");
+            return 0;
+        }
+        int n = split(line, words, MAX_ARGS);
+        if (n == 0)
+            continue;
+        if (strcmp(words[0], "exit") == 0) {
+            int code = 0;
+            if (n > 1)
+                sscanf(words[1], "%d", &code);
+            return code & 0xff;
+        }
+        if (strcmp(words[0], "help") == 0)
+            help();
+        else
+            run(words);
+    }
+}
