@@ -4,7 +4,7 @@ namespace Cowbird.Kernel.SelfTests
 {
     // The phase-1 runtime features kernel code relies on: reference statics set
     // by a static constructor, objects, arrays, strings, virtual calls, casts,
-    // boxing, generics and `checked` arithmetic that does not overflow.
+    // boxing, generics, delegates and `checked` arithmetic that does not overflow.
     public sealed class RuntimeSelfTest : SelfTest
     {
         public override string Name => "runtime";
@@ -40,6 +40,17 @@ namespace Cowbird.Kernel.SelfTests
             public T Value;
         }
 
+        private delegate int IntOperation(int value);
+
+        private sealed class Adder
+        {
+            private readonly int _amount;
+            public Adder(int amount) { _amount = amount; }
+            public int Add(int value) => value + _amount;
+        }
+
+        private static int Triple(int value) => value * 3;
+
         public override bool Run(BootInfo bootInfo)
         {
             bool ok = Check(s_greeting == "moo" && s_constructorRuns == 1, "a reference static set by the static constructor, once");
@@ -67,6 +78,10 @@ namespace Cowbird.Kernel.SelfTests
             for (int i = 0; i < squares.Length; i++)
                 squares[i] = checked(i * i);
             ok &= Check(squares[99] == 9801 && squares.Length == 100, "int array with checked arithmetic");
+
+            IntOperation addFive = new Adder(5).Add;
+            IntOperation triple = Triple;
+            ok &= Check(addFive(1) == 6 && triple(7) == 21, "delegates to an instance and a static method");
 
             ulong big = 0xFFFF_FFFF_0000_0000;
             ok &= Check(big / 0x1_0000 == 0xFFFF_FFFF_0000 && big % 7 == big - big / 7 * 7, "64-bit division");
