@@ -11,6 +11,6 @@ namespace System
         public int Length => _numComponents;
     }
 
-    // ILC's canonical form of T[]: generic array code is compiled against it.
+    // ILC requires this type to exist (it models T[] with it when building array types).
     public class Array<T> : Array { }
 }
