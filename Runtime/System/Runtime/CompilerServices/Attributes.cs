@@ -69,12 +69,6 @@ namespace System.Runtime.CompilerServices
         public const string VirtualStaticsInInterfaces = nameof(VirtualStaticsInInterfaces);
     }
 
-    public static class RuntimeHelpers
-    {
-        // Offset from a string reference to its first character (MethodTable pointer + length).
-        public static int OffsetToStringData => 12;
-    }
-
     // Calling-convention marker types for `delegate* unmanaged[Cdecl]` and friends.
     public class CallConvCdecl { }
     public class CallConvStdcall { }
