@@ -18,13 +18,15 @@ usage() {
 Usage: ./build.sh <verb> [options]
 
 Verbs:
-  run      build the kernel and boot it in QEMU, serial console on this terminal
-           (Ctrl-A X leaves QEMU)
-  test     host tests + boot tests; ends with one line "N passed, N failed"
-  iso      build iso/kernel.elf and iso/cowbird.iso only
-  debug    boot QEMU paused with a gdb stub and attach gdb to iso/kernel.elf
-  setup    install what is missing (Debian packages, NuGet packages) and stop
-  --help   this text
+  run [CMDLINE]    build the kernel and boot it in QEMU, serial console on this
+                   terminal (Ctrl-A X leaves QEMU); CMDLINE is the kernel command
+                   line, e.g. ./build.sh run selftest=runtime
+  test             host tests + boot tests; ends with one line "N passed, N failed"
+  iso              build iso/kernel.elf and iso/cowbird.iso only
+  debug [CMDLINE]  boot QEMU paused with a gdb stub and attach gdb to iso/kernel.elf
+                   (serial output goes to iso/serial.log)
+  setup            install what is missing (Debian packages, NuGet packages) and stop
+  --help           this text
 EOF
 }
 
@@ -67,6 +69,48 @@ setup() {
   ensure_debian_packages
   ensure_dotnet
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+}
+
+# QEMU machine for the kernel: TCG (KVM fails on this kernel's SSE code here),
+# a CPU model new enough for .NET's baseline, and the exit-status device.
+QEMU_MACHINE=(-cpu max -accel tcg -m 512M -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+# Builds iso/kernel.elf and iso/cowbird.iso (csc -> ilc -> as -> ld -> grub-mkrescue, see Kernel/Kernel.csproj).
+build_kernel() {
+  log "building the kernel"
+  dotnet build Kernel/Kernel.csproj -c Release --nologo -v quiet
+}
+
+# Explains QEMU's exit status: the kernel's isa-debug-exit codes, or 0 when the user quit QEMU.
+report_kernel_exit() {
+  case "$1" in
+    0)  return 0 ;;
+    33) log "kernel reported success"; return 0 ;;
+    35) log "kernel reported failure"; return 1 ;;
+    37) log "kernel panicked"; return 1 ;;
+    *)  log "QEMU exited with status $1"; return 1 ;;
+  esac
+}
+
+run_kernel() {
+  build_kernel
+  log "booting iso/kernel.elf (Ctrl-A X leaves QEMU)"
+  local status=0
+  qemu-system-x86_64 "${QEMU_MACHINE[@]}" -kernel iso/kernel.elf -append "$*" \
+    -serial mon:stdio -display none || status=$?
+  report_kernel_exit "$status"
+}
+
+# QEMU waits for gdb (-S) on port 1234 (-s); gdb loads the symbols and stops at kmain.
+debug_kernel() {
+  build_kernel
+  log "QEMU paused with a gdb stub on :1234; serial output goes to iso/serial.log"
+  qemu-system-x86_64 "${QEMU_MACHINE[@]}" -kernel iso/kernel.elf -append "$*" \
+    -serial file:iso/serial.log -display none -s -S &
+  local qemu_pid=$!
+  gdb -q iso/kernel.elf -ex 'target remote :1234' -ex 'break kmain' -ex 'continue' || true
+  kill "$qemu_pid" 2>/dev/null || true
+  wait "$qemu_pid" 2>/dev/null || true
 }
 
 # Runs one test project, writing a TRX file into $2. Returns dotnet test's status.
@@ -117,7 +161,14 @@ main() {
   case "$verb" in
     -h|--help|help|"") usage ;;
     setup) setup ;;
-    test) setup; test_all ;;
+    test)
+      setup
+      # Tests.Boot also builds the kernel; building it here first shows its errors plainly.
+      build_kernel || log "kernel build failed: the boot tests will fail"
+      test_all ;;
+    iso) setup; build_kernel; log "built iso/kernel.elf and iso/cowbird.iso" ;;
+    run) setup; run_kernel "$@" ;;
+    debug) setup; debug_kernel "$@" ;;
     *) echo "unknown verb: $verb" >&2; usage >&2; exit 2 ;;
   esac
 }

@@ -1,0 +1,47 @@
+namespace Cowbird.Kernel.Boot
+{
+    // What the kernel learns from its boot loader, whichever protocol was used:
+    // the command line and the physical memory map.
+    public sealed class BootInfo
+    {
+        // Room for the memory map; QEMU reports about 6 regions, real PCs a few dozen.
+        public const int MaxMemoryRegions = 128;
+
+        public readonly string Protocol;
+        public CommandLine CommandLine = CommandLine.Empty;
+        public readonly MemoryRegion[] MemoryRegions = new MemoryRegion[MaxMemoryRegions];
+        public int MemoryRegionCount;
+
+        public BootInfo(string protocol)
+        {
+            Protocol = protocol;
+        }
+
+        // Records one memory-map entry; entries beyond MaxMemoryRegions are dropped with a warning.
+        public void AddMemoryRegion(ulong baseAddress, ulong length, bool isAvailable)
+        {
+            if (MemoryRegionCount == MaxMemoryRegions)
+            {
+                KernelConsole.WriteLine("warning: memory map truncated");
+                return;
+            }
+            MemoryRegions[MemoryRegionCount].Base = baseAddress;
+            MemoryRegions[MemoryRegionCount].Length = length;
+            MemoryRegions[MemoryRegionCount].IsAvailable = isAvailable;
+            MemoryRegionCount++;
+        }
+
+        // Total bytes of usable RAM in the memory map.
+        public ulong AvailableMemoryBytes
+        {
+            get
+            {
+                ulong total = 0;
+                for (int i = 0; i < MemoryRegionCount; i++)
+                    if (MemoryRegions[i].IsAvailable)
+                        total += MemoryRegions[i].Length;
+                return total;
+            }
+        }
+    }
+}

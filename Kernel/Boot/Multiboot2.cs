@@ -1,0 +1,56 @@
+using Cowbird.Kernel.Arch.X64;
+
+namespace Cowbird.Kernel.Boot
+{
+    // Reads the Multiboot2 boot information, as GRUB's `multiboot2` command
+    // passes it: {uint totalSize; uint reserved;} then 8-byte aligned tags
+    // {uint type; uint size; ...}, ending with a tag of type 0.
+    public static unsafe class Multiboot2
+    {
+        public const uint BootloaderMagic = 0x36D76289;
+
+        private const uint TagEnd = 0;
+        private const uint TagCommandLine = 1;
+        private const uint TagMemoryMap = 6;
+
+        private const int TagHeaderSize = 8;
+        private const uint RegionTypeAvailable = 1;
+        private const uint MinimumEntrySize = 24;
+
+        // Parses the information at physical address `infoPhysical`.
+        public static BootInfo Parse(ulong infoPhysical)
+        {
+            byte* info = KernelLayout.PhysicalToVirtual(infoPhysical);
+            uint totalSize = *(uint*)info;
+            BootInfo bootInfo = new BootInfo("multiboot2");
+            byte* tag = info + 8;
+            while (tag < info + totalSize)
+            {
+                uint type = *(uint*)tag;
+                uint size = *(uint*)(tag + 4);
+                if (type == TagEnd)
+                    break;
+                if (type == TagCommandLine)
+                    bootInfo.CommandLine = CommandLine.FromCString(tag + TagHeaderSize);
+                else if (type == TagMemoryMap)
+                    ParseMemoryMap(bootInfo, tag, size);
+                tag += (size + 7) & ~7u;
+            }
+            return bootInfo;
+        }
+
+        // The map tag: {type, size, uint entrySize, uint entryVersion} then entries
+        // {ulong base; ulong length; uint type; uint reserved}.
+        private static void ParseMemoryMap(BootInfo bootInfo, byte* tag, uint size)
+        {
+            uint entrySize = *(uint*)(tag + 8);
+            if (entrySize < MinimumEntrySize)
+            {
+                KernelConsole.WriteLine("warning: multiboot2 memory map has a bad entry size; ignored");
+                return;
+            }
+            for (byte* entry = tag + 16; entry + entrySize <= tag + size; entry += entrySize)
+                bootInfo.AddMemoryRegion(*(ulong*)entry, *(ulong*)(entry + 8), *(uint*)(entry + 16) == RegionTypeAvailable);
+        }
+    }
+}

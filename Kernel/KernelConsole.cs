@@ -1,0 +1,66 @@
+using Cowbird.Kernel.Drivers;
+
+namespace Cowbird.Kernel
+{
+    // The kernel's text output (like Linux's printk): everything goes to COM1.
+    // No formatting library exists in the kernel, so numbers have their own writers.
+    public static unsafe class KernelConsole
+    {
+        public static void Write(char c)
+        {
+            if (c == '\n')
+                SerialPort.Write((byte)'\r');
+            SerialPort.Write(c < 0x80 ? (byte)c : (byte)'?');
+        }
+
+        public static void Write(string text)
+        {
+            for (int i = 0; i < text.Length; i++)
+                Write(text[i]);
+        }
+
+        public static void WriteLine(string text)
+        {
+            Write(text);
+            Write('\n');
+        }
+
+        // Writes `length` characters starting at `chars` (used for strings handed over as pointers).
+        public static void Write(char* chars, int length)
+        {
+            for (int i = 0; i < length; i++)
+                Write(chars[i]);
+        }
+
+        // Writes `length` ASCII bytes (boot-loader strings).
+        public static void WriteAscii(byte* bytes, int length)
+        {
+            for (int i = 0; i < length; i++)
+                Write((char)bytes[i]);
+        }
+
+        public static void WriteDecimal(ulong value)
+        {
+            char* digits = stackalloc char[20];
+            int count = 0;
+            do
+            {
+                digits[count++] = (char)('0' + (int)(value % 10));
+                value /= 10;
+            } while (value != 0);
+            while (count > 0)
+                Write(digits[--count]);
+        }
+
+        // Writes `value` as 0x followed by 16 hex digits.
+        public static void WriteHex(ulong value)
+        {
+            Write("0x");
+            for (int shift = 60; shift >= 0; shift -= 4)
+            {
+                int nibble = (int)((value >> shift) & 0xF);
+                Write((char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10));
+            }
+        }
+    }
+}

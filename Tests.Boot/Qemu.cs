@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.IO;
+using System.Threading;
+
+namespace Cowbird.Tests.Boot
+{
+    // Boots the kernel under QEMU (TCG, `-cpu max`: KVM cannot run this kernel
+    // here) with COM1 going to a log file and the isa-debug-exit device present.
+    public static class Qemu
+    {
+        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+        public const string DefaultMemory = "256M";
+
+        private static readonly object LogNameLock = new object();
+        private static int s_bootNumber;
+
+        // Boots iso/kernel.elf directly (Multiboot1) with `commandLine` as the kernel command line.
+        public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null) =>
+            Run(LogName(commandLine), new List<string>
+            {
+                "-kernel", Repository.KernelElf,
+                "-append", commandLine,
+                "-m", memory,
+            }, stopMarker: null, timeout ?? DefaultTimeout);
+
+        // Boots iso/cowbird.iso through GRUB (BIOS, or UEFI with `uefiFirmware`) and stops
+        // QEMU as soon as the serial log contains `stopMarker` (the kernel halts when idle).
+        public static BootResult BootIso(string stopMarker, string uefiFirmware = null, TimeSpan? timeout = null)
+        {
+            var arguments = new List<string> { "-cdrom", Repository.KernelIso, "-m", DefaultMemory };
+            if (uefiFirmware != null)
+                arguments.AddRange(new[] { "-bios", uefiFirmware });
+            return Run(LogName(uefiFirmware == null ? "iso-bios" : "iso-uefi"), arguments, stopMarker, timeout ?? DefaultTimeout);
+        }
+
+        private static string LogName(string label)
+        {
+            string safe = string.Concat(Array.ConvertAll(label.ToCharArray(), c => char.IsLetterOrDigit(c) ? c : '_'));
+            lock (LogNameLock)
+                return $"{++s_bootNumber:D2}-{safe}.log";
+        }
+
+        private static BootResult Run(string logName, List<string> machineArguments, string stopMarker, TimeSpan timeout)
+        {
+            string logDirectory = Path.Combine(AppContext.BaseDirectory, "boot-logs");
+            Directory.CreateDirectory(logDirectory);
+            string logPath = Path.Combine(logDirectory, logName);
+            File.Delete(logPath);
+
+            var start = new ProcessStartInfo("qemu-system-x86_64")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+            foreach (string argument in new[]
+            {
+                "-cpu", "max", "-accel", "tcg", "-display", "none", "-no-reboot", "-monitor", "none",
+                "-serial", "file:" + logPath,
+                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            })
+                start.ArgumentList.Add(argument);
+            foreach (string argument in machineArguments)
+                start.ArgumentList.Add(argument);
+
+            using Process qemu = StartQemu(start);
+            qemu.StandardInput.Close();
+            var stopwatch = Stopwatch.StartNew();
+            bool timedOut = false, stoppedAtMarker = false;
+            while (!qemu.WaitForExit(100))
+            {
+                if (stopMarker != null && ReadLog(logPath).Contains(stopMarker))
+                {
+                    stoppedAtMarker = true;
+                    break;
+                }
+                if (stopwatch.Elapsed > timeout)
+                {
+                    timedOut = true;
+                    break;
+                }
+            }
+            if (timedOut || stoppedAtMarker)
+            {
+                qemu.Kill(entireProcessTree: true);
+                qemu.WaitForExit();
+            }
+            string qemuErrors = qemu.StandardError.ReadToEnd();
+            string serial = ReadLog(logPath);
+            if (!timedOut && !stoppedAtMarker && qemu.ExitCode == 1 && qemuErrors.Length > 0)
+                throw new InvalidOperationException($"QEMU failed to start the machine: {qemuErrors}");
+            return new BootResult(timedOut || stoppedAtMarker ? -1 : qemu.ExitCode, timedOut, stoppedAtMarker, serial, logPath);
+        }
+
+        private static Process StartQemu(ProcessStartInfo start)
+        {
+            try
+            {
+                return Process.Start(start);
+            }
+            catch (Win32Exception e)
+            {
+                throw new InvalidOperationException(
+                    "qemu-system-x86_64 is not installed: run ./build.sh setup (Debian package qemu-system-x86)", e);
+            }
+        }
+
+        private static string ReadLog(string path)
+        {
+            if (!File.Exists(path))
+                return "";
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd().Replace("\r\n", "\n");
+        }
+    }
+}

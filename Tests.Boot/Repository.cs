@@ -1,0 +1,33 @@
+using System;
+using System.IO;
+
+namespace Cowbird.Tests.Boot
+{
+    // Locates the repository and the kernel build outputs the boot tests use.
+    public static class Repository
+    {
+        public static readonly string Root = FindRoot();
+
+        public static string KernelElf => RequireBuildOutput("kernel.elf");
+
+        public static string KernelIso => RequireBuildOutput("cowbird.iso");
+
+        // The repository root is the first directory above the test binaries holding Cowbird.sln.
+        private static string FindRoot()
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
+                if (File.Exists(Path.Combine(directory.FullName, "Cowbird.sln")))
+                    return directory.FullName;
+            throw new InvalidOperationException("Cowbird.sln not found above " + AppContext.BaseDirectory);
+        }
+
+        private static string RequireBuildOutput(string fileName)
+        {
+            string path = Path.Combine(Root, "iso", fileName);
+            if (!File.Exists(path))
+                throw new FileNotFoundException(
+                    $"{path} is missing: build the kernel first (./build.sh iso, or dotnet build Kernel).", path);
+            return path;
+        }
+    }
+}
