@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Cowbird.Mm;
+using Cowbird.Mm.Platform;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -202,6 +203,53 @@ namespace Cowbird.Tests.Host
                 Assert.Equal(1, m.Read(parent, (ulong)low));
                 Assert.Equal(2, m.Read(parent, (ulong)high));
             }
+            m.AssertNoLeaks();
+        }
+
+        // A Tlb seam that loses every page invalidation.
+        sealed class ForgetfulTlb : Tlb
+        {
+            readonly Tlb inner;
+            public ForgetfulTlb(Tlb real) { inner = real; }
+            public override void InvalidatePage(ulong pml4, ulong virtualAddress) { }
+            public override void FlushAll(ulong pml4) { inner.FlushAll(pml4); }
+        }
+
+        [Fact]
+        public void Without_tlb_invalidation_in_fork_the_child_would_see_the_parent_s_later_write()
+        {
+            using var m = new TestMachine(64, real => new ForgetfulTlb(real));
+            var parent = m.NewSpace();
+            ulong p = m.MapAnonymous(parent, 1);
+            m.Write(parent, p, 1);
+            var child = m.Fork(parent);
+            // The checker sees the stale writable entry right after fork ...
+            var violation = Assert.Throws<InvariantViolation>(() => m.Check());
+            Assert.Contains("stale TLB entry", violation.Message);
+            // ... and this is the bug it stands for: the parent writes through it, no COW.
+            m.Write(parent, p, 2);
+            Assert.Equal(2, m.Read(child, p));
+            Assert.Equal(0UL, m.Manager.Stat.CowFault + m.Manager.Stat.CowReuse);
+            m.Mmu.Tlb.FlushAll(parent.PageTable.Root);
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void Change_protection_rewrites_present_entries_and_invalidates_them()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = m.MapAnonymous(a, 2);
+            m.Write(a, p, 1);
+            m.Write(a, p + Page.Size, 1);
+            a.PageTable.ChangeProtection(p, p + Page.Size, 0, Cowbird.Mm.Paging.Pte.Writable);
+            Assert.False(a.PageTable.Lookup(p).IsWritable);
+            Assert.True(a.PageTable.Lookup(p + Page.Size).IsWritable);
+            Assert.Empty(m.Mmu.StaleEntries());
+            // The VMA is still writable: the next write is a (reusing) COW fault.
+            m.Write(a, p, 2);
+            Assert.Equal(1UL, m.Manager.Stat.CowReuse);
+            m.Check();
             m.AssertNoLeaks();
         }
 

@@ -76,11 +76,36 @@ namespace Cowbird.Tests.Host
             ulong free = m.Frames.FreeFrames;
             Assert.Equal(0, child.Munmap(At, 4 * Page.Size));
             m.Check();
-            Assert.Equal(free, m.Frames.FreeFrames);      // the parent still holds every frame
+            // Only the child's PDPT, PD and PT come back: the parent still holds every page.
+            Assert.Equal(free + 3, m.Frames.FreeFrames);
             for (ulong i = 0; i < 4; i++)
                 Assert.Equal(1, m.Frames.Frame(parent.PageTable.Lookup(At + i * Page.Size).Frame).MapCount);
             m.Write(parent, At, 10);                      // exclusive now: reused in place
             Assert.Equal(1UL, m.Manager.Stat.CowReuse);
+            m.AssertNoLeaks();
+        }
+    
+        [Fact]
+        public void Page_tables_left_empty_by_munmap_are_freed_and_shared_ones_kept()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            a.Mmap(At, 2 * Page.Size, RW, FixedAnon);
+            a.Mmap(0x7000_0000_0000, Page.Size, RW, FixedAnon);
+            m.Write(a, At, 1);
+            m.Write(a, At + Page.Size, 1);
+            m.Write(a, 0x7000_0000_0000, 1);
+            Assert.Equal(7UL, m.Manager.Stat.PageTablePages);       // PML4 + 2 x (PDPT, PD, PT)
+            Assert.Equal(0, a.Munmap(At, Page.Size));
+            Assert.Equal(7UL, m.Manager.Stat.PageTablePages);       // the PT still maps At + 4 KiB
+            Assert.Equal(0, a.Munmap(0x7000_0000_0000, Page.Size));
+            Assert.Equal(4UL, m.Manager.Stat.PageTablePages);
+            m.Check();
+            Assert.Equal(1, m.Read(a, At + Page.Size));
+            Assert.Equal(0, a.Munmap(At, 2 * Page.Size));
+            Assert.Equal(1UL, m.Manager.Stat.PageTablePages);       // only the PML4
+            Assert.Equal(FaultResult.SegvMapErr, m.TryAccess(a, At + Page.Size, AccessKind.Read));
+            m.Check();
             m.AssertNoLeaks();
         }
     }

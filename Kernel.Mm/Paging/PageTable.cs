@@ -15,7 +15,8 @@ namespace Cowbird.Mm.Paging
     //   - Intermediate entries are Present|Writable|User: permissions live in the leaves.
     //   - Whoever changes a leaf that was present goes through Replace, which
     //     invalidates the TLB, so no stale translation survives an edit.
-    // Page-table pages under an unmapped range stay until Destroy.
+    //   - After an unmap, FreeEmptyTables returns the tables left empty, so a table page
+    //     exists only while something below it is in use (plus the PML4).
     public sealed class PageTable
     {
         public const int EntriesPerTable = 512;
@@ -113,6 +114,20 @@ namespace Cowbird.Mm.Paging
             Walk(start, end, new ProtectionChanger(this, setBits, clearBits));
         }
 
+        // Frees the page-table pages below the PML4 that cover [start, end) and hold no
+        // entry any more (Linux: free_pgtables), then flushes the TLB because the CPU may
+        // cache intermediate entries. An empty table maps nothing, so freeing one that
+        // also covers addresses outside the range is safe.
+        public void FreeEmptyTables(ulong start, ulong end)
+        {
+            if (start >= end)
+                return;
+            if (end > UserEnd)
+                Mm.Panic("PageTable.FreeEmptyTables: range reaches the kernel half");
+            if (PruneTable(Root, Levels - 1, 0, start, end))
+                mm.Tlb.FlushAll(Root);
+        }
+
         // Frees every page-table page of the user half and the PML4 itself. Every leaf
         // must already be zero (the address space unmapped its pages first).
         public void Destroy()
@@ -167,6 +182,41 @@ namespace Cowbird.Mm.Paging
                 else if (entry.IsPresent)
                     WalkTable(Page.FrameToAddress(entry.Frame), level - 1, entryBase, start, end, visitor);
             }
+        }
+
+        // Frees the empty tables below the `level` table at `table` (covering addresses from
+        // `tableBase`) that overlap [start, end). True when it freed at least one.
+        bool PruneTable(ulong table, int level, ulong tableBase, ulong start, ulong end)
+        {
+            bool freed = false;
+            ulong span = SpanOf(level);
+            int first = start <= tableBase ? 0 : (int)((start - tableBase) / span);
+            for (int i = first; i < EntriesPerTable && tableBase + (ulong)i * span < end; i++)
+            {
+                ulong entryAddress = table + (ulong)i * 8;
+                Pte entry = Read(entryAddress);
+                if (!entry.IsPresent || level == 0)
+                    continue;
+                ulong child = Page.FrameToAddress(entry.Frame);
+                if (level > 1 && PruneTable(child, level - 1, tableBase + (ulong)i * span, start, end))
+                    freed = true;
+                if (IsEmptyTable(child))
+                {
+                    mm.Physical.WriteU64(entryAddress, 0);
+                    FreeTablePage(mm, child);
+                    freed = true;
+                }
+            }
+            return freed;
+        }
+
+        // True when every entry of the table at `table` is zero.
+        bool IsEmptyTable(ulong table)
+        {
+            for (int i = 0; i < EntriesPerTable; i++)
+                if (mm.Physical.ReadU64(table + (ulong)i * 8) != 0)
+                    return false;
+            return true;
         }
 
         // Frees the tables below the `level` table at `table` and then the table itself.

@@ -1,7 +1,7 @@
 namespace Cowbird.Mm.Physical
 {
     // State bits of a PageFrame (Linux: page->flags).
-    [System.Flags]
+    // Bit flags: combine with |.
     public enum PageFrameFlags : uint
     {
         None = 0,

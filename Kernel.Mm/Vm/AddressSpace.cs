@@ -231,6 +231,7 @@ namespace Cowbird.Mm.Vm
                 RemoveVma(vma);
                 vma = next;
             }
+            PageTable.FreeEmptyTables(start, end);
         }
 
         // Splits `vma` at `address` (Start < address < End, page aligned) into two VMAs

@@ -1,7 +1,7 @@
 namespace Cowbird.Mm.Vm
 {
     // mmap's flags argument (Linux x86-64 MAP_* values).
-    [System.Flags]
+    // Bit flags: combine with |.
     public enum MapFlags
     {
         None = 0,

@@ -1,7 +1,7 @@
 namespace Cowbird.Mm.Vm
 {
     // Access a mapping allows (Linux PROT_* values, as mmap/mprotect receive them).
-    [System.Flags]
+    // Bit flags: combine with |.
     public enum Protection
     {
         None = 0,

@@ -1,7 +1,7 @@
 namespace Cowbird.Mm.Vm
 {
     // Kind of a VMA (Linux: the VM_SHARED part of vm_flags; private is its absence).
-    [System.Flags]
+    // Bit flags: combine with |.
     public enum VmaFlags
     {
         None = 0,
