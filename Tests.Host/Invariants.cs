@@ -27,7 +27,8 @@ namespace Cowbird.Tests.Host
     //      two free buddies left unmerged;
     //   6. every VMA tree is ordered, non-overlapping, page aligned, AVL balanced, and
     //      its list agrees with its in-order walk;
-    //   7. no SoftMmu TLB entry is more permissive than the current page tables.
+    //   7. no SoftMmu TLB entry is more permissive than the current page tables;
+    //   8. the VmaCache counts exactly the VMAs in the live trees as in use.
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -35,13 +36,17 @@ namespace Cowbird.Tests.Host
             var errors = new List<string>();
             var mapCounts = new Dictionary<ulong, int>();
             var tablePages = new Dictionary<ulong, int>();
+            int vmas = 0;
             foreach (AddressSpace space in machine.Spaces)
             {
+                vmas += space.Vmas.Count;
                 CheckVmaTree(space, errors);
                 CheckPageTables(machine, space, mapCounts, tablePages, errors);
             }
             CheckFrames(machine, mapCounts, tablePages, errors);
             CheckFreeLists(machine.Frames, errors);
+            if (machine.Manager.VmaCache.InUse != vmas)
+                errors.Add($"VmaCache has {machine.Manager.VmaCache.InUse} VMAs in use but the trees hold {vmas}");
             foreach (string stale in machine.Mmu.StaleEntries())
                 errors.Add(stale);
             if (errors.Count > 0)

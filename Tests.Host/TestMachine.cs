@@ -100,6 +100,7 @@ namespace Cowbird.Tests.Host
                 Exit(Spaces[Spaces.Count - 1]);
             Check();
             Assert.Equal(0UL, Manager.Stat.PageTablePages);
+            Assert.Equal(0, Manager.VmaCache.InUse);
             Assert.Equal(InitialFreeFrames, Frames.FreeFrames);
             Assert.Empty(Mmu.StaleEntries());
         }

@@ -26,6 +26,8 @@ namespace Cowbird.Mm.Paging
         public const ulong UserEnd = 0x0000_8000_0000_0000UL;
 
         readonly MemoryManager mm;
+        // Made once and reused: the kernel heap never frees objects.
+        readonly ProtectionChanger protectionChanger;
         // Physical address of the PML4: what CR3 holds for this address space.
         public readonly ulong Root;
 
@@ -33,6 +35,7 @@ namespace Cowbird.Mm.Paging
         {
             mm = memoryManager;
             Root = root;
+            protectionChanger = new ProtectionChanger(this);
         }
 
         // A new table with an empty user half and the kernel half copied in; null when
@@ -111,7 +114,8 @@ namespace Cowbird.Mm.Paging
         // a frame (present or PROT_NONE), invalidating the TLB for present ones.
         public void ChangeProtection(ulong start, ulong end, ulong setBits, ulong clearBits)
         {
-            Walk(start, end, new ProtectionChanger(this, setBits, clearBits));
+            protectionChanger.Start(setBits, clearBits);
+            Walk(start, end, protectionChanger);
         }
 
         // Frees the page-table pages below the PML4 that cover [start, end) and hold no
@@ -264,12 +268,17 @@ namespace Cowbird.Mm.Paging
         sealed class ProtectionChanger : PteVisitor
         {
             readonly PageTable table;
-            readonly ulong set;
-            readonly ulong clear;
+            ulong set;
+            ulong clear;
 
-            public ProtectionChanger(PageTable pageTable, ulong setBits, ulong clearBits)
+            public ProtectionChanger(PageTable pageTable)
             {
                 table = pageTable;
+            }
+
+            // Arms the changer for one ChangeProtection call.
+            public void Start(ulong setBits, ulong clearBits)
+            {
                 set = setBits;
                 clear = clearBits;
             }

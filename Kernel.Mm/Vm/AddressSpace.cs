@@ -30,13 +30,15 @@ namespace Cowbird.Mm.Vm
         ulong brkStart = DefaultBrkStart;
         ulong brk = DefaultBrkStart;
         bool destroyed;
-        // Reused for every unmap, so zapping allocates nothing.
+        // Per-PTE actions, made once and reused: the kernel heap never frees objects.
         readonly PageZapper zapper;
+        readonly ForkCopier forkCopier;
 
         AddressSpace(MemoryManager mm, PageTable pageTable)
         {
             Manager = mm;
             zapper = new PageZapper(this);
+            forkCopier = new ForkCopier(this);
             PageTable = pageTable;
         }
 
@@ -168,13 +170,14 @@ namespace Cowbird.Mm.Vm
                 return Errno.ENOMEM;
             child.brkStart = brkStart;
             child.brk = brk;
+            ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
-                Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
+                Vma copy = Manager.VmaCache.Alloc(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
                 child.Vmas.Insert(copy);
                 // anon_vma_fork(copy, vma) belongs here: the rmap layer links `copy` to
                 // every anon_vma of `vma` and gives it its own anon_vma (not built yet).
-                var copier = new ForkCopier(this, child, vma.IsPrivate);
+                copier.Start(child, vma.IsPrivate);
                 PageTable.Walk(vma.Start, vma.End, copier);
                 if (copier.OutOfMemory)
                 {
@@ -211,7 +214,7 @@ namespace Cowbird.Mm.Vm
                 prev.End = end;
                 return;
             }
-            Vmas.Insert(new Vma(this, start, end, prot, flags, pgOff));
+            Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
         }
 
         // Unmaps [start, end): splits the VMAs straddling either end, then zaps and removes
@@ -242,17 +245,19 @@ namespace Cowbird.Mm.Vm
         {
             if (address <= vma.Start || address >= vma.End || !Page.IsAligned(address))
                 Mm.Panic("AddressSpace.SplitVma: bad split address");
-            Vma upper = new Vma(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
+            Vma upper = Manager.VmaCache.Alloc(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
             vma.End = address;
             Vmas.Insert(upper);
             return upper;
         }
 
-        // Frees the pages of `vma` and drops it from the tree.
+        // Frees the pages of `vma`, drops it from the tree and returns it to the cache.
+        // (The rmap layer's unlink_anon_vmas(vma) belongs between the two.)
         void RemoveVma(Vma vma)
         {
             ZapRange(vma.Start, vma.End);
             Vmas.Remove(vma);
+            Manager.VmaCache.Free(vma);
         }
 
         // Clears every leaf PTE in [start, end), releasing the frames they held.
@@ -318,15 +323,21 @@ namespace Cowbird.Mm.Vm
         sealed class ForkCopier : PteVisitor
         {
             readonly AddressSpace parent;
-            readonly AddressSpace child;
-            readonly bool privateMapping;
+            AddressSpace child;
+            bool privateMapping;
             public bool OutOfMemory;
 
-            public ForkCopier(AddressSpace parentSpace, AddressSpace childSpace, bool isPrivate)
+            public ForkCopier(AddressSpace parentSpace)
             {
                 parent = parentSpace;
+            }
+
+            // Arms the copier for one VMA of a fork into `childSpace`.
+            public void Start(AddressSpace childSpace, bool isPrivate)
+            {
                 child = childSpace;
                 privateMapping = isPrivate;
+                OutOfMemory = false;
             }
 
             public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)

@@ -19,7 +19,8 @@ namespace Cowbird.Mm.Vm
         // how the anon_vma rmap finds a page's address in each VMA.
         public ulong PgOff;
 
-        public readonly AddressSpace Owner;
+        // The address space this VMA belongs to; null while it sits free in the VmaCache.
+        public AddressSpace Owner { get; private set; }
 
         // Reserved for the rmap layer (later): this VMA's own anon_vma (Linux:
         // vma->anon_vma), set by anon_vma_prepare on the first anonymous fault.
@@ -35,7 +36,14 @@ namespace Cowbird.Mm.Vm
         public Vma Prev { get; internal set; }
         public Vma Next { get; internal set; }
 
+        // Used by VmaCache.Alloc; everything else gets its VMAs from the cache.
         public Vma(AddressSpace owner, ulong start, ulong end, Protection prot, VmaFlags flags, ulong pgOff)
+        {
+            Reset(owner, start, end, prot, flags, pgOff);
+        }
+
+        // Gives a (new or recycled) VMA its identity; rmap fields start empty.
+        internal void Reset(AddressSpace owner, ulong start, ulong end, Protection prot, VmaFlags flags, ulong pgOff)
         {
             Owner = owner;
             Start = start;
@@ -43,6 +51,8 @@ namespace Cowbird.Mm.Vm
             Prot = prot;
             Flags = flags;
             PgOff = pgOff;
+            AnonVma = null;
+            AnonVmaChainHead = null;
         }
 
         public ulong Length { get { return End - Start; } }
