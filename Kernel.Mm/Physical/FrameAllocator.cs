@@ -15,6 +15,9 @@ namespace Cowbird.Mm.Physical
     {
         // Largest block: 2^10 frames = 4 MiB, as in Linux.
         public const int MaxOrder = 10;
+        // Largest span of frame numbers (first usable to last usable) covered by
+        // descriptors: 2^28 frames = 1 TiB of physical address space.
+        public const ulong MaxDescriptors = 1UL << 28;
         // Returned by Alloc when no block is available; also "no link" in free lists.
         public const ulong NoFrame = 0;
 
@@ -44,9 +47,14 @@ namespace Cowbird.Mm.Physical
                 lowest = 1;
                 highest = 1;
             }
+            if (highest - lowest > MaxDescriptors)
+                Mm.Panic("FrameAllocator: memory map spans too many frames");
             firstFrame = lowest;
-            frames = new PageFrame[highest - lowest];
-            for (ulong i = 0; i < (ulong)frames.Length; i++)
+            // An int count: an array size from a ulong needs an overflow-checking helper
+            // the kernel's corelib does not have.
+            int count = (int)(highest - lowest);
+            frames = new PageFrame[count];
+            for (int i = 0; i < count; i++)
                 frames[i].Flags = PageFrameFlags.Reserved;
             for (int i = 0; i < map.Count; i++)
                 AddRange(map[i]);
@@ -68,7 +76,7 @@ namespace Cowbird.Mm.Physical
         public bool Manages(ulong pfn)
         {
             return pfn >= firstFrame && pfn < EndFrame
-                && (frames[pfn - firstFrame].Flags & PageFrameFlags.Reserved) == 0;
+                && (Slot(pfn).Flags & PageFrameFlags.Reserved) == 0;
         }
 
         // The descriptor of frame `pfn`. Panics on a frame the allocator does not manage.
@@ -76,7 +84,7 @@ namespace Cowbird.Mm.Physical
         {
             if (!Manages(pfn))
                 Mm.Panic("FrameAllocator.Frame: frame not managed");
-            return ref frames[pfn - firstFrame];
+            return ref Slot(pfn);
         }
 
         // Allocates 2^order contiguous frames, aligned to their size; the head gets
@@ -100,8 +108,8 @@ namespace Cowbird.Mm.Physical
             }
             ulong count = 1UL << order;
             for (ulong i = 0; i < count; i++)
-                frames[pfn + i - firstFrame] = new PageFrame();
-            ref PageFrame head = ref frames[pfn - firstFrame];
+                Slot(pfn + i) = new PageFrame();
+            ref PageFrame head = ref Slot(pfn);
             head.Order = (byte)order;
             head.RefCount = 1;
             freeFrames -= count;
@@ -129,11 +137,11 @@ namespace Cowbird.Mm.Physical
                 if (frame.MapCount != 0)
                     Mm.Panic("FrameAllocator.Free: frame still mapped");
             }
-            if (frames[pfn - firstFrame].Order != order)
+            if (Slot(pfn).Order != order)
                 Mm.Panic("FrameAllocator.Free: order differs from allocation");
             for (ulong i = 0; i < count; i++)
             {
-                ref PageFrame frame = ref frames[pfn + i - firstFrame];
+                ref PageFrame frame = ref Slot(pfn + i);
                 frame = new PageFrame();
                 frame.Flags = PageFrameFlags.Free;
             }
@@ -201,7 +209,7 @@ namespace Cowbird.Mm.Physical
             ulong end = EndWholeFrame(range);
             for (ulong pfn = FirstWholeFrame(range); pfn < end; pfn++)
             {
-                ref PageFrame frame = ref frames[pfn - firstFrame];
+                ref PageFrame frame = ref Slot(pfn);
                 if ((frame.Flags & PageFrameFlags.Reserved) == 0)
                     Mm.Panic("FrameAllocator: memory map ranges overlap");
                 frame.Flags = PageFrameFlags.Free;
@@ -209,6 +217,13 @@ namespace Cowbird.Mm.Physical
                 totalFrames++;
                 MergeAndPush(pfn, 0);
             }
+        }
+
+        // The descriptor slot of a frame known to be in range. (An int index: indexing
+        // with a ulong needs an overflow-checking helper the kernel's corelib lacks.)
+        ref PageFrame Slot(ulong pfn)
+        {
+            return ref frames[(int)(pfn - firstFrame)];
         }
 
         // Merges the free block (pfn, order) with its free buddies, then lists the result.
@@ -232,33 +247,33 @@ namespace Cowbird.Mm.Physical
         {
             if (pfn < firstFrame || pfn >= EndFrame)
                 return false;
-            ref PageFrame frame = ref frames[pfn - firstFrame];
+            ref PageFrame frame = ref Slot(pfn);
             return (frame.Flags & PageFrameFlags.BuddyHead) != 0 && frame.Order == order;
         }
 
         // Marks (pfn, order) as a free block head and puts it first on its list.
         void PushFreeBlock(ulong pfn, int order)
         {
-            ref PageFrame head = ref frames[pfn - firstFrame];
+            ref PageFrame head = ref Slot(pfn);
             head.Flags = PageFrameFlags.Free | PageFrameFlags.BuddyHead;
             head.Order = (byte)order;
             head.Prev = NoFrame;
             head.Next = freeLists[order];
             if (head.Next != NoFrame)
-                frames[head.Next - firstFrame].Prev = pfn;
+                Slot(head.Next).Prev = pfn;
             freeLists[order] = pfn;
         }
 
         // Unlinks the free block head `pfn` from list `order`; its frames stay Free.
         void RemoveFromFreeList(ulong pfn, int order)
         {
-            ref PageFrame head = ref frames[pfn - firstFrame];
+            ref PageFrame head = ref Slot(pfn);
             if (head.Prev != NoFrame)
-                frames[head.Prev - firstFrame].Next = head.Next;
+                Slot(head.Prev).Next = head.Next;
             else
                 freeLists[order] = head.Next;
             if (head.Next != NoFrame)
-                frames[head.Next - firstFrame].Prev = head.Prev;
+                Slot(head.Next).Prev = head.Prev;
             head.Next = NoFrame;
             head.Prev = NoFrame;
             head.Order = 0;
