@@ -6,7 +6,13 @@ namespace Cowbird.Tests.Host
 {
     public class BuddyAllocatorTests
     {
-        public BuddyAllocatorTests() { HostPanicHandler.Install(); }
+        readonly Xunit.Abstractions.ITestOutputHelper output;
+
+        public BuddyAllocatorTests(Xunit.Abstractions.ITestOutputHelper testOutput)
+        {
+            output = testOutput;
+            HostPanicHandler.Install();
+        }
 
         static FrameAllocator Over(ulong baseAddress, ulong length)
         {
@@ -142,6 +148,7 @@ namespace Cowbird.Tests.Host
         public void Descriptor_size_is_reported_per_frame()
         {
             int bytes = FrameAllocator.DescriptorBytesPerFrame;
+            output.WriteLine($"PageFrame descriptor: {bytes} bytes per 4096-byte frame ({100.0 * bytes / 4096:F2}% of RAM)");
             // Two counts, flags, order, a reference and four 8-byte words at least.
             Assert.InRange(bytes, 4 + 4 + 4 + 1 + 8 + 4 * 8, 128);
         }

@@ -18,7 +18,7 @@ namespace Cowbird.Tests.Host
     //      (User; Writable only in writable VMAs; NX iff not PROT_EXEC; ProtNone iff
     //      PROT_NONE); no swap PTEs exist yet (swap is not wired in);
     //   2. each mapped frame's MapCount = number of PTEs holding it, RefCount = MapCount
-    //      (no other reference holders exist yet), and it is marked Anonymous;
+    //      + TestMachine.ExtraReferences (none yet), and it is marked Anonymous;
     //   3. page-table pages are marked PageTable, RefCount 1, referenced exactly once;
     //      VmStat.PageTablePages equals their number;
     //   4. no frame is both free and mapped (or a page table); every allocated frame is
@@ -152,12 +152,13 @@ namespace Cowbird.Tests.Host
                         errors.Add($"page-table frame {pfn}: flags {frame.Flags} RefCount {frame.RefCount} MapCount {frame.MapCount}");
                     continue;
                 }
-                if (maps > 0)
+                int others = machine.ExtraReferences == null ? 0 : machine.ExtraReferences(pfn);
+                if (maps > 0 || others > 0)
                 {
                     if (frame.MapCount != maps)
                         errors.Add($"frame {pfn}: MapCount {frame.MapCount} but {maps} PTEs map it");
-                    if (frame.RefCount != frame.MapCount)
-                        errors.Add($"frame {pfn}: RefCount {frame.RefCount} but MapCount {frame.MapCount} and no other holders");
+                    if (frame.RefCount != frame.MapCount + others)
+                        errors.Add($"frame {pfn}: RefCount {frame.RefCount} but MapCount {frame.MapCount} + {others} other holders");
                     if ((frame.Flags & (PageFrameFlags.Anonymous | PageFrameFlags.PageTable)) != PageFrameFlags.Anonymous)
                         errors.Add($"mapped frame {pfn} has flags {frame.Flags}");
                     continue;

@@ -27,6 +27,9 @@ namespace Cowbird.Tests.Host
         public readonly MemoryManager Manager;
         public readonly List<AddressSpace> Spaces = new List<AddressSpace>();
         public readonly ulong InitialFreeFrames;
+        // References to a frame held by something other than a PTE (swap cache, pins), for
+        // the invariant checker's "RefCount = MapCount + others"; null means none exist.
+        public System.Func<ulong, int> ExtraReferences;
         bool leakChecked;
 
         // RAM with `frames` usable frames starting at physical frame 1 (frame 0 is never

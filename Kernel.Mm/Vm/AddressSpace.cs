@@ -11,7 +11,8 @@ namespace Cowbird.Mm.Vm
     //     VMA: User always; Writable only if the VMA is writable; NoExecute unless PROT_EXEC;
     //     ProtNone (not Present) exactly when the VMA is PROT_NONE.
     //   - Each such PTE accounts for one MapCount and one RefCount of its frame.
-    //   - Start <= BrkStart <= Brk; the heap VMA (if any) spans [BrkStart, Brk rounded up).
+    //   - BrkStart <= Brk; the heap VMA (if any) covers [BrkStart, Brk rounded up), minus
+    //     whatever the process munmapped itself.
     // Ordering rules: split VMAs before unmapping part of them; zap a range's PTEs (which
     // invalidates the TLB) before its VMAs leave the tree; counts move with each PTE.
     public sealed class AddressSpace
