@@ -28,7 +28,8 @@ namespace Cowbird.Tests.Host
     //   6. every VMA tree is ordered, non-overlapping, page aligned, AVL balanced, and
     //      its list agrees with its in-order walk;
     //   7. no SoftMmu TLB entry is more permissive than the current page tables;
-    //   8. the VmaCache counts exactly the VMAs in the live trees as in use.
+    //   8. the VmaCache counts exactly the VMAs in the live trees as in use;
+    //   9. each mapped frame's Index is the linear page index of every address mapping it.
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -82,8 +83,24 @@ namespace Cowbird.Tests.Host
                 }
                 CheckLeaf(space, address, entry, errors);
                 if (entry.HasFrame)
+                {
                     Add(mapCounts, entry.Frame);
+                    CheckLinearIndex(machine, space, address, entry, errors);
+                }
             }
+        }
+
+        // The anon_vma rmap finds a page's address in a VMA as
+        // Start + (frame.Index - PgOff) * 4 KiB, so every PTE holding a frame must sit at
+        // exactly that address in its VMA.
+        static void CheckLinearIndex(TestMachine machine, AddressSpace space, ulong address, Pte entry, List<string> errors)
+        {
+            Vma vma = space.FindVma(address);
+            if (vma == null || !machine.Frames.Manages(entry.Frame))
+                return;
+            ulong index = machine.Frames.Frame(entry.Frame).Index;
+            if (index != vma.PageIndexOf(address))
+                errors.Add($"frame {entry.Frame} has Index {index} but is mapped at 0x{address:x}, linear index {vma.PageIndexOf(address)}");
         }
 
         // A leaf PTE against the VMA that must contain it.
