@@ -121,6 +121,31 @@ namespace Cowbird.Tests.Host
         }
 
         [Fact]
+        public void Top_down_mappings_merge_with_the_vma_above_and_filling_a_hole_joins_both_sides()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong high = m.MapAnonymous(a, 2);
+            m.Write(a, high, 1);
+            ulong low = m.MapAnonymous(a, 2);
+            Assert.Equal(high - 2 * Page.Size, low);
+            Assert.Equal(1, a.Vmas.Count);
+            Assert.Equal(low >> Page.Shift, a.Vmas.First.PgOff);
+            m.Check();                                   // the touched page's Index is still linear
+            const ulong at = 0x6000_0000;
+            a.Mmap(at, Page.Size, RW, PrivateAnon | MapFlags.Fixed);
+            a.Mmap(at + 2 * Page.Size, Page.Size, RW, PrivateAnon | MapFlags.Fixed);
+            m.Write(a, at + 2 * Page.Size, 2);
+            Assert.Equal(3, a.Vmas.Count);
+            a.Mmap(at + Page.Size, Page.Size, RW, PrivateAnon | MapFlags.Fixed);
+            Assert.Equal(2, a.Vmas.Count);
+            Assert.Equal(3 * Page.Size, a.FindVma(at).Length);
+            Assert.Equal(2, m.Read(a, at + 2 * Page.Size));
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
         public void Protections_are_enforced_with_accerr_and_unmapped_addresses_give_maperr()
         {
             using var m = new TestMachine(32);

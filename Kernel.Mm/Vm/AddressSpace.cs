@@ -202,20 +202,42 @@ namespace Cowbird.Mm.Vm
             destroyed = true;
         }
 
-        // Creates the anonymous VMA [start, end), merging it into the VMA ending at
-        // `start` when that one is compatible (Linux: vma_merge, the "extend prev" case).
+        // Creates the anonymous VMA [start, end) (which must be free), merging it with the
+        // VMA ending at `start` and/or the one starting at `end` when they are compatible
+        // (Linux: vma_merge). Moving Start/End in place keeps the tree order because the
+        // range was free.
         void MapAnonymous(ulong start, ulong end, Protection prot, VmaFlags flags)
         {
             ulong pgOff = start >> Page.Shift;
-            Vma prev = Vmas.FindFirstEndingAfter(start - 1);
-            if (prev != null && prev.End == start && prev.Prot == prot && prev.Flags == flags
-                && prev.PageIndexOf(start) == pgOff && Vmas.IsFree(start, end))
+            ulong pages = (end - start) >> Page.Shift;
+            Vma after = Vmas.FindFirstEndingAfter(start - 1);
+            Vma prev = after != null && after.End == start ? after : null;
+            Vma next = prev != null ? prev.Next : after;
+            bool mergePrev = prev != null && CanMerge(prev, prot, flags) && prev.PageIndexOf(start) == pgOff;
+            bool mergeNext = next != null && next.Start == end && CanMerge(next, prot, flags) && next.PgOff == pgOff + pages;
+            // Joining both needs one anon_vma for all their pages (Linux: is_mergeable_anon_vma).
+            if (mergePrev && mergeNext && prev.AnonVma == next.AnonVma)
             {
-                // Growing in place keeps the tree order: [start, end) is free.
-                prev.End = end;
-                return;
+                ulong nextEnd = next.End;
+                Vmas.Remove(next);
+                Manager.VmaCache.Free(next);
+                prev.End = nextEnd;
             }
-            Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
+            else if (mergePrev)
+                prev.End = end;
+            else if (mergeNext)
+            {
+                next.Start = start;
+                next.PgOff = pgOff;
+            }
+            else
+                Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
+        }
+
+        // True when a new anonymous range with `prot` and `flags` may join `vma`.
+        static bool CanMerge(Vma vma, Protection prot, VmaFlags flags)
+        {
+            return vma.Prot == prot && vma.Flags == flags;
         }
 
         // Unmaps [start, end): splits the VMAs straddling either end, then zaps and removes
