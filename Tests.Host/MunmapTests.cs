@@ -108,5 +108,31 @@ namespace Cowbird.Tests.Host
             m.Check();
             m.AssertNoLeaks();
         }
+    
+        [Fact]
+        public void Madvise_dontneed_drops_pages_but_keeps_the_mapping()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            a.Mmap(At, 4 * Page.Size, RW, FixedAnon);
+            for (ulong i = 0; i < 4; i++)
+                m.Write(a, At + i * Page.Size, 5);
+            var child = m.Fork(a);
+            ulong free = m.Frames.FreeFrames;
+            Assert.Equal(0, a.Madvise(At + Page.Size, 2 * Page.Size, AddressSpace.MadviseDontNeed));
+            Assert.Equal(free, m.Frames.FreeFrames);          // the child still holds those frames
+            Assert.Equal(1, a.Vmas.Count);
+            Assert.Equal(5, m.Read(a, At));
+            Assert.Equal(0, m.Read(a, At + Page.Size));
+            Assert.Equal(5, m.Read(child, At + Page.Size));
+            m.Check();
+            Assert.Equal(-(int)Errno.ENOMEM, a.Madvise(At + 3 * Page.Size, 2 * Page.Size, AddressSpace.MadviseDontNeed));
+            Assert.Equal(0, m.Read(a, At + 3 * Page.Size));   // the mapped part was still dropped
+            Assert.Equal(-(int)Errno.EINVAL, a.Madvise(At + 1, Page.Size, AddressSpace.MadviseDontNeed));
+            Assert.Equal(-(int)Errno.EINVAL, a.Madvise(At, Page.Size, 99));
+            Assert.Equal(0, a.Madvise(At, 0, AddressSpace.MadviseDontNeed));
+            m.Check();
+            m.AssertNoLeaks();
+        }
     }
 }

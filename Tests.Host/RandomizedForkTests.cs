@@ -5,8 +5,8 @@ using Xunit;
 
 namespace Cowbird.Tests.Host
 {
-    // A first model-based test: random fork / write / read / munmap / mmap-fixed / brk /
-    // exit sequences against a reference model (each process's view of a 16-page window:
+    // A first model-based test: random fork / write / read / munmap / mmap-fixed /
+    // madvise(DONTNEED) / exit sequences against a reference model (each process's view of a 16-page window:
     // unmapped, or the byte at the start of each page). Invariants are checked after every
     // operation; a failure names the seed and the step.
     public class RandomizedForkTests
@@ -66,7 +66,7 @@ namespace Cowbird.Tests.Host
             Process p = processes[random.Next(processes.Count)];
             int page = random.Next(Pages);
             ulong address = Window + (ulong)page * Page.Size;
-            switch (random.Next(10))
+            switch (random.Next(11))
             {
                 case 0:
                     if (processes.Count < MaxProcesses)
@@ -87,6 +87,12 @@ namespace Cowbird.Tests.Host
                     Assert.Equal((long)address, p.Space.Mmap(address, Page.Size, Protection.Read | Protection.Write,
                                                              MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
                     p.Model[page] = 0;
+                    break;
+                case 10:
+                    int expected = p.Model[page] == null ? -(int)Errno.ENOMEM : 0;
+                    Assert.Equal(expected, p.Space.Madvise(address, Page.Size, AddressSpace.MadviseDontNeed));
+                    if (p.Model[page] != null)
+                        p.Model[page] = 0;
                     break;
                 case 4:
                 case 5:

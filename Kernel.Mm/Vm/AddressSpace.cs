@@ -24,6 +24,8 @@ namespace Cowbird.Mm.Vm
         public const ulong MmapTop = 0x0000_7FF0_0000_0000UL;
         // Where the brk heap starts unless the ELF loader moves it (SetBrkStart).
         public const ulong DefaultBrkStart = 0x0000_0000_1000_0000UL;
+        // madvise advice values (Linux x86-64).
+        public const int MadviseDontNeed = 4;
 
         public readonly MemoryManager Manager;
         public readonly PageTable PageTable;
@@ -134,6 +136,32 @@ namespace Cowbird.Mm.Vm
                 return -(int)Errno.EINVAL;
             UnmapRange(address, end);
             return 0;
+        }
+
+        // madvise. Only MADV_DONTNEED (4) is supported: it drops the pages of every VMA in
+        // [address, address + length) while keeping the VMAs, so private anonymous memory
+        // reads back as zeros. 0, -EINVAL (unaligned address, wrapping range, other advice),
+        // or -ENOMEM when part of the range is unmapped (the mapped parts are still done).
+        public int Madvise(ulong address, ulong length, int advice)
+        {
+            ulong end;
+            if (advice != MadviseDontNeed || !Page.IsAligned(address) || !Page.TryAlignUp(length, out length))
+                return -(int)Errno.EINVAL;
+            if (length == 0)
+                return 0;
+            if (!IsUserRange(address, length, out end))
+                return -(int)Errno.ENOMEM;
+            ulong covered = address;
+            bool hole = false;
+            for (Vma vma = Vmas.FindFirstEndingAfter(address); vma != null && vma.Start < end; vma = vma.Next)
+            {
+                if (vma.Start > covered)
+                    hole = true;
+                ZapRange(vma.Start > address ? vma.Start : address, vma.End < end ? vma.End : end);
+                covered = vma.End;
+            }
+            PageTable.FreeEmptyTables(address, end);
+            return hole || covered < end ? -(int)Errno.ENOMEM : 0;
         }
 
         // brk with Linux's semantics: asks to move the end of the heap to `requested`.
