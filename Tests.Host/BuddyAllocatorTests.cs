@@ -152,5 +152,51 @@ namespace Cowbird.Tests.Host
             // Two counts, flags, order, a reference and four 8-byte words at least.
             Assert.InRange(bytes, 4 + 4 + 4 + 1 + 8 + 4 * 8, 128);
         }
+    
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void Random_allocations_and_frees_keep_the_free_lists_exact_and_coalesce_fully(int seed)
+        {
+            var map = new MemoryMap();
+            map.Add(Page.Size, 700 * Page.Size);              // not a power of two, starts at frame 1
+            map.Add(2048 * Page.Size, 1024 * Page.Size);
+            var frames = new FrameAllocator(map);
+            ulong total = frames.FreeFrames;
+            var random = new System.Random(seed);
+            var held = new System.Collections.Generic.List<(ulong Pfn, int Order)>();
+            var owner = new System.Collections.Generic.Dictionary<ulong, int>();
+            for (int step = 0; step < 3000; step++)
+            {
+                if (held.Count > 0 && random.Next(2) == 0)
+                {
+                    int i = random.Next(held.Count);
+                    var (pfn, order) = held[i];
+                    held.RemoveAt(i);
+                    for (ulong f = 0; f < 1UL << order; f++)
+                        owner.Remove(pfn + f);
+                    frames.Free(pfn, order);
+                }
+                else
+                {
+                    int order = random.Next(5);
+                    ulong pfn = frames.Alloc(order);
+                    if (pfn == FrameAllocator.NoFrame)
+                        continue;
+                    Assert.Equal(0UL, pfn & ((1UL << order) - 1));
+                    for (ulong f = 0; f < 1UL << order; f++)
+                        Assert.True(owner.TryAdd(pfn + f, step), "frame handed out twice");
+                    held.Add((pfn, order));
+                }
+                Invariants.CheckAllocator(frames);
+                Assert.Equal(total - (ulong)owner.Count, frames.FreeFrames);
+            }
+            foreach (var (pfn, order) in held)
+                frames.Free(pfn, order);
+            Invariants.CheckAllocator(frames);
+            Assert.Equal(total, frames.FreeFrames);
+            // Fully coalesced: frames 2048..3071 are one order-10 block again.
+            Assert.Equal(2048UL, frames.FirstFree(FrameAllocator.MaxOrder));
+        }
     }
 }

@@ -124,6 +124,30 @@ namespace Cowbird.Tests.Host
         }
 
         [Fact]
+        public void A_process_holding_two_thirds_of_ram_can_fork_only_because_of_cow()
+        {
+            using var m = new TestMachine(300);
+            var parent = m.NewSpace();
+            const int pages = 200;
+            ulong p = m.MapAnonymous(parent, pages);
+            for (int i = 0; i < pages; i++)
+                m.WriteU64(parent, p + (ulong)i * Page.Size, (ulong)i);
+            ulong free = m.Frames.FreeFrames;
+            Assert.True(free < pages);                       // an eager copy could not fit
+            var child = m.Fork(parent);
+            Assert.True(free - m.Frames.FreeFrames <= 4);    // the child cost only page tables
+            for (int i = 0; i < 20; i++)
+                m.WriteU64(child, p + (ulong)i * Page.Size, 1000 + (ulong)i);
+            m.Check();
+            for (int i = 0; i < pages; i++)
+                Assert.Equal((ulong)i, m.ReadU64(parent, p + (ulong)i * Page.Size));
+            Assert.Equal(1005UL, m.ReadU64(child, p + 5 * Page.Size));
+            m.Exit(parent);
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
         public void Fork_of_fork_gives_three_independent_copies()
         {
             using var m = new TestMachine(128);

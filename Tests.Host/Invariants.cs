@@ -189,6 +189,21 @@ namespace Cowbird.Tests.Host
                 errors.Add($"VmStat.PageTablePages = {machine.Manager.Stat.PageTablePages} but {tableCount} table pages are live");
         }
 
+        // Checks the allocator alone (free lists against the Free flags); throws on a violation.
+        public static void CheckAllocator(FrameAllocator frames)
+        {
+            var errors = new List<string>();
+            CheckFreeLists(frames, errors);
+            ulong flagged = 0;
+            for (ulong pfn = frames.FirstFrame; pfn < frames.EndFrame; pfn++)
+                if (frames.Manages(pfn) && (frames.Frame(pfn).Flags & PageFrameFlags.Free) != 0)
+                    flagged++;
+            if (flagged != frames.FreeFrames)
+                errors.Add($"{flagged} frames flagged free but FreeFrames = {frames.FreeFrames}");
+            if (errors.Count > 0)
+                throw new InvariantViolation(string.Join("\n", errors));
+        }
+
         // 5: the free lists describe exactly the free frames.
         static void CheckFreeLists(FrameAllocator frames, List<string> errors)
         {
