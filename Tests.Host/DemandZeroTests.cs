@@ -20,8 +20,11 @@ namespace Cowbird.Tests.Host
             m.Write(a, p + 3 * Page.Size + 17, 99);
             Assert.Equal(99, m.Read(a, p + 3 * Page.Size + 17));
             Assert.Equal(1UL, m.Manager.Stat.PgFault);
-            // One data frame plus PDPT, PD and PT on the way.
+            // One data frame plus PDPT, PD and PT on the way; VmStat reports the same.
             Assert.Equal(free - 4, m.Frames.FreeFrames);
+            Assert.Equal(free - 4, m.Manager.Stat.FreeFrames);
+            Assert.Equal(64UL, m.Manager.Stat.TotalFrames);
+            Assert.Equal(4UL, m.Manager.Stat.PageTablePages);
             m.Check();
             m.AssertNoLeaks();
         }

@@ -47,8 +47,6 @@ namespace Cowbird.Tests.Host
             InitialFreeFrames = Frames.FreeFrames;
         }
 
-        public VmStatView Stat { get { return new VmStatView(Manager); } }
-
         // A fresh empty address space, tracked for checks.
         public AddressSpace NewSpace()
         {
@@ -121,20 +119,6 @@ namespace Cowbird.Tests.Host
             {
                 Ram.Dispose();
             }
-        }
-    }
-
-    // Counters of a machine at one moment, for readable asserts.
-    public readonly struct VmStatView
-    {
-        public readonly ulong PgFault, DemandZero, Cow, CowReuse, Free;
-        public VmStatView(MemoryManager manager)
-        {
-            PgFault = manager.Stat.PgFault;
-            DemandZero = manager.Stat.DemandZeroFault;
-            Cow = manager.Stat.CowFault;
-            CowReuse = manager.Stat.CowReuse;
-            Free = manager.Stat.FreeFrames;
         }
     }
 }
