@@ -219,7 +219,8 @@ namespace Cowbird.Mm.Vm
         }
 
         // Exit: unmaps everything, frees every frame this space held a reference to, every
-        // page-table page and the PML4. The object must not be used afterwards.
+        // page-table page and the PML4. The kernel must have switched to another address
+        // space first (the PML4 is freed); the object must not be used afterwards.
         public void Destroy()
         {
             if (destroyed)
