@@ -1,0 +1,419 @@
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+
+namespace Cowbird.Mm.Vm
+{
+    // One process's virtual memory (Linux: mm_struct): its VMAs, its page table and its
+    // brk heap.
+    //
+    // Invariants:
+    //   - Every leaf PTE holding a frame lies inside a VMA, and its bits agree with the
+    //     VMA: User always; Writable only if the VMA is writable; NoExecute unless PROT_EXEC;
+    //     ProtNone (not Present) exactly when the VMA is PROT_NONE.
+    //   - Each such PTE accounts for one MapCount and one RefCount of its frame.
+    //   - BrkStart <= Brk; the heap VMA (if any) covers [BrkStart, Brk rounded up), minus
+    //     whatever the process munmapped itself.
+    // Ordering rules: split VMAs before unmapping part of them; zap a range's PTEs (which
+    // invalidates the TLB) before its VMAs leave the tree; counts move with each PTE.
+    public sealed class AddressSpace
+    {
+        // Lowest address mmap hands out or accepts (Linux: mmap_min_addr), so a null
+        // pointer dereference always faults.
+        public const ulong MmapMin = 0x10000;
+        // Top of the area searched top-down for new mappings; the stack lives above.
+        public const ulong MmapTop = 0x0000_7FF0_0000_0000UL;
+        // Where the brk heap starts unless the ELF loader moves it (SetBrkStart).
+        public const ulong DefaultBrkStart = 0x0000_0000_1000_0000UL;
+        // madvise advice values (Linux x86-64).
+        public const int MadviseDontNeed = 4;
+
+        public readonly MemoryManager Manager;
+        public readonly PageTable PageTable;
+        public readonly VmaTree Vmas = new VmaTree();
+        ulong brkStart = DefaultBrkStart;
+        ulong brk = DefaultBrkStart;
+        bool destroyed;
+        // Per-PTE actions, made once and reused: the kernel heap never frees objects.
+        readonly PageZapper zapper;
+        readonly ForkCopier forkCopier;
+
+        AddressSpace(MemoryManager mm, PageTable pageTable)
+        {
+            Manager = mm;
+            zapper = new PageZapper(this);
+            forkCopier = new ForkCopier(this);
+            PageTable = pageTable;
+        }
+
+        // An empty address space (kernel half only); null when no frame is free for its PML4.
+        public static AddressSpace Create(MemoryManager mm)
+        {
+            PageTable table = PageTable.Create(mm);
+            return table == null ? null : new AddressSpace(mm, table);
+        }
+
+        public ulong BrkStart { get { return brkStart; } }
+        public ulong CurrentBrk { get { return brk; } }
+
+        // Makes this the address space the CPU translates through.
+        public void Activate()
+        {
+            Manager.Switcher.SwitchTo(PageTable.Root);
+        }
+
+        // The VMA containing `address`, or null.
+        public Vma FindVma(ulong address)
+        {
+            return Vmas.FindContaining(address);
+        }
+
+        // Moves the start of the brk heap (the ELF loader: just above the data segment).
+        // EINVAL if unaligned, outside user space, or once the heap has grown.
+        public Errno SetBrkStart(ulong address)
+        {
+            if (!Page.IsAligned(address) || address < MmapMin || address >= MmapTop || brk != brkStart)
+                return Errno.EINVAL;
+            brkStart = address;
+            brk = address;
+            return Errno.None;
+        }
+
+        // mmap for anonymous memory. Returns the mapped address, or -errno:
+        // EINVAL for zero length, unknown prot bits, not exactly one of MAP_PRIVATE and
+        // MAP_SHARED, or an unaligned fixed address; EBADF without MAP_ANONYMOUS (there
+        // are no files); EEXIST for MAP_FIXED_NOREPLACE over a mapping; ENOMEM when the
+        // length overflows or no room is left.
+        public long Mmap(ulong address, ulong length, Protection prot, MapFlags flags)
+        {
+            ulong end;
+            if (length == 0 || (prot & ~Protection.All) != 0)
+                return -(long)Errno.EINVAL;
+            MapFlags kind = flags & (MapFlags.Private | MapFlags.Shared);
+            if (kind != MapFlags.Private && kind != MapFlags.Shared)
+                return -(long)Errno.EINVAL;
+            if ((flags & MapFlags.Anonymous) == 0)
+                return -(long)Errno.EBADF;
+            // Shared anonymous mappings need a backing object (issue 3); not built yet.
+            if (kind == MapFlags.Shared)
+                return -(long)Errno.EINVAL;
+            if (!Page.TryAlignUp(length, out length))
+                return -(long)Errno.ENOMEM;
+            bool fixedAddress = (flags & (MapFlags.Fixed | MapFlags.FixedNoReplace)) != 0;
+            if (fixedAddress)
+            {
+                if (!Page.IsAligned(address))
+                    return -(long)Errno.EINVAL;
+                if (!IsUserRange(address, length, out end))
+                    return -(long)Errno.ENOMEM;
+                if (!Vmas.IsFree(address, end))
+                {
+                    if ((flags & MapFlags.FixedNoReplace) != 0)
+                        return -(long)Errno.EEXIST;
+                    UnmapRange(address, end);
+                }
+            }
+            else
+            {
+                address = Page.AlignDown(address);
+                if (address == 0 || !IsUserRange(address, length, out end) || !Vmas.IsFree(address, end))
+                    address = FindFreeRange(length);
+                if (address == 0)
+                    return -(long)Errno.ENOMEM;
+                end = address + length;
+            }
+            MapAnonymous(address, end, prot, VmaFlags.Private | VmaFlags.Anonymous);
+            return (long)address;
+        }
+
+        // munmap: removes every mapping in [address, address + length), splitting VMAs
+        // that straddle its ends and freeing their pages. 0, or -EINVAL for an unaligned
+        // address, zero length or a range outside user space. Unmapping a hole is fine.
+        public int Munmap(ulong address, ulong length)
+        {
+            ulong end;
+            if (!Page.IsAligned(address) || length == 0 || !Page.TryAlignUp(length, out length)
+                || !IsUserRange(address, length, out end))
+                return -(int)Errno.EINVAL;
+            UnmapRange(address, end);
+            return 0;
+        }
+
+        // madvise. Only MADV_DONTNEED (4) is supported: it drops the pages of every VMA in
+        // [address, address + length) while keeping the VMAs, so private anonymous memory
+        // reads back as zeros. 0, -EINVAL (unaligned address, wrapping range, other advice),
+        // or -ENOMEM when part of the range is unmapped (the mapped parts are still done).
+        public int Madvise(ulong address, ulong length, int advice)
+        {
+            ulong end;
+            if (advice != MadviseDontNeed || !Page.IsAligned(address) || !Page.TryAlignUp(length, out length))
+                return -(int)Errno.EINVAL;
+            if (length == 0)
+                return 0;
+            if (!IsUserRange(address, length, out end))
+                return -(int)Errno.ENOMEM;
+            ulong covered = address;
+            bool hole = false;
+            for (Vma vma = Vmas.FindFirstEndingAfter(address); vma != null && vma.Start < end; vma = vma.Next)
+            {
+                if (vma.Start > covered)
+                    hole = true;
+                ZapRange(vma.Start > address ? vma.Start : address, vma.End < end ? vma.End : end);
+                covered = vma.End;
+            }
+            PageTable.FreeEmptyTables(address, end);
+            return hole || covered < end ? -(int)Errno.ENOMEM : 0;
+        }
+
+        // brk with Linux's semantics: asks to move the end of the heap to `requested`.
+        // Returns the new break on success and the unchanged old break on any failure
+        // (below BrkStart, collision with another mapping, out of user space).
+        // Shrinking frees the pages above the new end.
+        public ulong Brk(ulong requested)
+        {
+            ulong oldEnd;
+            ulong newEnd;
+            if (requested < brkStart || requested > MmapTop
+                || !Page.TryAlignUp(brk, out oldEnd) || !Page.TryAlignUp(requested, out newEnd))
+                return brk;
+            if (newEnd < oldEnd)
+                UnmapRange(newEnd, oldEnd);
+            else if (newEnd > oldEnd)
+            {
+                if (!Vmas.IsFree(oldEnd, newEnd))
+                    return brk;
+                MapAnonymous(oldEnd, newEnd, Protection.Read | Protection.Write,
+                             VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap);
+            }
+            brk = requested;
+            return brk;
+        }
+
+        // fork: a new address space with a copy of every VMA, sharing every private page
+        // copy-on-write (both sides write-protected, the parent's TLB invalidated) and
+        // every frame's MapCount/RefCount raised by one per copied PTE.
+        // Returns Errno.None and the child, or ENOMEM (child null, nothing leaked).
+        public Errno Fork(out AddressSpace child)
+        {
+            child = Create(Manager);
+            if (child == null)
+                return Errno.ENOMEM;
+            child.brkStart = brkStart;
+            child.brk = brk;
+            ForkCopier copier = forkCopier;
+            for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
+            {
+                Vma copy = Manager.VmaCache.Alloc(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
+                child.Vmas.Insert(copy);
+                // anon_vma_fork(copy, vma) belongs here: the rmap layer links `copy` to
+                // every anon_vma of `vma` and gives it its own anon_vma (not built yet).
+                copier.Start(child, vma.IsPrivate);
+                PageTable.Walk(vma.Start, vma.End, copier);
+                if (copier.OutOfMemory)
+                {
+                    child.Destroy();
+                    child = null;
+                    return Errno.ENOMEM;
+                }
+            }
+            return Errno.None;
+        }
+
+        // Exit: unmaps everything, frees every frame this space held a reference to, every
+        // page-table page and the PML4. The kernel must have switched to another address
+        // space first (the PML4 is freed); the object must not be used afterwards.
+        public void Destroy()
+        {
+            if (destroyed)
+                Mm.Panic("AddressSpace.Destroy: already destroyed");
+            while (Vmas.First != null)
+                RemoveVma(Vmas.First);
+            PageTable.Destroy();
+            destroyed = true;
+        }
+
+        // Creates the anonymous VMA [start, end) (which must be free), merging it with the
+        // VMA ending at `start` and/or the one starting at `end` when they are compatible
+        // (Linux: vma_merge). Moving Start/End in place keeps the tree order because the
+        // range was free.
+        void MapAnonymous(ulong start, ulong end, Protection prot, VmaFlags flags)
+        {
+            ulong pgOff = start >> Page.Shift;
+            ulong pages = (end - start) >> Page.Shift;
+            Vma after = Vmas.FindFirstEndingAfter(start - 1);
+            Vma prev = after != null && after.End == start ? after : null;
+            Vma next = prev != null ? prev.Next : after;
+            bool mergePrev = prev != null && CanMerge(prev, prot, flags) && prev.PageIndexOf(start) == pgOff;
+            bool mergeNext = next != null && next.Start == end && CanMerge(next, prot, flags) && next.PgOff == pgOff + pages;
+            // Joining both needs one anon_vma for all their pages (Linux: is_mergeable_anon_vma).
+            if (mergePrev && mergeNext && prev.AnonVma == next.AnonVma)
+            {
+                ulong nextEnd = next.End;
+                Vmas.Remove(next);
+                Manager.VmaCache.Free(next);
+                prev.End = nextEnd;
+            }
+            else if (mergePrev)
+                prev.End = end;
+            else if (mergeNext)
+            {
+                next.Start = start;
+                next.PgOff = pgOff;
+            }
+            else
+                Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
+        }
+
+        // True when a new anonymous range with `prot` and `flags` may join `vma`.
+        static bool CanMerge(Vma vma, Protection prot, VmaFlags flags)
+        {
+            return vma.Prot == prot && vma.Flags == flags;
+        }
+
+        // Unmaps [start, end): splits the VMAs straddling either end, then zaps and removes
+        // every VMA inside.
+        void UnmapRange(ulong start, ulong end)
+        {
+            Vma vma = Vmas.FindFirstEndingAfter(start);
+            if (vma == null || vma.Start >= end)
+                return;
+            if (vma.Start < start)
+                vma = SplitVma(vma, start);
+            while (vma != null && vma.Start < end)
+            {
+                if (vma.End > end)
+                    SplitVma(vma, end);
+                Vma next = vma.Next;
+                RemoveVma(vma);
+                vma = next;
+            }
+            PageTable.FreeEmptyTables(start, end);
+        }
+
+        // Splits `vma` at `address` (Start < address < End, page aligned) into two VMAs
+        // with the same protection and kind; the upper one's PgOff continues linearly.
+        // Returns the upper VMA. (The rmap layer will link it to the same anon_vmas:
+        // Linux's anon_vma_clone in __split_vma.)
+        Vma SplitVma(Vma vma, ulong address)
+        {
+            if (address <= vma.Start || address >= vma.End || !Page.IsAligned(address))
+                Mm.Panic("AddressSpace.SplitVma: bad split address");
+            Vma upper = Manager.VmaCache.Alloc(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
+            vma.End = address;
+            Vmas.Insert(upper);
+            return upper;
+        }
+
+        // Frees the pages of `vma`, drops it from the tree and returns it to the cache.
+        // (The rmap layer's unlink_anon_vmas(vma) belongs between the two.)
+        void RemoveVma(Vma vma)
+        {
+            ZapRange(vma.Start, vma.End);
+            Vmas.Remove(vma);
+            Manager.VmaCache.Free(vma);
+        }
+
+        // Clears every leaf PTE in [start, end), releasing the frames they held.
+        void ZapRange(ulong start, ulong end)
+        {
+            PageTable.Walk(start, end, zapper);
+        }
+
+        // True when [address, address + length) lies in the mappable user range; `end`
+        // receives address + length.
+        static bool IsUserRange(ulong address, ulong length, out ulong end)
+        {
+            end = address + length;
+            return end > address && address >= MmapMin && end <= PageTable.UserEnd;
+        }
+
+        // Highest free range of `length` bytes below MmapTop, searching down the VMA list
+        // (Linux keeps per-node gap sizes in its tree to make this O(log n); this walk is
+        // O(number of VMAs)). Returns 0 when none.
+        ulong FindFreeRange(ulong length)
+        {
+            ulong top = MmapTop;
+            for (Vma vma = Vmas.Last; ; vma = vma.Prev)
+            {
+                ulong gapStart = vma == null ? MmapMin : vma.End;
+                if (gapStart < top && top - gapStart >= length)
+                    return top - length;
+                if (vma == null)
+                    return 0;
+                if (vma.Start < top)
+                    top = vma.Start;
+            }
+        }
+
+        // Drops the frame a zapped PTE held: one mapping and one reference.
+        void ReleaseFrame(ulong pfn)
+        {
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
+            if (frame.MapCount <= 0)
+                Mm.Panic("AddressSpace.ReleaseFrame: map count already zero");
+            frame.MapCount--;
+            Manager.Frames.Put(pfn);
+        }
+
+        // Per-PTE action of ZapRange (Linux: zap_pte_range).
+        sealed class PageZapper : PteVisitor
+        {
+            readonly AddressSpace space;
+
+            public PageZapper(AddressSpace addressSpace) { space = addressSpace; }
+
+            public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)
+            {
+                if (pte.IsSwap)
+                    Mm.Panic("AddressSpace.ZapRange: swap entry but swap is not wired in");
+                space.PageTable.Replace(pteAddress, virtualAddress, Pte.NoneEntry);
+                space.ReleaseFrame(pte.Frame);
+            }
+        }
+
+        // Per-PTE action of Fork (Linux: copy_present_pte): write-protects private
+        // writable pages in the parent and copies the entry into the child.
+        sealed class ForkCopier : PteVisitor
+        {
+            readonly AddressSpace parent;
+            AddressSpace child;
+            bool privateMapping;
+            public bool OutOfMemory;
+
+            public ForkCopier(AddressSpace parentSpace)
+            {
+                parent = parentSpace;
+            }
+
+            // Arms the copier for one VMA of a fork into `childSpace`.
+            public void Start(AddressSpace childSpace, bool isPrivate)
+            {
+                child = childSpace;
+                privateMapping = isPrivate;
+                OutOfMemory = false;
+            }
+
+            public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)
+            {
+                if (OutOfMemory)
+                    return;
+                if (pte.IsSwap)
+                    Mm.Panic("AddressSpace.Fork: swap entry but swap is not wired in");
+                ulong childPte = child.PageTable.EnsurePte(virtualAddress);
+                if (childPte == 0)
+                {
+                    OutOfMemory = true;
+                    return;
+                }
+                if (privateMapping && pte.IsWritable)
+                {
+                    pte = pte.Without(Pte.Writable);
+                    parent.PageTable.Replace(pteAddress, virtualAddress, pte);
+                }
+                child.PageTable.Replace(childPte, virtualAddress, pte);
+                ref PageFrame frame = ref parent.Manager.Frames.Frame(pte.Frame);
+                frame.MapCount++;
+                parent.Manager.Frames.Get(pte.Frame);
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+
+namespace Cowbird.Mm.Vm
+{
+    // The page-fault path (Linux: do_user_addr_fault -> handle_mm_fault): the #PF entry
+    // (or the host SoftMmu) calls Handle with the faulting address and the CPU's error
+    // code; it finds the VMA, decides from the error code what the access was, and
+    // either fixes the PTE (demand-zero, copy-on-write) or reports a SIGSEGV.
+    //
+    // Order of decisions:
+    //   1. no VMA covers the address                      -> SegvMapErr
+    //   2. the VMA forbids the access (Linux access_error) -> SegvAccErr
+    //   3. PTE none                                       -> demand-zero
+    //   4. write to a write-protected private page         -> copy-on-write (or reuse)
+    //   5. the PTE already allows it (stale TLB entry)     -> invalidate, Handled
+    // Every PTE change goes through PageTable.Replace, which invalidates the TLB.
+    public static class FaultHandler
+    {
+        // Resolves a fault at `address` in `space` with x86 `errorCode` (FaultErrorCode
+        // bits). Handled means: retry the access.
+        public static FaultResult Handle(AddressSpace space, ulong address, ulong errorCode)
+        {
+            MemoryManager manager = space.Manager;
+            manager.Stat.PgFault++;
+            if ((errorCode & FaultErrorCode.ReservedBit) != 0)
+                Mm.Panic("FaultHandler.Handle: reserved bit set in a paging entry");
+            Vma vma = address < PageTable.UserEnd ? space.FindVma(address) : null;
+            if (vma == null)
+                return Segv(manager, FaultResult.SegvMapErr);
+            if (IsAccessError(vma, errorCode))
+                return Segv(manager, FaultResult.SegvAccErr);
+            ulong page = Page.AlignDown(address);
+            ulong pteAddress = space.PageTable.EnsurePte(page);
+            if (pteAddress == 0)
+                return OutOfMemory(manager);
+            Pte pte = space.PageTable.Read(pteAddress);
+            if (pte.IsNone)
+                return DemandZero(space, vma, page, pteAddress);
+            if (pte.IsSwap)
+                Mm.Panic("FaultHandler.Handle: swap entry but swap-in is not wired in");
+            if (!pte.IsPresent)
+                Mm.Panic("FaultHandler.Handle: PROT_NONE entry in an accessible VMA");
+            if ((errorCode & FaultErrorCode.Write) != 0 && !pte.IsWritable)
+                return CopyOnWrite(space, vma, page, pteAddress, pte);
+            manager.Stat.SpuriousFault++;
+            manager.Tlb.InvalidatePage(space.PageTable.Root, page);
+            return FaultResult.Handled;
+        }
+
+        // True when the VMA's protection forbids the faulting access (Linux: access_error).
+        // x86 cannot express write-only or execute-only pages, so any of R/W/X lets a
+        // read through; a read fault on a present page means a kernel-only page.
+        static bool IsAccessError(Vma vma, ulong errorCode)
+        {
+            if ((errorCode & FaultErrorCode.Write) != 0)
+                return (vma.Prot & Protection.Write) == 0;
+            if ((errorCode & FaultErrorCode.InstructionFetch) != 0)
+                return (vma.Prot & Protection.Exec) == 0;
+            if ((errorCode & FaultErrorCode.Present) != 0)
+                return true;
+            return vma.Prot == Protection.None;
+        }
+
+        // First touch of a private anonymous page: map a fresh zeroed frame
+        // (Linux: do_anonymous_page; Linux maps a shared zero page on reads, Cowbird
+        // always allocates, which keeps the counting rules simple).
+        static FaultResult DemandZero(AddressSpace space, Vma vma, ulong page, ulong pteAddress)
+        {
+            MemoryManager manager = space.Manager;
+            ulong pfn = manager.Frames.AllocFrame();
+            if (pfn == FrameAllocator.NoFrame)
+                return OutOfMemory(manager);
+            manager.Physical.ZeroFrame(pfn);
+            NewAnonymousMapping(manager, pfn, vma, page);
+            space.PageTable.Replace(pteAddress, page, Pte.Map(pfn, vma.PteFlags()));
+            manager.Stat.DemandZeroFault++;
+            return FaultResult.Handled;
+        }
+
+        // Write to a write-protected page of a writable private VMA (Linux: do_wp_page).
+        // If this PTE is the frame's only holder, make it writable in place; otherwise
+        // copy it into a new frame and drop this PTE's share of the old one.
+        static FaultResult CopyOnWrite(AddressSpace space, Vma vma, ulong page, ulong pteAddress, Pte pte)
+        {
+            MemoryManager manager = space.Manager;
+            if (!vma.IsPrivate)
+                Mm.Panic("FaultHandler.CopyOnWrite: write-protected page in a shared VMA");
+            ulong oldPfn = pte.Frame;
+            ref PageFrame old = ref manager.Frames.Frame(oldPfn);
+            if (old.MapCount == 1 && old.RefCount == 1)
+            {
+                space.PageTable.Replace(pteAddress, page, pte.With(Pte.Writable | Pte.Dirty | Pte.Accessed));
+                manager.Stat.CowReuse++;
+                return FaultResult.Handled;
+            }
+            ulong newPfn = manager.Frames.AllocFrame();
+            if (newPfn == FrameAllocator.NoFrame)
+                return OutOfMemory(manager);
+            manager.Physical.CopyFrame(newPfn, oldPfn);
+            NewAnonymousMapping(manager, newPfn, vma, page);
+            space.PageTable.Replace(pteAddress, page, Pte.Map(newPfn, vma.PteFlags() | Pte.Dirty | Pte.Accessed));
+            old.MapCount--;
+            manager.Frames.Put(oldPfn);
+            manager.Stat.CowFault++;
+            return FaultResult.Handled;
+        }
+
+        // Fills in the descriptor of a frame about to be mapped at `page` for the first
+        // time: anonymous, one mapping (its RefCount 1 comes from the allocator), linear
+        // index. page_add_new_anon_rmap (setting Mapping to the VMA's anon_vma) belongs
+        // here once the rmap layer exists.
+        static void NewAnonymousMapping(MemoryManager manager, ulong pfn, Vma vma, ulong page)
+        {
+            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            frame.Flags |= PageFrameFlags.Anonymous;
+            frame.MapCount = 1;
+            frame.Index = vma.PageIndexOf(page);
+        }
+
+        static FaultResult Segv(MemoryManager manager, FaultResult result)
+        {
+            manager.Stat.SegvFault++;
+            return result;
+        }
+
+        static FaultResult OutOfMemory(MemoryManager manager)
+        {
+            manager.Stat.OomFault++;
+            return FaultResult.OutOfMemory;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace Cowbird.Mm.Vm
+{
+    // mmap's flags argument (Linux x86-64 MAP_* values).
+    // Bit flags: combine with |.
+    public enum MapFlags
+    {
+        None = 0,
+        Shared = 0x01,
+        Private = 0x02,
+        // Place the mapping exactly at addr, replacing whatever was mapped there.
+        Fixed = 0x10,
+        Anonymous = 0x20,
+        // Place exactly at addr, but fail with EEXIST rather than replace anything.
+        FixedNoReplace = 0x100000,
+    }
+}

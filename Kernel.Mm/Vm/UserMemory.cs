@@ -1,0 +1,89 @@
+using Cowbird.Mm.Paging;
+
+namespace Cowbird.Mm.Vm
+{
+    // The one way kernel code reads or writes a process's memory (Linux: copy_to_user /
+    // copy_from_user / get_user_pages). It never dereferences a user address: it finds
+    // the frame in the page table, faulting it in first through FaultHandler exactly as a
+    // user access would, and copies through the PhysicalMemory seam (the direct map).
+    //
+    // Rule (Dirty COW, CVE-2016-5195): a kernel write must break copy-on-write before it
+    // writes, and must never write into a frame that is still shared. So a write first
+    // requires a present *writable* PTE, raising a write fault when there is none; a
+    // read-only VMA therefore gives EFAULT, never a write into the shared page.
+    public static unsafe class UserMemory
+    {
+        // Copies `length` bytes from kernel memory at `source` to `userAddress` in `space`.
+        // Errno.None, EFAULT (unmapped or not writable), or ENOMEM (no frame for a fault).
+        public static Errno CopyToUser(AddressSpace space, ulong userAddress, byte* source, ulong length)
+        {
+            return Copy(space, userAddress, source, length, true);
+        }
+
+        // Copies `length` bytes from `userAddress` in `space` to kernel memory at
+        // `destination`. Errno.None, EFAULT (unmapped or PROT_NONE), or ENOMEM.
+        public static Errno CopyFromUser(AddressSpace space, byte* destination, ulong userAddress, ulong length)
+        {
+            return Copy(space, userAddress, destination, length, false);
+        }
+
+        // Page by page: make the page accessible, then copy the part of it in range.
+        static Errno Copy(AddressSpace space, ulong userAddress, byte* kernelBuffer, ulong length, bool toUser)
+        {
+            if (userAddress + length < userAddress || userAddress + length > PageTable.UserEnd)
+                return Errno.EFAULT;
+            ulong done = 0;
+            while (done < length)
+            {
+                ulong address = userAddress + done;
+                ulong chunk = Page.Size - (address & Page.OffsetMask);
+                if (chunk > length - done)
+                    chunk = length - done;
+                ulong physical;
+                Errno error = MakeAccessible(space, address, toUser, out physical);
+                if (error != Errno.None)
+                    return error;
+                byte* user = space.Manager.Physical.Pointer(physical, chunk);
+                for (ulong i = 0; i < chunk; i++)
+                {
+                    if (toUser)
+                        user[i] = kernelBuffer[done + i];
+                    else
+                        kernelBuffer[done + i] = user[i];
+                }
+                done += chunk;
+            }
+            return Errno.None;
+        }
+
+        // Resolves `address` to a physical address the kernel may read (or write, when
+        // `write`), faulting the page in (or breaking COW) first when its PTE does not allow it.
+        static Errno MakeAccessible(AddressSpace space, ulong address, bool write, out ulong physical)
+        {
+            physical = 0;
+            Pte pte = space.PageTable.Lookup(Page.AlignDown(address));
+            if (!Allows(pte, write))
+            {
+                ulong errorCode = write ? FaultErrorCode.Write : 0;
+                if (pte.IsPresent)
+                    errorCode |= FaultErrorCode.Present;
+                FaultResult result = FaultHandler.Handle(space, address, errorCode);
+                if (result == FaultResult.OutOfMemory)
+                    return Errno.ENOMEM;
+                if (result != FaultResult.Handled)
+                    return Errno.EFAULT;
+                pte = space.PageTable.Lookup(Page.AlignDown(address));
+                if (!Allows(pte, write))
+                    Mm.Panic("UserMemory.MakeAccessible: fault handled but the page is still inaccessible");
+            }
+            physical = Page.FrameToAddress(pte.Frame) | (address & Page.OffsetMask);
+            return Errno.None;
+        }
+
+        // True when a present user PTE permits the access.
+        static bool Allows(Pte pte, bool write)
+        {
+            return pte.IsPresent && pte.IsUser && (!write || pte.IsWritable);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Cowbird.Mm.Paging;
+
+namespace Cowbird.Mm.Vm
+{
+    // A virtual memory area (Linux: vm_area_struct): the range [Start, End) of one
+    // address space mapped with one protection and one kind. Start and End are page
+    // aligned, Start < End. The VMA lives in its AddressSpace's VmaTree.
+    public sealed class Vma
+    {
+        public ulong Start;
+        public ulong End;
+        public Protection Prot;
+        public VmaFlags Flags;
+
+        // Linear page offset of Start (Linux: vm_pgoff). For anonymous memory it starts
+        // as Start / Page.Size and is carried along by splits (the upper half gets
+        // PgOff + pages below the split) and by mremap moves, so a page's
+        // PageFrame.Index = PgOff + (address - Start) / Page.Size stays valid: that is
+        // how the anon_vma rmap finds a page's address in each VMA.
+        public ulong PgOff;
+
+        // The address space this VMA belongs to; null while it sits free in the VmaCache.
+        public AddressSpace Owner { get; private set; }
+
+        // Reserved for the rmap layer (later): this VMA's own anon_vma (Linux:
+        // vma->anon_vma), set by anon_vma_prepare on the first anonymous fault.
+        public object AnonVma;
+        // Reserved for the rmap layer (later): head of this VMA's list of AnonVmaChain
+        // links to every anon_vma its pages may belong to (Linux: vma->anon_vma_chain).
+        public object AnonVmaChainHead;
+
+        // Links owned by VmaTree: the balanced tree (by Start) and the address-ordered list.
+        public Vma Left { get; internal set; }
+        public Vma Right { get; internal set; }
+        public int Height { get; internal set; }
+        public Vma Prev { get; internal set; }
+        public Vma Next { get; internal set; }
+
+        // Used by VmaCache.Alloc; everything else gets its VMAs from the cache.
+        public Vma(AddressSpace owner, ulong start, ulong end, Protection prot, VmaFlags flags, ulong pgOff)
+        {
+            Reset(owner, start, end, prot, flags, pgOff);
+        }
+
+        // Gives a (new or recycled) VMA its identity; rmap fields start empty.
+        internal void Reset(AddressSpace owner, ulong start, ulong end, Protection prot, VmaFlags flags, ulong pgOff)
+        {
+            Owner = owner;
+            Start = start;
+            End = end;
+            Prot = prot;
+            Flags = flags;
+            PgOff = pgOff;
+            AnonVma = null;
+            AnonVmaChainHead = null;
+        }
+
+        public ulong Length { get { return End - Start; } }
+        public bool Contains(ulong address) { return address >= Start && address < End; }
+        public bool IsPrivate { get { return (Flags & VmaFlags.Private) != 0; } }
+        public bool IsShared { get { return (Flags & VmaFlags.Shared) != 0; } }
+
+        // Linear page offset of the page containing `address` (Linux: linear_page_index).
+        public ulong PageIndexOf(ulong address)
+        {
+            return PgOff + ((address - Start) >> Page.Shift);
+        }
+
+        // Leaf PTE bits for a frame mapped in this VMA, before copy-on-write: User,
+        // Writable if PROT_WRITE, NoExecute unless PROT_EXEC. A PROT_NONE VMA gets
+        // ProtNone (not Present), so the frame stays recorded but inaccessible.
+        public ulong PteFlags()
+        {
+            if (Prot == Protection.None)
+                return Pte.ProtNone | Pte.User;
+            ulong flags = Pte.Present | Pte.User;
+            if ((Prot & Protection.Write) != 0)
+                flags |= Pte.Writable;
+            if ((Prot & Protection.Exec) == 0)
+                flags |= Pte.NoExecute;
+            return flags;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Cowbird.Mm.Vm
+{
+    // Kind of a VMA (Linux: the VM_SHARED part of vm_flags; private is its absence).
+    // Bit flags: combine with |.
+    public enum VmaFlags
+    {
+        None = 0,
+        // Private: writes are copy-on-write after fork, pages belong to an anon_vma.
+        Private = 1,
+        // Shared: every process mapping it sees the same pages (shared anonymous, later).
+        Shared = 2,
+        // Not backed by a file: pages start zeroed.
+        Anonymous = 4,
+        // The brk heap (grown and shrunk by AddressSpace.Brk).
+        Heap = 8,
+    }
+}
