@@ -1,5 +1,6 @@
 using Cowbird.Mm.Physical;
 using Cowbird.Mm.Platform;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Stats;
 using Cowbird.Mm.Vm;
 
@@ -18,6 +19,12 @@ namespace Cowbird.Mm
         public readonly VmStat Stat;
         // Every Vma of every address space comes from (and returns to) this cache.
         public readonly VmaCache VmaCache = new VmaCache();
+        // The reverse-mapping design in use (anon_vma unless SetReverseMap chose another);
+        // the VMA code calls its hooks, reclaim walks with it.
+        public ReverseMap Rmap { get; private set; }
+        // First of the live address spaces (Linux: the mmlist), linked through
+        // AddressSpace.NextSpace; the page-table-scan rmap (and later swapoff) walks it.
+        public AddressSpace FirstSpace { get; private set; }
 
         // PML4 entries 256..511 (the kernel half) copied into every new address space so
         // all of them share the kernel's page tables. Null on the host: no kernel half.
@@ -35,6 +42,38 @@ namespace Cowbird.Mm
             Switcher = switcher;
             KernelPml4Entries = kernelPml4Entries;
             Stat = new VmStat(frames);
+            Rmap = new AnonVmaReverseMap(this);
+        }
+
+        // Plugs in another reverse-mapping design. Only before the first VMA exists: the
+        // hooks must have seen every VMA from its creation.
+        public void SetReverseMap(ReverseMap rmap)
+        {
+            if (VmaCache.InUse != 0 || rmap == null)
+                Mm.Panic("MemoryManager.SetReverseMap: VMAs exist already (or no rmap given)");
+            Rmap = rmap;
+        }
+
+        // Adds a new address space to the list of live ones.
+        internal void AddSpace(AddressSpace space)
+        {
+            space.NextSpace = FirstSpace;
+            if (FirstSpace != null)
+                FirstSpace.PrevSpace = space;
+            FirstSpace = space;
+        }
+
+        // Takes a destroyed address space off the list.
+        internal void RemoveSpace(AddressSpace space)
+        {
+            if (space.PrevSpace != null)
+                space.PrevSpace.NextSpace = space.NextSpace;
+            else
+                FirstSpace = space.NextSpace;
+            if (space.NextSpace != null)
+                space.NextSpace.PrevSpace = space.PrevSpace;
+            space.NextSpace = null;
+            space.PrevSpace = null;
         }
     }
 }

@@ -30,6 +30,9 @@ namespace Cowbird.Mm.Vm
         public readonly MemoryManager Manager;
         public readonly PageTable PageTable;
         public readonly VmaTree Vmas = new VmaTree();
+        // Links of MemoryManager's list of live address spaces (Linux: mm->mmlist).
+        public AddressSpace NextSpace { get; internal set; }
+        public AddressSpace PrevSpace { get; internal set; }
         ulong brkStart = DefaultBrkStart;
         ulong brk = DefaultBrkStart;
         bool destroyed;
@@ -49,7 +52,11 @@ namespace Cowbird.Mm.Vm
         public static AddressSpace Create(MemoryManager mm)
         {
             PageTable table = PageTable.Create(mm);
-            return table == null ? null : new AddressSpace(mm, table);
+            if (table == null)
+                return null;
+            AddressSpace space = new AddressSpace(mm, table);
+            mm.AddSpace(space);
+            return space;
         }
 
         public ulong BrkStart { get { return brkStart; } }
@@ -204,8 +211,8 @@ namespace Cowbird.Mm.Vm
             {
                 Vma copy = Manager.VmaCache.Alloc(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
                 child.Vmas.Insert(copy);
-                // anon_vma_fork(copy, vma) belongs here: the rmap layer links `copy` to
-                // every anon_vma of `vma` and gives it its own anon_vma (not built yet).
+                // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own.
+                Manager.Rmap.ForkVma(copy, vma);
                 copier.Start(child, vma.IsPrivate);
                 PageTable.Walk(vma.Start, vma.End, copier);
                 if (copier.OutOfMemory)
@@ -228,13 +235,15 @@ namespace Cowbird.Mm.Vm
             while (Vmas.First != null)
                 RemoveVma(Vmas.First);
             PageTable.Destroy();
+            Manager.RemoveSpace(this);
             destroyed = true;
         }
 
         // Creates the anonymous VMA [start, end) (which must be free), merging it with the
         // VMA ending at `start` and/or the one starting at `end` when they are compatible
-        // (Linux: vma_merge). Moving Start/End in place keeps the tree order because the
-        // range was free.
+        // (Linux: vma_merge), including the rmap's rule (ReverseMap.IsMergeable: different
+        // anon_vmas never merge). Moving Start/End in place keeps the tree order because the
+        // range was free; the rmap re-keys the grown VMA.
         void MapAnonymous(ulong start, ulong end, Protection prot, VmaFlags flags)
         {
             ulong pgOff = start >> Page.Shift;
@@ -244,29 +253,37 @@ namespace Cowbird.Mm.Vm
             Vma next = prev != null ? prev.Next : after;
             bool mergePrev = prev != null && CanMerge(prev, prot, flags) && prev.PageIndexOf(start) == pgOff;
             bool mergeNext = next != null && next.Start == end && CanMerge(next, prot, flags) && next.PgOff == pgOff + pages;
-            // Joining both needs one anon_vma for all their pages (Linux: is_mergeable_anon_vma).
-            if (mergePrev && mergeNext && prev.AnonVma == next.AnonVma)
+            if (mergePrev && mergeNext && Manager.Rmap.IsMergeable(prev, next))
             {
+                // The new range joins both: prev swallows next (its pages keep their rmap).
+                Manager.Rmap.AbsorbVma(prev, next);
+                Manager.Rmap.UnlinkVma(next);
                 ulong nextEnd = next.End;
                 Vmas.Remove(next);
                 Manager.VmaCache.Free(next);
                 prev.End = nextEnd;
+                Manager.Rmap.VmaRangeChanged(prev);
             }
             else if (mergePrev)
+            {
                 prev.End = end;
+                Manager.Rmap.VmaRangeChanged(prev);
+            }
             else if (mergeNext)
             {
                 next.Start = start;
                 next.PgOff = pgOff;
+                Manager.Rmap.VmaRangeChanged(next);
             }
             else
                 Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
         }
 
-        // True when a new anonymous range with `prot` and `flags` may join `vma`.
-        static bool CanMerge(Vma vma, Protection prot, VmaFlags flags)
+        // True when a new anonymous range with `prot` and `flags` may join `vma`: same
+        // protection and kind, and the rmap lets a page-less range share vma's anon_vma.
+        bool CanMerge(Vma vma, Protection prot, VmaFlags flags)
         {
-            return vma.Prot == prot && vma.Flags == flags;
+            return vma.Prot == prot && vma.Flags == flags && Manager.Rmap.IsMergeable(vma, null);
         }
 
         // Unmaps [start, end): splits the VMAs straddling either end, then zaps and removes
@@ -291,23 +308,26 @@ namespace Cowbird.Mm.Vm
 
         // Splits `vma` at `address` (Start < address < End, page aligned) into two VMAs
         // with the same protection and kind; the upper one's PgOff continues linearly.
-        // Returns the upper VMA. (The rmap layer will link it to the same anon_vmas:
-        // Linux's anon_vma_clone in __split_vma.)
+        // Returns the upper VMA, linked to the same anon_vmas (anon_vma_clone, as in
+        // Linux's __split_vma); the lower one's rmap range is re-keyed.
         Vma SplitVma(Vma vma, ulong address)
         {
             if (address <= vma.Start || address >= vma.End || !Page.IsAligned(address))
                 Mm.Panic("AddressSpace.SplitVma: bad split address");
             Vma upper = Manager.VmaCache.Alloc(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
+            Manager.Rmap.CloneVma(upper, vma);
             vma.End = address;
+            Manager.Rmap.VmaRangeChanged(vma);
             Vmas.Insert(upper);
             return upper;
         }
 
-        // Frees the pages of `vma`, drops it from the tree and returns it to the cache.
-        // (The rmap layer's unlink_anon_vmas(vma) belongs between the two.)
+        // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), drops it
+        // from the tree and returns it to the cache.
         void RemoveVma(Vma vma)
         {
             ZapRange(vma.Start, vma.End);
+            Manager.Rmap.UnlinkVma(vma);
             Vmas.Remove(vma);
             Manager.VmaCache.Free(vma);
         }

@@ -72,6 +72,7 @@ namespace Cowbird.Mm.Vm
             if (pfn == FrameAllocator.NoFrame)
                 return OutOfMemory(manager);
             manager.Physical.ZeroFrame(pfn);
+            manager.Rmap.PrepareAnon(vma);
             NewAnonymousMapping(manager, pfn, vma, page);
             space.PageTable.Replace(pteAddress, page, Pte.Map(pfn, vma.PteFlags()));
             manager.Stat.DemandZeroFault++;
@@ -98,6 +99,7 @@ namespace Cowbird.Mm.Vm
             if (newPfn == FrameAllocator.NoFrame)
                 return OutOfMemory(manager);
             manager.Physical.CopyFrame(newPfn, oldPfn);
+            manager.Rmap.PrepareAnon(vma);
             NewAnonymousMapping(manager, newPfn, vma, page);
             space.PageTable.Replace(pteAddress, page, Pte.Map(newPfn, vma.PteFlags() | Pte.Dirty | Pte.Accessed));
             old.MapCount--;
@@ -107,15 +109,15 @@ namespace Cowbird.Mm.Vm
         }
 
         // Fills in the descriptor of a frame about to be mapped at `page` for the first
-        // time: anonymous, one mapping (its RefCount 1 comes from the allocator), linear
-        // index. page_add_new_anon_rmap (setting Mapping to the VMA's anon_vma) belongs
-        // here once the rmap layer exists.
+        // time: anonymous, one mapping (its RefCount 1 comes from the allocator), and the
+        // rmap's page_add_new_anon_rmap (Mapping = the VMA's anon_vma, Index = linear index).
+        // The caller ran Rmap.PrepareAnon(vma) first.
         static void NewAnonymousMapping(MemoryManager manager, ulong pfn, Vma vma, ulong page)
         {
             ref PageFrame frame = ref manager.Frames.Frame(pfn);
             frame.Flags |= PageFrameFlags.Anonymous;
             frame.MapCount = 1;
-            frame.Index = vma.PageIndexOf(page);
+            manager.Rmap.AddNewAnonPage(pfn, vma, page);
         }
 
         static FaultResult Segv(MemoryManager manager, FaultResult result)

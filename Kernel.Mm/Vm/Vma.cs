@@ -1,4 +1,5 @@
 using Cowbird.Mm.Paging;
+using Cowbird.Mm.Rmap;
 
 namespace Cowbird.Mm.Vm
 {
@@ -22,12 +23,13 @@ namespace Cowbird.Mm.Vm
         // The address space this VMA belongs to; null while it sits free in the VmaCache.
         public AddressSpace Owner { get; private set; }
 
-        // Reserved for the rmap layer (later): this VMA's own anon_vma (Linux:
-        // vma->anon_vma), set by anon_vma_prepare on the first anonymous fault.
-        public object AnonVma;
-        // Reserved for the rmap layer (later): head of this VMA's list of AnonVmaChain
-        // links to every anon_vma its pages may belong to (Linux: vma->anon_vma_chain).
-        public object AnonVmaChainHead;
+        // This VMA's own anon_vma (Linux: vma->anon_vma): new anonymous pages point to it.
+        // Set by ReverseMap.PrepareAnon on the first anonymous fault (or by fork/split).
+        // Owned by the rmap layer (Rmap/AnonVmaReverseMap.cs); null under other designs.
+        public AnonVma AnonVma;
+        // Head of this VMA's list of AnonVmaChain links to every anon_vma its pages may
+        // belong to, newest first (Linux: vma->anon_vma_chain). Owned by the rmap layer.
+        public AnonVmaChain AnonVmaChainHead;
 
         // Links owned by VmaTree: the balanced tree (by Start) and the address-ordered list.
         public Vma Left { get; internal set; }

@@ -1,0 +1,38 @@
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Mm.Rmap
+{
+    // The reclaim question "was this frame used lately?" (Linux: folio_referenced): an
+    // rmap walk that tests and clears the Accessed bit in every present PTE mapping the
+    // frame, invalidating the TLB entry so the CPU sets the bit again on the next access.
+    // Make one and reuse it (the kernel heap never frees); not reentrant.
+    public sealed class PageReferenced : RmapVisitor
+    {
+        readonly MemoryManager manager;
+        int references;
+
+        public PageReferenced(MemoryManager memoryManager)
+        {
+            manager = memoryManager;
+        }
+
+        // Number of mappings of `pfn` whose Accessed bit was set; all are clear afterwards.
+        public int Count(ulong pfn)
+        {
+            references = 0;
+            manager.Rmap.Walk(pfn, this);
+            return references;
+        }
+
+        public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
+        {
+            if (pte.IsPresent && pte.IsAccessed)
+            {
+                vma.Owner.PageTable.Replace(pteAddress, address, pte.Without(Pte.Accessed));
+                references++;
+            }
+            return true;
+        }
+    }
+}

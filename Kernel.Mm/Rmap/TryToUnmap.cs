@@ -1,0 +1,49 @@
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Mm.Rmap
+{
+    // Removes every mapping of a frame (Linux: try_to_unmap): an rmap walk that replaces
+    // each PTE holding the frame with the caller's non-present swap PTE, invalidating the
+    // TLB, moving a set Dirty bit to the frame (PageFrameFlags.Dirty) and dropping one
+    // MapCount and one RefCount per PTE. The caller holds its own reference, so the frame
+    // survives to be written out. Make one and reuse it; not reentrant.
+    public sealed class TryToUnmap : RmapVisitor
+    {
+        readonly MemoryManager manager;
+        ulong pfn;
+        Pte replacement;
+
+        public TryToUnmap(MemoryManager memoryManager)
+        {
+            manager = memoryManager;
+        }
+
+        // Unmaps `framePfn` everywhere, leaving `swapPte` (a swap-entry PTE) behind.
+        // True when no PTE maps the frame any more (MapCount 0).
+        public bool Unmap(ulong framePfn, Pte swapPte)
+        {
+            if (!swapPte.IsSwap)
+                Mm.Panic("TryToUnmap.Unmap: replacement is not a swap-entry PTE");
+            ref PageFrame frame = ref manager.Frames.Frame(framePfn);
+            if (frame.RefCount <= frame.MapCount)
+                Mm.Panic("TryToUnmap.Unmap: caller holds no reference of its own");
+            pfn = framePfn;
+            replacement = swapPte;
+            manager.Rmap.Walk(framePfn, this);
+            return manager.Frames.Frame(framePfn).MapCount == 0;
+        }
+
+        public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
+        {
+            vma.Owner.PageTable.Replace(pteAddress, address, replacement);
+            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            if (pte.IsDirty)
+                frame.Flags |= PageFrameFlags.Dirty;
+            frame.MapCount--;
+            manager.Frames.Put(pfn);
+            return true;
+        }
+    }
+}
