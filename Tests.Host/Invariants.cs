@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Cowbird.Mm;
 using Cowbird.Mm.Paging;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Tests.Host
@@ -29,7 +30,15 @@ namespace Cowbird.Tests.Host
     //      its list agrees with its in-order walk;
     //   7. no SoftMmu TLB entry is more permissive than the current page tables;
     //   8. the VmaCache counts exactly the VMAs in the live trees as in use;
-    //   9. each mapped frame's Index is the linear page index of every address mapping it.
+    //   9. each mapped frame's Index is the linear page index of every address mapping it;
+    //  10. the rmap walk (MemoryManager.Rmap) of every mapped frame visits exactly the PTEs
+    //      that map it, each once, and so does the page-table-scan rmap (the oracle);
+    //  11. under the anon_vma rmap: every mapped frame's Mapping is a live anon_vma linked to
+    //      every VMA mapping it; every chain is on its VMA's list and in its anon_vma's
+    //      interval tree under the VMA's current range; the trees are ordered, balanced and
+    //      correctly augmented; NumActiveVmas, NumChildren and RefCount are exact; a VMA
+    //      linked to an anon_vma is linked to its parent too; the AnonVmaCache counts
+    //      exactly the reachable anon_vmas and chains (none leaked).
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -50,6 +59,7 @@ namespace Cowbird.Tests.Host
                 errors.Add($"VmaCache has {machine.Manager.VmaCache.InUse} VMAs in use but the trees hold {vmas}");
             foreach (string stale in machine.Mmu.StaleEntries())
                 errors.Add(stale);
+            CheckRmap(machine, errors);
             if (errors.Count > 0)
                 throw new InvariantViolation(string.Join("\n", errors.GetRange(0, System.Math.Min(errors.Count, 20))));
         }
@@ -283,6 +293,251 @@ namespace Cowbird.Tests.Host
                 errors.Add($"VMA 0x{node.Start:x}: Height {node.Height}, actual {height}");
             if (System.Math.Abs(left - right) > 1)
                 errors.Add($"VMA 0x{node.Start:x}: AVL balance {left - right}");
+            return height;
+        }
+
+        // 10: every mapped frame's rmap walk against the raw page tables.
+        static void CheckRmap(TestMachine machine, List<string> errors)
+        {
+            var mappings = RawMappings(machine);
+            var oracle = new PageTableScanReverseMap(machine.Manager);
+            foreach (var (pfn, expected) in mappings)
+            {
+                CompareWalk("rmap", machine.Manager.Rmap, pfn, expected, errors);
+                CompareWalk("page-table scan", oracle, pfn, expected, errors);
+            }
+            if (machine.Manager.Rmap is AnonVmaReverseMap anon)
+                CheckAnonVmas(machine, anon, mappings, errors);
+        }
+
+        // Every leaf PTE holding a frame, by frame: (space, address) pairs.
+        public static Dictionary<ulong, HashSet<(AddressSpace, ulong)>> RawMappings(TestMachine machine)
+        {
+            var result = new Dictionary<ulong, HashSet<(AddressSpace, ulong)>>();
+            foreach (AddressSpace space in machine.Spaces)
+                CollectLeaves(machine, space, space.PageTable.Root, PageTable.Levels - 1, 0, result);
+            return result;
+        }
+
+        static void CollectLeaves(TestMachine machine, AddressSpace space, ulong table, int level, ulong tableBase,
+                                  Dictionary<ulong, HashSet<(AddressSpace, ulong)>> result)
+        {
+            int limit = level == PageTable.Levels - 1 ? PageTable.KernelHalfFirstEntry : PageTable.EntriesPerTable;
+            for (int i = 0; i < limit; i++)
+            {
+                ulong address = tableBase + (ulong)i * PageTable.SpanOf(level);
+                var entry = new Pte(machine.Ram.ReadU64(table + (ulong)i * 8));
+                if (level > 0 && entry.IsPresent)
+                    CollectLeaves(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, result);
+                else if (level == 0 && entry.HasFrame)
+                {
+                    if (!result.TryGetValue(entry.Frame, out var set))
+                        result[entry.Frame] = set = new HashSet<(AddressSpace, ulong)>();
+                    set.Add((space, address));
+                }
+            }
+        }
+
+        // Records every (space, address) a walk visits, and how many visits there were.
+        sealed class CollectingVisitor : RmapVisitor
+        {
+            public readonly List<(AddressSpace, ulong)> Seen = new List<(AddressSpace, ulong)>();
+            public ulong Pfn;
+            public List<string> Errors;
+
+            public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
+            {
+                if (pte.Frame != Pfn || !pte.HasFrame)
+                    Errors.Add($"rmap walk of frame {Pfn} visited PTE 0x{pte.Raw:x} at 0x{address:x}");
+                if (!vma.Contains(address) || vma.Owner.PageTable.FindPte(address) != pteAddress)
+                    Errors.Add($"rmap walk of frame {Pfn} gave a VMA/PTE that does not hold 0x{address:x}");
+                Seen.Add((vma.Owner, address));
+                return true;
+            }
+        }
+
+        static void CompareWalk(string name, ReverseMap rmap, ulong pfn, HashSet<(AddressSpace, ulong)> expected, List<string> errors)
+        {
+            var visitor = new CollectingVisitor { Pfn = pfn, Errors = errors };
+            try
+            {
+                if (!rmap.Walk(pfn, visitor))
+                    errors.Add($"{name} walk of frame {pfn} reports a stop nobody asked for");
+            }
+            catch (MmPanicException panic)
+            {
+                // A frame mapped behind the MM's back (raw page-table tests) has no rmap
+                // state: report it like any other violation.
+                errors.Add($"{name} walk of frame {pfn} panicked: {panic.Message}");
+                return;
+            }
+            var seen = new HashSet<(AddressSpace, ulong)>(visitor.Seen);
+            if (seen.Count != visitor.Seen.Count)
+                errors.Add($"{name} walk of frame {pfn} visited a mapping twice");
+            if (!seen.SetEquals(expected))
+                errors.Add($"{name} walk of frame {pfn} found {seen.Count} mappings, page tables hold {expected.Count}");
+        }
+
+        // 11: the anon_vma structures against the VMAs and frames.
+        static void CheckAnonVmas(TestMachine machine, AnonVmaReverseMap rmap,
+                                  Dictionary<ulong, HashSet<(AddressSpace, ulong)>> mappings, List<string> errors)
+        {
+            var live = new HashSet<AnonVma>();
+            var active = new Dictionary<AnonVma, int>();
+            var linkedVmas = new Dictionary<AnonVma, HashSet<Vma>>();
+            int chains = 0;
+            foreach (AddressSpace space in machine.Spaces)
+                for (Vma vma = space.Vmas.First; vma != null; vma = vma.Next)
+                    chains += CheckVmaChains(vma, live, active, linkedVmas, errors);
+            // Roots whose own tree emptied stay alive for their children: reach them too.
+            foreach (AnonVma anonVma in new List<AnonVma>(live))
+            {
+                if (anonVma.Parent != null) live.Add(anonVma.Parent);
+                if (anonVma.Root != null) live.Add(anonVma.Root);
+            }
+            foreach (AnonVma anonVma in live)
+                CheckAnonVma(machine, anonVma, live, active, linkedVmas, errors);
+            if (rmap.Cache.LiveAnonVmas != live.Count)
+                errors.Add($"AnonVmaCache counts {rmap.Cache.LiveAnonVmas} live anon_vmas but {live.Count} are reachable (leak?)");
+            if (rmap.Cache.LiveChains != chains)
+                errors.Add($"AnonVmaCache counts {rmap.Cache.LiveChains} live chains but VMAs hold {chains}");
+            foreach (var (pfn, where) in mappings)
+            {
+                PageFrame frame = machine.Frames.Frame(pfn);
+                if (!(frame.Mapping is AnonVma anonVma) || anonVma.IsFree)
+                {
+                    errors.Add($"mapped frame {pfn} has Mapping {frame.Mapping?.GetType().Name ?? "null"} (freed: {(frame.Mapping as AnonVma)?.IsFree})");
+                    continue;
+                }
+                foreach (var (space, address) in where)
+                {
+                    Vma vma = space.FindVma(address);
+                    if (vma != null && !(linkedVmas.TryGetValue(anonVma, out var set) && set.Contains(vma)))
+                        errors.Add($"frame {pfn} at 0x{address:x}: its VMA is not linked to the frame's anon_vma");
+                }
+            }
+        }
+
+        // One VMA's chain list; returns its length.
+        static int CheckVmaChains(Vma vma, HashSet<AnonVma> live, Dictionary<AnonVma, int> active,
+                                  Dictionary<AnonVma, HashSet<Vma>> linkedVmas, List<string> errors)
+        {
+            string where = $"VMA [0x{vma.Start:x}, 0x{vma.End:x})";
+            ulong last = vma.PgOff + (vma.Length >> Page.Shift) - 1;
+            int length = 0;
+            bool ownFound = false;
+            AnonVmaChain previous = null;
+            for (AnonVmaChain chain = vma.AnonVmaChainHead; chain != null; chain = chain.SameVmaNext)
+            {
+                if (++length > 100000) { errors.Add(where + ": chain list cycles"); break; }
+                if (chain.SameVmaPrev != previous)
+                    errors.Add(where + ": chain list Prev link is wrong");
+                previous = chain;
+                AnonVma anonVma = chain.AnonVma;
+                if (chain.Vma != vma)
+                    errors.Add(where + ": a chain on its list names another VMA");
+                if (anonVma == null || anonVma.IsFree)
+                {
+                    errors.Add(where + ": chain to a missing or freed anon_vma");
+                    continue;
+                }
+                if (chain.Tree != anonVma.Chains)
+                    errors.Add(where + ": chain is not in its anon_vma's tree");
+                if (chain.Start != vma.PgOff || chain.Last != last)
+                    errors.Add(where + $": chain keyed [{chain.Start}, {chain.Last}] but VMA covers [{vma.PgOff}, {last}]");
+                if (!linkedVmas.TryGetValue(anonVma, out var set))
+                    linkedVmas[anonVma] = set = new HashSet<Vma>();
+                if (!set.Add(vma))
+                    errors.Add(where + ": two chains to the same anon_vma");
+                live.Add(anonVma);
+                if (anonVma == vma.AnonVma)
+                    ownFound = true;
+            }
+            if (vma.AnonVma != null)
+            {
+                active[vma.AnonVma] = active.TryGetValue(vma.AnonVma, out int n) ? n + 1 : 1;
+                if (!ownFound)
+                    errors.Add(where + ": its own anon_vma is not on its chain list");
+            }
+            else if (length != 0)
+                errors.Add(where + ": chains but no anon_vma");
+            return length;
+        }
+
+        // One anon_vma: tree shape, back links and the three counters.
+        static void CheckAnonVma(TestMachine machine, AnonVma anonVma, HashSet<AnonVma> live, Dictionary<AnonVma, int> active,
+                                 Dictionary<AnonVma, HashSet<Vma>> linkedVmas, List<string> errors)
+        {
+            if (anonVma.IsFree)
+            {
+                errors.Add("a live anon_vma's Parent or Root is freed");
+                return;
+            }
+            var nodes = new List<IntervalTreeNode>();
+            CheckIntervalSubtree(anonVma.Chains.Root, nodes, errors);
+            if (nodes.Count != anonVma.Chains.Count)
+                errors.Add($"anon_vma tree holds {nodes.Count} chains but Count = {anonVma.Chains.Count}");
+            var spaces = new HashSet<AddressSpace>(machine.Spaces);
+            foreach (IntervalTreeNode node in nodes)
+            {
+                var chain = node as AnonVmaChain;
+                if (chain == null || chain.AnonVma != anonVma || chain.Vma == null || chain.Vma.Owner == null
+                    || !spaces.Contains(chain.Vma.Owner) || chain.Vma.Owner.FindVma(chain.Vma.Start) != chain.Vma)
+                    errors.Add("anon_vma tree holds a chain whose VMA is not live or that names another anon_vma");
+            }
+            linkedVmas.TryGetValue(anonVma, out var linked);
+            int linkedCount = linked?.Count ?? 0;
+            if (linkedCount != nodes.Count)
+                errors.Add($"anon_vma tree holds {nodes.Count} chains but {linkedCount} VMAs list one");
+            int expectedActive = active.TryGetValue(anonVma, out int a) ? a : 0;
+            if (anonVma.NumActiveVmas != expectedActive)
+                errors.Add($"anon_vma NumActiveVmas = {anonVma.NumActiveVmas} but {expectedActive} VMAs use it");
+            int children = 0, below = 0;
+            foreach (AnonVma other in live)
+            {
+                if (other.Parent == anonVma) children++;
+                if (other.Root == anonVma && other != anonVma) below++;
+            }
+            if (anonVma.NumChildren != children)
+                errors.Add($"anon_vma NumChildren = {anonVma.NumChildren} but {children} live anon_vmas name it as parent");
+            int expectedRefs = (nodes.Count > 0 ? 1 : 0) + (anonVma.IsRoot ? below : 0);
+            if (anonVma.RefCount != expectedRefs)
+                errors.Add($"anon_vma RefCount = {anonVma.RefCount}, expected {expectedRefs}");
+            if (anonVma.Root == null || !anonVma.Root.IsRoot || anonVma.Parent == null || anonVma.Parent.Root != anonVma.Root)
+                errors.Add("anon_vma Root/Parent links are inconsistent");
+            if (!anonVma.IsRoot && nodes.Count == 0)
+                errors.Add("a non-root anon_vma with an empty tree was not freed");
+            if (!anonVma.IsRoot && linked != null && anonVma.Parent != null)
+            {
+                linkedVmas.TryGetValue(anonVma.Parent, out var parentLinked);
+                foreach (Vma vma in linked)
+                    if (parentLinked == null || !parentLinked.Contains(vma))
+                        errors.Add($"VMA [0x{vma.Start:x}, 0x{vma.End:x}) is linked to an anon_vma but not to its parent");
+            }
+        }
+
+        // Interval tree shape: (Start, Serial) order, AVL heights, SubtreeLast; returns height.
+        public static int CheckIntervalSubtree(IntervalTreeNode node, List<IntervalTreeNode> inOrder, List<string> errors)
+        {
+            if (node == null)
+                return 0;
+            int left = CheckIntervalSubtree(node.Left, inOrder, errors);
+            if (inOrder.Count > 0)
+            {
+                IntervalTreeNode before = inOrder[inOrder.Count - 1];
+                if (before.Start > node.Start || (before.Start == node.Start && before.Serial >= node.Serial))
+                    errors.Add("interval tree out of order");
+            }
+            inOrder.Add(node);
+            int right = CheckIntervalSubtree(node.Right, inOrder, errors);
+            int height = System.Math.Max(left, right) + 1;
+            if (node.Height != height || System.Math.Abs(left - right) > 1)
+                errors.Add($"interval tree node height {node.Height}, actual {height}, balance {left - right}");
+            ulong subtreeLast = node.Last;
+            if (node.Left != null) subtreeLast = System.Math.Max(subtreeLast, node.Left.SubtreeLast);
+            if (node.Right != null) subtreeLast = System.Math.Max(subtreeLast, node.Right.SubtreeLast);
+            if (node.SubtreeLast != subtreeLast || node.Last < node.Start)
+                errors.Add("interval tree SubtreeLast is wrong");
             return height;
         }
 
