@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using Cowbird.Mm;
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Tests.Host.Rmap
+{
+    // Small helpers shared by the rmap tests.
+    public static class RmapTestSupport
+    {
+        // The anon_vma design the machine runs (the default).
+        public static AnonVmaReverseMap Anon(TestMachine m)
+        {
+            return (AnonVmaReverseMap)m.Manager.Rmap;
+        }
+
+        // Frame mapped at `address` in `space` (the PTE must hold one).
+        public static ulong FrameAt(AddressSpace space, ulong address)
+        {
+            Pte pte = space.PageTable.Lookup(address);
+            Xunit.Assert.True(pte.HasFrame, "no frame mapped at the address");
+            return pte.Frame;
+        }
+
+        // Every (space, address) the machine's rmap walk visits for `pfn`.
+        public static List<(AddressSpace, ulong)> Walk(TestMachine m, ulong pfn)
+        {
+            return Walk(m.Manager.Rmap, pfn);
+        }
+
+        public static List<(AddressSpace, ulong)> Walk(ReverseMap rmap, ulong pfn)
+        {
+            var visitor = new Collector();
+            Xunit.Assert.True(rmap.Walk(pfn, visitor));
+            return visitor.Seen;
+        }
+
+        // Number of anon_vmas a VMA is linked to (its chain list length).
+        public static int ChainLength(Vma vma)
+        {
+            int n = 0;
+            for (AnonVmaChain chain = vma.AnonVmaChainHead; chain != null; chain = chain.SameVmaNext)
+                n++;
+            return n;
+        }
+
+        // VMAs of every live space.
+        public static int VmaCount(TestMachine m)
+        {
+            int n = 0;
+            foreach (AddressSpace space in m.Spaces)
+                n += space.Vmas.Count;
+            return n;
+        }
+
+        sealed class Collector : RmapVisitor
+        {
+            public readonly List<(AddressSpace, ulong)> Seen = new List<(AddressSpace, ulong)>();
+
+            public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
+            {
+                Seen.Add((vma.Owner, address));
+                return true;
+            }
+        }
+    }
+}
