@@ -6,7 +6,7 @@ using Xunit;
 namespace Cowbird.Tests.Host
 {
     // A first model-based test: random fork / write / read / munmap / mmap-fixed /
-    // madvise(DONTNEED) / exit sequences against a reference model (each process's view of a 16-page window:
+    // madvise(DONTNEED) / exit / PageReferenced sequences against a reference model (each process's view of a 16-page window:
     // unmapped, or the byte at the start of each page). Invariants are checked after every
     // operation; a failure names the seed and the step.
     public class RandomizedForkTests
@@ -26,6 +26,8 @@ namespace Cowbird.Tests.Host
         [InlineData(12)]
         [InlineData(13)]
         [InlineData(14)]
+        [InlineData(15)]
+        [InlineData(16)]
         public void Random_process_lifecycles_match_the_model(int seed)
         {
             using var m = new TestMachine(512);
@@ -66,8 +68,19 @@ namespace Cowbird.Tests.Host
             Process p = processes[random.Next(processes.Count)];
             int page = random.Next(Pages);
             ulong address = Window + (ulong)page * Page.Size;
-            switch (random.Next(11))
+            switch (random.Next(12))
             {
+                case 11:
+                    // rmap: PageReferenced on the page clears the A bit in every mapping
+                    // (the invariants after the step compare the rmap walk with the tables).
+                    var pte = p.Space.PageTable.Lookup(address);
+                    if (pte.IsPresent)
+                    {
+                        int maps = m.Frames.Frame(pte.Frame).MapCount;
+                        Assert.InRange(new Cowbird.Mm.Rmap.PageReferenced(m.Manager).Count(pte.Frame), 0, maps);
+                        Assert.False(p.Space.PageTable.Lookup(address).IsAccessed);
+                    }
+                    break;
                 case 0:
                     if (processes.Count < MaxProcesses)
                         processes.Add(new Process { Space = m.Fork(p.Space), Model = (int?[])p.Model.Clone() });
