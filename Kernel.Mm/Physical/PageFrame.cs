@@ -23,9 +23,10 @@ namespace Cowbird.Mm.Physical
         // Buddy order of the block this frame heads (free or allocated): 2^Order frames.
         public byte Order;
 
-        // Reverse mapping: for an anonymous frame, the AnonVma whose VMAs may map it
+        // Reverse mapping: for an anonymous frame, the Rmap.AnonVma whose VMAs may map it
         // (Linux: page->mapping); for a shared anonymous frame, its backing object.
-        // Set by the rmap layer (later); null until then.
+        // Set by ReverseMap.AddNewAnonPage when the frame is first mapped; stale once
+        // MapCount is 0 (the anon_vma may be freed and recycled), so walks skip such frames.
         public object Mapping;
 
         // Linear page offset of the frame within Mapping (Linux: page->index):
