@@ -216,5 +216,31 @@ namespace Cowbird.Tests.Host.Rmap
             Assert.Equal(1, bs.NumActiveVmas);
             m.AssertNoLeaks();
         }
+
+        [Fact]
+        public void A_grandchild_never_reuses_an_anon_vma_that_a_vma_still_owns()
+        {
+            // CVE-2022-42703: with one "degree" counter (VMAs + children), the child's anon_vma
+            // (one VMA, no children: degree 1) was reusable by the grandchild while the child
+            // still owned it; later merges and exits then freed it under mapped pages.
+            using var m = new TestMachine(128);
+            var parent = m.NewSpace();
+            ulong p = m.MapAnonymous(parent, 2);
+            m.Write(parent, p, 1);
+            var child = m.Fork(parent);
+            m.Write(child, p, 2);
+            AnonVma childs = child.FindVma(p).AnonVma;
+            Assert.Equal(0, childs.NumChildren);
+            Assert.Equal(1, childs.NumActiveVmas);
+            var grandchild = m.Fork(child);
+            Assert.NotSame(childs, grandchild.FindVma(p).AnonVma);
+            m.Write(grandchild, p, 3);
+            m.Write(grandchild, p + Page.Size, 4);
+            m.Exit(child);
+            m.Check();                                  // no Mapping points to a freed anon_vma
+            Assert.Equal(3, m.Read(grandchild, p));
+            Assert.Equal(1, m.Read(parent, p));
+            m.AssertNoLeaks();
+        }
     }
 }
