@@ -14,6 +14,15 @@ namespace Cowbird.Kernel.SelfTests
         {
             new BannerSelfTest(),
             new RuntimeSelfTest(),
+            new InterruptsSelfTest(),
+            new DirectMapSelfTest(),
+            new NullDereferenceSelfTest(),
+            new DivideByZeroSelfTest(),
+            new InvalidOpcodeSelfTest(),
+            new StackOverflowSelfTest(),
+            new GeneralProtectionSelfTest(),
+            new BreakpointSelfTest(),
+            new UnexpectedVectorSelfTest(),
             new ThrowSelfTest(),
         };
 
