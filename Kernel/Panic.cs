@@ -56,7 +56,7 @@ namespace Cowbird.Kernel
                 KernelSymbols.WriteLocation(caller - 1);
             }
             KernelConsole.Write('\n');
-            Backtrace.Print(0, rbp);
+            Backtrace.Print(0, rbp, rbp);
             End();
         }
 

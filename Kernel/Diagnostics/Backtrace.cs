@@ -2,16 +2,29 @@ using Cowbird.Kernel.Arch.X64;
 
 namespace Cowbird.Kernel.Diagnostics
 {
-    // A frame-pointer walk. ILC compiles every non-leaf method with an rbp frame
-    // (push rbp ... lea rbp, [rsp + n]), so rbp points at the saved caller rbp
-    // and the return address sits just above it:
-    //   [rbp]     caller's rbp       [rbp + 8] return address into the caller
-    // A leaf method may skip the frame; then its caller is missing from the walk.
-    // Every rbp is checked to lie inside a known kernel stack (KernelStacks) and
-    // to grow, so a corrupt chain ends the walk instead of faulting.
+    // Backtraces, two ways at once (as Linux's x86 unwinder without ORC does):
+    //
+    //   Frame-pointer walk: most ILC methods keep an rbp frame
+    //   (push rbp ... lea rbp, [rsp + n]), so rbp points at the caller's saved
+    //   rbp and the return address sits just above it:
+    //     [rbp]     caller's rbp       [rbp + 8] return address into the caller
+    //   But RyuJIT omits the frame in small methods (even non-leaf ones, e.g. a
+    //   recursive one that only pushes rbx), and those callers drop out of the chain.
+    //
+    //   Stack scan: every word from rsp up to the top of the stack that looks like
+    //   a return address - it points into a known function, right after a call
+    //   instruction - is printed. A word the frame chain also reached is certain;
+    //   any other may be a stale value and is marked "?" (a guess).
+    //
+    // Every address is checked against the kernel stacks (KernelStacks) before it
+    // is read, so a corrupt stack ends the backtrace instead of faulting.
     public static unsafe class Backtrace
     {
-        private const int MaxFrames = 16;
+        private const int MaxLines = 24;
+
+        private const byte CallRelative = 0xE8;        // call rel32
+        private const byte CallIndirect = 0xFF;        // call r/m64 when ModRM.reg = 2
+        private const byte ModRmRegMask = 0x38, ModRmRegCall = 0x10;
 
         // Steps from frame pointer `rbp` to the caller's frame: the return address
         // into the caller and the caller's rbp. False at the end of the chain.
@@ -28,8 +41,8 @@ namespace Cowbird.Kernel.Diagnostics
             return true;
         }
 
-        // The first return address on the chain from `rbp` whose method does not
-        // start with one of the mangled `skippedPrefixes` (0 when there is none).
+        // The first return address on the frame chain from `rbp` whose method does
+        // not start with one of the mangled `skippedPrefixes` (0 when there is none).
         public static ulong FirstCallerOutside(ulong rbp, string[] skippedPrefixes)
         {
             while (NextFrame(ref rbp, out ulong returnAddress))
@@ -50,45 +63,76 @@ namespace Cowbird.Kernel.Diagnostics
             return false;
         }
 
-        // Prints "backtrace:" and one line per frame, starting with `rip` (where the
-        // fault happened; 0 to leave it out) and then the chain from `rbp`. Runs of
-        // frames in the same method (deep recursion) are shown as one line.
-        public static void Print(ulong rip, ulong rbp)
+        // True when `address` is in a function and the bytes before it are a call.
+        private static bool IsReturnAddress(ulong address)
         {
-            KernelConsole.WriteLine("backtrace (frame-pointer walk):");
+            if (!KernelSymbols.IsCode(address - 1))
+                return false;
+            byte* code = (byte*)address;
+            return code[-5] == CallRelative
+                || (code[-2] == CallIndirect && (code[-1] & ModRmRegMask) == ModRmRegCall)   // call reg, call [reg]
+                || (code[-3] == CallIndirect && (code[-2] & ModRmRegMask) == ModRmRegCall)   // call [reg + disp8]
+                || (code[-6] == CallIndirect && (code[-5] & ModRmRegMask) == ModRmRegCall);  // call [rip + disp32]
+        }
+
+        // Prints "backtrace:" and one line per frame: `rip` first (where the fault
+        // happened; 0 to leave it out), then the return addresses found scanning
+        // the stack upwards from `rsp`, checked against the frame chain from `rbp`.
+        // Runs of the same method (deep recursion) are shown as one line.
+        public static void Print(ulong rip, ulong rsp, ulong rbp)
+        {
+            KernelConsole.WriteLine("backtrace (stack scan; '?' = not on the frame-pointer chain, may be stale):");
             byte* previous = null;
-            int printed = 0;
+            int lines = 0;
             if (rip != 0)
             {
-                PrintFrame(rip, rip);
+                PrintFrame(rip, rip, true);
                 previous = FunctionName(rip);
-                printed++;
+                lines++;
+            }
+            rsp &= ~7UL;
+            KernelStack stack = KernelStacks.Containing(rsp, 8);
+            if (stack == null)
+            {
+                KernelConsole.WriteLine("  (rsp is on no known kernel stack)");
+                return;
             }
             ulong repeats = 0;
-            while (printed < MaxFrames && NextFrame(ref rbp, out ulong returnAddress))
+            for (ulong slot = rsp; slot + 8 <= stack.Top && lines < MaxLines; slot += 8)
             {
-                byte* name = FunctionName(returnAddress - 1);
-                if (name != null && name == previous)
+                while (rbp != 0 && rbp + 8 < slot)
+                    rbp = StepChain(rbp);
+                bool onChain = rbp != 0 && rbp + 8 == slot;
+                ulong value = *(ulong*)slot;
+                if (!IsReturnAddress(value))
+                    continue;
+                if (onChain)
+                    rbp = StepChain(rbp);
+                byte* name = FunctionName(value - 1);
+                if (name == previous)
                 {
                     repeats++;
                     continue;
                 }
                 PrintRepeats(repeats);
                 repeats = 0;
-                PrintFrame(returnAddress, returnAddress - 1);
+                PrintFrame(value, value - 1, onChain);
                 previous = name;
-                printed++;
+                lines++;
             }
             PrintRepeats(repeats);
         }
 
+        // The next rbp on the chain, or 0 at its end.
+        private static ulong StepChain(ulong rbp) => NextFrame(ref rbp, out _) ? rbp : 0;
+
         private static byte* FunctionName(ulong address) => KernelSymbols.Lookup(address, out byte* name, out _) ? name : null;
 
         // One line: the address, then the method containing `lookupAddress`
-        // (for a return address that is the byte before it: the call instruction).
-        private static void PrintFrame(ulong address, ulong lookupAddress)
+        // (for a return address, the byte before it: the end of the call).
+        private static void PrintFrame(ulong address, ulong lookupAddress, bool certain)
         {
-            KernelConsole.Write("  ");
+            KernelConsole.Write(certain ? "  " : "  ? ");
             KernelConsole.WriteHex(address);
             KernelConsole.Write(' ');
             KernelSymbols.WriteLocation(lookupAddress);

@@ -30,7 +30,7 @@ namespace Cowbird.Kernel.Diagnostics
             KernelConsole.Write('\n');
             WriteDetails(frame, cr2);
             WriteRegisters(frame);
-            Backtrace.Print(frame->Rip, frame->Rbp);
+            Backtrace.Print(frame->Rip, frame->Rsp, frame->Rbp);
             Kernel.Panic.End();
         }
 
