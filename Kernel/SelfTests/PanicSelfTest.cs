@@ -7,7 +7,7 @@ namespace Cowbird.Kernel.SelfTests
     // (Tests.Boot checks the message). Returning from Trigger is a failure.
     public abstract class PanicSelfTest : SelfTest
     {
-        // Causes the fault. Gets `bootInfo` so the compiler cannot fold the fault away.
+        // Causes the fault, in a NoInlining method of its own whose name the panic must print.
         protected abstract void Trigger(BootInfo bootInfo);
 
         public override bool Run(BootInfo bootInfo)
