@@ -53,7 +53,7 @@ namespace Cowbird.Kernel
                 KernelConsole.Write(" at ");
                 KernelConsole.WriteHex(caller);
                 KernelConsole.Write(" in ");
-                KernelSymbols.WriteLocation(caller - 1);
+                KernelSymbols.WriteReturnLocation(caller);
             }
             KernelConsole.Write('\n');
             Backtrace.Print(0, rbp, rbp);

@@ -86,7 +86,7 @@ namespace Cowbird.Kernel.Diagnostics
             int lines = 0;
             if (rip != 0)
             {
-                PrintFrame(rip, rip, true);
+                PrintFrame(rip, false, true);
                 previous = FunctionName(rip);
                 lines++;
             }
@@ -116,7 +116,7 @@ namespace Cowbird.Kernel.Diagnostics
                 }
                 PrintRepeats(repeats);
                 repeats = 0;
-                PrintFrame(value, value - 1, onChain);
+                PrintFrame(value, true, onChain);
                 previous = name;
                 lines++;
             }
@@ -128,14 +128,16 @@ namespace Cowbird.Kernel.Diagnostics
 
         private static byte* FunctionName(ulong address) => KernelSymbols.Lookup(address, out byte* name, out _) ? name : null;
 
-        // One line: the address, then the method containing `lookupAddress`
-        // (for a return address, the byte before it: the end of the call).
-        private static void PrintFrame(ulong address, ulong lookupAddress, bool certain)
+        // One line: the address and its method; `?` first when it is a guess.
+        private static void PrintFrame(ulong address, bool isReturnAddress, bool certain)
         {
             KernelConsole.Write(certain ? "  " : "  ? ");
             KernelConsole.WriteHex(address);
             KernelConsole.Write(' ');
-            KernelSymbols.WriteLocation(lookupAddress);
+            if (isReturnAddress)
+                KernelSymbols.WriteReturnLocation(address);
+            else
+                KernelSymbols.WriteLocation(address);
             KernelConsole.Write('\n');
         }
 

@@ -90,7 +90,7 @@ namespace Cowbird.Kernel.Diagnostics
             if (!KernelSymbols.IsCode(returnAddress - 1))
                 return;
             KernelConsole.Write(", called from ");
-            KernelSymbols.WriteLocation(returnAddress - 1);
+            KernelSymbols.WriteReturnLocation(returnAddress);
         }
 
         // The fault's error code, and for page faults the address and what the access was.

@@ -71,16 +71,23 @@ namespace Cowbird.Kernel.Diagnostics
         public static bool IsCode(ulong address) => Lookup(address, out _, out _);
 
         // Writes `Name+0xoffset` for `address`, or `?` when no symbol covers it.
-        public static void WriteLocation(ulong address)
+        public static void WriteLocation(ulong address) => WriteLocation(address, address);
+
+        // Writes the location of a return address: the method is the one holding the
+        // call (the byte before; a call can be a method's last instruction), the
+        // offset is the return address's own, as gdb and Linux print it.
+        public static void WriteReturnLocation(ulong returnAddress) => WriteLocation(returnAddress - 1, returnAddress);
+
+        private static void WriteLocation(ulong lookupAddress, ulong address)
         {
-            if (!Lookup(address, out byte* name, out ulong offset))
+            if (!Lookup(lookupAddress, out byte* name, out ulong offset))
             {
                 KernelConsole.Write('?');
                 return;
             }
             SymbolName.Write(name);
             KernelConsole.Write("+0x");
-            KernelConsole.WriteHexCompact(offset);
+            KernelConsole.WriteHexCompact(offset + (address - lookupAddress));
         }
     }
 }
