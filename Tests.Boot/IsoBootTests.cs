@@ -22,6 +22,26 @@ namespace Cowbird.Tests.Boot
         [Fact]
         public void BootsThroughGrubBios() => AssertBannerThroughGrub(Qemu.BootIso(TickingMessage));
 
+        // The kernel's symbol table is part of the loaded image, so panics name C#
+        // methods under GRUB too (here a stack overflow, through the double-fault stack).
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void PanicThroughGrubNamesTheMethod(bool uefi)
+        {
+            string iso = GrubIso.Build("selftest=stackoverflow");
+            try
+            {
+                BootResult result = Qemu.BootIso(stopMarker: null, uefi ? UefiFirmware : null, isoPath: iso);
+                Assert.True(result.ExitCode == KernelExit.Panic, "expected a panic. " + result);
+                Assert.Matches(@"PANIC: double fault \(kernel stack overflow: boot stack guard page hit\) at 0x[0-9a-f]{16} in Cowbird\.Kernel\.SelfTests\.StackOverflowSelfTest\.Recurse\+0x", result.Serial);
+            }
+            finally
+            {
+                Directory.Delete(Path.GetDirectoryName(iso), recursive: true);
+            }
+        }
+
         [Fact]
         public void BootsThroughGrubUefi()
         {

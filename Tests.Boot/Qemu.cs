@@ -27,11 +27,11 @@ namespace Cowbird.Tests.Boot
                 "-m", memory,
             }, stopMarker, timeout ?? DefaultTimeout);
 
-        // Boots iso/cowbird.iso through GRUB (BIOS, or UEFI with `uefiFirmware`) and stops
-        // QEMU as soon as the serial log contains `stopMarker` (the kernel halts when idle).
-        public static BootResult BootIso(string stopMarker, string uefiFirmware = null, TimeSpan? timeout = null)
+        // Boots iso/cowbird.iso (or `isoPath`) through GRUB (BIOS, or UEFI with `uefiFirmware`);
+        // stops QEMU as soon as the serial log contains `stopMarker`, when given.
+        public static BootResult BootIso(string stopMarker, string uefiFirmware = null, TimeSpan? timeout = null, string isoPath = null)
         {
-            var arguments = new List<string> { "-cdrom", Repository.KernelIso, "-m", DefaultMemory };
+            var arguments = new List<string> { "-cdrom", isoPath ?? Repository.KernelIso, "-m", DefaultMemory };
             if (uefiFirmware != null)
                 arguments.AddRange(new[] { "-bios", uefiFirmware });
             return Run(LogName(uefiFirmware == null ? "iso-bios" : "iso-uefi"), arguments, stopMarker, timeout ?? DefaultTimeout);
