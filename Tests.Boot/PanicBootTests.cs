@@ -65,6 +65,15 @@ namespace Cowbird.Tests.Boot
         public void UnregisteredVectorIsAnUnexpectedInterrupt() =>
             AssertPanic("vector", "unexpected interrupt vector 0x41", "selftest_unexpected_vector");
 
+        // Before Interrupts.Initialize (e.g. while the runtime starts) traps go to an
+        // assembly-only reporter; the self-test switches back to it and runs ud2.
+        [Fact]
+        public void EarlyFaultIsReportedWithoutTheCSharpDispatcher()
+        {
+            BootResult result = SelfTestBootTests.BootAndExpect("earlyfault", KernelExit.Panic, "PANIC: early exception");
+            Assert.Matches($@"PANIC: early exception \(before Interrupts\.Initialize\), vector 0x0000000000000006 at 0xffffffff8[0-9a-f]{{7}}", result.Serial);
+        }
+
         // `throw` reaches the runtime, which panics through kernel_panic: the method
         // named is the first caller outside the runtime.
         [Fact]

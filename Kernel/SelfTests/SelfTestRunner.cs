@@ -24,6 +24,7 @@ namespace Cowbird.Kernel.SelfTests
             new BreakpointSelfTest(),
             new UnexpectedVectorSelfTest(),
             new ThrowSelfTest(),
+            new EarlyFaultSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)

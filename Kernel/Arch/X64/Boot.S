@@ -246,6 +246,7 @@ higher_half_entry:
         xor     ebp, ebp
         mov     r12d, edi                               # multiboot magic (callee-saved)
         mov     r13d, esi                               # multiboot info, physical
+        call    install_early_idt                       # faults from here on are reported (TrapEntry.S)
 
         lea     rdi, [rip + boot_heap_start]
         lea     rsi, [rip + boot_heap_end]

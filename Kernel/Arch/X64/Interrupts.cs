@@ -1,4 +1,5 @@
 using System.Runtime;
+using System.Runtime.CompilerServices;
 using Cowbird.Kernel.Diagnostics;
 
 namespace Cowbird.Kernel.Arch.X64
@@ -26,14 +27,20 @@ namespace Cowbird.Kernel.Arch.X64
 
         private static readonly Slot[] s_handlers = new Slot[Idt.VectorCount];
 
+        [RuntimeImport("trap_set_dispatch_ready")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void SetDispatchReady(bool ready);
+
         // Sets up the GDT with its TSS, the kernel stacks, the IDT and the PIC
-        // (all IRQs masked). Interrupts stay disabled until the caller enables them.
+        // (all IRQs masked), then sends traps here instead of to the boot stub's
+        // early_trap. Interrupts stay disabled until the caller enables them.
         public static void Initialize()
         {
             Gdt.Initialize();
             KernelStacks.Initialize(Gdt.TaskState);
             Idt.Initialize();
             Pic8259.Initialize();
+            SetDispatchReady(true);
         }
 
         // Makes `handler` handle `vector`; a vector has at most one handler.
