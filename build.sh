@@ -23,8 +23,9 @@ Verbs:
                    line, e.g. ./build.sh run selftest=runtime
   test             host tests + boot tests; ends with one line "N passed, N failed"
   iso              build iso/kernel.elf and iso/cowbird.iso only
-  debug [CMDLINE]  boot QEMU paused with a gdb stub and attach gdb to iso/kernel.elf
-                   (serial output goes to iso/serial.log)
+  debug [CMDLINE]  boot QEMU paused with a gdb stub (port 1234, or $GDB_PORT) and attach
+                   gdb to iso/kernel.elf (serial output goes to iso/serial.log); prints how C# method
+                   names are mangled, e.g. break kernel_Cowbird_Kernel_KernelMain__Start
   setup            install what is missing (Debian packages, NuGet packages) and stop
   --help           this text
 EOF
@@ -101,14 +102,36 @@ run_kernel() {
   report_kernel_exit "$status"
 }
 
-# QEMU waits for gdb (-S) on port 1234 (-s); gdb loads the symbols and stops at kmain.
+# How ILC names C# methods in the ELF symbol table, for `break` in gdb.
+print_gdb_hint() {
+  cat >&2 <<'EOF'
+[build] gdb: C# methods have ILC's mangled names:
+          <assembly>_<namespace, '.' as '_'>_<Type>__<Method>   (assembly = kernel)
+        e.g. Cowbird.Kernel.KernelMain.Start  ->  kernel_Cowbird_Kernel_KernelMain__Start
+             constructor .ctor -> ___ctor, overloads get _0, _1, ...; nested types: Outer_Inner
+          (gdb) break kernel_Cowbird_Kernel_SelfTests_NullDereferenceSelfTest__ReadValue
+          (gdb) info functions NullDereference     find the mangled name
+          (gdb) break KernelMain.cs:25             file:line works too (DWARF from ilc -g)
+          (gdb) break trap_dispatch                every interrupt and exception
+        gdb starts stopped at kmain; `continue` runs on, Ctrl-C stops, `bt` shows C# frames.
+EOF
+}
+
+# QEMU waits for gdb (-S) on port $GDB_PORT (default 1234); gdb loads the symbols and stops at kmain.
 debug_kernel() {
   build_kernel
-  log "QEMU paused with a gdb stub on :1234; serial output goes to iso/serial.log"
+  local port="${GDB_PORT:-1234}"
+  log "QEMU paused with a gdb stub on localhost:$port (GDB_PORT=... to change); serial output goes to iso/serial.log"
+  print_gdb_hint
   qemu-system-x86_64 "${QEMU_MACHINE[@]}" -kernel iso/kernel.elf -append "$*" \
-    -serial file:iso/serial.log -display none -s -S &
+    -serial file:iso/serial.log -display none -gdb "tcp:127.0.0.1:$port" -S &
   local qemu_pid=$!
-  gdb -q iso/kernel.elf -ex 'target remote :1234' -ex 'break kmain' -ex 'continue' || true
+  sleep 0.5
+  if ! kill -0 "$qemu_pid" 2>/dev/null; then
+    log "QEMU did not start (port $port busy? try GDB_PORT=1235 ./build.sh debug)"
+    return 1
+  fi
+  gdb -q iso/kernel.elf -ex "target remote 127.0.0.1:$port" -ex 'break kmain' -ex 'continue' || true
   kill "$qemu_pid" 2>/dev/null || true
   wait "$qemu_pid" 2>/dev/null || true
 }

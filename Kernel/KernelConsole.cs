@@ -2,15 +2,19 @@ using Cowbird.Kernel.Drivers;
 
 namespace Cowbird.Kernel
 {
-    // The kernel's text output (like Linux's printk): everything goes to COM1.
-    // No formatting library exists in the kernel, so numbers have their own writers.
+    // The kernel's text output (like Linux's printk): everything goes to COM1
+    // and is mirrored on the VGA text screen. No formatting library exists in
+    // the kernel, so numbers have their own writers.
     public static unsafe class KernelConsole
     {
         public static void Write(char c)
         {
+            if (c >= 0x80)
+                c = '?';
             if (c == '\n')
                 SerialPort.Write((byte)'\r');
-            SerialPort.Write(c < 0x80 ? (byte)c : (byte)'?');
+            SerialPort.Write((byte)c);
+            VgaTextScreen.Write(c);
         }
 
         public static void Write(string text)
@@ -52,15 +56,24 @@ namespace Cowbird.Kernel
                 Write(digits[--count]);
         }
 
+        // Writes `value` in hex without leading zeros and without 0x.
+        public static void WriteHexCompact(ulong value)
+        {
+            int shift = 60;
+            while (shift > 0 && (value >> shift) == 0)
+                shift -= 4;
+            for (; shift >= 0; shift -= 4)
+                WriteHexDigit((int)((value >> shift) & 0xF));
+        }
+
+        private static void WriteHexDigit(int nibble) => Write((char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10));
+
         // Writes `value` as 0x followed by 16 hex digits.
         public static void WriteHex(ulong value)
         {
             Write("0x");
             for (int shift = 60; shift >= 0; shift -= 4)
-            {
-                int nibble = (int)((value >> shift) & 0xF);
-                Write((char)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10));
-            }
+                WriteHexDigit((int)((value >> shift) & 0xF));
         }
     }
 }

@@ -7,8 +7,8 @@ using Cowbird.Kernel.SelfTests;
 namespace Cowbird.Kernel
 {
     // The C# entry point. The boot stub (Arch/X64/Boot.S) has set up long mode,
-    // the higher-half mapping and the boot stack, and has initialised the
-    // runtime (heap, statics) before calling here.
+    // the higher-half kernel window, the first 4 GiB of the direct map and the
+    // boot stack, and has initialised the runtime (heap, statics).
     public static unsafe class KernelMain
     {
         // kmain(magic, info): `magic` tells which Multiboot protocol loaded us and
@@ -17,14 +17,21 @@ namespace Cowbird.Kernel
         private static void Start(uint magic, ulong infoPhysical)
         {
             SerialPort.Initialize();
+            // First, so that any fault from here on is a panic report, not a triple fault.
+            Interrupts.Initialize();
             BootInfo bootInfo = ReadBootInfo(magic, infoPhysical);
+            if (bootInfo.HasTextScreen)
+                VgaTextScreen.Clear();
+            else
+                VgaTextScreen.Disable();
+            DirectMap.Extend(bootInfo);
+            PitTimer.Start();
+            Cpu.EnableInterrupts();
             PrintBanner(bootInfo);
 
             if (bootInfo.CommandLine.TryGetValue(SelfTestRunner.CommandLineKey, out _, out _))
                 QemuDebugExit.Exit(SelfTestRunner.Run(bootInfo));
-
-            KernelConsole.WriteLine("Nothing more to do yet: halted (QEMU: Ctrl-A X to quit).");
-            Cpu.HaltForever();
+            Idle();
         }
 
         private static BootInfo ReadBootInfo(uint magic, ulong infoPhysical)
@@ -51,9 +58,38 @@ namespace Cowbird.Kernel
             KernelConsole.Write(" MiB available in ");
             KernelConsole.WriteDecimal((ulong)bootInfo.MemoryRegionCount);
             KernelConsole.WriteLine(" memory-map regions");
-            KernelConsole.Write("kernel: linked at ");
+            KernelConsole.Write("layout: direct map   ");
+            KernelConsole.WriteHex(KernelLayout.DirectMapBase);
+            KernelConsole.Write(" + physical (");
+            KernelConsole.WriteDecimal(KernelLayout.DirectMapSize >> 20);
+            KernelConsole.WriteLine(" MiB mapped)");
+            KernelConsole.Write("        kernel image ");
             KernelConsole.WriteHex(KernelLayout.KernelVirtualBase + KernelLayout.KernelPhysicalStart);
-            KernelConsole.WriteLine("");
+            KernelConsole.Write(" (window ");
+            KernelConsole.WriteHex(KernelLayout.KernelVirtualBase);
+            KernelConsole.WriteLine(": 1 GiB)");
+            KernelConsole.WriteLine("        low memory   unmapped (no identity map: null dereferences fault)");
+            KernelConsole.Write("timer: PIT at ");
+            KernelConsole.WriteDecimal(PitTimer.FrequencyHz);
+            KernelConsole.Write(" Hz, ");
+            KernelConsole.WriteDecimal(PitTimer.Ticks);
+            KernelConsole.WriteLine(" ticks so far");
+        }
+
+        // Nothing to run yet: sleep between timer interrupts and show the uptime once a second.
+        private static void Idle()
+        {
+            KernelConsole.WriteLine("Idle: the timer keeps ticking (QEMU: Ctrl-A X to quit).");
+            while (true)
+            {
+                PitTimer.WaitTicks(PitTimer.FrequencyHz);
+                ulong ticks = PitTimer.Ticks;
+                KernelConsole.Write("\ruptime ");
+                KernelConsole.WriteDecimal(ticks / PitTimer.FrequencyHz);
+                KernelConsole.Write(" s, ");
+                KernelConsole.WriteDecimal(ticks);
+                KernelConsole.Write(" timer ticks");
+            }
         }
     }
 }

@@ -18,19 +18,20 @@ namespace Cowbird.Tests.Boot
         private static int s_bootNumber;
 
         // Boots iso/kernel.elf directly (Multiboot1) with `commandLine` as the kernel command line.
-        public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null) =>
-            Run(LogName(commandLine), new List<string>
+        // With `stopMarker`, QEMU is stopped as soon as the serial log contains it.
+        public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null, string stopMarker = null) =>
+            Run(LogName(commandLine.Length == 0 ? "idle" : commandLine), new List<string>
             {
                 "-kernel", Repository.KernelElf,
                 "-append", commandLine,
                 "-m", memory,
-            }, stopMarker: null, timeout ?? DefaultTimeout);
+            }, stopMarker, timeout ?? DefaultTimeout);
 
-        // Boots iso/cowbird.iso through GRUB (BIOS, or UEFI with `uefiFirmware`) and stops
-        // QEMU as soon as the serial log contains `stopMarker` (the kernel halts when idle).
-        public static BootResult BootIso(string stopMarker, string uefiFirmware = null, TimeSpan? timeout = null)
+        // Boots iso/cowbird.iso (or `isoPath`) through GRUB (BIOS, or UEFI with `uefiFirmware`);
+        // stops QEMU as soon as the serial log contains `stopMarker`, when given.
+        public static BootResult BootIso(string stopMarker, string uefiFirmware = null, TimeSpan? timeout = null, string isoPath = null)
         {
-            var arguments = new List<string> { "-cdrom", Repository.KernelIso, "-m", DefaultMemory };
+            var arguments = new List<string> { "-cdrom", isoPath ?? Repository.KernelIso, "-m", DefaultMemory };
             if (uefiFirmware != null)
                 arguments.AddRange(new[] { "-bios", uefiFirmware });
             return Run(LogName(uefiFirmware == null ? "iso-bios" : "iso-uefi"), arguments, stopMarker, timeout ?? DefaultTimeout);

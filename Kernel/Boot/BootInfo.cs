@@ -12,6 +12,9 @@ namespace Cowbird.Kernel.Boot
         public readonly MemoryRegion[] MemoryRegions = new MemoryRegion[MaxMemoryRegions];
         public int MemoryRegionCount;
 
+        // False when the loader set up a graphics framebuffer (UEFI): no VGA text screen.
+        public bool HasTextScreen = true;
+
         public BootInfo(string protocol)
         {
             Protocol = protocol;
@@ -41,6 +44,19 @@ namespace Cowbird.Kernel.Boot
                     if (MemoryRegions[i].IsAvailable)
                         total += MemoryRegions[i].Length;
                 return total;
+            }
+        }
+
+        // The end (exclusive) of the highest range of usable RAM: how far the direct map must reach.
+        public ulong HighestAvailableAddress
+        {
+            get
+            {
+                ulong highest = 0;
+                for (int i = 0; i < MemoryRegionCount; i++)
+                    if (MemoryRegions[i].IsAvailable && MemoryRegions[i].Base + MemoryRegions[i].Length > highest)
+                        highest = MemoryRegions[i].Base + MemoryRegions[i].Length;
+                return highest;
             }
         }
     }

@@ -12,6 +12,9 @@ namespace Cowbird.Kernel.Boot
         private const uint TagEnd = 0;
         private const uint TagCommandLine = 1;
         private const uint TagMemoryMap = 6;
+        private const uint TagFramebuffer = 8;
+        private const int FramebufferTypeOffset = 29;   // after type, size, address, pitch, width, height, bpp
+        private const byte FramebufferTypeEgaText = 2;
 
         private const int TagHeaderSize = 8;
         private const uint RegionTypeAvailable = 1;
@@ -34,6 +37,8 @@ namespace Cowbird.Kernel.Boot
                     bootInfo.CommandLine = CommandLine.FromCString(tag + TagHeaderSize);
                 else if (type == TagMemoryMap)
                     ParseMemoryMap(bootInfo, tag, size);
+                else if (type == TagFramebuffer)
+                    bootInfo.HasTextScreen = tag[FramebufferTypeOffset] == FramebufferTypeEgaText;
                 tag += (size + 7) & ~7u;
             }
             return bootInfo;

@@ -14,7 +14,17 @@ namespace Cowbird.Kernel.SelfTests
         {
             new BannerSelfTest(),
             new RuntimeSelfTest(),
+            new InterruptsSelfTest(),
+            new DirectMapSelfTest(),
+            new NullDereferenceSelfTest(),
+            new DivideByZeroSelfTest(),
+            new InvalidOpcodeSelfTest(),
+            new StackOverflowSelfTest(),
+            new GeneralProtectionSelfTest(),
+            new BreakpointSelfTest(),
+            new UnexpectedVectorSelfTest(),
             new ThrowSelfTest(),
+            new EarlyFaultSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)

@@ -5,22 +5,30 @@
 #   2. boot_entry (32-bit, paging off, running at physical addresses): check the
 #      CPU has long mode, build the boot page tables, enable PAE, long mode,
 #      paging, SSE; load a 64-bit GDT; far-jump to 64-bit code.
-#   3. higher_half_entry (64-bit, at the linked virtual address): switch to the
-#      boot stack, initialise the C# runtime, call kmain(magic, info).
+#   3. higher_half_entry (64-bit, at the linked virtual address): drop the
+#      identity mapping (so a null dereference faults), switch to the boot
+#      stack, initialise the C# runtime, call kmain(magic, info).
 #
 # The kernel is linked at KERNEL_VIRTUAL_BASE + 1 MiB and loaded at 1 MiB, so
 # before paging every address is written `symbol - KERNEL_VIRTUAL_BASE`.
 #
 # Boot page tables (all in .bss, zeroed by the loader):
 #   PML4[0]   -> PDPT_low[0]    -> PD_identity: 0..1 GiB identity, 2 MiB pages
-#                (only needed for the instructions right after paging is on)
+#                (only needed for the instructions right after paging is on;
+#                removed again in higher_half_entry)
+#   PML4[256] -> PDPT_direct[0..3] -> PD_direct: the direct map, physical
+#                0..4 GiB at DIRECT_MAP_BASE in 2 MiB pages, no-execute. Every
+#                Multiboot pointer is 32-bit, so the C# code can read all boot
+#                information through it; DirectMap.cs extends it to all RAM.
 #   PML4[511] -> PDPT_high[510] -> PD_kernel:   KERNEL_VIRTUAL_BASE + 0..1 GiB
 #                -> physical 0..1 GiB; the first 32 MiB in 4 KiB pages so the
-#                boot stack can have an unmapped guard page below it.
+#                kernel stacks can have unmapped guard pages below them.
 
         .intel_syntax noprefix
 
         .set KERNEL_VIRTUAL_BASE,   0xFFFFFFFF80000000
+        .set DIRECT_MAP_PML4_INDEX, 256         # 0xFFFF800000000000 (KernelLayout.DirectMapBase)
+        .set BOOT_DIRECT_MAP_GIB,   4
 
         .set MB1_MAGIC,             0x1BADB002
         .set MB1_PAGE_ALIGN,        1 << 0      # modules page-aligned
@@ -36,6 +44,7 @@
         .set PTE_PRESENT,           1 << 0
         .set PTE_WRITABLE,          1 << 1
         .set PTE_PAGE_SIZE,         1 << 7      # 2 MiB page in a PD entry
+        .set PTE_NO_EXECUTE_HIGH,   1 << 31     # bit 63, in the entry's high dword
         .set PAGE_SHIFT,            12
         .set LARGE_PAGE_SHIFT,      21
         .set ENTRIES_PER_TABLE,     512
@@ -61,7 +70,10 @@
         .set GDT_KERNEL_DATA,       0x10
 
         .set COM1,                  0x3F8
+        .set PAGE_SIZE,             4096
         .set BOOT_STACK_SIZE,       64 * 1024
+        .set IST_STACK_COUNT,       3           # double fault, NMI, machine check (KernelStacks.cs)
+        .set IST_STACK_SIZE,        16 * 1024
         .set BOOT_HEAP_SIZE,        8 * 1024 * 1024
 
 # ---------------------------------------------------------------- headers
@@ -175,19 +187,40 @@ build_boot_page_tables:
         mov     eax, OFFSET boot_stack_guard - KERNEL_VIRTUAL_BASE
         shr     eax, PAGE_SHIFT
         mov     DWORD PTR [boot_pt_kernel - KERNEL_VIRTUAL_BASE + eax * 8], 0
+
+        # The direct map: PML4[256] -> PDPT_direct; PDPT_direct[g] -> PD_direct page g.
+        mov     eax, OFFSET boot_pdpt_direct - KERNEL_VIRTUAL_BASE + (PTE_PRESENT | PTE_WRITABLE)
+        mov     [boot_pml4 - KERNEL_VIRTUAL_BASE + DIRECT_MAP_PML4_INDEX * 8], eax
+        xor     ecx, ecx                                # ecx = GiB number
+5:      mov     eax, ecx
+        shl     eax, PAGE_SHIFT
+        add     eax, OFFSET boot_pd_direct - KERNEL_VIRTUAL_BASE + (PTE_PRESENT | PTE_WRITABLE)
+        mov     [boot_pdpt_direct - KERNEL_VIRTUAL_BASE + ecx * 8], eax
+        inc     ecx
+        cmp     ecx, BOOT_DIRECT_MAP_GIB
+        jb      5b
+        xor     ecx, ecx                                # ecx = 2 MiB page number, 0..2047
+6:      mov     eax, ecx
+        shl     eax, LARGE_PAGE_SHIFT
+        or      eax, PTE_PRESENT | PTE_WRITABLE | PTE_PAGE_SIZE
+        mov     [boot_pd_direct - KERNEL_VIRTUAL_BASE + ecx * 8], eax
+        mov     DWORD PTR [boot_pd_direct - KERNEL_VIRTUAL_BASE + ecx * 8 + 4], PTE_NO_EXECUTE_HIGH
+        inc     ecx
+        cmp     ecx, BOOT_DIRECT_MAP_GIB * ENTRIES_PER_TABLE
+        jb      6b
         ret
 
 # Prints why we cannot boot on COM1 and stops.
 no_long_mode:
         mov     esi, OFFSET no_long_mode_message - KERNEL_VIRTUAL_BASE
         mov     dx, COM1
-5:      lodsb
+7:      lodsb
         test    al, al
-        jz      6f
+        jz      8f
         out     dx, al
-        jmp     5b
-6:      hlt
-        jmp     6b
+        jmp     7b
+8:      hlt
+        jmp     8b
 
 # ---------------------------------------------------------------- 64-bit entry
         .code64
@@ -206,10 +239,14 @@ long_mode_entry:
         .text
 higher_half_entry:
         lgdt    [rip + gdt_pointer_virtual]              # GDT base as a higher-half address
+        mov     QWORD PTR [rip + boot_pml4], 0          # no identity map: low addresses fault
+        mov     rax, cr3
+        mov     cr3, rax                                # flush the TLB
         lea     rsp, [rip + boot_stack_top]
         xor     ebp, ebp
         mov     r12d, edi                               # multiboot magic (callee-saved)
         mov     r13d, esi                               # multiboot info, physical
+        call    install_early_idt                       # faults from here on are reported (TrapEntry.S)
 
         lea     rdi, [rip + boot_heap_start]
         lea     rsi, [rip + boot_heap_end]
@@ -220,9 +257,20 @@ higher_half_entry:
         mov     edi, r12d
         mov     rsi, r13
         call    kmain
-7:      cli
+9:      cli
         hlt
-        jmp     7b
+        jmp     9b
+
+# Addresses the C# code needs (KernelStacks.cs, DirectMap.cs); plain SysV functions.
+        .globl boot_stack_guard_address
+boot_stack_guard_address:
+        lea     rax, [rip + boot_stack_guard]
+        ret
+
+        .globl ist_stacks_address
+ist_stacks_address:
+        lea     rax, [rip + ist_stacks]
+        ret
 
 # ---------------------------------------------------------------- data
         .section .rodata
@@ -253,12 +301,19 @@ boot_pdpt_high:     .skip 4096
 boot_pd_identity:   .skip 4096
 boot_pd_kernel:     .skip 4096
 boot_pt_kernel:     .skip 4096 * BOOT_SMALL_PAGE_TABLES
+boot_pdpt_direct:   .skip 4096
+boot_pd_direct:     .skip 4096 * BOOT_DIRECT_MAP_GIB
 
 # Unmapped in the kernel window, so a boot-stack overflow faults instead of
 # silently overwriting the page tables above.
 boot_stack_guard:   .skip 4096
 boot_stack_bottom:  .skip BOOT_STACK_SIZE
 boot_stack_top:
+
+# Interrupt stacks (TSS IST), each PAGE_SIZE guard + IST_STACK_SIZE stack;
+# KernelStacks.cs unmaps the guard pages.
+        .balign 4096
+ist_stacks:         .skip IST_STACK_COUNT * (PAGE_SIZE + IST_STACK_SIZE)
 
 # The runtime's first heap, handed to cowbird_runtime_init.
         .balign 4096

@@ -27,6 +27,93 @@ cpu_outl:
         out     dx, eax
         ret
 
+# void cpu_load_gdt(void* pointer, ushort codeSelector, ushort dataSelector):
+# lgdt, then reload every segment register so none keeps a stale descriptor.
+        .globl cpu_load_gdt
+cpu_load_gdt:
+        lgdt    [rdi]
+        mov     ds, edx
+        mov     es, edx
+        mov     ss, edx
+        xor     eax, eax
+        mov     fs, eax
+        mov     gs, eax
+        pop     rax                                     # return address
+        push    rsi                                     # new CS ...
+        push    rax                                     # ... and where to continue
+        retfq
+
+# void cpu_load_task_register(ushort selector)
+        .globl cpu_load_task_register
+cpu_load_task_register:
+        ltr     di
+        ret
+
+# void cpu_load_idt(void* pointer)
+        .globl cpu_load_idt
+cpu_load_idt:
+        lidt    [rdi]
+        ret
+
+# ulong cpu_read_cr2(void): the address of the last page fault.
+        .globl cpu_read_cr2
+cpu_read_cr2:
+        mov     rax, cr2
+        ret
+
+# ulong cpu_read_cr3(void): physical address of the top-level page table.
+        .globl cpu_read_cr3
+cpu_read_cr3:
+        mov     rax, cr3
+        ret
+
+# void cpu_invalidate_page(ulong virtualAddress): drop one TLB entry.
+        .globl cpu_invalidate_page
+cpu_invalidate_page:
+        invlpg  [rdi]
+        ret
+
+# void cpu_enable_interrupts(void)
+        .globl cpu_enable_interrupts
+cpu_enable_interrupts:
+        sti
+        ret
+
+# void cpu_disable_interrupts(void)
+        .globl cpu_disable_interrupts
+cpu_disable_interrupts:
+        cli
+        ret
+
+# void cpu_wait_for_interrupt(void): enable interrupts and sleep until one
+# arrives. `sti` takes effect after the next instruction, so no interrupt can
+# slip in between the two and leave hlt sleeping.
+        .globl cpu_wait_for_interrupt
+cpu_wait_for_interrupt:
+        sti
+        hlt
+        ret
+
+# ulong cpu_frame_pointer(void): the caller's rbp (start of a frame-pointer walk).
+        .globl cpu_frame_pointer
+cpu_frame_pointer:
+        mov     rax, rbp
+        ret
+
+# void cpu_cpuid(uint leaf, uint* registers): registers[0..3] = eax, ebx, ecx, edx.
+        .globl cpu_cpuid
+cpu_cpuid:
+        push    rbx
+        mov     eax, edi
+        xor     ecx, ecx
+        cpuid
+        mov     [rsi], eax
+        mov     [rsi + 4], ebx
+        mov     [rsi + 8], ecx
+        mov     [rsi + 12], edx
+        pop     rbx
+        ret
+
 # void cpu_halt_forever(void): interrupts off, stop.
         .globl cpu_halt_forever
 cpu_halt_forever:

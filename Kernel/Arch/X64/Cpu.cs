@@ -3,9 +3,9 @@ using System.Runtime.CompilerServices;
 
 namespace Cowbird.Kernel.Arch.X64
 {
-    // Port I/O and halting: the instructions C# cannot express, implemented in
-    // Cpu.S as plain SysV functions.
-    public static class Cpu
+    // The instructions C# cannot express (port I/O, control registers, descriptor
+    // tables, interrupt flag), implemented in Cpu.S as plain SysV functions.
+    public static unsafe class Cpu
     {
         [RuntimeImport("cpu_outb")]
         [MethodImpl(MethodImplOptions.InternalCall)]
@@ -19,9 +19,75 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void OutDword(ushort port, uint value);
 
+        // Loads the GDT described by `pointer` and reloads CS and the data segment registers.
+        [RuntimeImport("cpu_load_gdt")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void LoadGdt(DescriptorTablePointer* pointer, ushort codeSelector, ushort dataSelector);
+
+        // Loads the task register (the TSS descriptor's selector).
+        [RuntimeImport("cpu_load_task_register")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void LoadTaskRegister(ushort selector);
+
+        [RuntimeImport("cpu_load_idt")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void LoadIdt(DescriptorTablePointer* pointer);
+
+        // CR2: the linear address that caused the last page fault.
+        [RuntimeImport("cpu_read_cr2")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong ReadCr2();
+
+        // CR3: physical address of the active PML4 (plus flag bits in the low 12).
+        [RuntimeImport("cpu_read_cr3")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong ReadCr3();
+
+        // invlpg: forgets the TLB entry for the page holding `virtualAddress`.
+        [RuntimeImport("cpu_invalidate_page")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void InvalidatePage(ulong virtualAddress);
+
+        [RuntimeImport("cpu_enable_interrupts")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void EnableInterrupts();
+
+        [RuntimeImport("cpu_disable_interrupts")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void DisableInterrupts();
+
+        // Enables interrupts and sleeps until the next one has been handled.
+        [RuntimeImport("cpu_wait_for_interrupt")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void WaitForInterrupt();
+
+        // The caller's frame pointer (rbp): where a backtrace starts.
+        [RuntimeImport("cpu_frame_pointer")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong FramePointer();
+
+        // Runs cpuid for `leaf` (sub-leaf 0); registers gets eax, ebx, ecx, edx.
+        [RuntimeImport("cpu_cpuid")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void CpuId(uint leaf, uint* registers);
+
         // Disables interrupts and halts the CPU for good.
         [RuntimeImport("cpu_halt_forever")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void HaltForever();
+
+        private const uint CpuIdExtendedFeatures = 0x80000001;
+        private const uint ExtendedFeatureGigabytePages = 1u << 26;   // edx: 1 GiB pages (pdpe1gb)
+
+        // True when the CPU can map 1 GiB pages (PDPT entries with PageSize set).
+        public static bool HasGigabytePages()
+        {
+            uint* registers = stackalloc uint[4];
+            CpuId(0x80000000, registers);
+            if (registers[0] < CpuIdExtendedFeatures)
+                return false;
+            CpuId(CpuIdExtendedFeatures, registers);
+            return (registers[3] & ExtendedFeatureGigabytePages) != 0;
+        }
     }
 }

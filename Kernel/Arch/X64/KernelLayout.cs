@@ -1,20 +1,51 @@
 namespace Cowbird.Kernel.Arch.X64
 {
-    // Where things are in the kernel's virtual address space (see linker.ld and
-    // Boot.S). The boot page tables map physical 0..1 GiB at KernelVirtualBase,
-    // and the kernel image itself is linked at KernelVirtualBase + 1 MiB.
+    // Where things are in the kernel's virtual address space (see docs/boot.md,
+    // linker.ld and Boot.S):
+    //
+    //   0x0000000000000000 .. 0x00007FFFFFFFFFFF  user space (empty for now; the
+    //                                             low identity map is gone, so a
+    //                                             null dereference faults)
+    //   0xFFFF800000000000 .. + RAM size          direct map: physical address p
+    //                                             is at DirectMapBase + p (like
+    //                                             Linux's page_offset_base)
+    //   0xFFFFFFFF80000000 .. + 1 GiB             kernel window: physical 0..1 GiB;
+    //                                             the kernel image is linked at
+    //                                             KernelVirtualBase + 1 MiB
     public static unsafe class KernelLayout
     {
+        public const ulong PageSize = 4096;
+        public const ulong DirectMapBase = 0xFFFF800000000000;
         public const ulong KernelVirtualBase = 0xFFFFFFFF80000000;
         public const ulong KernelPhysicalStart = 0x100000;
         public const ulong KernelWindowSize = 1UL << 30;
 
-        // The kernel-window address of physical address `physical` (must be below 1 GiB).
+        // The boot stub maps physical 0..4 GiB; DirectMap.Extend raises this to the end of RAM.
+        private static ulong s_directMapSize = 4UL << 30;
+
+        // Bytes of physical address space the direct map covers, from physical 0.
+        public static ulong DirectMapSize => s_directMapSize;
+
+        internal static void SetDirectMapSize(ulong size) => s_directMapSize = size;
+
+        // The direct-map address of physical address `physical`.
         public static byte* PhysicalToVirtual(ulong physical)
         {
-            if (physical >= KernelWindowSize)
-                Panic.Halt("KernelLayout.PhysicalToVirtual: address outside the boot kernel window");
-            return (byte*)(KernelVirtualBase + physical);
+            if (physical >= s_directMapSize)
+                Panic.Halt("KernelLayout.PhysicalToVirtual: physical address beyond the direct map");
+            return (byte*)(DirectMapBase + physical);
+        }
+
+        // The physical address of a direct-map or kernel-image address.
+        public static ulong VirtualToPhysical(void* address)
+        {
+            ulong virtualAddress = (ulong)address;
+            if (virtualAddress >= KernelVirtualBase)
+                return virtualAddress - KernelVirtualBase;
+            if (virtualAddress >= DirectMapBase && virtualAddress - DirectMapBase < s_directMapSize)
+                return virtualAddress - DirectMapBase;
+            Panic.Halt("KernelLayout.VirtualToPhysical: neither a direct-map nor a kernel-image address");
+            return 0;
         }
     }
 }

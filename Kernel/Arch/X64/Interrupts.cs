@@ -1,0 +1,82 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Cowbird.Kernel.Diagnostics;
+
+namespace Cowbird.Kernel.Arch.X64
+{
+    // The one C# entry for every interrupt and exception: TrapEntry.S saves the
+    // machine state as a TrapFrame and calls Dispatch, which finds the vector's
+    // InterruptHandler. A vector with no handler is a bug: an exception becomes
+    // a panic naming the fault and the C# method (FaultReport), anything else a
+    // panic naming the vector.
+    //
+    // The process issue plugs in here: a page-fault handler (vector 14) that asks
+    // Kernel.Mm's FaultHandler and kills a user process instead of panicking, a
+    // syscall entry (syscall/sysret, separate from the IDT) that builds the same
+    // TrapFrame, and Gdt.TaskState->Rsp0 set on every process switch.
+    public static unsafe class Interrupts
+    {
+        // One slot per vector. A struct array, so registering is a plain store: an
+        // InterruptHandler[] store of a subclass goes through the runtime's
+        // array-covariance check (TypeCast.StelemRef), which the runtime phase 1
+        // gets wrong (it reads the object address as its MethodTable).
+        private struct Slot
+        {
+            public InterruptHandler Handler;
+        }
+
+        private static readonly Slot[] s_handlers = new Slot[Idt.VectorCount];
+
+        [RuntimeImport("trap_set_dispatch_ready")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        internal static extern void SetDispatchReady(bool ready);
+
+        // Sets up the GDT with its TSS, the kernel stacks, the IDT and the PIC
+        // (all IRQs masked), then sends traps here instead of to the boot stub's
+        // early_trap. Interrupts stay disabled until the caller enables them.
+        public static void Initialize()
+        {
+            Gdt.Initialize();
+            KernelStacks.Initialize(Gdt.TaskState);
+            Idt.Initialize();
+            Pic8259.Initialize();
+            SetDispatchReady(true);
+        }
+
+        // Makes `handler` handle `vector`; a vector has at most one handler.
+        public static void Register(int vector, InterruptHandler handler)
+        {
+            if (vector < 0 || vector >= Idt.VectorCount || handler == null)
+                Panic.Halt("Interrupts.Register: bad vector or null handler");
+            if (s_handlers[vector].Handler != null)
+                Panic.Halt("Interrupts.Register: vector already has a handler");
+            s_handlers[vector].Handler = handler;
+        }
+
+        // Makes `handler` handle hardware interrupt line `irq` and unmasks the line.
+        public static void RegisterIrq(int irq, InterruptHandler handler)
+        {
+            if (irq < 0 || irq >= Pic8259.IrqCount)
+                Panic.Halt("Interrupts.RegisterIrq: no such IRQ line");
+            Register(Pic8259.IrqBase + irq, handler);
+            Pic8259.Unmask(irq);
+        }
+
+        // Called by trap_common with interrupts disabled.
+        [RuntimeExport("trap_dispatch")]
+        private static void Dispatch(TrapFrame* frame)
+        {
+            int vector = (int)frame->Vector;
+            bool isIrq = vector >= Pic8259.IrqBase && vector < Pic8259.IrqBase + Pic8259.IrqCount;
+            int irq = vector - Pic8259.IrqBase;
+            if (isIrq && Pic8259.IsSpurious(irq))
+                return;
+            InterruptHandler handler = s_handlers[vector].Handler;
+            if (handler == null)
+                FaultReport.Panic(frame);
+            handler.Handle(frame);
+            if (isIrq)
+                Pic8259.EndOfInterrupt(irq);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using Cowbird.Kernel.Arch.X64;
+
+namespace Cowbird.Kernel.Diagnostics
+{
+    // Turns an exception (or an interrupt nobody handles) into a panic report:
+    //   PANIC: page fault (null dereference) at 0x... in Cowbird.Kernel.SelfTests.X.Run+0x1c
+    //     faulting address 0x..., error code 0x... (read, page not present, kernel mode)
+    //     registers ...
+    //   backtrace (frame-pointer walk): ...
+    // then stops the machine with ExitStatus.Panic.
+    public static unsafe class FaultReport
+    {
+        // Page-fault error code bits (Intel SDM vol. 3, figure 4-12).
+        private const ulong PageFaultPresent = 1 << 0;
+        private const ulong PageFaultWrite = 1 << 1;
+        private const ulong PageFaultUser = 1 << 2;
+        private const ulong PageFaultInstructionFetch = 1 << 4;
+
+        // Reports the trap in `frame` and stops. Never returns.
+        public static void Panic(TrapFrame* frame)
+        {
+            ulong cr2 = Cpu.ReadCr2();
+            Kernel.Panic.Begin();
+            KernelConsole.Write("\nPANIC: ");
+            WriteFaultName(frame, cr2);
+            KernelConsole.Write(" at ");
+            KernelConsole.WriteHex(frame->Rip);
+            KernelConsole.Write(" in ");
+            WriteFaultingMethod(frame);
+            KernelConsole.Write('\n');
+            WriteDetails(frame, cr2);
+            WriteRegisters(frame);
+            Backtrace.Print(frame->Rip, frame->Rsp, frame->Rbp);
+            Kernel.Panic.End();
+        }
+
+        // "page fault (null dereference)", "double fault (kernel stack overflow ...)",
+        // "unexpected interrupt vector 0x41", ...
+        private static void WriteFaultName(TrapFrame* frame, ulong cr2)
+        {
+            ulong vector = frame->Vector;
+            string name = ExceptionVector.Name(vector);
+            if (name == null)
+            {
+                bool isIrq = vector >= Pic8259.IrqBase && vector < Pic8259.IrqBase + Pic8259.IrqCount;
+                KernelConsole.Write(isIrq ? "unexpected IRQ " : "unexpected interrupt vector 0x");
+                if (isIrq)
+                    KernelConsole.WriteDecimal(vector - Pic8259.IrqBase);
+                else
+                    KernelConsole.WriteHexCompact(vector);
+                return;
+            }
+            KernelConsole.Write(name);
+            KernelStack overflowed = OverflowedStack(frame, cr2);
+            if (overflowed != null)
+            {
+                KernelConsole.Write(" (kernel stack overflow: ");
+                KernelConsole.Write(overflowed.Name);
+                KernelConsole.Write(" guard page hit)");
+            }
+            else if (vector == ExceptionVector.PageFault && cr2 < KernelLayout.PageSize)
+                KernelConsole.Write(" (null dereference)");
+            else if (vector == ExceptionVector.PageFault && frame->Rip == cr2)
+                KernelConsole.Write(" (jump to an unmapped address)");
+        }
+
+        // The stack whose guard page this fault hit, or null. A page fault reports
+        // the address in CR2; a double fault caused by the #PF that could not push
+        // its frame leaves CR2 set as well, and its saved rsp is near the guard page.
+        private static KernelStack OverflowedStack(TrapFrame* frame, ulong cr2)
+        {
+            if (frame->Vector != ExceptionVector.PageFault && frame->Vector != ExceptionVector.DoubleFault)
+                return null;
+            KernelStack stack = KernelStacks.WithGuardPageAt(cr2);
+            if (stack == null && frame->Vector == ExceptionVector.DoubleFault)
+                stack = KernelStacks.WithGuardPageAt(frame->Rsp - 8);
+            return stack;
+        }
+
+        // The C# method at rip. An assembly helper (no C# name) is a leaf that
+        // pushed nothing, so its return address at [rsp] names its C# caller.
+        private static void WriteFaultingMethod(TrapFrame* frame)
+        {
+            KernelSymbols.WriteLocation(frame->Rip);
+            if (!KernelSymbols.Lookup(frame->Rip, out byte* name, out _) || SymbolName.StartsWith(name, "kernel_"))
+                return;
+            if (KernelStacks.Containing(frame->Rsp, 8) == null)
+                return;
+            ulong returnAddress = *(ulong*)frame->Rsp;
+            if (!KernelSymbols.IsCode(returnAddress - 1))
+                return;
+            KernelConsole.Write(", called from ");
+            KernelSymbols.WriteReturnLocation(returnAddress);
+        }
+
+        // The fault's error code, and for page faults the address and what the access was.
+        private static void WriteDetails(TrapFrame* frame, ulong cr2)
+        {
+            if (frame->Vector == ExceptionVector.PageFault)
+            {
+                ulong error = frame->ErrorCode;
+                KernelConsole.Write("  faulting address ");
+                KernelConsole.WriteHex(cr2);
+                KernelConsole.Write(", error code 0x");
+                KernelConsole.WriteHexCompact(error);
+                KernelConsole.Write((error & PageFaultInstructionFetch) != 0 ? " (instruction fetch" : (error & PageFaultWrite) != 0 ? " (write" : " (read");
+                KernelConsole.Write((error & PageFaultPresent) != 0 ? ", protection violation" : ", page not present");
+                KernelConsole.WriteLine((error & PageFaultUser) != 0 ? ", user mode)" : ", kernel mode)");
+            }
+            else if (frame->Vector == ExceptionVector.DoubleFault)
+            {
+                KernelConsole.Write("  last page-fault address (cr2) ");
+                KernelConsole.WriteHex(cr2);
+                KernelConsole.Write('\n');
+            }
+            else if (frame->ErrorCode != 0)
+            {
+                KernelConsole.Write("  error code 0x");
+                KernelConsole.WriteHexCompact(frame->ErrorCode);
+                KernelConsole.Write('\n');
+            }
+        }
+
+        private static void WriteRegisters(TrapFrame* frame)
+        {
+            WriteRegister("  rax", frame->Rax); WriteRegister(" rbx", frame->Rbx); WriteRegister(" rcx", frame->Rcx); KernelConsole.Write('\n');
+            WriteRegister("  rdx", frame->Rdx); WriteRegister(" rsi", frame->Rsi); WriteRegister(" rdi", frame->Rdi); KernelConsole.Write('\n');
+            WriteRegister("  rsp", frame->Rsp); WriteRegister(" rbp", frame->Rbp); WriteRegister(" rflags", frame->Rflags); KernelConsole.Write('\n');
+        }
+
+        private static void WriteRegister(string name, ulong value)
+        {
+            KernelConsole.Write(name);
+            KernelConsole.Write('=');
+            KernelConsole.WriteHex(value);
+        }
+    }
+}

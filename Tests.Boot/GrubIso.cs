@@ -1,0 +1,38 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+
+namespace Cowbird.Tests.Boot
+{
+    // Builds a GRUB ISO like iso/cowbird.iso (same kernel.elf, same grub.cfg) but
+    // with a kernel command line, so a self-test can run through GRUB's multiboot2.
+    public static class GrubIso
+    {
+        private const string KernelLine = "multiboot2 /boot/kernel.elf";
+
+        // Returns the path of a new ISO booting iso/kernel.elf with `commandLine`.
+        public static string Build(string commandLine)
+        {
+            string root = Path.Combine(Path.GetTempPath(), "cowbird-iso-" + Guid.NewGuid().ToString("N"));
+            string isoRoot = Path.Combine(root, "isoroot");
+            Directory.CreateDirectory(Path.Combine(isoRoot, "boot", "grub"));
+            File.Copy(Repository.KernelElf, Path.Combine(isoRoot, "boot", "kernel.elf"));
+            string config = File.ReadAllText(Path.Combine(Repository.Root, "Kernel", "Boot", "grub.cfg"));
+            if (!config.Contains(KernelLine))
+                throw new InvalidOperationException($"Kernel/Boot/grub.cfg has no \"{KernelLine}\" line");
+            File.WriteAllText(Path.Combine(isoRoot, "boot", "grub", "grub.cfg"), config.Replace(KernelLine, KernelLine + " " + commandLine));
+
+            string iso = Path.Combine(root, "cowbird.iso");
+            var start = new ProcessStartInfo("grub-mkrescue") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add("-o");
+            start.ArgumentList.Add(iso);
+            start.ArgumentList.Add(isoRoot);
+            using Process process = Process.Start(start);
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+                throw new InvalidOperationException("grub-mkrescue failed: " + errors);
+            return iso;
+        }
+    }
+}
