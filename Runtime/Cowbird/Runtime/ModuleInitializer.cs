@@ -25,7 +25,7 @@ namespace Cowbird.Runtime
         }
 
         // Returns the row of `section` in the module's header, or null when the module has none.
-        private static ModuleInfoRow* FindSection(ReadyToRunHeader* header, ReadyToRunSectionType section)
+        internal static ModuleInfoRow* FindSection(ReadyToRunHeader* header, ReadyToRunSectionType section)
         {
             if (header->Signature != ReadyToRunHeader.ExpectedSignature)
                 RuntimePanic.Fail("ModuleInitializer.FindSection: bad ReadyToRun header signature");
