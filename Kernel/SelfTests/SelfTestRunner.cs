@@ -15,6 +15,9 @@ namespace Cowbird.Kernel.SelfTests
             new BannerSelfTest(),
             new RuntimeSelfTest(),
             new ThrowSelfTest(),
+            new HeapChurnSelfTest(),
+            new HeapRootsSelfTest(),
+            new HeapLargeObjectSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)

@@ -52,6 +52,13 @@ namespace Cowbird.Runtime
         [RuntimeExport("RhNewString")]
         private static void* RhNewString(MethodTable* type, int length) => AllocateWithComponents(type, length);
 
+        // A string of `length` zero characters, for the corelib's string builders.
+        internal static string NewString(MethodTable* stringType, int length)
+        {
+            void* obj = AllocateWithComponents(stringType, length);
+            return *(string*)&obj;
+        }
+
         // Allocates an instance of `type` for the runtime's own use (static bases, boxes).
         internal static object New(MethodTable* type)
         {

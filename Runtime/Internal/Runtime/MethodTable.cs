@@ -31,6 +31,10 @@ namespace Internal.Runtime
         internal const uint ElementTypeArray = 0x17;
         internal const uint ElementTypeSzArray = 0x18;
 
+        // The MethodTable of T, filled in by ILC.
+        [System.Runtime.CompilerServices.Intrinsic]
+        internal static extern MethodTable* Of<T>();
+
         internal ushort ComponentSize => (Flags & HasComponentSizeFlag) != 0 ? (ushort)Flags : (ushort)0;
 
         internal uint ElementType => (Flags & ElementTypeMask) >> ElementTypeShift;
