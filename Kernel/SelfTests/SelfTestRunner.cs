@@ -18,6 +18,9 @@ namespace Cowbird.Kernel.SelfTests
             new HeapChurnSelfTest(),
             new HeapRootsSelfTest(),
             new HeapLargeObjectSelfTest(),
+            new DispatchSelfTest(),
+            new DispatchDefaultMethodSelfTest(),
+            new DispatchGenericSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)

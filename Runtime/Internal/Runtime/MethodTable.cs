@@ -22,6 +22,9 @@ namespace Internal.Runtime
         internal const uint ElementTypeMask = 0x7C000000;
         internal const int ElementTypeShift = 26;
         internal const uint HasPointersFlag = 0x01000000;
+        internal const uint HasDispatchMapFlag = 0x00040000;
+        internal const uint HasFinalizerFlag = 0x00100000;
+        internal const uint HasSealedVTableEntriesFlag = 0x00400000;
 
         // Element-type codes stored in bits 26-30 of Flags.
         internal const uint ElementTypeValueType = 0x10;
@@ -62,5 +65,82 @@ namespace Internal.Runtime
                     return (MethodTable**)((byte*)self + sizeof(MethodTable) + NumVtableSlots * sizeof(void*));
             }
         }
+
+        // The vtable: NumVtableSlots code pointers right after the fixed header.
+        internal void** VTable
+        {
+            get
+            {
+                fixed (MethodTable* self = &this)
+                    return (void**)(self + 1);
+            }
+        }
+
+        // After the interface map come 4-byte self-relative pointers: TypeManager,
+        // WritableData, then DispatchMap, Finalizer, SealedVirtualSlots when flagged.
+        private int* RelativePointers => (int*)(InterfaceMap + NumInterfaces);
+
+        private static byte* FollowRelative(int* field) => (byte*)field + *field;
+
+        // This type's own dispatch map (interface slot -> implementation), or null.
+        internal DispatchMap* DispatchMap
+        {
+            get
+            {
+                if ((Flags & HasDispatchMapFlag) == 0)
+                    return null;
+                return (DispatchMap*)FollowRelative(RelativePointers + 2);
+            }
+        }
+
+        // Entry `index` of the sealed vtable (implementations outside the vtable), or null.
+        internal void* SealedVirtualSlot(int index)
+        {
+            if ((Flags & HasSealedVTableEntriesFlag) == 0)
+                return null;
+            int* field = RelativePointers + 2;
+            if ((Flags & HasDispatchMapFlag) != 0)
+                field++;
+            if ((Flags & HasFinalizerFlag) != 0)
+                field++;
+            int* table = (int*)FollowRelative(field);
+            return FollowRelative(table + index);
+        }
+    }
+
+    // The dispatch map ILC emits for a type that implements interface methods
+    // itself: a header of four counts, then 6-byte entries, standard ones first,
+    // then default-interface-method ones (static-virtual entries follow, unused).
+    [StructLayout(LayoutKind.Sequential)]
+    internal unsafe struct DispatchMap
+    {
+        internal ushort StandardEntryCount;
+        internal ushort DefaultEntryCount;
+        internal ushort StandardStaticEntryCount;
+        internal ushort DefaultStaticEntryCount;
+
+        internal DispatchMapEntry* Entries
+        {
+            get
+            {
+                fixed (DispatchMap* self = &this)
+                    return (DispatchMapEntry*)(self + 1);
+            }
+        }
+    }
+
+    // "Slot InterfaceSlot of interface InterfaceIndex (in the type's interface map)
+    // is implemented by ImplementationSlot": below the type's vtable size a
+    // vtable slot (read from the object's own type, so overrides win), above it
+    // an index into the sealed vtable of the type owning the map.
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct DispatchMapEntry
+    {
+        internal ushort InterfaceIndex;
+        internal ushort InterfaceSlot;
+        internal ushort ImplementationSlot;
+
+        internal const ushort AmbiguousImplementation = 0xFFFE;   // diamond
+        internal const ushort Reabstracted = 0xFFFF;
     }
 }
