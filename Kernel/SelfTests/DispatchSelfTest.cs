@@ -125,6 +125,7 @@ namespace Cowbird.Kernel.SelfTests
 
             ok &= Check(InterfaceDispatch.Resolutions > resolutionsBefore && InterfaceDispatch.CellsPatched >= 4,
                 "the calls went through the dispatch resolver");
+            ok &= Check(InterfaceDispatch.CellCount >= 4, "the runtime found the dispatch cells at start-up");
             return ok;
         }
     }

@@ -76,4 +76,20 @@ cowbird_interface_dispatch_cached_address:
         ret
         .size cowbird_interface_dispatch_cached_address, . - cowbird_interface_dispatch_cached_address
 
+# DispatchCell* cowbird_dispatch_cells_start(void): the first cell ILC emitted.
+        .globl cowbird_dispatch_cells_start
+        .type cowbird_dispatch_cells_start, @function
+cowbird_dispatch_cells_start:
+        lea     rax, [rip + __InterfaceDispatchCellSection_Start]
+        ret
+        .size cowbird_dispatch_cells_start, . - cowbird_dispatch_cells_start
+
+# void* cowbird_initial_dispatch_address(void): the stub every cell starts with.
+        .globl cowbird_initial_dispatch_address
+        .type cowbird_initial_dispatch_address, @function
+cowbird_initial_dispatch_address:
+        lea     rax, [rip + RhpInitialDynamicInterfaceDispatch]
+        ret
+        .size cowbird_initial_dispatch_address, . - cowbird_initial_dispatch_address
+
         .section .note.GNU-stack, "", @progbits

@@ -1,5 +1,6 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Cowbird.Runtime.Dispatch;
 using Cowbird.Runtime.Heap;
 
 namespace Cowbird.Runtime
@@ -26,6 +27,7 @@ namespace Cowbird.Runtime
             byte* stackTop = (byte*)(((ulong)ReadStackPointer() + PageSize - 1) & ~(PageSize - 1));
             StackRegistry.Register(stackTop - BootStackSize, stackTop);
             Collector.SetModules(modulesStart, modulesEnd);
+            InterfaceDispatch.Initialize();
             ModuleInitializer.InitializeModules(modulesStart, modulesEnd);
         }
     }

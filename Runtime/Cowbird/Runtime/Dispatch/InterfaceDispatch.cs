@@ -23,7 +23,12 @@ namespace Cowbird.Runtime.Dispatch
     // cell and its block are rewritten atomically with respect to this CPU; the
     // block's Type is cleared before Target changes, so the cached stub never
     // pairs a type with another type's target. Cache blocks are runtime memory
-    // (never collected): one per cell, for the kernel's lifetime.
+    // (never collected): one per cell, for the kernel's lifetime, reserved at
+    // start-up for every cell found, so resolving (even from an interrupt
+    // handler) does not allocate. ILC marks only the start of the cell section;
+    // its end is the first 16 bytes that are neither a fresh cell nor a run
+    // terminator. Should that count fall short, blocks for further cells come
+    // from a runtime page allocated on demand.
     //
     // Not supported (a clear panic): generic variance (IEnumerable<Derived> as
     // IEnumerable<Base>), interface calls on arrays, IDynamicInterfaceCastable,
@@ -32,7 +37,11 @@ namespace Cowbird.Runtime.Dispatch
     public static unsafe class InterfaceDispatch
     {
         private const int BlocksPerPage = 4096 / 32;
+        private const ulong MaxTerminatorValue = 0x3FFFF;    // slot | cellType << 16
 
+        private static DispatchCell* s_cellsStart;
+        private static ulong s_cellCount;
+        private static DispatchCacheBlock* s_reservedBlocks;
         private static DispatchCacheBlock* s_freeBlocks;
         private static int s_freeBlockCount;
 
@@ -44,6 +53,30 @@ namespace Cowbird.Runtime.Dispatch
         [MethodImpl(MethodImplOptions.InternalCall)]
         private static extern void* CachedStubAddress();
 
+        [RuntimeImport("cowbird_dispatch_cells_start")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern DispatchCell* CellsStart();
+
+        [RuntimeImport("cowbird_initial_dispatch_address")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern void* InitialStubAddress();
+
+        // Counts the cells and reserves a cache block for each. Call once, after the heap is up.
+        internal static void Initialize()
+        {
+            s_cellsStart = CellsStart();
+            void* initial = InitialStubAddress();
+            DispatchCell* cell = s_cellsStart;
+            while (cell->Stub == initial || (cell->Stub == null && cell->Cache <= MaxTerminatorValue && cell != s_cellsStart))
+                cell++;
+            s_cellCount = (ulong)(cell - s_cellsStart);
+            if (s_cellCount > 0)
+                s_reservedBlocks = (DispatchCacheBlock*)GcHeap.AllocateRuntimeMemory(s_cellCount * (ulong)sizeof(DispatchCacheBlock));
+        }
+
+        // Number of dispatch cells found at start-up.
+        public static ulong CellCount => s_cellCount;
+
         // Called by the dispatch stubs with `this` (never null) and the cell; returns the target.
         [RuntimeExport("cowbird_resolve_interface")]
         private static void* Resolve(MethodTable** self, DispatchCell* cell)
@@ -54,7 +87,7 @@ namespace Cowbird.Runtime.Dispatch
                 block = cell->CacheBlock;
             else
             {
-                block = NewBlock();
+                block = BlockFor(cell);
                 block->Interface = cell->DecodeInterface();
                 block->Slot = cell->FindSlot();
             }
@@ -78,9 +111,12 @@ namespace Cowbird.Runtime.Dispatch
             RuntimePanic.Fail("interface call on a null reference");
         }
 
-        // A zeroed cache block; blocks are carved from runtime pages, 128 per page.
-        private static DispatchCacheBlock* NewBlock()
+        // The cell's reserved block, or a new one carved from a runtime page.
+        private static DispatchCacheBlock* BlockFor(DispatchCell* cell)
         {
+            ulong index = (ulong)(cell - s_cellsStart);
+            if (cell >= s_cellsStart && index < s_cellCount)
+                return s_reservedBlocks + index;
             if (s_freeBlockCount == 0)
             {
                 s_freeBlocks = (DispatchCacheBlock*)GcHeap.AllocateRuntimeMemory(4096);
