@@ -14,6 +14,7 @@ namespace Cowbird.Kernel.SelfTests
 
         private const int LargeLength = 64 * 1024;
         private const int Rounds = 400;
+        private const int EntryCount = 300;
 
         private struct Entry
         {
@@ -35,7 +36,7 @@ namespace Cowbird.Kernel.SelfTests
             byte[] kept = new byte[LargeLength];
             for (int i = 0; i < kept.Length; i++)
                 kept[i] = (byte)(i * 31);
-            Entry[] entries = new Entry[300];
+            Entry[] entries = new Entry[EntryCount];
             Holder[] holders = new Holder[300];
             for (int i = 0; i < entries.Length; i++)
             {
@@ -56,7 +57,8 @@ namespace Cowbird.Kernel.SelfTests
             Gc.Collect();
             GcStatistics after = Gc.GetStatistics();
 
-            bool ok = Check((ulong)Rounds * LargeLength > before.HeapBytes, "the loop allocates more than the whole heap in large arrays");
+            bool ok = Check(Gc.IsInHeap(kept) && Gc.IsInHeap(entries) && Gc.IsInHeap(entries[5].Name), "the arrays and strings are on the collected heap");
+            ok &= Check((ulong)Rounds * LargeLength > before.HeapBytes, "the loop allocates more than the whole heap in large arrays");
             ok &= Check(after.BytesInUse <= before.BytesInUse, "bytes in use are back to the starting level");
             ok &= Check(KeptIntact(kept), "a referenced 64 KiB array keeps its contents");
             ok &= Check(EntriesIntact(entries), "strings referenced from inside a struct array survive");
@@ -72,6 +74,8 @@ namespace Cowbird.Kernel.SelfTests
 
         private static bool KeptIntact(byte[] kept)
         {
+            if (kept.Length != LargeLength)
+                return false;
             for (int i = 0; i < kept.Length; i++)
                 if (kept[i] != (byte)(i * 31))
                     return false;
@@ -80,6 +84,8 @@ namespace Cowbird.Kernel.SelfTests
 
         private static bool EntriesIntact(Entry[] entries)
         {
+            if (entries.Length != EntryCount)
+                return false;
             for (int i = 0; i < entries.Length; i++)
                 if (entries[i].Key != i || !string.Equals(entries[i].Name, NameFor(i)))
                     return false;

@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Boot;
+using System.Runtime.CompilerServices;
 using Cowbird.Runtime;
 
 namespace Cowbird.Kernel.SelfTests
@@ -6,8 +7,9 @@ namespace Cowbird.Kernel.SelfTests
     // What the collector must keep: objects reachable from an array of
     // references, from a local variable only (stack or register), from a static,
     // and a linked list longer than the mark stack. Between collections the test
-    // allocates garbage of the same size, so a wrongly freed object's slot is
-    // reused (and zeroed), which the value checks then see.
+    // allocates more garbage of the same size than the heap holds, so every free
+    // slot is reused (and zeroed): a wrongly freed object is overwritten, which
+    // the value checks then see.
     public sealed class HeapRootsSelfTest : SelfTest
     {
         public override string Name => "heap-roots";
@@ -24,6 +26,7 @@ namespace Cowbird.Kernel.SelfTests
 
         private const int ArrayLength = 2000;
         private const int ListLength = 20000;
+        private const ulong CellSlotBytes = 32;   // header + MethodTable + long + reference
 
         public override bool Run(BootInfo bootInfo)
         {
@@ -40,14 +43,16 @@ namespace Cowbird.Kernel.SelfTests
                 list = head;
             }
 
+            bool inHeap = Gc.IsInHeap(array) && Gc.IsInHeap(array[0]) && Gc.IsInHeap(onlyOnStack) && Gc.IsInHeap(list);
             ulong collectionsBefore = Gc.GetStatistics().Collections;
             for (int round = 0; round < 3; round++)
             {
                 Gc.Collect();
-                MakeGarbage(100000);
+                MakeGarbage((int)(Gc.GetStatistics().HeapBytes / CellSlotBytes) + 1000);
             }
 
-            bool ok = Check(Gc.GetStatistics().Collections >= collectionsBefore + 3, "collections ran in between");
+            bool ok = Check(inHeap, "the objects are on the collected heap (not stack-allocated by the compiler)");
+            ok &= Check(Gc.GetStatistics().Collections >= collectionsBefore + 3, "collections ran in between");
             ok &= Check(ArrayIntact(array), "objects referenced only from an array survive");
             ok &= Check(onlyOnStack.Value == 4242, "an object referenced only from a local survives");
             ok &= Check(s_fromStatic.Value == 77, "an object referenced only from a static survives");
@@ -71,8 +76,11 @@ namespace Cowbird.Kernel.SelfTests
             s_garbage = null;
         }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
         private static bool ArrayIntact(Cell[] array)
         {
+            if (array.Length != ArrayLength)
+                return false;
             for (int i = 0; i < array.Length; i++)
                 if (array[i] == null || array[i].Value != i * 7)
                     return false;

@@ -36,6 +36,13 @@ namespace Cowbird.Runtime
         // Removes a stack registered with the same bounds; false when not found.
         public static bool UnregisterStack(void* low, void* high) => Heap.StackRegistry.Unregister((byte*)low, (byte*)high);
 
+        // True when `obj` lives in the collected heap (not frozen data, not on a stack).
+        public static bool IsInHeap(object obj)
+        {
+            byte* address = *(byte**)&obj;
+            return address != null && Heap.GcHeap.FindSegment(address) != null;
+        }
+
         // Gives [start, end) to the heap for good (mapped, writable, otherwise
         // unused). False when the region is too small to hold a page.
         public static bool AddRegion(void* start, void* end) => Heap.GcHeap.AddRegion((byte*)start, (byte*)end);
