@@ -30,5 +30,17 @@ namespace Cowbird.Tests.Boot
         [Fact] public void InterfaceDispatchThroughTheResolver() => BootAndExpectPass("dispatch");
         [Fact] public void InterfaceDispatchOfDefaultMethods() => BootAndExpectPass("dispatch-default");
         [Fact] public void InterfaceDispatchOfGenericInterfaces() => BootAndExpectPass("dispatch-generic");
+        [Fact] public void CastsArraysAndNullableBoxing() => BootAndExpectPass("runtime-casts");
+        [Fact] public void StaticsAndModuleInitialization() => BootAndExpectPass("runtime-statics");
+        [Fact] public void Generics() => BootAndExpectPass("runtime-generics");
+        [Fact] public void Delegates() => BootAndExpectPass("runtime-delegates");
+        [Fact] public void Strings() => BootAndExpectPass("runtime-strings");
+
+        [Fact]
+        public void CheckedOverflowPanics() => BootAndExpectPanic("runtime-overflow", "arithmetic overflow");
+
+        [Fact]
+        public void CastThroughGenericVariancePanicsClearly() =>
+            BootAndExpectPanic("runtime-variance", "TypeCast: casts through generic variance are not supported");
     }
 }

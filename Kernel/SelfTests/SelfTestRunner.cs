@@ -21,6 +21,13 @@ namespace Cowbird.Kernel.SelfTests
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),
             new DispatchGenericSelfTest(),
+            new RuntimeCastSelfTest(),
+            new RuntimeVarianceSelfTest(),
+            new RuntimeOverflowSelfTest(),
+            new RuntimeStaticsSelfTest(),
+            new RuntimeGenericsSelfTest(),
+            new RuntimeDelegateSelfTest(),
+            new RuntimeStringSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)
