@@ -4,14 +4,20 @@ using Cowbird.Runtime;
 namespace Cowbird.Kernel.SelfTests
 {
     // Delegates: to instance and static methods, lambdas capturing locals (a
-    // closure object), a generic delegate, and a delegate whose target object
-    // is reachable only through the delegate across collections.
+    // closure object), a generic delegate, multicast delegates (+= and -=), and
+    // a delegate whose target object is reachable only through the delegate
+    // across collections.
     public sealed class RuntimeDelegateSelfTest : SelfTest
     {
         public override string Name => "runtime-delegates";
 
         private delegate long Transform(long value);
         private delegate TResult Map<TInput, TResult>(TInput input);
+        private delegate void Notify(int value);
+
+        private static int s_log;
+
+        private static void LogTimesTen(int value) { s_log = s_log * 10 + value; }
 
         private sealed class Multiplier
         {
@@ -40,6 +46,21 @@ namespace Cowbird.Kernel.SelfTests
             Map<string, int> length = text => text.Length;
             Map<int, string> describe = number => number > 0 ? "positive" : "not positive";
             ok &= Check(length("cowbird") == 7 && describe(3) == "positive", "generic delegates over reference and value types");
+
+            int seen = 0;
+            Notify notify = LogTimesTen;
+            notify += value => seen += value;
+            notify += LogTimesTen;
+            s_log = 0;
+            notify(3);
+            ok &= Check(s_log == 33 && seen == 3, "a multicast delegate calls its three targets in order");
+            notify -= LogTimesTen;
+            s_log = 0;
+            notify(4);
+            ok &= Check(s_log == 4 && seen == 7, "-= removes the last occurrence only");
+            Transform combined = times3;
+            combined += negate;
+            ok &= Check(combined(7) == -7, "a multicast delegate returns the last target's result");
 
             s_kept = new Multiplier(7).Apply;
             for (int round = 0; round < 2; round++)
