@@ -27,6 +27,7 @@ namespace Cowbird.Tests.Boot
         [Fact] public void HeapChurnOfAMillionObjectsLeavesUsageFlat() => BootAndExpectPass("heap-churn");
         [Fact] public void HeapKeepsObjectsReachableFromArraysStacksAndStatics() => BootAndExpectPass("heap-roots");
         [Fact] public void HeapReclaimsLargeObjects() => BootAndExpectPass("heap-large");
+        [Fact] public void HeapGrowsByAnAddedRegion() => BootAndExpectPass("heap-grow");
         [Fact] public void InterfaceDispatchThroughTheResolver() => BootAndExpectPass("dispatch");
         [Fact] public void InterfaceDispatchOfDefaultMethods() => BootAndExpectPass("dispatch-default");
         [Fact] public void InterfaceDispatchOfGenericInterfaces() => BootAndExpectPass("dispatch-generic");

@@ -18,6 +18,7 @@ namespace Cowbird.Kernel.SelfTests
             new HeapChurnSelfTest(),
             new HeapRootsSelfTest(),
             new HeapLargeObjectSelfTest(),
+            new HeapGrowSelfTest(),
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),
             new DispatchGenericSelfTest(),
