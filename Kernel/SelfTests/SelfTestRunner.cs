@@ -19,6 +19,7 @@ namespace Cowbird.Kernel.SelfTests
             new HeapRootsSelfTest(),
             new HeapLargeObjectSelfTest(),
             new HeapGrowSelfTest(),
+            new HeapKernelMmSelfTest(),
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),
             new DispatchGenericSelfTest(),
