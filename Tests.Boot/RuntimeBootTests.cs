@@ -39,6 +39,9 @@ namespace Cowbird.Tests.Boot
         [Fact] public void Strings() => BootAndExpectPass("runtime-strings");
 
         [Fact]
+        public void InterfaceCallOnNullPanics() => BootAndExpectPanic("dispatch-null", "interface call on a null reference");
+
+        [Fact]
         public void CheckedOverflowPanics() => BootAndExpectPanic("runtime-overflow", "arithmetic overflow");
 
         [Fact]

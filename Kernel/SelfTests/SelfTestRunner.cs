@@ -23,6 +23,7 @@ namespace Cowbird.Kernel.SelfTests
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),
             new DispatchGenericSelfTest(),
+            new DispatchNullSelfTest(),
             new RuntimeCastSelfTest(),
             new RuntimeVarianceSelfTest(),
             new RuntimeOverflowSelfTest(),

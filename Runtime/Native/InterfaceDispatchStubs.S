@@ -61,8 +61,10 @@ RhpInitialDynamicInterfaceDispatch:
         .globl cowbird_interface_dispatch_cached
         .type cowbird_interface_dispatch_cached, @function
 cowbird_interface_dispatch_cached:
+        test    rdi, rdi                # null `this`: the slow path panics clearly
+        jz      RhpInitialDynamicInterfaceDispatch
         mov     r10, [r11 + 8]
-        mov     rax, [rdi]              # null `this` faults here, at the call site's cell
+        mov     rax, [rdi]
         cmp     rax, [r10 + 16]
         jne     RhpInitialDynamicInterfaceDispatch
         jmp     [r10 + 24]
