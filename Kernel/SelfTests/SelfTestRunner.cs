@@ -25,6 +25,22 @@ namespace Cowbird.Kernel.SelfTests
             new UnexpectedVectorSelfTest(),
             new ThrowSelfTest(),
             new EarlyFaultSelfTest(),
+            new HeapChurnSelfTest(),
+            new HeapRootsSelfTest(),
+            new HeapLargeObjectSelfTest(),
+            new HeapGrowSelfTest(),
+            new HeapKernelMmSelfTest(),
+            new DispatchSelfTest(),
+            new DispatchDefaultMethodSelfTest(),
+            new DispatchGenericSelfTest(),
+            new DispatchNullSelfTest(),
+            new RuntimeCastSelfTest(),
+            new RuntimeVarianceSelfTest(),
+            new RuntimeOverflowSelfTest(),
+            new RuntimeStaticsSelfTest(),
+            new RuntimeGenericsSelfTest(),
+            new RuntimeDelegateSelfTest(),
+            new RuntimeStringSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)

@@ -3,7 +3,7 @@
         .text
 
 # RhpByRefAssignRef: copy the reference at [rsi] to [rdi], then advance both
-# by 8. ILC uses it inside struct copies; without a GC no barrier is needed.
+# by 8. ILC uses it inside struct copies; the kernel's mark-sweep collector needs no barrier.
         .globl RhpByRefAssignRef
         .type RhpByRefAssignRef, @function
 RhpByRefAssignRef:

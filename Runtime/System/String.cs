@@ -12,6 +12,50 @@ namespace System
 
         public int Length => _stringLength;
 
+        // `new string(chars)`: ILC turns the extern constructor into a call to Ctor.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+        public extern String(char[] value);
+
+        private static unsafe string Ctor(char[] value)
+        {
+            string result = Allocate(value.Length);
+            fixed (char* source = value)
+            fixed (char* destination = &result._firstChar)
+                Cowbird.Runtime.Memory.Copy((byte*)destination, (byte*)source, (ulong)value.Length * sizeof(char));
+            return result;
+        }
+
+        // A zero-filled string of `length` characters, to be filled in by the caller.
+        private static unsafe string Allocate(int length) =>
+            Cowbird.Runtime.ObjectAllocator.NewString(Internal.Runtime.MethodTable.Of<string>(), length);
+
+        // `a + b` (null counts as empty): handy for kernel messages.
+        public static string Concat(string a, string b) => Concat(a, b, null);
+
+        // `a + b + c` (null counts as empty).
+        public static unsafe string Concat(string a, string b, string c)
+        {
+            int lengthA = (object)a == null ? 0 : a.Length;
+            int lengthB = (object)b == null ? 0 : b.Length;
+            int lengthC = (object)c == null ? 0 : c.Length;
+            string result = Allocate(checked(lengthA + lengthB + lengthC));
+            fixed (char* destination = &result._firstChar)
+            {
+                CopyChars(destination, a, lengthA);
+                CopyChars(destination + lengthA, b, lengthB);
+                CopyChars(destination + lengthA + lengthB, c, lengthC);
+            }
+            return result;
+        }
+
+        private static unsafe void CopyChars(char* destination, string source, int length)
+        {
+            if (length == 0)
+                return;
+            fixed (char* chars = &source._firstChar)
+                Cowbird.Runtime.Memory.Copy((byte*)destination, (byte*)chars, (ulong)length * sizeof(char));
+        }
+
         // Lets `fixed (char* p = s)` pin a string.
         public ref readonly char GetPinnableReference() => ref _firstChar;
 

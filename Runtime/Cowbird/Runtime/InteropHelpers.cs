@@ -5,7 +5,8 @@ namespace Cowbird.Runtime
 {
     // Transitions ILC brackets native calls and [UnmanagedCallersOnly] entries
     // with. They tell a GC when a thread leaves or re-enters managed code; the
-    // kernel's heap never collects, so there is nothing to record.
+    // collector runs only when managed code allocates, on its own stack, so there
+    // is nothing to record.
     internal static class InteropHelpers
     {
         [RuntimeExport("RhpPInvoke")]

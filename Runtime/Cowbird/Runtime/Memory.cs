@@ -26,10 +26,18 @@ namespace Cowbird.Runtime
             }
         }
 
-        // Sets `count` bytes at `destination` to `value`.
+        // Sets `count` bytes at `destination` to `value` (word stores when aligned:
+        // the heap zeroes every object it hands out).
         public static void Fill(byte* destination, byte value, ulong count)
         {
-            for (ulong i = 0; i < count; i++)
+            ulong i = 0;
+            if (((ulong)destination & 7) == 0)
+            {
+                ulong word = value * 0x0101010101010101UL;
+                for (; i + 8 <= count; i += 8)
+                    *(ulong*)(destination + i) = word;
+            }
+            for (; i < count; i++)
                 destination[i] = value;
         }
     }

@@ -8,7 +8,10 @@ namespace Cowbird.Runtime
     //   1. GC statics: every type with reference-type statics gets a heap block
     //      (its "static base"); until then its slot holds a tagged MethodTable.
     //   2. Eager class constructors (ILC makes every cctor eager, as this corelib
-    //      has no ClassConstructorRunner), then [ModuleInitializer] methods.
+    //      has no ClassConstructorRunner). They include `<Module>..cctor`, which
+    //      the C# compiler makes call every [ModuleInitializer] method; so the
+    //      ModuleInitializerList (the same methods again) is not run: it would
+    //      run each module initializer twice.
     // Thread statics are not supported (the kernel has no thread blocks yet).
     internal static unsafe class ModuleInitializer
     {
@@ -18,14 +21,11 @@ namespace Cowbird.Runtime
             for (void** module = modulesStart; module < modulesEnd; module++)
                 InitializeStatics((ReadyToRunHeader*)*module);
             for (void** module = modulesStart; module < modulesEnd; module++)
-            {
                 RunInitializers((ReadyToRunHeader*)*module, ReadyToRunSectionType.EagerCctor);
-                RunInitializers((ReadyToRunHeader*)*module, ReadyToRunSectionType.ModuleInitializerList);
-            }
         }
 
         // Returns the row of `section` in the module's header, or null when the module has none.
-        private static ModuleInfoRow* FindSection(ReadyToRunHeader* header, ReadyToRunSectionType section)
+        internal static ModuleInfoRow* FindSection(ReadyToRunHeader* header, ReadyToRunSectionType section)
         {
             if (header->Signature != ReadyToRunHeader.ExpectedSignature)
                 RuntimePanic.Fail("ModuleInitializer.FindSection: bad ReadyToRun header signature");
@@ -70,7 +70,7 @@ namespace Cowbird.Runtime
             }
         }
 
-        // Calls each method in a table of relative code pointers (cctors, module initialisers).
+        // Calls each method in a table of relative code pointers (here: eager cctors).
         private static void RunInitializers(ReadyToRunHeader* header, ReadyToRunSectionType section)
         {
             ModuleInfoRow* table = FindSection(header, section);

@@ -1,4 +1,5 @@
 using System.Runtime;
+using Cowbird.Runtime.Heap;
 using Internal.Runtime;
 
 namespace Cowbird.Runtime
@@ -14,7 +15,7 @@ namespace Cowbird.Runtime
         // Allocates a zeroed block of `size` bytes and returns the object reference (past the header).
         private static void* AllocateObject(MethodTable* type, ulong size)
         {
-            byte* block = BumpHeap.Allocate(size);
+            byte* block = GcHeap.Allocate(size);
             void* obj = block + HeaderSize;
             *(MethodTable**)obj = type;
             return obj;
@@ -26,6 +27,7 @@ namespace Cowbird.Runtime
             if (length < 0)
                 RuntimePanic.Fail("ObjectAllocator: negative array length");
             ulong size = type->BaseSize + (ulong)length * type->ComponentSize;
+            size = (size + 7) & ~7UL;
             void* obj = AllocateObject(type, size);
             *(int*)((byte*)obj + sizeof(void*)) = length;
             return obj;
@@ -34,7 +36,7 @@ namespace Cowbird.Runtime
         [RuntimeExport("RhpNewFast")]
         private static void* RhpNewFast(MethodTable* type) => AllocateObject(type, type->BaseSize);
 
-        // No finalizers run in the kernel: a finalizable object is a plain object.
+        // The collector runs no finalizers: a finalizable object is a plain object.
         [RuntimeExport("RhpNewFinalizable")]
         private static void* RhpNewFinalizable(MethodTable* type) => AllocateObject(type, type->BaseSize);
 
@@ -49,6 +51,13 @@ namespace Cowbird.Runtime
 
         [RuntimeExport("RhNewString")]
         private static void* RhNewString(MethodTable* type, int length) => AllocateWithComponents(type, length);
+
+        // A string of `length` zero characters, for the corelib's string builders.
+        internal static string NewString(MethodTable* stringType, int length)
+        {
+            void* obj = AllocateWithComponents(stringType, length);
+            return *(string*)&obj;
+        }
 
         // Allocates an instance of `type` for the runtime's own use (static bases, boxes).
         internal static object New(MethodTable* type)

@@ -3,9 +3,10 @@ using System.Runtime.CompilerServices;
 
 namespace Cowbird.Runtime
 {
-    // The runtime's only call into the kernel: when a runtime check fails, the
-    // runtime hands a message to the kernel's `kernel_panic` hook, which reports
-    // it and stops the machine. The runtime knows nothing else about the kernel.
+    // When a runtime check fails, the runtime hands a message to the kernel's
+    // `kernel_panic` hook, which reports it and stops the machine. Besides this
+    // hook the runtime calls the kernel only through `kernel_heap_grow`
+    // (Heap/GcHeap.cs); it knows nothing else about the kernel.
     public static unsafe class RuntimePanic
     {
         [RuntimeImport("kernel_panic")]

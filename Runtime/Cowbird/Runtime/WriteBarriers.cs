@@ -4,7 +4,8 @@ namespace Cowbird.Runtime
 {
     // Write barriers: ILC calls these for every store of a reference into the
     // heap, so a generational GC could track cross-generation pointers. The
-    // kernel heap does not collect, so a barrier is a plain store.
+    // kernel's collector is neither generational nor concurrent, so a barrier is
+    // a plain store.
     // (RhpByRefAssignRef has a register-based contract and lives in Native/RuntimeStubs.S.)
     internal static unsafe class WriteBarriers
     {

@@ -4,20 +4,29 @@ using Internal.Runtime;
 namespace System.Runtime
 {
     // Boxing helpers ILC binds by name. A box is a heap object holding a copy of
-    // the value right after its MethodTable pointer. Boxing Nullable<T> is not
-    // supported yet (it needs the "box the underlying value or null" rule).
+    // the value right after its MethodTable pointer. Nullable<T> has no boxed
+    // form of its own: boxing one without a value gives null, with a value a box
+    // of the T inside; unboxing to Nullable<T> accepts null or a boxed T.
     internal static unsafe class RuntimeExports
     {
         private static byte* DataOf(object obj) => *(byte**)&obj + sizeof(void*);
 
         internal static object RhBox(MethodTable* type, ref byte data)
         {
-            if (type->IsNullable)
-                RuntimePanic.Fail("RuntimeExports.RhBox: boxing Nullable<T> is not supported");
-            object box = ObjectAllocator.New(type);
-            fixed (byte* source = &data)
+            fixed (byte* value = &data)
+            {
+                byte* source = value;
+                if (type->IsNullable)
+                {
+                    if (*source == 0)
+                        return null;
+                    source += type->NullableValueOffset;
+                    type = type->GenericArgument(0);
+                }
+                object box = ObjectAllocator.New(type);
                 Memory.Copy(DataOf(box), source, type->ValueTypeSize);
-            return box;
+                return box;
+            }
         }
 
         internal static object RhBoxAny(ref byte data, MethodTable* type)
@@ -33,7 +42,7 @@ namespace System.Runtime
         {
             if ((object)obj == null)
                 RuntimePanic.Fail("RuntimeExports.RhUnbox2: unboxing null");
-            if (*(MethodTable**)&obj != type)
+            if (obj.m_pMethodTable != type)
                 RuntimePanic.Fail("RuntimeExports.RhUnbox2: invalid cast");
             return ref *DataOf(obj);
         }
@@ -41,6 +50,11 @@ namespace System.Runtime
         // `(T)obj` for any T: copies the value for value types, the reference otherwise.
         internal static void RhUnboxAny(object obj, ref byte data, MethodTable* type)
         {
+            if (type->IsNullable)
+            {
+                RhUnboxNullable(ref data, type, obj);
+                return;
+            }
             fixed (byte* destination = &data)
             {
                 if (type->IsValueType)
@@ -50,9 +64,18 @@ namespace System.Runtime
             }
         }
 
-        internal static void RhUnboxNullable(ref byte data, MethodTable* type, object obj)
+        // `(T?)obj`: null gives a Nullable without a value; otherwise obj must be a boxed T.
+        internal static void RhUnboxNullable(ref byte data, MethodTable* nullableType, object obj)
         {
-            RuntimePanic.Fail("RuntimeExports.RhUnboxNullable: Nullable<T> unboxing is not supported");
+            fixed (byte* destination = &data)
+            {
+                Memory.Fill(destination, 0, nullableType->ValueTypeSize);
+                if ((object)obj == null)
+                    return;
+                MethodTable* valueType = nullableType->GenericArgument(0);
+                Memory.Copy(destination + nullableType->NullableValueOffset, (byte*)Unbox(valueType, obj), valueType->ValueTypeSize);
+                *destination = 1;
+            }
         }
 
         private static void* Unbox(MethodTable* type, object obj)

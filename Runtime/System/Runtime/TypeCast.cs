@@ -7,14 +7,17 @@ namespace System.Runtime
     // reference-type arrays. A type is assignable to a class when the class is on
     // its base-type chain, and to an interface when the interface is in its
     // interface map (which ILC already flattens over bases and inherited interfaces).
-    // Not supported yet: generic variance and casting an array to System.Array
-    // (both answer "not assignable").
+    // Arrays convert to System.Array and System.Object, and covariantly to arrays
+    // of a base or interface element type. Generic variance (IEnumerable<string>
+    // as IEnumerable<object>) is not supported: a cast that could only succeed
+    // through it panics rather than answer wrongly.
     internal static unsafe class TypeCast
     {
         // Offset of element 0 in an array: MethodTable pointer, length, padding.
         private const int ArrayDataOffset = 16;
 
-        private static MethodTable* TypeOf(object obj) => *(MethodTable**)&obj;
+        // The object's MethodTable: the first word of the object.
+        private static MethodTable* TypeOf(object obj) => obj.m_pMethodTable;
 
         // True when a value of type `source` may be stored in a location of type `target`.
         internal static bool AreTypesAssignable(MethodTable* source, MethodTable* target)
@@ -24,11 +27,18 @@ namespace System.Runtime
             if (target->IsInterface)
                 return ImplementsInterface(source, target);
             if (source->IsArray)
-                return target->IsArray ? AreArrayTypesAssignable(source, target) : IsSystemObject(target);
+                return target->IsArray ? AreArrayTypesAssignable(source, target) : IsSystemObject(target) || target == MethodTable.Of<Array>();
             for (MethodTable* type = source->BaseType; type != null; type = type->BaseType)
                 if (type == target)
                     return true;
+            if (target->HasGenericVariance && target->GenericDefinition == source->GenericDefinition)
+                FailVariance();
             return false;
+        }
+
+        private static void FailVariance()
+        {
+            RuntimePanic.Fail("TypeCast: casts through generic variance are not supported");
         }
 
         // System.Object is the only class without a base type.
@@ -52,6 +62,10 @@ namespace System.Runtime
             for (int i = 0; i < type->NumInterfaces; i++)
                 if (map[i] == itf)
                     return true;
+            if (itf->HasGenericVariance)
+                for (int i = 0; i < type->NumInterfaces; i++)
+                    if (map[i]->GenericDefinition == itf->GenericDefinition)
+                        FailVariance();
             return false;
         }
 

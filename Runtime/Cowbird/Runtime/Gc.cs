@@ -1,0 +1,50 @@
+namespace Cowbird.Runtime
+{
+    // Heap figures for the kernel banner or /proc (all in bytes except counts).
+    public struct GcStatistics
+    {
+        public ulong BytesInUse;               // slots and pages of allocated objects
+        public ulong ObjectCount;              // allocated objects (live or not yet collected)
+        public ulong Collections;              // collections run so far
+        public ulong HeapBytes;                // usable heap, all segments
+        public ulong BytesFreedLastCollection;
+    }
+
+    // The kernel's interface to the garbage collector (see Heap/GcHeap.cs for the
+    // design). Interrupt handlers must not allocate and must not call Collect.
+    public static unsafe class Gc
+    {
+        // Runs a full collection now.
+        public static void Collect() => Heap.Collector.Collect();
+
+        public static GcStatistics GetStatistics()
+        {
+            GcStatistics statistics;
+            statistics.BytesInUse = Heap.GcHeap.BytesInUse;
+            statistics.ObjectCount = Heap.GcHeap.ObjectCount;
+            statistics.Collections = Heap.GcHeap.Collections;
+            statistics.HeapBytes = Heap.GcHeap.TotalBytes;
+            statistics.BytesFreedLastCollection = Heap.GcHeap.BytesFreedLastCollection;
+            return statistics;
+        }
+
+        // Declares [low, high) a stack whose words are roots (a kernel stack of a
+        // process or thread). Register before the stack runs code that holds
+        // references; false when the registry is full or the range is empty.
+        public static bool RegisterStack(void* low, void* high) => Heap.StackRegistry.Register((byte*)low, (byte*)high);
+
+        // Removes a stack registered with the same bounds; false when not found.
+        public static bool UnregisterStack(void* low, void* high) => Heap.StackRegistry.Unregister((byte*)low, (byte*)high);
+
+        // True when `obj` lives in the collected heap (not frozen data, not on a stack).
+        public static bool IsInHeap(object obj)
+        {
+            byte* address = *(byte**)&obj;
+            return address != null && Heap.GcHeap.FindSegment(address) != null;
+        }
+
+        // Gives [start, end) to the heap for good (mapped, writable, otherwise
+        // unused). False when the region is too small to hold a page.
+        public static bool AddRegion(void* start, void* end) => Heap.GcHeap.AddRegion((byte*)start, (byte*)end);
+    }
+}

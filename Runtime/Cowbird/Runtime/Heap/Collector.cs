@@ -1,0 +1,258 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Internal.Runtime;
+
+namespace Cowbird.Runtime.Heap
+{
+    // Mark-sweep collection of GcHeap.
+    //
+    // Roots:
+    //   1. GC statics: every module's GC static region slots (static bases of types
+    //      with reference statics).
+    //   2. Frozen objects (preinitialized by ILC into .data): their reference
+    //      fields may be assigned heap objects at run time.
+    //   3. Stacks, scanned conservatively: every 8-byte word that points into an
+    //      allocated object (anywhere inside it: interior pointers from `ref`,
+    //      `fixed` and spans count) keeps that object alive. The current stack is
+    //      scanned from the stack pointer (callee-saved registers are pushed on it
+    //      first, by cowbird_gc_collect_here), other registered stacks
+    //      (StackRegistry) whole; interrupted register state lives on them.
+    // Heap objects are then scanned precisely through their MethodTable's GCDesc.
+    // Reachable objects get their Marked bit; the sweep frees the rest.
+    //
+    // The mark stack has a fixed size; if it overflows, the overflow is
+    // remembered and every marked object is rescanned until nothing new is marked.
+    internal static unsafe class Collector
+    {
+        private const ulong MarkStackEntries = 4096;
+        private const int ObjectHeaderSize = 8;
+
+        private static byte** s_markStack;
+        private static ulong s_markCount;
+        private static bool s_markOverflowed;
+        private static void** s_modulesStart;
+        private static void** s_modulesEnd;
+
+        [RuntimeImport("cowbird_gc_collect_here")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern void CollectHere();
+
+        internal static void Initialize()
+        {
+            s_markStack = (byte**)GcHeap.AllocateRuntimeMemory(MarkStackEntries * (ulong)sizeof(byte*));
+        }
+
+        // Where the GC static regions are (the modules' ReadyToRun headers).
+        internal static void SetModules(void** modulesStart, void** modulesEnd)
+        {
+            s_modulesStart = modulesStart;
+            s_modulesEnd = modulesEnd;
+        }
+
+        // Runs a full collection. Must not be called from an interrupt handler.
+        internal static void Collect()
+        {
+            if (GcHeap.Collecting)
+                RuntimePanic.Fail("Collector.Collect: collection re-entered");
+            CollectHere();
+        }
+
+        // Called by cowbird_gc_collect_here with the stack pointer after it pushed
+        // the callee-saved registers.
+        [RuntimeExport("cowbird_gc_collect_from")]
+        private static void CollectFrom(byte* stackPointer)
+        {
+            GcHeap.Collecting = true;
+            ulong before = GcHeap.BytesInUse;
+            MarkStaticRoots();
+            MarkFrozenObjects();
+            StackRegistry.ScanAll(stackPointer);
+            Drain();
+            Sweeper.Sweep();
+            GcHeap.BytesFreedLastCollection = before - GcHeap.BytesInUse;
+            GcHeap.Collections++;
+            GcHeap.Collecting = false;
+        }
+
+        // Scans [low, high) word by word; any word pointing into a heap object marks it.
+        internal static void ScanConservatively(byte* low, byte* high)
+        {
+            for (ulong* word = (ulong*)(((ulong)low + 7) & ~7UL); word + 1 <= (ulong*)high; word++)
+                MarkAddress((byte*)*word);
+        }
+
+        // Marks the heap object containing `address` (if any) and queues it for scanning.
+        internal static void MarkAddress(byte* address)
+        {
+            HeapSegment* segment = GcHeap.FindSegment(address);
+            if (segment == null)
+                return;
+            ulong page = (ulong)(address - segment->DataStart) >> HeapSegment.PageShift;
+            PageInfo* info = &segment->Pages[page];
+            if (info->Kind == PageKind.LargeTail)
+            {
+                page -= info->RunPages;
+                info = &segment->Pages[page];
+            }
+            byte* slot;
+            int index;
+            if (info->Kind == PageKind.Small)
+            {
+                ulong slotSize = SizeClasses.SlotSize(info->SizeClass);
+                byte* pageStart = segment->PageAddress(page);
+                index = (int)((ulong)(address - pageStart) / slotSize);
+                if (index >= info->SlotCount)
+                    return;
+                slot = pageStart + (ulong)index * slotSize;
+            }
+            else if (info->Kind == PageKind.LargeHead)
+            {
+                index = 0;
+                slot = segment->PageAddress(page);
+            }
+            else
+                return;
+            if (!PageInfo.Test(info->AllocatedBits, index) || PageInfo.Test(info->MarkedBits, index))
+                return;
+            PageInfo.Set(info->MarkedBits, index);
+            Push(slot + ObjectHeaderSize);
+        }
+
+        private static void Push(byte* obj)
+        {
+            if (s_markCount == MarkStackEntries)
+            {
+                s_markOverflowed = true;
+                return;
+            }
+            s_markStack[s_markCount++] = obj;
+        }
+
+        // Scans queued objects until none is left, recovering from overflow.
+        private static void Drain()
+        {
+            while (true)
+            {
+                while (s_markCount > 0)
+                    ScanObject(s_markStack[--s_markCount]);
+                if (!s_markOverflowed)
+                    return;
+                s_markOverflowed = false;
+                RescanMarkedObjects();
+            }
+        }
+
+        // After a mark-stack overflow: scan every marked object again; the objects
+        // whose push was dropped are children of one of them.
+        private static void RescanMarkedObjects()
+        {
+            for (HeapSegment* segment = GcHeap.Segments; segment != null; segment = segment->Next)
+                for (ulong page = 0; page < segment->PageCount; page++)
+                {
+                    PageInfo* info = &segment->Pages[page];
+                    if (info->Kind == PageKind.LargeHead && PageInfo.Test(info->MarkedBits, 0))
+                        ScanObject(segment->PageAddress(page) + ObjectHeaderSize);
+                    if (info->Kind != PageKind.Small)
+                        continue;
+                    ulong slotSize = SizeClasses.SlotSize(info->SizeClass);
+                    for (int i = 0; i < info->SlotCount; i++)
+                        if (PageInfo.Test(info->MarkedBits, i))
+                            ScanObject(segment->PageAddress(page) + (ulong)i * slotSize + ObjectHeaderSize);
+                }
+        }
+
+        // Size of an object in bytes, header included (arrays and strings add their elements).
+        internal static ulong ObjectSize(byte* obj)
+        {
+            MethodTable* type = *(MethodTable**)obj;
+            ulong size = type->BaseSize;
+            if ((type->Flags & MethodTable.HasComponentSizeFlag) != 0)
+                size += (ulong)*(uint*)(obj + sizeof(void*)) * type->ComponentSize;
+            return size;
+        }
+
+        // Marks everything `obj`'s reference fields point to, using the GCDesc ILC
+        // emits just below the MethodTable (gcdesc.h layout):
+        //   [MT - 8]  nint series count N;
+        //   N > 0: N series {nint size, nint offset} below it, each a run of references
+        //          at obj + offset of (size + object size) bytes;
+        //   N < 0: an array of structs: from obj + offset, repeat the -N items
+        //          {uint references, uint bytes to skip} until the end of the array.
+        private static void ScanObject(byte* obj)
+        {
+            MethodTable* type = *(MethodTable**)obj;
+            if ((type->Flags & MethodTable.HasPointersFlag) == 0)
+                return;
+            long series = *((long*)type - 1);
+            long* highest = (long*)type - 3;     // {size, offset} just below the count
+            ulong size = ObjectSize(obj);
+            if (series > 0)
+            {
+                for (long s = 0; s < series; s++)
+                {
+                    long* current = highest - 2 * s;
+                    byte** field = (byte**)(obj + current[1]);
+                    byte** stop = (byte**)((byte*)field + current[0] + (long)size);
+                    for (; field < stop; field++)
+                        MarkAddress(*field);
+                }
+                return;
+            }
+            byte** element = (byte**)(obj + highest[1]);
+            byte** end = (byte**)(obj + size - ObjectHeaderSize);
+            uint* items = (uint*)highest;        // item i (i = 0, -1, ...) at highest + i words
+            while (element < end)
+            {
+                for (long i = 0; i > series; i--)
+                {
+                    uint references = items[2 * i];
+                    uint skip = items[2 * i + 1];
+                    for (uint r = 0; r < references; r++, element++)
+                        MarkAddress(*element);
+                    element = (byte**)((byte*)element + skip);
+                }
+            }
+        }
+
+        // Root 1: each GC static region entry points (relatively) at a slot holding
+        // the address of a static base object once ModuleInitializer has run.
+        private static void MarkStaticRoots()
+        {
+            for (void** module = s_modulesStart; module < s_modulesEnd; module++)
+            {
+                ModuleInfoRow* region = ModuleInitializer.FindSection((ReadyToRunHeader*)*module, ReadyToRunSectionType.GCStaticRegion);
+                if (region == null)
+                    continue;
+                for (byte* entry = region->Start; entry < region->End; entry += sizeof(int))
+                {
+                    byte** slot = (byte**)(entry + *(int*)entry);
+                    MarkAddress(*slot);
+                }
+            }
+        }
+
+        // Root 2: frozen objects lie back to back in the FrozenObjectRegion, each
+        // [header | MethodTable* | ...] padded to 8 bytes; scan their fields.
+        private static void MarkFrozenObjects()
+        {
+            for (void** module = s_modulesStart; module < s_modulesEnd; module++)
+            {
+                ModuleInfoRow* region = ModuleInitializer.FindSection((ReadyToRunHeader*)*module, ReadyToRunSectionType.FrozenObjectRegion);
+                if (region == null)
+                    continue;
+                byte* block = region->Start;
+                while (block + 2 * sizeof(void*) <= region->End)
+                {
+                    byte* obj = block + ObjectHeaderSize;
+                    if (*(void**)obj == null)
+                    {
+                        block += sizeof(void*);
+                        continue;
+                    }
+                    ScanObject(obj);
+                    block += (ObjectSize(obj) + 7) & ~7UL;
+                }
+            }
+        }
+    }
+}

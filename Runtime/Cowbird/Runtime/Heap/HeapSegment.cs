@@ -1,0 +1,57 @@
+namespace Cowbird.Runtime.Heap
+{
+    // One contiguous block of memory owned by the heap: the boot region, or a
+    // region the kernel added later (Gc.AddRegion, kernel_heap_grow).
+    // Layout: [HeapSegment header | PageInfo per data page | pad to 4 KiB | data pages].
+    // Segments form a singly linked list; there are only a few of them.
+    internal unsafe struct HeapSegment
+    {
+        public const ulong PageSize = 4096;
+        public const int PageShift = 12;
+
+        public HeapSegment* Next;
+        public byte* DataStart;     // first data page (4 KiB aligned)
+        public ulong PageCount;     // number of data pages
+        public PageInfo* Pages;     // PageCount descriptors
+
+        public byte* DataEnd => DataStart + PageCount * PageSize;
+
+        public bool Contains(byte* address) => address >= DataStart && address < DataEnd;
+
+        public byte* PageAddress(ulong page) => DataStart + (page << PageShift);
+
+        // Turns [start, end) into a segment whose pages are all Free; null when too small.
+        // The descriptors are zeroed here; data pages are zeroed when handed out.
+        public static HeapSegment* Create(byte* start, byte* end)
+        {
+            ulong first = ((ulong)start + 7) & ~7UL;
+            ulong last = (ulong)end & ~(PageSize - 1);
+            if (last <= first)
+                return null;
+            ulong totalPages = (last - first) / PageSize;
+            ulong metadataBytes = (ulong)sizeof(HeapSegment) + totalPages * (ulong)sizeof(PageInfo);
+            ulong dataStart = (first + metadataBytes + PageSize - 1) & ~(PageSize - 1);
+            if (dataStart >= last)
+                return null;
+            Memory.Fill((byte*)first, 0, dataStart - first);
+            HeapSegment* segment = (HeapSegment*)first;
+            segment->DataStart = (byte*)dataStart;
+            segment->PageCount = (last - dataStart) / PageSize;
+            segment->Pages = (PageInfo*)(segment + 1);
+            return segment;
+        }
+
+        // Finds `count` consecutive Free pages (first fit); returns the first index or -1.
+        public long FindFreeRun(ulong count)
+        {
+            ulong run = 0;
+            for (ulong page = 0; page < PageCount; page++)
+            {
+                run = Pages[page].Kind == PageKind.Free ? run + 1 : 0;
+                if (run == count)
+                    return (long)(page + 1 - count);
+            }
+            return -1;
+        }
+    }
+}
