@@ -8,7 +8,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
 # Debian packages the build and the tests need.
-DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux)
+DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio)
 
 # Test projects run by `./build.sh test`, fastest first.
 TEST_PROJECTS=(Tests.Host Tests.Boot Tests.User)
