@@ -18,6 +18,8 @@ namespace Cowbird.Mm
         public readonly VmStat Stat;
         // Every Vma of every address space comes from (and returns to) this cache.
         public readonly VmaCache VmaCache = new VmaCache();
+        // Every backing object of a shared anonymous mapping comes from (and returns to) this cache.
+        public readonly SharedAnonObjectCache SharedAnonObjects = new SharedAnonObjectCache();
 
         // PML4 entries 256..511 (the kernel half) copied into every new address space so
         // all of them share the kernel's page tables. Null on the host: no kernel half.

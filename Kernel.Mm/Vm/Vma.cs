@@ -29,6 +29,13 @@ namespace Cowbird.Mm.Vm
         // links to every anon_vma its pages may belong to (Linux: vma->anon_vma_chain).
         public object AnonVmaChainHead;
 
+        // Shared anonymous mappings only (null for private ones): the object holding the
+        // pages (Linux: the shmem inode behind vm_file) and this VMA's links in the
+        // object's list of mappings (Linux: i_mmap). Owned by SharedAnonObject.
+        public SharedAnonObject SharedObject;
+        public Vma SharedNext;
+        public Vma SharedPrev;
+
         // Links owned by VmaTree: the balanced tree (by Start) and the address-ordered list.
         public Vma Left { get; internal set; }
         public Vma Right { get; internal set; }
@@ -53,6 +60,9 @@ namespace Cowbird.Mm.Vm
             PgOff = pgOff;
             AnonVma = null;
             AnonVmaChainHead = null;
+            SharedObject = null;
+            SharedNext = null;
+            SharedPrev = null;
         }
 
         public ulong Length { get { return End - Start; } }
