@@ -20,8 +20,8 @@ namespace Cowbird.Mm.Vm
         // mremap(oldAddress, oldLength, newLength, flags, newAddress). Returns the
         // (possibly new) address of the mapping, or -errno:
         //   EINVAL  unknown flags (MREMAP_DONTUNMAP is not supported), FIXED without
-        //           MAYMOVE, unaligned oldAddress/newAddress, newLength 0, oldLength 0
-        //           (duplicating a mapping is not supported), a fixed destination
+        //           MAYMOVE, unaligned oldAddress/newAddress, newLength 0, oldLength 0 on
+        //           a private mapping (only shared ones can be duplicated), a fixed destination
         //           overlapping the source or outside user space, a shrink range outside
         //           user space;
         //   EPERM   a fixed destination below MmapMin (Linux: mmap_min_addr);
@@ -40,7 +40,7 @@ namespace Cowbird.Mm.Vm
             if (vma == null)
                 return -(long)Errno.EFAULT;
             if (oldLength == 0)
-                return -(long)Errno.EINVAL;
+                return DuplicateShared(vma, oldAddress, newLength, flags, newAddress);
             if ((flags & RemapFlags.Fixed) != 0)
                 return RemapFixed(vma, oldAddress, oldLength, newAddress, newLength);
             if (oldLength >= newLength)
@@ -59,6 +59,41 @@ namespace Cowbird.Mm.Vm
             if (target == 0)
                 return -(long)Errno.ENOMEM;
             return MoveRange(vma, oldAddress, oldLength, target, newLength);
+        }
+
+        // oldLength 0: a second mapping of the same pages of a shared mapping, newLength
+        // long, starting at oldAddress's page of the object (Linux: the "duplicate" case of
+        // mremap). EINVAL for private mappings, ENOMEM without MAYMOVE.
+        long DuplicateShared(Vma vma, ulong oldAddress, ulong newLength, RemapFlags flags, ulong newAddress)
+        {
+            if (!vma.IsShared)
+                return -(long)Errno.EINVAL;
+            ulong target;
+            if ((flags & RemapFlags.Fixed) != 0)
+            {
+                if (!Page.IsAligned(newAddress) || newLength > PageTable.UserEnd || newAddress > PageTable.UserEnd - newLength)
+                    return -(long)Errno.EINVAL;
+                if (newAddress < MmapMin)
+                    return -(long)Errno.EPERM;
+                UnmapRange(newAddress, newAddress + newLength);
+                target = newAddress;
+                vma = FindVma(oldAddress);
+                if (vma == null)
+                    return -(long)Errno.EFAULT;
+            }
+            else if ((flags & RemapFlags.MayMove) == 0)
+                return -(long)Errno.ENOMEM;
+            else
+            {
+                target = FindFreeRange(newLength);
+                if (target == 0)
+                    return -(long)Errno.ENOMEM;
+            }
+            Vma copy = Manager.VmaCache.Alloc(this, target, target + newLength, vma.Prot, vma.Flags, vma.PageIndexOf(oldAddress));
+            Vmas.Insert(copy);
+            LinkSharedObject(copy, vma.SharedObject);
+            MergeWithNeighbours(copy);
+            return (long)target;
         }
 
         // The shrink case: unmaps [oldAddress + newLength, oldAddress + oldLength).

@@ -196,5 +196,48 @@ namespace Cowbird.Tests.Host
             Assert.Equal(0, m.Read(a, p));
             m.AssertNoLeaks();
         }
-    }
+    
+        [Fact]
+        public void Mremap_with_old_length_zero_duplicates_a_shared_mapping_only()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = MapShared(a, 3);
+            m.Write(a, p + Page.Size, 8);
+            Assert.Equal(-(long)Errno.ENOMEM, a.Mremap(p + Page.Size, 0, 2 * Page.Size, RemapFlags.None, 0));
+            long d = a.Mremap(p + Page.Size, 0, 2 * Page.Size, RemapFlags.MayMove, 0);
+            Assert.True(d > 0);
+            ulong q = (ulong)d;
+            m.Check();
+            Assert.Equal(8, m.Read(a, q));                      // index 1 of the object
+            m.Write(a, q + Page.Size, 9);
+            Assert.Equal(9, m.Read(a, p + 2 * Page.Size));
+            Assert.Equal(2, a.FindVma(p).SharedObject.MappingCount);
+            Assert.Equal(0x5000_0000L, a.Mremap(p, 0, Page.Size, RemapFlags.MayMove | RemapFlags.Fixed, 0x5000_0000));
+            Assert.Equal(0, m.Read(a, 0x5000_0000));
+            m.Check();
+            ulong priv = m.MapAnonymous(a, 1);
+            Assert.Equal(-(long)Errno.EINVAL, a.Mremap(priv, 0, Page.Size, RemapFlags.MayMove, 0));
+            Assert.Equal(0, a.Munmap(p, 3 * Page.Size));
+            Assert.Equal(9, m.Read(a, q + Page.Size));          // the object lives on in the copy
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void A_shared_fault_without_free_frames_reports_out_of_memory_and_leaks_nothing()
+        {
+            using var m = new TestMachine(16);
+            var a = m.NewSpace();
+            ulong p = MapShared(a, 64 * 512);
+            FaultResult result = FaultResult.Handled;
+            for (ulong i = 0; i < 64 && result == FaultResult.Handled; i++)
+            {
+                result = m.TryAccess(a, p + i * Page.Size * 512, AccessKind.Write);
+                m.Check();
+            }
+            Assert.Equal(FaultResult.OutOfMemory, result);
+            m.AssertNoLeaks();
+        }
+}
 }
