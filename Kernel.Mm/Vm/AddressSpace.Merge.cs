@@ -28,7 +28,7 @@ namespace Cowbird.Mm.Vm
             {
                 ulong end = vma.End;
                 DropMergedVma(vma);
-                prev.End = end;
+                AdjustVma(prev, prev.Start, end, prev.PgOff);
                 vma = prev;
             }
             Vma next = vma.Next;
@@ -36,9 +36,20 @@ namespace Cowbird.Mm.Vm
             {
                 ulong end = next.End;
                 DropMergedVma(next);
-                vma.End = end;
+                AdjustVma(vma, vma.Start, end, vma.PgOff);
             }
             return vma;
+        }
+
+        // Gives `vma` a new range and page offset (Linux: vma_adjust / vma_set_range). The
+        // new range must stay clear of the other VMAs (or `vma` is out of the tree). The
+        // rmap layer's update of its anon_vma interval trees (keyed by PgOff and length)
+        // belongs here: every mprotect/mremap/merge change of a VMA's extent goes through it.
+        void AdjustVma(Vma vma, ulong start, ulong end, ulong pgOff)
+        {
+            vma.Start = start;
+            vma.End = end;
+            vma.PgOff = pgOff;
         }
 
         // Removes a VMA whose range a neighbour is about to absorb: its pages stay mapped.

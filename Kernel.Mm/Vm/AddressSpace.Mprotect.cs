@@ -18,23 +18,28 @@ namespace Cowbird.Mm.Vm
     //     invalidates the TLB, so a downgrade is never outlived by a stale translation.
     public sealed partial class AddressSpace
     {
+        // PROT_SEM (x86-64): accepted and ignored by Linux's mprotect.
+        public const int ProtSem = 0x8;
+
         ProtectionApplier protectionApplier;
 
-        // mprotect(address, length, prot). 0, or -errno: EINVAL for an unaligned address or
-        // unknown prot bits; ENOMEM when the range wraps, leaves user space, or is not
-        // entirely mapped. As in Linux, the VMAs before the first hole are already
-        // changed when ENOMEM is returned for a hole.
+        // mprotect(address, length, prot). 0, or -errno, checked in Linux's order: EINVAL for
+        // an unaligned address; 0 for length 0; ENOMEM when the range wraps; EINVAL for
+        // unknown prot bits (PROT_SEM is accepted); ENOMEM when the range is not entirely
+        // mapped. As in Linux, the VMAs before the first hole are already changed when
+        // ENOMEM is returned for a hole.
         public int Mprotect(ulong address, ulong length, Protection prot)
         {
-            if (!Page.IsAligned(address) || (prot & ~Protection.All) != 0)
+            if (!Page.IsAligned(address))
                 return -(int)Errno.EINVAL;
             if (length == 0)
                 return 0;
-            if (!Page.TryAlignUp(length, out length))
+            if (!Page.TryAlignUp(length, out length) || address + length <= address)
                 return -(int)Errno.ENOMEM;
+            prot &= ~(Protection)ProtSem;
+            if ((prot & ~Protection.All) != 0)
+                return -(int)Errno.EINVAL;
             ulong end = address + length;
-            if (end <= address || end > PageTable.UserEnd)
-                return -(int)Errno.ENOMEM;
             ulong cursor = address;
             while (cursor < end)
             {

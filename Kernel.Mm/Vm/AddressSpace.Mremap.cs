@@ -49,7 +49,7 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EFAULT;
             if (oldAddress + oldLength == vma.End && CanExpand(vma, newLength - oldLength))
             {
-                vma.End = oldAddress + newLength;
+                AdjustVma(vma, vma.Start, oldAddress + newLength, vma.PgOff);
                 MergeWithNeighbours(vma);
                 return (long)oldAddress;
             }
@@ -158,8 +158,7 @@ namespace Cowbird.Mm.Vm
             pteMover.Start(oldAddress, target, true);
             PageTable.Walk(oldAddress, oldEnd, pteMover);
             PageTable.FreeEmptyTables(oldAddress, oldEnd);
-            vma.Start = target;
-            vma.End = target + newLength;
+            AdjustVma(vma, target, target + newLength, vma.PgOff);
             Vmas.Insert(vma);
             MergeWithNeighbours(vma);
             return (long)target;

@@ -11,7 +11,8 @@ namespace Cowbird.Mm.Vm
     // Order of decisions:
     //   1. no VMA covers the address                      -> SegvMapErr
     //   2. the VMA forbids the access (Linux access_error) -> SegvAccErr
-    //   3. PTE none                                       -> demand-zero
+    //   3. PTE none                                       -> demand-zero (private), or
+    //                                                        the shared object's page (shared)
     //   4. write to a write-protected private page         -> copy-on-write (or reuse)
     //   5. the PTE already allows it (stale TLB entry)     -> invalidate, Handled
     // Every PTE change goes through PageTable.Replace, which invalidates the TLB.

@@ -152,11 +152,15 @@ namespace Cowbird.Tests.Host
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 3);
             Assert.Equal(-(int)Errno.EINVAL, a.Mprotect(p + 1, Page.Size, Protection.Read));
-            Assert.Equal(-(int)Errno.EINVAL, a.Mprotect(p, Page.Size, (Protection)8));
+            Assert.Equal(-(int)Errno.EINVAL, a.Mprotect(p, Page.Size, (Protection)0x10));
+            Assert.Equal(0, a.Mprotect(p, 0, (Protection)0x10));                        // length 0 wins
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(p, ulong.MaxValue - 2 * Page.Size, (Protection)0x10));
             Assert.Equal(0, a.Mprotect(p, 0, Protection.Read));
             Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(p, ulong.MaxValue - Page.Size, Protection.Read));
             Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(p - Page.Size, 2 * Page.Size, Protection.Read));
             Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(0x7FFF_FFFF_F000, 2 * Page.Size, Protection.Read));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(0xFFFF_8000_0000_0000, Page.Size, Protection.Read));
+            Assert.Equal(0, a.Mprotect(p, Page.Size, Protection.Read | Protection.Write | (Protection)AddressSpace.ProtSem));
             m.Check();
             Assert.Equal(1, a.Vmas.Count);
             // A hole in the middle: ENOMEM, and (as in Linux) the part before the hole is changed.
