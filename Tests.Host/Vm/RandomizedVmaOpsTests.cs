@@ -49,11 +49,6 @@ namespace Cowbird.Tests.Host
             public int NextObject = 1;
         }
 
-        sealed class StepFailure : System.Exception
-        {
-            public StepFailure(string message, System.Exception inner) : base(message, inner) { }
-        }
-
         [Theory]
         [InlineData(1)]
         [InlineData(2)]
@@ -63,34 +58,137 @@ namespace Cowbird.Tests.Host
         [InlineData(6)]
         public void Random_vma_operations_match_the_model(int seed)
         {
-            using var m = new TestMachine(640);
+            int steps = StepsPerSeed();
             var random = new System.Random(seed);
-            var model = new Model();
-            var first = new Process { Space = m.NewSpace() };
-            model.Processes.Add(first);
+            var ops = new List<Op>();
+            for (int i = 0; i < steps; i++)
+                ops.Add(NextOp(random));
             var log = new List<string>();
-            for (int step = 0; step < 2000; step++)
+            Failure failure = Run(ops, log);
+            if (failure != null)
             {
-                try
-                {
-                    log.Add(Step(m, random, model));
-                    m.Check();
-                    if (step % 100 == 99)
-                        VerifyAll(m, model);
-                }
-                catch (System.Exception e) when (!(e is StepFailure))
-                {
-                    int from = System.Math.Max(0, log.Count - 12);
-                    throw new StepFailure($"seed {seed}, step {step}: {e.GetType().Name}: {e.Message}\nlast operations:\n"
-                                          + string.Join("\n", log.GetRange(from, log.Count - from)), e);
-                }
+                List<Op> shrunk = Shrink(ops, failure);
+                Assert.Fail($"seed {seed}, step {failure.Step}: {failure.Message}\n"
+                            + $"shrunk to {shrunk.Count} operations (replay them on a fresh machine):\n"
+                            + string.Join("\n", shrunk.ConvertAll(op => op.ToString())));
             }
-            VerifyAll(m, model);
             // The sequence really exercised the interesting paths.
             foreach (string kind in new[] { "mremap grow", "mremap shrink", "mremap fixed", "EFAULT", "ENOMEM",
                                             "shared", "mprotect", "fork", "exit", "brk" })
                 Assert.True(log.Exists(line => line.Contains(kind) && !line.Contains("skipped")), "never ran: " + kind);
-            m.AssertNoLeaks();
+        }
+
+        // Steps per seed: 2000, or COWBIRD_SOAK_STEPS for a longer soak
+        // (COWBIRD_SOAK_STEPS=200000 dotnet test Tests.Host --filter RandomizedVmaOpsTests).
+        static int StepsPerSeed()
+        {
+            string soak = System.Environment.GetEnvironmentVariable("COWBIRD_SOAK_STEPS");
+            return int.TryParse(soak, out int n) && n > 0 ? n : 2000;
+        }
+
+        // One random operation, drawn up front so a failing sequence can be replayed and
+        // shrunk. Which process it applies to is Pid modulo the live process count.
+        struct Op
+        {
+            public int Kind, Pid, Page, Count, Prot, NewCount, Mode, Dest, BrkPages, AnyPage;
+            public bool Shared;
+            public byte Value;
+
+            public override string ToString()
+            {
+                return $"{KindNames[Kind]} pid {Pid} page {Page}+{Count} prot {(int)Prots[Prot]} shared {Shared} new {NewCount} "
+                       + $"mode {Mode} dest {Dest} brk {BrkPages} any {AnyPage} value {Value}";
+            }
+        }
+
+        static readonly string[] KindNames =
+            { "fork", "exit", "munmap", "mmap", "mprotect", "mremap", "madvise", "brk",
+              "write", "write", "write", "write", "read", "read", "read", "read" };
+
+        sealed class Failure
+        {
+            public int Step;
+            public string Message;
+        }
+
+        static Op NextOp(System.Random r)
+        {
+            return new Op
+            {
+                Kind = r.Next(16), Pid = r.Next(MaxProcesses), Page = r.Next(WindowPages), Count = 1 + r.Next(4),
+                Prot = r.Next(Prots.Length), Shared = r.Next(3) == 0, NewCount = 1 + r.Next(4), Mode = r.Next(3),
+                Dest = r.Next(WindowPages), BrkPages = r.Next(HeapPages + 1), AnyPage = r.Next(Pages),
+                Value = (byte)r.Next(1, 256),
+            };
+        }
+
+        // Runs `ops` on a fresh machine with invariants after every step, then the final
+        // check and the leak check. Null on success, else where and why it failed.
+        static Failure Run(List<Op> ops, List<string> log)
+        {
+            Failure failure = null;
+            try
+            {
+                using var m = new TestMachine(640);
+                var model = new Model();
+                model.Processes.Add(new Process { Space = m.NewSpace() });
+                for (int step = 0; step < ops.Count && failure == null; step++)
+                {
+                    try
+                    {
+                        log.Add(Step(m, ops[step], model));
+                        m.Check();
+                        if (step % 100 == 99)
+                            VerifyAll(m, model);
+                    }
+                    catch (System.Exception e)
+                    {
+                        int from = System.Math.Max(0, log.Count - 8);
+                        failure = new Failure { Step = step, Message = $"{e.GetType().Name}: {e.Message}\nlast operations:\n"
+                                                + string.Join("\n", log.GetRange(from, log.Count - from)) };
+                    }
+                }
+                if (failure == null)
+                {
+                    VerifyAll(m, model);
+                    m.AssertNoLeaks();
+                }
+            }
+            catch (System.Exception e)
+            {
+                if (failure == null)
+                    failure = new Failure { Step = ops.Count, Message = $"{e.GetType().Name}: {e.Message}" };
+            }
+            return failure;
+        }
+
+        // Delta debugging: drops ever smaller chunks of the sequence while it still fails
+        // (bounded number of replays), and cuts it after the failing step.
+        static List<Op> Shrink(List<Op> ops, Failure failure)
+        {
+            List<Op> current = ops.GetRange(0, System.Math.Min(ops.Count, failure.Step + 1));
+            int replays = 0;
+            for (int chunk = current.Count / 2; chunk >= 1 && replays < 300; )
+            {
+                bool removed = false;
+                for (int start = 0; start + chunk <= current.Count && replays < 300; )
+                {
+                    var candidate = new List<Op>(current);
+                    candidate.RemoveRange(start, chunk);
+                    replays++;
+                    Failure f = Run(candidate, new List<string>());
+                    if (f != null)
+                    {
+                        current = candidate.GetRange(0, System.Math.Min(candidate.Count, f.Step + 1));
+                        removed = true;
+                    }
+                    else
+                        start += chunk;
+                }
+                if (!removed)
+                    chunk /= 2;
+            }
+            return current;
         }
 
         static ulong AddressOf(int page)
@@ -99,16 +197,16 @@ namespace Cowbird.Tests.Host
                                       : AddressSpace.DefaultBrkStart + (ulong)(page - WindowPages) * Page.Size;
         }
 
-        static string Step(TestMachine m, System.Random random, Model model)
+        static string Step(TestMachine m, Op op, Model model)
         {
             List<Process> processes = model.Processes;
-            Process p = processes[random.Next(processes.Count)];
-            int pid = processes.IndexOf(p);
-            int page = random.Next(WindowPages);
-            int count = 1 + random.Next(4);
+            int pid = op.Pid % processes.Count;
+            Process p = processes[pid];
+            int page = op.Page;
+            int count = op.Count;
             if (page + count > WindowPages)
                 count = WindowPages - page;
-            switch (random.Next(16))
+            switch (op.Kind)
             {
                 case 0:
                     if (processes.Count >= MaxProcesses)
@@ -127,29 +225,27 @@ namespace Cowbird.Tests.Host
                         p.Pages[i] = default;
                     return $"munmap {pid} {page}+{count}";
                 case 3:
-                    return MmapFixed(model, p, pid, page, count, random);
+                    return MmapFixed(model, p, pid, page, count, op.Shared, Prots[op.Prot]);
                 case 4:
-                    return Mprotect(p, pid, page, count, Prots[random.Next(Prots.Length)]);
+                    return Mprotect(p, pid, page, count, Prots[op.Prot]);
                 case 5:
-                    return Mremap(m, model, p, pid, page, count, random);
+                    return Mremap(m, model, p, pid, page, count, op);
                 case 6:
                     return Madvise(p, pid, page, count);
                 case 7:
-                    return Brk(p, pid, random.Next(HeapPages + 1));
+                    return Brk(p, pid, op.BrkPages);
                 case 8:
                 case 9:
                 case 10:
                 case 11:
-                    return Write(m, model, p, pid, random.Next(Pages), (byte)random.Next(1, 256));
+                    return Write(m, model, p, pid, op.AnyPage, op.Value);
                 default:
-                    return Read(m, model, p, pid, random.Next(Pages));
+                    return Read(m, model, p, pid, op.AnyPage);
             }
         }
 
-        static string MmapFixed(Model model, Process p, int pid, int page, int count, System.Random random)
+        static string MmapFixed(Model model, Process p, int pid, int page, int count, bool shared, Protection prot)
         {
-            bool shared = random.Next(3) == 0;
-            Protection prot = Prots[random.Next(Prots.Length)];
             MapFlags kind = shared ? MapFlags.Shared : MapFlags.Private;
             Assert.Equal((long)AddressOf(page), p.Space.Mmap(AddressOf(page), (ulong)count * Page.Size, prot,
                                                              kind | MapFlags.Anonymous | MapFlags.Fixed));
@@ -208,14 +304,13 @@ namespace Cowbird.Tests.Host
         // growing or shrinking). Whether [page, page + count) lies in one VMA is a VMA
         // boundary fact the model does not track: it asks the real tree, after checking
         // that the model pages there could indeed be one VMA.
-        static string Mremap(TestMachine m, Model model, Process p, int pid, int page, int count, System.Random random)
+        static string Mremap(TestMachine m, Model model, Process p, int pid, int page, int count, Op op)
         {
             ulong address = AddressOf(page);
-            int newCount = 1 + random.Next(4);
-            int mode = random.Next(3);
-            if (mode == 2)
+            int newCount = op.NewCount;
+            if (op.Mode == 2)
             {
-                int destination = random.Next(WindowPages - newCount + 1);
+                int destination = op.Dest % (WindowPages - newCount + 1);
                 if (destination < page + count && page < destination + newCount)
                     return "mremap skipped (overlap)";
                 return MremapFixed(model, p, pid, page, count, destination, newCount);
