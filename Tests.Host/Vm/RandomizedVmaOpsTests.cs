@@ -12,7 +12,8 @@ namespace Cowbird.Tests.Host
     // model predicts each access's outcome (data, SEGV_MAPERR or SEGV_ACCERR) and each
     // call's return value; shared pages keep their data in a model object store, so
     // writes through one process must show in every other mapping of the object.
-    // Invariants are checked after every step; a failure names the seed and step.
+    // Invariants are checked after every step; a failure names the seed and step and
+    // prints a shrunk operation sequence that still fails on a fresh machine.
     public class RandomizedVmaOpsTests
     {
         const ulong Window = 0x4000_0000;
