@@ -80,6 +80,22 @@ namespace Cowbird.Mm.Vm
                 Release();
         }
 
+        // Reverse map of a shared page (Linux: rmap_walk_file over i_mmap): calls `visitor`
+        // for every VMA whose range covers page `index` of this object, with the address
+        // the page has there: vma.Start + (index - vma.PgOff) pages. O(number of mappings);
+        // Linux keeps i_mmap as an interval tree keyed by page offset to skip the rest.
+        public void WalkMappings(ulong index, SharedMappingVisitor visitor)
+        {
+            for (Vma vma = firstMapping; vma != null; vma = vma.SharedNext)
+            {
+                ulong pages = vma.Length >> Page.Shift;
+                if (index < vma.PgOff || index - vma.PgOff >= pages)
+                    continue;
+                if (!visitor.Visit(vma, vma.Start + ((index - vma.PgOff) << Page.Shift)))
+                    return;
+            }
+        }
+
         // The frame of page `index`, allocating a zeroed one on first touch (Linux:
         // shmem_get_folio). The object keeps its own reference; the caller takes one per
         // PTE. NoFrame when out of memory.

@@ -53,6 +53,21 @@ namespace Cowbird.Tests.Host
                 errors.Add($"shared object lists {listed.Count} VMAs (MappingCount {obj.MappingCount}) but {vmas.Count} VMAs use it");
         }
 
+        // Counts the mappings whose PTE holds `Frame`.
+        sealed class PteFinder : SharedMappingVisitor
+        {
+            public ulong Frame;
+            public int Found;
+
+            public override bool Visit(Vma vma, ulong address)
+            {
+                Cowbird.Mm.Paging.Pte pte = vma.Owner.PageTable.Lookup(address);
+                if (pte.HasFrame && pte.Frame == Frame)
+                    Found++;
+                return true;
+            }
+        }
+
         sealed class Collector : PageIndexVisitor
         {
             readonly FrameAllocator frames;
@@ -88,6 +103,11 @@ namespace Cowbird.Tests.Host
                 PageFrame frame = frames.Frame(pfn);
                 if (frame.Mapping != obj || frame.Index != index)
                     errors.Add($"shared page frame {pfn}: Mapping/Index do not name object index {index} (Index {frame.Index})");
+                // The reverse map finds exactly the PTEs that map the page.
+                var finder = new PteFinder { Frame = pfn };
+                obj.WalkMappings(index, finder);
+                if (finder.Found != frame.MapCount)
+                    errors.Add($"shared page frame {pfn}: rmap walk finds {finder.Found} PTEs, MapCount {frame.MapCount}");
             }
 
             public override void VisitNode(ulong pfn)
