@@ -32,6 +32,8 @@ namespace Cowbird.Mm.Vm
         int mappingCount;
         // Free-list link while the object sits in the SharedAnonObjectCache.
         internal SharedAnonObject NextFree;
+        // True while the object sits in the cache (catches a double free).
+        internal bool Cached;
         readonly PageReleaser releaser = new PageReleaser();
 
         // Used by SharedAnonObjectCache only.

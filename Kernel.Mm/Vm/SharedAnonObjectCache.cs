@@ -18,6 +18,7 @@ namespace Cowbird.Mm.Vm
             else
                 obj = new SharedAnonObject(mm);
             obj.NextFree = null;
+            obj.Cached = false;
             inUse++;
             return obj;
         }
@@ -25,8 +26,11 @@ namespace Cowbird.Mm.Vm
         // Takes back an object whose last mapping is gone and whose pages are freed.
         public void Free(SharedAnonObject obj)
         {
+            if (obj.Cached)
+                Mm.Panic("SharedAnonObjectCache.Free: object freed twice");
             if (obj.MappingCount != 0 || !obj.Pages.IsEmpty)
                 Mm.Panic("SharedAnonObjectCache.Free: object still in use");
+            obj.Cached = true;
             obj.NextFree = freeList;
             freeList = obj;
             inUse--;
