@@ -73,6 +73,9 @@ namespace Cowbird.Mm.Vm
             {
                 if (!Page.IsAligned(newAddress) || newLength > PageTable.UserEnd || newAddress > PageTable.UserEnd - newLength)
                     return -(long)Errno.EINVAL;
+                // Linux's overlap test with old_len 0: the destination strictly covers oldAddress.
+                if (oldAddress > newAddress && newAddress + newLength > oldAddress)
+                    return -(long)Errno.EINVAL;
                 if (newAddress < MmapMin)
                     return -(long)Errno.EPERM;
                 UnmapRange(newAddress, newAddress + newLength);

@@ -213,6 +213,7 @@ namespace Cowbird.Tests.Host
             m.Write(a, q + Page.Size, 9);
             Assert.Equal(9, m.Read(a, p + 2 * Page.Size));
             Assert.Equal(2, a.FindVma(p).SharedObject.MappingCount);
+            Assert.Equal(-(long)Errno.EINVAL, a.Mremap(p + Page.Size, 0, 2 * Page.Size, RemapFlags.MayMove | RemapFlags.Fixed, p));
             Assert.Equal(0x5000_0000L, a.Mremap(p, 0, Page.Size, RemapFlags.MayMove | RemapFlags.Fixed, 0x5000_0000));
             Assert.Equal(0, m.Read(a, 0x5000_0000));
             m.Check();
