@@ -25,6 +25,8 @@ namespace Cowbird.Mm
         // First of the live address spaces (Linux: the mmlist), linked through
         // AddressSpace.NextSpace; the page-table-scan rmap (and later swapoff) walks it.
         public AddressSpace FirstSpace { get; private set; }
+        // Every backing object of a shared anonymous mapping comes from (and returns to) this cache.
+        public readonly SharedAnonObjectCache SharedAnonObjects = new SharedAnonObjectCache();
 
         // PML4 entries 256..511 (the kernel half) copied into every new address space so
         // all of them share the kernel's page tables. Null on the host: no kernel half.

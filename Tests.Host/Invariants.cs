@@ -39,6 +39,9 @@ namespace Cowbird.Tests.Host
     //      correctly augmented; NumActiveVmas, NumChildren and RefCount are exact; a VMA
     //      linked to an anon_vma is linked to its parent too; the AnonVmaCache counts
     //      exactly the reachable anon_vmas and chains (none leaked).
+    //  12. each shared anonymous object lists exactly the VMAs using it, holds one reference
+    //      on each of its pages (Shmem, Mapping = the object, Index = its index), and its
+    //      radix-tree node frames are accounted for (SharedObjectInvariants).
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -53,7 +56,10 @@ namespace Cowbird.Tests.Host
                 CheckVmaTree(space, errors);
                 CheckPageTables(machine, space, mapCounts, tablePages, errors);
             }
-            CheckFrames(machine, mapCounts, tablePages, errors);
+            var objectRefs = new Dictionary<ulong, int>();
+            var nodeFrames = new Dictionary<ulong, int>();
+            SharedObjectInvariants.Collect(machine, objectRefs, nodeFrames, errors);
+            CheckFrames(machine, mapCounts, tablePages, objectRefs, nodeFrames, errors);
             CheckFreeLists(machine.Frames, errors);
             if (machine.Manager.VmaCache.InUse != vmas)
                 errors.Add($"VmaCache has {machine.Manager.VmaCache.InUse} VMAs in use but the trees hold {vmas}");
@@ -146,7 +152,8 @@ namespace Cowbird.Tests.Host
 
         // 2-4: every managed frame's descriptor against what the tables hold.
         static void CheckFrames(TestMachine machine, Dictionary<ulong, int> mapCounts,
-                                Dictionary<ulong, int> tablePages, List<string> errors)
+                                Dictionary<ulong, int> tablePages, Dictionary<ulong, int> objectRefs,
+                                Dictionary<ulong, int> nodeFrames, List<string> errors)
         {
             FrameAllocator frames = machine.Frames;
             ulong freeFlagged = 0;
@@ -165,8 +172,8 @@ namespace Cowbird.Tests.Host
                 if (isFree)
                 {
                     freeFlagged++;
-                    if (maps > 0 || tables > 0)
-                        errors.Add($"frame {pfn} is free but mapped {maps} times / a page table {tables} times");
+                    if (maps > 0 || tables > 0 || objectRefs.ContainsKey(pfn) || nodeFrames.ContainsKey(pfn))
+                        errors.Add($"frame {pfn} is free but mapped {maps} times / a page table {tables} times / held by a shared object");
                     if (frame.RefCount != 0 || frame.MapCount != 0)
                         errors.Add($"free frame {pfn} has RefCount {frame.RefCount} MapCount {frame.MapCount}");
                     continue;
@@ -179,14 +186,23 @@ namespace Cowbird.Tests.Host
                         errors.Add($"page-table frame {pfn}: flags {frame.Flags} RefCount {frame.RefCount} MapCount {frame.MapCount}");
                     continue;
                 }
+                if (nodeFrames.TryGetValue(pfn, out int nodes))
+                {
+                    if (nodes != 1 || maps != 0 || tables != 0 || frame.RefCount != 1 || frame.MapCount != 0)
+                        errors.Add($"shared-object node frame {pfn}: used {nodes} times, mapped {maps}, RefCount {frame.RefCount}");
+                    continue;
+                }
                 int others = machine.ExtraReferences == null ? 0 : machine.ExtraReferences(pfn);
+                int heldByObject = objectRefs.TryGetValue(pfn, out int o) ? o : 0;
+                others += heldByObject;
                 if (maps > 0 || others > 0)
                 {
                     if (frame.MapCount != maps)
                         errors.Add($"frame {pfn}: MapCount {frame.MapCount} but {maps} PTEs map it");
                     if (frame.RefCount != frame.MapCount + others)
                         errors.Add($"frame {pfn}: RefCount {frame.RefCount} but MapCount {frame.MapCount} + {others} other holders");
-                    if ((frame.Flags & (PageFrameFlags.Anonymous | PageFrameFlags.PageTable)) != PageFrameFlags.Anonymous)
+                    PageFrameFlags kind = frame.Flags & (PageFrameFlags.Anonymous | PageFrameFlags.Shmem | PageFrameFlags.PageTable);
+                    if (kind != (heldByObject > 0 ? PageFrameFlags.Shmem : PageFrameFlags.Anonymous))
                         errors.Add($"mapped frame {pfn} has flags {frame.Flags}");
                     continue;
                 }

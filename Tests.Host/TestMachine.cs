@@ -102,6 +102,7 @@ namespace Cowbird.Tests.Host
             Check();
             Assert.Equal(0UL, Manager.Stat.PageTablePages);
             Assert.Equal(0, Manager.VmaCache.InUse);
+            Assert.Equal(0, Manager.SharedAnonObjects.InUse);
             Assert.Equal(InitialFreeFrames, Frames.FreeFrames);
             Assert.Empty(Mmu.StaleEntries());
         }

@@ -25,5 +25,8 @@ namespace Cowbird.Mm.Physical
         SwapCache = 1 << 8,
         // Contents differ from its swap slot and must be written before freeing (later).
         Dirty = 1 << 9,
+        // Holds a page of a shared anonymous mapping: Mapping is its SharedAnonObject and
+        // Index its page index there (Linux: a shmem page, swap-backed but not PageAnon).
+        Shmem = 1 << 10,
     }
 }

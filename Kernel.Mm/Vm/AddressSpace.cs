@@ -15,7 +15,7 @@ namespace Cowbird.Mm.Vm
     //     whatever the process munmapped itself.
     // Ordering rules: split VMAs before unmapping part of them; zap a range's PTEs (which
     // invalidates the TLB) before its VMAs leave the tree; counts move with each PTE.
-    public sealed class AddressSpace
+    public sealed partial class AddressSpace
     {
         // Lowest address mmap hands out or accepts (Linux: mmap_min_addr), so a null
         // pointer dereference always faults.
@@ -100,9 +100,6 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EINVAL;
             if ((flags & MapFlags.Anonymous) == 0)
                 return -(long)Errno.EBADF;
-            // Shared anonymous mappings need a backing object (issue 3); not built yet.
-            if (kind == MapFlags.Shared)
-                return -(long)Errno.EINVAL;
             if (!Page.TryAlignUp(length, out length))
                 return -(long)Errno.ENOMEM;
             bool fixedAddress = (flags & (MapFlags.Fixed | MapFlags.FixedNoReplace)) != 0;
@@ -128,6 +125,8 @@ namespace Cowbird.Mm.Vm
                     return -(long)Errno.ENOMEM;
                 end = address + length;
             }
+            if (kind == MapFlags.Shared)
+                return MapSharedAnonymous(address, end, prot);
             MapAnonymous(address, end, prot, VmaFlags.Private | VmaFlags.Anonymous);
             return (long)address;
         }
@@ -173,7 +172,7 @@ namespace Cowbird.Mm.Vm
 
         // brk with Linux's semantics: asks to move the end of the heap to `requested`.
         // Returns the new break on success and the unchanged old break on any failure
-        // (below BrkStart, collision with another mapping, out of user space).
+        // (below BrkStart, reaching another mapping or the page below it, out of user space).
         // Shrinking frees the pages above the new end.
         public ulong Brk(ulong requested)
         {
@@ -186,7 +185,9 @@ namespace Cowbird.Mm.Vm
                 UnmapRange(newEnd, oldEnd);
             else if (newEnd > oldEnd)
             {
-                if (!Vmas.IsFree(oldEnd, newEnd))
+                // Linux keeps a one-page gap below the next mapping (find_vma_intersection
+                // up to newbrk + PAGE_SIZE), so the heap never runs straight into it.
+                if (!Vmas.IsFree(oldEnd, newEnd + Page.Size))
                     return brk;
                 MapAnonymous(oldEnd, newEnd, Protection.Read | Protection.Write,
                              VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap);
@@ -211,8 +212,11 @@ namespace Cowbird.Mm.Vm
             {
                 Vma copy = Manager.VmaCache.Alloc(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
                 child.Vmas.Insert(copy);
-                // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own.
+                // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own
+                // (nothing for a shared VMA: it never has an anon_vma). A shared VMA's copy
+                // joins the same backing object's list of mappings.
                 Manager.Rmap.ForkVma(copy, vma);
+                child.LinkSharedObject(copy, vma.SharedObject);
                 copier.Start(child, vma.IsPrivate);
                 PageTable.Walk(vma.Start, vma.End, copier);
                 if (copier.OutOfMemory)
@@ -319,6 +323,7 @@ namespace Cowbird.Mm.Vm
             vma.End = address;
             Manager.Rmap.VmaRangeChanged(vma);
             Vmas.Insert(upper);
+            LinkSharedObject(upper, vma.SharedObject);
             return upper;
         }
 
@@ -329,6 +334,7 @@ namespace Cowbird.Mm.Vm
             ZapRange(vma.Start, vma.End);
             Manager.Rmap.UnlinkVma(vma);
             Vmas.Remove(vma);
+            UnlinkSharedObject(vma);
             Manager.VmaCache.Free(vma);
         }
 

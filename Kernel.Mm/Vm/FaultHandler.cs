@@ -11,11 +11,12 @@ namespace Cowbird.Mm.Vm
     // Order of decisions:
     //   1. no VMA covers the address                      -> SegvMapErr
     //   2. the VMA forbids the access (Linux access_error) -> SegvAccErr
-    //   3. PTE none                                       -> demand-zero
+    //   3. PTE none                                       -> demand-zero (private), or
+    //                                                        the shared object's page (shared)
     //   4. write to a write-protected private page         -> copy-on-write (or reuse)
     //   5. the PTE already allows it (stale TLB entry)     -> invalidate, Handled
     // Every PTE change goes through PageTable.Replace, which invalidates the TLB.
-    public static class FaultHandler
+    public static partial class FaultHandler
     {
         // Resolves a fault at `address` in `space` with x86 `errorCode` (FaultErrorCode
         // bits). Handled means: retry the access.
@@ -36,7 +37,7 @@ namespace Cowbird.Mm.Vm
                 return OutOfMemory(manager);
             Pte pte = space.PageTable.Read(pteAddress);
             if (pte.IsNone)
-                return DemandZero(space, vma, page, pteAddress);
+                return vma.IsShared ? SharedFault(space, vma, page, pteAddress) : DemandZero(space, vma, page, pteAddress);
             if (pte.IsSwap)
                 Mm.Panic("FaultHandler.Handle: swap entry but swap-in is not wired in");
             if (!pte.IsPresent)

@@ -31,6 +31,13 @@ namespace Cowbird.Mm.Vm
         // belong to, newest first (Linux: vma->anon_vma_chain). Owned by the rmap layer.
         public AnonVmaChain AnonVmaChainHead;
 
+        // Shared anonymous mappings only (null for private ones): the object holding the
+        // pages (Linux: the shmem inode behind vm_file) and this VMA's links in the
+        // object's list of mappings (Linux: i_mmap). Owned by SharedAnonObject.
+        public SharedAnonObject SharedObject;
+        public Vma SharedNext;
+        public Vma SharedPrev;
+
         // Links owned by VmaTree: the balanced tree (by Start) and the address-ordered list.
         public Vma Left { get; internal set; }
         public Vma Right { get; internal set; }
@@ -55,6 +62,9 @@ namespace Cowbird.Mm.Vm
             PgOff = pgOff;
             AnonVma = null;
             AnonVmaChainHead = null;
+            SharedObject = null;
+            SharedNext = null;
+            SharedPrev = null;
         }
 
         public ulong Length { get { return End - Start; } }

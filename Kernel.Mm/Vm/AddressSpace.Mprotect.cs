@@ -1,0 +1,104 @@
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+
+namespace Cowbird.Mm.Vm
+{
+    // mprotect (Linux: mm/mprotect.c). Walks the VMAs of the range in address order;
+    // each one whose protection changes is split at the range ends (SplitVma), gets the
+    // new protection, has its PTEs rewritten, and is merged back with equal neighbours.
+    //
+    // Rules for the PTEs (ProtectionApplier):
+    //   - PROT_NONE keeps the frame in a ProtNone entry; leaving PROT_NONE makes it
+    //     present again. Swap entries are left alone (swap-in reads the VMA's protection).
+    //   - Copy-on-write survives: in a private VMA, a page becomes writable only when this
+    //     PTE is its sole holder (MapCount 1, RefCount 1, anonymous); a page still shared
+    //     with another process stays read-only, and its first write faults and copies.
+    //   - Shared mappings' pages become writable directly (no COW for them).
+    //   - Every rewrite of a present entry goes through PageTable.Replace, which
+    //     invalidates the TLB, so a downgrade is never outlived by a stale translation.
+    public sealed partial class AddressSpace
+    {
+        // PROT_SEM (x86-64): accepted and ignored by Linux's mprotect.
+        public const int ProtSem = 0x8;
+
+        ProtectionApplier protectionApplier;
+
+        // mprotect(address, length, prot). 0, or -errno, checked in Linux's order: EINVAL for
+        // an unaligned address; 0 for length 0; ENOMEM when the range wraps; EINVAL for
+        // unknown prot bits (PROT_SEM is accepted); ENOMEM when the range is not entirely
+        // mapped. As in Linux, the VMAs before the first hole are already changed when
+        // ENOMEM is returned for a hole.
+        public int Mprotect(ulong address, ulong length, Protection prot)
+        {
+            if (!Page.IsAligned(address))
+                return -(int)Errno.EINVAL;
+            if (length == 0)
+                return 0;
+            if (!Page.TryAlignUp(length, out length) || address + length <= address)
+                return -(int)Errno.ENOMEM;
+            prot &= ~(Protection)ProtSem;
+            if ((prot & ~Protection.All) != 0)
+                return -(int)Errno.EINVAL;
+            ulong end = address + length;
+            ulong cursor = address;
+            while (cursor < end)
+            {
+                Vma vma = Vmas.FindFirstEndingAfter(cursor);
+                if (vma == null || vma.Start > cursor)
+                    return -(int)Errno.ENOMEM;
+                ulong pieceEnd = vma.End < end ? vma.End : end;
+                if (vma.Prot != prot)
+                    ProtectPiece(vma, cursor, pieceEnd, prot);
+                cursor = pieceEnd;
+            }
+            return 0;
+        }
+
+        // Gives [start, end) (inside `vma`) protection `prot` (Linux: mprotect_fixup).
+        void ProtectPiece(Vma vma, ulong start, ulong end, Protection prot)
+        {
+            if (vma.Start < start)
+                vma = SplitVma(vma, start);
+            if (vma.End > end)
+                SplitVma(vma, end);
+            vma.Prot = prot;
+            if (protectionApplier == null)
+                protectionApplier = new ProtectionApplier(this);
+            protectionApplier.Start(vma);
+            PageTable.Walk(vma.Start, vma.End, protectionApplier);
+            MergeWithNeighbours(vma);
+        }
+
+        // True when the PTE holding `pfn` is the frame's only holder, so making it
+        // writable cannot expose one process's writes to another (Linux:
+        // can_change_pte_writable on an exclusive anonymous page).
+        bool IsExclusivelyOwned(ulong pfn)
+        {
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
+            return frame.MapCount == 1 && frame.RefCount == 1 && (frame.Flags & PageFrameFlags.Anonymous) != 0;
+        }
+
+        // Per-PTE action of mprotect: rebuilds the permission bits from the VMA.
+        sealed class ProtectionApplier : PteVisitor
+        {
+            readonly AddressSpace space;
+            Vma vma;
+
+            public ProtectionApplier(AddressSpace owner) { space = owner; }
+
+            // Arms the applier for the VMA whose new protection it applies.
+            public void Start(Vma target) { vma = target; }
+
+            public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)
+            {
+                if (!pte.HasFrame)
+                    return;
+                ulong bits = vma.PteFlags();
+                if ((bits & Pte.Writable) != 0 && vma.IsPrivate && !space.IsExclusivelyOwned(pte.Frame))
+                    bits &= ~Pte.Writable;
+                ulong kept = pte.Raw & (Pte.FrameMask | Pte.Accessed | Pte.Dirty);
+                space.PageTable.Replace(pteAddress, virtualAddress, new Pte(kept | bits));
+            }
+        }
+    }
+}

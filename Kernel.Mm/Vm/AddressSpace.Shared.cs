@@ -1,0 +1,35 @@
+namespace Cowbird.Mm.Vm
+{
+    // Shared anonymous mappings (MAP_SHARED|MAP_ANONYMOUS): each mmap creates one
+    // SharedAnonObject holding the pages; the VMA starts at page index 0 of it (Linux
+    // ignores the offset for shared anonymous mmap). Splits, fork and mremap give the
+    // new VMA the same object (LinkSharedObject); removing a VMA unlinks it, and the
+    // last unlink frees the object's pages.
+    public sealed partial class AddressSpace
+    {
+        // Maps the free range [start, end) to a new shared anonymous object; returns start.
+        // A new object never merges with a neighbour (different backing object).
+        long MapSharedAnonymous(ulong start, ulong end, Protection prot)
+        {
+            Vma vma = Manager.VmaCache.Alloc(this, start, end, prot, VmaFlags.Shared | VmaFlags.Anonymous, 0);
+            Vmas.Insert(vma);
+            LinkSharedObject(vma, Manager.SharedAnonObjects.Alloc(Manager));
+            return (long)start;
+        }
+
+        // Makes `vma` one more mapping of `obj` (nothing to do when `obj` is null: private).
+        void LinkSharedObject(Vma vma, SharedAnonObject obj)
+        {
+            if (obj != null)
+                obj.Link(vma);
+        }
+
+        // Drops `vma`'s use of its shared object, if any (the object frees itself after
+        // its last mapping). The VMA's PTEs must already be zapped.
+        void UnlinkSharedObject(Vma vma)
+        {
+            if (vma.SharedObject != null)
+                vma.SharedObject.Unlink(vma);
+        }
+    }
+}

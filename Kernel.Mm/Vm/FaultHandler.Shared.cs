@@ -1,0 +1,27 @@
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+
+namespace Cowbird.Mm.Vm
+{
+    public static partial class FaultHandler
+    {
+        // First touch of a page of a shared anonymous VMA in this address space (Linux:
+        // shmem_fault): map the object's page at the VMA's linear index, allocating a
+        // zeroed one if no process touched it yet. Writable as the VMA allows: shared
+        // pages are never copy-on-write.
+        static FaultResult SharedFault(AddressSpace space, Vma vma, ulong page, ulong pteAddress)
+        {
+            MemoryManager manager = space.Manager;
+            if (vma.SharedObject == null)
+                Mm.Panic("FaultHandler.SharedFault: shared VMA without a backing object");
+            ulong pfn = vma.SharedObject.GetPage(vma.PageIndexOf(page));
+            if (pfn == FrameAllocator.NoFrame)
+                return OutOfMemory(manager);
+            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            frame.MapCount++;
+            manager.Frames.Get(pfn);
+            space.PageTable.Replace(pteAddress, page, Pte.Map(pfn, vma.PteFlags()));
+            return FaultResult.Handled;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using Cowbird.Mm.Physical;
+
+namespace Cowbird.Mm.Vm
+{
+    // The backing object of one shared anonymous mapping (Linux: the shmem inode that
+    // shmem_zero_setup gives every MAP_SHARED|MAP_ANONYMOUS mapping; seed 001: "a single
+    // inode per anonymous shared mapping"). Every process mapping it sees the same pages,
+    // so there is no copy-on-write: faults map the object's page, writable if the VMA is.
+    //
+    // Invariants:
+    //   - Pages holds, per page index, an entry: FrameEntry(pfn) for a resident page
+    //     (later also a swap entry, see below); holes read as zeros and are filled on
+    //     first touch. Index = vma.PgOff + (address - vma.Start) / Page.Size.
+    //   - Each resident page has Flags.Shmem, Mapping = this object, Index = its index,
+    //     and one RefCount held by the object (RefCount = MapCount + 1 while it is here).
+    //   - The object lists every VMA using it (Linux: i_mmap), linked through
+    //     Vma.SharedNext/SharedPrev; MappingCount is their number. Splits, fork and
+    //     mremap add VMAs, munmap and exit remove them; when the last one goes the
+    //     object frees its pages and node frames and returns to the cache.
+    // Swap (later): an entry with SwapTag set holds a swap entry (SwapEntry.Raw << 1 | 1)
+    // instead of a frame, kept in the object like shmem keeps swap entries in its
+    // xarray: reclaim (via the i_mmap list) unmaps the page from every VMA, stores the
+    // swap entry here and frees the frame; a later fault finds the tag and swaps in.
+    public sealed class SharedAnonObject
+    {
+        // Low bit of a Pages entry: clear = frame entry, set = swap entry (later).
+        public const ulong SwapTag = 1;
+
+        PageIndexTree pages;
+        MemoryManager mm;
+        Vma firstMapping;
+        int mappingCount;
+        // Free-list link while the object sits in the SharedAnonObjectCache.
+        internal SharedAnonObject NextFree;
+        // True while the object sits in the cache (catches a double free).
+        internal bool Cached;
+        readonly PageReleaser releaser = new PageReleaser();
+
+        // Used by SharedAnonObjectCache only.
+        internal SharedAnonObject(MemoryManager memoryManager)
+        {
+            mm = memoryManager;
+            pages = new PageIndexTree(memoryManager);
+        }
+
+        public int MappingCount { get { return mappingCount; } }
+        // First VMA of the i_mmap list; continue with Vma.SharedNext.
+        public Vma FirstMapping { get { return firstMapping; } }
+        // The page entries, for checkers and (later) swap.
+        public PageIndexTree Pages { get { return pages; } }
+
+        public static ulong FrameEntry(ulong pfn) { return pfn << 1; }
+        public static bool IsFrameEntry(ulong entry) { return entry != 0 && (entry & SwapTag) == 0; }
+        public static ulong FrameOf(ulong entry) { return entry >> 1; }
+
+        // Adds `vma` (now backed by this object) to the mapping list.
+        public void Link(Vma vma)
+        {
+            if (vma.SharedObject != null)
+                Mm.Panic("SharedAnonObject.Link: VMA already linked");
+            vma.SharedObject = this;
+            vma.SharedPrev = null;
+            vma.SharedNext = firstMapping;
+            if (firstMapping != null)
+                firstMapping.SharedPrev = vma;
+            firstMapping = vma;
+            mappingCount++;
+        }
+
+        // Removes `vma` from the mapping list; the last one frees the object.
+        public void Unlink(Vma vma)
+        {
+            if (vma.SharedObject != this || mappingCount <= 0)
+                Mm.Panic("SharedAnonObject.Unlink: VMA not linked here");
+            if (vma.SharedPrev != null) vma.SharedPrev.SharedNext = vma.SharedNext; else firstMapping = vma.SharedNext;
+            if (vma.SharedNext != null) vma.SharedNext.SharedPrev = vma.SharedPrev;
+            vma.SharedObject = null;
+            vma.SharedNext = null;
+            vma.SharedPrev = null;
+            mappingCount--;
+            if (mappingCount == 0)
+                Release();
+        }
+
+        // Reverse map of a shared page (Linux: rmap_walk_file over i_mmap): calls `visitor`
+        // for every VMA whose range covers page `index` of this object, with the address
+        // the page has there: vma.Start + (index - vma.PgOff) pages. O(number of mappings);
+        // Linux keeps i_mmap as an interval tree keyed by page offset to skip the rest.
+        public void WalkMappings(ulong index, SharedMappingVisitor visitor)
+        {
+            for (Vma vma = firstMapping; vma != null; vma = vma.SharedNext)
+            {
+                ulong pages = vma.Length >> Page.Shift;
+                if (index < vma.PgOff || index - vma.PgOff >= pages)
+                    continue;
+                if (!visitor.Visit(vma, vma.Start + ((index - vma.PgOff) << Page.Shift)))
+                    return;
+            }
+        }
+
+        // The frame of page `index`, allocating a zeroed one on first touch (Linux:
+        // shmem_get_folio). The object keeps its own reference; the caller takes one per
+        // PTE. NoFrame when out of memory.
+        public ulong GetPage(ulong index)
+        {
+            ulong entry = pages.Lookup(index);
+            if ((entry & SwapTag) != 0)
+                Mm.Panic("SharedAnonObject.GetPage: swap entry but swap is not wired in");
+            if (entry != 0)
+                return FrameOf(entry);
+            ulong pfn = mm.Frames.AllocFrame();
+            if (pfn == FrameAllocator.NoFrame)
+                return FrameAllocator.NoFrame;
+            if (!pages.Store(index, FrameEntry(pfn)))
+            {
+                mm.Frames.Put(pfn);
+                return FrameAllocator.NoFrame;
+            }
+            mm.Physical.ZeroFrame(pfn);
+            ref PageFrame frame = ref mm.Frames.Frame(pfn);
+            frame.Flags |= PageFrameFlags.Shmem;
+            frame.Mapping = this;
+            frame.Index = index;
+            return pfn;
+        }
+
+        // Frees every page (dropping the object's reference: no PTE may map them any
+        // more, the VMAs are gone) and every node, and returns the object to the cache.
+        void Release()
+        {
+            releaser.Frames = mm.Frames;
+            pages.Walk(releaser);
+            pages.Clear();
+            mm.SharedAnonObjects.Free(this);
+        }
+
+        // Drops the object's reference on each resident page.
+        sealed class PageReleaser : PageIndexVisitor
+        {
+            public FrameAllocator Frames;
+
+            public override void VisitEntry(ulong index, ulong entry)
+            {
+                if (!IsFrameEntry(entry))
+                    Mm.Panic("SharedAnonObject.Release: swap entry but swap is not wired in");
+                ulong pfn = FrameOf(entry);
+                if (Frames.Frame(pfn).MapCount != 0)
+                    Mm.Panic("SharedAnonObject.Release: page still mapped");
+                Frames.Put(pfn);
+            }
+
+            public override void VisitNode(ulong pfn) { }
+        }
+    }
+}

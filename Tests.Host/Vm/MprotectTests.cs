@@ -1,0 +1,195 @@
+using Cowbird.Mm;
+using Cowbird.Mm.Vm;
+using Xunit;
+
+namespace Cowbird.Tests.Host
+{
+    public class MprotectTests
+    {
+        const Protection ReadWrite = Protection.Read | Protection.Write;
+
+        [Fact]
+        public void Mprotect_in_the_middle_splits_the_vma_and_restoring_merges_it_back()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = m.MapAnonymous(a, 4);
+            for (ulong i = 0; i < 4; i++)
+                m.Write(a, p + i * Page.Size, (byte)(i + 1));
+            m.Check();
+            Assert.Equal(0, a.Mprotect(p + Page.Size, 2 * Page.Size, Protection.Read));
+            m.Check();
+            Assert.Equal(3, a.Vmas.Count);
+            Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(a, p + Page.Size, AccessKind.Write));
+            Assert.Equal(2, m.Read(a, p + Page.Size));
+            m.Write(a, p, 9);
+            m.Write(a, p + 3 * Page.Size, 9);
+            Assert.Equal(0, a.Mprotect(p + Page.Size, 2 * Page.Size, ReadWrite));
+            m.Check();
+            Assert.Equal(1, a.Vmas.Count);
+            Vma vma = a.FindVma(p);
+            Assert.Equal(p, vma.Start);
+            Assert.Equal(p + 4 * Page.Size, vma.End);
+            m.Write(a, p + 2 * Page.Size, 7);
+            Assert.Equal(7, m.Read(a, p + 2 * Page.Size));
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void Mprotect_splitting_a_region_shared_with_a_child_keeps_copy_on_write()
+        {
+            using var m = new TestMachine(64);
+            var parent = m.NewSpace();
+            ulong p = m.MapAnonymous(parent, 4);
+            for (ulong i = 0; i < 4; i++)
+                m.Write(parent, p + i * Page.Size, (byte)(10 + i));
+            var child = m.Fork(parent);
+            m.Check();
+            // The child makes its middle pages read-only, then writable again: the pages it
+            // still shares with the parent must stay write-protected.
+            Assert.Equal(0, child.Mprotect(p + Page.Size, 2 * Page.Size, Protection.Read));
+            m.Check();
+            Assert.Equal(3, child.Vmas.Count);
+            Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(child, p + 2 * Page.Size, AccessKind.Write));
+            Assert.Equal(12, m.Read(child, p + 2 * Page.Size));
+            // The parent writes all four pages; the child still reads its old data.
+            for (ulong i = 0; i < 4; i++)
+            {
+                m.Write(parent, p + i * Page.Size, (byte)(50 + i));
+                m.Check();
+            }
+            for (ulong i = 0; i < 4; i++)
+                Assert.Equal((byte)(10 + i), m.Read(child, p + i * Page.Size));
+            // The parent now holds copies; the child's frames are exclusive and may become writable.
+            Assert.Equal(0, parent.Mprotect(p, 4 * Page.Size, Protection.Read));
+            Assert.Equal(0, parent.Mprotect(p, 4 * Page.Size, ReadWrite));
+            Assert.Equal(0, child.Mprotect(p + Page.Size, 2 * Page.Size, ReadWrite));
+            m.Check();
+            Assert.Equal(1, child.Vmas.Count);
+            m.Write(child, p + Page.Size, 77);
+            Assert.Equal(51, m.Read(parent, p + Page.Size));
+            Assert.Equal(77, m.Read(child, p + Page.Size));
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void Making_a_shared_page_writable_leaves_it_write_protected_until_the_cow_fault()
+        {
+            using var m = new TestMachine(64);
+            var parent = m.NewSpace();
+            ulong p = m.MapAnonymous(parent, 1, Protection.Read);
+            Assert.Equal(0, m.Read(parent, p));
+            var child = m.Fork(parent);
+            Assert.Equal(0, parent.Mprotect(p, Page.Size, ReadWrite));
+            m.Check();
+            Assert.False(parent.PageTable.Lookup(p).IsWritable);
+            ulong shared = parent.PageTable.Lookup(p).Frame;
+            m.Write(parent, p, 5);
+            m.Check();
+            Assert.NotEqual(shared, parent.PageTable.Lookup(p).Frame);
+            Assert.Equal(0, m.Read(child, p));
+            Assert.Equal(5, m.Read(parent, p));
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void An_exclusively_owned_page_becomes_writable_at_once()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = m.MapAnonymous(a, 1, Protection.Read);
+            Assert.Equal(0, m.Read(a, p));
+            Assert.Equal(0, a.Mprotect(p, Page.Size, ReadWrite));
+            Assert.True(a.PageTable.Lookup(p).IsWritable);
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void Prot_none_keeps_the_data_but_every_access_faults()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = m.MapAnonymous(a, 2);
+            m.Write(a, p, 42);
+            ulong frame = a.PageTable.Lookup(p).Frame;
+            Assert.Equal(0, a.Mprotect(p, Page.Size, Protection.None));
+            m.Check();
+            Assert.True(a.PageTable.Lookup(p).IsProtNone);
+            Assert.Equal(frame, a.PageTable.Lookup(p).Frame);
+            Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(a, p, AccessKind.Read));
+            Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(a, p, AccessKind.Write));
+            Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(a, p, AccessKind.Fetch));
+            m.Write(a, p + Page.Size, 1);
+            Assert.Equal(0, a.Mprotect(p, Page.Size, Protection.Read | Protection.Exec));
+            m.Check();
+            Assert.Equal(42, m.Read(a, p));
+            Assert.Equal(FaultResult.Handled, m.TryAccess(a, p, AccessKind.Fetch));
+            Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(a, p, AccessKind.Write));
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void A_downgrade_invalidates_the_tlb_entry_of_a_page_just_written()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = m.MapAnonymous(a, 1);
+            m.Write(a, p, 1);                        // TLB: writable
+            Assert.Equal(0, a.Mprotect(p, Page.Size, Protection.Read));
+            m.Check();                               // no stale writable TLB entry
+            Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(a, p, AccessKind.Write));
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void Mprotect_errors_follow_linux()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = m.MapAnonymous(a, 3);
+            Assert.Equal(-(int)Errno.EINVAL, a.Mprotect(p + 1, Page.Size, Protection.Read));
+            Assert.Equal(-(int)Errno.EINVAL, a.Mprotect(p, Page.Size, (Protection)0x10));
+            Assert.Equal(0, a.Mprotect(p, 0, (Protection)0x10));                        // length 0 wins
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(p, ulong.MaxValue - 2 * Page.Size, (Protection)0x10));
+            Assert.Equal(0, a.Mprotect(p, 0, Protection.Read));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(p, ulong.MaxValue - Page.Size, Protection.Read));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(p - Page.Size, 2 * Page.Size, Protection.Read));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(0x7FFF_FFFF_F000, 2 * Page.Size, Protection.Read));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(0xFFFF_8000_0000_0000, Page.Size, Protection.Read));
+            Assert.Equal(0, a.Mprotect(p, Page.Size, Protection.Read | Protection.Write | (Protection)AddressSpace.ProtSem));
+            m.Check();
+            Assert.Equal(1, a.Vmas.Count);
+            // A hole in the middle: ENOMEM, and (as in Linux) the part before the hole is changed.
+            Assert.Equal(0, a.Munmap(p + Page.Size, Page.Size));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Mprotect(p, 3 * Page.Size, Protection.Read));
+            m.Check();
+            Assert.Equal(Protection.Read, a.FindVma(p).Prot);
+            Assert.Equal(Protection.Read | Protection.Write, a.FindVma(p + 2 * Page.Size).Prot);
+            // Unaligned length is rounded up.
+            Assert.Equal(0, a.Mprotect(p + 2 * Page.Size, 1, Protection.None));
+            Assert.Equal(Protection.None, a.FindVma(p + 2 * Page.Size).Prot);
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void Mprotect_across_several_vmas_joins_them_into_one()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = m.MapAnonymous(a, 6);
+            Assert.Equal(0, a.Mprotect(p + Page.Size, Page.Size, Protection.Read));
+            Assert.Equal(0, a.Mprotect(p + 3 * Page.Size, Page.Size, Protection.None));
+            Assert.Equal(5, a.Vmas.Count);
+            m.Check();
+            Assert.Equal(0, a.Mprotect(p, 6 * Page.Size, Protection.Read));
+            m.Check();
+            Assert.Equal(1, a.Vmas.Count);
+            m.AssertNoLeaks();
+        }
+    }
+}
