@@ -31,10 +31,12 @@ namespace Cowbird.Tests.Host
     //   7. no SoftMmu TLB entry is more permissive than the current page tables;
     //   8. the VmaCache counts exactly the VMAs in the live trees as in use;
     //   9. each mapped frame's Index is the linear page index of every address mapping it;
-    //  10. the rmap walk (MemoryManager.Rmap) of every mapped frame visits exactly the PTEs
-    //      that map it, each once, and so does the page-table-scan rmap (the oracle);
-    //  11. under the anon_vma rmap: every mapped frame's Mapping is a live anon_vma linked to
-    //      every VMA mapping it; every chain is on its VMA's list and in its anon_vma's
+    //  10. the rmap walk (MemoryManager.Rmap) of every mapped frame, private anonymous or
+    //      shared, visits exactly the PTEs that map it, each once, and so does the
+    //      page-table-scan rmap (the oracle);
+    //  11. under the anon_vma rmap: every mapped private frame's Mapping is a live anon_vma
+    //      linked to every VMA mapping it, every mapped shared frame's Mapping is the
+    //      SharedAnonObject of every VMA mapping it, and shared VMAs have no anon_vma; every chain is on its VMA's list and in its anon_vma's
     //      interval tree under the VMA's current range; the trees are ordered, balanced and
     //      correctly augmented; NumActiveVmas, NumChildren and RefCount are exact; a VMA
     //      linked to an anon_vma is linked to its parent too; the AnonVmaCache counts
@@ -420,6 +422,13 @@ namespace Cowbird.Tests.Host
             foreach (var (pfn, where) in mappings)
             {
                 PageFrame frame = machine.Frames.Frame(pfn);
+                if (frame.Mapping is SharedAnonObject obj)
+                {
+                    foreach (var (space, address) in where)
+                        if (space.FindVma(address)?.SharedObject != obj)
+                            errors.Add($"shared frame {pfn} at 0x{address:x}: its VMA is not a mapping of the frame's object");
+                    continue;
+                }
                 if (!(frame.Mapping is AnonVma anonVma) || anonVma.IsFree)
                 {
                     errors.Add($"mapped frame {pfn} has Mapping {frame.Mapping?.GetType().Name ?? "null"} (freed: {(frame.Mapping as AnonVma)?.IsFree})");
@@ -469,6 +478,8 @@ namespace Cowbird.Tests.Host
                 if (anonVma == vma.AnonVma)
                     ownFound = true;
             }
+            if (vma.IsShared && (vma.AnonVma != null || vma.AnonVmaChainHead != null))
+                errors.Add(where + ": a shared VMA has anon_vma state");
             if (vma.AnonVma != null)
             {
                 active[vma.AnonVma] = active.TryGetValue(vma.AnonVma, out int n) ? n + 1 : 1;

@@ -12,6 +12,11 @@ namespace Cowbird.Mm.Rmap
     // Index, and look at address vma.Start + (Index - vma.PgOff) pages in each. Because a
     // VMA keeps its PgOff when mremap moves it, the address follows the move.
     //
+    // A shared anonymous page (PageFrameFlags.Shmem) has Mapping = its SharedAnonObject
+    // and Index = its page index in the object; Walk hands it to WalkObject, which goes
+    // over the object's list of VMAs (Linux: i_mmap) instead of an interval tree. Shared
+    // VMAs never get an anon_vma: none of the hooks below ever sees a shared page.
+    //
     // Invariants (Tests.Host/Invariants.cs checks all of them after every test step):
     //   1. Every VMA that maps a page of anon_vma A has a chain into A. Hence: a VMA with
     //      pages has an AnonVma; vma.AnonVma == null <=> its chain list is empty; vma's own
@@ -42,6 +47,7 @@ namespace Cowbird.Mm.Rmap
         public readonly AnonVmaCache Cache = new AnonVmaCache();
         // Made once, reused by every walk: the kernel heap never frees.
         readonly ChainWalker walker = new ChainWalker();
+        readonly ObjectMappingWalker objectWalker = new ObjectMappingWalker();
 
         public AnonVmaReverseMap(MemoryManager memoryManager)
         {
@@ -199,16 +205,19 @@ namespace Cowbird.Mm.Rmap
             return finished;
         }
 
-        // Dispatch point for frames whose Mapping is not an anon_vma: the backing object of
-        // a shared anonymous mapping (Linux: the address_space and its i_mmap tree). That
-        // object keeps the VMAs mapping it; the walk calls VisitIfMapped(vma, pfn, index,
-        // visitor) for each one overlapping `index`. Not wired in yet.
-        static bool WalkObject(object mapping, ulong pfn, ulong index, RmapVisitor visitor)
+        // Frames whose Mapping is not an anon_vma: the pages of a shared anonymous mapping,
+        // whose Mapping is its SharedAnonObject (Linux: rmap_walk_file over the
+        // address_space's i_mmap). The object's list of VMAs is walked; in each VMA covering
+        // `index` the PTE is visited if it holds the frame (VisitIfMapped).
+        bool WalkObject(object mapping, ulong pfn, ulong index, RmapVisitor visitor)
         {
-            if (mapping == null)
-                Mm.Panic("AnonVmaReverseMap.Walk: mapped frame has no Mapping");
-            Mm.Panic("AnonVmaReverseMap.Walk: shared anonymous objects are not wired into the rmap");
-            return false;
+            SharedAnonObject obj = mapping as SharedAnonObject;
+            if (obj == null)
+                Mm.Panic("AnonVmaReverseMap.Walk: mapped frame has no anon_vma or shared object");
+            objectWalker.Start(pfn, index, visitor);
+            bool finished = obj.WalkMappings(index, objectWalker);
+            objectWalker.Start(0, 0, null);
+            return finished;
         }
 
         // Last linear page index covered by `vma`.
@@ -329,5 +338,27 @@ namespace Cowbird.Mm.Rmap
                 return VisitIfMapped(chain.Vma, pfn, index, visitor);
             }
         }
-    }
+
+        // The per-VMA step of WalkObject: visit the PTE of the armed frame in one mapping
+        // of its shared object.
+        sealed class ObjectMappingWalker : SharedMappingVisitor
+        {
+            ulong pfn;
+            ulong index;
+            RmapVisitor visitor;
+
+            // Arms the walker for one frame.
+            public void Start(ulong framePfn, ulong frameIndex, RmapVisitor rmapVisitor)
+            {
+                pfn = framePfn;
+                index = frameIndex;
+                visitor = rmapVisitor;
+            }
+
+            public override bool Visit(Vma vma, ulong address)
+            {
+                return VisitIfMapped(vma, pfn, index, visitor);
+            }
+        }
+}
 }

@@ -16,7 +16,10 @@ namespace Cowbird.Mm.Rmap
     //   ForkVma(child, parent)     child (a new copy of parent in the forked space, no rmap
     //                              state yet, same range and PgOff) before its PTEs are copied
     //   CloneVma(dst, src)         dst (a new VMA with no rmap state and its final range)
-    //                              takes over part of src's pages: split, mremap move
+    //                              takes over part of src's pages: a split (Cowbird's
+    //                              mremap splits off the part it moves, then moves that
+    //                              VMA object itself, keeping its PgOff and chains, and
+    //                              re-keys it with VmaRangeChanged)
     //   UnlinkVma(vma)             vma is leaving its space; its PTEs are already zapped
     //                              (or moved away); afterwards it has no rmap state
     //   VmaRangeChanged(vma)       after vma.Start/End/PgOff changed on a VMA that stays
@@ -35,7 +38,8 @@ namespace Cowbird.Mm.Rmap
         public abstract bool IsMergeable(Vma a, Vma b);
         public abstract void AbsorbVma(Vma kept, Vma removed);
 
-        // Calls `visitor` once for every PTE (present or PROT_NONE) that maps frame `pfn`.
+        // Calls `visitor` once for every PTE (present or PROT_NONE) that maps frame `pfn`,
+        // a private anonymous page or a page of a shared anonymous object.
         // Returns false when the visitor stopped the walk early.
         public abstract bool Walk(ulong pfn, RmapVisitor visitor);
 

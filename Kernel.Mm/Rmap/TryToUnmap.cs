@@ -8,7 +8,10 @@ namespace Cowbird.Mm.Rmap
     // each PTE holding the frame with the caller's non-present swap PTE, invalidating the
     // TLB, moving a set Dirty bit to the frame (PageFrameFlags.Dirty) and dropping one
     // MapCount and one RefCount per PTE. The caller holds its own reference, so the frame
-    // survives to be written out. Make one and reuse it; not reentrant.
+    // survives to be written out. A page of a shared anonymous object is different (Linux:
+    // a shmem page): its PTEs are cleared, not given the swap entry, because the object
+    // keeps the page (and later its swap entry) and the next fault finds it there.
+    // Make one and reuse it; not reentrant.
     public sealed class TryToUnmap : RmapVisitor
     {
         readonly MemoryManager manager;
@@ -37,7 +40,7 @@ namespace Cowbird.Mm.Rmap
 
         public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
         {
-            vma.Owner.PageTable.Replace(pteAddress, address, replacement);
+            vma.Owner.PageTable.Replace(pteAddress, address, vma.IsShared ? Pte.NoneEntry : replacement);
             ref PageFrame frame = ref manager.Frames.Frame(pfn);
             if (pte.IsDirty)
                 frame.Flags |= PageFrameFlags.Dirty;

@@ -1,21 +1,26 @@
 namespace Cowbird.Mm.Vm
 {
-    // Merging existing neighbours after mprotect and mremap changed a VMA (Linux:
-    // vma_merge / vma_merge_existing_range). Two adjacent VMAs become one when nothing
-    // about a page would change by it: same protection, flags, backing (the same shared
-    // object, or the same anon_vma for private memory: null means none yet) and linear
-    // page offsets that continue across the boundary.
+    // Merging adjacent VMAs (Linux: vma_merge / vma_merge_existing_range), after mmap,
+    // brk, mprotect and mremap. Two adjacent VMAs become one when nothing about a page
+    // would change by it: same protection, flags, backing (the same shared object; for
+    // private memory, anon_vmas the reverse map calls mergeable: ReverseMap.IsMergeable)
+    // and linear page offsets that continue across the boundary.
+    //
+    // Ordering (the rmap contract in AnonVmaReverseMap): AbsorbVma(kept, removed), then
+    // UnlinkVma(removed) and drop it from the tree, then grow kept with AdjustVma, which
+    // re-keys kept's anon_vma chains (VmaRangeChanged). The removed VMA's PTEs stay where
+    // they are: they now belong to kept, whose chains cover every anon_vma they need.
     public sealed partial class AddressSpace
     {
         // True when `upper` starts where `lower` ends and the two may be one VMA.
-        static bool CanMergeAdjacent(Vma lower, Vma upper)
+        bool CanMergeAdjacent(Vma lower, Vma upper)
         {
             return lower.End == upper.Start
                 && lower.Prot == upper.Prot
                 && lower.Flags == upper.Flags
                 && lower.SharedObject == upper.SharedObject
-                && lower.AnonVma == upper.AnonVma
-                && lower.PageIndexOf(lower.End) == upper.PgOff;
+                && lower.PageIndexOf(lower.End) == upper.PgOff
+                && Manager.Rmap.IsMergeable(lower, upper);
         }
 
         // Joins `vma` with its previous and/or next VMA where CanMergeAdjacent allows;
@@ -27,7 +32,7 @@ namespace Cowbird.Mm.Vm
             if (prev != null && CanMergeAdjacent(prev, vma))
             {
                 ulong end = vma.End;
-                DropMergedVma(vma);
+                DropMergedVma(prev, vma);
                 AdjustVma(prev, prev.Start, end, prev.PgOff);
                 vma = prev;
             }
@@ -35,30 +40,34 @@ namespace Cowbird.Mm.Vm
             if (next != null && CanMergeAdjacent(vma, next))
             {
                 ulong end = next.End;
-                DropMergedVma(next);
+                DropMergedVma(vma, next);
                 AdjustVma(vma, vma.Start, end, vma.PgOff);
             }
             return vma;
         }
 
-        // Gives `vma` a new range and page offset (Linux: vma_adjust / vma_set_range). The
-        // new range must stay clear of the other VMAs (or `vma` is out of the tree). The
-        // rmap layer's update of its anon_vma interval trees (keyed by PgOff and length)
-        // belongs here: every mprotect/mremap/merge change of a VMA's extent goes through it.
+        // Gives `vma` a new range and page offset (Linux: vma_adjust / vma_set_range) and
+        // re-keys its anon_vma chains (ReverseMap.VmaRangeChanged). The one place the extent
+        // of a VMA that stays in the space changes (SplitVma shrinks the lower half through
+        // it too). The new range must stay clear of the other VMAs (or `vma` is out of the tree).
         void AdjustVma(Vma vma, ulong start, ulong end, ulong pgOff)
         {
             vma.Start = start;
             vma.End = end;
             vma.PgOff = pgOff;
+            Manager.Rmap.VmaRangeChanged(vma);
         }
 
-        // Removes a VMA whose range a neighbour is about to absorb: its pages stay mapped.
-        // (The rmap layer's unlink of its anon_vma chain belongs here, as in RemoveVma.)
-        void DropMergedVma(Vma vma)
+        // Removes `removed`, whose range its neighbour `kept` is about to absorb: its pages
+        // stay mapped and become kept's. kept first takes over removed's anon_vma if it has
+        // none (AbsorbVma, Linux dup_anon_vma); then removed's chains go (UnlinkVma).
+        void DropMergedVma(Vma kept, Vma removed)
         {
-            Vmas.Remove(vma);
-            UnlinkSharedObject(vma);
-            Manager.VmaCache.Free(vma);
+            Manager.Rmap.AbsorbVma(kept, removed);
+            Manager.Rmap.UnlinkVma(removed);
+            Vmas.Remove(removed);
+            UnlinkSharedObject(removed);
+            Manager.VmaCache.Free(removed);
         }
     }
 }

@@ -260,25 +260,14 @@ namespace Cowbird.Mm.Vm
             if (mergePrev && mergeNext && Manager.Rmap.IsMergeable(prev, next))
             {
                 // The new range joins both: prev swallows next (its pages keep their rmap).
-                Manager.Rmap.AbsorbVma(prev, next);
-                Manager.Rmap.UnlinkVma(next);
                 ulong nextEnd = next.End;
-                Vmas.Remove(next);
-                Manager.VmaCache.Free(next);
-                prev.End = nextEnd;
-                Manager.Rmap.VmaRangeChanged(prev);
+                DropMergedVma(prev, next);
+                AdjustVma(prev, prev.Start, nextEnd, prev.PgOff);
             }
             else if (mergePrev)
-            {
-                prev.End = end;
-                Manager.Rmap.VmaRangeChanged(prev);
-            }
+                AdjustVma(prev, prev.Start, end, prev.PgOff);
             else if (mergeNext)
-            {
-                next.Start = start;
-                next.PgOff = pgOff;
-                Manager.Rmap.VmaRangeChanged(next);
-            }
+                AdjustVma(next, start, next.End, pgOff);
             else
                 Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
         }
@@ -320,8 +309,7 @@ namespace Cowbird.Mm.Vm
                 Mm.Panic("AddressSpace.SplitVma: bad split address");
             Vma upper = Manager.VmaCache.Alloc(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
             Manager.Rmap.CloneVma(upper, vma);
-            vma.End = address;
-            Manager.Rmap.VmaRangeChanged(vma);
+            AdjustVma(vma, vma.Start, address, vma.PgOff);
             Vmas.Insert(upper);
             LinkSharedObject(upper, vma.SharedObject);
             return upper;

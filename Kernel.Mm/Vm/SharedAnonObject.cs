@@ -17,10 +17,14 @@ namespace Cowbird.Mm.Vm
     //     Vma.SharedNext/SharedPrev; MappingCount is their number. Splits, fork and
     //     mremap add VMAs, munmap and exit remove them; when the last one goes the
     //     object frees its pages and node frames and returns to the cache.
+    // Reverse map: a page's mappings are found through the i_mmap list (WalkMappings);
+    // MemoryManager.Rmap.Walk dispatches here for Shmem frames, so PageReferenced and
+    // TryToUnmap work on shared pages. Shared VMAs never get an anon_vma.
     // Swap (later): an entry with SwapTag set holds a swap entry (SwapEntry.Raw << 1 | 1)
     // instead of a frame, kept in the object like shmem keeps swap entries in its
-    // xarray: reclaim (via the i_mmap list) unmaps the page from every VMA, stores the
-    // swap entry here and frees the frame; a later fault finds the tag and swaps in.
+    // xarray: reclaim unmaps the page from every VMA (TryToUnmap clears those PTEs:
+    // a shared page's swap entry lives here, not in the page tables), stores the swap
+    // entry here and frees the frame; a later fault finds the tag and swaps in.
     public sealed class SharedAnonObject
     {
         // Low bit of a Pages entry: clear = frame entry, set = swap entry (later).
@@ -86,7 +90,9 @@ namespace Cowbird.Mm.Vm
         // for every VMA whose range covers page `index` of this object, with the address
         // the page has there: vma.Start + (index - vma.PgOff) pages. O(number of mappings);
         // Linux keeps i_mmap as an interval tree keyed by page offset to skip the rest.
-        public void WalkMappings(ulong index, SharedMappingVisitor visitor)
+        // Returns false when the visitor stopped the walk. The reverse map's walk of a
+        // shared page (AnonVmaReverseMap.WalkObject) goes through here.
+        public bool WalkMappings(ulong index, SharedMappingVisitor visitor)
         {
             for (Vma vma = firstMapping; vma != null; vma = vma.SharedNext)
             {
@@ -94,8 +100,9 @@ namespace Cowbird.Mm.Vm
                 if (index < vma.PgOff || index - vma.PgOff >= pages)
                     continue;
                 if (!visitor.Visit(vma, vma.Start + ((index - vma.PgOff) << Page.Shift)))
-                    return;
+                    return false;
             }
+            return true;
         }
 
         // The frame of page `index`, allocating a zeroed one on first touch (Linux:
