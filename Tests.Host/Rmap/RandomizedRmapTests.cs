@@ -9,9 +9,9 @@ using static Cowbird.Tests.Host.Rmap.RmapTestSupport;
 
 namespace Cowbird.Tests.Host.Rmap
 {
-    // Random fork / exit / write / read / munmap / mmap / mremap-style move / PageReferenced /
-    // TryToUnmap sequences over two 12-page windows per process, against a model of each
-    // page's first byte. The invariant checker after every step compares the rmap walk of
+    // Random fork / exit / write / read / munmap / mmap / mremap move / mprotect (split and
+    // merge back) / PageReferenced / TryToUnmap sequences over two 12-page windows per
+    // process, against a model of each page's first byte. The invariant checker after every step compares the rmap walk of
     // every frame with the raw page tables and checks every anon_vma counter.
     public class RandomizedRmapTests
     {
@@ -65,7 +65,7 @@ namespace Cowbird.Tests.Host.Rmap
                         if (p.Model[w][i] != null)
                             Assert.Equal(p.Model[w][i].Value, m.Read(p.Space, Windows[w] + (ulong)i * Page.Size));
             // The workload really did each kind of rmap-relevant operation.
-            foreach (string kind in new[] { "fork", "exit", "move", "unmap", "split" })
+            foreach (string kind in new[] { "fork", "exit", "move", "unmap", "split", "protect" })
                 Assert.Contains(kind, done);
             m.AssertNoLeaks();
             Assert.Equal(0, Anon(m).Cache.LiveAnonVmas);
@@ -77,8 +77,12 @@ namespace Cowbird.Tests.Host.Rmap
             int w = random.Next(2);
             int page = random.Next(Pages);
             ulong address = Windows[w] + (ulong)page * Page.Size;
-            switch (random.Next(10))
+            switch (random.Next(11))
             {
+                case 10:
+                    if (Protect(random, p, address, page))
+                        done.Add("protect");
+                    break;
                 case 0:
                     if (processes.Count < MaxProcesses)
                     {
@@ -152,13 +156,26 @@ namespace Cowbird.Tests.Host.Rmap
             if (!p.Space.Vmas.IsFree(to, to + length))
                 return false;
             int first = (int)((vma.Start - Windows[w]) >> Page.Shift);
-            MoveVma(m, p.Space, vma.Start, to);
+            Assert.Equal((long)to, p.Space.Mremap(vma.Start, length, length, RemapFlags.MayMove | RemapFlags.Fixed, to));
             for (int i = 0; i < (int)(length >> Page.Shift); i++)
             {
                 p.Model[other][first + i] = p.Model[w][first + i];
                 p.Model[w][first + i] = null;
             }
             return true;
+        }
+
+        // mprotect of up to 3 pages to read-write-exec or back to read-write: splits a VMA
+        // (pages possibly COW-shared with other processes) and merges the pieces again
+        // later. Writes stay allowed, so the model does not change. True when it split.
+        static bool Protect(System.Random random, Process p, ulong address, int page)
+        {
+            int count = 1 + random.Next(System.Math.Min(3, Pages - page));
+            Protection prot = random.Next(2) == 0 ? ReadWrite : ReadWrite | Protection.Exec;
+            int vmasBefore = p.Space.Vmas.Count;
+            int result = p.Space.Mprotect(address, (ulong)count * Page.Size, prot);
+            Assert.True(result == 0 || result == -(int)Errno.ENOMEM, "mprotect returned " + result);
+            return p.Space.Vmas.Count > vmasBefore;
         }
 
         // try_to_unmap with a swap PTE, check every mapping went, then put them back.

@@ -54,32 +54,6 @@ namespace Cowbird.Tests.Host.Rmap
             return n;
         }
 
-        // What mremap's move does (Linux move_vma): a new VMA at `to` with the old PgOff,
-        // linked by anon_vma_clone, the PTEs moved over, then the old VMA unlinked and freed.
-        public static void MoveVma(TestMachine m, AddressSpace space, ulong from, ulong to)
-        {
-            Vma old = space.FindVma(from);
-            Xunit.Assert.Equal(from, old.Start);
-            ulong length = old.Length;
-            Xunit.Assert.True(space.Vmas.IsFree(to, to + length));
-            Vma moved = m.Manager.VmaCache.Alloc(space, to, to + old.Length, old.Prot, old.Flags, old.PgOff);
-            m.Manager.Rmap.CloneVma(moved, old);
-            space.Vmas.Insert(moved);
-            for (ulong offset = 0; offset < old.Length; offset += Page.Size)
-            {
-                ulong source = space.PageTable.FindPte(from + offset);
-                if (source == 0 || space.PageTable.Read(source).IsNone)
-                    continue;
-                Pte pte = space.PageTable.Read(source);
-                space.PageTable.Replace(space.PageTable.EnsurePte(to + offset), to + offset, pte);
-                space.PageTable.Replace(source, from + offset, Pte.NoneEntry);
-            }
-            m.Manager.Rmap.UnlinkVma(old);
-            space.Vmas.Remove(old);
-            m.Manager.VmaCache.Free(old);
-            space.PageTable.FreeEmptyTables(from, from + length);
-        }
-
         sealed class Collector : RmapVisitor
         {
             public readonly List<(AddressSpace, ulong)> Seen = new List<(AddressSpace, ulong)>();
