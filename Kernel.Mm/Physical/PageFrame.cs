@@ -24,9 +24,10 @@ namespace Cowbird.Mm.Physical
         public byte Order;
 
         // Reverse mapping: for an anonymous frame, the Rmap.AnonVma whose VMAs may map it
-        // (Linux: page->mapping); for a shared anonymous frame, its backing object.
-        // Set by ReverseMap.AddNewAnonPage when the frame is first mapped; stale once
-        // MapCount is 0 (the anon_vma may be freed and recycled), so walks skip such frames.
+        // (Linux: page->mapping), set by ReverseMap.AddNewAnonPage when the frame is first
+        // mapped and stale once MapCount is 0 (the anon_vma may be freed and recycled), so
+        // walks skip such frames; for a shared anonymous frame (Flags.Shmem), its
+        // SharedAnonObject, set by SharedAnonObject.GetPage while the object holds it.
         public object Mapping;
 
         // Linear page offset of the frame within Mapping (Linux: page->index):

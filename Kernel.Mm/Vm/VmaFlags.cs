@@ -7,7 +7,7 @@ namespace Cowbird.Mm.Vm
         None = 0,
         // Private: writes are copy-on-write after fork, pages belong to an anon_vma.
         Private = 1,
-        // Shared: every process mapping it sees the same pages (shared anonymous, later).
+        // Shared: every process mapping it sees the same pages (MAP_SHARED|MAP_ANONYMOUS).
         Shared = 2,
         // Not backed by a file: pages start zeroed.
         Anonymous = 4,
