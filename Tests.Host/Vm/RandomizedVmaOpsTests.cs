@@ -1,5 +1,9 @@
 using System.Collections.Generic;
 using Cowbird.Mm;
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -7,7 +11,8 @@ namespace Cowbird.Tests.Host
 {
     // Model-based test of the VMA operations: random fork / exit / read / write / mmap
     // (private and shared, several protections) / munmap / mprotect / mremap (shrink,
-    // grow in place, fixed moves) / madvise(DONTNEED) / brk sequences against a reference
+    // grow in place, fixed moves) / madvise(DONTNEED) / brk / rmap PageReferenced and
+    // TryToUnmap (private and shared pages) sequences against a reference
     // model of every page of a 24-page window plus a 6-page brk heap per process. The
     // model predicts each access's outcome (data, SEGV_MAPERR or SEGV_ACCERR) and each
     // call's return value; shared pages keep their data in a model object store, so
@@ -104,7 +109,7 @@ namespace Cowbird.Tests.Host
 
         static readonly string[] KindNames =
             { "fork", "exit", "munmap", "mmap", "mprotect", "mremap", "madvise", "brk",
-              "write", "write", "write", "write", "read", "read", "read", "read" };
+              "write", "write", "write", "write", "read", "read", "read", "read", "referenced", "unmap" };
 
         sealed class Failure
         {
@@ -116,7 +121,7 @@ namespace Cowbird.Tests.Host
         {
             return new Op
             {
-                Kind = r.Next(16), Pid = r.Next(MaxProcesses), Page = r.Next(WindowPages), Count = 1 + r.Next(4),
+                Kind = r.Next(KindNames.Length), Pid = r.Next(MaxProcesses), Page = r.Next(WindowPages), Count = 1 + r.Next(4),
                 Prot = r.Next(Prots.Length), Shared = r.Next(3) == 0, NewCount = 1 + r.Next(4), Mode = r.Next(3),
                 Dest = r.Next(WindowPages), BrkPages = r.Next(HeapPages + 1), AnyPage = r.Next(Pages),
                 Value = (byte)r.Next(1, 256),
@@ -235,6 +240,10 @@ namespace Cowbird.Tests.Host
                     return Madvise(p, pid, page, count);
                 case 7:
                     return Brk(p, pid, op.BrkPages);
+                case 16:
+                    return Referenced(m, p, pid, op.AnyPage);
+                case 17:
+                    return UnmapAndRestore(m, p, pid, op.AnyPage);
                 case 8:
                 case 9:
                 case 10:
@@ -243,6 +252,53 @@ namespace Cowbird.Tests.Host
                 default:
                     return Read(m, model, p, pid, op.AnyPage);
             }
+        }
+
+        // page_referenced on the frame at `anyPage`: counts at most its mappings, and a
+        // second call right after finds every Accessed bit clear.
+        static string Referenced(TestMachine m, Process p, int pid, int anyPage)
+        {
+            Pte pte = p.Space.PageTable.Lookup(AddressOf(anyPage));
+            if (!pte.HasFrame)
+                return "referenced skipped";
+            var referenced = new PageReferenced(m.Manager);
+            int count = referenced.Count(pte.Frame);
+            Assert.InRange(count, 0, m.Frames.Frame(pte.Frame).MapCount);
+            Assert.Equal(0, referenced.Count(pte.Frame));
+            return $"referenced {pid} {anyPage}: {count}";
+        }
+
+        // try_to_unmap of the frame at `anyPage` (reclaim holding its own reference). A
+        // private page's PTEs get the swap entry, checked and then put back by hand (swap-in
+        // is not wired in); a shared page's PTEs are cleared and each process faults the
+        // object's page back in later, so the model does not change either way.
+        static string UnmapAndRestore(TestMachine m, Process p, int pid, int anyPage)
+        {
+            Pte pte = p.Space.PageTable.Lookup(AddressOf(anyPage));
+            if (!pte.HasFrame)
+                return "unmap skipped";
+            ulong frame = pte.Frame;
+            bool shared = (m.Frames.Frame(frame).Flags & PageFrameFlags.Shmem) != 0;
+            var before = new Dictionary<(AddressSpace, ulong), Pte>();
+            foreach (var (space, address) in Rmap.RmapTestSupport.Walk(m, frame))
+                before[(space, address)] = space.PageTable.Lookup(address);
+            Assert.Equal(m.Frames.Frame(frame).MapCount, before.Count);
+            m.Frames.Get(frame);
+            Pte swapPte = new Pte(new SwapEntry(0, 9).ToPte());
+            Assert.True(new TryToUnmap(m.Manager).Unmap(frame, swapPte));
+            Assert.Empty(m.Mmu.StaleEntries());
+            foreach (var (space, address) in before.Keys)
+                Assert.Equal(shared ? Pte.NoneEntry.Raw : swapPte.Raw, space.PageTable.Lookup(address).Raw);
+            if (!shared)
+                foreach (var ((space, address), old) in before)
+                {
+                    space.PageTable.Replace(space.PageTable.FindPte(address), address, old);
+                    m.Frames.Frame(frame).MapCount++;
+                    m.Frames.Get(frame);
+                }
+            m.Frames.Frame(frame).Flags &= ~PageFrameFlags.Dirty;
+            m.Frames.Put(frame);
+            return $"unmap {pid} {anyPage}: {before.Count} mappings, {(shared ? "shared" : "private")}";
         }
 
         static string MmapFixed(Model model, Process p, int pid, int page, int count, bool shared, Protection prot)
