@@ -41,6 +41,7 @@ namespace Cowbird.Kernel.SelfTests
             new RuntimeGenericsSelfTest(),
             new RuntimeDelegateSelfTest(),
             new RuntimeStringSelfTest(),
+            new AtaIoSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)

@@ -110,7 +110,12 @@ namespace Cowbird.Kernel.Swap
         private static void LogRefused(AtaDisk disk, SwapHeaderStatus status)
         {
             WriteDisk(disk);
-            KernelConsole.Write(status == SwapHeaderStatus.NoMagic ? ": no swap header (" : ": invalid swap header (");
+            if (status == SwapHeaderStatus.NoMagic)
+                KernelConsole.Write(": no swap header (");
+            else if (status == SwapHeaderStatus.ReadFailed)
+                KernelConsole.Write(": swap header unreadable (");
+            else
+                KernelConsole.Write(": invalid swap header (");
             KernelConsole.Write(SwapHeaderStatusText.Name(status));
             KernelConsole.Write(": ");
             KernelConsole.Write(SwapHeaderStatusText.Reason(status));
