@@ -42,6 +42,8 @@ namespace Cowbird.Kernel.SelfTests
             new RuntimeDelegateSelfTest(),
             new RuntimeStringSelfTest(),
             new AtaIoSelfTest(),
+            new AtaSwapSelfTest(),
+            new AtaErrorSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)
