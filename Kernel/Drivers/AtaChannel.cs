@@ -81,8 +81,15 @@ namespace Cowbird.Kernel.Drivers
 
         // Software reset of both devices (SRST), leaving interrupts disabled (nIEN).
         // Returns 0, or EIO if BSY did not clear within PollLimit reads.
+        // The master is selected first: status reads show the selected device, and
+        // the boot firmware may have left an absent slave selected, whose status reads
+        // 0 ("not busy") while the master is still resetting. During the reset the
+        // devices ignore register writes, so selecting afterwards would be too late.
         public int SoftReset()
         {
+            if (WaitNotBusy(out _) != 0)
+                return -(int)Errno.EIO;
+            Select(0, 0);
             WriteControl(AtaRegisters.ControlSoftReset | AtaRegisters.ControlInterruptsOff);
             Delay400ns();   // SRST must stay set at least 5 µs: 4 reads and the writes around them cover it
             Delay400ns();

@@ -137,7 +137,7 @@ namespace Cowbird.Kernel.Drivers
             if (signature != AtaDeviceKind.Ata)
                 return signature;
             if (channel.WaitDataRequest(out status) != 0)
-                return (status & AtaRegisters.StatusError) != 0 ? Signature(channel) : AtaDeviceKind.Unknown;
+                return Signature(channel) == AtaDeviceKind.Atapi ? AtaDeviceKind.Atapi : AtaDeviceKind.Unknown;
             Cpu.InWords((ushort)(channel.IoBase + AtaRegisters.Data), identify, IdentifyWords);
             _ = channel.Status;
             return AtaDeviceKind.Ata;
