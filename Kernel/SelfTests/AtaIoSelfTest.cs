@@ -9,8 +9,8 @@ namespace Cowbird.Kernel.SelfTests
     // through AtaBlockDevice: patterned pages written at scattered indexes (the first,
     // the last, and on a disk larger than 128 GiB the last LBA28 page and LBA48-only
     // pages), then all read back and compared, so a driver that ignored or truncated
-    // the address would read the wrong pattern. Page 3 is never written and must read
-    // as zeros. Pages beyond the end give EINVAL without touching the disk. The host
+    // the address would read the wrong pattern. Pages 0 and 3 are never written and
+    // must read as zeros (an LBA48 address truncated to 28 bits lands near page 0). Pages beyond the end give EINVAL without touching the disk. The host
     // test then checks the image file at the logged pages ("ataio: wrote page N").
     // Also prints the time 256 consecutive page writes and reads take.
     public sealed unsafe class AtaIoSelfTest : SelfTest
@@ -36,8 +36,9 @@ namespace Cowbird.Kernel.SelfTests
             {
                 ok &= WriteAll(device, pages, page);
                 ok &= Check(ReadAll(device, pages, page), "every written page reads back with its own pattern");
-                ok &= Check(device.ReadPage(UntouchedPage, page) == SwapErrno.Ok && IsZero(page),
-                            "a page never written still reads as zeros");
+                ok &= Check(device.ReadPage(UntouchedPage, page) == SwapErrno.Ok && IsZero(page) &&
+                            device.ReadPage(0, page) == SwapErrno.Ok && IsZero(page),
+                            "pages 0 and 3, never written, still read as zeros (no write was misdirected)");
                 ok &= Check(device.ReadPage(device.PageCount, page) == SwapErrno.EINVAL, "reading page PageCount gives EINVAL");
                 ok &= Check(device.WritePage(device.PageCount + 7, page) == SwapErrno.EINVAL, "writing beyond the end gives EINVAL");
                 ok &= Check(device.ReadPage(ulong.MaxValue, page) == SwapErrno.EINVAL, "reading page 2^64-1 gives EINVAL");
