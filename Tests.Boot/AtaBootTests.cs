@@ -37,6 +37,28 @@ namespace Cowbird.Tests.Boot
             AssertSlotsHoldPattern(swap, result, expectedCount: 64);
         }
 
+        // The runner's swap test machine: 64 MiB of RAM and a 384 MiB swap disk.
+        [Fact]
+        public void RunnerSizedSwapDiskWorksWith64MiBOfRam()
+        {
+            string swap = SwapImage("swap.img", 384);
+            uint lastPage = ReadU32(swap, 1028);
+            BootResult result = Qemu.BootKernel("selftest=ataswap", memory: "64M", drives: new[] { Ide(swap, 0) });
+            Assert.True(result.ExitCode == KernelExit.Success, "the ataswap self-test failed. " + result);
+            Assert.Contains($"swap on, 384 MiB area, {lastPage} slots (383 MiB), 0 bad pages, type 0", result.Serial);
+        }
+
+        // A swap area whose slot map would not fit the machine is refused, not a heap panic.
+        [Fact]
+        public void SwapAreaTooLargeForTheRamIsRefused()
+        {
+            string swap = SwapImage("huge.img", 1100);
+            BootResult result = Qemu.BootKernel("selftest=banner", memory: "64M", drives: new[] { Ide(swap, 0) });
+            Assert.True(result.ExitCode == KernelExit.Success, result.ToString());
+            Assert.Matches($@"swap: primary master {Regex.Escape(Model)}: swap area too large for this machine \({ReadU32(swap, 1028) + 1} slots, at most 16 per frame of RAM = \d+\), ignored", result.Serial);
+            Assert.Contains("\nswap: none", result.Serial);
+        }
+
         // mkswap cannot mark pages bad without a real bad block, so the test edits the
         // header it wrote: two bad pages, which the slot count and the allocator honour.
         [Fact]

@@ -15,6 +15,11 @@ namespace Cowbird.Kernel.Swap
     //   KernelSwap.TotalBytes / FreeBytes   /proc/meminfo SwapTotal / SwapFree (0 without swap)
     public static unsafe class KernelSwap
     {
+        // A swap area may have at most this many slots per frame of RAM. Each slot costs
+        // 4 bytes of SwapMap in the kernel heap, so the map stays under 1/64 of RAM;
+        // a larger area is refused with a clear line instead of exhausting the heap.
+        public const ulong MaxSlotsPerFrame = 16;
+
         private static SwapSpace s_space;
         private static SwapDevice s_device;
         private static AtaDisk s_disk;
@@ -63,6 +68,11 @@ namespace Cowbird.Kernel.Swap
             if (status != SwapHeaderStatus.Valid)
             {
                 LogRefused(disk, status);
+                return;
+            }
+            if (header.SlotCount > MaxSlotsPerFrame * frameCount)
+            {
+                LogTooLarge(disk, header.SlotCount, frameCount);
                 return;
             }
             var space = new SwapSpace(frameCount);
@@ -119,6 +129,17 @@ namespace Cowbird.Kernel.Swap
             KernelConsole.Write(SwapHeaderStatusText.Name(status));
             KernelConsole.Write(": ");
             KernelConsole.Write(SwapHeaderStatusText.Reason(status));
+            KernelConsole.WriteLine("), ignored");
+        }
+
+        // "swap: ... swap area too large (4194304 slots, at most 16 per frame of RAM = 262144), ignored"
+        private static void LogTooLarge(AtaDisk disk, ulong slots, ulong frameCount)
+        {
+            WriteDisk(disk);
+            KernelConsole.Write(": swap area too large for this machine (");
+            KernelConsole.WriteDecimal(slots);
+            KernelConsole.Write(" slots, at most 16 per frame of RAM = ");
+            KernelConsole.WriteDecimal(MaxSlotsPerFrame * frameCount);
             KernelConsole.WriteLine("), ignored");
         }
 
