@@ -7,6 +7,9 @@ namespace Cowbird.Kernel.Drivers
     // polling primitives every command uses, and the rule that only one command
     // runs on a channel at a time (the two devices share the registers).
     //
+    // A command runs with interrupts disabled (Begin .. End): at most a few
+    // milliseconds, during which timer ticks wait in the PIC.
+    //
     // Why polling (no IRQ 14/15): the kernel issues swap I/O from inside the page-fault
     // and reclaim paths, where waiting for an interrupt would need a sleeping
     // scheduler. Polling is simple and correct; its cost is a busy CPU during the
@@ -28,6 +31,7 @@ namespace Cowbird.Kernel.Drivers
         public readonly ushort IoBase;
         public readonly ushort ControlBase;
         private bool _commandInProgress;
+        private ulong _savedFlags;
 
         private AtaChannel(string name, ushort ioBase, ushort controlBase)
         {
@@ -36,17 +40,26 @@ namespace Cowbird.Kernel.Drivers
             ControlBase = controlBase;
         }
 
-        // Claims the channel for one command. Two commands at once would mix their
-        // register writes: that is a caller bug, so it panics.
-        public void Begin(string caller)
+        // Claims the channel for one command and disables interrupts until End, so the
+        // timer cannot preempt a command halfway and let another process start one on
+        // the same registers. A second Begin before End is a caller bug: it panics
+        // with `message`.
+        public void Begin(string message)
         {
+            ulong flags = Cpu.SaveFlagsAndDisableInterrupts();
             if (_commandInProgress)
-                Panic.Halt(caller);
+                Panic.Halt(message);
             _commandInProgress = true;
+            _savedFlags = flags;
         }
 
-        // Releases the channel after the command started by Begin.
-        public void End() => _commandInProgress = false;
+        // Releases the channel after the command started by Begin; interrupts are back
+        // on only if they were on at Begin.
+        public void End()
+        {
+            _commandInProgress = false;
+            Cpu.RestoreFlags(_savedFlags);
+        }
 
         // The status register without acknowledging an interrupt (alternate status).
         public byte AlternateStatus => Cpu.InByte((ushort)(ControlBase + AtaRegisters.AlternateStatus));

@@ -1,3 +1,4 @@
+using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Swap;
@@ -46,6 +47,7 @@ namespace Cowbird.Kernel.SelfTests
                             "a sector range straddling the end gives EINVAL");
                 ok &= Check(disk.ReadSectors(disk.SectorCount - 1, 1, page) == 0, "the last sector reads");
                 ok &= Check(disk.ReadSectors(0, 0, page) == -(int)Cowbird.Mm.Errno.EINVAL, "a zero-sector read gives EINVAL");
+                ok &= Check(InterruptsEnabled(), "interrupts are on again after the disk commands");
                 if (device.PageCount > RunStart + RunLength)
                     ok &= Check(TimedRun(device, page), "256 consecutive pages written and read back");
             }
@@ -137,6 +139,15 @@ namespace Cowbird.Kernel.SelfTests
                 ok &= device.ReadPage(pages[i], page) == SwapErrno.Ok && HasPattern(page, pages[i]);
             }
             return ok;
+        }
+
+        // True when rflags.IF is set (AtaChannel.End must restore it).
+        private static bool InterruptsEnabled()
+        {
+            const ulong InterruptFlag = 1UL << 9;
+            ulong flags = Cpu.SaveFlagsAndDisableInterrupts();
+            Cpu.RestoreFlags(flags);
+            return (flags & InterruptFlag) != 0;
         }
 
         private static bool IsZero(byte* page)

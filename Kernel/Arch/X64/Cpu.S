@@ -47,6 +47,22 @@ cpu_out_words:
         rep outsw
         ret
 
+# ulong cpu_save_flags_disable_interrupts(void): rflags as it was, then cli.
+        .globl cpu_save_flags_disable_interrupts
+cpu_save_flags_disable_interrupts:
+        pushfq
+        pop     rax
+        cli
+        ret
+
+# void cpu_restore_flags(ulong rflags): puts back what the call above returned
+# (interrupts on again only if they were on before).
+        .globl cpu_restore_flags
+cpu_restore_flags:
+        push    rdi
+        popfq
+        ret
+
 # void cpu_load_gdt(void* pointer, ushort codeSelector, ushort dataSelector):
 # lgdt, then reload every segment register so none keeps a stale descriptor.
         .globl cpu_load_gdt
