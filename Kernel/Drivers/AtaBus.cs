@@ -24,7 +24,7 @@ namespace Cowbird.Kernel.Drivers
                 AtaChannel channel = position < 2 ? AtaChannel.Primary : AtaChannel.Secondary;
                 int drive = position % 2;
                 if (drive == 0 && !channel.IsFloating)
-                    channel.SoftReset();
+                    ResetChannel(channel);
                 AtaDeviceKind kind = AtaDisk.Identify(channel, drive, out AtaDisk disk);
                 LogPosition(channel, drive, kind, disk);
                 if (disk != null)
@@ -34,6 +34,15 @@ namespace Cowbird.Kernel.Drivers
             for (int i = 0; i < count; i++)
                 s_disks[i] = found[i];
             return s_disks;
+        }
+
+        // Soft reset of both devices, so each starts from its power-on state whatever the
+        // firmware left behind. A channel that stays busy is reported by the IDENTIFYs after it.
+        private static void ResetChannel(AtaChannel channel)
+        {
+            channel.Begin("AtaBus.ResetChannel: channel already running a command");
+            channel.SoftReset();
+            channel.End();
         }
 
         // "ata: primary master: ATA disk "QEMU HARDDISK", 131072 sectors (64 MiB), LBA48"

@@ -23,6 +23,7 @@ namespace Cowbird.Kernel.Swap
         private static SwapSpace s_space;
         private static SwapDevice s_device;
         private static AtaDisk s_disk;
+        private static bool s_initialized;
 
         public static SwapSpace Space => s_space;
 
@@ -42,6 +43,9 @@ namespace Cowbird.Kernel.Swap
         // disk, and "swap: none" when no disk carries a header. Call once, at boot.
         public static void Initialize(ulong frameCount)
         {
+            if (s_initialized)
+                Panic.Halt("KernelSwap.Initialize: called twice");
+            s_initialized = true;
             if (SwapPanic.Sink == null)
                 SwapPanic.Sink = new KernelSwapPanicSink();
             AtaDisk[] disks = AtaBus.Probe();
