@@ -3,6 +3,7 @@ using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.SelfTests;
+using Cowbird.Kernel.Swap;
 
 namespace Cowbird.Kernel
 {
@@ -28,6 +29,7 @@ namespace Cowbird.Kernel
             PitTimer.Start();
             Cpu.EnableInterrupts();
             PrintBanner(bootInfo);
+            KernelSwap.Initialize(bootInfo.AvailableMemoryBytes / KernelLayout.PageSize);
 
             if (bootInfo.CommandLine.TryGetValue(SelfTestRunner.CommandLineKey, out _, out _))
                 QemuDebugExit.Exit(SelfTestRunner.Run(bootInfo));

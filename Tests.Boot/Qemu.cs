@@ -19,22 +19,30 @@ namespace Cowbird.Tests.Boot
 
         // Boots iso/kernel.elf directly (Multiboot1) with `commandLine` as the kernel command line.
         // With `stopMarker`, QEMU is stopped as soon as the serial log contains it.
-        public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null, string stopMarker = null) =>
-            Run(LogName(commandLine.Length == 0 ? "idle" : commandLine), new List<string>
+        // Each of `drives` is attached as `-drive <value>` (e.g. an IDE disk image).
+        public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null, string stopMarker = null, IEnumerable<string> drives = null) =>
+            Run(LogName(commandLine.Length == 0 ? "idle" : commandLine), WithDrives(new List<string>
             {
                 "-kernel", Repository.KernelElf,
                 "-append", commandLine,
                 "-m", memory,
-            }, stopMarker, timeout ?? DefaultTimeout);
+            }, drives), stopMarker, timeout ?? DefaultTimeout);
 
         // Boots iso/cowbird.iso (or `isoPath`) through GRUB (BIOS, or UEFI with `uefiFirmware`);
         // stops QEMU as soon as the serial log contains `stopMarker`, when given.
-        public static BootResult BootIso(string stopMarker, string uefiFirmware = null, TimeSpan? timeout = null, string isoPath = null)
+        public static BootResult BootIso(string stopMarker, string uefiFirmware = null, TimeSpan? timeout = null, string isoPath = null, IEnumerable<string> drives = null)
         {
-            var arguments = new List<string> { "-cdrom", isoPath ?? Repository.KernelIso, "-m", DefaultMemory };
+            var arguments = WithDrives(new List<string> { "-cdrom", isoPath ?? Repository.KernelIso, "-m", DefaultMemory }, drives);
             if (uefiFirmware != null)
                 arguments.AddRange(new[] { "-bios", uefiFirmware });
             return Run(LogName(uefiFirmware == null ? "iso-bios" : "iso-uefi"), arguments, stopMarker, timeout ?? DefaultTimeout);
+        }
+
+        private static List<string> WithDrives(List<string> arguments, IEnumerable<string> drives)
+        {
+            foreach (string drive in drives ?? Array.Empty<string>())
+                arguments.AddRange(new[] { "-drive", drive });
+            return arguments;
         }
 
         private static string LogName(string label)

@@ -41,6 +41,9 @@ namespace Cowbird.Kernel.SelfTests
             new RuntimeGenericsSelfTest(),
             new RuntimeDelegateSelfTest(),
             new RuntimeStringSelfTest(),
+            new AtaIoSelfTest(),
+            new AtaSwapSelfTest(),
+            new AtaErrorSelfTest(),
         };
 
         public static ExitStatus Run(BootInfo bootInfo)

@@ -27,6 +27,42 @@ cpu_outl:
         out     dx, eax
         ret
 
+# void cpu_in_words(ushort port, ushort* buffer, ulong count): rep insw,
+# `count` 16-bit reads from one port (an ATA disk's data register).
+        .globl cpu_in_words
+cpu_in_words:
+        mov     rcx, rdx
+        mov     edx, edi
+        mov     rdi, rsi
+        cld
+        rep insw
+        ret
+
+# void cpu_out_words(ushort port, ushort* buffer, ulong count): rep outsw.
+        .globl cpu_out_words
+cpu_out_words:
+        mov     rcx, rdx
+        mov     edx, edi
+        cld
+        rep outsw
+        ret
+
+# ulong cpu_save_flags_disable_interrupts(void): rflags as it was, then cli.
+        .globl cpu_save_flags_disable_interrupts
+cpu_save_flags_disable_interrupts:
+        pushfq
+        pop     rax
+        cli
+        ret
+
+# void cpu_restore_flags(ulong rflags): puts back what the call above returned
+# (interrupts on again only if they were on before).
+        .globl cpu_restore_flags
+cpu_restore_flags:
+        push    rdi
+        popfq
+        ret
+
 # void cpu_load_gdt(void* pointer, ushort codeSelector, ushort dataSelector):
 # lgdt, then reload every segment register so none keeps a stale descriptor.
         .globl cpu_load_gdt

@@ -19,6 +19,27 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void OutDword(ushort port, uint value);
 
+        // Reads `count` 16-bit words from `port` into `buffer` (rep insw).
+        [RuntimeImport("cpu_in_words")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void InWords(ushort port, ushort* buffer, ulong count);
+
+        // Writes `count` 16-bit words from `buffer` to `port` (rep outsw).
+        [RuntimeImport("cpu_out_words")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void OutWords(ushort port, ushort* buffer, ulong count);
+
+        // Disables interrupts and returns the previous rflags, for RestoreFlags: a
+        // critical section that also works when interrupts were already off.
+        [RuntimeImport("cpu_save_flags_disable_interrupts")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong SaveFlagsAndDisableInterrupts();
+
+        // Restores rflags saved by SaveFlagsAndDisableInterrupts (re-enables interrupts only if they were on).
+        [RuntimeImport("cpu_restore_flags")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void RestoreFlags(ulong flags);
+
         // Loads the GDT described by `pointer` and reloads CS and the data segment registers.
         [RuntimeImport("cpu_load_gdt")]
         [MethodImpl(MethodImplOptions.InternalCall)]

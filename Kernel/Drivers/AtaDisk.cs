@@ -1,0 +1,277 @@
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Mm;
+
+namespace Cowbird.Kernel.Drivers
+{
+    // One ATA (IDE) hard disk on a legacy channel, driven by PIO: the CPU moves every
+    // 16-bit word through the data port. Sectors are 512 bytes; a command moves
+    // 1..MaxSectorsPerCommand sectors. LBA28 addresses the first 2^28 sectors
+    // (128 GiB); beyond that the LBA48 ("EXT") commands are used when the disk has them.
+    //
+    // The PIO protocol for one command (ATA/ATAPI-6, PIO data-in / data-out):
+    //   1. wait until BSY is clear; select the device (and LBA28 bits 24-27); wait 400 ns
+    //   2. write sector count and LBA (LBA48: the high bytes first, then the low bytes)
+    //   3. write the command
+    //   4. per sector: wait 400 ns, poll until BSY clears; ERR or DF = failure; DRQ set =
+    //      the device wants one sector moved: 256 words with rep insw / rep outsw
+    //   5. writes: after the last sector poll BSY again and check ERR/DF, then
+    //      FLUSH CACHE so the data is on the medium when WriteSectors returns
+    //
+    // Results are 0 or a negative Linux errno: EINVAL for a bad range (nothing is sent
+    // to the disk), EIO when the disk reports an error or does not answer in time.
+    // A failure is also logged with the status and error registers.
+    public sealed unsafe class AtaDisk
+    {
+        public const int SectorSize = 512;
+        public const uint MaxSectorsPerCommand = 256;
+        public const ulong Lba28Limit = 1UL << 28;    // first sector LBA28 cannot address
+
+        private const int IdentifyWords = 256;
+        private const int WordsPerSector = SectorSize / 2;
+        private const int IdentifyModelWord = 27;          // words 27-46: model, 2 chars per word, high byte first
+        private const int ModelLength = 40;
+        private const int IdentifyCapabilitiesWord = 49;   // bit 9: LBA supported
+        private const int IdentifyLba28CountWord = 60;     // words 60-61: LBA28 sector count
+        private const int IdentifyCommandSetsWord = 83;    // bit 10: LBA48 supported
+        private const int IdentifyLba48CountWord = 100;    // words 100-103: LBA48 sector count
+        private const ushort CapabilityLba = 1 << 9;
+        private const ushort CommandSetLba48 = 1 << 10;
+
+        public readonly AtaChannel Channel;
+        public readonly int Drive;                // 0 master, 1 slave
+        public readonly ulong SectorCount;
+        public readonly bool SupportsLba48;
+        private readonly byte[] _model = new byte[ModelLength];
+        private readonly int _modelLength;
+
+        private AtaDisk(AtaChannel channel, int drive, ushort* identify)
+        {
+            Channel = channel;
+            Drive = drive;
+            SupportsLba48 = (identify[IdentifyCommandSetsWord] & CommandSetLba48) != 0;
+            ulong lba28Count = identify[IdentifyLba28CountWord] | ((ulong)identify[IdentifyLba28CountWord + 1] << 16);
+            ulong lba48Count = 0;
+            for (int i = 3; i >= 0; i--)
+                lba48Count = (lba48Count << 16) | identify[IdentifyLba48CountWord + i];
+            SectorCount = SupportsLba48 && lba48Count != 0 ? lba48Count : lba28Count;
+            _modelLength = CopyModel(identify, _model);
+        }
+
+        // "master" or "slave".
+        public string DriveName => Drive == 0 ? "master" : "slave";
+
+        // Writes "primary master" etc.
+        public void WritePosition()
+        {
+            KernelConsole.Write(Channel.Name);
+            KernelConsole.Write(' ');
+            KernelConsole.Write(DriveName);
+        }
+
+        // Writes the model string from IDENTIFY (e.g. "QEMU HARDDISK").
+        public void WriteModel()
+        {
+            for (int i = 0; i < _modelLength; i++)
+                KernelConsole.Write((char)_model[i]);
+        }
+
+        // Sends IDENTIFY DEVICE to `drive` on `channel` and classifies what answers.
+        // On AtaDeviceKind.Ata, `disk` is the disk; otherwise null.
+        public static AtaDeviceKind Identify(AtaChannel channel, int drive, out AtaDisk disk)
+        {
+            disk = null;
+            if (channel.IsFloating)
+                return AtaDeviceKind.None;
+            ushort* identify = stackalloc ushort[IdentifyWords];
+            channel.Begin("AtaDisk.Identify: channel already running a command");
+            AtaDeviceKind kind = SendIdentify(channel, drive, identify);
+            channel.End();
+            if (kind != AtaDeviceKind.Ata)
+                return kind;
+            if ((identify[IdentifyCapabilitiesWord] & CapabilityLba) == 0)
+                return AtaDeviceKind.NoLba;
+            disk = new AtaDisk(channel, drive, identify);
+            return disk.SectorCount == 0 ? AtaDeviceKind.Unknown : AtaDeviceKind.Ata;
+        }
+
+        // Reads `count` sectors from `lba` into `buffer` (count × SectorSize bytes).
+        public int ReadSectors(ulong lba, uint count, byte* buffer)
+        {
+            Channel.Begin("AtaDisk.ReadSectors: channel already running a command");
+            int result = Transfer(lba, count, buffer, write: false);
+            Channel.End();
+            return result;
+        }
+
+        // Writes `count` sectors from `buffer` to `lba`, then flushes the disk's write cache.
+        public int WriteSectors(ulong lba, uint count, byte* buffer)
+        {
+            Channel.Begin("AtaDisk.WriteSectors: channel already running a command");
+            int result = Transfer(lba, count, buffer, write: true);
+            if (result == 0)
+                result = FlushCache();
+            Channel.End();
+            return result;
+        }
+
+        // IDENTIFY protocol: returns the kind of device and, for an ATA disk, fills
+        // `identify` with its 256 words. The channel must be claimed.
+        private static AtaDeviceKind SendIdentify(AtaChannel channel, int drive, ushort* identify)
+        {
+            if (channel.WaitNotBusy(out _) != 0)
+                return AtaDeviceKind.Unknown;
+            channel.Select(drive, 0);
+            channel.WriteRegister(AtaRegisters.SectorCount, 0);
+            channel.WriteRegister(AtaRegisters.LbaLow, 0);
+            channel.WriteRegister(AtaRegisters.LbaMid, 0);
+            channel.WriteRegister(AtaRegisters.LbaHigh, 0);
+            channel.WriteRegister(AtaRegisters.Command, AtaRegisters.CommandIdentify);
+            channel.Delay400ns();
+            byte status = channel.AlternateStatus;
+            // Nobody there: an absent device reads 0 (QEMU, most controllers) or floats to 0xFF.
+            if (status == 0 || status == AtaRegisters.FloatingBus)
+                return AtaDeviceKind.None;
+            if (channel.WaitNotBusy(out status) != 0)
+                return AtaDeviceKind.Unknown;
+            AtaDeviceKind signature = Signature(channel);
+            if (signature != AtaDeviceKind.Ata)
+                return signature;
+            if (channel.WaitDataRequest(out status) != 0)
+                return Signature(channel) == AtaDeviceKind.Atapi ? AtaDeviceKind.Atapi : AtaDeviceKind.Unknown;
+            Cpu.InWords((ushort)(channel.IoBase + AtaRegisters.Data), identify, IdentifyWords);
+            _ = channel.Status;
+            return AtaDeviceKind.Ata;
+        }
+
+        // What LbaMid/LbaHigh say the device is: 0/0 an ATA disk; the packet (ATAPI)
+        // signature a CD-ROM or similar; anything else a device this driver does not drive.
+        private static AtaDeviceKind Signature(AtaChannel channel)
+        {
+            byte mid = channel.ReadRegister(AtaRegisters.LbaMid);
+            byte high = channel.ReadRegister(AtaRegisters.LbaHigh);
+            if (mid == 0 && high == 0)
+                return AtaDeviceKind.Ata;
+            if (mid == AtaRegisters.AtapiSignatureMid && high == AtaRegisters.AtapiSignatureHigh)
+                return AtaDeviceKind.Atapi;
+            return AtaDeviceKind.Unknown;
+        }
+
+        // Checks the range, issues the read or write command and moves the sectors.
+        // The channel must be claimed.
+        private int Transfer(ulong lba, uint count, byte* buffer, bool write)
+        {
+            if (buffer == null || count == 0 || count > MaxSectorsPerCommand ||
+                lba >= SectorCount || count > SectorCount - lba)
+                return -(int)Errno.EINVAL;
+            bool lba48 = lba + count > Lba28Limit;
+            if (lba48 && !SupportsLba48)
+                return -(int)Errno.EINVAL;
+            byte command = write
+                ? (lba48 ? AtaRegisters.CommandWriteSectorsExt : AtaRegisters.CommandWriteSectors)
+                : (lba48 ? AtaRegisters.CommandReadSectorsExt : AtaRegisters.CommandReadSectors);
+            if (StartCommand(lba, count, lba48, command) != 0)
+                return Failed(write ? "write" : "read", lba, count);
+            ushort dataPort = (ushort)(Channel.IoBase + AtaRegisters.Data);
+            for (uint i = 0; i < count; i++)
+            {
+                Channel.Delay400ns();
+                if (Channel.WaitDataRequest(out _) != 0)
+                    return Failed(write ? "write" : "read", lba, count);
+                ushort* sector = (ushort*)(buffer + (ulong)i * SectorSize);
+                if (write)
+                    Cpu.OutWords(dataPort, sector, WordsPerSector);
+                else
+                    Cpu.InWords(dataPort, sector, WordsPerSector);
+            }
+            if (write && CommandCompleted() != 0)
+                return Failed("write", lba, count);
+            _ = Channel.Status;
+            return 0;
+        }
+
+        // FLUSH CACHE (EXT on LBA48 disks, which may cache above 128 GiB). The channel must be claimed.
+        private int FlushCache()
+        {
+            byte command = SupportsLba48 ? AtaRegisters.CommandFlushCacheExt : AtaRegisters.CommandFlushCache;
+            if (StartCommand(0, 0, false, command) != 0 || CommandCompleted() != 0)
+                return Failed("flush", 0, 0);
+            return 0;
+        }
+
+        // Steps 1-3 of the protocol. Returns 0, or EIO if the device stays busy or not ready.
+        private int StartCommand(ulong lba, uint count, bool lba48, byte command)
+        {
+            if (Channel.WaitNotBusy(out _) != 0)
+                return -(int)Errno.EIO;
+            Channel.Select(Drive, (byte)(AtaRegisters.DeviceLba | (lba48 ? 0 : (lba >> 24) & 0x0F)));
+            if (Channel.WaitNotBusy(out byte status) != 0 || (status & AtaRegisters.StatusReady) == 0)
+                return -(int)Errno.EIO;
+            if (lba48)
+            {
+                Channel.WriteRegister(AtaRegisters.SectorCount, (byte)(count >> 8));
+                Channel.WriteRegister(AtaRegisters.LbaLow, (byte)(lba >> 24));
+                Channel.WriteRegister(AtaRegisters.LbaMid, (byte)(lba >> 32));
+                Channel.WriteRegister(AtaRegisters.LbaHigh, (byte)(lba >> 40));
+            }
+            Channel.WriteRegister(AtaRegisters.SectorCount, (byte)count);   // 256 is sent as 0 (LBA28)
+            Channel.WriteRegister(AtaRegisters.LbaLow, (byte)lba);
+            Channel.WriteRegister(AtaRegisters.LbaMid, (byte)(lba >> 8));
+            Channel.WriteRegister(AtaRegisters.LbaHigh, (byte)(lba >> 16));
+            Channel.WriteRegister(AtaRegisters.Command, command);
+            return 0;
+        }
+
+        // Waits for a command without (more) data to finish. Returns 0, or EIO on ERR, DF or timeout.
+        private int CommandCompleted()
+        {
+            Channel.Delay400ns();
+            if (Channel.WaitNotBusy(out byte status) != 0)
+                return -(int)Errno.EIO;
+            _ = Channel.Status;
+            return (status & (AtaRegisters.StatusError | AtaRegisters.StatusDeviceFault)) != 0 ? -(int)Errno.EIO : 0;
+        }
+
+        // Logs a failed command with the device's registers and returns EIO.
+        private int Failed(string what, ulong lba, uint count)
+        {
+            byte status = Channel.AlternateStatus;
+            byte error = Channel.ReadRegister(AtaRegisters.Error);
+            _ = Channel.Status;
+            KernelConsole.Write("ata: ");
+            WritePosition();
+            KernelConsole.Write(": ");
+            KernelConsole.Write(what);
+            if (count != 0)
+            {
+                KernelConsole.Write(" of ");
+                KernelConsole.WriteDecimal(count);
+                KernelConsole.Write(" sectors at LBA ");
+                KernelConsole.WriteDecimal(lba);
+            }
+            KernelConsole.Write(" failed: status 0x");
+            KernelConsole.WriteHexCompact(status);
+            KernelConsole.Write(", error 0x");
+            KernelConsole.WriteHexCompact(error);
+            KernelConsole.Write('\n');
+            return -(int)Errno.EIO;
+        }
+
+        // Copies the IDENTIFY model string (byte-swapped words) and trims the space padding.
+        private static int CopyModel(ushort* identify, byte[] model)
+        {
+            for (int i = 0; i < ModelLength / 2; i++)
+            {
+                ushort word = identify[IdentifyModelWord + i];
+                model[2 * i] = (byte)(word >> 8);
+                model[2 * i + 1] = (byte)word;
+            }
+            int length = ModelLength;
+            while (length > 0 && (model[length - 1] == ' ' || model[length - 1] == 0))
+                length--;
+            for (int i = 0; i < length; i++)
+                if (model[i] < 0x20 || model[i] >= 0x7F)
+                    model[i] = (byte)'?';
+            return length;
+        }
+    }
+}

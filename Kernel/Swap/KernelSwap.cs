@@ -1,0 +1,167 @@
+using Cowbird.Kernel.Drivers;
+using Cowbird.Mm.Swap;
+
+namespace Cowbird.Kernel.Swap
+{
+    // Swap discovery at boot (Linux: what `swapon` in an init script would do).
+    // The kernel probes the IDE disks and swaps to the first one whose page 0 is a
+    // valid Linux swap header written by mkswap; every other disk is listed and left
+    // alone. With no such disk there is no swap (Space stays null): reclaim can then
+    // only drop nothing, and memory exhaustion kills a process instead.
+    //
+    // What the rest of the kernel uses:
+    //   KernelSwap.Space   the SwapSpace (swap_info[] + swap cache + pswpin/pswpout), or null
+    //   KernelSwap.Device  the active SwapDevice (type Space's first), or null
+    //   KernelSwap.TotalBytes / FreeBytes   /proc/meminfo SwapTotal / SwapFree (0 without swap)
+    public static unsafe class KernelSwap
+    {
+        // A swap area may have at most this many slots per frame of RAM. Each slot costs
+        // 4 bytes of SwapMap in the kernel heap, so the map stays under 1/64 of RAM;
+        // a larger area is refused with a clear line instead of exhausting the heap.
+        public const ulong MaxSlotsPerFrame = 16;
+
+        private static SwapSpace s_space;
+        private static SwapDevice s_device;
+        private static AtaDisk s_disk;
+        private static bool s_initialized;
+
+        public static SwapSpace Space => s_space;
+
+        public static SwapDevice Device => s_device;
+
+        // The disk swap is on, or null.
+        public static AtaDisk Disk => s_disk;
+
+        // meminfo SwapTotal in bytes: the slots that can hold pages.
+        public static ulong TotalBytes => s_space == null ? 0 : s_space.TotalSlots * BlockDevice.PageSize;
+
+        // meminfo SwapFree in bytes.
+        public static ulong FreeBytes => s_space == null ? 0 : s_space.FreeSlots * BlockDevice.PageSize;
+
+        // Probes the ATA disks and turns swap on for the first one with a valid header.
+        // `frameCount` (frames of RAM) sizes the swap cache. Logs one "swap:" line per
+        // disk, and "swap: none" when no disk carries a header. Call once, at boot.
+        public static void Initialize(ulong frameCount)
+        {
+            if (s_initialized)
+                Panic.Halt("KernelSwap.Initialize: called twice");
+            s_initialized = true;
+            if (SwapPanic.Sink == null)
+                SwapPanic.Sink = new KernelSwapPanicSink();
+            AtaDisk[] disks = AtaBus.Probe();
+            byte[] scratch = new byte[BlockDevice.PageSize];
+            fixed (byte* page = scratch)
+            {
+                for (int i = 0; i < disks.Length; i++)
+                {
+                    if (s_space != null)
+                        LogIgnored(disks[i], "swap is already on another disk");
+                    else
+                        TrySwapOn(disks[i], frameCount, page);
+                }
+            }
+            if (s_space == null)
+                KernelConsole.WriteLine("swap: none");
+        }
+
+        // Validates `disk`'s header and, when it is valid, makes it the swap device.
+        private static void TrySwapOn(AtaDisk disk, ulong frameCount, byte* scratch)
+        {
+            var device = new AtaBlockDevice(disk);
+            SwapHeaderStatus status = ReadHeader(device, scratch, out SwapHeader header);
+            if (status != SwapHeaderStatus.Valid)
+            {
+                LogRefused(disk, status);
+                return;
+            }
+            if (header.SlotCount > MaxSlotsPerFrame * frameCount)
+            {
+                LogTooLarge(disk, header.SlotCount, frameCount);
+                return;
+            }
+            var space = new SwapSpace(frameCount);
+            int result = space.SwapOn(device, scratch, out int type, out status);
+            if (result != 0)
+            {
+                LogRefused(disk, status);
+                return;
+            }
+            s_space = space;
+            s_device = space.DeviceOf(type);
+            s_disk = disk;
+            LogActive(disk, s_device, type);
+        }
+
+        // Reads page 0 of `device` and parses it (no SwapSpace needed yet).
+        private static SwapHeaderStatus ReadHeader(BlockDevice device, byte* scratch, out SwapHeader header)
+        {
+            header = null;
+            if (device.PageCount < 2)
+                return SwapHeaderStatus.DeviceTooSmall;
+            if (device.ReadPage(0, scratch) != SwapErrno.Ok)
+                return SwapHeaderStatus.ReadFailed;
+            return SwapHeader.Parse(scratch, device.PageCount, out header);
+        }
+
+        // "swap: on primary master "QEMU HARDDISK": 64 MiB area, 16383 slots (63 MiB), 0 bad pages, type 0"
+        private static void LogActive(AtaDisk disk, SwapDevice device, int type)
+        {
+            WriteDisk(disk);
+            KernelConsole.Write(": swap on, ");
+            KernelConsole.WriteDecimal(device.Header.SlotCount * BlockDevice.PageSize >> 20);
+            KernelConsole.Write(" MiB area, ");
+            KernelConsole.WriteDecimal(device.Map.TotalSlots);
+            KernelConsole.Write(" slots (");
+            KernelConsole.WriteDecimal(device.Map.TotalSlots * BlockDevice.PageSize >> 20);
+            KernelConsole.Write(" MiB), ");
+            KernelConsole.WriteDecimal((ulong)device.Header.BadPages.Length);
+            KernelConsole.Write(" bad pages, type ");
+            KernelConsole.WriteDecimal((ulong)type);
+            KernelConsole.Write('\n');
+        }
+
+        // "swap: primary slave "QEMU HARDDISK": no swap header (...), ignored"
+        private static void LogRefused(AtaDisk disk, SwapHeaderStatus status)
+        {
+            WriteDisk(disk);
+            if (status == SwapHeaderStatus.NoMagic)
+                KernelConsole.Write(": no swap header (");
+            else if (status == SwapHeaderStatus.ReadFailed)
+                KernelConsole.Write(": swap header unreadable (");
+            else
+                KernelConsole.Write(": invalid swap header (");
+            KernelConsole.Write(SwapHeaderStatusText.Name(status));
+            KernelConsole.Write(": ");
+            KernelConsole.Write(SwapHeaderStatusText.Reason(status));
+            KernelConsole.WriteLine("), ignored");
+        }
+
+        // "swap: ... swap area too large (4194304 slots, at most 16 per frame of RAM = 262144), ignored"
+        private static void LogTooLarge(AtaDisk disk, ulong slots, ulong frameCount)
+        {
+            WriteDisk(disk);
+            KernelConsole.Write(": swap area too large for this machine (");
+            KernelConsole.WriteDecimal(slots);
+            KernelConsole.Write(" slots, at most 16 per frame of RAM = ");
+            KernelConsole.WriteDecimal(MaxSlotsPerFrame * frameCount);
+            KernelConsole.WriteLine("), ignored");
+        }
+
+        private static void LogIgnored(AtaDisk disk, string why)
+        {
+            WriteDisk(disk);
+            KernelConsole.Write(": ");
+            KernelConsole.Write(why);
+            KernelConsole.WriteLine(", ignored");
+        }
+
+        private static void WriteDisk(AtaDisk disk)
+        {
+            KernelConsole.Write("swap: ");
+            disk.WritePosition();
+            KernelConsole.Write(" \"");
+            disk.WriteModel();
+            KernelConsole.Write("\"");
+        }
+    }
+}
