@@ -6,16 +6,19 @@ namespace Cowbird.Tests.Host.Model
     // The CI run of the model-based test: 10 seeds x 10,000 ops = 100,000 ops, split over
     // two classes so xunit runs them in parallel. A soak is one variable away:
     //   COWBIRD_SOAK_OPS=2000000 dotnet test Tests.Host --filter Model
-    // (ops per seed; COWBIRD_MODEL_SEED_BASE=N shifts the seeds for fresh sequences).
+    // (total ops over the 10 seeds; COWBIRD_MODEL_SEED_BASE=N shifts the seeds for fresh
+    // sequences).
     public static class ModelSuite
     {
+        public const int Seeds = 10;
         public const int DefaultOpsPerSeed = 10_000;
 
-        // Ops per seed: COWBIRD_SOAK_OPS, else the CI default.
+        // Ops per seed: COWBIRD_SOAK_OPS spread over the seeds, else the CI default.
         public static int OpsPerSeed()
         {
             string soak = System.Environment.GetEnvironmentVariable("COWBIRD_SOAK_OPS");
-            return int.TryParse(soak, out int n) && n > 0 ? n : DefaultOpsPerSeed;
+            return long.TryParse(soak, out long n) && n > 0 ? (int)System.Math.Min(int.MaxValue, (n + Seeds - 1) / Seeds)
+                                                            : DefaultOpsPerSeed;
         }
 
         public static int SeedBase()
