@@ -1,0 +1,71 @@
+using Cowbird.Mm;
+using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Vm;
+using Cowbird.Tests.Host;
+
+namespace Cowbird.Benchmarks
+{
+    // A host machine for benchmarks, built from the same pieces as Tests.Host's
+    // TestMachine (HostPhysicalMemory, SoftMmu, HostPanicHandler) but without xunit and
+    // without invariant checks: errors throw InvalidOperationException.
+    // EXTENSION POINT: once swap and reclaim land, a constructor option adds a swap
+    // device and a small-RAM setting, and ReclaimBenchmarks builds its machine here.
+    public sealed class BenchMachine : System.IDisposable
+    {
+        public readonly HostPhysicalMemory Ram;
+        public readonly CountingPhysicalMemory Counted;
+        public readonly FrameAllocator Frames;
+        public readonly SoftMmu Mmu;
+        public readonly MemoryManager Manager;
+
+        public BenchMachine(int frames, RmapDesign design = RmapDesign.AnonVma)
+        {
+            HostPanicHandler.Install();
+            Ram = new HostPhysicalMemory((ulong)(frames + 1) * Page.Size);
+            Counted = new CountingPhysicalMemory(Ram);
+            var map = new MemoryMap();
+            map.Add(Page.Size, (ulong)frames * Page.Size);
+            Frames = new FrameAllocator(map);
+            Mmu = new SoftMmu(Counted);
+            Manager = new MemoryManager(Counted, Frames, Mmu.Tlb, Mmu.Switcher, null);
+            if (design == RmapDesign.PageTableScan)
+                Manager.SetReverseMap(new PageTableScanReverseMap(Manager));
+        }
+
+        public AddressSpace NewSpace()
+        {
+            return AddressSpace.Create(Manager) ?? throw new System.InvalidOperationException("AddressSpace.Create failed");
+        }
+
+        public AddressSpace Fork(AddressSpace parent)
+        {
+            Errno e = parent.Fork(out AddressSpace child);
+            if (e != Errno.None)
+                throw new System.InvalidOperationException("fork failed: " + e);
+            return child;
+        }
+
+        // A private read/write anonymous mapping of `pages` pages at `address`.
+        public void MapFixed(AddressSpace space, ulong address, int pages)
+        {
+            long r = space.Mmap(address, (ulong)pages * Page.Size, Protection.Read | Protection.Write,
+                                MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
+            if (r != (long)address)
+                throw new System.InvalidOperationException("mmap failed: " + r);
+        }
+
+        // One user write to the first byte of each of `pages` pages from `address`.
+        public void Touch(AddressSpace space, ulong address, int pages, byte value)
+        {
+            Mmu.Enter(space);
+            for (int i = 0; i < pages; i++)
+                Mmu.WriteByte(address + (ulong)i * Page.Size, value);
+        }
+
+        public void Dispose()
+        {
+            Ram.Dispose();
+        }
+    }
+}

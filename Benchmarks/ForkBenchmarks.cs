@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Attributes;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Benchmarks
+{
+    // fork of an address space with N touched private pages, then exit of the child:
+    // copies N PTEs write-protected on both sides, anon_vma_fork, and tears it all down.
+    [MemoryDiagnoser]
+    public class ForkBenchmarks
+    {
+        const ulong Base = 0x4000_0000;
+        BenchMachine machine;
+        AddressSpace parent;
+
+        [Params(16, 256, 4096)]
+        public int TouchedPages;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            machine = new BenchMachine(TouchedPages + 1024);
+            parent = machine.NewSpace();
+            machine.MapFixed(parent, Base, TouchedPages);
+            machine.Touch(parent, Base, TouchedPages, 1);
+        }
+
+        [GlobalCleanup]
+        public void Cleanup() { machine.Dispose(); }
+
+        [Benchmark]
+        public void ForkAndExit()
+        {
+            machine.Fork(parent).Destroy();
+        }
+    }
+}

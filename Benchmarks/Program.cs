@@ -1,0 +1,32 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace Cowbird.Benchmarks
+{
+    // Entry point: BenchmarkDotNet's switcher over every benchmark class here, plus
+    //   --quick         one short in-process job per benchmark (the whole set in minutes);
+    //   --rmap-lengths  only print how long each rmap walk is (words read), no timing.
+    // Reclaim throughput goes in a ReclaimBenchmarks class next to these once reclaim
+    // lands (its machine: a BenchMachine with small RAM and a swap device).
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            var rest = new System.Collections.Generic.List<string>(args);
+            bool quick = rest.Remove("--quick");
+            if (rest.Remove("--rmap-lengths") || rest.Count == 0)
+            {
+                RmapLengthTable.Print();
+                if (rest.Count == 0)
+                    return 0;
+            }
+            IConfig config = DefaultConfig.Instance;
+            if (quick)
+                config = config.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("Quick"));
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.ToArray(), config);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Cowbird.Benchmarks
+{
+    // Prints the length of each rmap walk of RmapWalkBenchmarks: mappings found and
+    // page-table words read, for K = 1, 8, 64 forks and both designs. Deterministic
+    // counts, so they go in docs/benchmarks.md next to the times.
+    public static class RmapLengthTable
+    {
+        public static void Print()
+        {
+            System.Console.WriteLine("rmap walk length (mappings found / page-table words read)");
+            System.Console.WriteLine("| K forks | design | shared page | private page |");
+            System.Console.WriteLine("|---:|---|---:|---:|");
+            foreach (int forks in new[] { 1, 8, 64 })
+                foreach (RmapDesign design in new[] { RmapDesign.AnonVma, RmapDesign.PageTableScan })
+                {
+                    using var s = new RmapWalkScenario(design, forks);
+                    var shared = s.Length(s.SharedFrame);
+                    var own = s.Length(s.PrivateFrame);
+                    System.Console.WriteLine($"| {forks} | {design} | {shared.Found} / {shared.WordsRead} | {own.Found} / {own.WordsRead} |");
+                }
+        }
+    }
+}

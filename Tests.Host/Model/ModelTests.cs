@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using Xunit;
+
+namespace Cowbird.Tests.Host.Model
+{
+    // The CI run of the model-based test: 10 seeds x 10,000 ops = 100,000 ops, split over
+    // two classes so xunit runs them in parallel. A soak is one variable away:
+    //   COWBIRD_SOAK_OPS=2000000 dotnet test Tests.Host --filter Model
+    // (total ops over the 10 seeds; COWBIRD_MODEL_SEED_BASE=N shifts the seeds for fresh
+    // sequences).
+    public static class ModelSuite
+    {
+        public const int Seeds = 10;
+        public const int DefaultOpsPerSeed = 10_000;
+
+        // Ops per seed: COWBIRD_SOAK_OPS spread over the seeds, else the CI default.
+        public static int OpsPerSeed()
+        {
+            string soak = System.Environment.GetEnvironmentVariable("COWBIRD_SOAK_OPS");
+            return long.TryParse(soak, out long n) && n > 0 ? (int)System.Math.Min(int.MaxValue, (n + Seeds - 1) / Seeds)
+                                                            : DefaultOpsPerSeed;
+        }
+
+        public static int SeedBase()
+        {
+            string seedBase = System.Environment.GetEnvironmentVariable("COWBIRD_MODEL_SEED_BASE");
+            return int.TryParse(seedBase, out int n) ? n : 0;
+        }
+
+        // Runs one seed and checks that the sequence really reached the interesting paths
+        // (a run of at least the CI length reaches every one of them).
+        public static void RunSeed(int seed)
+        {
+            int ops = OpsPerSeed();
+            List<string> log = new ModelRunner().Check(SeedBase() + seed, ops);
+            if (ops < DefaultOpsPerSeed)
+                return;
+            foreach (string kind in new[] { "fork", "exit", "mmap hint", "taken", "elsewhere", "shared", "munmap",
+                                            "mprotect", "mremap grow", "mremap shrink", "mremap fixed", "EFAULT", "ENOMEM",
+                                            "madvise", "brk", "referenced", "unmap", "read", "write" })
+                Assert.True(log.Exists(line => line.Contains(kind) && !line.Contains("skipped")), "never ran: " + kind);
+        }
+    }
+
+    public class ModelTestsA
+    {
+        [Theory]
+        [InlineData(101)] [InlineData(102)] [InlineData(103)] [InlineData(104)] [InlineData(105)]
+        public void Random_operations_match_the_reference_model(int seed) { ModelSuite.RunSeed(seed); }
+    }
+
+    public class ModelTestsB
+    {
+        [Theory]
+        [InlineData(201)] [InlineData(202)] [InlineData(203)] [InlineData(204)] [InlineData(205)]
+        public void Random_operations_match_the_reference_model(int seed) { ModelSuite.RunSeed(seed); }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Tests.Host.Model
+{
+    // The reference model of the whole machine: plain data, no MM code. The live
+    // processes in creation order (an op's Pid is an index modulo their count) and the
+    // shared objects' bytes keyed by (object id, page index); a page never written reads 0.
+    public sealed class ReferenceModel
+    {
+        public readonly List<ModelProcess> Processes = new List<ModelProcess>();
+        public readonly Dictionary<(int Object, ulong Index), byte> Objects = new Dictionary<(int, ulong), byte>();
+        int nextObject = 1;
+
+        // A fresh id for the object of a new MAP_SHARED mapping.
+        public int NewObject()
+        {
+            return nextObject++;
+        }
+
+        // What a read of model page `q` must return.
+        public byte Expected(ModelPage q)
+        {
+            if (!q.Shared)
+                return q.Content;
+            return Objects.TryGetValue((q.Object, q.Index), out byte b) ? b : (byte)0;
+        }
+
+        // Records a write of `value` to model page `page` of `p`.
+        public void Write(ModelProcess p, int page, byte value)
+        {
+            ModelPage q = p.View[page];
+            if (q.Shared)
+                Objects[(q.Object, q.Index)] = value;
+            else
+                p.View[page].Content = value;
+        }
+
+        // True when the page can be read (mapped and not PROT_NONE).
+        public static bool Readable(ModelPage q)
+        {
+            return q.Mapped && q.Prot != Protection.None;
+        }
+    }
+}
