@@ -36,6 +36,15 @@ namespace Cowbird.Mm.Rmap
         public abstract void UnlinkVma(Vma vma);
         public abstract void VmaRangeChanged(Vma vma);
         public abstract bool IsMergeable(Vma a, Vma b);
+
+        // A page read back from swap (or found in the swap cache unmapped) is being
+        // mapped at `address` in `vma` (Linux: __folio_set_anon from do_swap_page).
+        // `exclusive`: no other PTE holds its swap entry, so only this VMA will map it.
+        // By default the same as a new page.
+        public virtual void AddSwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
+        {
+            AddNewAnonPage(pfn, vma, address);
+        }
         public abstract void AbsorbVma(Vma kept, Vma removed);
 
         // Calls `visitor` once for every PTE (present or PROT_NONE) that maps frame `pfn`,
