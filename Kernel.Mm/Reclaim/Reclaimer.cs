@@ -86,7 +86,11 @@ namespace Cowbird.Mm.Reclaim
                     AgeActive(lru);
                 ulong pfn = lru.InactiveTail;
                 if (pfn == FrameAllocator.NoFrame)
-                    break;
+                {
+                    if (lru.ActiveCount == 0)
+                        break;
+                    continue;                   // aging refills the inactive list
+                }
                 mm.Stat.PgScan++;
                 if (ShrinkPage(pfn))
                 {

@@ -36,7 +36,7 @@ namespace Cowbird.Tests.Host.Swap
         }
 
         // Forces reclaim of up to `frames` frames and checks every invariant afterwards.
-        public static ulong Reclaim(TestMachine m, ulong frames)
+        public static ulong ForceReclaim(TestMachine m, ulong frames)
         {
             ulong freed = m.Manager.Reclaimer.Reclaim(frames);
             m.Check();
