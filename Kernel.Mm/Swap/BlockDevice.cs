@@ -1,4 +1,3 @@
-using Cowbird.Mm;
 namespace Cowbird.Mm.Swap
 {
     // The seam between swap and a disk: a device of 4096-byte pages, read and written

@@ -1,4 +1,3 @@
-using Cowbird.Mm;
 namespace Cowbird.Mm.Swap
 {
     // Linux's swap cache: swap entry -> frame number of the page holding that slot's data.

@@ -1,4 +1,3 @@
-using Cowbird.Mm;
 namespace Cowbird.Mm.Swap
 {
     // One active swap area (Linux swap_info_struct): the block device, its validated

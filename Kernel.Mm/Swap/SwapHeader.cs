@@ -1,4 +1,3 @@
-using Cowbird.Mm;
 namespace Cowbird.Mm.Swap
 {
     // The first page of a swap area, exactly as Linux's mkswap writes it

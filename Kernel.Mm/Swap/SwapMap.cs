@@ -1,4 +1,3 @@
-using Cowbird.Mm;
 namespace Cowbird.Mm.Swap
 {
     // ===================================================================================
@@ -43,9 +42,16 @@ namespace Cowbird.Mm.Swap
     //              or reclaim must write it to the slot again before freeing the frame.
     //   unmap/exit of a swap PTE: Free (count--); if then count == 0 and HasCache, the
     //              cached frame is unreachable: drop it (SwapCache.Delete, ClearCache).
-    //   shared anonymous object (seed 001): AllocateRange reserves its slots up front with
-    //              count 1 each; swap-out of page i: PrepareCache(first + i) -> SwapCache.Add
-    //              -> write -> SwapCache.Delete + ClearCache; destroying the object: Free each.
+    //   shared anonymous object (seed 001): the object keeps the swap entry of each
+    //              swapped-out page in its page index, holding count 1. Swap-out of page i:
+    //              AllocateSlot -> SwapCache.Add -> clear the PTEs -> write -> Duplicate
+    //              (the object's count) -> SwapCache.Delete + ClearCache. Swap-in: as above
+    //              (cache first), then the object frees its count. Destroying the object:
+    //              Free each entry it holds. (AllocateRange can reserve a contiguous run up
+    //              front, seed 001's "allocate swap slots contiguously"; the MM does not use
+    //              it yet: per-page slots from the current cluster are contiguous in practice.)
+    // The frame side of these protocols (flags, references, LRU) is Swap/SwapState.cs;
+    // the swap-out order is spelled out at the top of Reclaim/Reclaimer.cs.
     //
     // Slot allocation (Linux mm/swapfile.c, 2.6.x-5.x "cluster" design): slots are
     // grouped in clusters of ClusterSize. The allocator keeps a current cluster and hands

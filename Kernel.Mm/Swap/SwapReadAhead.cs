@@ -1,4 +1,3 @@
-using Cowbird.Mm;
 namespace Cowbird.Mm.Swap
 {
     // Which slots to read when a fault needs one (Linux swapin_readahead, the classic

@@ -1,10 +1,14 @@
-using Cowbird.Mm;
 namespace Cowbird.Mm.Swap
 {
     // All swap areas, indexed by the type number stored in swap entries (Linux's
     // swap_info[] array), plus the one swap cache they share and the swap counters.
     // Everything above the swap layer (reclaim, the fault handler, teardown) talks to
-    // this class in terms of SwapEntry; the protocol is in SwapMap.cs.
+    // this class in terms of SwapEntry; the protocol is in SwapMap.cs, and SwapState.cs
+    // does the frame side (swap cache membership, swap-in with read-ahead, freeing entries).
+    // The kernel creates one at boot and hands it to the MM:
+    //   var swap = new SwapSpace(frames.EndFrame);        // cache sized by frame numbers
+    //   swap.SwapOn(ataSwapPartition, scratchPage, out type, out status);
+    //   memoryManager.AttachSwap(swap);
     public sealed class SwapSpace
     {
         readonly SwapDevice[] devices = new SwapDevice[SwapEntry.MaxTypes];
