@@ -8,7 +8,7 @@ namespace Cowbird.Mm.Reclaim
     //                             reclaims (Linux wakes kswapd here; Cowbird reclaims inline);
     //   High = Min + Min / 2 + 2  that reclaim stops once this many frames are free, so one
     //                             batch of reclaim serves several later allocations.
-    // Example: 64 frames -> 3 / 4 / 5; 512 frames -> 10 / 13 / 17; 1 GiB -> 4098 / 5123 / 6149.
+    // Example: 64 frames -> 3 / 4 / 6; 512 frames -> 10 / 13 / 17; 1 GiB -> 4098 / 5123 / 6149.
     public sealed class Watermarks
     {
         public readonly ulong Min;

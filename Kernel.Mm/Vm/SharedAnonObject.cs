@@ -150,7 +150,8 @@ namespace Cowbird.Mm.Vm
                 Mm.Panic("SharedAnonObject.SwapOutPage: page not resident here, or still mapped");
             if (mm.Swap.Duplicate(swapEntry) != 0)
                 Mm.Panic("SharedAnonObject.SwapOutPage: swap count overflow");
-            pages.Store(index, SwapTagOf(swapEntry));
+            if (!pages.Store(index, SwapTagOf(swapEntry)))
+                Mm.Panic("SharedAnonObject.SwapOutPage: replacing an entry needed a node");
             mm.PutUserPage(pfn);
         }
 
@@ -165,7 +166,8 @@ namespace Cowbird.Mm.Vm
             Adopt(pfn, index);
             mm.Frames.Frame(pfn).Flags &= ~PageFrameFlags.Anonymous;
             mm.SwapState.DeleteFromCache(pfn);
-            pages.Store(index, FrameEntry(pfn));
+            if (!pages.Store(index, FrameEntry(pfn)))
+                Mm.Panic("SharedAnonObject.SwapInPage: replacing an entry needed a node");
             mm.SwapState.FreeEntry(swapEntry);
             return Errno.None;
         }

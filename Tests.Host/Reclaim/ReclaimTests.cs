@@ -174,6 +174,9 @@ namespace Cowbird.Tests.Host.Reclaim
         public void With_a_full_swap_device_the_fault_reports_out_of_memory_and_data_survives()
         {
             using var m = new TestMachine(48, swapPages: 17);    // 16 slots
+            var other = m.NewSpace();
+            ulong o = m.MapAnonymous(other, 4);
+            WritePages(m, other, o, 4, 9);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 128);
             FaultResult result = FaultResult.Handled;
@@ -191,7 +194,7 @@ namespace Cowbird.Tests.Host.Reclaim
             }
             Assert.Equal(FaultResult.OutOfMemory, result);
             Assert.Equal(0UL, m.Swap.FreeSlots);
-            Assert.True(touched > 48 - 8, "touched " + touched);
+            Assert.True(touched > 48 - 12, "touched " + touched);
             // Swapped pages need a frame to come back: free some resident ones first
             // (a killed process would do the same); every other page keeps its data.
             var dropped = new HashSet<int>();
@@ -206,6 +209,7 @@ namespace Cowbird.Tests.Host.Reclaim
             for (int i = 0; i < touched; i++)
                 if (!dropped.Contains(i))
                     Assert.Equal(Pattern(4, i, 0), m.ReadU64(a, p + (ulong)i * Page.Size));
+            AssertPages(m, other, o, 4, 9);
             m.Check();
             m.AssertNoLeaks();
         }
