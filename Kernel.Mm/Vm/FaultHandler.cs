@@ -119,7 +119,7 @@ namespace Cowbird.Mm.Vm
             NewAnonymousMapping(manager, newPfn, vma, page);
             space.PageTable.Replace(pteAddress, page, Pte.Map(newPfn, vma.PteFlags() | Pte.Dirty | Pte.Accessed));
             old.MapCount--;
-            manager.Frames.Put(oldPfn);
+            manager.PutUserPage(oldPfn);
             manager.Stat.PgCowFault++;
             return FaultResult.Handled;
         }
