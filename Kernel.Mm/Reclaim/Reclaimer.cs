@@ -74,7 +74,7 @@ namespace Cowbird.Mm.Reclaim
         public ulong Reclaim(ulong target)
         {
             Lru lru = mm.Lru;
-            if (running || target == 0 || mm.Swap == null || mm.Swap.TotalSlots == 0)
+            if (running || target == 0 || !CanFreeAnything())
                 return 0;
             running = true;
             ulong freed = 0;
@@ -100,6 +100,15 @@ namespace Cowbird.Mm.Reclaim
             }
             running = false;
             return freed;
+        }
+
+        // False when no page can possibly be freed: no swap, or no free slot and no cached
+        // page (which could be dropped without a new slot). Saves a useless scan of every
+        // LRU page on each allocation once swap is full.
+        bool CanFreeAnything()
+        {
+            SwapSpace swap = mm.Swap;
+            return swap != null && (swap.FreeSlots > 0 || swap.Cache.Count > 0);
         }
 
         // Reclaims until Watermarks.High frames are free, if fewer than Watermarks.Low are.
