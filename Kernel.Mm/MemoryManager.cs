@@ -1,7 +1,9 @@
 using Cowbird.Mm.Physical;
 using Cowbird.Mm.Platform;
+using Cowbird.Mm.Reclaim;
 using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Stats;
+using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Mm
@@ -27,6 +29,14 @@ namespace Cowbird.Mm
         public AddressSpace FirstSpace { get; private set; }
         // Every backing object of a shared anonymous mapping comes from (and returns to) this cache.
         public readonly SharedAnonObjectCache SharedAnonObjects = new SharedAnonObjectCache();
+        // The swap areas and the swap cache, or null until AttachSwap (no swapping).
+        public SwapSpace Swap { get; private set; }
+        // Frame-level swap-cache operations (swap-in, read-ahead, freeing entries).
+        public readonly SwapState SwapState;
+        // The active/inactive lists of swap-backed user pages.
+        public readonly Lru Lru;
+        // Watermarks and the page-out scan.
+        public readonly Reclaimer Reclaimer;
 
         // PML4 entries 256..511 (the kernel half) copied into every new address space so
         // all of them share the kernel's page tables. Null on the host: no kernel half.
@@ -45,6 +55,44 @@ namespace Cowbird.Mm
             KernelPml4Entries = kernelPml4Entries;
             Stat = new VmStat(frames);
             Rmap = new AnonVmaReverseMap(this);
+            Lru = new Lru(frames);
+            SwapState = new SwapState(this);
+            Reclaimer = new Reclaimer(this);
+        }
+
+        // Gives the MM a swap space (Linux: the first swapon). Create it with
+        // new SwapSpace(Frames.EndFrame) and SwapOn each device, before or after attaching;
+        // from then on reclaim swaps pages out. Once only; panics on null.
+        public void AttachSwap(SwapSpace swap)
+        {
+            if (swap == null || Swap != null)
+                Mm.Panic("MemoryManager.AttachSwap: no swap space given, or one is attached already");
+            Swap = swap;
+            Stat.AttachSwap(swap);
+        }
+
+        // The allocation path of every user page (anonymous, shared, swap-in): when fewer
+        // than Watermarks.Low frames are free it first reclaims up to Watermarks.High, and
+        // when the allocator is still empty it reclaims once more. Returns a frame with
+        // RefCount 1 (contents not zeroed), or NoFrame: nothing could be reclaimed (no
+        // swap, swap full, every page pinned) and the caller reports out-of-memory.
+        public ulong AllocateUserFrame()
+        {
+            Reclaimer.BalanceIfLow();
+            ulong pfn = Frames.AllocFrame();
+            if (pfn == FrameAllocator.NoFrame && Reclaimer.Reclaim(1) > 0)
+                pfn = Frames.AllocFrame();
+            return pfn;
+        }
+
+        // Drops one reference to a user page (Linux: put_page on an LRU folio): the last
+        // one takes the page off its LRU list and frees the frame.
+        public void PutUserPage(ulong pfn)
+        {
+            ref PageFrame frame = ref Frames.Frame(pfn);
+            if (frame.RefCount == 1 && (frame.Flags & PageFrameFlags.Lru) != 0)
+                Lru.Remove(pfn);
+            Frames.Put(pfn);
         }
 
         // Plugs in another reverse-mapping design. Only before the first VMA exists: the

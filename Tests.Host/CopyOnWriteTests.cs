@@ -45,7 +45,7 @@ namespace Cowbird.Tests.Host
             Assert.Equal(200UL, m.ReadU64(child, p));
             Assert.Equal(0UL, m.ReadU64(child, p + 8));
             // The child's write copied; the parent then held the old frame alone and reused it.
-            Assert.Equal(1UL, m.Manager.Stat.CowFault);
+            Assert.Equal(1UL, m.Manager.Stat.PgCowFault);
             Assert.Equal(1UL, m.Manager.Stat.CowReuse);
             m.AssertNoLeaks();
         }
@@ -82,7 +82,7 @@ namespace Cowbird.Tests.Host
             m.Write(parent, p, 6);
             Assert.Equal(frame, parent.PageTable.Lookup(p).Frame);
             Assert.Equal(free, m.Frames.FreeFrames);
-            Assert.Equal(0UL, m.Manager.Stat.CowFault);
+            Assert.Equal(0UL, m.Manager.Stat.PgCowFault);
             Assert.Equal(1UL, m.Manager.Stat.CowReuse);
             Assert.Equal(6, m.Read(parent, p));
             m.Check();
@@ -253,7 +253,7 @@ namespace Cowbird.Tests.Host
             // ... and this is the bug it stands for: the parent writes through it, no COW.
             m.Write(parent, p, 2);
             Assert.Equal(2, m.Read(child, p));
-            Assert.Equal(0UL, m.Manager.Stat.CowFault + m.Manager.Stat.CowReuse);
+            Assert.Equal(0UL, m.Manager.Stat.PgCowFault + m.Manager.Stat.CowReuse);
             m.Mmu.Tlb.FlushAll(parent.PageTable.Root);
             m.AssertNoLeaks();
         }

@@ -2,7 +2,9 @@ using System.Collections.Generic;
 using Cowbird.Mm;
 using Cowbird.Mm.Paging;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Reclaim;
 using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Tests.Host
@@ -17,9 +19,10 @@ namespace Cowbird.Tests.Host
     // page tables in host RAM (not through Kernel.Mm's own walkers) and checks:
     //   1. every leaf PTE holding a frame lies in a VMA and agrees with its protection
     //      (User; Writable only in writable VMAs; NX iff not PROT_EXEC; ProtNone iff
-    //      PROT_NONE); no swap PTEs exist yet (swap is not wired in);
+    //      PROT_NONE); a swap PTE lies in a private VMA and is exactly an entry's encoding;
     //   2. each mapped frame's MapCount = number of PTEs holding it, RefCount = MapCount
-    //      + TestMachine.ExtraReferences (none yet), and it is marked Anonymous;
+    //      + its object's reference + the swap cache's (Flags.SwapCache) +
+    //      TestMachine.ExtraReferences, and it is marked Anonymous (or Shmem);
     //   3. page-table pages are marked PageTable, RefCount 1, referenced exactly once;
     //      VmStat.PageTablePages equals their number;
     //   4. no frame is both free and mapped (or a page table); every allocated frame is
@@ -44,6 +47,14 @@ namespace Cowbird.Tests.Host
     //  12. each shared anonymous object lists exactly the VMAs using it, holds one reference
     //      on each of its pages (Shmem, Mapping = the object, Index = its index), and its
     //      radix-tree node frames are accounted for (SharedObjectInvariants).
+    //  13. swap (CheckSwap): each slot's count = swap PTEs naming it + shared objects
+    //      naming it; HasCache <=> the entry is in the swap cache <=> its frame has
+    //      Flags.SwapCache with that SwapEntry; a cached entry's count is > 0; free slots
+    //      are named by nobody; SwapMap.Verify passes; without swap no swap PTE exists.
+    //  14. LRU (CheckLru): both lists are well linked, their counts exact, every frame on
+    //      them has Flags.Lru and the right Active flag, each frame is on at most one list;
+    //      exactly the frames mapped by users, held by a shared object or swap-cached are
+    //      on a list (no free frame, page table or radix node).
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -51,17 +62,21 @@ namespace Cowbird.Tests.Host
             var errors = new List<string>();
             var mapCounts = new Dictionary<ulong, int>();
             var tablePages = new Dictionary<ulong, int>();
+            var swapPtes = new Dictionary<ulong, int>();
             int vmas = 0;
             foreach (AddressSpace space in machine.Spaces)
             {
                 vmas += space.Vmas.Count;
                 CheckVmaTree(space, errors);
-                CheckPageTables(machine, space, mapCounts, tablePages, errors);
+                CheckPageTables(machine, space, mapCounts, tablePages, swapPtes, errors);
             }
             var objectRefs = new Dictionary<ulong, int>();
             var nodeFrames = new Dictionary<ulong, int>();
-            SharedObjectInvariants.Collect(machine, objectRefs, nodeFrames, errors);
+            var objectSwapRefs = new Dictionary<ulong, int>();
+            SharedObjectInvariants.Collect(machine, objectRefs, nodeFrames, errors, objectSwapRefs);
             CheckFrames(machine, mapCounts, tablePages, objectRefs, nodeFrames, errors);
+            CheckSwap(machine, swapPtes, objectSwapRefs, errors);
+            CheckLru(machine, mapCounts, objectRefs, errors);
             CheckFreeLists(machine.Frames, errors);
             if (machine.Manager.VmaCache.InUse != vmas)
                 errors.Add($"VmaCache has {machine.Manager.VmaCache.InUse} VMAs in use but the trees hold {vmas}");
@@ -74,15 +89,16 @@ namespace Cowbird.Tests.Host
 
         // 1 and the raw data for 2-4: walks one space's user half.
         static void CheckPageTables(TestMachine machine, AddressSpace space, Dictionary<ulong, int> mapCounts,
-                                    Dictionary<ulong, int> tablePages, List<string> errors)
+                                    Dictionary<ulong, int> tablePages, Dictionary<ulong, int> swapPtes, List<string> errors)
         {
             ulong root = space.PageTable.Root;
             Add(tablePages, Page.AddressToFrame(root));
-            WalkTable(machine, space, root, PageTable.Levels - 1, 0, mapCounts, tablePages, errors);
+            WalkTable(machine, space, root, PageTable.Levels - 1, 0, mapCounts, tablePages, swapPtes, errors);
         }
 
         static void WalkTable(TestMachine machine, AddressSpace space, ulong table, int level, ulong tableBase,
-                              Dictionary<ulong, int> mapCounts, Dictionary<ulong, int> tablePages, List<string> errors)
+                              Dictionary<ulong, int> mapCounts, Dictionary<ulong, int> tablePages,
+                              Dictionary<ulong, int> swapPtes, List<string> errors)
         {
             int limit = level == PageTable.Levels - 1 ? PageTable.KernelHalfFirstEntry : PageTable.EntriesPerTable;
             for (int i = 0; i < limit; i++)
@@ -96,9 +112,11 @@ namespace Cowbird.Tests.Host
                     if (!entry.IsPresent || (entry.Raw & ~(Pte.FrameMask | Pte.Accessed)) != Pte.TableFlags)
                         errors.Add($"table entry at level {level} for 0x{address:x} is malformed: 0x{entry.Raw:x}");
                     Add(tablePages, entry.Frame);
-                    WalkTable(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, mapCounts, tablePages, errors);
+                    WalkTable(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, mapCounts, tablePages, swapPtes, errors);
                     continue;
                 }
+                if (entry.IsSwap)
+                    Add(swapPtes, entry.Raw);
                 CheckLeaf(space, address, entry, errors);
                 if (entry.HasFrame)
                 {
@@ -125,15 +143,18 @@ namespace Cowbird.Tests.Host
         static void CheckLeaf(AddressSpace space, ulong address, Pte entry, List<string> errors)
         {
             string where = $"PTE 0x{entry.Raw:x} at 0x{address:x}";
-            if (entry.IsSwap)
-            {
-                errors.Add(where + ": swap entry, but swap is not wired in");
-                return;
-            }
             Vma vma = space.FindVma(address);
             if (vma == null)
             {
                 errors.Add(where + ": outside every VMA");
+                return;
+            }
+            if (entry.IsSwap)
+            {
+                if (!vma.IsPrivate)
+                    errors.Add(where + ": swap entry in a shared VMA (the object holds those)");
+                if (SwapEntry.FromPte(entry.Raw).ToPte() != entry.Raw || !SwapEntry.FromPte(entry.Raw).IsValid)
+                    errors.Add(where + ": swap entry with stray bits or slot 0");
                 return;
             }
             if (!entry.IsUser)
@@ -195,6 +216,8 @@ namespace Cowbird.Tests.Host
                     continue;
                 }
                 int others = machine.ExtraReferences == null ? 0 : machine.ExtraReferences(pfn);
+                if ((frame.Flags & PageFrameFlags.SwapCache) != 0)
+                    others++;
                 int heldByObject = objectRefs.TryGetValue(pfn, out int o) ? o : 0;
                 others += heldByObject;
                 if (maps > 0 || others > 0)
@@ -215,6 +238,112 @@ namespace Cowbird.Tests.Host
             ulong tableCount = (ulong)tablePages.Count;
             if (machine.Manager.Stat.PageTablePages != tableCount)
                 errors.Add($"VmStat.PageTablePages = {machine.Manager.Stat.PageTablePages} but {tableCount} table pages are live");
+        }
+
+        // 13: swap slots against the PTEs, the shared objects and the swap cache.
+        static void CheckSwap(TestMachine machine, Dictionary<ulong, int> swapPtes,
+                              Dictionary<ulong, int> objectSwapRefs, List<string> errors)
+        {
+            SwapSpace swap = machine.Manager.Swap;
+            if (swap == null)
+            {
+                if (swapPtes.Count > 0 || objectSwapRefs.Count > 0)
+                    errors.Add("swap entries exist but no swap space is attached");
+                return;
+            }
+            var named = new HashSet<ulong>(swapPtes.Keys);
+            named.UnionWith(objectSwapRefs.Keys);
+            for (int type = 0; type < SwapEntry.MaxTypes; type++)
+            {
+                SwapDevice device = swap.DeviceOf(type);
+                if (device == null)
+                    continue;
+                int verify = device.Map.Verify();
+                if (verify != 0)
+                    errors.Add($"swap type {type}: SwapMap.Verify = {verify}");
+                for (ulong slot = 1; slot < device.Map.SlotCount; slot++)
+                {
+                    if (!device.Map.IsUsable(slot))
+                        continue;
+                    var entry = new SwapEntry(type, slot);
+                    ulong key = entry.ToPte();
+                    named.Remove(key);
+                    int ptes = swapPtes.TryGetValue(key, out int p) ? p : 0;
+                    int objects = objectSwapRefs.TryGetValue(key, out int o) ? o : 0;
+                    if (device.Map.Count(slot) != (uint)(ptes + objects))
+                        errors.Add($"swap slot {type}:{slot}: count {device.Map.Count(slot)} but {ptes} PTEs + {objects} objects name it");
+                    bool cached = swap.Cache.Lookup(entry, out ulong pfn);
+                    if (cached != device.Map.HasCache(slot))
+                        errors.Add($"swap slot {type}:{slot}: HasCache {device.Map.HasCache(slot)} but cached {cached}");
+                    if (!cached)
+                        continue;
+                    if (device.Map.Count(slot) == 0)
+                        errors.Add($"swap slot {type}:{slot}: cached with count 0 (unreachable page)");
+                    PageFrame frame = machine.Frames.Frame(pfn);
+                    if ((frame.Flags & PageFrameFlags.SwapCache) == 0 || frame.SwapEntry != key)
+                        errors.Add($"swap slot {type}:{slot}: cached frame {pfn} has flags {frame.Flags}, SwapEntry 0x{frame.SwapEntry:x}");
+                    if ((frame.Flags & PageFrameFlags.Free) != 0)
+                        errors.Add($"swap slot {type}:{slot}: cached frame {pfn} is free");
+                }
+            }
+            foreach (ulong key in named)
+                errors.Add($"swap entry 0x{key:x} is named by PTEs or objects but belongs to no usable slot");
+            ulong cachedFrames = 0;
+            FrameAllocator frames = machine.Frames;
+            for (ulong pfn = frames.FirstFrame; pfn < frames.EndFrame; pfn++)
+                if (frames.Manages(pfn) && (frames.Frame(pfn).Flags & PageFrameFlags.SwapCache) != 0)
+                {
+                    cachedFrames++;
+                    PageFrame frame = frames.Frame(pfn);
+                    if (!swap.Cache.Lookup(SwapEntry.FromPte(frame.SwapEntry), out ulong cachedPfn) || cachedPfn != pfn)
+                        errors.Add($"frame {pfn} has Flags.SwapCache but the cache does not map its entry to it");
+                }
+            if (cachedFrames != swap.Cache.Count)
+                errors.Add($"{cachedFrames} frames flagged SwapCache but the swap cache holds {swap.Cache.Count}");
+        }
+
+        // 14: the LRU lists against the frames that must be on them.
+        static void CheckLru(TestMachine machine, Dictionary<ulong, int> mapCounts,
+                             Dictionary<ulong, int> objectRefs, List<string> errors)
+        {
+            Lru lru = machine.Manager.Lru;
+            FrameAllocator frames = machine.Frames;
+            var onList = new HashSet<ulong>();
+            foreach (bool active in new[] { false, true })
+            {
+                ulong previous = FrameAllocator.NoFrame;
+                ulong count = 0;
+                ulong limit = frames.TotalFrames + 1;
+                for (ulong pfn = lru.FirstOf(active); pfn != FrameAllocator.NoFrame && count <= limit; pfn = lru.Next(pfn))
+                {
+                    count++;
+                    PageFrame frame = frames.Frame(pfn);
+                    if (!onList.Add(pfn))
+                        errors.Add($"LRU: frame {pfn} is listed twice");
+                    if (frame.Prev != previous)
+                        errors.Add($"LRU: frame {pfn} Prev {frame.Prev} but follows {previous}");
+                    if ((frame.Flags & PageFrameFlags.Lru) == 0 || ((frame.Flags & PageFrameFlags.Active) != 0) != active)
+                        errors.Add($"LRU: frame {pfn} on the {(active ? "active" : "inactive")} list has flags {frame.Flags}");
+                    previous = pfn;
+                }
+                if (count != (active ? lru.ActiveCount : lru.InactiveCount))
+                    errors.Add($"LRU: {(active ? "active" : "inactive")} list has {count} frames, count says {(active ? lru.ActiveCount : lru.InactiveCount)}");
+                if (previous != (active ? lru.ActiveTail : lru.InactiveTail))
+                    errors.Add($"LRU: {(active ? "active" : "inactive")} tail is wrong");
+            }
+            for (ulong pfn = frames.FirstFrame; pfn < frames.EndFrame; pfn++)
+            {
+                if (!frames.Manages(pfn))
+                    continue;
+                PageFrame frame = frames.Frame(pfn);
+                bool mustBeListed = mapCounts.ContainsKey(pfn) || objectRefs.ContainsKey(pfn)
+                                    || (frame.Flags & PageFrameFlags.SwapCache) != 0;
+                bool listed = onList.Contains(pfn);
+                if (listed != mustBeListed)
+                    errors.Add($"LRU: frame {pfn} (flags {frame.Flags}, RefCount {frame.RefCount}) listed {listed} but should be {mustBeListed}");
+                if (!listed && (frame.Flags & (PageFrameFlags.Lru | PageFrameFlags.Active)) != 0)
+                    errors.Add($"LRU: frame {pfn} has LRU flags {frame.Flags} but is on no list");
+            }
         }
 
         // Checks the allocator alone (free lists against the Free flags); throws on a violation.

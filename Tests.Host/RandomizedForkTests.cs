@@ -31,6 +31,26 @@ namespace Cowbird.Tests.Host
         public void Random_process_lifecycles_match_the_model(int seed)
         {
             using var m = new TestMachine(512);
+            Run(m, seed, false);
+        }
+
+        // The same model with RAM too small for the processes' pages (6 x 16 pages plus
+        // their page tables in 48 frames) and a forced-reclaim step: pages move to swap
+        // and back constantly, and the model must not notice.
+        [Theory]
+        [InlineData(21)]
+        [InlineData(22)]
+        [InlineData(23)]
+        [InlineData(24)]
+        public void Random_process_lifecycles_match_the_model_while_swapping_constantly(int seed)
+        {
+            using var m = new TestMachine(48, swapPages: 256);
+            Run(m, seed, true);
+            Assert.True(m.Manager.Stat.PswpOut > 0 && m.Manager.Stat.PswpIn > 0);
+        }
+
+        static void Run(TestMachine m, int seed, bool swapping)
+        {
             var random = new System.Random(seed);
             var processes = new List<Process>();
             var first = new Process { Space = m.NewSpace() };
@@ -43,7 +63,7 @@ namespace Cowbird.Tests.Host
             {
                 try
                 {
-                    Step(m, random, processes);
+                    Step(m, random, processes, swapping);
                     m.Check();
                 }
                 catch (System.Exception e) when (!(e is StepFailure))
@@ -63,13 +83,17 @@ namespace Cowbird.Tests.Host
             public StepFailure(string message, System.Exception inner) : base(message, inner) { }
         }
 
-        static void Step(TestMachine m, System.Random random, List<Process> processes)
+        static void Step(TestMachine m, System.Random random, List<Process> processes, bool swapping)
         {
             Process p = processes[random.Next(processes.Count)];
             int page = random.Next(Pages);
             ulong address = Window + (ulong)page * Page.Size;
-            switch (random.Next(12))
+            switch (random.Next(swapping ? 13 : 12))
             {
+                case 12:
+                    // Forced reclaim of a few frames (the model is unchanged: data must survive).
+                    m.Manager.Reclaimer.Reclaim((ulong)random.Next(1, 9));
+                    break;
                 case 11:
                     // rmap: PageReferenced on the page clears the A bit in every mapping
                     // (the invariants after the step compare the rmap walk with the tables).

@@ -2,7 +2,9 @@ using System.Collections.Generic;
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
 using Cowbird.Mm.Platform;
+using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
+using Cowbird.Tests.Host.Swap;
 using Xunit;
 
 namespace Cowbird.Tests.Host
@@ -27,6 +29,10 @@ namespace Cowbird.Tests.Host
         public readonly MemoryManager Manager;
         public readonly List<AddressSpace> Spaces = new List<AddressSpace>();
         public readonly ulong InitialFreeFrames;
+        // The swap device (a formatted RamDisk with I/O counters and error injection) and
+        // the swap space attached to the MemoryManager, or null when built without swap.
+        public readonly RamDisk SwapDisk;
+        public readonly SwapSpace Swap;
         // References to a frame held by something other than a PTE (swap cache, pins), for
         // the invariant checker's "RefCount = MapCount + others"; null means none exist.
         public System.Func<ulong, int> ExtraReferences;
@@ -34,7 +40,8 @@ namespace Cowbird.Tests.Host
 
         // RAM with `frames` usable frames starting at physical frame 1 (frame 0 is never
         // usable). `tlbForTest` may wrap the SoftMmu's TLB seam (e.g. to drop invalidations).
-        public TestMachine(int frames = 512, System.Func<Tlb, Tlb> tlbForTest = null)
+        // `swapPages` > 0 attaches a swap device of that many pages (header included).
+        public unsafe TestMachine(int frames = 512, System.Func<Tlb, Tlb> tlbForTest = null, int swapPages = 0)
         {
             HostPanicHandler.Install();
             Ram = new HostPhysicalMemory((ulong)(frames + 1) * Page.Size);
@@ -45,6 +52,15 @@ namespace Cowbird.Tests.Host
             Tlb tlb = tlbForTest == null ? Mmu.Tlb : tlbForTest(Mmu.Tlb);
             Manager = new MemoryManager(Ram, Frames, tlb, Mmu.Switcher, null);
             InitialFreeFrames = Frames.FreeFrames;
+            if (swapPages > 0)
+            {
+                SwapDisk = SwapDisks.Formatted((ulong)swapPages);
+                Swap = new SwapSpace(Frames.EndFrame);
+                using var scratch = new PageBuffer();
+                Assert.Equal(0, Swap.SwapOn(SwapDisk, scratch.Pointer, out int type, out SwapHeaderStatus status));
+                SwapDisk.Reads = 0;
+                Manager.AttachSwap(Swap);
+            }
         }
 
         // A fresh empty address space, tracked for checks.
@@ -105,6 +121,12 @@ namespace Cowbird.Tests.Host
             Assert.Equal(0, Manager.SharedAnonObjects.InUse);
             Assert.Equal(InitialFreeFrames, Frames.FreeFrames);
             Assert.Empty(Mmu.StaleEntries());
+            Assert.Equal(0UL, Manager.Lru.ActiveCount + Manager.Lru.InactiveCount);
+            if (Swap != null)
+            {
+                Assert.Equal(Swap.TotalSlots, Swap.FreeSlots);
+                Assert.Equal(0UL, Swap.Cache.Count);
+            }
         }
 
         public void Dispose()

@@ -41,7 +41,7 @@ namespace Cowbird.Tests.Host
             Assert.Equal(Errno.None, UserMemory.CopyToUser(parent, p, &value, 1));
             Assert.Equal(9, m.Read(parent, p));
             Assert.Equal(1, m.Read(child, p));
-            Assert.Equal(1UL, m.Manager.Stat.CowFault);
+            Assert.Equal(1UL, m.Manager.Stat.PgCowFault);
             m.Check();
             m.AssertNoLeaks();
         }

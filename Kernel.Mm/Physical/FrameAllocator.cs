@@ -136,6 +136,8 @@ namespace Cowbird.Mm.Physical
                     Mm.Panic("FrameAllocator.Free: double free");
                 if (frame.MapCount != 0)
                     Mm.Panic("FrameAllocator.Free: frame still mapped");
+                if ((frame.Flags & (PageFrameFlags.Lru | PageFrameFlags.SwapCache)) != 0)
+                    Mm.Panic("FrameAllocator.Free: frame still on an LRU list or in the swap cache");
             }
             if (Slot(pfn).Order != order)
                 Mm.Panic("FrameAllocator.Free: order differs from allocation");

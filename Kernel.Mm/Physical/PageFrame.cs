@@ -40,7 +40,7 @@ namespace Cowbird.Mm.Physical
         public ulong Prev;
 
         // The raw swap entry while the frame is in the swap cache (Flags.SwapCache),
-        // else 0. Owned by the swap layer (later).
+        // else 0. Owned by Swap.SwapState.
         public ulong SwapEntry;
     }
 }

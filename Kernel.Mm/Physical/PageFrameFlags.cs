@@ -15,18 +15,20 @@ namespace Cowbird.Mm.Physical
         PageTable = 1 << 3,
         // Holds anonymous user memory (Mapping/Index describe it for the rmap).
         Anonymous = 1 << 4,
-        // On an LRU list (LruNext/LruPrev are in use). Set by Reclaim (later).
+        // On an LRU list (Next/Prev are in use). Set by Reclaim.Lru.
         Lru = 1 << 5,
-        // On the active rather than the inactive LRU list. Set by Reclaim (later).
+        // On the active rather than the inactive LRU list. Set by Reclaim.Lru.
         Active = 1 << 6,
-        // Seen referenced by a previous reclaim scan (second chance). Set by Reclaim (later).
+        // Seen referenced by the last reclaim scan (it earned its place on the active list).
         Referenced = 1 << 7,
-        // In the swap cache: SwapEntry names its slot. Set by Swap (later).
+        // In the swap cache: SwapEntry names its slot. Set by Swap.SwapState.
         SwapCache = 1 << 8,
-        // Contents differ from its swap slot and must be written before freeing (later).
+        // Contents differ from its swap slot and must be written before freeing.
         Dirty = 1 << 9,
         // Holds a page of a shared anonymous mapping: Mapping is its SharedAnonObject and
         // Index its page index there (Linux: a shmem page, swap-backed but not PageAnon).
         Shmem = 1 << 10,
+        // Brought into the swap cache by read-ahead and not faulted on yet (counts swap_ra_hit).
+        ReadAhead = 1 << 11,
     }
 }

@@ -81,6 +81,17 @@ namespace Cowbird.Mm.Rmap
             frame.Index = vma.PageIndexOf(address);
         }
 
+        // A swapped-in page: exclusive -> vma's own anon_vma, like a new page; shared with
+        // other swap PTEs (relatives by fork, maybe in other VMAs of the family) -> the
+        // root anon_vma, the oldest one every VMA of the family is linked to (Linux:
+        // "we must use the _oldest_ possible anon_vma for the folio mapping").
+        public override void AddSwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
+        {
+            AddNewAnonPage(pfn, vma, address);
+            if (!exclusive)
+                manager.Frames.Frame(pfn).Mapping = vma.AnonVma.Root;
+        }
+
         // anon_vma_fork: links `child` to every anon_vma of `parent`, then gives it its own:
         // a reused idle ancestor, or a new anon_vma under parent's (same root).
         public override void ForkVma(Vma child, Vma parent)

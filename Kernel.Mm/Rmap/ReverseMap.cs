@@ -26,6 +26,9 @@ namespace Cowbird.Mm.Rmap
     //   IsMergeable(a, b)          may a and b (either may be null = a new range with no
     //                              pages) become one VMA as far as the rmap is concerned
     //   AbsorbVma(kept, removed)   before removed is unlinked and kept grows over it
+    //   AddSwappedInPage(pfn, vma, va, exclusive)
+    //                              a page from swap (PrepareAnon done) is mapped at va with
+    //                              no other mapping yet
     // Walk and the hooks are not reentrant: a visitor must not fault, fork or unmap.
     public abstract class ReverseMap
     {
@@ -37,6 +40,15 @@ namespace Cowbird.Mm.Rmap
         public abstract void VmaRangeChanged(Vma vma);
         public abstract bool IsMergeable(Vma a, Vma b);
         public abstract void AbsorbVma(Vma kept, Vma removed);
+
+        // A page read back from swap (or found in the swap cache unmapped) is being
+        // mapped at `address` in `vma` (Linux: __folio_set_anon from do_swap_page).
+        // `exclusive`: no other PTE holds its swap entry, so only this VMA will map it.
+        // By default the same as a new page.
+        public virtual void AddSwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
+        {
+            AddNewAnonPage(pfn, vma, address);
+        }
 
         // Calls `visitor` once for every PTE (present or PROT_NONE) that maps frame `pfn`,
         // a private anonymous page or a page of a shared anonymous object.

@@ -1,4 +1,5 @@
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Swap;
 
 namespace Cowbird.Mm.Stats
 {
@@ -7,13 +8,15 @@ namespace Cowbird.Mm.Stats
     public sealed class VmStat
     {
         readonly FrameAllocator frames;
+        SwapSpace swap;
 
         // Every page fault handed to FaultHandler.Handle (vmstat: pgfault).
         public ulong PgFault;
         // Faults that mapped a fresh zeroed frame (demand-zero).
         public ulong DemandZeroFault;
-        // Write faults on a write-protected private page that copied it (copy-on-write).
-        public ulong CowFault;
+        // Write faults on a write-protected private page that copied it (copy-on-write;
+        // vmstat name pgcowfault, which the user programs read).
+        public ulong PgCowFault;
         // Write faults on a write-protected private page that reused it in place
         // because nobody else held it.
         public ulong CowReuse;
@@ -23,6 +26,25 @@ namespace Cowbird.Mm.Stats
         public ulong SegvFault;
         // Faults that could not get a frame.
         public ulong OomFault;
+        // Faults on a swap PTE that mapped the page again (Linux counts the ones that
+        // had to read as pgmajfault).
+        public ulong SwapInFault;
+        // Faults on a swap PTE whose read failed (an I/O error: SIGBUS).
+        public ulong SwapInError;
+        // Swap-ins that found the page in the swap cache (no read).
+        public ulong SwapCacheHit;
+        // Pages read ahead into the swap cache (swap_ra) and later faulted on (swap_ra_hit).
+        public ulong SwapRa;
+        public ulong SwapRaHit;
+        // Pages reclaim looked at on the inactive list (pgscan) and freed (pgsteal).
+        public ulong PgScan;
+        public ulong PgSteal;
+        // Inactive pages moved to the active list because they were referenced
+        // (pgactivate), and active pages moved down for lack of use (pgdeactivate).
+        public ulong PgActivate;
+        public ulong PgDeactivate;
+        // Swap-outs abandoned because the device failed to write (the page stays).
+        public ulong SwapWriteError;
         // Page-table pages currently allocated by all address spaces (meminfo: PageTables).
         public ulong PageTablePages;
 
@@ -34,5 +56,18 @@ namespace Cowbird.Mm.Stats
         // meminfo MemFree and MemTotal, in frames.
         public ulong FreeFrames { get { return frames.FreeFrames; } }
         public ulong TotalFrames { get { return frames.TotalFrames; } }
+
+        // vmstat pswpin/pswpout: pages read from and written to swap devices.
+        public ulong PswpIn { get { return swap == null ? 0 : swap.PswpIn; } }
+        public ulong PswpOut { get { return swap == null ? 0 : swap.PswpOut; } }
+        // meminfo SwapFree and SwapTotal, in pages (0 without swap).
+        public ulong SwapFree { get { return swap == null ? 0 : swap.FreeSlots; } }
+        public ulong SwapTotal { get { return swap == null ? 0 : swap.TotalSlots; } }
+
+        // Called by MemoryManager.AttachSwap so the swap figures can be reported.
+        internal void AttachSwap(SwapSpace swapSpace)
+        {
+            swap = swapSpace;
+        }
     }
 }

@@ -4,8 +4,8 @@ namespace Cowbird.Mm.Swap
     // one page at a time. The kernel's ATA/virtio driver implements it; the host tests
     // use a RAM disk that counts I/O and injects errors.
     // Contract for implementations: pageIndex < PageCount, buffer points to PageSize
-    // writable bytes; return 0 on success or a negative errno (SwapErrno.EIO,
-    // SwapErrno.EINVAL for an index out of range). A failed read leaves the buffer's
+    // writable bytes; return 0 on success or a negative errno (-(int)Errno.EIO,
+    // -(int)Errno.EINVAL for an index out of range). A failed read leaves the buffer's
     // content unspecified; a failed write leaves the page's old or new content.
     public abstract class BlockDevice
     {

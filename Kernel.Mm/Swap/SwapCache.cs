@@ -30,7 +30,7 @@ namespace Cowbird.Mm.Swap
         public SwapCache(ulong maxEntries)
         {
             if (maxEntries == 0 || maxEntries > (1UL << 40))
-                SwapPanic.Panic("SwapCache: maxEntries out of range");
+                Mm.Panic("SwapCache: maxEntries out of range");
             int log2 = 1;
             while ((1UL << log2) < 2 * maxEntries)
                 log2++;
@@ -53,21 +53,21 @@ namespace Cowbird.Mm.Swap
         public int Add(SwapEntry entry, ulong pfn)
         {
             if (!entry.IsValid)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             ulong key = entry.ToPte();
             ulong i = Home(key);
             while (keys[i] != EmptyKey)
             {
                 if (keys[i] == key)
-                    return SwapErrno.EEXIST;
+                    return -(int)Errno.EEXIST;
                 i = (i + 1) & mask;
             }
             if (count == maxEntries)
-                return SwapErrno.ENOMEM;
+                return -(int)Errno.ENOMEM;
             keys[i] = key;
             frames[i] = pfn;
             count++;
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Finds the frame caching `entry`. Returns true and the frame number, or false.
@@ -84,11 +84,11 @@ namespace Cowbird.Mm.Swap
             long found = Find(entry);
             pfn = 0;
             if (found < 0)
-                return SwapErrno.ENOENT;
+                return -(int)Errno.ENOENT;
             pfn = frames[found];
             RemoveAt((ulong)found);
             count--;
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Number of buckets, for walking the cache with EntryAt (invariant checker, teardown).

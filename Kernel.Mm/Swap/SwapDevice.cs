@@ -25,10 +25,10 @@ namespace Cowbird.Mm.Swap
         {
             opened = null;
             if (device == null || type < 0 || type >= SwapEntry.MaxTypes)
-                SwapPanic.Panic("SwapDevice.Open: no device or type out of range");
+                Mm.Panic("SwapDevice.Open: no device or type out of range");
             if (device.PageCount < 2)
                 return SwapHeaderStatus.DeviceTooSmall;
-            if (device.ReadPage(0, scratch) != SwapErrno.Ok)
+            if (device.ReadPage(0, scratch) != 0)
                 return SwapHeaderStatus.ReadFailed;
             SwapHeader header;
             SwapHeaderStatus status = SwapHeader.Parse(scratch, device.PageCount, out header);
@@ -43,7 +43,7 @@ namespace Cowbird.Mm.Swap
         public unsafe int WriteSlot(ulong slot, byte* page)
         {
             if (!Map.IsUsable(slot) || Map.IsFree(slot))
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             return Device.WritePage(slot, page);
         }
 
@@ -52,7 +52,7 @@ namespace Cowbird.Mm.Swap
         public unsafe int ReadSlot(ulong slot, byte* page)
         {
             if (!Map.IsUsable(slot) || Map.IsFree(slot))
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             return Device.ReadPage(slot, page);
         }
     }

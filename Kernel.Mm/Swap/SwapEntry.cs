@@ -31,7 +31,7 @@ namespace Cowbird.Mm.Swap
         public SwapEntry(int type, ulong slot)
         {
             if (type < 0 || type >= MaxTypes || slot > MaxSlot)
-                SwapPanic.Panic("SwapEntry: type or slot out of encodable range");
+                Mm.Panic("SwapEntry: type or slot out of encodable range");
             Type = type;
             Slot = slot;
         }
@@ -59,7 +59,7 @@ namespace Cowbird.Mm.Swap
         public static SwapEntry FromPte(ulong pte)
         {
             if (!IsSwapPte(pte))
-                SwapPanic.Panic("SwapEntry.FromPte: not a swap PTE");
+                Mm.Panic("SwapEntry.FromPte: not a swap PTE");
             int type = (int)((pte >> TypeShift) & TypeMask);
             ulong slot = (pte >> SlotShift) & SlotMask;
             return new SwapEntry(type, slot);

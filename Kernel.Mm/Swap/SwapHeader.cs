@@ -98,12 +98,12 @@ namespace Cowbird.Mm.Swap
         {
             int badCount = badPages == null ? 0 : badPages.Length;
             if (lastPage == 0 || badCount > MaxBadPages)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             for (int i = 0; i < badCount; i++)
                 if (badPages[i] == 0 || badPages[i] > lastPage)
-                    return SwapErrno.EINVAL;
+                    return -(int)Errno.EINVAL;
             if (uuid != null && uuid.Length != UuidLength)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
 
             for (int i = 0; i < BlockDevice.PageSize; i++)
                 page[i] = 0;
@@ -116,7 +116,7 @@ namespace Cowbird.Mm.Swap
                 for (int i = 0; i < UuidLength; i++)
                     page[UuidOffset + i] = uuid[i];
             WriteSignature(page + MagicOffset);
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Formats a whole device as one swap area (last_page = PageCount - 1), writing the
@@ -126,9 +126,9 @@ namespace Cowbird.Mm.Swap
         {
             ulong pages = device.PageCount;
             if (pages < 2 || pages - 1 > uint.MaxValue)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             int result = Format(scratch, (uint)(pages - 1), badPages, null);
-            if (result != SwapErrno.Ok)
+            if (result != 0)
                 return result;
             return device.WritePage(0, scratch);
         }

@@ -42,9 +42,16 @@ namespace Cowbird.Mm.Swap
     //              or reclaim must write it to the slot again before freeing the frame.
     //   unmap/exit of a swap PTE: Free (count--); if then count == 0 and HasCache, the
     //              cached frame is unreachable: drop it (SwapCache.Delete, ClearCache).
-    //   shared anonymous object (seed 001): AllocateRange reserves its slots up front with
-    //              count 1 each; swap-out of page i: PrepareCache(first + i) -> SwapCache.Add
-    //              -> write -> SwapCache.Delete + ClearCache; destroying the object: Free each.
+    //   shared anonymous object (seed 001): the object keeps the swap entry of each
+    //              swapped-out page in its page index, holding count 1. Swap-out of page i:
+    //              AllocateSlot -> SwapCache.Add -> clear the PTEs -> write -> Duplicate
+    //              (the object's count) -> SwapCache.Delete + ClearCache. Swap-in: as above
+    //              (cache first), then the object frees its count. Destroying the object:
+    //              Free each entry it holds. (AllocateRange can reserve a contiguous run up
+    //              front, seed 001's "allocate swap slots contiguously"; the MM does not use
+    //              it yet: per-page slots from the current cluster are contiguous in practice.)
+    // The frame side of these protocols (flags, references, LRU) is Swap/SwapState.cs;
+    // the swap-out order is spelled out at the top of Reclaim/Reclaimer.cs.
     //
     // Slot allocation (Linux mm/swapfile.c, 2.6.x-5.x "cluster" design): slots are
     // grouped in clusters of ClusterSize. The allocator keeps a current cluster and hands
@@ -83,7 +90,7 @@ namespace Cowbird.Mm.Swap
         public SwapMap(ulong slotCount, uint[] badSlots)
         {
             if (slotCount < 2)
-                SwapPanic.Panic("SwapMap: need the header slot and at least one more");
+                Mm.Panic("SwapMap: need the header slot and at least one more");
             map = new uint[slotCount];
             ulong clusters = (slotCount + ClusterSize - 1) / ClusterSize;
             clusterUsed = new uint[clusters];
@@ -93,7 +100,7 @@ namespace Cowbird.Mm.Swap
                 for (int i = 0; i < badSlots.Length; i++)
                 {
                     if (badSlots[i] == 0 || badSlots[i] >= slotCount)
-                        SwapPanic.Panic("SwapMap: bad slot out of range");
+                        Mm.Panic("SwapMap: bad slot out of range");
                     MarkBad(badSlots[i]);
                 }
             totalSlots = slotCount - 1 - CountBad();
@@ -155,7 +162,7 @@ namespace Cowbird.Mm.Swap
         {
             slot = 0;
             if (freeSlots == 0)
-                return SwapErrno.ENOSPC;
+                return -(int)Errno.ENOSPC;
             slot = TakeFromCurrentCluster();
             if (slot == 0 && freeHead != NoCluster)
             {
@@ -166,9 +173,9 @@ namespace Cowbird.Mm.Swap
             if (slot == 0)
                 slot = ScanForFreeSlot();
             if (slot == 0)
-                SwapPanic.Panic("SwapMap.AllocateSlot: FreeSlots > 0 but no free slot found");
+                Mm.Panic("SwapMap.AllocateSlot: FreeSlots > 0 but no free slot found");
             Claim(slot, HasCacheFlag);
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Seed 001 ("allocate the swap pages when you allocate the mapping, all at once"):
@@ -181,9 +188,9 @@ namespace Cowbird.Mm.Swap
         {
             first = 0;
             if (n == 0)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             if (n > freeSlots)
-                return SwapErrno.ENOSPC;
+                return -(int)Errno.ENOSPC;
             ulong run = 0;
             for (ulong s = 1; s < SlotCount; s++)
             {
@@ -193,9 +200,9 @@ namespace Cowbird.Mm.Swap
                 first = s + 1 - n;
                 for (ulong t = first; t <= s; t++)
                     ClaimOutsideCurrentCluster(t, 1);
-                return SwapErrno.Ok;
+                return 0;
             }
-            return SwapErrno.ENOSPC;
+            return -(int)Errno.ENOSPC;
         }
 
         // Linux swap_duplicate: one more PTE (or shared object) holds the entry.
@@ -204,14 +211,14 @@ namespace Cowbird.Mm.Swap
         public int Duplicate(ulong slot)
         {
             if (!IsUsable(slot))
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             uint value = map[slot];
             if (value == 0)
-                return SwapErrno.ENOENT;
+                return -(int)Errno.ENOENT;
             if ((value & CountMask) == MaxCount)
-                return SwapErrno.ENOMEM;
+                return -(int)Errno.ENOMEM;
             map[slot] = value + 1;
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Linux swap_free: a holder of the entry is gone (count--). Frees the slot when
@@ -220,12 +227,12 @@ namespace Cowbird.Mm.Swap
         public int Free(ulong slot)
         {
             if (!IsUsable(slot))
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             uint value = map[slot];
             if ((value & CountMask) == 0)
-                SwapPanic.Panic("SwapMap.Free: count already zero");
+                Mm.Panic("SwapMap.Free: count already zero");
             SetValue(slot, value - 1);
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Linux swapcache_prepare: claims the right to bring the slot into the swap cache.
@@ -234,14 +241,14 @@ namespace Cowbird.Mm.Swap
         public int PrepareCache(ulong slot)
         {
             if (!IsUsable(slot))
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             uint value = map[slot];
             if ((value & HasCacheFlag) != 0)
-                return SwapErrno.EEXIST;
+                return -(int)Errno.EEXIST;
             if ((value & CountMask) == 0)
-                return SwapErrno.ENOENT;
+                return -(int)Errno.ENOENT;
             map[slot] = value | HasCacheFlag;
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Linux put_swap_folio / swapcache_free: the page left the swap cache. Frees the
@@ -250,12 +257,12 @@ namespace Cowbird.Mm.Swap
         public int ClearCache(ulong slot)
         {
             if (!IsUsable(slot))
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             uint value = map[slot];
             if ((value & HasCacheFlag) == 0)
-                SwapPanic.Panic("SwapMap.ClearCache: HasCache not set");
+                Mm.Panic("SwapMap.ClearCache: HasCache not set");
             SetValue(slot, value & ~HasCacheFlag);
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Recomputes S4-S6 from the per-slot values and compares. Returns 0 when they hold,
@@ -272,24 +279,24 @@ namespace Cowbird.Mm.Swap
                     used[s / ClusterSize]++;
             }
             if (free != freeSlots || map[0] != BadSlot)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             bool[] listed = new bool[clusterUsed.Length];
             ulong listLength = 0;
             for (uint c = freeHead; c != NoCluster; c = clusterNext[c])
             {
                 if (listed[c] || ++listLength > (ulong)clusterUsed.Length)
-                    return SwapErrno.EINVAL;
+                    return -(int)Errno.EINVAL;
                 listed[c] = true;
             }
             for (uint c = 0; c < clusterUsed.Length; c++)
             {
                 if (used[c] != clusterUsed[c])
-                    return SwapErrno.EINVAL;
+                    return -(int)Errno.EINVAL;
                 bool shouldBeListed = used[c] == 0 && c != currentCluster;
                 if (listed[c] != shouldBeListed)
-                    return SwapErrno.EINVAL;
+                    return -(int)Errno.EINVAL;
             }
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Next free slot of the current cluster at or after nextInCluster, or 0 when the
@@ -403,7 +410,7 @@ namespace Cowbird.Mm.Swap
             while (at != c)
             {
                 if (at == NoCluster)
-                    SwapPanic.Panic("SwapMap.RemoveFreeCluster: cluster not on the free list");
+                    Mm.Panic("SwapMap.RemoveFreeCluster: cluster not on the free list");
                 previous = at;
                 at = clusterNext[at];
             }

@@ -20,11 +20,11 @@ namespace Cowbird.Mm.Swap
         {
             if (map == null || slots == null || window == 0 || window > MaxWindow ||
                 (window & (window - 1)) != 0 || window > (ulong)slots.Length)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             if (!map.IsUsable(faultSlot))
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             if (map.Count(faultSlot) == 0)
-                return SwapErrno.ENOENT;
+                return -(int)Errno.ENOENT;
             int n = 0;
             slots[n++] = faultSlot;
             ulong start = faultSlot & ~((ulong)window - 1);

@@ -3,7 +3,12 @@ namespace Cowbird.Mm.Swap
     // All swap areas, indexed by the type number stored in swap entries (Linux's
     // swap_info[] array), plus the one swap cache they share and the swap counters.
     // Everything above the swap layer (reclaim, the fault handler, teardown) talks to
-    // this class in terms of SwapEntry; the protocol is in SwapMap.cs.
+    // this class in terms of SwapEntry; the protocol is in SwapMap.cs, and SwapState.cs
+    // does the frame side (swap cache membership, swap-in with read-ahead, freeing entries).
+    // The kernel creates one at boot and hands it to the MM:
+    //   var swap = new SwapSpace(frames.EndFrame);        // cache sized by frame numbers
+    //   swap.SwapOn(ataSwapPartition, scratchPage, out type, out status);
+    //   memoryManager.AttachSwap(swap);
     public sealed class SwapSpace
     {
         readonly SwapDevice[] devices = new SwapDevice[SwapEntry.MaxTypes];
@@ -28,21 +33,21 @@ namespace Cowbird.Mm.Swap
             type = -1;
             status = SwapHeaderStatus.Valid;
             if (device == null || scratch == null)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             int freeType = 0;
             while (freeType < devices.Length && devices[freeType] != null)
                 freeType++;
             if (freeType == devices.Length)
-                return SwapErrno.ENOSPC;
+                return -(int)Errno.ENOSPC;
             SwapDevice opened;
             status = SwapDevice.Open(freeType, device, scratch, out opened);
             if (status == SwapHeaderStatus.ReadFailed)
-                return SwapErrno.EIO;
+                return -(int)Errno.EIO;
             if (status != SwapHeaderStatus.Valid)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             devices[freeType] = opened;
             type = freeType;
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // Linux swapoff, simplified: deactivates `type` if none of its slots is in use
@@ -51,11 +56,11 @@ namespace Cowbird.Mm.Swap
         {
             SwapDevice device = DeviceOf(type);
             if (device == null)
-                return SwapErrno.ENODEV;
+                return -(int)Errno.ENODEV;
             if (device.Map.FreeSlots != device.Map.TotalSlots)
-                return SwapErrno.EBUSY;
+                return -(int)Errno.EBUSY;
             devices[type] = null;
-            return SwapErrno.Ok;
+            return 0;
         }
 
         // The active device with type number `type`, or null.
@@ -101,13 +106,13 @@ namespace Cowbird.Mm.Swap
             for (int t = 0; t < devices.Length; t++)
             {
                 ulong slot;
-                if (devices[t] != null && devices[t].Map.AllocateSlot(out slot) == SwapErrno.Ok)
+                if (devices[t] != null && devices[t].Map.AllocateSlot(out slot) == 0)
                 {
                     entry = new SwapEntry(t, slot);
-                    return SwapErrno.Ok;
+                    return 0;
                 }
             }
-            return SwapErrno.ENOSPC;
+            return -(int)Errno.ENOSPC;
         }
 
         // SwapMap.AllocateRange on the lowest-numbered device with a run of `n` free slots:
@@ -117,45 +122,45 @@ namespace Cowbird.Mm.Swap
         {
             first = new SwapEntry(0, 0);
             if (n == 0)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             for (int t = 0; t < devices.Length; t++)
             {
                 ulong slot;
-                if (devices[t] != null && devices[t].Map.AllocateRange(n, out slot) == SwapErrno.Ok)
+                if (devices[t] != null && devices[t].Map.AllocateRange(n, out slot) == 0)
                 {
                     first = new SwapEntry(t, slot);
-                    return SwapErrno.Ok;
+                    return 0;
                 }
             }
-            return SwapErrno.ENOSPC;
+            return -(int)Errno.ENOSPC;
         }
 
         // SwapMap.Duplicate for `entry`'s device; ENODEV/EINVAL for an entry naming no slot.
         public int Duplicate(SwapEntry entry)
         {
             SwapMap map = MapOf(entry);
-            return map == null ? SwapErrno.EINVAL : map.Duplicate(entry.Slot);
+            return map == null ? -(int)Errno.EINVAL : map.Duplicate(entry.Slot);
         }
 
         // SwapMap.Free for `entry`'s device (count--; frees the slot at count 0 without cache).
         public int Free(SwapEntry entry)
         {
             SwapMap map = MapOf(entry);
-            return map == null ? SwapErrno.EINVAL : map.Free(entry.Slot);
+            return map == null ? -(int)Errno.EINVAL : map.Free(entry.Slot);
         }
 
         // SwapMap.PrepareCache for `entry`'s device (claim the right to read it in).
         public int PrepareCache(SwapEntry entry)
         {
             SwapMap map = MapOf(entry);
-            return map == null ? SwapErrno.EINVAL : map.PrepareCache(entry.Slot);
+            return map == null ? -(int)Errno.EINVAL : map.PrepareCache(entry.Slot);
         }
 
         // SwapMap.ClearCache for `entry`'s device (the page left the swap cache).
         public int ClearCache(SwapEntry entry)
         {
             SwapMap map = MapOf(entry);
-            return map == null ? SwapErrno.EINVAL : map.ClearCache(entry.Slot);
+            return map == null ? -(int)Errno.EINVAL : map.ClearCache(entry.Slot);
         }
 
         // Use count of `entry` (0 if it names no usable slot).
@@ -178,9 +183,9 @@ namespace Cowbird.Mm.Swap
         {
             SwapDevice device = DeviceOf(entry.Type);
             if (device == null)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             int result = device.WriteSlot(entry.Slot, page);
-            if (result == SwapErrno.Ok)
+            if (result == 0)
                 PswpOut++;
             return result;
         }
@@ -191,9 +196,9 @@ namespace Cowbird.Mm.Swap
         {
             SwapDevice device = DeviceOf(entry.Type);
             if (device == null)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             int result = device.ReadSlot(entry.Slot, page);
-            if (result == SwapErrno.Ok)
+            if (result == 0)
                 PswpIn++;
             return result;
         }
@@ -203,7 +208,7 @@ namespace Cowbird.Mm.Swap
         public int ReadAheadWindow(SwapEntry entry, uint window, ulong[] slots)
         {
             SwapMap map = MapOf(entry);
-            return map == null ? SwapErrno.EINVAL : SwapReadAhead.Window(map, entry.Slot, window, slots);
+            return map == null ? -(int)Errno.EINVAL : SwapReadAhead.Window(map, entry.Slot, window, slots);
         }
 
         // The SwapMap of `entry`'s device, or null when the type is not active.

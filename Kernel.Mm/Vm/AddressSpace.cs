@@ -1,5 +1,6 @@
 using Cowbird.Mm.Paging;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Swap;
 
 namespace Cowbird.Mm.Vm
 {
@@ -365,10 +366,11 @@ namespace Cowbird.Mm.Vm
             if (frame.MapCount <= 0)
                 Mm.Panic("AddressSpace.ReleaseFrame: map count already zero");
             frame.MapCount--;
-            Manager.Frames.Put(pfn);
+            Manager.PutUserPage(pfn);
         }
 
-        // Per-PTE action of ZapRange (Linux: zap_pte_range).
+        // Per-PTE action of ZapRange (Linux: zap_pte_range): a frame loses one mapping and
+        // reference; a swap entry loses one holder (free_swap_and_cache).
         sealed class PageZapper : PteVisitor
         {
             readonly AddressSpace space;
@@ -377,15 +379,19 @@ namespace Cowbird.Mm.Vm
 
             public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)
             {
-                if (pte.IsSwap)
-                    Mm.Panic("AddressSpace.ZapRange: swap entry but swap is not wired in");
                 space.PageTable.Replace(pteAddress, virtualAddress, Pte.NoneEntry);
-                space.ReleaseFrame(pte.Frame);
+                if (pte.IsSwap)
+                    space.Manager.SwapState.FreeEntry(SwapEntry.FromPte(pte.Raw));
+                else
+                    space.ReleaseFrame(pte.Frame);
             }
         }
 
-        // Per-PTE action of Fork (Linux: copy_present_pte): write-protects private
-        // writable pages in the parent and copies the entry into the child.
+        // Per-PTE action of Fork (Linux: copy_present_pte / copy_nonpresent_pte):
+        // write-protects private writable pages in the parent and copies the entry into
+        // the child; a swap entry gains one holder (swap_duplicate). A page-table frame the
+        // child needs may come from reclaim, which can swap out the very page being
+        // copied, so the parent's PTE is read again after the child's table exists.
         sealed class ForkCopier : PteVisitor
         {
             readonly AddressSpace parent;
@@ -410,12 +416,20 @@ namespace Cowbird.Mm.Vm
             {
                 if (OutOfMemory)
                     return;
-                if (pte.IsSwap)
-                    Mm.Panic("AddressSpace.Fork: swap entry but swap is not wired in");
                 ulong childPte = child.PageTable.EnsurePte(virtualAddress);
+                if (childPte == 0 && parent.Manager.Reclaimer.Reclaim(PageTable.Levels) > 0)
+                    childPte = child.PageTable.EnsurePte(virtualAddress);
                 if (childPte == 0)
                 {
                     OutOfMemory = true;
+                    return;
+                }
+                pte = parent.PageTable.Read(pteAddress);
+                if (pte.IsSwap)
+                {
+                    if (parent.Manager.Swap.Duplicate(SwapEntry.FromPte(pte.Raw)) != 0)
+                        Mm.Panic("AddressSpace.Fork: swap count overflow");
+                    child.PageTable.Replace(childPte, virtualAddress, pte);
                     return;
                 }
                 if (privateMapping && pte.IsWritable)

@@ -8,15 +8,21 @@ namespace Cowbird.Mm.Vm
         // First touch of a page of a shared anonymous VMA in this address space (Linux:
         // shmem_fault): map the object's page at the VMA's linear index, allocating a
         // zeroed one if no process touched it yet. Writable as the VMA allows: shared
-        // pages are never copy-on-write.
+        // pages are never copy-on-write. A swapped-out page comes back through the object.
         static FaultResult SharedFault(AddressSpace space, Vma vma, ulong page, ulong pteAddress)
         {
             MemoryManager manager = space.Manager;
             if (vma.SharedObject == null)
                 Mm.Panic("FaultHandler.SharedFault: shared VMA without a backing object");
-            ulong pfn = vma.SharedObject.GetPage(vma.PageIndexOf(page));
-            if (pfn == FrameAllocator.NoFrame)
+            ulong pfn;
+            Errno error = vma.SharedObject.GetPage(vma.PageIndexOf(page), out pfn);
+            if (error == Errno.ENOMEM)
                 return OutOfMemory(manager);
+            if (error != Errno.None)
+            {
+                manager.Stat.SwapInError++;
+                return FaultResult.SigBus;
+            }
             ref PageFrame frame = ref manager.Frames.Frame(pfn);
             frame.MapCount++;
             manager.Frames.Get(pfn);

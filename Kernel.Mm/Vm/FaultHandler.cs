@@ -13,9 +13,13 @@ namespace Cowbird.Mm.Vm
     //   2. the VMA forbids the access (Linux access_error) -> SegvAccErr
     //   3. PTE none                                       -> demand-zero (private), or
     //                                                        the shared object's page (shared)
+    //   3b. PTE holds a swap entry                        -> swap-in (FaultHandler.Swap.cs)
     //   4. write to a write-protected private page         -> copy-on-write (or reuse)
     //   5. the PTE already allows it (stale TLB entry)     -> invalidate, Handled
     // Every PTE change goes through PageTable.Replace, which invalidates the TLB.
+    // Frames for user pages come from MemoryManager.AllocateUserFrame, which may reclaim:
+    // other PTEs (even this space's) can change while it runs, so a path that decided
+    // something from a PTE before allocating checks the PTE again afterwards (Linux: pte_same).
     public static partial class FaultHandler
     {
         // Resolves a fault at `address` in `space` with x86 `errorCode` (FaultErrorCode
@@ -33,13 +37,15 @@ namespace Cowbird.Mm.Vm
                 return Segv(manager, FaultResult.SegvAccErr);
             ulong page = Page.AlignDown(address);
             ulong pteAddress = space.PageTable.EnsurePte(page);
+            if (pteAddress == 0 && manager.Reclaimer.Reclaim(PageTable.Levels) > 0)
+                pteAddress = space.PageTable.EnsurePte(page);
             if (pteAddress == 0)
                 return OutOfMemory(manager);
             Pte pte = space.PageTable.Read(pteAddress);
             if (pte.IsNone)
                 return vma.IsShared ? SharedFault(space, vma, page, pteAddress) : DemandZero(space, vma, page, pteAddress);
             if (pte.IsSwap)
-                Mm.Panic("FaultHandler.Handle: swap entry but swap-in is not wired in");
+                return SwapIn(space, vma, page, pteAddress, pte, errorCode);
             if (!pte.IsPresent)
                 Mm.Panic("FaultHandler.Handle: PROT_NONE entry in an accessible VMA");
             if ((errorCode & FaultErrorCode.Write) != 0 && !pte.IsWritable)
@@ -69,7 +75,7 @@ namespace Cowbird.Mm.Vm
         static FaultResult DemandZero(AddressSpace space, Vma vma, ulong page, ulong pteAddress)
         {
             MemoryManager manager = space.Manager;
-            ulong pfn = manager.Frames.AllocFrame();
+            ulong pfn = manager.AllocateUserFrame();
             if (pfn == FrameAllocator.NoFrame)
                 return OutOfMemory(manager);
             manager.Physical.ZeroFrame(pfn);
@@ -82,7 +88,9 @@ namespace Cowbird.Mm.Vm
 
         // Write to a write-protected page of a writable private VMA (Linux: do_wp_page).
         // If this PTE is the frame's only holder, make it writable in place; otherwise
-        // copy it into a new frame and drop this PTE's share of the old one.
+        // copy it into a new frame and drop this PTE's share of the old one. A page in
+        // the swap cache always has another holder (a swap PTE elsewhere names its slot,
+        // see SwapState), so it is copied, never reused: the cached copy stays valid.
         static FaultResult CopyOnWrite(AddressSpace space, Vma vma, ulong page, ulong pteAddress, Pte pte)
         {
             MemoryManager manager = space.Manager;
@@ -96,22 +104,30 @@ namespace Cowbird.Mm.Vm
                 manager.Stat.CowReuse++;
                 return FaultResult.Handled;
             }
-            ulong newPfn = manager.Frames.AllocFrame();
+            ulong newPfn = manager.AllocateUserFrame();
             if (newPfn == FrameAllocator.NoFrame)
                 return OutOfMemory(manager);
+            Pte now = space.PageTable.Read(pteAddress);
+            if (!now.IsPresent || now.Frame != oldPfn || now.IsWritable)
+            {
+                // Reclaim swapped the page out meanwhile: let the access fault again.
+                manager.Frames.Put(newPfn);
+                return FaultResult.Handled;
+            }
             manager.Physical.CopyFrame(newPfn, oldPfn);
             manager.Rmap.PrepareAnon(vma);
             NewAnonymousMapping(manager, newPfn, vma, page);
             space.PageTable.Replace(pteAddress, page, Pte.Map(newPfn, vma.PteFlags() | Pte.Dirty | Pte.Accessed));
             old.MapCount--;
-            manager.Frames.Put(oldPfn);
-            manager.Stat.CowFault++;
+            manager.PutUserPage(oldPfn);
+            manager.Stat.PgCowFault++;
             return FaultResult.Handled;
         }
 
         // Fills in the descriptor of a frame about to be mapped at `page` for the first
-        // time: anonymous, one mapping (its RefCount 1 comes from the allocator), and the
-        // rmap's page_add_new_anon_rmap (Mapping = the VMA's anon_vma, Index = linear index).
+        // time: anonymous, one mapping (its RefCount 1 comes from the allocator), the
+        // rmap's page_add_new_anon_rmap (Mapping = the VMA's anon_vma, Index = linear
+        // index), and a place on the inactive LRU list.
         // The caller ran Rmap.PrepareAnon(vma) first.
         static void NewAnonymousMapping(MemoryManager manager, ulong pfn, Vma vma, ulong page)
         {
@@ -119,6 +135,7 @@ namespace Cowbird.Mm.Vm
             frame.Flags |= PageFrameFlags.Anonymous;
             frame.MapCount = 1;
             manager.Rmap.AddNewAnonPage(pfn, vma, page);
+            manager.Lru.Add(pfn);
         }
 
         static FaultResult Segv(MemoryManager manager, FaultResult result)

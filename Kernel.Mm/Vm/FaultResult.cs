@@ -11,7 +11,11 @@ namespace Cowbird.Mm.Vm
         SegvMapErr,
         // A VMA covers it but forbids this access (SIGSEGV, SEGV_ACCERR).
         SegvAccErr,
-        // A frame (page or page table) was needed and none was free.
+        // A frame (page or page table) was needed and none was free, even after reclaim.
         OutOfMemory,
+        // The page's swap slot could not be read (an I/O error): the kernel sends SIGBUS
+        // (Linux: VM_FAULT_SIGBUS from do_swap_page). The PTE still holds the swap entry,
+        // so a retry reads again.
+        SigBus,
     }
 }

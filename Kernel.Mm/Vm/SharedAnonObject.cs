@@ -1,4 +1,5 @@
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Swap;
 
 namespace Cowbird.Mm.Vm
 {
@@ -8,9 +9,9 @@ namespace Cowbird.Mm.Vm
     // so there is no copy-on-write: faults map the object's page, writable if the VMA is.
     //
     // Invariants:
-    //   - Pages holds, per page index, an entry: FrameEntry(pfn) for a resident page
-    //     (later also a swap entry, see below); holes read as zeros and are filled on
-    //     first touch. Index = vma.PgOff + (address - vma.Start) / Page.Size.
+    //   - Pages holds, per page index, an entry: FrameEntry(pfn) for a resident page or
+    //     SwapEntryOf's encoding for a swapped-out one (see below); holes read as zeros
+    //     and are filled on first touch. Index = vma.PgOff + (address - vma.Start) / Page.Size.
     //   - Each resident page has Flags.Shmem, Mapping = this object, Index = its index,
     //     and one RefCount held by the object (RefCount = MapCount + 1 while it is here).
     //   - The object lists every VMA using it (Linux: i_mmap), linked through
@@ -20,11 +21,13 @@ namespace Cowbird.Mm.Vm
     // Reverse map: a page's mappings are found through the i_mmap list (WalkMappings);
     // MemoryManager.Rmap.Walk dispatches here for Shmem frames, so PageReferenced and
     // TryToUnmap work on shared pages. Shared VMAs never get an anon_vma.
-    // Swap (later): an entry with SwapTag set holds a swap entry (SwapEntry.Raw << 1 | 1)
+    // Swap: an entry with SwapTag set holds a swap entry (SwapEntry.ToPte() << 1 | 1)
     // instead of a frame, kept in the object like shmem keeps swap entries in its
-    // xarray: reclaim unmaps the page from every VMA (TryToUnmap clears those PTEs:
-    // a shared page's swap entry lives here, not in the page tables), stores the swap
-    // entry here and frees the frame; a later fault finds the tag and swaps in.
+    // xarray, and holding one count of its slot: reclaim unmaps the page from every VMA
+    // (TryToUnmap clears those PTEs: a shared page's swap entry lives here, not in the
+    // page tables), stores the swap entry here (SwapOutPage) and frees the frame; a later
+    // fault finds the tag and swaps in through GetPage; Release frees the slots.
+    // Resident pages are on the LRU lists like private ones.
     public sealed class SharedAnonObject
     {
         // Low bit of a Pages entry: clear = frame entry, set = swap entry (later).
@@ -56,6 +59,8 @@ namespace Cowbird.Mm.Vm
         public static ulong FrameEntry(ulong pfn) { return pfn << 1; }
         public static bool IsFrameEntry(ulong entry) { return entry != 0 && (entry & SwapTag) == 0; }
         public static ulong FrameOf(ulong entry) { return entry >> 1; }
+        public static ulong SwapTagOf(SwapEntry swapEntry) { return (swapEntry.ToPte() << 1) | SwapTag; }
+        public static SwapEntry SwapEntryOf(ulong entry) { return SwapEntry.FromPte(entry >> 1); }
 
         // Adds `vma` (now backed by this object) to the mapping list.
         public void Link(Vma vma)
@@ -105,55 +110,104 @@ namespace Cowbird.Mm.Vm
             return true;
         }
 
-        // The frame of page `index`, allocating a zeroed one on first touch (Linux:
-        // shmem_get_folio). The object keeps its own reference; the caller takes one per
-        // PTE. NoFrame when out of memory.
-        public ulong GetPage(ulong index)
+        // The frame of page `index` (Linux: shmem_get_folio): the resident one, a zeroed
+        // one on first touch, or the swapped-out one read back (through the swap cache, so
+        // a page read ahead by a private fault is adopted instead of read twice). The
+        // object keeps its own reference; the caller takes one per PTE. Errno.None, ENOMEM
+        // (no frame even after reclaim), or EIO (the swap read failed; still swapped).
+        public Errno GetPage(ulong index, out ulong pfn)
         {
             ulong entry = pages.Lookup(index);
+            pfn = FrameAllocator.NoFrame;
             if ((entry & SwapTag) != 0)
-                Mm.Panic("SharedAnonObject.GetPage: swap entry but swap is not wired in");
+                return SwapInPage(index, SwapEntryOf(entry), out pfn);
             if (entry != 0)
-                return FrameOf(entry);
-            ulong pfn = mm.Frames.AllocFrame();
-            if (pfn == FrameAllocator.NoFrame)
-                return FrameAllocator.NoFrame;
-            if (!pages.Store(index, FrameEntry(pfn)))
             {
-                mm.Frames.Put(pfn);
-                return FrameAllocator.NoFrame;
+                pfn = FrameOf(entry);
+                return Errno.None;
             }
-            mm.Physical.ZeroFrame(pfn);
+            ulong fresh = mm.AllocateUserFrame();
+            if (fresh == FrameAllocator.NoFrame)
+                return Errno.ENOMEM;
+            if (!pages.Store(index, FrameEntry(fresh)))
+            {
+                mm.Frames.Put(fresh);
+                return Errno.ENOMEM;
+            }
+            mm.Physical.ZeroFrame(fresh);
+            Adopt(fresh, index);
+            mm.Lru.Add(fresh);
+            pfn = fresh;
+            return Errno.None;
+        }
+
+        // Reclaim's last step for page `index` (resident in `pfn`, unmapped, written to
+        // `swapEntry`, still in the swap cache): the object now holds the swap entry (one
+        // count of the slot) instead of the frame, and drops its reference to the frame.
+        public void SwapOutPage(ulong index, ulong pfn, SwapEntry swapEntry)
+        {
+            if (pages.Lookup(index) != FrameEntry(pfn) || mm.Frames.Frame(pfn).MapCount != 0)
+                Mm.Panic("SharedAnonObject.SwapOutPage: page not resident here, or still mapped");
+            if (mm.Swap.Duplicate(swapEntry) != 0)
+                Mm.Panic("SharedAnonObject.SwapOutPage: swap count overflow");
+            if (!pages.Store(index, SwapTagOf(swapEntry)))
+                Mm.Panic("SharedAnonObject.SwapOutPage: replacing an entry needed a node");
+            mm.PutUserPage(pfn);
+        }
+
+        // Swap-in of page `index`: the page comes back (from the swap cache or the
+        // device), the object's entry becomes its frame again, and the slot is released.
+        Errno SwapInPage(ulong index, SwapEntry swapEntry, out ulong pfn)
+        {
+            Errno error = mm.SwapState.ReadPage(swapEntry, false, out pfn);
+            if (error != Errno.None)
+                return error;
+            // The caller's reference from ReadPage becomes the object's.
+            Adopt(pfn, index);
+            mm.Frames.Frame(pfn).Flags &= ~PageFrameFlags.Anonymous;
+            mm.SwapState.DeleteFromCache(pfn);
+            if (!pages.Store(index, FrameEntry(pfn)))
+                Mm.Panic("SharedAnonObject.SwapInPage: replacing an entry needed a node");
+            mm.SwapState.FreeEntry(swapEntry);
+            return Errno.None;
+        }
+
+        // Marks `pfn` as this object's page `index`.
+        void Adopt(ulong pfn, ulong index)
+        {
             ref PageFrame frame = ref mm.Frames.Frame(pfn);
             frame.Flags |= PageFrameFlags.Shmem;
             frame.Mapping = this;
             frame.Index = index;
-            return pfn;
         }
 
         // Frees every page (dropping the object's reference: no PTE may map them any
-        // more, the VMAs are gone) and every node, and returns the object to the cache.
+        // more, the VMAs are gone), every swap slot it holds and every node, and returns
+        // the object to the cache.
         void Release()
         {
-            releaser.Frames = mm.Frames;
+            releaser.Manager = mm;
             pages.Walk(releaser);
             pages.Clear();
             mm.SharedAnonObjects.Free(this);
         }
 
-        // Drops the object's reference on each resident page.
+        // Drops the object's reference on each resident page and its count on each slot.
         sealed class PageReleaser : PageIndexVisitor
         {
-            public FrameAllocator Frames;
+            public MemoryManager Manager;
 
             public override void VisitEntry(ulong index, ulong entry)
             {
                 if (!IsFrameEntry(entry))
-                    Mm.Panic("SharedAnonObject.Release: swap entry but swap is not wired in");
+                {
+                    Manager.SwapState.FreeEntry(SwapEntryOf(entry));
+                    return;
+                }
                 ulong pfn = FrameOf(entry);
-                if (Frames.Frame(pfn).MapCount != 0)
+                if (Manager.Frames.Frame(pfn).MapCount != 0)
                     Mm.Panic("SharedAnonObject.Release: page still mapped");
-                Frames.Put(pfn);
+                Manager.PutUserPage(pfn);
             }
 
             public override void VisitNode(ulong pfn) { }

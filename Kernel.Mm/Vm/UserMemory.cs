@@ -13,15 +13,20 @@ namespace Cowbird.Mm.Vm
     // read-only VMA therefore gives EFAULT, never a write into the shared page.
     public static unsafe class UserMemory
     {
+        // Faults one access may take: swap-in, then copy-on-write, plus a retry after a
+        // fault that only reclaimed (Linux's fault path also just returns and retries).
+        const int MaxFaultsPerPage = 4;
+
         // Copies `length` bytes from kernel memory at `source` to `userAddress` in `space`.
-        // Errno.None, EFAULT (unmapped or not writable), or ENOMEM (no frame for a fault).
+        // Errno.None, EFAULT (unmapped or not writable), ENOMEM (no frame for a fault), or
+        // EIO (a swapped-out page could not be read back; a user access would get SIGBUS).
         public static Errno CopyToUser(AddressSpace space, ulong userAddress, byte* source, ulong length)
         {
             return Copy(space, userAddress, source, length, true);
         }
 
         // Copies `length` bytes from `userAddress` in `space` to kernel memory at
-        // `destination`. Errno.None, EFAULT (unmapped or PROT_NONE), or ENOMEM.
+        // `destination`. Errno.None, EFAULT (unmapped or PROT_NONE), ENOMEM, or EIO.
         public static Errno CopyFromUser(AddressSpace space, byte* destination, ulong userAddress, ulong length)
         {
             return Copy(space, userAddress, destination, length, false);
@@ -57,24 +62,30 @@ namespace Cowbird.Mm.Vm
         }
 
         // Resolves `address` to a physical address the kernel may read (or write, when
-        // `write`), faulting the page in (or breaking COW) first when its PTE does not allow it.
+        // `write`), faulting the page in (demand-zero, swap-in, or breaking COW) first when
+        // its PTE does not allow it.
         static Errno MakeAccessible(AddressSpace space, ulong address, bool write, out ulong physical)
         {
             physical = 0;
             Pte pte = space.PageTable.Lookup(Page.AlignDown(address));
-            if (!Allows(pte, write))
+            // Like the CPU, retry until the PTE allows the access: a write to a swapped
+            // page takes two faults (swap-in maps it read-only while others share it,
+            // then copy-on-write).
+            for (int attempt = 0; !Allows(pte, write); attempt++)
             {
+                if (attempt == MaxFaultsPerPage)
+                    Mm.Panic("UserMemory.MakeAccessible: fault handled but the page is still inaccessible");
                 ulong errorCode = write ? FaultErrorCode.Write : 0;
                 if (pte.IsPresent)
                     errorCode |= FaultErrorCode.Present;
                 FaultResult result = FaultHandler.Handle(space, address, errorCode);
                 if (result == FaultResult.OutOfMemory)
                     return Errno.ENOMEM;
+                if (result == FaultResult.SigBus)
+                    return Errno.EIO;
                 if (result != FaultResult.Handled)
                     return Errno.EFAULT;
                 pte = space.PageTable.Lookup(Page.AlignDown(address));
-                if (!Allows(pte, write))
-                    Mm.Panic("UserMemory.MakeAccessible: fault handled but the page is still inaccessible");
             }
             physical = Page.FrameToAddress(pte.Frame) | (address & Page.OffsetMask);
             return Errno.None;

@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using System;
 using Cowbird.Mm.Swap;
 
@@ -28,36 +29,36 @@ namespace Cowbird.Tests.Host.Swap
         public override int ReadPage(ulong pageIndex, byte* buffer)
         {
             int check = Check(pageIndex);
-            if (check != SwapErrno.Ok)
+            if (check != 0)
                 return check;
             Reads++;
             fixed (byte* src = &data[pageIndex * PageSize])
                 Buffer.MemoryCopy(src, buffer, PageSize, PageSize);
-            return SwapErrno.Ok;
+            return 0;
         }
 
         public override int WritePage(ulong pageIndex, byte* buffer)
         {
             int check = Check(pageIndex);
-            if (check != SwapErrno.Ok)
+            if (check != 0)
                 return check;
             Writes++;
             fixed (byte* dst = &data[pageIndex * PageSize])
                 Buffer.MemoryCopy(buffer, dst, PageSize, PageSize);
-            return SwapErrno.Ok;
+            return 0;
         }
 
         int Check(ulong pageIndex)
         {
             if (pageIndex >= pages)
-                return SwapErrno.EINVAL;
+                return -(int)Errno.EINVAL;
             if ((long)pageIndex == FailPage)
-                return SwapErrno.EIO;
+                return -(int)Errno.EIO;
             if (FailAfter == 0)
-                return SwapErrno.EIO;
+                return -(int)Errno.EIO;
             if (FailAfter > 0)
                 FailAfter--;
-            return SwapErrno.Ok;
+            return 0;
         }
     }
 }

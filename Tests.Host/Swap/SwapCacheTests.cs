@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using System;
 using System.Collections.Generic;
 using Cowbird.Mm.Swap;
@@ -12,11 +13,11 @@ namespace Cowbird.Tests.Host.Swap
         {
             var cache = new SwapCache(16);
             var entry = new SwapEntry(2, 77);
-            Assert.Equal(SwapErrno.Ok, cache.Add(entry, 0x1234));
+            Assert.Equal(0, cache.Add(entry, 0x1234));
             Assert.True(cache.Lookup(entry, out ulong pfn));
             Assert.Equal(0x1234ul, pfn);
             Assert.False(cache.Lookup(new SwapEntry(3, 77), out _));   // same slot, other device
-            Assert.Equal(SwapErrno.Ok, cache.Delete(entry, out ulong deleted));
+            Assert.Equal(0, cache.Delete(entry, out ulong deleted));
             Assert.Equal(0x1234ul, deleted);
             Assert.False(cache.Lookup(entry, out _));
             Assert.Equal(0ul, cache.Count);
@@ -27,8 +28,8 @@ namespace Cowbird.Tests.Host.Swap
         {
             var cache = new SwapCache(16);
             var entry = new SwapEntry(0, 5);
-            Assert.Equal(SwapErrno.Ok, cache.Add(entry, 10));
-            Assert.Equal(SwapErrno.EEXIST, cache.Add(entry, 11));
+            Assert.Equal(0, cache.Add(entry, 10));
+            Assert.Equal(-(int)Errno.EEXIST, cache.Add(entry, 11));
             Assert.True(cache.Lookup(entry, out ulong pfn));
             Assert.Equal(10ul, pfn);
             Assert.Equal(1ul, cache.Count);
@@ -38,14 +39,14 @@ namespace Cowbird.Tests.Host.Swap
         public void Deleting_an_absent_entry_is_enoent()
         {
             var cache = new SwapCache(4);
-            Assert.Equal(SwapErrno.ENOENT, cache.Delete(new SwapEntry(0, 1), out _));
+            Assert.Equal(-(int)Errno.ENOENT, cache.Delete(new SwapEntry(0, 1), out _));
         }
 
         [Fact]
         public void Header_slot_entry_is_refused()
         {
             var cache = new SwapCache(4);
-            Assert.Equal(SwapErrno.EINVAL, cache.Add(new SwapEntry(1, 0), 3));
+            Assert.Equal(-(int)Errno.EINVAL, cache.Add(new SwapEntry(1, 0), 3));
             Assert.False(cache.Lookup(new SwapEntry(1, 0), out _));
         }
 
@@ -54,10 +55,10 @@ namespace Cowbird.Tests.Host.Swap
         {
             var cache = new SwapCache(8);
             for (ulong s = 1; s <= 8; s++)
-                Assert.Equal(SwapErrno.Ok, cache.Add(new SwapEntry(0, s), s));
-            Assert.Equal(SwapErrno.ENOMEM, cache.Add(new SwapEntry(0, 9), 9));
-            Assert.Equal(SwapErrno.Ok, cache.Delete(new SwapEntry(0, 4), out _));
-            Assert.Equal(SwapErrno.Ok, cache.Add(new SwapEntry(0, 9), 9));
+                Assert.Equal(0, cache.Add(new SwapEntry(0, s), s));
+            Assert.Equal(-(int)Errno.ENOMEM, cache.Add(new SwapEntry(0, 9), 9));
+            Assert.Equal(0, cache.Delete(new SwapEntry(0, 4), out _));
+            Assert.Equal(0, cache.Add(new SwapEntry(0, 9), 9));
             for (ulong s = 1; s <= 9; s++)
                 Assert.Equal(s != 4, cache.Lookup(new SwapEntry(0, s), out _));
         }
@@ -86,12 +87,12 @@ namespace Cowbird.Tests.Host.Swap
                         ulong pfn = (ulong)random.NextInt64(1L << 40);
                         int added = cache.Add(entry, pfn);
                         if (model.ContainsKey(key))
-                            Assert.Equal(SwapErrno.EEXIST, added);
+                            Assert.Equal(-(int)Errno.EEXIST, added);
                         else if ((ulong)model.Count == capacity)
-                            Assert.Equal(SwapErrno.ENOMEM, added);
+                            Assert.Equal(-(int)Errno.ENOMEM, added);
                         else
                         {
-                            Assert.Equal(SwapErrno.Ok, added);
+                            Assert.Equal(0, added);
                             model[key] = pfn;
                         }
                         break;
@@ -105,11 +106,11 @@ namespace Cowbird.Tests.Host.Swap
                         int deleted = cache.Delete(entry, out ulong frame);
                         if (model.Remove(key, out ulong expected))
                         {
-                            Assert.Equal(SwapErrno.Ok, deleted);
+                            Assert.Equal(0, deleted);
                             Assert.Equal(expected, frame);
                         }
                         else
-                            Assert.Equal(SwapErrno.ENOENT, deleted);
+                            Assert.Equal(-(int)Errno.ENOENT, deleted);
                         break;
                 }
                 Assert.Equal((ulong)model.Count, cache.Count);

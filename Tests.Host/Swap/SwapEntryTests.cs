@@ -76,7 +76,7 @@ namespace Cowbird.Tests.Host.Swap
         [Fact]
         public void Decoding_a_present_pte_panics()
         {
-            var e = Assert.Throws<SwapPanicException>(() => SwapEntry.FromPte(0x1000 | SwapEntry.PresentBit));
+            var e = Assert.Throws<MmPanicException>(() => SwapEntry.FromPte(0x1000 | SwapEntry.PresentBit));
             Assert.Contains("SwapEntry.FromPte", e.Message);
         }
 
@@ -86,7 +86,7 @@ namespace Cowbird.Tests.Host.Swap
         [InlineData(0, 1ul << 40)]
         public void Type_or_slot_too_large_for_the_pte_panics(int type, ulong slot)
         {
-            Assert.Throws<SwapPanicException>(() => new SwapEntry(type, slot));
+            Assert.Throws<MmPanicException>(() => new SwapEntry(type, slot));
         }
     }
 }

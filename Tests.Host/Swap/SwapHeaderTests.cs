@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -61,7 +62,7 @@ namespace Cowbird.Tests.Host.Swap
             using var page = new PageBuffer();
             var uuid = new byte[16];
             for (int i = 0; i < 16; i++) uuid[i] = (byte)(0xA0 + i);
-            Assert.Equal(SwapErrno.Ok, SwapHeader.Format(page.Pointer, 300, new uint[] { 3, 300 }, uuid));
+            Assert.Equal(0, SwapHeader.Format(page.Pointer, 300, new uint[] { 3, 300 }, uuid));
             Assert.Equal(SwapHeaderStatus.Valid, SwapHeader.Parse(page.Pointer, 301, out var header));
             Assert.Equal(300u, header.LastPage);
             Assert.Equal(new uint[] { 3, 300 }, header.BadPages);
@@ -166,11 +167,11 @@ namespace Cowbird.Tests.Host.Swap
         public void Format_refuses_arguments_that_would_make_an_invalid_header()
         {
             using var page = new PageBuffer();
-            Assert.Equal(SwapErrno.EINVAL, SwapHeader.Format(page.Pointer, 0, null, null));
-            Assert.Equal(SwapErrno.EINVAL, SwapHeader.Format(page.Pointer, 10, new uint[] { 11 }, null));
-            Assert.Equal(SwapErrno.EINVAL, SwapHeader.Format(page.Pointer, 10, new uint[] { 0 }, null));
-            Assert.Equal(SwapErrno.EINVAL, SwapHeader.Format(page.Pointer, 10, null, new byte[3]));
-            Assert.Equal(SwapErrno.EINVAL, SwapHeader.Format(page.Pointer, 1000, new uint[638], null));
+            Assert.Equal(-(int)Errno.EINVAL, SwapHeader.Format(page.Pointer, 0, null, null));
+            Assert.Equal(-(int)Errno.EINVAL, SwapHeader.Format(page.Pointer, 10, new uint[] { 11 }, null));
+            Assert.Equal(-(int)Errno.EINVAL, SwapHeader.Format(page.Pointer, 10, new uint[] { 0 }, null));
+            Assert.Equal(-(int)Errno.EINVAL, SwapHeader.Format(page.Pointer, 10, null, new byte[3]));
+            Assert.Equal(-(int)Errno.EINVAL, SwapHeader.Format(page.Pointer, 1000, new uint[638], null));
         }
 
         [Fact]
@@ -178,7 +179,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             var disk = new RamDisk(8) { FailPage = 0 };
             using var page = new PageBuffer();
-            Assert.Equal(SwapErrno.EIO, SwapHeader.FormatDevice(disk, null, page.Pointer));
+            Assert.Equal(-(int)Errno.EIO, SwapHeader.FormatDevice(disk, null, page.Pointer));
         }
 
         static string FindMkswap()

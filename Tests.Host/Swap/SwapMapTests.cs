@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using System;
 using System.Collections.Generic;
 using Cowbird.Mm.Swap;
@@ -9,12 +10,12 @@ namespace Cowbird.Tests.Host.Swap
     {
         static ulong Allocate(SwapMap map)
         {
-            Assert.Equal(SwapErrno.Ok, map.AllocateSlot(out ulong slot));
+            Assert.Equal(0, map.AllocateSlot(out ulong slot));
             return slot;
         }
 
         // Allocate-then-drop-cache, the shape of a slot fully released by swap-in.
-        static void Release(SwapMap map, ulong slot) => Assert.Equal(SwapErrno.Ok, map.ClearCache(slot));
+        static void Release(SwapMap map, ulong slot) => Assert.Equal(0, map.ClearCache(slot));
 
         [Fact]
         public void Consecutive_allocations_are_contiguous_starting_after_the_header()
@@ -22,7 +23,7 @@ namespace Cowbird.Tests.Host.Swap
             var map = new SwapMap(2000, null);
             for (ulong expected = 1; expected <= 700; expected++)
                 Assert.Equal(expected, Allocate(map));
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
         }
 
         [Fact]
@@ -44,14 +45,14 @@ namespace Cowbird.Tests.Host.Swap
             var map = new SwapMap(600, bad);
             Assert.Equal(600ul - 1 - 3, map.TotalSlots);
             var seen = new HashSet<ulong>();
-            while (map.AllocateSlot(out ulong slot) == SwapErrno.Ok)
+            while (map.AllocateSlot(out ulong slot) == 0)
                 Assert.True(seen.Add(slot), "slot handed out twice");
             Assert.Equal((int)map.TotalSlots, seen.Count);
             Assert.DoesNotContain(0ul, seen);
             foreach (uint b in bad)
                 Assert.DoesNotContain((ulong)b, seen);
             Assert.Equal(0ul, map.FreeSlots);
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
         }
 
         [Fact]
@@ -60,13 +61,13 @@ namespace Cowbird.Tests.Host.Swap
             var map = new SwapMap(300, null);
             for (int i = 0; i < 299; i++)
                 Allocate(map);
-            Assert.Equal(SwapErrno.ENOSPC, map.AllocateSlot(out ulong none));
+            Assert.Equal(-(int)Errno.ENOSPC, map.AllocateSlot(out ulong none));
             Assert.Equal(0ul, none);
             Release(map, 123);
             Assert.Equal(1ul, map.FreeSlots);
             Assert.Equal(123ul, Allocate(map));
-            Assert.Equal(SwapErrno.ENOSPC, map.AllocateSlot(out _));
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(-(int)Errno.ENOSPC, map.AllocateSlot(out _));
+            Assert.Equal(0, map.Verify());
         }
 
         [Fact]
@@ -78,11 +79,11 @@ namespace Cowbird.Tests.Host.Swap
             for (ulong s = 512; s < 768; s++)
                 Release(map, s);
             Release(map, 100);            // a lone hole elsewhere must not be preferred
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
             for (ulong expected = 512; expected < 768; expected++)
                 Assert.Equal(expected, Allocate(map));
             Assert.Equal(100ul, Allocate(map));
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
         }
 
         [Fact]
@@ -93,9 +94,9 @@ namespace Cowbird.Tests.Host.Swap
                 Allocate(map);                      // cluster 0 (after the header) is full
             Assert.Equal(256ul, Allocate(map));     // cluster 1 becomes current
             Release(map, 256);                      // ...and wholly free again
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
             Assert.Equal(257ul, Allocate(map));     // filling goes on where it was
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
         }
 
         [Fact]
@@ -107,11 +108,11 @@ namespace Cowbird.Tests.Host.Swap
             for (ulong s = 256; s < 512; s++)
                 Release(map, s);                    // cluster 1 wholly free, still current
             Assert.Equal(512ul, Allocate(map));     // 1 is abandoned: cluster 2 was first in line
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
             for (ulong s = 513; s < 768; s++)
                 Assert.Equal(s, Allocate(map));
             Assert.Equal(256ul, Allocate(map));     // then cluster 1, from its first slot
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
         }
 
         [Fact]
@@ -126,10 +127,10 @@ namespace Cowbird.Tests.Host.Swap
                 Release(map, s);
                 holes.Add(s);
             }
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
             while (holes.Count > 0)
                 Assert.True(holes.Remove(Allocate(map)));
-            Assert.Equal(SwapErrno.ENOSPC, map.AllocateSlot(out _));
+            Assert.Equal(-(int)Errno.ENOSPC, map.AllocateSlot(out _));
         }
 
         [Fact]
@@ -137,14 +138,14 @@ namespace Cowbird.Tests.Host.Swap
         {
             var map = new SwapMap(100, null);
             ulong slot = Allocate(map);
-            Assert.Equal(SwapErrno.Ok, map.Duplicate(slot));
-            Assert.Equal(SwapErrno.Ok, map.Duplicate(slot));
+            Assert.Equal(0, map.Duplicate(slot));
+            Assert.Equal(0, map.Duplicate(slot));
             Assert.Equal(2u, map.Count(slot));
-            Assert.Equal(SwapErrno.Ok, map.Free(slot));
-            Assert.Equal(SwapErrno.Ok, map.Free(slot));
+            Assert.Equal(0, map.Free(slot));
+            Assert.Equal(0, map.Free(slot));
             Assert.False(map.IsFree(slot));       // the swap cache still holds it
             Assert.True(map.HasCache(slot));
-            Assert.Equal(SwapErrno.Ok, map.ClearCache(slot));
+            Assert.Equal(0, map.ClearCache(slot));
             Assert.True(map.IsFree(slot));
             Assert.Equal(99ul, map.FreeSlots);
         }
@@ -154,11 +155,11 @@ namespace Cowbird.Tests.Host.Swap
         {
             var map = new SwapMap(100, null);
             ulong slot = Allocate(map);
-            Assert.Equal(SwapErrno.Ok, map.Duplicate(slot));
-            Assert.Equal(SwapErrno.Ok, map.ClearCache(slot));
+            Assert.Equal(0, map.Duplicate(slot));
+            Assert.Equal(0, map.ClearCache(slot));
             Assert.False(map.IsFree(slot));       // a PTE still holds it
             Assert.False(map.HasCache(slot));
-            Assert.Equal(SwapErrno.Ok, map.Free(slot));
+            Assert.Equal(0, map.Free(slot));
             Assert.True(map.IsFree(slot));
         }
 
@@ -167,25 +168,25 @@ namespace Cowbird.Tests.Host.Swap
         {
             var map = new SwapMap(100, null);
             ulong slot = Allocate(map);
-            Assert.Equal(SwapErrno.EEXIST, map.PrepareCache(slot));     // still cached from swap-out
-            Assert.Equal(SwapErrno.Ok, map.Duplicate(slot));
-            Assert.Equal(SwapErrno.Ok, map.ClearCache(slot));
-            Assert.Equal(SwapErrno.Ok, map.PrepareCache(slot));         // first fault reads it
-            Assert.Equal(SwapErrno.EEXIST, map.PrepareCache(slot));     // second fault must look up
-            Assert.Equal(SwapErrno.ENOENT, map.PrepareCache(50));       // never allocated
+            Assert.Equal(-(int)Errno.EEXIST, map.PrepareCache(slot));     // still cached from swap-out
+            Assert.Equal(0, map.Duplicate(slot));
+            Assert.Equal(0, map.ClearCache(slot));
+            Assert.Equal(0, map.PrepareCache(slot));         // first fault reads it
+            Assert.Equal(-(int)Errno.EEXIST, map.PrepareCache(slot));     // second fault must look up
+            Assert.Equal(-(int)Errno.ENOENT, map.PrepareCache(50));       // never allocated
         }
 
         [Fact]
         public void Duplicate_refuses_free_header_bad_and_out_of_range_slots()
         {
             var map = new SwapMap(100, new uint[] { 7 });
-            Assert.Equal(SwapErrno.ENOENT, map.Duplicate(50));
-            Assert.Equal(SwapErrno.EINVAL, map.Duplicate(0));
-            Assert.Equal(SwapErrno.EINVAL, map.Duplicate(7));
-            Assert.Equal(SwapErrno.EINVAL, map.Duplicate(100));
-            Assert.Equal(SwapErrno.EINVAL, map.Free(100));
-            Assert.Equal(SwapErrno.EINVAL, map.ClearCache(0));
-            Assert.Equal(SwapErrno.EINVAL, map.PrepareCache(7));
+            Assert.Equal(-(int)Errno.ENOENT, map.Duplicate(50));
+            Assert.Equal(-(int)Errno.EINVAL, map.Duplicate(0));
+            Assert.Equal(-(int)Errno.EINVAL, map.Duplicate(7));
+            Assert.Equal(-(int)Errno.EINVAL, map.Duplicate(100));
+            Assert.Equal(-(int)Errno.EINVAL, map.Free(100));
+            Assert.Equal(-(int)Errno.EINVAL, map.ClearCache(0));
+            Assert.Equal(-(int)Errno.EINVAL, map.PrepareCache(7));
         }
 
         [Fact]
@@ -193,7 +194,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             var map = new SwapMap(100, null);
             ulong slot = Allocate(map);
-            var e = Assert.Throws<SwapPanicException>(() => map.Free(slot));
+            var e = Assert.Throws<MmPanicException>(() => map.Free(slot));
             Assert.Contains("SwapMap.Free", e.Message);
         }
 
@@ -204,7 +205,7 @@ namespace Cowbird.Tests.Host.Swap
             ulong slot = Allocate(map);
             map.Duplicate(slot);
             map.ClearCache(slot);
-            var e = Assert.Throws<SwapPanicException>(() => map.ClearCache(slot));
+            var e = Assert.Throws<MmPanicException>(() => map.ClearCache(slot));
             Assert.Contains("SwapMap.ClearCache", e.Message);
         }
 
@@ -230,10 +231,10 @@ namespace Cowbird.Tests.Host.Swap
                     int result = map.AllocateSlot(out ulong slot);
                     if ((ulong)model.Count == map.TotalSlots)
                     {
-                        Assert.Equal(SwapErrno.ENOSPC, result);
+                        Assert.Equal(-(int)Errno.ENOSPC, result);
                         continue;
                     }
-                    Assert.Equal(SwapErrno.Ok, result);
+                    Assert.Equal(0, result);
                     Assert.False(model.ContainsKey(slot), $"seed {seed} step {step}: slot {slot} reused while in use");
                     Assert.DoesNotContain((uint)slot, bad);
                     model[slot] = (0, true);
@@ -244,11 +245,11 @@ namespace Cowbird.Tests.Host.Swap
                     int index = random.Next(used.Count);
                     ulong slot = used[index];
                     var (count, cached) = model[slot];
-                    if (op == 1) { Assert.Equal(SwapErrno.Ok, map.Duplicate(slot)); count++; }
-                    else if (op == 2 && count > 0) { Assert.Equal(SwapErrno.Ok, map.Free(slot)); count--; }
-                    else if (op == 3 && cached) { Assert.Equal(SwapErrno.Ok, map.ClearCache(slot)); cached = false; }
-                    else if (op == 4) { Assert.Equal(cached ? SwapErrno.EEXIST : SwapErrno.Ok, map.PrepareCache(slot)); cached = true; }
-                    else if (op == 5 && count > 0) { Assert.Equal(SwapErrno.Ok, map.Free(slot)); count--; }
+                    if (op == 1) { Assert.Equal(0, map.Duplicate(slot)); count++; }
+                    else if (op == 2 && count > 0) { Assert.Equal(0, map.Free(slot)); count--; }
+                    else if (op == 3 && cached) { Assert.Equal(0, map.ClearCache(slot)); cached = false; }
+                    else if (op == 4) { Assert.Equal(cached ? -(int)Errno.EEXIST : 0, map.PrepareCache(slot)); cached = true; }
+                    else if (op == 5 && count > 0) { Assert.Equal(0, map.Free(slot)); count--; }
                     if (count == 0 && !cached)
                     {
                         model.Remove(slot);
@@ -265,7 +266,7 @@ namespace Cowbird.Tests.Host.Swap
                 }
                 Assert.Equal(map.TotalSlots - (ulong)model.Count, map.FreeSlots);
                 if (step % 50 == 0)
-                    Assert.Equal(SwapErrno.Ok, map.Verify());
+                    Assert.Equal(0, map.Verify());
             }
             foreach (var slot in used)
             {
@@ -276,7 +277,7 @@ namespace Cowbird.Tests.Host.Swap
                     map.ClearCache(slot);
             }
             Assert.Equal(map.TotalSlots, map.FreeSlots);
-            Assert.Equal(SwapErrno.Ok, map.Verify());
+            Assert.Equal(0, map.Verify());
         }
     }
 }

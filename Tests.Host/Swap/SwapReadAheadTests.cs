@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using Cowbird.Mm.Swap;
 using Xunit;
 
@@ -11,9 +12,9 @@ namespace Cowbird.Tests.Host.Swap
             var map = new SwapMap(slotCount, null);
             for (ulong i = 0; i < n; i++)
             {
-                Assert.Equal(SwapErrno.Ok, map.AllocateSlot(out ulong slot));
-                Assert.Equal(SwapErrno.Ok, map.Duplicate(slot));
-                Assert.Equal(SwapErrno.Ok, map.ClearCache(slot));
+                Assert.Equal(0, map.AllocateSlot(out ulong slot));
+                Assert.Equal(0, map.Duplicate(slot));
+                Assert.Equal(0, map.ClearCache(slot));
             }
             return map;
         }
@@ -61,7 +62,7 @@ namespace Cowbird.Tests.Host.Swap
         public void Fault_on_a_slot_holding_nothing_is_enoent()
         {
             var map = SwappedOut(100, 10);
-            Assert.Equal(SwapErrno.ENOENT, SwapReadAhead.Window(map, 50, 8, new ulong[8]));
+            Assert.Equal(-(int)Errno.ENOENT, SwapReadAhead.Window(map, 50, 8, new ulong[8]));
         }
 
         [Theory]
@@ -72,7 +73,7 @@ namespace Cowbird.Tests.Host.Swap
         public void Bad_window_sizes_are_einval(uint window, int bufferLength)
         {
             var map = SwappedOut(1000, 10);
-            Assert.Equal(SwapErrno.EINVAL, SwapReadAhead.Window(map, 5, window, new ulong[bufferLength]));
+            Assert.Equal(-(int)Errno.EINVAL, SwapReadAhead.Window(map, 5, window, new ulong[bufferLength]));
         }
     }
 }

@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using Cowbird.Mm.Swap;
 using Xunit;
 
@@ -9,7 +10,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             var space = new SwapSpace(64);
             using var scratch = new PageBuffer();
-            Assert.Equal(SwapErrno.Ok, space.SwapOn(disk, scratch.Pointer, out type, out var status));
+            Assert.Equal(0, space.SwapOn(disk, scratch.Pointer, out type, out var status));
             Assert.Equal(SwapHeaderStatus.Valid, status);
             disk.Reads = 0;        // forget the header read: tests count page I/O
             return space;
@@ -29,7 +30,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             var space = new SwapSpace(64);
             using var scratch = new PageBuffer();
-            Assert.Equal(SwapErrno.EINVAL, space.SwapOn(new RamDisk(100), scratch.Pointer, out int type, out var status));
+            Assert.Equal(-(int)Errno.EINVAL, space.SwapOn(new RamDisk(100), scratch.Pointer, out int type, out var status));
             Assert.Equal(SwapHeaderStatus.NoMagic, status);
             Assert.Equal(-1, type);
             Assert.Equal(0ul, space.TotalSlots);
@@ -40,8 +41,8 @@ namespace Cowbird.Tests.Host.Swap
         {
             var space = new SwapSpace(64);
             using var scratch = new PageBuffer();
-            Assert.Equal(SwapErrno.EINVAL, space.SwapOn(null, scratch.Pointer, out _, out _));
-            Assert.Equal(SwapErrno.EINVAL, space.SwapOn(SwapDisks.Formatted(10), null, out _, out _));
+            Assert.Equal(-(int)Errno.EINVAL, space.SwapOn(null, scratch.Pointer, out _, out _));
+            Assert.Equal(-(int)Errno.EINVAL, space.SwapOn(SwapDisks.Formatted(10), null, out _, out _));
         }
 
         [Fact]
@@ -51,7 +52,7 @@ namespace Cowbird.Tests.Host.Swap
             disk.FailPage = 0;
             var space = new SwapSpace(64);
             using var scratch = new PageBuffer();
-            Assert.Equal(SwapErrno.EIO, space.SwapOn(disk, scratch.Pointer, out _, out var status));
+            Assert.Equal(-(int)Errno.EIO, space.SwapOn(disk, scratch.Pointer, out _, out var status));
             Assert.Equal(SwapHeaderStatus.ReadFailed, status);
         }
 
@@ -63,9 +64,9 @@ namespace Cowbird.Tests.Host.Swap
             using var page = new PageBuffer();
             using var back = new PageBuffer();
             page.Fill(42);
-            Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out var entry));
-            Assert.Equal(SwapErrno.Ok, space.WritePage(entry, page.Pointer));
-            Assert.Equal(SwapErrno.Ok, space.ReadPage(entry, back.Pointer));
+            Assert.Equal(0, space.AllocateEntry(out var entry));
+            Assert.Equal(0, space.WritePage(entry, page.Pointer));
+            Assert.Equal(0, space.ReadPage(entry, back.Pointer));
             Assert.True(back.HasPattern(42));
             Assert.Equal(1ul, space.PswpOut);
             Assert.Equal(1ul, space.PswpIn);
@@ -80,15 +81,15 @@ namespace Cowbird.Tests.Host.Swap
             var disk = SwapDisks.Formatted(100);
             var space = WithDisk(disk, out _);
             using var page = new PageBuffer();
-            Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out var entry));
+            Assert.Equal(0, space.AllocateEntry(out var entry));
             disk.FailPage = (long)entry.Slot;
-            Assert.Equal(SwapErrno.EIO, space.WritePage(entry, page.Pointer));
-            Assert.Equal(SwapErrno.EIO, space.ReadPage(entry, page.Pointer));
+            Assert.Equal(-(int)Errno.EIO, space.WritePage(entry, page.Pointer));
+            Assert.Equal(-(int)Errno.EIO, space.ReadPage(entry, page.Pointer));
             Assert.Equal(0ul, space.PswpOut);
             Assert.Equal(0ul, space.PswpIn);
             disk.FailPage = -1;
             disk.FailAfter = 0;
-            Assert.Equal(SwapErrno.EIO, space.WritePage(entry, page.Pointer));
+            Assert.Equal(-(int)Errno.EIO, space.WritePage(entry, page.Pointer));
         }
 
         [Fact]
@@ -97,10 +98,10 @@ namespace Cowbird.Tests.Host.Swap
             var disk = SwapDisks.Formatted(100);
             var space = WithDisk(disk, out _);
             using var page = new PageBuffer();
-            Assert.Equal(SwapErrno.EINVAL, space.ReadPage(new SwapEntry(0, 10), page.Pointer));
-            Assert.Equal(SwapErrno.EINVAL, space.WritePage(new SwapEntry(0, 0), page.Pointer));
-            Assert.Equal(SwapErrno.EINVAL, space.ReadPage(new SwapEntry(5, 1), page.Pointer));
-            Assert.Equal(SwapErrno.EINVAL, space.Duplicate(new SwapEntry(5, 1)));
+            Assert.Equal(-(int)Errno.EINVAL, space.ReadPage(new SwapEntry(0, 10), page.Pointer));
+            Assert.Equal(-(int)Errno.EINVAL, space.WritePage(new SwapEntry(0, 0), page.Pointer));
+            Assert.Equal(-(int)Errno.EINVAL, space.ReadPage(new SwapEntry(5, 1), page.Pointer));
+            Assert.Equal(-(int)Errno.EINVAL, space.Duplicate(new SwapEntry(5, 1)));
             Assert.Equal(0, disk.Reads + disk.Writes);
         }
 
@@ -109,15 +110,15 @@ namespace Cowbird.Tests.Host.Swap
         {
             var space = WithDisk(SwapDisks.Formatted(4), out int first);
             using var scratch = new PageBuffer();
-            Assert.Equal(SwapErrno.Ok, space.SwapOn(SwapDisks.Formatted(10), scratch.Pointer, out int second, out _));
+            Assert.Equal(0, space.SwapOn(SwapDisks.Formatted(10), scratch.Pointer, out int second, out _));
             Assert.Equal(1, second);
             for (ulong s = 1; s <= 3; s++)
             {
-                Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out var e));
+                Assert.Equal(0, space.AllocateEntry(out var e));
                 Assert.Equal(first, e.Type);
                 Assert.Equal(s, e.Slot);
             }
-            Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out var next));
+            Assert.Equal(0, space.AllocateEntry(out var next));
             Assert.Equal(second, next.Type);
             Assert.Equal(1ul, next.Slot);
             Assert.Equal(12ul, space.TotalSlots);
@@ -128,9 +129,9 @@ namespace Cowbird.Tests.Host.Swap
         public void All_devices_full_is_enospc()
         {
             var space = WithDisk(SwapDisks.Formatted(3), out _);
-            Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out _));
-            Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out _));
-            Assert.Equal(SwapErrno.ENOSPC, space.AllocateEntry(out var none));
+            Assert.Equal(0, space.AllocateEntry(out _));
+            Assert.Equal(0, space.AllocateEntry(out _));
+            Assert.Equal(-(int)Errno.ENOSPC, space.AllocateEntry(out var none));
             Assert.False(none.IsValid);
         }
 
@@ -138,11 +139,11 @@ namespace Cowbird.Tests.Host.Swap
         public void SwapOff_refuses_a_device_in_use_and_frees_the_type_when_empty()
         {
             var space = WithDisk(SwapDisks.Formatted(10), out int type);
-            Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out var entry));
-            Assert.Equal(SwapErrno.EBUSY, space.SwapOff(type));
-            Assert.Equal(SwapErrno.Ok, space.ClearCache(entry));
-            Assert.Equal(SwapErrno.Ok, space.SwapOff(type));
-            Assert.Equal(SwapErrno.ENODEV, space.SwapOff(type));
+            Assert.Equal(0, space.AllocateEntry(out var entry));
+            Assert.Equal(-(int)Errno.EBUSY, space.SwapOff(type));
+            Assert.Equal(0, space.ClearCache(entry));
+            Assert.Equal(0, space.SwapOff(type));
+            Assert.Equal(-(int)Errno.ENODEV, space.SwapOff(type));
             Assert.Null(space.DeviceOf(type));
             Assert.Equal(0ul, space.TotalSlots);
         }
@@ -159,41 +160,41 @@ namespace Cowbird.Tests.Host.Swap
             frame.Fill(7);
 
             // swap-out: allocate, cache, one Duplicate per PTE, write, leave the cache.
-            Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out var entry));
-            Assert.Equal(SwapErrno.Ok, space.Cache.Add(entry, oldPfn));
+            Assert.Equal(0, space.AllocateEntry(out var entry));
+            Assert.Equal(0, space.Cache.Add(entry, oldPfn));
             ulong parentPte = entry.ToPte(), childPte = entry.ToPte();
-            Assert.Equal(SwapErrno.Ok, space.Duplicate(entry));
-            Assert.Equal(SwapErrno.Ok, space.Duplicate(entry));
-            Assert.Equal(SwapErrno.Ok, space.WritePage(entry, frame.Pointer));
-            Assert.Equal(SwapErrno.Ok, space.Cache.Delete(entry, out ulong dropped));
+            Assert.Equal(0, space.Duplicate(entry));
+            Assert.Equal(0, space.Duplicate(entry));
+            Assert.Equal(0, space.WritePage(entry, frame.Pointer));
+            Assert.Equal(0, space.Cache.Delete(entry, out ulong dropped));
             Assert.Equal(oldPfn, dropped);
-            Assert.Equal(SwapErrno.Ok, space.ClearCache(entry));
+            Assert.Equal(0, space.ClearCache(entry));
             Assert.Equal(2u, space.Count(entry));
 
             // parent faults: miss, claim, cache a new frame, read.
             var parentEntry = SwapEntry.FromPte(parentPte);
             Assert.False(space.Cache.Lookup(parentEntry, out _));
-            Assert.Equal(SwapErrno.Ok, space.PrepareCache(parentEntry));
-            Assert.Equal(SwapErrno.Ok, space.Cache.Add(parentEntry, newPfn));
+            Assert.Equal(0, space.PrepareCache(parentEntry));
+            Assert.Equal(0, space.Cache.Add(parentEntry, newPfn));
             frame.Fill(0);
-            Assert.Equal(SwapErrno.Ok, space.ReadPage(parentEntry, frame.Pointer));
+            Assert.Equal(0, space.ReadPage(parentEntry, frame.Pointer));
             Assert.True(frame.HasPattern(7));
-            Assert.Equal(SwapErrno.Ok, space.Free(parentEntry));
+            Assert.Equal(0, space.Free(parentEntry));
 
             // child faults: hit, same frame, no read; a racing PrepareCache would be EEXIST.
             var childEntry = SwapEntry.FromPte(childPte);
-            Assert.Equal(SwapErrno.EEXIST, space.PrepareCache(childEntry));
+            Assert.Equal(-(int)Errno.EEXIST, space.PrepareCache(childEntry));
             Assert.True(space.Cache.Lookup(childEntry, out ulong childPfn));
             Assert.Equal(newPfn, childPfn);
-            Assert.Equal(SwapErrno.Ok, space.Free(childEntry));
+            Assert.Equal(0, space.Free(childEntry));
             Assert.Equal(1, disk.Reads);
             Assert.Equal(1ul, space.PswpIn);
 
             // no PTE holds the entry any more: the cached copy is an ordinary page now.
             Assert.Equal(0u, space.Count(entry));
             Assert.True(space.HasCache(entry));
-            Assert.Equal(SwapErrno.Ok, space.Cache.Delete(entry, out _));
-            Assert.Equal(SwapErrno.Ok, space.ClearCache(entry));
+            Assert.Equal(0, space.Cache.Delete(entry, out _));
+            Assert.Equal(0, space.ClearCache(entry));
             Assert.Equal(space.TotalSlots, space.FreeSlots);
             Assert.Equal(0ul, space.Cache.Count);
         }
@@ -204,14 +205,14 @@ namespace Cowbird.Tests.Host.Swap
             var space = WithDisk(SwapDisks.Formatted(64), out int type);
             for (int i = 0; i < 12; i++)
             {
-                Assert.Equal(SwapErrno.Ok, space.AllocateEntry(out var e));
+                Assert.Equal(0, space.AllocateEntry(out var e));
                 space.Duplicate(e);
                 space.ClearCache(e);
             }
             var slots = new ulong[8];
             int n = space.ReadAheadWindow(new SwapEntry(type, 10), 4, slots);
             Assert.Equal(new ulong[] { 10, 8, 9, 11 }, slots[..n]);
-            Assert.Equal(SwapErrno.EINVAL, space.ReadAheadWindow(new SwapEntry(type + 1, 10), 4, slots));
+            Assert.Equal(-(int)Errno.EINVAL, space.ReadAheadWindow(new SwapEntry(type + 1, 10), 4, slots));
         }
     }
 }

@@ -5,23 +5,11 @@ using Cowbird.Mm.Swap;
 
 namespace Cowbird.Tests.Host.Swap
 {
-    // A Kernel.Mm panic seen from a host test.
-    public sealed class SwapPanicException : Exception
-    {
-        public SwapPanicException(string message) : base(message) { }
-    }
-
-    // Host panic sink: turns SwapPanic.Panic into an exception a test can assert on.
-    public sealed class ThrowingPanicSink : PanicSink
-    {
-        public override void Panic(string message) => throw new SwapPanicException(message);
-    }
-
     static class SwapPanicInstaller
     {
         // Installed before any test runs, so a panic can never spin the test host.
         [ModuleInitializer]
-        internal static void Install() => SwapPanic.Sink = new ThrowingPanicSink();
+        internal static void Install() => HostPanicHandler.Install();
     }
 
     // One 4096-byte page of native memory, standing in for a frame's contents.
@@ -59,7 +47,7 @@ namespace Cowbird.Tests.Host.Swap
             var disk = new RamDisk(pages);
             using var scratch = new PageBuffer();
             int result = SwapHeader.FormatDevice(disk, badPages, scratch.Pointer);
-            if (result != SwapErrno.Ok)
+            if (result != 0)
                 throw new InvalidOperationException("FormatDevice failed: " + result);
             disk.Reads = 0;
             disk.Writes = 0;

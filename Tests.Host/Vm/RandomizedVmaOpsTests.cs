@@ -12,7 +12,7 @@ namespace Cowbird.Tests.Host
     // Model-based test of the VMA operations: random fork / exit / read / write / mmap
     // (private and shared, several protections) / munmap / mprotect / mremap (shrink,
     // grow in place, fixed moves) / madvise(DONTNEED) / brk / rmap PageReferenced and
-    // TryToUnmap (private and shared pages) sequences against a reference
+    // TryToUnmap (private and shared pages) / forced reclaim (swapping variant) sequences against a reference
     // model of every page of a 24-page window plus a 6-page brk heap per process. The
     // model predicts each access's outcome (data, SEGV_MAPERR or SEGV_ACCERR) and each
     // call's return value; shared pages keep their data in a model object store, so
@@ -64,16 +64,39 @@ namespace Cowbird.Tests.Host
         [InlineData(6)]
         public void Random_vma_operations_match_the_model(int seed)
         {
+            RunSeed(seed, false);
+        }
+
+        // The same model on a machine whose RAM (72 frames) is far smaller than the
+        // processes' pages, with a swap device and a forced-reclaim operation: pages,
+        // private and shared, go to swap and come back constantly; the model is unchanged.
+        [Theory]
+        [InlineData(32)]
+        [InlineData(34)]
+        [InlineData(35)]
+        [InlineData(37)]
+        public void Random_vma_operations_match_the_model_while_swapping_constantly(int seed)
+        {
+            List<string> log = RunSeed(seed, true);
+            Assert.True(log.Exists(line => line.StartsWith("reclaim") && !line.EndsWith(" 0")), "reclaim never freed a frame");
+            string totals = log[log.Count - 1];
+            Assert.StartsWith("swap totals", totals);
+            Assert.DoesNotContain("pswpin 0 ", totals + " ");
+            Assert.DoesNotContain("pswpout 0 ", totals + " ");
+        }
+
+        static List<string> RunSeed(int seed, bool swapping)
+        {
             int steps = StepsPerSeed();
             var random = new System.Random(seed);
             var ops = new List<Op>();
             for (int i = 0; i < steps; i++)
-                ops.Add(NextOp(random));
+                ops.Add(NextOp(random, swapping));
             var log = new List<string>();
-            Failure failure = Run(ops, log);
+            Failure failure = Run(ops, log, swapping);
             if (failure != null)
             {
-                List<Op> shrunk = Shrink(ops, failure);
+                List<Op> shrunk = Shrink(ops, failure, swapping);
                 Assert.Fail($"seed {seed}, step {failure.Step}: {failure.Message}\n"
                             + $"shrunk to {shrunk.Count} operations (replay them on a fresh machine):\n"
                             + string.Join("\n", shrunk.ConvertAll(op => op.ToString())));
@@ -82,6 +105,7 @@ namespace Cowbird.Tests.Host
             foreach (string kind in new[] { "mremap grow", "mremap shrink", "mremap fixed", "EFAULT", "ENOMEM",
                                             "shared", "mprotect", "fork", "exit", "brk" })
                 Assert.True(log.Exists(line => line.Contains(kind) && !line.Contains("skipped")), "never ran: " + kind);
+            return log;
         }
 
         // Steps per seed: 2000, or COWBIRD_SOAK_STEPS for a longer soak
@@ -109,7 +133,7 @@ namespace Cowbird.Tests.Host
 
         static readonly string[] KindNames =
             { "fork", "exit", "munmap", "mmap", "mprotect", "mremap", "madvise", "brk",
-              "write", "write", "write", "write", "read", "read", "read", "read", "referenced", "unmap" };
+              "write", "write", "write", "write", "read", "read", "read", "read", "referenced", "unmap", "reclaim" };
 
         sealed class Failure
         {
@@ -117,11 +141,12 @@ namespace Cowbird.Tests.Host
             public string Message;
         }
 
-        static Op NextOp(System.Random r)
+        // `swapping` adds the last kind, forced reclaim.
+        static Op NextOp(System.Random r, bool swapping)
         {
             return new Op
             {
-                Kind = r.Next(KindNames.Length), Pid = r.Next(MaxProcesses), Page = r.Next(WindowPages), Count = 1 + r.Next(4),
+                Kind = r.Next(swapping ? KindNames.Length : KindNames.Length - 1), Pid = r.Next(MaxProcesses), Page = r.Next(WindowPages), Count = 1 + r.Next(4),
                 Prot = r.Next(Prots.Length), Shared = r.Next(3) == 0, NewCount = 1 + r.Next(4), Mode = r.Next(3),
                 Dest = r.Next(WindowPages), BrkPages = r.Next(HeapPages + 1), AnyPage = r.Next(Pages),
                 Value = (byte)r.Next(1, 256),
@@ -130,12 +155,12 @@ namespace Cowbird.Tests.Host
 
         // Runs `ops` on a fresh machine with invariants after every step, then the final
         // check and the leak check. Null on success, else where and why it failed.
-        static Failure Run(List<Op> ops, List<string> log)
+        static Failure Run(List<Op> ops, List<string> log, bool swapping)
         {
             Failure failure = null;
             try
             {
-                using var m = new TestMachine(640);
+                using var m = swapping ? new TestMachine(72, swapPages: 1024) : new TestMachine(640);
                 var model = new Model();
                 model.Processes.Add(new Process { Space = m.NewSpace() });
                 for (int step = 0; step < ops.Count && failure == null; step++)
@@ -157,6 +182,7 @@ namespace Cowbird.Tests.Host
                 if (failure == null)
                 {
                     VerifyAll(m, model);
+                    log.Add($"swap totals pswpin {m.Manager.Stat.PswpIn} pswpout {m.Manager.Stat.PswpOut}");
                     m.AssertNoLeaks();
                 }
             }
@@ -170,7 +196,7 @@ namespace Cowbird.Tests.Host
 
         // Delta debugging: drops ever smaller chunks of the sequence while it still fails
         // (bounded number of replays), and cuts it after the failing step.
-        static List<Op> Shrink(List<Op> ops, Failure failure)
+        static List<Op> Shrink(List<Op> ops, Failure failure, bool swapping)
         {
             List<Op> current = ops.GetRange(0, System.Math.Min(ops.Count, failure.Step + 1));
             int replays = 0;
@@ -182,7 +208,7 @@ namespace Cowbird.Tests.Host
                     var candidate = new List<Op>(current);
                     candidate.RemoveRange(start, chunk);
                     replays++;
-                    Failure f = Run(candidate, new List<string>());
+                    Failure f = Run(candidate, new List<string>(), swapping);
                     if (f != null)
                     {
                         current = candidate.GetRange(0, System.Math.Min(candidate.Count, f.Step + 1));
@@ -244,6 +270,8 @@ namespace Cowbird.Tests.Host
                     return Referenced(m, p, pid, op.AnyPage);
                 case 17:
                     return UnmapAndRestore(m, p, pid, op.AnyPage);
+                case 18:
+                    return $"reclaim {2 * op.Count}: {m.Manager.Reclaimer.Reclaim((ulong)(2 * op.Count))}";
                 case 8:
                 case 9:
                 case 10:

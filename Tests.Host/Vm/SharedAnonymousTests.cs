@@ -33,7 +33,7 @@ namespace Cowbird.Tests.Host
             Assert.Equal(3, m.Read(child, p + Page.Size));
             m.Check();
             Assert.Equal(parent.PageTable.Lookup(p + Page.Size).Frame, child.PageTable.Lookup(p + Page.Size).Frame);
-            Assert.Equal(0UL, m.Manager.Stat.CowFault);
+            Assert.Equal(0UL, m.Manager.Stat.PgCowFault);
             ulong frame = parent.PageTable.Lookup(p).Frame;
             Assert.Equal(PageFrameFlags.Shmem, m.Frames.Frame(frame).Flags & (PageFrameFlags.Shmem | PageFrameFlags.Anonymous));
             Assert.Equal(3, m.Frames.Frame(frame).RefCount);    // two PTEs + the object

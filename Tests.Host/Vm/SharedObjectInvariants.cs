@@ -12,7 +12,8 @@ namespace Cowbird.Tests.Host
     public static class SharedObjectInvariants
     {
         public static void Collect(TestMachine machine, Dictionary<ulong, int> objectRefs,
-                                   Dictionary<ulong, int> nodeFrames, List<string> errors)
+                                   Dictionary<ulong, int> nodeFrames, List<string> errors,
+                                   Dictionary<ulong, int> swapRefs = null)
         {
             var users = new Dictionary<SharedAnonObject, List<Vma>>();
             foreach (AddressSpace space in machine.Spaces)
@@ -31,7 +32,7 @@ namespace Cowbird.Tests.Host
             {
                 live++;
                 CheckMappingList(pair.Key, pair.Value, errors);
-                pair.Key.Pages.Walk(new Collector(machine.Frames, pair.Key, objectRefs, nodeFrames, errors));
+                pair.Key.Pages.Walk(new Collector(machine.Frames, pair.Key, objectRefs, nodeFrames, errors, swapRefs));
             }
             if (machine.Manager.SharedAnonObjects.InUse != live)
                 errors.Add($"SharedAnonObjectCache has {machine.Manager.SharedAnonObjects.InUse} objects in use but {live} are mapped");
@@ -75,10 +76,12 @@ namespace Cowbird.Tests.Host
             readonly Dictionary<ulong, int> objectRefs;
             readonly Dictionary<ulong, int> nodeFrames;
             readonly List<string> errors;
+            readonly Dictionary<ulong, int> swapRefs;
 
             public Collector(FrameAllocator frameAllocator, SharedAnonObject owner, Dictionary<ulong, int> refs,
-                             Dictionary<ulong, int> nodes, List<string> errorList)
+                             Dictionary<ulong, int> nodes, List<string> errorList, Dictionary<ulong, int> swapEntries)
             {
+                swapRefs = swapEntries;
                 frames = frameAllocator;
                 obj = owner;
                 objectRefs = refs;
@@ -90,7 +93,10 @@ namespace Cowbird.Tests.Host
             {
                 if (!SharedAnonObject.IsFrameEntry(entry))
                 {
-                    errors.Add($"shared object index {index}: swap entry, but swap is not wired in");
+                    // A swapped-out page: the slot count is checked by Invariants.CheckSwap.
+                    ulong key = SharedAnonObject.SwapEntryOf(entry).ToPte();
+                    if (swapRefs != null)
+                        swapRefs[key] = swapRefs.TryGetValue(key, out int s) ? s + 1 : 1;
                     return;
                 }
                 ulong pfn = SharedAnonObject.FrameOf(entry);
