@@ -1,11 +1,12 @@
+using Cowbird.Mm;
 using Cowbird.Mm.Swap;
 
 namespace Cowbird.Kernel.Drivers
 {
     // An ATA disk seen as swap's BlockDevice: 4096-byte pages, page n = sectors
     // 8n..8n+7. A trailing partial page (disk size not a multiple of 4 KiB) is unused.
-    // Results follow the seam's contract: 0, SwapErrno.EINVAL for a page index out
-    // of range or a null buffer (nothing reaches the disk), SwapErrno.EIO when the
+    // Results follow the seam's contract: 0, -(int)Errno.EINVAL for a page index out
+    // of range or a null buffer (nothing reaches the disk), -(int)Errno.EIO when the
     // disk fails or times out. Writes are flushed to the medium before returning.
     public sealed unsafe class AtaBlockDevice : BlockDevice
     {
@@ -23,15 +24,15 @@ namespace Cowbird.Kernel.Drivers
         public override int ReadPage(ulong pageIndex, byte* buffer)
         {
             if (pageIndex >= PageCount || buffer == null)
-                return SwapErrno.EINVAL;
-            return Disk.ReadSectors(pageIndex * SectorsPerPage, SectorsPerPage, buffer) == 0 ? SwapErrno.Ok : SwapErrno.EIO;
+                return -(int)Errno.EINVAL;
+            return Disk.ReadSectors(pageIndex * SectorsPerPage, SectorsPerPage, buffer) == 0 ? 0 : -(int)Errno.EIO;
         }
 
         public override int WritePage(ulong pageIndex, byte* buffer)
         {
             if (pageIndex >= PageCount || buffer == null)
-                return SwapErrno.EINVAL;
-            return Disk.WriteSectors(pageIndex * SectorsPerPage, SectorsPerPage, buffer) == 0 ? SwapErrno.Ok : SwapErrno.EIO;
+                return -(int)Errno.EINVAL;
+            return Disk.WriteSectors(pageIndex * SectorsPerPage, SectorsPerPage, buffer) == 0 ? 0 : -(int)Errno.EIO;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Swap;
@@ -39,17 +40,17 @@ namespace Cowbird.Kernel.SelfTests
                     AtaIoSelfTest.FillPattern(page, p);
                     int result = device.WritePage(p, page);
                     Log("write", p, result);
-                    if (result == SwapErrno.EIO) writeErrors++; else if (result == SwapErrno.Ok) successes++; else ok = false;
+                    if (result == -(int)Errno.EIO) writeErrors++; else if (result == 0) successes++; else ok = false;
                 }
                 for (ulong p = FirstPage; p <= LastPage; p++)
                 {
                     int result = device.ReadPage(p, page);
                     Log("read", p, result);
-                    if (result == SwapErrno.EIO) readErrors++; else if (result == SwapErrno.Ok) successes++; else ok = false;
+                    if (result == -(int)Errno.EIO) readErrors++; else if (result == 0) successes++; else ok = false;
                 }
                 ok &= Check(readErrors > 0 && writeErrors > 0, "injected read and write errors come back as EIO");
                 ok &= Check(successes > 0, "the other pages work");
-                ok &= Check(device.ReadPage(LastPage + 1, page) == SwapErrno.Ok, "the disk still works after the errors");
+                ok &= Check(device.ReadPage(LastPage + 1, page) == 0, "the disk still works after the errors");
             }
             return Check(ok, "every result is 0 or EIO") && ok;
         }
@@ -60,7 +61,7 @@ namespace Cowbird.Kernel.SelfTests
             KernelConsole.Write(what);
             KernelConsole.Write(" page ");
             KernelConsole.WriteDecimal(page);
-            KernelConsole.WriteLine(result == SwapErrno.Ok ? ": ok" : result == SwapErrno.EIO ? ": EIO" : ": unexpected result");
+            KernelConsole.WriteLine(result == 0 ? ": ok" : result == -(int)Errno.EIO ? ": EIO" : ": unexpected result");
         }
     }
 }

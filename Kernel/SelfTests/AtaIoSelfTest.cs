@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
@@ -37,12 +38,12 @@ namespace Cowbird.Kernel.SelfTests
             {
                 ok &= WriteAll(device, pages, page);
                 ok &= Check(ReadAll(device, pages, page), "every written page reads back with its own pattern");
-                ok &= Check(device.ReadPage(UntouchedPage, page) == SwapErrno.Ok && IsZero(page) &&
-                            device.ReadPage(0, page) == SwapErrno.Ok && IsZero(page),
+                ok &= Check(device.ReadPage(UntouchedPage, page) == 0 && IsZero(page) &&
+                            device.ReadPage(0, page) == 0 && IsZero(page),
                             "pages 0 and 3, never written, still read as zeros (no write was misdirected)");
-                ok &= Check(device.ReadPage(device.PageCount, page) == SwapErrno.EINVAL, "reading page PageCount gives EINVAL");
-                ok &= Check(device.WritePage(device.PageCount + 7, page) == SwapErrno.EINVAL, "writing beyond the end gives EINVAL");
-                ok &= Check(device.ReadPage(ulong.MaxValue, page) == SwapErrno.EINVAL, "reading page 2^64-1 gives EINVAL");
+                ok &= Check(device.ReadPage(device.PageCount, page) == -(int)Errno.EINVAL, "reading page PageCount gives EINVAL");
+                ok &= Check(device.WritePage(device.PageCount + 7, page) == -(int)Errno.EINVAL, "writing beyond the end gives EINVAL");
+                ok &= Check(device.ReadPage(ulong.MaxValue, page) == -(int)Errno.EINVAL, "reading page 2^64-1 gives EINVAL");
                 ok &= Check(disk.ReadSectors(disk.SectorCount - 4, 8, page) == -(int)Cowbird.Mm.Errno.EINVAL,
                             "a sector range straddling the end gives EINVAL");
                 ok &= Check(disk.ReadSectors(disk.SectorCount - 1, 1, page) == 0, "the last sector reads");
@@ -119,7 +120,7 @@ namespace Cowbird.Kernel.SelfTests
             for (int i = 0; i < pages.Length; i++)
             {
                 FillPattern(page, pages[i]);
-                bool written = device.WritePage(pages[i], page) == SwapErrno.Ok;
+                bool written = device.WritePage(pages[i], page) == 0;
                 KernelConsole.Write(written ? "  ataio: wrote page " : "  FAIL: could not write page ");
                 KernelConsole.WriteDecimal(pages[i]);
                 KernelConsole.Write('\n');
@@ -136,7 +137,7 @@ namespace Cowbird.Kernel.SelfTests
             {
                 for (int b = 0; b < BlockDevice.PageSize; b++)
                     page[b] = 0xEE;
-                ok &= device.ReadPage(pages[i], page) == SwapErrno.Ok && HasPattern(page, pages[i]);
+                ok &= device.ReadPage(pages[i], page) == 0 && HasPattern(page, pages[i]);
             }
             return ok;
         }
@@ -167,11 +168,11 @@ namespace Cowbird.Kernel.SelfTests
             for (ulong p = RunStart; p < RunStart + RunLength; p++)
             {
                 FillPattern(page, p);
-                ok &= device.WritePage(p, page) == SwapErrno.Ok;
+                ok &= device.WritePage(p, page) == 0;
             }
             ulong written = PitTimer.Ticks;
             for (ulong p = RunStart; p < RunStart + RunLength; p++)
-                ok &= device.ReadPage(p, page) == SwapErrno.Ok && HasPattern(page, p);
+                ok &= device.ReadPage(p, page) == 0 && HasPattern(page, p);
             ulong read = PitTimer.Ticks;
             KernelConsole.Write("  ataio: 256 page writes (each flushed) took ");
             KernelConsole.WriteDecimal((written - start) * 1000 / PitTimer.FrequencyHz);

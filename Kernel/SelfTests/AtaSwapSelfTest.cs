@@ -1,3 +1,4 @@
+using Cowbird.Mm;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Swap;
@@ -50,7 +51,7 @@ namespace Cowbird.Kernel.SelfTests
         private static bool HeaderAgrees(SwapDevice device, byte* page)
         {
             var disk = new AtaBlockDevice(KernelSwap.Disk);
-            if (disk.ReadPage(0, page) != SwapErrno.Ok)
+            if (disk.ReadPage(0, page) != 0)
                 return false;
             SwapHeaderStatus status = SwapHeader.Parse(page, disk.PageCount, out SwapHeader header);
             return status == SwapHeaderStatus.Valid && header.LastPage == device.Header.LastPage &&
@@ -65,10 +66,10 @@ namespace Cowbird.Kernel.SelfTests
             bool ok = true;
             for (int i = 0; i < SlotCount; i++)
             {
-                if (space.AllocateEntry(out entries[i]) != SwapErrno.Ok || IsBad(device, entries[i].Slot))
+                if (space.AllocateEntry(out entries[i]) != 0 || IsBad(device, entries[i].Slot))
                     return false;
                 AtaIoSelfTest.FillPattern(page, entries[i].Slot);
-                ok &= space.WritePage(entries[i], page) == SwapErrno.Ok;
+                ok &= space.WritePage(entries[i], page) == 0;
                 KernelConsole.Write("  ataswap: wrote slot ");
                 KernelConsole.WriteDecimal(entries[i].Slot);
                 KernelConsole.Write('\n');
@@ -77,13 +78,13 @@ namespace Cowbird.Kernel.SelfTests
             {
                 for (int b = 0; b < BlockDevice.PageSize; b++)
                     page[b] = 0;
-                ok &= space.ReadPage(entries[i], page) == SwapErrno.Ok && AtaIoSelfTest.HasPattern(page, entries[i].Slot);
+                ok &= space.ReadPage(entries[i], page) == 0 && AtaIoSelfTest.HasPattern(page, entries[i].Slot);
             }
             ok &= space.PswpOut == pswpOut + SlotCount && space.PswpIn == pswpIn + SlotCount;
             for (int i = 0; i < SlotCount; i++)
-                ok &= space.ClearCache(entries[i]) == SwapErrno.Ok;
+                ok &= space.ClearCache(entries[i]) == 0;
             // A released slot is free: reading it through swap is refused.
-            ok &= space.ReadPage(entries[0], page) == SwapErrno.EINVAL;
+            ok &= space.ReadPage(entries[0], page) == -(int)Errno.EINVAL;
             return ok;
         }
 

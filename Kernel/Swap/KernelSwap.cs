@@ -46,8 +46,6 @@ namespace Cowbird.Kernel.Swap
             if (s_initialized)
                 Panic.Halt("KernelSwap.Initialize: called twice");
             s_initialized = true;
-            if (SwapPanic.Sink == null)
-                SwapPanic.Sink = new KernelSwapPanicSink();
             AtaDisk[] disks = AtaBus.Probe();
             byte[] scratch = new byte[BlockDevice.PageSize];
             fixed (byte* page = scratch)
@@ -98,7 +96,7 @@ namespace Cowbird.Kernel.Swap
             header = null;
             if (device.PageCount < 2)
                 return SwapHeaderStatus.DeviceTooSmall;
-            if (device.ReadPage(0, scratch) != SwapErrno.Ok)
+            if (device.ReadPage(0, scratch) != 0)
                 return SwapHeaderStatus.ReadFailed;
             return SwapHeader.Parse(scratch, device.PageCount, out header);
         }
