@@ -100,6 +100,17 @@ report_kernel_exit() {
   esac
 }
 
+# Builds the kernel, showing the compiler's output only when the build fails (the runner
+# keeps stderr for the kernel's and its own messages).
+build_kernel_quietly() {
+  local output
+  if ! output="$(dotnet build Kernel/Kernel.csproj -c Release --nologo -v quiet 2>&1)"; then
+    echo "$output" >&2
+    log "kernel build failed"
+    exit 2
+  fi
+}
+
 # Boots with a kernel command line (self-tests): ./build.sh run selftest=runtime
 run_kernel_cmdline() {
   build_kernel >&2
@@ -112,7 +123,7 @@ run_kernel_cmdline() {
 
 # The User/ programs (built if needed), for the initrd's /bin.
 bundled_programs() {
-  User/build.sh >&2
+  User/build.sh >/dev/null
   local f
   for f in User/out/*; do
     [ -f "$f" ] && [ -x "$f" ] && echo "$f"
@@ -124,6 +135,8 @@ bundled_programs() {
 #   to this script's stdout; COM2 carries the kernel log, into a file. pid 1's end is the
 #   kernel log's last line, `COWBIRD-EXIT status=N` or `COWBIRD-EXIT signal=N`, before
 #   the kernel powers off through isa-debug-exit.
+# COWBIRD_KERNEL_ARGS (environment) is appended to the kernel command line (tests use it
+# to make the kernel panic, e.g. COWBIRD_KERNEL_ARGS=selftest=nullderef).
 run_program() {
   local mem=128 swap=0 timeout_s=120 verbose=0
   while [ $# -gt 0 ]; do
@@ -147,7 +160,7 @@ run_program() {
   local program="$1"
   shift
   [ -f "$program" ] || { echo "run: no such program: $program" >&2; exit 2; }
-  build_kernel >&2
+  build_kernel_quietly
   local work name
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
   name="$(basename "$program")"
@@ -170,7 +183,7 @@ run_program() {
   local status=0
   timeout --foreground "$timeout_s" qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot -display none \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -monitor none \
-    -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -append "console=raw" \
+    -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -append "console=raw${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}" \
     -chardev stdio,id=console,signal=off -serial chardev:console \
     -chardev file,id=kernellog,path="$log" -serial chardev:kernellog \
     "${disk[@]}" || status=$?
@@ -206,7 +219,7 @@ decode_run_result() {
 # No PROGRAM: the interactive default system, sh on the serial console (kernel log mixed in).
 run_default_system() {
   local mem="$1" swap="$2"
-  build_kernel >&2
+  build_kernel_quietly
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
   local programs=()

@@ -1,0 +1,112 @@
+using System;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Cowbird.Tests.Boot
+{
+    // Kernel-level process behaviour seen from user programs run through the runner:
+    // exec errors (-ENOEXEC, -EACCES, -ENOENT leave the caller intact), a program that
+    // is not an ELF as init, the one log line per unknown syscall, the OOM killer.
+    public sealed class ProcessKernelTests
+    {
+        private readonly ITestOutputHelper log;
+
+        public ProcessKernelTests(ITestOutputHelper log) => this.log = log;
+
+        [Fact]
+        public void ExecErrorsLeaveTheCallerIntactAndExecWorks()
+        {
+            string program = ProcessTestHarness.Compile("execer", @"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static int data = 1234;
+static void try(const char *path) {
+    char *argv[] = { ""x"", 0 };
+    long r = syscall(SYS_execve, path, argv, (char *[]){ 0 });
+    printf(""%s: %s\n"", path, r == -1 ? strerror(errno) : ""returned"");
+}
+int main(int argc, char **argv) {
+    if (argc == 3) { printf(""new image: argc=%d %s %s data=%d\n"", argc, argv[1], argv[2], data); return 5; }
+    data = 99;
+    try(""/etc/init.argv"");
+    try(""/bin"");
+    try(""/no/such/file"");
+    printf(""still here: data=%d\n"", data);
+    fflush(stdout);
+    char *args[] = { ""execer"", ""a"", ""b"", 0 };
+    execve(""/bin/execer"", args, (char *[]){ ""HOME=/"", 0 });
+    return 1;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 5, run.Describe());
+            Assert.Equal(
+                "/etc/init.argv: Exec format error\n" +
+                "/bin: Permission denied\n" +
+                "/no/such/file: No such file or directory\n" +
+                "still here: data=99\n" +
+                "new image: argc=3 a b data=1234\n", run.StdoutText);
+        }
+
+        [Fact]
+        public void InitThatIsNotAnElfIsReported()
+        {
+            string notElf = ProcessTestHarness.WriteFile("notelf.txt", "#!/bin/sh\necho not an ELF file\n");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(notElf);
+            Assert.True(run.ExitCode == 127, run.Describe());
+            Assert.Contains("init: cannot start /bin/notelf.txt: error 8", run.KernelLog);
+        }
+
+        [Fact]
+        public void UnknownSyscallGivesEnosysAndOneLogLine()
+        {
+            string program = ProcessTestHarness.Compile("unknown", @"
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+    long r = syscall(999, 1, 2, 3);
+    printf(""%ld %d\n"", r, errno);
+    return r == -1 && errno == ENOSYS ? 0 : 1;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("-1 38\n", run.StdoutText);
+            Assert.Single(Regex.Matches(run.KernelLog, @"(?m)^unknown\[1\]: unknown syscall 999 -> ENOSYS$"));
+        }
+
+        [Fact]
+        public void OutOfMemoryKillsTheBiggestProcessAndTheKernelKeepsRunning()
+        {
+            string program = ProcessTestHarness.Compile("hogparent", @"
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (;;) {
+            char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) return 2;
+            for (int i = 0; i < (1 << 20); i += 4096) p[i] = 1;
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf(""child %s %d\n"", WIFSIGNALED(status) ? ""killed by signal"" : ""exited"",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    return 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64" }, program, Array.Empty<string>());
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("child killed by signal 9\n", run.StdoutText);
+            Assert.Matches(@"Out of memory: Killed process 2 \(hogparent\)", run.KernelLog);
+        }
+    }
+}
