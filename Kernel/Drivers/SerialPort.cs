@@ -28,21 +28,29 @@ namespace Cowbird.Kernel.Drivers
         private const byte InterruptReceivedData = 0x01;
         private const byte Divisor115200 = 1;
 
+        private const ushort InterruptIdentification = 2;   // read side of FifoControl
+        private const byte FifosEnabledMask = 0xC0;
+        private const byte FifoEnableOnly = 0x01;
+
         // Programs both UARTs; call once before Write.
+        // COM1's FIFO mode is left as found and its receive FIFO is never reset: input may
+        // be waiting already (QEMU hands input to the UART as soon as the machine starts),
+        // and switching the FIFOs on or off empties them (16550 datasheet; QEMU does too).
         public static void Initialize()
         {
-            Program(Com1);
-            Program(Com2);
+            bool fifos = (Cpu.InByte(Com1 + InterruptIdentification) & FifosEnabledMask) == FifosEnabledMask;
+            Program(Com1, fifos ? FifoEnableOnly : (byte)0);
+            Program(Com2, FifoEnableAndClear);
         }
 
-        private static void Program(ushort port)
+        private static void Program(ushort port, byte fifoControl)
         {
             Cpu.OutByte((ushort)(port + InterruptEnable), 0);
             Cpu.OutByte((ushort)(port + LineControl), LineControlDivisorLatch);
             Cpu.OutByte((ushort)(port + Data), Divisor115200);
             Cpu.OutByte((ushort)(port + InterruptEnable), 0);
             Cpu.OutByte((ushort)(port + LineControl), LineControl8N1);
-            Cpu.OutByte((ushort)(port + FifoControl), FifoEnableAndClear);
+            Cpu.OutByte((ushort)(port + FifoControl), fifoControl);
             Cpu.OutByte((ushort)(port + ModemControl), ModemDtrRtsOut2);
         }
 
