@@ -121,7 +121,7 @@ namespace Cowbird.Kernel.Fs
             {
                 byte c = digits[i];
                 int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : 0;
-                value = value << 4 | (ulong)digit;
+                value = (value << 4) | (uint)digit;
             }
             return value;
         }

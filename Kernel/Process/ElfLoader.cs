@@ -43,9 +43,12 @@ namespace Cowbird.Kernel.Processes
                 || *(ushort*)(file + 16) != TypeExecutable || *(ushort*)(file + 18) != MachineX86_64
                 || *(ushort*)(file + 54) != ProgramHeaderSize)
                 return -ENOEXEC;
+            ulong entry = *(ulong*)(file + 24);
             ulong phoff = *(ulong*)(file + 32);
             ulong phnum = *(ushort*)(file + 56);
-            if (phnum == 0 || phoff > size || phnum * ProgramHeaderSize > size - phoff)
+            // The entry must be a user address: ring 3 is entered with iretq/sysret, which
+            // fault in the kernel on a non-canonical rip. (Unmapped is fine: SIGSEGV.)
+            if (entry >= AddressSpace.MmapTop || phnum == 0 || phoff > size || phnum * ProgramHeaderSize > size - phoff)
                 return -ENOEXEC;
             int loads = 0;
             for (ulong i = 0; i < phnum; i++)

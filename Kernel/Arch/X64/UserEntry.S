@@ -180,12 +180,6 @@ cpu_read_tsc:
         or      rax, rdx
         ret
 
-# void cpu_fxsave(void* area): the current SSE state (a template for new processes).
-        .globl cpu_fxsave
-cpu_fxsave:
-        fxsave  [rdi]
-        ret
-
 # ulong __kernel_end_address(void): end of the kernel image including .bss (linker.ld).
         .globl __kernel_end_address
 __kernel_end_address:

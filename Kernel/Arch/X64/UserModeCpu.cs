@@ -36,11 +36,6 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern ulong ReadTsc();
 
-        // Stores the current SSE/x87 state into the 512-byte, 16-aligned `area`.
-        [RuntimeImport("cpu_fxsave")]
-        [MethodImpl(MethodImplOptions.InternalCall)]
-        public static extern void FxSave(void* area);
-
         // Saves the callee-saved registers on this stack, stores rsp in *saveRsp,
         // and continues on the stack whose saved rsp is `newRsp`.
         [RuntimeImport("context_switch")]
