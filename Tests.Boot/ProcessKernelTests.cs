@@ -108,5 +108,44 @@ int main(void) {
             Assert.Equal("child killed by signal 9\n", run.StdoutText);
             Assert.Matches(@"Out of memory: Killed process 2 \(hogparent\)", run.KernelLog);
         }
+
+        // Forking past the process limit (kernel stacks the collector can scan) fails with
+        // EAGAIN, cleanly: every child forked before is killed and reaped, and pid 1 goes on.
+        [Fact]
+        public void ForkBeyondTheProcessLimitIsEagain()
+        {
+            string program = ProcessTestHarness.Compile("many", @"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <time.h>
+#include <sys/syscall.h>
+int main(void) {
+    static pid_t pids[600]; int n = 0, err = 0;
+    for (int i = 0; i < 600; i++) {
+        pid_t p = fork();
+        if (p == 0) { for (;;) { struct timespec t = {1, 0}; syscall(SYS_nanosleep, &t, 0); } }
+        if (p < 0) { err = errno; break; }
+        pids[n++] = p;
+    }
+    printf(""forked %d, then errno %d (%s)\n"", n, err, strerror(err));
+    for (int i = 0; i < n; i++) kill(pids[i], SIGKILL);
+    int reaped = 0, st;
+    while (wait(&st) > 0) reaped++;
+    printf(""reaped %d\n"", reaped);
+    return 0;
+}
+");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Match m = Regex.Match(run.StdoutText, @"^forked (\d+), then errno 11 \(Resource temporarily unavailable\)\nreaped (\d+)\n$");
+            Assert.True(m.Success, run.Describe());
+            Assert.True(int.Parse(m.Groups[1].Value) >= 200, run.Describe());
+            Assert.Equal(m.Groups[1].Value, m.Groups[2].Value);
+        }
     }
 }

@@ -36,14 +36,18 @@ namespace Cowbird.Kernel.Memory
             pml4[Pml4Index] = s_pdpt | KernelTableFlags;
         }
 
-        // Maps a fresh stack; returns its top (0 when out of slots or frames).
-        public static ulong Allocate()
+        // Maps a fresh stack and registers it with the collector; returns its top (0 when
+        // out of slots, frames or collector stack slots).
+        // `limitReached` tells "out of slots" (a process limit) from "out of frames".
+        public static ulong Allocate(out bool limitReached)
         {
+            limitReached = true;
             int slot = 0;
             while (slot < MaxSlots && s_used[slot])
                 slot++;
             if (slot == MaxSlots)
                 return 0;
+            limitReached = false;
             ulong bottom = Base + (ulong)slot * SlotSize + Page.Size;
             for (ulong page = bottom; page < bottom + StackSize; page += Page.Size)
             {
@@ -58,8 +62,15 @@ namespace Cowbird.Kernel.Memory
                 }
                 *pte = Page.FrameToAddress(pfn) | KernelPageFlags;
             }
+            // The collector scans a bounded number of stacks; a stack it would not see could
+            // hold the only reference to an object, so no stack rather than an unscanned one.
+            if (!Gc.RegisterStack((void*)bottom, (void*)(bottom + StackSize)))
+            {
+                UnmapRange(bottom, bottom + StackSize);
+                limitReached = true;
+                return 0;
+            }
             s_used[slot] = true;
-            Gc.RegisterStack((void*)bottom, (void*)(bottom + StackSize));
             return bottom + StackSize;
         }
 

@@ -36,7 +36,7 @@ namespace Cowbird.Kernel.Processes
             int error = ProgramImage.Build(path, pathLength, argv, envp, out image);
             if (error != 0)
                 return error;
-            Process process = ProcessTable.Create();
+            Process process = ProcessTable.Create(out _);
             if (process == null)
             {
                 image.Space.Destroy();
@@ -114,11 +114,11 @@ namespace Cowbird.Kernel.Processes
             AddressSpace childSpace;
             if (parent.Space.Fork(out childSpace) != Errno.None)
                 return -(int)Errno.ENOMEM;
-            Process child = ProcessTable.Create();
+            Process child = ProcessTable.Create(out bool limitReached);
             if (child == null)
             {
                 childSpace.Destroy();
-                return ProcessTable.Count >= ProcessTable.MaxProcesses ? -(int)Errno.EAGAIN : -(int)Errno.ENOMEM;
+                return limitReached ? -(int)Errno.EAGAIN : -(int)Errno.ENOMEM;
             }
             child.Parent = parent;
             child.Space = childSpace;

@@ -18,15 +18,18 @@ namespace Cowbird.Kernel.Processes
         public static Process At(int i) => s_slots[i];
 
         // A new process with a fresh kernel stack, not yet runnable; null when the table
-        // is full or no stack could be made.
-        public static Process Create()
+        // is full or no stack could be made. Then `limitReached` tells a process limit
+        // (fork's EAGAIN: table or collector stack slots full) from a lack of memory (ENOMEM).
+        public static Process Create(out bool limitReached)
         {
+            limitReached = false;
             int slot = 0;
             while (slot < MaxProcesses && s_slots[slot] != null)
                 slot++;
-            if (slot == MaxProcesses)
+            limitReached = slot == MaxProcesses;
+            if (limitReached)
                 return null;
-            ulong stackTop = KernelStackArea.Allocate();
+            ulong stackTop = KernelStackArea.Allocate(out limitReached);
             if (stackTop == 0)
                 return null;
             Process process = new Process(s_nextPid++, stackTop);
