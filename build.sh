@@ -121,9 +121,12 @@ run_kernel_cmdline() {
   report_kernel_exit "$status"
 }
 
-# The User/ programs (built if needed), for the initrd's /bin.
+# The User/ programs (built if needed), for the initrd's /bin. Concurrent runners (the test
+# suites run several) take turns: User/build.sh rewrites out/gen/programs.h through a fixed
+# temporary name, so two at once can fail.
 bundled_programs() {
-  User/build.sh >/dev/null
+  mkdir -p User/out
+  flock User/out/.build-lock User/build.sh >/dev/null
   local f
   for f in User/out/*; do
     [ -f "$f" ] && [ -x "$f" ] && echo "$f"
@@ -164,8 +167,9 @@ run_program() {
   local work name
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
   name="$(basename "$program")"
-  local programs=()
-  mapfile -t programs < <(bundled_programs)
+  local programs=() list
+  list="$(bundled_programs)" || { log "building the User/ programs failed"; exit 2; }
+  mapfile -t programs <<<"$list"
   Kernel/Build/mkinitrd.sh "$work/initrd.cpio" --init "$name" "$@" -- "${programs[@]}" "$program"
   local log="$work/kernel.log"
   : >"$log"
@@ -222,8 +226,9 @@ run_default_system() {
   build_kernel_quietly
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
-  local programs=()
-  mapfile -t programs < <(bundled_programs)
+  local programs=() list
+  list="$(bundled_programs)" || { log "building the User/ programs failed"; exit 2; }
+  mapfile -t programs <<<"$list"
   Kernel/Build/mkinitrd.sh "$work/initrd.cpio" "${programs[@]}"
   local disk=()
   if [ "$swap" -gt 0 ]; then

@@ -36,6 +36,7 @@ namespace Cowbird.Kernel
             KernelMemory.Initialize(bootInfo);
             SyscallSetup.Initialize();
             PageFaultHandler.Register();
+            UserExceptionHandler.RegisterAll();
             Scheduler.Initialize();
             TimeSyscalls.Initialize();
             PitTimer.Start();

@@ -44,7 +44,9 @@ namespace Cowbird.Tests.Boot
             string boot = Path.Combine(root, "isoroot", "boot");
             Directory.CreateDirectory(Path.Combine(boot, "grub"));
             File.Copy(Repository.KernelElf, Path.Combine(boot, "kernel.elf"));
-            Run("bash", Path.Combine(Repository.Root, "User", "build.sh"));
+            Directory.CreateDirectory(Path.Combine(Repository.Root, "User", "out"));
+            // The same lock as the runner's (build.sh): User/build.sh must not run twice at once.
+            Run("flock", Path.Combine(Repository.Root, "User", "out", ".build-lock"), Path.Combine(Repository.Root, "User", "build.sh"));
             Run(Path.Combine(Repository.Root, "Kernel", "Build", "mkinitrd.sh"), Path.Combine(boot, "initrd.cpio"),
                 "--init", program, "--", Path.Combine(Repository.Root, "User", "out", program));
             File.WriteAllText(Path.Combine(boot, "grub", "grub.cfg"),

@@ -112,5 +112,20 @@ int main(void) { for (;;) { } }");
             Assert.Contains("COWBIRD-EXIT status=7", run.Stderr);
             Assert.Empty(run.Stdout);
         }
+
+        // A CPU exception in ring 3 other than #PF kills the program with Linux's signal and
+        // one "traps:" log line; the kernel keeps running (it would have panicked before).
+        [Theory]
+        [InlineData("ud", "__asm__ volatile(\"ud2\");", 4, "invalid opcode")]
+        [InlineData("int80", "__asm__ volatile(\"int $0x80\");", 11, "general protection")]
+        [InlineData("divide", "volatile int zero = 0; return 7 / zero;", 8, "divide error")]
+        [InlineData("hlt", "__asm__ volatile(\"hlt\");", 11, "general protection")]
+        public void CpuExceptionsInRing3KillWithLinuxsSignal(string name, string body, int signal, string trap)
+        {
+            string program = ProcessTestHarness.Compile(name, "int main(void) { " + body + " return 0; }");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            Assert.True(run.ExitCode == 128 + signal, run.Describe());
+            Assert.Matches(@"(?m)^traps: " + name + @"\[1\] trap " + trap + " ip:[0-9a-f]+ sp:[0-9a-f]+ error:[0-9a-f]+$", run.KernelLog);
+        }
     }
 }
