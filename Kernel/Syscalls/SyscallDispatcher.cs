@@ -67,6 +67,13 @@ namespace Cowbird.Kernel.Syscalls
             KernelConsole.WriteDecimal((ulong)current.Pid);
             KernelConsole.Write("]: unknown syscall ");
             KernelConsole.WriteDecimal(number);
+            string name = SyscallNames.Of(number);
+            if (name != null)
+            {
+                KernelConsole.Write(" (");
+                KernelConsole.Write(name);
+                KernelConsole.Write(")");
+            }
             KernelConsole.WriteLine(" -> ENOSYS");
             return -(long)Errno.ENOSYS;
         }
