@@ -149,5 +149,31 @@ int main(void) {
             Assert.True(int.Parse(m.Groups[1].Value) >= 200, run.Describe());
             Assert.Equal(m.Groups[1].Value, m.Groups[2].Value);
         }
+
+        // A blocked SIGTERM waits; unblocking it applies the default action (death), and an
+        // ignored one is dropped; SIGKILL cannot be blocked.
+        [Fact]
+        public void BlockedSignalsWaitUntilUnblocked()
+        {
+            string program = ProcessTestHarness.Compile("blocker", @"
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, 0);
+    kill(getpid(), SIGTERM);
+    printf(""alive while blocked\n"");
+    fflush(stdout);
+    sigprocmask(SIG_UNBLOCK, &set, 0);
+    printf(""not reached\n"");
+    return 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            Assert.True(run.ExitCode == 128 + 15, run.Describe());
+            Assert.Equal("alive while blocked\n", run.StdoutText);
+        }
     }
 }

@@ -21,7 +21,9 @@ namespace Cowbird.Kernel.Memory
     public static unsafe class KernelMemory
     {
         private const ulong LowMemoryEnd = 0x100000;
-        private const ulong DescriptorSlack = 1UL << 20;
+        // Heap room beyond the descriptors, so the kernel's own allocations rarely need to grow
+        // the heap when user memory has taken every frame (out of memory, before the OOM kill).
+        private const ulong DescriptorSlack = 4UL << 20;
         // Heap growth: at least 1 MiB at a time (order 8), at most the buddy's largest block.
         private const int MinimumGrowOrder = 8;
 

@@ -28,6 +28,8 @@ namespace Cowbird.Kernel.Processes
         // A fatal signal waiting to be acted on (0 = none): the process dies the next
         // time it would return to user mode or when its sleep is interrupted.
         public int PendingKill;
+        // Signals sent while blocked (bit n-1 for signal n): acted on when unblocked.
+        public ulong PendingBlocked;
 
         public AddressSpace Space;
         // Lowest address of the user stack VMA (for /proc/self/maps' "[stack]").

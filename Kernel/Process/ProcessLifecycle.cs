@@ -228,16 +228,41 @@ namespace Cowbird.Kernel.Processes
         }
 
         // Sends `signal` to `target` with its default action: death for SIGKILL
-        // (always) and for others unless ignored. Signal 0 only checks existence.
+        // (always) and for others unless ignored; a blocked signal waits until
+        // rt_sigprocmask unblocks it (DeliverUnblocked). Signal 0 only checks existence.
         public static void SendSignal(Process target, int signal)
         {
             if (signal == 0 || target.IsZombie)
                 return;
             if (signal != Signal.SIGKILL && target.SignalActions[signal].Handler == Signal.SigIgn)
                 return;
+            if (signal != Signal.SIGKILL && (target.SignalMask & Signal.Bit(signal)) != 0)
+            {
+                target.PendingBlocked |= Signal.Bit(signal);
+                return;
+            }
             if (target.PendingKill == 0)
                 target.PendingKill = signal;
             Scheduler.Wake(target);
+        }
+
+        // After the signal mask or actions changed: pending signals now unblocked act
+        // (lowest number first), ignored ones are dropped.
+        public static void DeliverUnblocked(Process process)
+        {
+            for (int signal = 1; signal <= Signal.Count && process.PendingBlocked != 0; signal++)
+            {
+                ulong bit = Signal.Bit(signal);
+                if ((process.PendingBlocked & bit) == 0)
+                    continue;
+                if (process.SignalActions[signal].Handler == Signal.SigIgn)
+                    process.PendingBlocked &= ~bit;
+                else if ((process.SignalMask & bit) == 0)
+                {
+                    process.PendingBlocked &= ~bit;
+                    SendSignal(process, signal);
+                }
+            }
         }
 
         // pid 1 ended: report how on the kernel log and power off (QEMU exits).

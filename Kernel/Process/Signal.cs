@@ -15,6 +15,9 @@ namespace Cowbird.Kernel.Processes
         public const ulong SigDfl = 0;
         public const ulong SigIgn = 1;
 
+        // The bit of `signal` in a signal set (sigset_t: bit n-1 for signal n).
+        public static ulong Bit(int signal) => 1UL << (signal - 1);
+
         // wait4's status for a normal exit with `code` (Linux: (code & 0xff) << 8).
         public static int ExitedStatus(int code) => (code & 0xFF) << 8;
 

@@ -32,7 +32,10 @@ namespace Cowbird.Kernel.Syscalls
                     return -(long)Errno.EFAULT;
             }
             if (newAction != 0)
+            {
                 process.SignalActions[signal] = action;
+                ProcessLifecycle.DeliverUnblocked(process);
+            }
             return 0;
         }
 
@@ -57,6 +60,7 @@ namespace Cowbird.Kernel.Syscalls
                 else if (how == SigUnblock) process.SignalMask &= ~set;
                 else process.SignalMask = set;
                 process.SignalMask &= ~Unblockable;
+                ProcessLifecycle.DeliverUnblocked(process);
             }
             return 0;
         }
