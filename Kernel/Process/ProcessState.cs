@@ -5,18 +5,9 @@ namespace Cowbird.Kernel.Processes
     {
         // Running or waiting for the CPU.
         Runnable,
-        // Blocked until WakeCondition holds (a child exits, a time passes, input arrives).
+        // Blocked until what it waits for (WaitReason) happens, or a kill arrives.
         Sleeping,
         // Exited: only the pid, the exit status and the kernel stack remain until wait4 reaps it.
         Zombie,
-    }
-
-    // What a sleeping process waits for.
-    public enum WaitReason
-    {
-        None,
-        ChildExit,
-        Timer,
-        ConsoleInput,
     }
 }
