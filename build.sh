@@ -101,10 +101,12 @@ report_kernel_exit() {
 }
 
 # Builds the kernel, showing the compiler's output only when the build fails (the runner
-# keeps stderr for the kernel's and its own messages).
+# keeps stderr for the kernel's and its own messages). Runners started in parallel (the
+# test suites) take turns: two builds writing the same outputs break each other.
 build_kernel_quietly() {
   local output
-  if ! output="$(dotnet build Kernel/Kernel.csproj -c Release --nologo -v quiet 2>&1)"; then
+  mkdir -p iso
+  if ! output="$(flock iso/.build-lock dotnet build Kernel/Kernel.csproj -c Release --nologo -v quiet 2>&1)"; then
     echo "$output" >&2
     log "kernel build failed"
     exit 2

@@ -175,5 +175,39 @@ int main(void) {
             Assert.True(run.ExitCode == 128 + 15, run.Describe());
             Assert.Equal("alive while blocked\n", run.StdoutText);
         }
+
+        // kill(-1) signals every process but pid 1 and the caller; waitpid(0) waits for any
+        // child (one process group); kill(-5) names no group: ESRCH. (Runs only on Cowbird:
+        // on a host, kill(-1) as root would signal everything.)
+        [Fact]
+        public void KillMinusOneAndWaitpidZero()
+        {
+            string program = ProcessTestHarness.Compile("killall", @"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+    pid_t a = fork();
+    if (a == 0) { for (;;) { struct timespec t = {1, 0}; syscall(SYS_nanosleep, &t, 0); } }
+    pid_t b = fork();
+    if (b == 0) { for (;;) { struct timespec t = {1, 0}; syscall(SYS_nanosleep, &t, 0); } }
+    int r = kill(-1, SIGTERM);
+    int st1, st2;
+    pid_t w1 = waitpid(0, &st1, 0), w2 = waitpid(0, &st2, 0);
+    int e = kill(-5, 0) == -1 ? errno : 0;
+    int e2 = kill(-1, 0) == -1 ? errno : 0;
+    printf(""kill(-1)=%d reaped %d %d sig %d %d; kill(-5): %d; kill(-1) alone: %d\n"", r, w1 == a || w1 == b, w2 == a || w2 == b,
+           WTERMSIG(st1), WTERMSIG(st2), e, e2);
+    return 0;
+}
+");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("kill(-1)=0 reaped 1 1 sig 15 15; kill(-5): 3; kill(-1) alone: 3\n", run.StdoutText);
+        }
     }
 }

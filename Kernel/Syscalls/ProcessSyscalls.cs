@@ -12,6 +12,8 @@ namespace Cowbird.Kernel.Syscalls
         private const int MaxPath = 4096;
         private const int WaitNoHang = 1;
         private const int WaitUntraced = 2;
+        // Accepted and meaningless here (no stops, no threads): WCONTINUED, __WNOTHREAD, __WALL, __WCLONE.
+        private const int WaitIgnored = 8 | 0x20000000 | 0x40000000 | unchecked((int)0x80000000);
         private const int RusageSize = 144;
         private const int ArchSetFs = 0x1002;
         private const int ArchGetFs = 0x1003;
@@ -34,11 +36,17 @@ namespace Cowbird.Kernel.Syscalls
             return error;
         }
 
-        // wait4(pid, status, options, rusage): pid -1 or > 0 (no process groups).
+        // wait4(pid, status, options, rusage): pid -1 (or 0) = any child, > 0 = that child.
         public static long Wait4(Process process, int pid, ulong statusAddress, int options, ulong rusage)
         {
-            if ((options & ~(WaitNoHang | WaitUntraced)) != 0 || pid == 0 || pid < -1)
-                return pid == 0 || pid < -1 ? -LinuxErrno.ECHILD : -(long)Errno.EINVAL;
+            if ((options & ~(WaitNoHang | WaitUntraced | WaitIgnored)) != 0)
+                return -(long)Errno.EINVAL;
+            // One process group for everything: pid 0 ("my group") is any child, and no
+            // other group exists.
+            if (pid < -1)
+                return -LinuxErrno.ECHILD;
+            if (pid == 0)
+                pid = -1;
             if (statusAddress != 0 && !FileSyscalls.IsUserRange(statusAddress, 4))
                 return -(long)Errno.EFAULT;
             if (rusage != 0 && !FileSyscalls.IsUserRange(rusage, RusageSize))

@@ -65,19 +65,45 @@ namespace Cowbird.Kernel.Syscalls
             return 0;
         }
 
-        // kill(pid, sig): pid > 0 only (no process groups). ESRCH for no such process
-        // (zombies still exist for kill), EINVAL for a bad signal.
+        // kill(pid, sig). pid > 0: that process (zombies still exist for kill); -1: every
+        // process but pid 1 and the caller; 0: every process (Cowbird has one process group);
+        // < -1: a group that does not exist. ESRCH when nobody was found, EINVAL for a bad signal.
         public static long Kill(Process process, int pid, int signal)
         {
             if (signal < 0 || signal > Signal.Count)
                 return -(long)Errno.EINVAL;
-            if (pid <= 0)
-                return -(long)Errno.EPERM;
-            Process target = ProcessTable.Find(pid);
-            if (target == null)
+            if (pid < -1)
                 return -LinuxErrno.ESRCH;
-            ProcessLifecycle.SendSignal(target, signal);
-            if (target == process && process.PendingKill != 0)
+            bool found = false;
+            if (pid > 0)
+            {
+                Process target = ProcessTable.Find(pid);
+                if (target != null)
+                {
+                    found = true;
+                    ProcessLifecycle.SendSignal(target, signal);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+                {
+                    Process target = ProcessTable.At(i);
+                    if (target == null || target == process || target.IsZombie
+                        || (pid == -1 && target.Pid == ProcessLifecycle.InitPid))
+                        continue;
+                    found = true;
+                    ProcessLifecycle.SendSignal(target, signal);
+                }
+                if (pid == 0)
+                {
+                    found = true;
+                    ProcessLifecycle.SendSignal(process, signal);
+                }
+            }
+            if (!found)
+                return -LinuxErrno.ESRCH;
+            if (process.PendingKill != 0)
                 ProcessLifecycle.Exit(process, Signal.KilledStatus(process.PendingKill));
             return 0;
         }
