@@ -18,9 +18,16 @@ usage() {
 Usage: ./build.sh <verb> [options]
 
 Verbs:
-  run [CMDLINE]    build the kernel and boot it in QEMU, serial console on this
-                   terminal (Ctrl-A X leaves QEMU); CMDLINE is the kernel command
-                   line, e.g. ./build.sh run selftest=runtime
+  run [--mem MB] [--swap MB] [--timeout SECONDS] [--verbose] [--] [PROGRAM [ARGS...]]
+                   PROGRAM (a static x86-64 ELF on this machine) runs on Cowbird as
+                   pid 1 (/bin/<name>, argv = name ARGS); stdout gets exactly its bytes,
+                   the exit status is its own (128+N killed by signal N, 125 kernel
+                   panic, 124 timeout, default 120 s); the kernel log goes to a file
+                   named on stderr at the end (--verbose: to stderr). --mem: guest RAM
+                   (default 128); --swap: attach a fresh mkswap'ed IDE disk of MB.
+                   Without PROGRAM: the interactive default system (sh on the serial
+                   console with the User/ programs; Ctrl-A X leaves QEMU).
+  run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
   test             host tests + boot tests; ends with one line "N passed, N failed"
   iso              build iso/kernel.elf and iso/cowbird.iso only
   debug [CMDLINE]  boot QEMU paused with a gdb stub (port 1234, or $GDB_PORT) and attach
@@ -93,13 +100,160 @@ report_kernel_exit() {
   esac
 }
 
-run_kernel() {
-  build_kernel
+# Builds the kernel, showing the compiler's output only when the build fails (the runner
+# keeps stderr for the kernel's and its own messages). Runners started in parallel (the
+# test suites) take turns: two builds writing the same outputs break each other.
+build_kernel_quietly() {
+  local output
+  mkdir -p iso
+  if ! output="$(flock iso/.build-lock dotnet build Kernel/Kernel.csproj -c Release --nologo -v quiet 2>&1)"; then
+    echo "$output" >&2
+    log "kernel build failed"
+    exit 2
+  fi
+}
+
+# Boots with a kernel command line (self-tests): ./build.sh run selftest=runtime
+run_kernel_cmdline() {
+  build_kernel >&2
   log "booting iso/kernel.elf (Ctrl-A X leaves QEMU)"
   local status=0
   qemu-system-x86_64 "${QEMU_MACHINE[@]}" -kernel iso/kernel.elf -append "$*" \
     -serial mon:stdio -display none || status=$?
   report_kernel_exit "$status"
+}
+
+# The User/ programs (built if needed), for the initrd's /bin. Concurrent runners (the test
+# suites run several) take turns: User/build.sh rewrites out/gen/programs.h through a fixed
+# temporary name, so two at once can fail.
+bundled_programs() {
+  mkdir -p User/out
+  flock User/out/.build-lock User/build.sh >/dev/null
+  local f
+  for f in User/out/*; do
+    [ -f "$f" ] && [ -x "$f" ] && echo "$f"
+  done
+}
+
+# The runner (issue 4). A contract other tools script against:
+#   COM1 carries only the programs' bytes (kernel command line console=raw), unchanged,
+#   to this script's stdout; COM2 carries the kernel log, into a file. pid 1's end is the
+#   kernel log's last line, `COWBIRD-EXIT status=N` or `COWBIRD-EXIT signal=N`, before
+#   the kernel powers off through isa-debug-exit.
+# COWBIRD_KERNEL_ARGS (environment) is appended to the kernel command line (tests use it
+# to make the kernel panic, e.g. COWBIRD_KERNEL_ARGS=selftest=nullderef).
+run_program() {
+  local mem=128 swap=0 timeout_s=120 verbose=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --mem) mem="$2"; shift 2 ;;
+      --swap) swap="$2"; shift 2 ;;
+      --timeout) timeout_s="$2"; shift 2 ;;
+      --verbose) verbose=1; shift ;;
+      --) shift; break ;;
+      -*) echo "run: unknown option $1" >&2; usage >&2; exit 2 ;;
+      *) break ;;
+    esac
+  done
+  for n in "$mem" "$swap" "$timeout_s"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo "run: not a number: $n" >&2; exit 2; }
+  done
+  if [ $# -eq 0 ]; then
+    run_default_system "$mem" "$swap"
+    return
+  fi
+  local program="$1"
+  shift
+  [ -f "$program" ] || { echo "run: no such program: $program" >&2; exit 2; }
+  build_kernel_quietly
+  local work name
+  work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
+  name="$(basename "$program")"
+  local programs=() list
+  list="$(bundled_programs)" || { log "building the User/ programs failed"; exit 2; }
+  mapfile -t programs <<<"$list"
+  Kernel/Build/mkinitrd.sh "$work/initrd.cpio" --init "$name" "$@" -- "${programs[@]}" "$program"
+  local log="$work/kernel.log"
+  : >"$log"
+  local disk=()
+  if [ "$swap" -gt 0 ]; then
+    truncate -s "${swap}M" "$work/swap.img"
+    mkswap -q "$work/swap.img" >&2
+    disk=(-drive "file=$work/swap.img,format=raw,if=ide,index=0,media=disk")
+  fi
+  local tail_pid=""
+  if [ "$verbose" -eq 1 ]; then
+    tail -n +1 -F "$log" >&2 2>/dev/null &
+    tail_pid=$!
+  fi
+  local status=0
+  timeout --foreground "$timeout_s" qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot -display none \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -monitor none \
+    -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -append "console=raw${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}" \
+    -chardev stdio,id=console,signal=off -serial chardev:console \
+    -chardev file,id=kernellog,path="$log" -serial chardev:kernellog \
+    "${disk[@]}" || status=$?
+  if [ -n "$tail_pid" ]; then sleep 0.2; kill "$tail_pid" 2>/dev/null || true; wait "$tail_pid" 2>/dev/null || true; fi
+  rm -f "$work/initrd.cpio" "$work/swap.img"
+  local result
+  result="$(decode_run_result "$status" "$log")" || true
+  [ "$verbose" -eq 1 ] || log "kernel log: $log"
+  exit "$result"
+}
+
+# Maps how QEMU ended (and the kernel log) to the runner's exit status; prints it.
+decode_run_result() {
+  local status="$1" log="$2" line
+  if [ "$status" -eq 124 ]; then
+    log "timeout: the program did not end in time"
+    echo 124; return
+  fi
+  line="$(grep -a -o 'COWBIRD-EXIT [a-z]*=[0-9]*' "$log" | tail -n 1 || true)"
+  case "$line" in
+    "COWBIRD-EXIT status="*) echo "${line#COWBIRD-EXIT status=}"; return ;;
+    "COWBIRD-EXIT signal="*) echo $((128 + ${line#COWBIRD-EXIT signal=})); return ;;
+  esac
+  if grep -a -q 'PANIC' "$log"; then
+    sed -n '/PANIC/,$p' "$log" | tr -d '\r' >&2
+  else
+    log "the kernel stopped without reporting how pid 1 ended (QEMU status $status)"
+    tail -n 20 "$log" | tr -d '\r' >&2
+  fi
+  echo 125
+}
+
+# No PROGRAM: the interactive default system, sh on the serial console (kernel log mixed in).
+run_default_system() {
+  local mem="$1" swap="$2"
+  build_kernel_quietly
+  local work
+  work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
+  local programs=() list
+  list="$(bundled_programs)" || { log "building the User/ programs failed"; exit 2; }
+  mapfile -t programs <<<"$list"
+  Kernel/Build/mkinitrd.sh "$work/initrd.cpio" "${programs[@]}"
+  local disk=()
+  if [ "$swap" -gt 0 ]; then
+    truncate -s "${swap}M" "$work/swap.img"
+    mkswap -q "$work/swap.img" >&2
+    disk=(-drive "file=$work/swap.img,format=raw,if=ide,index=0,media=disk")
+  fi
+  log "booting the default system: sh on the serial console (Ctrl-A X leaves QEMU)"
+  local status=0
+  qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot -display none \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -serial mon:stdio "${disk[@]}" || status=$?
+  rm -rf "$work"
+  report_kernel_exit "$status"
+}
+
+run_kernel() {
+  # Compatibility: `./build.sh run selftest=banner` boots with that command line.
+  if [ $# -gt 0 ] && [[ "$1" == *=* ]] && [ ! -e "$1" ]; then
+    run_kernel_cmdline "$@"
+  else
+    run_program "$@"
+  fi
 }
 
 # How ILC names C# methods in the ELF symbol table, for `break` in gdb.

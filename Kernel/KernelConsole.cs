@@ -2,18 +2,24 @@ using Cowbird.Kernel.Drivers;
 
 namespace Cowbird.Kernel
 {
-    // The kernel's text output (like Linux's printk): everything goes to COM1
-    // and is mirrored on the VGA text screen. No formatting library exists in
-    // the kernel, so numbers have their own writers.
+    // The kernel's text output (like Linux's printk): it goes to COM1 and is
+    // mirrored on the VGA text screen, or to COM2 after UseLogPort (the kernel
+    // command line `console=raw`: COM1 then carries only the programs' bytes).
+    // No formatting library exists in the kernel, so numbers have their own writers.
     public static unsafe class KernelConsole
     {
+        private static ushort s_port = SerialPort.Com1;
+
+        // Sends the kernel log to `port` from now on.
+        public static void UseLogPort(ushort port) => s_port = port;
+
         public static void Write(char c)
         {
             if (c >= 0x80)
                 c = '?';
             if (c == '\n')
-                SerialPort.Write((byte)'\r');
-            SerialPort.Write((byte)c);
+                SerialPort.Write(s_port, (byte)'\r');
+            SerialPort.Write(s_port, (byte)c);
             VgaTextScreen.Write(c);
         }
 

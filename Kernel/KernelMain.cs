@@ -2,8 +2,13 @@ using System.Runtime;
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Memory;
+using Cowbird.Kernel.Processes;
 using Cowbird.Kernel.SelfTests;
 using Cowbird.Kernel.Swap;
+using Cowbird.Kernel.Syscalls;
+using Cowbird.Mm.Physical;
 
 namespace Cowbird.Kernel
 {
@@ -21,18 +26,29 @@ namespace Cowbird.Kernel
             // First, so that any fault from here on is a panic report, not a triple fault.
             Interrupts.Initialize();
             BootInfo bootInfo = ReadBootInfo(magic, infoPhysical);
+            bool rawConsole = bootInfo.CommandLine.HasValue("console", "raw");
+            if (rawConsole)
+                KernelConsole.UseLogPort(SerialPort.Com2);
             if (bootInfo.HasTextScreen)
                 VgaTextScreen.Clear();
             else
                 VgaTextScreen.Disable();
             DirectMap.Extend(bootInfo);
+            KernelMemory.Initialize(bootInfo);
+            SyscallSetup.Initialize();
+            PageFaultHandler.Register();
+            UserExceptionHandler.RegisterAll();
+            Scheduler.Initialize();
+            TimeSyscalls.Initialize();
             PitTimer.Start();
+            ConsoleDevice.Initialize(rawConsole);
             Cpu.EnableInterrupts();
             PrintBanner(bootInfo);
             KernelSwap.Initialize(bootInfo.AvailableMemoryBytes / KernelLayout.PageSize);
 
             if (bootInfo.CommandLine.TryGetValue(SelfTestRunner.CommandLineKey, out _, out _))
                 QemuDebugExit.Exit(SelfTestRunner.Run(bootInfo));
+            InitProcess.Run(bootInfo);
             Idle();
         }
 
@@ -71,6 +87,20 @@ namespace Cowbird.Kernel
             KernelConsole.WriteHex(KernelLayout.KernelVirtualBase);
             KernelConsole.WriteLine(": 1 GiB)");
             KernelConsole.WriteLine("        low memory   unmapped (no identity map: null dereferences fault)");
+            FrameAllocator frames = KernelMemory.Manager.Frames;
+            KernelConsole.Write("frames: ");
+            KernelConsole.WriteDecimal(frames.FreeFrames);
+            KernelConsole.Write(" free of ");
+            KernelConsole.WriteDecimal(frames.TotalFrames);
+            KernelConsole.Write(" (4 KiB each; PageFrame descriptor ");
+            KernelConsole.WriteDecimal((ulong)FrameAllocator.DescriptorBytesPerFrame);
+            KernelConsole.WriteLine(" bytes)");
+            if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
+            {
+                KernelConsole.Write("initrd: ");
+                KernelConsole.WriteDecimal((bootInfo.InitrdEnd - bootInfo.InitrdStart) / 1024);
+                KernelConsole.WriteLine(" KiB boot module");
+            }
             KernelConsole.Write("timer: PIT at ");
             KernelConsole.WriteDecimal(PitTimer.FrequencyHz);
             KernelConsole.Write(" Hz, ");

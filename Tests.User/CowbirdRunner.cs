@@ -9,7 +9,7 @@ namespace Cowbird.Tests.User
     /// `./build.sh run --mem M --swap S --timeout T -- User/out/NAME ARGS...` from the repository root.
     /// The program becomes pid 1 as /bin/NAME with argv[0] = NAME; the runner's stdout is the
     /// program's, its exit status the program's (128+N for signal N, 125 kernel panic, 124 timeout).
-    /// Not used by any test until `./build.sh run` exists; CowbirdRunnerTests checks the command line.
+    /// CowbirdProgramTests runs every program through it; ProgramTableTests checks the command line.
     /// </summary>
     public sealed class CowbirdRunner : ProgramRunner
     {

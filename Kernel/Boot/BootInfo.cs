@@ -15,6 +15,25 @@ namespace Cowbird.Kernel.Boot
         // False when the loader set up a graphics framebuffer (UEFI): no VGA text screen.
         public bool HasTextScreen = true;
 
+        // The first boot module (the initrd), physical [InitrdStart, InitrdEnd); empty when none.
+        public ulong InitrdStart;
+        public ulong InitrdEnd;
+
+        // The loader's information structure, physical [InfoStart, InfoEnd): kept out of
+        // the frame allocator because the command line stays where the loader put it.
+        public ulong InfoStart;
+        public ulong InfoEnd;
+
+        // Records a boot module; only the first one (the initrd) is kept.
+        public void AddModule(ulong start, ulong end)
+        {
+            if (InitrdEnd == 0 && end > start)
+            {
+                InitrdStart = start;
+                InitrdEnd = end;
+            }
+        }
+
         public BootInfo(string protocol)
         {
             Protocol = protocol;

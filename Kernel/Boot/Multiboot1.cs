@@ -10,6 +10,11 @@ namespace Cowbird.Kernel.Boot
 
         private const uint FlagCommandLine = 1 << 2;
         private const uint FlagMemoryMap = 1 << 6;
+        private const uint FlagModules = 1 << 3;
+        private const int ModuleCountOffset = 20;
+        private const int ModuleAddressOffset = 24;
+        private const int ModuleEntrySize = 16;         // {uint start, end, string, reserved}
+        private const int InfoSize = 120;
 
         private const int FlagsOffset = 0;
         private const int CommandLineOffset = 16;
@@ -28,6 +33,13 @@ namespace Cowbird.Kernel.Boot
                 bootInfo.CommandLine = CommandLine.FromCString(KernelLayout.PhysicalToVirtual(*(uint*)(info + CommandLineOffset)));
             if ((flags & FlagMemoryMap) != 0)
                 ParseMemoryMap(bootInfo, *(uint*)(info + MemoryMapAddressOffset), *(uint*)(info + MemoryMapLengthOffset));
+            if ((flags & FlagModules) != 0 && *(uint*)(info + ModuleCountOffset) > 0)
+            {
+                byte* module = KernelLayout.PhysicalToVirtual(*(uint*)(info + ModuleAddressOffset));
+                bootInfo.AddModule(*(uint*)module, *(uint*)(module + 4));
+            }
+            bootInfo.InfoStart = infoPhysical;
+            bootInfo.InfoEnd = infoPhysical + InfoSize;
             return bootInfo;
         }
 

@@ -12,6 +12,7 @@ namespace Cowbird.Kernel.Boot
         private const uint TagEnd = 0;
         private const uint TagCommandLine = 1;
         private const uint TagMemoryMap = 6;
+        private const uint TagModule = 3;               // {type, size, uint start, uint end, string}
         private const uint TagFramebuffer = 8;
         private const int FramebufferTypeOffset = 29;   // after type, size, address, pitch, width, height, bpp
         private const byte FramebufferTypeEgaText = 2;
@@ -37,10 +38,14 @@ namespace Cowbird.Kernel.Boot
                     bootInfo.CommandLine = CommandLine.FromCString(tag + TagHeaderSize);
                 else if (type == TagMemoryMap)
                     ParseMemoryMap(bootInfo, tag, size);
+                else if (type == TagModule)
+                    bootInfo.AddModule(*(uint*)(tag + 8), *(uint*)(tag + 12));
                 else if (type == TagFramebuffer)
                     bootInfo.HasTextScreen = tag[FramebufferTypeOffset] == FramebufferTypeEgaText;
                 tag += (size + 7) & ~7u;
             }
+            bootInfo.InfoStart = infoPhysical;
+            bootInfo.InfoEnd = infoPhysical + totalSize;
             return bootInfo;
         }
 

@@ -27,6 +27,10 @@ namespace Cowbird.Kernel.Arch.X64
 
         private static readonly Slot[] s_handlers = new Slot[Idt.VectorCount];
 
+        // Runs after every interrupt or exception that came from ring 3, once the
+        // handler (and EOI) are done: the scheduler preempts and delivers kills here.
+        private static InterruptHandler s_userReturn;
+
         [RuntimeImport("trap_set_dispatch_ready")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         internal static extern void SetDispatchReady(bool ready);
@@ -62,6 +66,9 @@ namespace Cowbird.Kernel.Arch.X64
             Pic8259.Unmask(irq);
         }
 
+        // Makes `handler` run before every return to ring 3 from an interrupt.
+        public static void SetUserReturnHandler(InterruptHandler handler) => s_userReturn = handler;
+
         // Called by trap_common with interrupts disabled.
         [RuntimeExport("trap_dispatch")]
         private static void Dispatch(TrapFrame* frame)
@@ -77,6 +84,8 @@ namespace Cowbird.Kernel.Arch.X64
             handler.Handle(frame);
             if (isIrq)
                 Pic8259.EndOfInterrupt(irq);
+            if (frame->FromUserMode && s_userReturn != null)
+                s_userReturn.Handle(frame);
         }
     }
 }

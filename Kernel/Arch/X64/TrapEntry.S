@@ -14,7 +14,8 @@
 #
 # The SSE registers are saved too (fxsave): C# code uses xmm registers for
 # struct copies, so an interrupt must not clobber the code it interrupts.
-# Coming from user mode (a later issue) this is where swapgs will go.
+# Coming from user mode, swapgs makes GS the kernel's per-CPU block (and
+# back on the way out), so in the kernel GS always holds it (UserEntry.S).
 #
 # Before the C# side is ready (runtime not initialised, Interrupts.Initialize
 # not run yet), trap_dispatch cannot run: the boot stub loads an early IDT with
@@ -49,7 +50,10 @@ trap_entry_\vector:
         .set    FXSAVE_AREA_SIZE, 512
 
 trap_common:
-        push    rax
+        test    BYTE PTR [rsp + 24], 3                  # saved cs: from ring 3?
+        jz      7f
+        swapgs
+7:      push    rax
         push    rbx
         push    rcx
         push    rdx
@@ -91,7 +95,10 @@ trap_common:
         pop     rbx
         pop     rax
         add     rsp, 16                                 # vector and error code
-        iretq
+        test    BYTE PTR [rsp + 8], 3                   # back to ring 3?
+        jz      8f
+        swapgs
+8:      iretq
 
         .set    COM1, 0x3F8
         .set    COM1_LINE_STATUS, COM1 + 5

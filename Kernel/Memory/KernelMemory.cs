@@ -1,0 +1,163 @@
+using System.Runtime;
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Boot;
+using Cowbird.Mm;
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+using Cowbird.Runtime;
+
+namespace Cowbird.Kernel.Memory
+{
+    // Brings Kernel.Mm up on the real machine (Kernel.Mm/README.md, "Booting it in the kernel"):
+    //   1. usable RAM from the boot loader's map, minus what is taken already: the first
+    //      MiB (BIOS data, the loader's structures), the kernel image with its .bss (boot
+    //      page tables, boot stack, first heap), the boot information and the initrd;
+    //   2. a slice of that RAM becomes more GC heap, big enough for the frame descriptors
+    //      (a managed array the first 8 MiB heap cannot hold on large machines);
+    //   3. the frame allocator over the rest, the MemoryManager with the seams, and
+    //      kernel_heap_grow fed from the allocator.
+    // Every user PML4 gets a copy of the kernel's PML4 entries 256..511; so kernel-half
+    // tables made later (KernelStackArea) must exist before the first address space.
+    public static unsafe class KernelMemory
+    {
+        private const ulong LowMemoryEnd = 0x100000;
+        // Heap room beyond the descriptors, so the kernel's own allocations rarely need to grow
+        // the heap when user memory has taken every frame (out of memory, before the OOM kill).
+        private const ulong DescriptorSlack = 4UL << 20;
+        // Heap growth: at least 1 MiB at a time (order 8), at most the buddy's largest block.
+        private const int MinimumGrowOrder = 8;
+
+        private static MemoryManager s_manager;
+        private static ulong s_kernelPml4;
+        private static ulong s_heapGrownBytes;
+
+        public static MemoryManager Manager => s_manager;
+
+        // Physical address of the kernel's own PML4 (the boot tables): loaded while no
+        // process runs, e.g. before a dying process's address space is destroyed.
+        public static ulong KernelPml4 => s_kernelPml4;
+
+        public static ulong HeapGrownBytes => s_heapGrownBytes;
+
+        [RuntimeImport("__kernel_end_address")]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+        private static extern ulong KernelEndAddress();
+
+        public static void Initialize(BootInfo bootInfo)
+        {
+            Mm.Mm.SetPanicHandler(new MmPanicHandler());
+            s_kernelPml4 = Cpu.ReadCr3() & Pte.FrameMask;
+            MemoryMap map = UsableMemory(bootInfo);
+            map = GiveDescriptorRoomToHeap(map);
+            FrameAllocator frames = new FrameAllocator(map);
+            ulong[] kernelHalf = new ulong[PageTable.EntriesPerTable - PageTable.KernelHalfFirstEntry];
+            KernelStackArea.Initialize(frames);
+            ulong* pml4 = (ulong*)KernelLayout.PhysicalToVirtual(s_kernelPml4);
+            for (int i = 0; i < kernelHalf.Length; i++)
+                kernelHalf[i] = pml4[PageTable.KernelHalfFirstEntry + i];
+            s_manager = new MemoryManager(new DirectMapPhysicalMemory(), frames, new HardwareTlb(), new Cr3Switcher(), kernelHalf);
+        }
+
+        // Usable RAM minus the reserved ranges.
+        private static MemoryMap UsableMemory(BootInfo bootInfo)
+        {
+            ulong kernelEnd = KernelLayout.VirtualToPhysical((void*)KernelEndAddress());
+            const int reservedCount = 5;
+            ulong* reservedStart = stackalloc ulong[reservedCount];
+            ulong* reservedEnd = stackalloc ulong[reservedCount];
+            reservedStart[0] = 0; reservedEnd[0] = LowMemoryEnd;
+            reservedStart[1] = KernelLayout.KernelPhysicalStart; reservedEnd[1] = kernelEnd;
+            reservedStart[2] = Page.AlignDown(bootInfo.InitrdStart); reservedEnd[2] = AlignUp(bootInfo.InitrdEnd);
+            reservedStart[3] = Page.AlignDown(bootInfo.InfoStart); reservedEnd[3] = AlignUp(bootInfo.InfoEnd);
+            reservedStart[4] = 0; reservedEnd[4] = 0;
+            if (bootInfo.CommandLine.Text != null)
+            {
+                ulong text = KernelLayout.VirtualToPhysical(bootInfo.CommandLine.Text);
+                reservedStart[4] = Page.AlignDown(text);
+                reservedEnd[4] = AlignUp(text + (ulong)bootInfo.CommandLine.Length + 1);
+            }
+            MemoryMap map = new MemoryMap();
+            for (int i = 0; i < bootInfo.MemoryRegionCount; i++)
+            {
+                MemoryRegion region = bootInfo.MemoryRegions[i];
+                if (region.IsAvailable)
+                    AddWithout(map, region.Base, region.Base + region.Length, reservedStart, reservedEnd, reservedCount);
+            }
+            return map;
+        }
+
+        // Adds [start, end) minus the reserved ranges (recursively splitting around each).
+        private static void AddWithout(MemoryMap map, ulong start, ulong end, ulong* rStart, ulong* rEnd, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (rEnd[i] <= start || rStart[i] >= end || rEnd[i] <= rStart[i])
+                    continue;
+                if (rStart[i] > start)
+                    AddWithout(map, start, rStart[i], rStart, rEnd, count);
+                if (rEnd[i] < end)
+                    AddWithout(map, rEnd[i], end, rStart, rEnd, count);
+                return;
+            }
+            if (end > start && !map.Add(start, end - start))
+                KernelConsole.WriteLine("warning: memory map full; some RAM unused");
+        }
+
+        // Takes room for the frame descriptors (+ slack) from the largest range, hands it
+        // to the GC heap for good, and returns the map without it.
+        private static MemoryMap GiveDescriptorRoomToHeap(MemoryMap map)
+        {
+            ulong lowest = ulong.MaxValue, highest = 0;
+            int largest = -1;
+            for (int i = 0; i < map.Count; i++)
+            {
+                MemoryRange range = map[i];
+                if (range.Base < lowest) lowest = range.Base;
+                if (range.Base + range.Length > highest) highest = range.Base + range.Length;
+                if (largest < 0 || range.Length > map[largest].Length)
+                    largest = i;
+            }
+            if (largest < 0)
+                Panic.Halt("KernelMemory: no usable RAM");
+            ulong bytes = AlignUp((highest - lowest) / Page.Size * (ulong)FrameAllocator.DescriptorBytesPerFrame + DescriptorSlack);
+            MemoryRange chosen = map[largest];
+            ulong start = AlignUp(chosen.Base);
+            if (start + bytes > chosen.Base + chosen.Length)
+                Panic.Halt("KernelMemory: no room for the frame descriptors");
+            if (!Gc.AddRegion(KernelLayout.PhysicalToVirtual(start), KernelLayout.PhysicalToVirtual(start) + bytes))
+                Panic.Halt("KernelMemory: the heap refused the descriptor region");
+            MemoryMap rest = new MemoryMap();
+            for (int i = 0; i < map.Count; i++)
+            {
+                MemoryRange range = map[i];
+                if (i == largest)
+                    rest.Add(start + bytes, range.Base + range.Length - start - bytes);
+                else
+                    rest.Add(range.Base, range.Length);
+            }
+            return rest;
+        }
+
+        private static ulong AlignUp(ulong value) => (value + Page.OffsetMask) & ~Page.OffsetMask;
+
+        // The runtime's hook: more heap from the frame allocator (never returned).
+        [RuntimeExport("kernel_heap_grow")]
+        private static byte* GrowHeap(ulong minimumBytes, ulong* grantedBytes)
+        {
+            *grantedBytes = 0;
+            if (s_manager == null)
+                return null;
+            int order = MinimumGrowOrder;
+            while (order <= FrameAllocator.MaxOrder && (Page.Size << order) < minimumBytes)
+                order++;
+            if (order > FrameAllocator.MaxOrder)
+                return null;
+            ulong pfn = s_manager.Frames.Alloc(order);
+            if (pfn == FrameAllocator.NoFrame)
+                return null;
+            *grantedBytes = Page.Size << order;
+            s_heapGrownBytes += Page.Size << order;
+            return KernelLayout.PhysicalToVirtual(Page.FrameToAddress(pfn));
+        }
+    }
+}

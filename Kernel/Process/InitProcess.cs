@@ -1,0 +1,96 @@
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Boot;
+using Cowbird.Kernel.Fs;
+
+namespace Cowbird.Kernel.Processes
+{
+    // Chooses and starts pid 1 from the initrd:
+    //   - `etc/init.argv` (argv strings, each NUL-terminated; the runner writes it):
+    //     run /bin/<argv[0]> with exactly that argv;
+    //   - else /bin/sh -e, the interactive default system (the shell echoes itself);
+    //   - else say so and idle.
+    public static unsafe class InitProcess
+    {
+        // Starts pid 1 and the scheduler (never returns), or returns when there is nothing to run.
+        public static void Run(BootInfo bootInfo)
+        {
+            if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
+                Initrd.Initialize(KernelLayout.PhysicalToVirtual(bootInfo.InitrdStart), bootInfo.InitrdEnd - bootInfo.InitrdStart);
+            if (!Initrd.IsPresent)
+            {
+                KernelConsole.WriteLine("init: no initrd (boot module): no programs to run");
+                return;
+            }
+            ArgumentList argv = new ArgumentList();
+            byte* data;
+            ulong size;
+            uint mode;
+            bool fromArgvFile = Find("etc/init.argv", out data, out size, out mode);
+            if (fromArgvFile)
+            {
+                ulong start = 0;
+                for (ulong i = 0; i < size; i++)
+                {
+                    if (data[i] != 0)
+                        continue;
+                    argv.Add(data + start, (int)(i - start));
+                    start = i + 1;
+                }
+            }
+            else if (Find("bin/sh", out data, out size, out mode))
+            {
+                Add(argv, "sh");
+                Add(argv, "-e");
+            }
+            if (argv.Count == 0)
+            {
+                KernelConsole.WriteLine("init: the initrd has neither etc/init.argv nor bin/sh: nothing to run");
+                return;
+            }
+            byte* path = stackalloc byte[4096];
+            int length = 0;
+            const string bin = "/bin/";
+            for (int i = 0; i < bin.Length; i++)
+                path[length++] = (byte)bin[i];
+            int nameLength = argv.LengthAt(0);
+            for (int i = 0; i < nameLength && length < 4095; i++)
+                path[length++] = argv.Bytes[i];
+            int error = ProcessLifecycle.StartInit(path, length, argv);
+            if (error != 0)
+            {
+                KernelConsole.Write("init: cannot start ");
+                KernelConsole.WriteAscii(path, length);
+                KernelConsole.Write(": error ");
+                KernelConsole.WriteDecimal((ulong)(-error));
+                KernelConsole.Write('\n');
+                if (fromArgvFile)
+                {
+                    KernelConsole.WriteLine("COWBIRD-EXIT status=127");
+                    Drivers.QemuDebugExit.Exit(Drivers.ExitStatus.Success);
+                }
+                return;
+            }
+            KernelConsole.Write("init: starting ");
+            KernelConsole.WriteAscii(path, length);
+            KernelConsole.WriteLine(" as pid 1");
+            Cpu.DisableInterrupts();
+            Scheduler.Start();
+        }
+
+        private static bool Find(string name, out byte* data, out ulong size, out uint mode)
+        {
+            byte* path = stackalloc byte[64];
+            for (int i = 0; i < name.Length; i++)
+                path[i] = (byte)name[i];
+            return Initrd.Find(path, name.Length, out data, out size, out mode);
+        }
+
+        private static void Add(ArgumentList list, string text)
+        {
+            byte* bytes = stackalloc byte[64];
+            for (int i = 0; i < text.Length; i++)
+                bytes[i] = (byte)text[i];
+            list.Add(bytes, text.Length);
+        }
+    }
+}

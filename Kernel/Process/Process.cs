@@ -1,0 +1,91 @@
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Fs;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Kernel.Processes
+{
+    // One user process (Linux: task_struct with its mm). Its kernel stack holds, from
+    // the top down: the TrapFrame of its last entry from ring 3 (interrupt or syscall),
+    // its SSE state (fxsave area), then whatever kernel code it is running; SavedRsp is
+    // the kernel stack pointer while it is switched out (Scheduler.Switch).
+    //
+    // Lifetime: ProcessTable.Create -> Runnable/Sleeping ... -> Exit (address space and
+    // files released, children given to init, Zombie) -> parent's wait4 reaps it (kernel
+    // stack freed, pid slot emptied).
+    public sealed unsafe class Process
+    {
+        public const int MaxFiles = 32;
+        public const int MaxNameBytes = 16;
+
+        public readonly int Pid;
+        public Process Parent;
+        public ProcessState State;
+        public WaitReason WaitingFor;
+        // Timer sleeps: the tick at which the process becomes runnable again.
+        public ulong WakeTick;
+        // wait4 status once a Zombie (Signal.ExitedStatus / KilledStatus).
+        public int ExitStatus;
+        // A fatal signal waiting to be acted on (0 = none): the process dies the next
+        // time it would return to user mode or when its sleep is interrupted.
+        public int PendingKill;
+        // Signals sent while blocked (bit n-1 for signal n): acted on when unblocked.
+        public ulong PendingBlocked;
+
+        public AddressSpace Space;
+        // Lowest address of the user stack VMA (for /proc/self/maps' "[stack]").
+        public ulong StackStart;
+
+        public readonly ulong KernelStackTop;
+        public ulong SavedRsp;
+        public ulong FsBase;
+        // Tick at which the process last got the CPU (round-robin quantum).
+        public ulong SliceStart;
+
+        public readonly OpenFile[] Files = new OpenFile[MaxFiles];
+        public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
+        public ulong SignalMask;
+        public ulong ClearChildTid;
+
+        // The program's file name (argv[0]'s base name, at most 15 bytes), like Linux's comm.
+        public readonly byte[] Name = new byte[MaxNameBytes];
+        public int NameBytes;
+
+        public Process(int pid, ulong kernelStackTop)
+        {
+            Pid = pid;
+            KernelStackTop = kernelStackTop;
+        }
+
+        // The frame syscalls and interrupts from ring 3 build at the top of the kernel stack.
+        public TrapFrame* Frame => (TrapFrame*)(KernelStackTop - (ulong)sizeof(TrapFrame));
+
+        // The fxsave area trap_common and syscall_entry put just below the frame.
+        public byte* FxSaveArea => (byte*)(((ulong)Frame - FxSave.AreaSize) & ~15UL);
+
+        public bool IsZombie => State == ProcessState.Zombie;
+
+        public void SetName(byte* name, int length)
+        {
+            int start = 0;
+            for (int i = 0; i < length; i++)
+                if (name[i] == '/')
+                    start = i + 1;
+            NameBytes = 0;
+            for (int i = start; i < length && NameBytes < MaxNameBytes - 1; i++)
+                Name[NameBytes++] = name[i];
+        }
+
+        public void CopyNameFrom(Process other)
+        {
+            for (int i = 0; i < MaxNameBytes; i++)
+                Name[i] = other.Name[i];
+            NameBytes = other.NameBytes;
+        }
+
+        public void WriteName()
+        {
+            for (int i = 0; i < NameBytes; i++)
+                KernelConsole.Write((char)Name[i]);
+        }
+    }
+}

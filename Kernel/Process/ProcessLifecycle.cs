@@ -1,0 +1,285 @@
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Memory;
+using Cowbird.Kernel.Syscalls;
+using Cowbird.Mm;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Kernel.Processes
+{
+    // Birth, exec, death and reaping of processes (Linux: kernel/fork.c, fs/exec.c,
+    // kernel/exit.c).
+    //
+    // Ordering rules:
+    //   - exec builds the whole new image before touching the caller: any error leaves it intact.
+    //   - exit loads the kernel's own CR3 before destroying the address space (its PML4
+    //     is freed), then closes files, hands children to init, becomes a zombie, wakes
+    //     the parent and schedules away for good; the parent's wait4 frees the kernel
+    //     stack (never freed while running on it).
+    //   - pid 1 exiting ends the machine: one machine-readable line on the kernel log
+    //     (`COWBIRD-EXIT status=N` or `COWBIRD-EXIT signal=N`), then power off.
+    public static unsafe class ProcessLifecycle
+    {
+        public const int InitPid = 1;
+        private const ulong UserFlags = 0x202;   // IF set, reserved bit 1
+
+        private static Process s_init;
+
+        public static Process Init => s_init;
+
+        // Starts `path` with `argv` as pid 1. 0 or -errno.
+        public static int StartInit(byte* path, int pathLength, ArgumentList argv)
+        {
+            ArgumentList envp = new ArgumentList();
+            ProgramImage.Result image;
+            int error = ProgramImage.Build(path, pathLength, argv, envp, out image);
+            if (error != 0)
+                return error;
+            Process process = ProcessTable.Create(out _);
+            if (process == null)
+            {
+                image.Space.Destroy();
+                return -(int)Errno.ENOMEM;
+            }
+            fixed (byte* name = argv.Bytes)
+                process.SetName(name, argv.LengthAt(0));
+            for (int fd = 0; fd < 3; fd++)
+                process.Files[fd] = fd == 0 ? OpenFile.Console() : process.Files[0];
+            process.Files[0].References = 3;
+            InstallImage(process, image);
+            PrepareFirstRun(process);
+            FxSave.Reset(process.FxSaveArea);
+            s_init = process;
+            Scheduler.MakeRunnable(process);
+            return 0;
+        }
+
+        // Sets up the kernel stack so the first switch to `process` enters ring 3 through
+        // process_first_run with its TrapFrame and fxsave area.
+        private static void PrepareFirstRun(Process process)
+        {
+            ulong* switchFrame = (ulong*)process.FxSaveArea - 7;
+            for (int i = 0; i < 6; i++)
+                switchFrame[i] = 0;           // r15 r14 r13 r12 rbx rbp
+            switchFrame[6] = UserModeCpu.ProcessFirstRunAddress();
+            process.SavedRsp = (ulong)switchFrame;
+        }
+
+        // Gives `process` a new program image: its registers start at the entry point.
+        private static void InstallImage(Process process, ProgramImage.Result image)
+        {
+            process.Space = image.Space;
+            process.StackStart = image.StackStart;
+            TrapFrame* frame = process.Frame;
+            ulong* words = (ulong*)frame;
+            for (int i = 0; i < sizeof(TrapFrame) / 8; i++)
+                words[i] = 0;
+            frame->Rip = image.Entry;
+            frame->Rsp = image.StackPointer;
+            frame->Cs = Gdt.UserCodeSelector;
+            frame->Ss = Gdt.UserDataSelector;
+            frame->Rflags = UserFlags;
+            frame->Rcx = image.Entry;       // sysret takes rip from rcx, rflags from r11
+            frame->R11 = UserFlags;
+            process.FsBase = 0;
+            process.ClearChildTid = 0;
+        }
+
+        // execve for the current process (argv/envp already copied in). Only returns on error.
+        public static int Exec(Process process, byte* path, int pathLength, ArgumentList argv, ArgumentList envp)
+        {
+            ProgramImage.Result image;
+            int error = ProgramImage.Build(path, pathLength, argv, envp, out image);
+            if (error != 0)
+                return error;
+            AddressSpace old = process.Space;
+            image.Space.Activate();
+            old.Destroy();
+            InstallImage(process, image);
+            UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, 0);
+            FxSave.Reset(process.FxSaveArea);
+            fixed (byte* name = argv.Bytes)
+                process.SetName(argv.Count > 0 ? name : path, argv.Count > 0 ? argv.LengthAt(0) : pathLength);
+            // Caught signals return to their default action; ignored ones stay ignored.
+            for (int i = 0; i <= Signal.Count; i++)
+                if (process.SignalActions[i].Handler != Signal.SigIgn)
+                    process.SignalActions[i] = default;
+            return 0;
+        }
+
+        // fork: a copy of `parent` whose syscall returns 0. The child's pid, or -errno.
+        public static int Fork(Process parent)
+        {
+            AddressSpace childSpace;
+            if (parent.Space.Fork(out childSpace) != Errno.None)
+                return -(int)Errno.ENOMEM;
+            Process child = ProcessTable.Create(out bool limitReached);
+            if (child == null)
+            {
+                childSpace.Destroy();
+                return limitReached ? -(int)Errno.EAGAIN : -(int)Errno.ENOMEM;
+            }
+            child.Parent = parent;
+            child.Space = childSpace;
+            child.StackStart = parent.StackStart;
+            child.FsBase = parent.FsBase;
+            child.SignalMask = parent.SignalMask;
+            child.CopyNameFrom(parent);
+            for (int i = 0; i <= Signal.Count; i++)
+                child.SignalActions[i] = parent.SignalActions[i];
+            for (int fd = 0; fd < Process.MaxFiles; fd++)
+            {
+                child.Files[fd] = parent.Files[fd];
+                if (child.Files[fd] != null)
+                    child.Files[fd].References++;
+            }
+            *child.Frame = *parent.Frame;
+            child.Frame->Rax = 0;
+            FxSave.Copy(child.FxSaveArea, parent.FxSaveArea);
+            PrepareFirstRun(child);
+            Scheduler.MakeRunnable(child);
+            return child.Pid;
+        }
+
+        // Ends the current process with wait status `status`. Never returns.
+        public static void Exit(Process process, int status)
+        {
+            if (process != Scheduler.Current)
+                Panic.Halt("ProcessLifecycle.Exit: not the current process");
+            if (process.Pid == InitPid)
+                PowerOff(status);
+            ReleaseResources(process);
+            process.ExitStatus = status;
+            process.State = ProcessState.Zombie;
+            ReparentChildren(process);
+            if (process.Parent != null)
+                Scheduler.Wake(process.Parent);
+            Scheduler.Schedule();
+            Panic.Halt("ProcessLifecycle.Exit: a zombie ran again");
+        }
+
+        private static void ReleaseResources(Process process)
+        {
+            UserModeCpu.WriteCr3(KernelMemory.KernelPml4);
+            process.Space.Destroy();
+            process.Space = null;
+            for (int fd = 0; fd < Process.MaxFiles; fd++)
+                Close(process, fd);
+        }
+
+        // Gives `process`'s children to init (zombies included: init reaps them).
+        private static void ReparentChildren(Process process)
+        {
+            bool zombies = false;
+            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            {
+                Process child = ProcessTable.At(i);
+                if (child != null && child.Parent == process)
+                {
+                    child.Parent = s_init;
+                    zombies |= child.IsZombie;
+                }
+            }
+            if (zombies)
+                Scheduler.Wake(s_init);
+        }
+
+        // Closes descriptor `fd`; false when it was not open.
+        public static bool Close(Process process, int fd)
+        {
+            if (fd < 0 || fd >= Process.MaxFiles || process.Files[fd] == null)
+                return false;
+            process.Files[fd].References--;
+            process.Files[fd] = null;
+            return true;
+        }
+
+        // wait4 without the user-memory part: reaps a zombie child matching `pid`
+        // (-1 = any). The child's pid with its status, 0 (WNOHANG and none yet),
+        // -ECHILD, or -EINTR when a fatal signal interrupted the wait.
+        public static int Wait(Process parent, int pid, bool noHang, out int status)
+        {
+            status = 0;
+            while (true)
+            {
+                bool any = false;
+                for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+                {
+                    Process child = ProcessTable.At(i);
+                    if (child == null || child.Parent != parent || (pid > 0 && child.Pid != pid))
+                        continue;
+                    any = true;
+                    if (child.IsZombie)
+                    {
+                        status = child.ExitStatus;
+                        int childPid = child.Pid;
+                        ProcessTable.Remove(child);
+                        return childPid;
+                    }
+                }
+                if (!any)
+                    return -LinuxErrno.ECHILD;
+                if (noHang)
+                    return 0;
+                if (!Scheduler.Sleep(WaitReason.ChildExit, 0))
+                    return -(int)Errno.EINTR;
+            }
+        }
+
+        // Sends `signal` to `target` with its default action: death for SIGKILL
+        // (always) and for others unless ignored; a blocked signal waits until
+        // rt_sigprocmask unblocks it (DeliverUnblocked). Signal 0 only checks existence.
+        public static void SendSignal(Process target, int signal)
+        {
+            if (signal == 0 || target.IsZombie)
+                return;
+            if (signal != Signal.SIGKILL && target.SignalActions[signal].Handler == Signal.SigIgn)
+                return;
+            if (signal != Signal.SIGKILL && (target.SignalMask & Signal.Bit(signal)) != 0)
+            {
+                target.PendingBlocked |= Signal.Bit(signal);
+                return;
+            }
+            if (target.PendingKill == 0)
+                target.PendingKill = signal;
+            Scheduler.Wake(target);
+        }
+
+        // After the signal mask or actions changed: pending signals now unblocked act
+        // (lowest number first), ignored ones are dropped.
+        public static void DeliverUnblocked(Process process)
+        {
+            for (int signal = 1; signal <= Signal.Count && process.PendingBlocked != 0; signal++)
+            {
+                ulong bit = Signal.Bit(signal);
+                if ((process.PendingBlocked & bit) == 0)
+                    continue;
+                if (process.SignalActions[signal].Handler == Signal.SigIgn)
+                    process.PendingBlocked &= ~bit;
+                else if ((process.SignalMask & bit) == 0)
+                {
+                    process.PendingBlocked &= ~bit;
+                    SendSignal(process, signal);
+                }
+            }
+        }
+
+        // pid 1 ended: report how on the kernel log and power off (QEMU exits).
+        private static void PowerOff(int status)
+        {
+            if ((status & 0x7F) != 0)
+            {
+                KernelConsole.Write("COWBIRD-EXIT signal=");
+                KernelConsole.WriteDecimal((ulong)(status & 0x7F));
+            }
+            else
+            {
+                KernelConsole.Write("COWBIRD-EXIT status=");
+                KernelConsole.WriteDecimal((ulong)((status >> 8) & 0xFF));
+            }
+            KernelConsole.Write('\n');
+            QemuDebugExit.Exit(ExitStatus.Success);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Cowbird.Kernel.Memory;
+
+namespace Cowbird.Kernel.Processes
+{
+    // Every process that exists (runnable, sleeping or zombie), in a fixed array of
+    // slots; pids count up from 1 and are never reused while the kernel runs.
+    public static class ProcessTable
+    {
+        public const int MaxProcesses = 1024;
+
+        private static readonly Process[] s_slots = new Process[MaxProcesses];
+        private static int s_nextPid = 1;
+        private static int s_count;
+
+        public static int Count => s_count;
+
+        // Slot i (may be null); for walks: for (i = 0; i < MaxProcesses; i++).
+        public static Process At(int i) => s_slots[i];
+
+        // A new process with a fresh kernel stack, not yet runnable; null when the table
+        // is full or no stack could be made. Then `limitReached` tells a process limit
+        // (fork's EAGAIN: table or collector stack slots full) from a lack of memory (ENOMEM).
+        public static Process Create(out bool limitReached)
+        {
+            limitReached = false;
+            int slot = 0;
+            while (slot < MaxProcesses && s_slots[slot] != null)
+                slot++;
+            limitReached = slot == MaxProcesses;
+            if (limitReached)
+                return null;
+            ulong stackTop = KernelStackArea.Allocate(out limitReached);
+            if (stackTop == 0)
+                return null;
+            Process process = new Process(s_nextPid++, stackTop);
+            process.State = ProcessState.Sleeping;
+            s_slots[slot] = process;
+            s_count++;
+            return process;
+        }
+
+        public static Process Find(int pid)
+        {
+            for (int i = 0; i < MaxProcesses; i++)
+                if (s_slots[i] != null && s_slots[i].Pid == pid)
+                    return s_slots[i];
+            return null;
+        }
+
+        // Forgets a reaped zombie and frees its kernel stack (never the running one).
+        public static void Remove(Process process)
+        {
+            for (int i = 0; i < MaxProcesses; i++)
+            {
+                if (s_slots[i] == process)
+                {
+                    s_slots[i] = null;
+                    s_count--;
+                    KernelStackArea.Free(process.KernelStackTop);
+                    return;
+                }
+            }
+            Panic.Halt("ProcessTable.Remove: not in the table");
+        }
+    }
+}

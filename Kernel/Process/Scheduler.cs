@@ -1,0 +1,153 @@
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Memory;
+
+namespace Cowbird.Kernel.Processes
+{
+    // Round-robin scheduling on one CPU (Linux's schedule(), much reduced).
+    //
+    // Rules:
+    //   - Kernel code is not preempted: a process gives up the CPU only in Schedule,
+    //     called when it blocks (Sleep), exits, or when its time slice is over on the
+    //     way back to ring 3 (OnReturnToUser, from an interrupt, or the end of a syscall).
+    //   - Kernel code runs with interrupts disabled; they are enabled only while the
+    //     CPU idles in Schedule (sti; hlt), so interrupt handlers never run in the
+    //     middle of kernel data-structure updates.
+    //   - Switching = TSS.Rsp0 + per-CPU kernel stack, CR3, FS base, then the kernel
+    //     stacks (context_switch). User SSE registers are on each kernel stack already.
+    public sealed unsafe class Scheduler : InterruptHandler
+    {
+        // Ticks (10 ms) a process runs before another runnable one gets the CPU.
+        public const ulong TimeSlice = 2;
+
+        private static Process s_current;
+        private static int s_lastSlot = -1;
+        // The boot stack's rsp while processes run (never resumed: pid 1's exit powers off).
+        private static ulong s_bootRsp;
+
+        public static Process Current => s_current;
+
+        public static void Initialize()
+        {
+            Interrupts.SetUserReturnHandler(new Scheduler());
+        }
+
+        // Leaves the boot stack for good and runs the processes.
+        public static void Start()
+        {
+            Process next = PickNext();
+            SwitchTo(next, ref s_bootRsp);
+        }
+
+        // Makes a new or woken process eligible to run.
+        public static void MakeRunnable(Process process)
+        {
+            process.State = ProcessState.Runnable;
+            process.WaitingFor = WaitReason.None;
+        }
+
+        // Blocks the current process until something wakes it (WakeAll, a timer, a kill).
+        // Returns false when a fatal signal is pending (the caller should return -EINTR).
+        public static bool Sleep(WaitReason reason, ulong wakeTick)
+        {
+            Process current = s_current;
+            if (current.PendingKill != 0)
+                return false;
+            current.State = ProcessState.Sleeping;
+            current.WaitingFor = reason;
+            current.WakeTick = wakeTick;
+            Schedule();
+            return current.PendingKill == 0;
+        }
+
+        // Wakes every process sleeping for `reason` (ChildExit wakes are targeted: Wake).
+        public static void WakeAll(WaitReason reason)
+        {
+            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            {
+                Process process = ProcessTable.At(i);
+                if (process != null && process.State == ProcessState.Sleeping && process.WaitingFor == reason)
+                    MakeRunnable(process);
+            }
+        }
+
+        // Wakes `process` if it sleeps (any reason): a child exited, or a kill arrived.
+        public static void Wake(Process process)
+        {
+            if (process.State == ProcessState.Sleeping)
+                MakeRunnable(process);
+        }
+
+        // Gives the CPU to another runnable process, if any; the current one stays runnable.
+        public static void Yield() => Schedule();
+
+        // Picks the next process (round robin after the current one) and switches to it;
+        // idles with interrupts enabled while nothing can run. Returns when the current
+        // process runs again (never for a zombie).
+        public static void Schedule()
+        {
+            Process next = PickNext();
+            if (next != s_current)
+                SwitchTo(next, ref s_current.SavedRsp);
+            s_current.SliceStart = PitTimer.Ticks;
+        }
+
+        private static Process PickNext()
+        {
+            while (true)
+            {
+                WakeTimers();
+                for (int n = 1; n <= ProcessTable.MaxProcesses; n++)
+                {
+                    int slot = (s_lastSlot + n) % ProcessTable.MaxProcesses;
+                    Process process = ProcessTable.At(slot);
+                    if (process != null && process.State == ProcessState.Runnable)
+                    {
+                        s_lastSlot = slot;
+                        return process;
+                    }
+                }
+                Cpu.WaitForInterrupt();
+                Cpu.DisableInterrupts();
+            }
+        }
+
+        private static void WakeTimers()
+        {
+            ulong now = PitTimer.Ticks;
+            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            {
+                Process process = ProcessTable.At(i);
+                if (process != null && process.State == ProcessState.Sleeping
+                    && process.WaitingFor == WaitReason.Timer && process.WakeTick <= now)
+                    MakeRunnable(process);
+            }
+        }
+
+        private static void SwitchTo(Process next, ref ulong saveRsp)
+        {
+            s_current = next;
+            SyscallSetup.SetKernelStack(next.KernelStackTop);
+            next.Space.Activate();
+            UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, next.FsBase);
+            next.SliceStart = PitTimer.Ticks;
+            fixed (ulong* save = &saveRsp)
+                UserModeCpu.ContextSwitch(save, next.SavedRsp);
+        }
+
+        // Called before every return to ring 3 (interrupts, exceptions, syscalls):
+        // a pending kill ends the process; a used-up time slice lets others run.
+        public static void OnReturnToUser()
+        {
+            Process current = s_current;
+            if (current.PendingKill != 0)
+                ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));
+            if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
+                Schedule();
+            if (current.PendingKill != 0)
+                ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));
+        }
+
+        public override void Handle(TrapFrame* frame) => OnReturnToUser();
+    }
+}

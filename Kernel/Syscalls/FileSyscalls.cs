@@ -1,0 +1,207 @@
+using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Processes;
+using Cowbird.Mm;
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Kernel.Syscalls
+{
+    // read, write, open, close, ioctl, writev. Files: the console (fds 0-2), initrd files
+    // (read-only, in place) and the /proc files (ProcFiles). A transfer copies through a
+    // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
+    // -EFAULT when nothing was transferred yet, else the count done so far (as Linux).
+    public static unsafe class FileSyscalls
+    {
+        private const int ChunkSize = 512;
+        private const int MaxPath = 4096;
+        private const int AccessModeMask = 3;
+        private const int ReadOnly = 0;
+        private const int Create = 0x40;
+        private const int DirectoryOnly = 0x10000;
+        private const int MaxIovecs = 1024;
+        private const int EROFS = 30;
+
+        private static OpenFile FileOf(Process process, int fd)
+        {
+            return fd >= 0 && fd < Process.MaxFiles ? process.Files[fd] : null;
+        }
+
+        public static long Read(Process process, int fd, ulong buffer, ulong count)
+        {
+            OpenFile file = FileOf(process, fd);
+            if (file == null)
+                return -(long)Errno.EBADF;
+            if (file.IsDirectory)
+                return -LinuxErrno.EISDIR;
+            if (count == 0)
+                return 0;
+            byte* chunk = stackalloc byte[ChunkSize];
+            if (file.IsConsole)
+            {
+                int want = count < ChunkSize ? (int)count : ChunkSize;
+                if (!IsUserRange(buffer, (ulong)want))
+                    return -(long)Errno.EFAULT;
+                int got = ConsoleDevice.Read(chunk, want);
+                if (got < 0)
+                    return -(long)Errno.EINTR;
+                Errno error = UserMemory.CopyToUser(process.Space, buffer, chunk, (ulong)got);
+                return error == Errno.None ? got : -(long)error;
+            }
+            ulong done = 0;
+            while (done < count && file.Offset < file.Size)
+            {
+                ulong n = count - done;
+                if (n > ChunkSize) n = ChunkSize;
+                if (n > file.Size - file.Offset) n = file.Size - file.Offset;
+                for (ulong i = 0; i < n; i++)
+                    chunk[i] = file.At(file.Offset + i);
+                Errno error = UserMemory.CopyToUser(process.Space, buffer + done, chunk, n);
+                if (error != Errno.None)
+                    return done > 0 ? (long)done : -(long)error;
+                file.Offset += n;
+                done += n;
+            }
+            return (long)done;
+        }
+
+        public static long Write(Process process, int fd, ulong buffer, ulong count)
+        {
+            OpenFile file = FileOf(process, fd);
+            if (file == null)
+                return -(long)Errno.EBADF;
+            if (!file.IsConsole)
+                return -(long)Errno.EBADF;    // initrd and /proc files are opened read-only
+            return WriteConsole(process, buffer, count);
+        }
+
+        private static long WriteConsole(Process process, ulong buffer, ulong count)
+        {
+            byte* chunk = stackalloc byte[ChunkSize];
+            ulong done = 0;
+            while (done < count)
+            {
+                ulong n = count - done < ChunkSize ? count - done : ChunkSize;
+                Errno error = UserMemory.CopyFromUser(process.Space, chunk, buffer + done, n);
+                if (error != Errno.None)
+                    return done > 0 ? (long)done : -(long)error;
+                ConsoleDevice.Write(chunk, (int)n);
+                done += n;
+            }
+            return (long)done;
+        }
+
+        public static long Writev(Process process, int fd, ulong iov, long count)
+        {
+            OpenFile file = FileOf(process, fd);
+            if (file == null)
+                return -(long)Errno.EBADF;
+            if (count < 0 || count > MaxIovecs)
+                return -(long)Errno.EINVAL;
+            ulong* vectors = stackalloc ulong[2];
+            long total = 0;
+            // Like Linux's import_iovec: every segment must lie in user space before any is written.
+            for (long i = 0; i < count; i++)
+            {
+                if (UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16) != Errno.None)
+                    return -(long)Errno.EFAULT;
+                if (!IsUserRange(vectors[0], vectors[1]))
+                    return -(long)Errno.EFAULT;
+            }
+            if (!file.IsConsole)
+                return -(long)Errno.EBADF;
+            for (long i = 0; i < count; i++)
+            {
+                UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
+                long written = WriteConsole(process, vectors[0], vectors[1]);
+                if (written < 0)
+                    return total > 0 ? total : written;
+                total += written;
+                if ((ulong)written < vectors[1])
+                    break;
+            }
+            return total;
+        }
+
+        public static long Open(Process process, ulong pathAddress, int flags)
+        {
+            byte* path = stackalloc byte[MaxPath];
+            int length = UserStrings.Copy(process.Space, pathAddress, path, MaxPath);
+            if (length < 0)
+                return length;
+            if (length == 0)
+                return -(long)Errno.ENOENT;
+            int fd = 0;
+            while (fd < Process.MaxFiles && process.Files[fd] != null)
+                fd++;
+            if (fd == Process.MaxFiles)
+                return -LinuxErrno.EMFILE;
+            bool readOnly = (flags & AccessModeMask) == ReadOnly;
+            OpenFile file;
+            TextBuilder text = ProcFiles.Capture(path, length, process);
+            if (text != null)
+            {
+                if (!readOnly)
+                    return -(long)Errno.EACCES;
+                if ((flags & DirectoryOnly) != 0)
+                    return -LinuxErrno.ENOTDIR;
+                file = OpenFile.Captured(text);
+            }
+            else if (ProcFiles.IsDirectory(path, length) || IsRoot(path, length))
+            {
+                if (!readOnly)
+                    return -LinuxErrno.EISDIR;
+                file = OpenFile.Directory();
+            }
+            else
+            {
+                byte* data;
+                ulong size;
+                uint mode;
+                bool found = Initrd.Find(path, length, out data, out size, out mode);
+                bool directory = found ? (mode & Initrd.ModeTypeMask) == Initrd.ModeDirectory : Initrd.HasEntriesBelow(path, length);
+                if (!found && !directory)
+                    return (flags & Create) != 0 ? -EROFS : -(long)Errno.ENOENT;
+                if (directory)
+                {
+                    if (!readOnly)
+                        return -LinuxErrno.EISDIR;
+                    file = OpenFile.Directory();
+                }
+                else
+                {
+                    if (!readOnly)
+                        return -EROFS;
+                    if ((flags & DirectoryOnly) != 0)
+                        return -LinuxErrno.ENOTDIR;
+                    file = OpenFile.InMemory(data, size);
+                }
+            }
+            process.Files[fd] = file;
+            return fd;
+        }
+
+        private static bool IsRoot(byte* path, int length)
+        {
+            for (int i = 0; i < length; i++)
+                if (path[i] != '/' && path[i] != '.')
+                    return false;
+            return true;
+        }
+
+        public static long Close(Process process, int fd)
+        {
+            return ProcessLifecycle.Close(process, fd) ? 0 : -(long)Errno.EBADF;
+        }
+
+        // No terminal ioctls: musl's isatty (TIOCGWINSZ) gets -ENOTTY, like a pipe.
+        public static long Ioctl(Process process, int fd)
+        {
+            return FileOf(process, fd) == null ? -(long)Errno.EBADF : -LinuxErrno.ENOTTY;
+        }
+
+        public static bool IsUserRange(ulong address, ulong length)
+        {
+            return address + length >= address && address + length <= PageTable.UserEnd;
+        }
+    }
+}

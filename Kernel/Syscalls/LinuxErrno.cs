@@ -1,0 +1,17 @@
+namespace Cowbird.Kernel.Syscalls
+{
+    // Linux x86-64 errno values the syscall layer needs beyond Kernel.Mm's Errno.
+    public static class LinuxErrno
+    {
+        public const int ESRCH = 3;
+        public const int E2BIG = 7;
+        public const int ENOEXEC = 8;
+        public const int ECHILD = 10;
+        public const int ENOTDIR = 20;
+        public const int EISDIR = 21;
+        public const int EMFILE = 24;
+        public const int ENOTTY = 25;
+        public const int ESPIPE = 29;
+        public const int ENAMETOOLONG = 36;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Runtime;
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Processes;
+using Cowbird.Mm;
+
+namespace Cowbird.Kernel.Syscalls
+{
+    // The C# side of `syscall` (UserEntry.S builds the TrapFrame): Linux's x86-64 ABI,
+    // number in rax, arguments in rdi, rsi, rdx, r10, r8, r9, result (or -errno) in rax.
+    // Interrupts stay disabled (SFMASK clears IF) except while a process sleeps.
+    // Before returning to ring 3: a pending kill ends the process, a spent time slice
+    // lets another run (Scheduler.OnReturnToUser).
+    public static unsafe class SyscallDispatcher
+    {
+        [RuntimeExport("syscall_dispatch")]
+        private static void Dispatch(TrapFrame* frame)
+        {
+            Process current = Scheduler.Current;
+            frame->Rax = (ulong)Call(current, frame);
+            Scheduler.OnReturnToUser();
+        }
+
+        private static long Call(Process current, TrapFrame* frame)
+        {
+            ulong a0 = frame->Rdi, a1 = frame->Rsi, a2 = frame->Rdx, a3 = frame->R10, a4 = frame->R8, a5 = frame->R9;
+            switch (frame->Rax)
+            {
+                case SyscallNumber.Read: return FileSyscalls.Read(current, (int)a0, a1, a2);
+                case SyscallNumber.Write: return FileSyscalls.Write(current, (int)a0, a1, a2);
+                case SyscallNumber.Open: return FileSyscalls.Open(current, a0, (int)a1);
+                case SyscallNumber.Close: return FileSyscalls.Close(current, (int)a0);
+                case SyscallNumber.Ioctl: return FileSyscalls.Ioctl(current, (int)a0);
+                case SyscallNumber.Writev: return FileSyscalls.Writev(current, (int)a0, a1, (long)a2);
+                case SyscallNumber.Mmap: return MemorySyscalls.Mmap(current, a0, a1, a2, a3, (long)a4, a5);
+                case SyscallNumber.Mprotect: return MemorySyscalls.Mprotect(current, a0, a1, a2);
+                case SyscallNumber.Munmap: return current.Space.Munmap(a0, a1);
+                case SyscallNumber.Brk: return (long)current.Space.Brk(a0);
+                case SyscallNumber.Mremap: return MemorySyscalls.Mremap(current, a0, a1, a2, a3, a4);
+                case SyscallNumber.Madvise: return current.Space.Madvise(a0, a1, (int)a2);
+                case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
+                case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
+                case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
+                case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
+                case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
+                case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
+                case SyscallNumber.Getpid: return current.Pid;
+                case SyscallNumber.Gettid: return current.Pid;
+                case SyscallNumber.Getppid: return current.Parent != null ? current.Parent.Pid : 0;
+                case SyscallNumber.Fork: return ProcessLifecycle.Fork(current);
+                case SyscallNumber.Execve: return ProcessSyscalls.Execve(current, a0, a1, a2);
+                case SyscallNumber.Exit:
+                case SyscallNumber.ExitGroup:
+                    ProcessLifecycle.Exit(current, Signal.ExitedStatus((int)a0));
+                    return 0;
+                case SyscallNumber.Wait4: return ProcessSyscalls.Wait4(current, (int)a0, a1, (int)a2, a3);
+                case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
+                case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
+                default: return Unknown(current, frame->Rax);
+            }
+        }
+
+        // One kernel-log line per call of a syscall Cowbird does not implement.
+        private static long Unknown(Process current, ulong number)
+        {
+            current.WriteName();
+            KernelConsole.Write("[");
+            KernelConsole.WriteDecimal((ulong)current.Pid);
+            KernelConsole.Write("]: unknown syscall ");
+            KernelConsole.WriteDecimal(number);
+            string name = SyscallNames.Of(number);
+            if (name != null)
+            {
+                KernelConsole.Write(" (");
+                KernelConsole.Write(name);
+                KernelConsole.Write(")");
+            }
+            KernelConsole.WriteLine(" -> ENOSYS");
+            return -(long)Errno.ENOSYS;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace Cowbird.Kernel.Syscalls
+{
+    // Names of Linux x86-64 system calls Cowbird does not implement but programs often
+    // try (musl's stdio, libc start-up, threads), for the "unknown syscall" log line.
+    // Not a full table: other numbers are logged by number only.
+    public static class SyscallNames
+    {
+        public static string Of(ulong number)
+        {
+            switch (number)
+            {
+                case 4: return "stat";
+                case 5: return "fstat";
+                case 6: return "lstat";
+                case 7: return "poll";
+                case 8: return "lseek";
+                case 17: return "pread64";
+                case 19: return "readv";
+                case 21: return "access";
+                case 22: return "pipe";
+                case 32: return "dup";
+                case 33: return "dup2";
+                case 34: return "pause";
+                case 56: return "clone";
+                case 58: return "vfork";
+                case 63: return "uname";
+                case 72: return "fcntl";
+                case 79: return "getcwd";
+                case 80: return "chdir";
+                case 89: return "readlink";
+                case 96: return "gettimeofday";
+                case 102: return "getuid";
+                case 104: return "getgid";
+                case 107: return "geteuid";
+                case 108: return "getegid";
+                case 131: return "sigaltstack";
+                case 157: return "prctl";
+                case 200: return "tkill";
+                case 202: return "futex";
+                case 230: return "clock_nanosleep";
+                case 234: return "tgkill";
+                case 257: return "openat";
+                case 262: return "newfstatat";
+                case 273: return "set_robust_list";
+                case 293: return "pipe2";
+                case 302: return "prlimit64";
+                case 318: return "getrandom";
+                case 334: return "rseq";
+                case 435: return "clone3";
+                default: return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using System;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Cowbird.Tests.Boot
+{
+    // Kernel-level process behaviour seen from user programs run through the runner:
+    // exec errors (-ENOEXEC, -EACCES, -ENOENT leave the caller intact), a program that
+    // is not an ELF as init, the one log line per unknown syscall, the OOM killer.
+    public sealed class ProcessKernelTests
+    {
+        private readonly ITestOutputHelper log;
+
+        public ProcessKernelTests(ITestOutputHelper log) => this.log = log;
+
+        [Fact]
+        public void ExecErrorsLeaveTheCallerIntactAndExecWorks()
+        {
+            string program = ProcessTestHarness.Compile("execer", @"
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+static int data = 1234;
+static void try(const char *path) {
+    char *argv[] = { ""x"", 0 };
+    long r = syscall(SYS_execve, path, argv, (char *[]){ 0 });
+    printf(""%s: %s\n"", path, r == -1 ? strerror(errno) : ""returned"");
+}
+int main(int argc, char **argv) {
+    if (argc == 3) { printf(""new image: argc=%d %s %s data=%d\n"", argc, argv[1], argv[2], data); return 5; }
+    data = 99;
+    try(""/etc/init.argv"");
+    try(""/bin"");
+    try(""/no/such/file"");
+    printf(""still here: data=%d\n"", data);
+    fflush(stdout);
+    char *args[] = { ""execer"", ""a"", ""b"", 0 };
+    execve(""/bin/execer"", args, (char *[]){ ""HOME=/"", 0 });
+    return 1;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 5, run.Describe());
+            Assert.Equal(
+                "/etc/init.argv: Exec format error\n" +
+                "/bin: Permission denied\n" +
+                "/no/such/file: No such file or directory\n" +
+                "still here: data=99\n" +
+                "new image: argc=3 a b data=1234\n", run.StdoutText);
+        }
+
+        [Fact]
+        public void InitThatIsNotAnElfIsReported()
+        {
+            string notElf = ProcessTestHarness.WriteFile("notelf.txt", "#!/bin/sh\necho not an ELF file\n");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(notElf);
+            Assert.True(run.ExitCode == 127, run.Describe());
+            Assert.Contains("init: cannot start /bin/notelf.txt: error 8", run.KernelLog);
+        }
+
+        [Fact]
+        public void UnknownSyscallGivesEnosysAndOneLogLine()
+        {
+            string program = ProcessTestHarness.Compile("unknown", @"
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+    long r = syscall(999, 1, 2, 3);
+    printf(""%ld %d\n"", r, errno);
+    long f = syscall(72, 0, 1, 0);
+    return r == -1 && errno == ENOSYS && f == -1 ? 0 : 1;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("-1 38\n", run.StdoutText);
+            Assert.Single(Regex.Matches(run.KernelLog, @"(?m)^unknown\[1\]: unknown syscall 999 -> ENOSYS$"));
+            Assert.Single(Regex.Matches(run.KernelLog, @"(?m)^unknown\[1\]: unknown syscall 72 \(fcntl\) -> ENOSYS$"));
+        }
+
+        [Fact]
+        public void OutOfMemoryKillsTheBiggestProcessAndTheKernelKeepsRunning()
+        {
+            string program = ProcessTestHarness.Compile("hogparent", @"
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (;;) {
+            char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) return 2;
+            for (int i = 0; i < (1 << 20); i += 4096) p[i] = 1;
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf(""child %s %d\n"", WIFSIGNALED(status) ? ""killed by signal"" : ""exited"",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    return 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64" }, program, Array.Empty<string>());
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("child killed by signal 9\n", run.StdoutText);
+            Assert.Matches(@"Out of memory: Killed process 2 \(hogparent\)", run.KernelLog);
+        }
+
+        // Forking past the process limit (kernel stacks the collector can scan) fails with
+        // EAGAIN, cleanly: every child forked before is killed and reaped, and pid 1 goes on.
+        [Fact]
+        public void ForkBeyondTheProcessLimitIsEagain()
+        {
+            string program = ProcessTestHarness.Compile("many", @"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <time.h>
+#include <sys/syscall.h>
+int main(void) {
+    static pid_t pids[600]; int n = 0, err = 0;
+    for (int i = 0; i < 600; i++) {
+        pid_t p = fork();
+        if (p == 0) { for (;;) { struct timespec t = {1, 0}; syscall(SYS_nanosleep, &t, 0); } }
+        if (p < 0) { err = errno; break; }
+        pids[n++] = p;
+    }
+    printf(""forked %d, then errno %d (%s)\n"", n, err, strerror(err));
+    for (int i = 0; i < n; i++) kill(pids[i], SIGKILL);
+    int reaped = 0, st;
+    while (wait(&st) > 0) reaped++;
+    printf(""reaped %d\n"", reaped);
+    return 0;
+}
+");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Match m = Regex.Match(run.StdoutText, @"^forked (\d+), then errno 11 \(Resource temporarily unavailable\)\nreaped (\d+)\n$");
+            Assert.True(m.Success, run.Describe());
+            Assert.True(int.Parse(m.Groups[1].Value) >= 200, run.Describe());
+            Assert.Equal(m.Groups[1].Value, m.Groups[2].Value);
+        }
+
+        // A blocked SIGTERM waits; unblocking it applies the default action (death), and an
+        // ignored one is dropped; SIGKILL cannot be blocked.
+        [Fact]
+        public void BlockedSignalsWaitUntilUnblocked()
+        {
+            string program = ProcessTestHarness.Compile("blocker", @"
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, 0);
+    kill(getpid(), SIGTERM);
+    printf(""alive while blocked\n"");
+    fflush(stdout);
+    sigprocmask(SIG_UNBLOCK, &set, 0);
+    printf(""not reached\n"");
+    return 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            Assert.True(run.ExitCode == 128 + 15, run.Describe());
+            Assert.Equal("alive while blocked\n", run.StdoutText);
+        }
+
+        // kill(-1) signals every process but pid 1 and the caller; waitpid(0) waits for any
+        // child (one process group); kill(-5) names no group: ESRCH. (Runs only on Cowbird:
+        // on a host, kill(-1) as root would signal everything.)
+        [Fact]
+        public void KillMinusOneAndWaitpidZero()
+        {
+            string program = ProcessTestHarness.Compile("killall", @"
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void) {
+    pid_t a = fork();
+    if (a == 0) { for (;;) { struct timespec t = {1, 0}; syscall(SYS_nanosleep, &t, 0); } }
+    pid_t b = fork();
+    if (b == 0) { for (;;) { struct timespec t = {1, 0}; syscall(SYS_nanosleep, &t, 0); } }
+    int r = kill(-1, SIGTERM);
+    int st1, st2;
+    pid_t w1 = waitpid(0, &st1, 0), w2 = waitpid(0, &st2, 0);
+    int e = kill(-5, 0) == -1 ? errno : 0;
+    int e2 = kill(-1, 0) == -1 ? errno : 0;
+    printf(""kill(-1)=%d reaped %d %d sig %d %d; kill(-5): %d; kill(-1) alone: %d\n"", r, w1 == a || w1 == b, w2 == a || w2 == b,
+           WTERMSIG(st1), WTERMSIG(st2), e, e2);
+    return 0;
+}
+");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("kill(-1)=0 reaped 1 1 sig 15 15; kill(-5): 3; kill(-1) alone: 3\n", run.StdoutText);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Cowbird.Tests.User
+{
+    /// <summary>Every test program on Cowbird under QEMU, through the runner (`./build.sh run`):
+    /// each must pass (exit 0, no FAIL, a matching DONE line), and where Cowbird and Linux run it
+    /// with the same arguments its PASS/FAIL/DONE lines must equal those of a host run.</summary>
+    public sealed class CowbirdProgramTests : ProgramSuite
+    {
+        private static readonly Regex CounterLine =
+            new(@"pgfault \+\d+, pgcowfault \+\d+, pswpin \+\d+, pswpout \+\d+");
+
+        private readonly ProgramRunner runner = new CowbirdRunner();
+
+        public CowbirdProgramTests(ITestOutputHelper log) : base(log) { }
+
+        protected override ProgramRunner Runner => runner;
+
+        /// <summary>Same verdict lines as on the host's Linux (programs whose arguments do not
+        /// differ between the kernels; the others add kernel-specific checks).</summary>
+        [Theory]
+        [MemberData(nameof(TestPrograms))]
+        public void VerdictsEqualThoseOfAHostRun(string name)
+        {
+            ProgramSpec spec = ProgramTable.Get(name);
+            if (!spec.CowbirdArgs.SequenceEqual(spec.HostArgs))
+                return;
+            RunResult onCowbird = runner.Run(spec), onHost = new HostLinuxRunner().Run(spec);
+            Log.WriteLine(onCowbird.Describe());
+            Assert.Equal(new TestOutput(onHost.Stdout).Verdicts, new TestOutput(onCowbird.Stdout).Verdicts);
+        }
+
+        public static IEnumerable<object[]> Demos => ProgramTable.NamesOf(ProgramKind.Demo);
+
+        /// <summary>A demo ends with status 0 and prints every counter: Cowbird has them all,
+        /// so none may be "n/a".</summary>
+        [Theory]
+        [MemberData(nameof(Demos))]
+        public void DemoRunsAndPrintsCounters(string name)
+        {
+            RunResult run = runner.Run(ProgramTable.Get(name));
+            Log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0 && !run.TimedOut, run.Describe());
+            Assert.Matches(CounterLine, run.Stdout);
+        }
+
+        /// <summary>The shell as pid 1 runs /bin/forkdemo (whose parent is then pid 1) and
+        /// `exit 7` ends the machine with status 7.</summary>
+        [Fact]
+        public void ShellRunsProgramsAsPid1()
+        {
+            RunResult run = runner.Run(ProgramTable.Get("sh"), new string[0], "forkdemo\nexit 7\n");
+            Log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 7, run.Describe());
+            Assert.Contains("my parent is pid 1\n", run.Stdout);
+        }
+    }
+}
