@@ -71,12 +71,23 @@ namespace Cowbird.Mm
             Stat.AttachSwap(swap);
         }
 
-        // The allocation path of every user page (anonymous, shared, swap-in): when fewer
-        // than Watermarks.Low frames are free it first reclaims up to Watermarks.High, and
-        // when the allocator is still empty it reclaims once more. Returns a frame with
-        // RefCount 1 (contents not zeroed), or NoFrame: nothing could be reclaimed (no
-        // swap, swap full, every page pinned) and the caller reports out-of-memory.
+        // The allocation path of every user page (anonymous, shared, swap-in); see
+        // AllocateFrameWithReclaim. Returns a frame with RefCount 1 (contents not zeroed),
+        // or NoFrame and the caller reports out-of-memory.
         public ulong AllocateUserFrame()
+        {
+            return AllocateFrameWithReclaim();
+        }
+
+        // Every allocation that can wait for reclaim goes through here: user pages, and
+        // the frames of a process's kernel structures (its PML4 and page tables, the nodes
+        // of a shared object's page index). When fewer than Watermarks.Low frames are free
+        // it first reclaims up to Watermarks.High, and when the allocator is still empty it
+        // reclaims once more. NoFrame only when nothing could be reclaimed (no swap, swap
+        // full, every page pinned). Reclaim rewrites leaf PTEs of any space and shared
+        // objects' entries, so a caller that read one before allocating reads it again
+        // afterwards. Never called by reclaim itself (Reclaimer R4).
+        public ulong AllocateFrameWithReclaim()
         {
             Reclaimer.BalanceIfLow();
             ulong pfn = Frames.AllocFrame();

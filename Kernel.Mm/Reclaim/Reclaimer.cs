@@ -10,9 +10,9 @@ namespace Cowbird.Mm.Reclaim
     // Reclaim (Linux mm/vmscan.c, anonymous pages only): frees frames by writing
     // swap-backed pages to swap. Read this block first.
     //
-    // When: MemoryManager.AllocateUserFrame reclaims up to Watermarks.High when it finds
-    // fewer than Watermarks.Low free frames, and once more when the allocator is empty;
-    // the fault path retries a failed page-table allocation after a reclaim; the kernel
+    // When: MemoryManager.AllocateFrameWithReclaim (every user page, page-table page,
+    // PML4 and page-index node) reclaims up to Watermarks.High when it finds fewer than
+    // Watermarks.Low free frames, and once more when the allocator is empty; the kernel
     // and tests may call Reclaim(n) directly.
     //
     // What: the LRU (Lru.cs). Scan the inactive tail; a page whose PTEs show it was used

@@ -49,7 +49,8 @@ namespace Cowbird.Mm.Vm
             PageTable = pageTable;
         }
 
-        // An empty address space (kernel half only); null when no frame is free for its PML4.
+        // An empty address space (kernel half only); null when no frame is free for its
+        // PML4 even after reclaim.
         public static AddressSpace Create(MemoryManager mm)
         {
             PageTable table = PageTable.Create(mm);
@@ -417,14 +418,16 @@ namespace Cowbird.Mm.Vm
                 if (OutOfMemory)
                     return;
                 ulong childPte = child.PageTable.EnsurePte(virtualAddress);
-                if (childPte == 0 && parent.Manager.Reclaimer.Reclaim(PageTable.Levels) > 0)
-                    childPte = child.PageTable.EnsurePte(virtualAddress);
                 if (childPte == 0)
                 {
                     OutOfMemory = true;
                     return;
                 }
+                // The allocation may have reclaimed: read the entry again. A shared page
+                // unmapped meanwhile left none (the object keeps it): nothing to copy.
                 pte = parent.PageTable.Read(pteAddress);
+                if (pte.IsNone)
+                    return;
                 if (pte.IsSwap)
                 {
                     if (parent.Manager.Swap.Duplicate(SwapEntry.FromPte(pte.Raw)) != 0)

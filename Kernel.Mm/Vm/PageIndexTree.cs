@@ -54,8 +54,8 @@ namespace Cowbird.Mm.Vm
         }
 
         // Stores `entry` (non-zero) at `index`, adding levels and nodes as needed.
-        // False when a node frame could not be allocated (nothing stored; nodes already
-        // added stay and are freed by Clear).
+        // False when a node frame could not be allocated even after reclaim (nothing
+        // stored; nodes already added stay and are freed by Clear).
         public bool Store(ulong index, ulong entry)
         {
             if (entry == 0)
@@ -151,10 +151,12 @@ namespace Cowbird.Mm.Vm
             mm.Frames.Put(Page.AddressToFrame(node));
         }
 
-        // A zeroed node frame's physical address, or 0 when out of frames.
+        // A zeroed node frame's physical address, or 0 when out of frames even after
+        // reclaim. Reclaim may replace entries of this very tree meanwhile (frame -> swap
+        // entry), never add or remove a node, so a Store in progress stays valid.
         ulong AllocNode()
         {
-            ulong pfn = mm.Frames.AllocFrame();
+            ulong pfn = mm.AllocateFrameWithReclaim();
             if (pfn == FrameAllocator.NoFrame)
                 return 0;
             mm.Physical.ZeroFrame(pfn);
