@@ -26,7 +26,7 @@ namespace Cowbird.Mm.Paging
         public const ulong UserEnd = 0x0000_8000_0000_0000UL;
 
         readonly MemoryManager mm;
-        // Made once and reused: the kernel heap never frees objects.
+        // Made once and reused: mprotect's walk allocates nothing.
         readonly ProtectionChanger protectionChanger;
         // Physical address of the PML4: what CR3 holds for this address space.
         public readonly ulong Root;

@@ -44,8 +44,9 @@ namespace Cowbird.Mm.Rmap
     public sealed class AnonVmaReverseMap : ReverseMap
     {
         readonly MemoryManager manager;
-        public readonly AnonVmaCache Cache = new AnonVmaCache();
-        // Made once, reused by every walk: the kernel heap never frees.
+        // Creates and releases anon_vmas and chains, counting the live ones.
+        public readonly AnonVmaAllocator Allocator = new AnonVmaAllocator();
+        // Made once and reused by every walk: a walk allocates nothing.
         readonly ChainWalker walker = new ChainWalker();
         readonly ObjectMappingWalker objectWalker = new ObjectMappingWalker();
 
@@ -63,7 +64,7 @@ namespace Cowbird.Mm.Rmap
             AnonVma anonVma = FindMergeableAnonVma(vma);
             if (anonVma == null)
             {
-                anonVma = Cache.AllocAnonVma();
+                anonVma = Allocator.AllocAnonVma();
                 anonVma.NumChildren++;              // a root is its own parent
             }
             Link(vma, anonVma);
@@ -103,7 +104,7 @@ namespace Cowbird.Mm.Rmap
             CloneChains(child, parent);
             if (child.AnonVma != null)
                 return;                             // reused an idle ancestor
-            AnonVma anonVma = Cache.AllocAnonVma();
+            AnonVma anonVma = Allocator.AllocAnonVma();
             anonVma.Root = parent.AnonVma.Root;
             anonVma.Parent = parent.AnonVma;
             anonVma.Root.RefCount++;
@@ -138,7 +139,7 @@ namespace Cowbird.Mm.Rmap
                 else
                 {
                     RemoveFromVmaList(vma, chain);
-                    Cache.FreeChain(chain);
+                    Allocator.FreeChain(chain);
                 }
                 chain = next;
             }
@@ -153,7 +154,7 @@ namespace Cowbird.Mm.Rmap
                 chain = vma.AnonVmaChainHead;
                 AnonVma anonVma = chain.AnonVma;
                 RemoveFromVmaList(vma, chain);
-                Cache.FreeChain(chain);
+                Allocator.FreeChain(chain);
                 PutAnonVma(anonVma);
             }
         }
@@ -289,7 +290,7 @@ namespace Cowbird.Mm.Rmap
         // anon_vma_chain_link: a new chain at the head of vma's list and in anonVma's tree.
         void Link(Vma vma, AnonVma anonVma)
         {
-            AnonVmaChain chain = Cache.AllocChain();
+            AnonVmaChain chain = Allocator.AllocChain();
             chain.Vma = vma;
             chain.AnonVma = anonVma;
             chain.SameVmaNext = vma.AnonVmaChainHead;
@@ -323,7 +324,7 @@ namespace Cowbird.Mm.Rmap
             if (anonVma.NumChildren != 0 || anonVma.NumActiveVmas != 0)
                 Mm.Panic("AnonVmaReverseMap.PutAnonVma: freeing an anon_vma with children or VMAs");
             AnonVma root = anonVma.Root;
-            Cache.FreeAnonVma(anonVma);
+            Allocator.FreeAnonVma(anonVma);
             if (root != anonVma)
                 PutAnonVma(root);
         }

@@ -37,7 +37,7 @@ namespace Cowbird.Mm.Vm
         ulong brkStart = DefaultBrkStart;
         ulong brk = DefaultBrkStart;
         bool destroyed;
-        // Per-PTE actions, made once and reused: the kernel heap never frees objects.
+        // Per-PTE actions, made once and reused: a walk allocates nothing.
         readonly PageZapper zapper;
         readonly ForkCopier forkCopier;
 
@@ -212,7 +212,7 @@ namespace Cowbird.Mm.Vm
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
-                Vma copy = Manager.VmaCache.Alloc(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
+                Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
                 child.Vmas.Insert(copy);
                 // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own
                 // (nothing for a shared VMA: it never has an anon_vma). A shared VMA's copy
@@ -271,7 +271,7 @@ namespace Cowbird.Mm.Vm
             else if (mergeNext)
                 AdjustVma(next, start, next.End, pgOff);
             else
-                Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
+                Vmas.Insert(new Vma(this, start, end, prot, flags, pgOff));
         }
 
         // True when a new anonymous range with `prot` and `flags` may join `vma`: same
@@ -309,7 +309,7 @@ namespace Cowbird.Mm.Vm
         {
             if (address <= vma.Start || address >= vma.End || !Page.IsAligned(address))
                 Mm.Panic("AddressSpace.SplitVma: bad split address");
-            Vma upper = Manager.VmaCache.Alloc(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
+            Vma upper = new Vma(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
             Manager.Rmap.CloneVma(upper, vma);
             AdjustVma(vma, vma.Start, address, vma.PgOff);
             Vmas.Insert(upper);
@@ -318,14 +318,14 @@ namespace Cowbird.Mm.Vm
         }
 
         // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), drops it
-        // from the tree and returns it to the cache.
+        // from the tree and releases it.
         void RemoveVma(Vma vma)
         {
             ZapRange(vma.Start, vma.End);
             Manager.Rmap.UnlinkVma(vma);
             Vmas.Remove(vma);
             UnlinkSharedObject(vma);
-            Manager.VmaCache.Free(vma);
+            vma.Release();
         }
 
         // Clears every leaf PTE in [start, end), releasing the frames they held.

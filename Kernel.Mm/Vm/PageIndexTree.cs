@@ -14,7 +14,7 @@ namespace Cowbird.Mm.Vm
     // A sparse map from page index to a non-zero 64-bit entry (Linux: the xarray of an
     // address_space), built as a radix tree whose nodes are physical frames of 512
     // entries, like a page table: a node costs one frame, comes from the frame allocator
-    // and goes back to it, so nothing is left on the kernel's never-freeing heap.
+    // and goes back to it; a frame, not the heap, because a node is exactly a page.
     //
     // Invariants:
     //   - Height 0 means empty (root 0). A tree of height h holds indexes < 512^h; an

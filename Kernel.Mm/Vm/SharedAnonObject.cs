@@ -37,17 +37,17 @@ namespace Cowbird.Mm.Vm
         MemoryManager mm;
         Vma firstMapping;
         int mappingCount;
-        // Free-list link while the object sits in the SharedAnonObjectCache.
-        internal SharedAnonObject NextFree;
-        // True while the object sits in the cache (catches a double free).
-        internal bool Cached;
+        // True once released (catches a second release).
+        bool released;
         readonly PageReleaser releaser = new PageReleaser();
 
-        // Used by SharedAnonObjectCache only.
+        // An empty object with no mappings (made by mmap of a shared anonymous range); it
+        // counts as live (MemoryManager.LiveSharedObjects) until its last mapping goes.
         internal SharedAnonObject(MemoryManager memoryManager)
         {
             mm = memoryManager;
             pages = new PageIndexTree(memoryManager);
+            mm.LiveSharedObjects++;
         }
 
         public int MappingCount { get { return mappingCount; } }
@@ -182,14 +182,17 @@ namespace Cowbird.Mm.Vm
         }
 
         // Frees every page (dropping the object's reference: no PTE may map them any
-        // more, the VMAs are gone), every swap slot it holds and every node, and returns
-        // the object to the cache.
+        // more, the VMAs are gone), every swap slot it holds and every node; the object is
+        // dead (the collector frees it) and leaves the live count.
         void Release()
         {
+            if (released || mappingCount != 0)
+                Mm.Panic("SharedAnonObject.Release: released twice, or still mapped");
             releaser.Manager = mm;
             pages.Walk(releaser);
             pages.Clear();
-            mm.SharedAnonObjects.Free(this);
+            released = true;
+            mm.LiveSharedObjects--;
         }
 
         // Drops the object's reference on each resident page and its count on each slot.

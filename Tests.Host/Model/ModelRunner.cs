@@ -68,7 +68,7 @@ namespace Cowbird.Tests.Host.Model
                     log.Add($"swap totals pswpin {m.Manager.Stat.PswpIn} pswpout {m.Manager.Stat.PswpOut}");
                     m.AssertNoLeaks();
                     if (m.Manager.Rmap is AnonVmaReverseMap anon)
-                        Assert.Equal(0, anon.Cache.LiveAnonVmas);
+                        Assert.Equal(0, anon.Allocator.LiveAnonVmas);
                 }
             }
             catch (System.Exception e)
