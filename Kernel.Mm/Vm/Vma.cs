@@ -6,7 +6,7 @@ namespace Cowbird.Mm.Vm
     // A virtual memory area (Linux: vm_area_struct): the range [Start, End) of one
     // address space mapped with one protection and one kind. Start and End are page
     // aligned, Start < End. The VMA lives in its AddressSpace's VmaTree.
-    public sealed class Vma
+    public sealed class Vma : AvlNode<Vma>
     {
         public ulong Start;
         public ulong End;
@@ -38,10 +38,8 @@ namespace Cowbird.Mm.Vm
         public Vma SharedNext;
         public Vma SharedPrev;
 
-        // Links owned by VmaTree: the balanced tree (by Start) and the address-ordered list.
-        public Vma Left { get; internal set; }
-        public Vma Right { get; internal set; }
-        public int Height { get; internal set; }
+        // Links owned by VmaTree: the balanced tree (by Start: Left, Right, Height from
+        // AvlNode) and the address-ordered list.
         public Vma Prev { get; internal set; }
         public Vma Next { get; internal set; }
 
