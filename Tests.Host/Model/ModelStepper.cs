@@ -369,9 +369,7 @@ namespace Cowbird.Tests.Host.Model
                 return "unmap skipped";
             ulong frame = pte.Frame;
             bool shared = (m.Frames.Frame(frame).Flags & PageFrameFlags.Shmem) != 0;
-            var before = new Dictionary<(AddressSpace, ulong), Pte>();
-            foreach (var (space, address) in Rmap.RmapTestSupport.Walk(m, frame))
-                before[(space, address)] = space.PageTable.Lookup(address);
+            Dictionary<(AddressSpace, ulong), Pte> before = Rmap.RmapTestSupport.MappingsOf(m, frame);
             Assert.Equal(m.Frames.Frame(frame).MapCount, before.Count);
             m.Frames.Get(frame);
             Pte swapPte = new Pte(new SwapEntry(0, 9).ToPte());
@@ -379,15 +377,7 @@ namespace Cowbird.Tests.Host.Model
             Assert.Empty(m.Mmu.StaleEntries());
             foreach (var (space, address) in before.Keys)
                 Assert.Equal(shared ? Pte.NoneEntry.Raw : swapPte.Raw, space.PageTable.Lookup(address).Raw);
-            if (!shared)
-                foreach (var ((space, address), old) in before)
-                {
-                    space.PageTable.Replace(space.PageTable.FindPte(address), address, old);
-                    m.Frames.Frame(frame).MapCount++;
-                    m.Frames.Get(frame);
-                }
-            m.Frames.Frame(frame).Flags &= ~PageFrameFlags.Dirty;
-            m.Frames.Put(frame);
+            Rmap.RmapTestSupport.PutBackByHand(m, frame, shared ? new Dictionary<(AddressSpace, ulong), Pte>() : before);
             return $"unmap {pid} {anyPage}: {before.Count} mappings, {(shared ? "shared" : "private")}";
         }
 
