@@ -1,16 +1,17 @@
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
 using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
 using Cowbird.Tests.Host;
+using Cowbird.Tests.Host.Swap;
 
 namespace Cowbird.Benchmarks
 {
     // A host machine for benchmarks, built from the same pieces as Tests.Host's
     // TestMachine (HostPhysicalMemory, SoftMmu, HostPanicHandler) but without xunit and
-    // without invariant checks: errors throw InvalidOperationException.
-    // EXTENSION POINT: once swap and reclaim land, a constructor option adds a swap
-    // device and a small-RAM setting, and ReclaimBenchmarks builds its machine here.
+    // without invariant checks: errors throw InvalidOperationException. `swapPages` > 0
+    // attaches a RamDisk swap device of that many pages (ReclaimBenchmarks).
     public sealed class BenchMachine : System.IDisposable
     {
         public readonly HostPhysicalMemory Ram;
@@ -19,7 +20,7 @@ namespace Cowbird.Benchmarks
         public readonly SoftMmu Mmu;
         public readonly MemoryManager Manager;
 
-        public BenchMachine(int frames, RmapDesign design = RmapDesign.AnonVma)
+        public BenchMachine(int frames, RmapDesign design = RmapDesign.AnonVma, int swapPages = 0)
         {
             HostPanicHandler.Install();
             Ram = new HostPhysicalMemory((ulong)(frames + 1) * Page.Size);
@@ -31,6 +32,19 @@ namespace Cowbird.Benchmarks
             Manager = new MemoryManager(Counted, Frames, Mmu.Tlb, Mmu.Switcher, null);
             if (design == RmapDesign.PageTableScan)
                 Manager.SetReverseMap(new PageTableScanReverseMap(Manager));
+            if (swapPages > 0)
+                AttachRamDiskSwap(swapPages);
+        }
+
+        // A formatted RamDisk of `pages` pages, swapped on and attached.
+        unsafe void AttachRamDiskSwap(int pages)
+        {
+            var swap = new SwapSpace(Frames.EndFrame);
+            using var scratch = new PageBuffer();
+            int result = swap.SwapOn(SwapDisks.Formatted((ulong)pages), scratch.Pointer, out _, out SwapHeaderStatus status);
+            if (result != 0)
+                throw new System.InvalidOperationException("swapon failed: " + result + " " + status);
+            Manager.AttachSwap(swap);
         }
 
         public AddressSpace NewSpace()

@@ -8,8 +8,6 @@ namespace Cowbird.Benchmarks
     // Entry point: BenchmarkDotNet's switcher over every benchmark class here, plus
     //   --quick         one short in-process job per benchmark (the whole set in minutes);
     //   --rmap-lengths  only print how long each rmap walk is (words read), no timing.
-    // Reclaim throughput goes in a ReclaimBenchmarks class next to these once reclaim
-    // lands (its machine: a BenchMachine with small RAM and a swap device).
     public static class Program
     {
         public static int Main(string[] args)

@@ -10,7 +10,7 @@ namespace Cowbird.Mm
 {
     // Everything an address space needs from the machine, handed over once at boot
     // (or by a host test): physical memory, the frame allocator, the TLB and the
-    // address-space switch, the counters, the VMA cache, and the kernel's half of every PML4.
+    // address-space switch, the counters, and the kernel's half of every PML4.
     // There is one MemoryManager per machine; AddressSpaces keep a reference to it.
     public sealed class MemoryManager
     {
@@ -19,16 +19,16 @@ namespace Cowbird.Mm
         public readonly Tlb Tlb;
         public readonly AddressSpaceSwitcher Switcher;
         public readonly VmStat Stat;
-        // Every Vma of every address space comes from (and returns to) this cache.
-        public readonly VmaCache VmaCache = new VmaCache();
+        // VMAs created and not yet released (Vma constructor / Vma.Release), for leak checks.
+        public int LiveVmas { get; internal set; }
         // The reverse-mapping design in use (anon_vma unless SetReverseMap chose another);
         // the VMA code calls its hooks, reclaim walks with it.
         public ReverseMap Rmap { get; private set; }
         // First of the live address spaces (Linux: the mmlist), linked through
         // AddressSpace.NextSpace; the page-table-scan rmap (and later swapoff) walks it.
         public AddressSpace FirstSpace { get; private set; }
-        // Every backing object of a shared anonymous mapping comes from (and returns to) this cache.
-        public readonly SharedAnonObjectCache SharedAnonObjects = new SharedAnonObjectCache();
+        // Shared anonymous objects created and not yet released (their last mapping gone).
+        public int LiveSharedObjects { get; internal set; }
         // The swap areas and the swap cache, or null until AttachSwap (no swapping).
         public SwapSpace Swap { get; private set; }
         // Frame-level swap-cache operations (swap-in, read-ahead, freeing entries).
@@ -71,12 +71,23 @@ namespace Cowbird.Mm
             Stat.AttachSwap(swap);
         }
 
-        // The allocation path of every user page (anonymous, shared, swap-in): when fewer
-        // than Watermarks.Low frames are free it first reclaims up to Watermarks.High, and
-        // when the allocator is still empty it reclaims once more. Returns a frame with
-        // RefCount 1 (contents not zeroed), or NoFrame: nothing could be reclaimed (no
-        // swap, swap full, every page pinned) and the caller reports out-of-memory.
+        // The allocation path of every user page (anonymous, shared, swap-in); see
+        // AllocateFrameWithReclaim. Returns a frame with RefCount 1 (contents not zeroed),
+        // or NoFrame and the caller reports out-of-memory.
         public ulong AllocateUserFrame()
+        {
+            return AllocateFrameWithReclaim();
+        }
+
+        // Every allocation that can wait for reclaim goes through here: user pages, and
+        // the frames of a process's kernel structures (its PML4 and page tables, the nodes
+        // of a shared object's page index). When fewer than Watermarks.Low frames are free
+        // it first reclaims up to Watermarks.High, and when the allocator is still empty it
+        // reclaims once more. NoFrame only when nothing could be reclaimed (no swap, swap
+        // full, every page pinned). Reclaim rewrites leaf PTEs of any space and shared
+        // objects' entries, so a caller that read one before allocating reads it again
+        // afterwards. Never called by reclaim itself (Reclaimer R4).
+        public ulong AllocateFrameWithReclaim()
         {
             Reclaimer.BalanceIfLow();
             ulong pfn = Frames.AllocFrame();
@@ -99,7 +110,7 @@ namespace Cowbird.Mm
         // hooks must have seen every VMA from its creation.
         public void SetReverseMap(ReverseMap rmap)
         {
-            if (VmaCache.InUse != 0 || rmap == null)
+            if (LiveVmas != 0 || rmap == null)
                 Mm.Panic("MemoryManager.SetReverseMap: VMAs exist already (or no rmap given)");
             Rmap = rmap;
         }

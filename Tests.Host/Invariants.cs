@@ -32,7 +32,7 @@ namespace Cowbird.Tests.Host
     //   6. every VMA tree is ordered, non-overlapping, page aligned, AVL balanced, and
     //      its list agrees with its in-order walk;
     //   7. no SoftMmu TLB entry is more permissive than the current page tables;
-    //   8. the VmaCache counts exactly the VMAs in the live trees as in use;
+    //   8. exactly the VMAs in the live trees are live (MemoryManager.LiveVmas);
     //   9. each mapped frame's Index is the linear page index of every address mapping it;
     //  10. the rmap walk (MemoryManager.Rmap) of every mapped frame, private anonymous or
     //      shared, visits exactly the PTEs that map it, each once, and so does the
@@ -42,7 +42,7 @@ namespace Cowbird.Tests.Host
     //      SharedAnonObject of every VMA mapping it, and shared VMAs have no anon_vma; every chain is on its VMA's list and in its anon_vma's
     //      interval tree under the VMA's current range; the trees are ordered, balanced and
     //      correctly augmented; NumActiveVmas, NumChildren and RefCount are exact; a VMA
-    //      linked to an anon_vma is linked to its parent too; the AnonVmaCache counts
+    //      linked to an anon_vma is linked to its parent too; the AnonVmaAllocator counts
     //      exactly the reachable anon_vmas and chains (none leaked).
     //  12. each shared anonymous object lists exactly the VMAs using it, holds one reference
     //      on each of its pages (Shmem, Mapping = the object, Index = its index), and its
@@ -78,8 +78,8 @@ namespace Cowbird.Tests.Host
             CheckSwap(machine, swapPtes, objectSwapRefs, errors);
             CheckLru(machine, mapCounts, objectRefs, errors);
             CheckFreeLists(machine.Frames, errors);
-            if (machine.Manager.VmaCache.InUse != vmas)
-                errors.Add($"VmaCache has {machine.Manager.VmaCache.InUse} VMAs in use but the trees hold {vmas}");
+            if (machine.Manager.LiveVmas != vmas)
+                errors.Add($"{machine.Manager.LiveVmas} VMAs are live (not released) but the trees hold {vmas}");
             foreach (string stale in machine.Mmu.StaleEntries())
                 errors.Add(stale);
             CheckRmap(machine, errors);
@@ -544,10 +544,10 @@ namespace Cowbird.Tests.Host
             }
             foreach (AnonVma anonVma in live)
                 CheckAnonVma(machine, anonVma, live, active, linkedVmas, errors);
-            if (rmap.Cache.LiveAnonVmas != live.Count)
-                errors.Add($"AnonVmaCache counts {rmap.Cache.LiveAnonVmas} live anon_vmas but {live.Count} are reachable (leak?)");
-            if (rmap.Cache.LiveChains != chains)
-                errors.Add($"AnonVmaCache counts {rmap.Cache.LiveChains} live chains but VMAs hold {chains}");
+            if (rmap.Allocator.LiveAnonVmas != live.Count)
+                errors.Add($"AnonVmaAllocator counts {rmap.Allocator.LiveAnonVmas} live anon_vmas but {live.Count} are reachable (leak?)");
+            if (rmap.Allocator.LiveChains != chains)
+                errors.Add($"AnonVmaAllocator counts {rmap.Allocator.LiveChains} live chains but VMAs hold {chains}");
             foreach (var (pfn, where) in mappings)
             {
                 PageFrame frame = machine.Frames.Frame(pfn);

@@ -139,19 +139,11 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        // A Tlb seam that loses every page invalidation: the bug the next test must catch.
-        sealed class ForgetfulTlb : Tlb
-        {
-            readonly Tlb inner;
-            public ForgetfulTlb(Tlb real) { inner = real; }
-            public override void InvalidatePage(ulong pml4, ulong virtualAddress) { }
-            public override void FlushAll(ulong pml4) { inner.FlushAll(pml4); }
-        }
 
         [Fact]
         public void A_missed_tlb_invalidation_leaves_a_stale_translation_that_tests_catch()
         {
-            using var m = new TestMachine(64, real => new ForgetfulTlb(real));
+            using var m = new TestMachine(64, real => new DroppingTlb(real));
             var space = m.NewSpace();
             ulong first = MapFrame(m, space, Va, Pte.Writable);
             m.Write(space, Va, 0x11);

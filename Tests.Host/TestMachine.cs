@@ -117,8 +117,8 @@ namespace Cowbird.Tests.Host
                 Exit(Spaces[Spaces.Count - 1]);
             Check();
             Assert.Equal(0UL, Manager.Stat.PageTablePages);
-            Assert.Equal(0, Manager.VmaCache.InUse);
-            Assert.Equal(0, Manager.SharedAnonObjects.InUse);
+            Assert.Equal(0, Manager.LiveVmas);
+            Assert.Equal(0, Manager.LiveSharedObjects);
             Assert.Equal(InitialFreeFrames, Frames.FreeFrames);
             Assert.Empty(Mmu.StaleEntries());
             Assert.Equal(0UL, Manager.Lru.ActiveCount + Manager.Lru.InactiveCount);

@@ -29,32 +29,30 @@ namespace Cowbird.Tests.Host
             using var m = new TestMachine(16);
             var a = m.NewSpace();
             a.Mmap(0x10_0000, 2 * Page.Size, Protection.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
-            var overlapping = m.Manager.VmaCache.Alloc(a, 0x10_1000, 0x10_3000, Protection.Read, VmaFlags.Private | VmaFlags.Anonymous, 0x101);
+            var overlapping = new Vma(a, 0x10_1000, 0x10_3000, Protection.Read, VmaFlags.Private | VmaFlags.Anonymous, 0x101);
             Assert.Throws<MmPanicException>(() => a.Vmas.Insert(overlapping));
-            m.Manager.VmaCache.Free(overlapping);
-            Assert.Throws<MmPanicException>(() => m.Manager.VmaCache.Free(overlapping));
+            overlapping.Release();
+            Assert.Throws<MmPanicException>(() => overlapping.Release());
             m.Check();
             m.AssertNoLeaks();
         }
 
         [Fact]
-        public void Vma_objects_are_recycled_and_exit_returns_every_one()
+        public void Every_vma_is_counted_live_until_released_and_exit_releases_every_one()
         {
             using var m = new TestMachine(64);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 8);
             Assert.Equal(0, a.Munmap(p + Page.Size, Page.Size));
             Assert.Equal(0, a.Munmap(p + 4 * Page.Size, Page.Size));
-            Assert.Equal(3, m.Manager.VmaCache.InUse);
+            Assert.Equal(3, m.Manager.LiveVmas);
             var b = m.Fork(a);
-            Assert.Equal(6, m.Manager.VmaCache.InUse);
+            Assert.Equal(6, m.Manager.LiveVmas);
             m.Exit(b);
-            Assert.Equal(3, m.Manager.VmaCache.InUse);
-            Assert.Equal(3, m.Manager.VmaCache.Cached);
-            m.Fork(a);
-            Assert.Equal(0, m.Manager.VmaCache.Cached);   // the child reused them
+            Assert.Equal(3, m.Manager.LiveVmas);
+            Assert.Equal(0, a.Munmap(p, 8 * Page.Size));
+            Assert.Equal(0, m.Manager.LiveVmas);
             m.AssertNoLeaks();
-            Assert.Equal(6, m.Manager.VmaCache.Cached);
         }
 
         // Random fixed mmaps and munmaps of a 256-page window against a model "which pages

@@ -26,7 +26,7 @@ namespace Cowbird.Mm.Paging
         public const ulong UserEnd = 0x0000_8000_0000_0000UL;
 
         readonly MemoryManager mm;
-        // Made once and reused: the kernel heap never frees objects.
+        // Made once and reused: mprotect's walk allocates nothing.
         readonly ProtectionChanger protectionChanger;
         // Physical address of the PML4: what CR3 holds for this address space.
         public readonly ulong Root;
@@ -39,7 +39,7 @@ namespace Cowbird.Mm.Paging
         }
 
         // A new table with an empty user half and the kernel half copied in; null when
-        // no frame is free.
+        // no frame is free even after reclaim.
         public static PageTable Create(MemoryManager mm)
         {
             ulong root = AllocTablePage(mm);
@@ -141,7 +141,8 @@ namespace Cowbird.Mm.Paging
         }
 
         // Walks from the PML4 to the leaf entry of `virtualAddress`, allocating missing
-        // tables when `allocate`. Returns the entry's physical address or 0.
+        // tables (reclaiming if needed) when `allocate`. Returns the entry's physical
+        // address or 0.
         ulong Descend(ulong virtualAddress, bool allocate)
         {
             if (virtualAddress >= UserEnd)
@@ -240,10 +241,12 @@ namespace Cowbird.Mm.Paging
             FreeTablePage(mm, table);
         }
 
-        // A zeroed frame marked as a page table; physical address, or 0 when out of frames.
+        // A zeroed frame marked as a page table; physical address, or 0 when out of frames
+        // even after reclaim (MemoryManager.AllocateFrameWithReclaim: leaf PTEs may have
+        // changed meanwhile, never the tables themselves).
         static ulong AllocTablePage(MemoryManager mm)
         {
-            ulong pfn = mm.Frames.AllocFrame();
+            ulong pfn = mm.AllocateFrameWithReclaim();
             if (pfn == FrameAllocator.NoFrame)
                 return 0;
             mm.Physical.ZeroFrame(pfn);

@@ -25,7 +25,7 @@ namespace Cowbird.Mm.Physical
 
         // Reverse mapping: for an anonymous frame, the Rmap.AnonVma whose VMAs may map it
         // (Linux: page->mapping), set by ReverseMap.AddNewAnonPage when the frame is first
-        // mapped and stale once MapCount is 0 (the anon_vma may be freed and recycled), so
+        // mapped and stale once MapCount is 0 (the anon_vma may have been released), so
         // walks skip such frames; for a shared anonymous frame (Flags.Shmem), its
         // SharedAnonObject, set by SharedAnonObject.GetPage while the object holds it.
         public object Mapping;

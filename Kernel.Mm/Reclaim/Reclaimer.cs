@@ -10,9 +10,9 @@ namespace Cowbird.Mm.Reclaim
     // Reclaim (Linux mm/vmscan.c, anonymous pages only): frees frames by writing
     // swap-backed pages to swap. Read this block first.
     //
-    // When: MemoryManager.AllocateUserFrame reclaims up to Watermarks.High when it finds
-    // fewer than Watermarks.Low free frames, and once more when the allocator is empty;
-    // the fault path retries a failed page-table allocation after a reclaim; the kernel
+    // When: MemoryManager.AllocateFrameWithReclaim (every user page, page-table page,
+    // PML4 and page-index node) reclaims up to Watermarks.High when it finds fewer than
+    // Watermarks.Low free frames, and once more when the allocator is empty; the kernel
     // and tests may call Reclaim(n) directly.
     //
     // What: the LRU (Lru.cs). Scan the inactive tail; a page whose PTEs show it was used
@@ -25,7 +25,9 @@ namespace Cowbird.Mm.Reclaim
     // Swap-out of one page, in this order (each step relies on the previous one):
     //   1. swap slot: a private page not yet in the swap cache gets a new slot
     //      (SwapSpace.AllocateEntry: HasCache set, count 0, handed out by clusters) and
-    //      joins the swap cache marked Dirty; a page already cached keeps its slot;
+    //      joins the swap cache marked Dirty; a page already cached keeps its slot; a
+    //      shared page gets the slot next to its object's other swapped pages if free
+    //      (SharedAnonObject.PreferredSwapEntry, seed 001);
     //   2. the reclaimer takes its own reference (the page is "isolated");
     //   3. TryToUnmap through the rmap: every private PTE in every process becomes the
     //      swap PTE (TLB invalidated through the Tlb seam), count += 1 per PTE; a shared
@@ -210,7 +212,7 @@ namespace Cowbird.Mm.Reclaim
             if (owner == null || (frame.Flags & PageFrameFlags.SwapCache) != 0)
                 Mm.Panic("Reclaimer.SwapOutShared: shared page without object, or already cached");
             SwapEntry entry;
-            if (mm.Swap.AllocateEntry(out entry) != 0)
+            if (mm.Swap.AllocateGroupedEntry(owner.PreferredSwapEntry(frame.Index), frame.Index, out entry) != 0)
                 return KeepActive(pfn);
             if (!mm.SwapState.AddToCache(entry, pfn))
             {

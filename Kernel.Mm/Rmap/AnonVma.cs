@@ -23,11 +23,9 @@ namespace Cowbird.Mm.Rmap
         public int NumActiveVmas;
         // Every AnonVmaChain linking a VMA to this anon_vma, keyed [PgOff, PgOff + pages - 1].
         public readonly IntervalTree Chains = new IntervalTree();
-        // True while sitting in the AnonVmaCache free list: a page whose Mapping points
-        // here is stale (only possible when the page is no longer mapped).
+        // True once released (AnonVmaAllocator.FreeAnonVma): a page whose Mapping still
+        // points here is stale (only possible when the page is no longer mapped).
         public bool IsFree;
-        // Free-list link of the AnonVmaCache.
-        internal AnonVma NextFree;
 
         public bool IsRoot { get { return Root == this; } }
     }

@@ -44,8 +44,9 @@ namespace Cowbird.Mm.Rmap
     public sealed class AnonVmaReverseMap : ReverseMap
     {
         readonly MemoryManager manager;
-        public readonly AnonVmaCache Cache = new AnonVmaCache();
-        // Made once, reused by every walk: the kernel heap never frees.
+        // Creates and releases anon_vmas and chains, counting the live ones.
+        public readonly AnonVmaAllocator Allocator = new AnonVmaAllocator();
+        // Made once and reused by every walk: a walk allocates nothing.
         readonly ChainWalker walker = new ChainWalker();
         readonly ObjectMappingWalker objectWalker = new ObjectMappingWalker();
 
@@ -63,7 +64,7 @@ namespace Cowbird.Mm.Rmap
             AnonVma anonVma = FindMergeableAnonVma(vma);
             if (anonVma == null)
             {
-                anonVma = Cache.AllocAnonVma();
+                anonVma = Allocator.AllocAnonVma();
                 anonVma.NumChildren++;              // a root is its own parent
             }
             Link(vma, anonVma);
@@ -103,7 +104,7 @@ namespace Cowbird.Mm.Rmap
             CloneChains(child, parent);
             if (child.AnonVma != null)
                 return;                             // reused an idle ancestor
-            AnonVma anonVma = Cache.AllocAnonVma();
+            AnonVma anonVma = Allocator.AllocAnonVma();
             anonVma.Root = parent.AnonVma.Root;
             anonVma.Parent = parent.AnonVma;
             anonVma.Root.RefCount++;
@@ -138,7 +139,7 @@ namespace Cowbird.Mm.Rmap
                 else
                 {
                     RemoveFromVmaList(vma, chain);
-                    Cache.FreeChain(chain);
+                    Allocator.FreeChain(chain);
                 }
                 chain = next;
             }
@@ -153,7 +154,7 @@ namespace Cowbird.Mm.Rmap
                 chain = vma.AnonVmaChainHead;
                 AnonVma anonVma = chain.AnonVma;
                 RemoveFromVmaList(vma, chain);
-                Cache.FreeChain(chain);
+                Allocator.FreeChain(chain);
                 PutAnonVma(anonVma);
             }
         }
@@ -210,9 +211,9 @@ namespace Cowbird.Mm.Rmap
                 return WalkObject(frame.Mapping, pfn, frame.Index, visitor);
             if (anonVma.IsFree)
                 Mm.Panic("AnonVmaReverseMap.Walk: mapped frame points to a freed anon_vma");
-            walker.Start(pfn, frame.Index, visitor);
+            walker.Target.Arm(pfn, frame.Index, visitor);
             bool finished = anonVma.Chains.VisitOverlapping(frame.Index, frame.Index, walker);
-            walker.Start(0, 0, null);
+            walker.Target.Disarm();
             return finished;
         }
 
@@ -225,9 +226,9 @@ namespace Cowbird.Mm.Rmap
             SharedAnonObject obj = mapping as SharedAnonObject;
             if (obj == null)
                 Mm.Panic("AnonVmaReverseMap.Walk: mapped frame has no anon_vma or shared object");
-            objectWalker.Start(pfn, index, visitor);
+            objectWalker.Target.Arm(pfn, index, visitor);
             bool finished = obj.WalkMappings(index, objectWalker);
-            objectWalker.Start(0, 0, null);
+            objectWalker.Target.Disarm();
             return finished;
         }
 
@@ -289,7 +290,7 @@ namespace Cowbird.Mm.Rmap
         // anon_vma_chain_link: a new chain at the head of vma's list and in anonVma's tree.
         void Link(Vma vma, AnonVma anonVma)
         {
-            AnonVmaChain chain = Cache.AllocChain();
+            AnonVmaChain chain = Allocator.AllocChain();
             chain.Vma = vma;
             chain.AnonVma = anonVma;
             chain.SameVmaNext = vma.AnonVmaChainHead;
@@ -323,53 +324,60 @@ namespace Cowbird.Mm.Rmap
             if (anonVma.NumChildren != 0 || anonVma.NumActiveVmas != 0)
                 Mm.Panic("AnonVmaReverseMap.PutAnonVma: freeing an anon_vma with children or VMAs");
             AnonVma root = anonVma.Root;
-            Cache.FreeAnonVma(anonVma);
+            Allocator.FreeAnonVma(anonVma);
             if (root != anonVma)
                 PutAnonVma(root);
         }
 
-        // The per-chain step of Walk: visit the PTE of the armed frame in the chain's VMA.
-        sealed class ChainWalker : IntervalVisitor
+        // The frame a walk looks for and what to do at each of its mappings, shared by
+        // the two walkers below (they differ only in what they are handed: a chain or a VMA).
+        struct WalkTarget
         {
             ulong pfn;
             ulong index;
             RmapVisitor visitor;
 
-            // Arms the walker for one frame.
-            public void Start(ulong framePfn, ulong frameIndex, RmapVisitor rmapVisitor)
+            // Arms the target for one frame (Disarm drops the visitor after the walk).
+            public void Arm(ulong framePfn, ulong frameIndex, RmapVisitor rmapVisitor)
             {
                 pfn = framePfn;
                 index = frameIndex;
                 visitor = rmapVisitor;
             }
 
-            public override bool Visit(IntervalTreeNode node)
+            public void Disarm()
             {
-                AnonVmaChain chain = (AnonVmaChain)node;
-                return VisitIfMapped(chain.Vma, pfn, index, visitor);
-            }
-        }
-
-        // The per-VMA step of WalkObject: visit the PTE of the armed frame in one mapping
-        // of its shared object.
-        sealed class ObjectMappingWalker : SharedMappingVisitor
-        {
-            ulong pfn;
-            ulong index;
-            RmapVisitor visitor;
-
-            // Arms the walker for one frame.
-            public void Start(ulong framePfn, ulong frameIndex, RmapVisitor rmapVisitor)
-            {
-                pfn = framePfn;
-                index = frameIndex;
-                visitor = rmapVisitor;
+                Arm(0, 0, null);
             }
 
-            public override bool Visit(Vma vma, ulong address)
+            // Visits the frame's PTE in `vma` if it maps the frame there.
+            public bool VisitIn(Vma vma)
             {
                 return VisitIfMapped(vma, pfn, index, visitor);
             }
         }
-}
+
+        // The per-chain step of Walk: the armed frame's PTE in the chain's VMA.
+        sealed class ChainWalker : IntervalVisitor
+        {
+            public WalkTarget Target;
+
+            public override bool Visit(IntervalTreeNode node)
+            {
+                return Target.VisitIn(((AnonVmaChain)node).Vma);
+            }
+        }
+
+        // The per-VMA step of WalkObject: the armed frame's PTE in one mapping of its
+        // shared object.
+        sealed class ObjectMappingWalker : SharedMappingVisitor
+        {
+            public WalkTarget Target;
+
+            public override bool Visit(Vma vma, ulong address)
+            {
+                return Target.VisitIn(vma);
+            }
+        }
+    }
 }

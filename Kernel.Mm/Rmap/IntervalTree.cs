@@ -88,7 +88,7 @@ namespace Cowbird.Mm.Rmap
                 node.Left = InsertBelow(node.Left, added);
             else
                 node.Right = InsertBelow(node.Right, added);
-            return Rebalance(node);
+            return Avl.Rebalance(node);
         }
 
         static IntervalTreeNode RemoveBelow(IntervalTreeNode node, IntervalTreeNode removed)
@@ -96,81 +96,12 @@ namespace Cowbird.Mm.Rmap
             if (node == null)
                 Mm.Panic("IntervalTree.Remove: node not found under its key");
             if (node == removed)
-            {
-                if (node.Left == null)
-                    return node.Right;
-                if (node.Right == null)
-                    return node.Left;
-                // Two children: the in-order successor takes the node's place.
-                IntervalTreeNode successor = node.Right;
-                while (successor.Left != null)
-                    successor = successor.Left;
-                successor.Right = RemoveBelow(node.Right, successor);
-                successor.Left = node.Left;
-                return Rebalance(successor);
-            }
+                return Avl.RemoveRoot(node);
             if (Less(removed, node))
                 node.Left = RemoveBelow(node.Left, removed);
             else
                 node.Right = RemoveBelow(node.Right, removed);
-            return Rebalance(node);
-        }
-
-        static int HeightOf(IntervalTreeNode node) { return node == null ? 0 : node.Height; }
-
-        // Recomputes Height and SubtreeLast of `node` from its children.
-        static void Update(IntervalTreeNode node)
-        {
-            int left = HeightOf(node.Left);
-            int right = HeightOf(node.Right);
-            node.Height = (left > right ? left : right) + 1;
-            ulong subtreeLast = node.Last;
-            if (node.Left != null && node.Left.SubtreeLast > subtreeLast)
-                subtreeLast = node.Left.SubtreeLast;
-            if (node.Right != null && node.Right.SubtreeLast > subtreeLast)
-                subtreeLast = node.Right.SubtreeLast;
-            node.SubtreeLast = subtreeLast;
-        }
-
-        // Restores the AVL balance at `node` (children already balanced); returns the
-        // subtree's new root.
-        static IntervalTreeNode Rebalance(IntervalTreeNode node)
-        {
-            Update(node);
-            int balance = HeightOf(node.Left) - HeightOf(node.Right);
-            if (balance > 1)
-            {
-                if (HeightOf(node.Left.Left) < HeightOf(node.Left.Right))
-                    node.Left = RotateLeft(node.Left);
-                return RotateRight(node);
-            }
-            if (balance < -1)
-            {
-                if (HeightOf(node.Right.Right) < HeightOf(node.Right.Left))
-                    node.Right = RotateRight(node.Right);
-                return RotateLeft(node);
-            }
-            return node;
-        }
-
-        static IntervalTreeNode RotateLeft(IntervalTreeNode node)
-        {
-            IntervalTreeNode top = node.Right;
-            node.Right = top.Left;
-            top.Left = node;
-            Update(node);
-            Update(top);
-            return top;
-        }
-
-        static IntervalTreeNode RotateRight(IntervalTreeNode node)
-        {
-            IntervalTreeNode top = node.Left;
-            node.Left = top.Right;
-            top.Right = node;
-            Update(node);
-            Update(top);
-            return top;
+            return Avl.Rebalance(node);
         }
     }
 }

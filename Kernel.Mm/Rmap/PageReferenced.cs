@@ -6,7 +6,7 @@ namespace Cowbird.Mm.Rmap
     // The reclaim question "was this frame used lately?" (Linux: folio_referenced): an
     // rmap walk that tests and clears the Accessed bit in every present PTE mapping the
     // frame, invalidating the TLB entry so the CPU sets the bit again on the next access.
-    // Make one and reuse it (the kernel heap never frees); not reentrant.
+    // Make one and reuse it (a walk then allocates nothing); not reentrant.
     public sealed class PageReferenced : RmapVisitor
     {
         readonly MemoryManager manager;

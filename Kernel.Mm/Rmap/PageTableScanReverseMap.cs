@@ -11,7 +11,7 @@ namespace Cowbird.Mm.Rmap
     public sealed class PageTableScanReverseMap : ReverseMap
     {
         readonly MemoryManager manager;
-        // Made once, reused by every walk: the kernel heap never frees.
+        // Made once and reused by every walk: a walk allocates nothing.
         readonly FrameScanner scanner = new FrameScanner();
 
         public PageTableScanReverseMap(MemoryManager memoryManager)

@@ -47,9 +47,17 @@ namespace Cowbird.Mm.Swap
     //              AllocateSlot -> SwapCache.Add -> clear the PTEs -> write -> Duplicate
     //              (the object's count) -> SwapCache.Delete + ClearCache. Swap-in: as above
     //              (cache first), then the object frees its count. Destroying the object:
-    //              Free each entry it holds. (AllocateRange can reserve a contiguous run up
-    //              front, seed 001's "allocate swap slots contiguously"; the MM does not use
-    //              it yet: per-page slots from the current cluster are contiguous in practice.)
+    //              Free each entry it holds. Seed 001's "allocate swap slots contiguously":
+    //              reclaim asks for the slot at the same distance from the object's last
+    //              swapped page as their indexes (SharedAnonObject.PreferredSwapEntry,
+    //              SwapSpace.AllocateGroupedEntry -> AllocateSlotAt); the object's first
+    //              page (or one whose slot is taken) opens a wholly free cluster at offset
+    //              index mod ClusterSize (AllocateSlotInFreeCluster), which the ordinary
+    //              allocator leaves alone, so an object's pages sit on consecutive slots
+    //              even when private pages are swapped out in between. With no free
+    //              cluster left it gets an ordinary slot. (AllocateRange, which
+    //              reserves a run up front, stays unused by the MM: it would hold slots for
+    //              pages that may never be swapped.)
     // The frame side of these protocols (flags, references, LRU) is Swap/SwapState.cs;
     // the swap-out order is spelled out at the top of Reclaim/Reclaimer.cs.
     //
@@ -175,6 +183,36 @@ namespace Cowbird.Mm.Swap
             if (slot == 0)
                 Mm.Panic("SwapMap.AllocateSlot: FreeSlots > 0 but no free slot found");
             Claim(slot, HasCacheFlag);
+            return 0;
+        }
+
+        // AllocateSlot of one given slot: claims `slot` (HasCache, count 0) if it is usable
+        // and free. A caller that knows where a related page went (a shared object's
+        // neighbouring index) keeps the two on neighbouring slots this way. 0, or ENOSPC
+        // when the slot is taken, bad or out of range (the caller falls back to AllocateSlot).
+        public int AllocateSlotAt(ulong slot)
+        {
+            if (!IsFree(slot))
+                return -(int)Errno.ENOSPC;
+            ClaimOutsideCurrentCluster(slot, HasCacheFlag);
+            return 0;
+        }
+
+        // Opens a wholly free cluster for a group of related pages (a shared object's):
+        // claims its slot `offset` (HasCache, count 0). The cluster leaves the free list
+        // and is not the allocator's current one, so AllocateSlot leaves the group's
+        // neighbouring slots alone until the area is fragmented. 0, or ENOSPC when no
+        // cluster is wholly free (or that slot lies past the end of the area).
+        public int AllocateSlotInFreeCluster(ulong offset, out ulong slot)
+        {
+            slot = 0;
+            if (freeHead == NoCluster || offset >= ClusterSize)
+                return -(int)Errno.ENOSPC;
+            ulong candidate = (ulong)freeHead * ClusterSize + offset;
+            if (!IsFree(candidate))
+                return -(int)Errno.ENOSPC;
+            ClaimOutsideCurrentCluster(candidate, HasCacheFlag);
+            slot = candidate;
             return 0;
         }
 

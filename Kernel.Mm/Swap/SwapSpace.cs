@@ -115,6 +115,31 @@ namespace Cowbird.Mm.Swap
             return -(int)Errno.ENOSPC;
         }
 
+        // AllocateEntry for page `index` of a group that wants consecutive slots (a
+        // shared object, seed 001): `preferred` itself when its device exists and its slot
+        // is free (SwapMap.AllocateSlotAt); else slot index mod ClusterSize of a wholly free
+        // cluster (SwapMap.AllocateSlotInFreeCluster), opening room for the group's other
+        // pages; else any slot. An invalid `preferred` (slot 0) means no preference.
+        public int AllocateGroupedEntry(SwapEntry preferred, ulong index, out SwapEntry entry)
+        {
+            if (preferred.IsValid && preferred.Type < devices.Length && devices[preferred.Type] != null
+                && devices[preferred.Type].Map.AllocateSlotAt(preferred.Slot) == 0)
+            {
+                entry = preferred;
+                return 0;
+            }
+            for (int t = 0; t < devices.Length; t++)
+            {
+                ulong slot;
+                if (devices[t] != null && devices[t].Map.AllocateSlotInFreeCluster(index % SwapMap.ClusterSize, out slot) == 0)
+                {
+                    entry = new SwapEntry(t, slot);
+                    return 0;
+                }
+            }
+            return AllocateEntry(out entry);
+        }
+
         // SwapMap.AllocateRange on the lowest-numbered device with a run of `n` free slots:
         // entries first .. first + n - 1 (same type, consecutive slots), each count 1.
         // Returns 0, EINVAL for n == 0, or ENOSPC (entry invalid).

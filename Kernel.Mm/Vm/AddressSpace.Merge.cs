@@ -67,7 +67,7 @@ namespace Cowbird.Mm.Vm
             Manager.Rmap.UnlinkVma(removed);
             Vmas.Remove(removed);
             UnlinkSharedObject(removed);
-            Manager.VmaCache.Free(removed);
+            removed.Release();
         }
     }
 }

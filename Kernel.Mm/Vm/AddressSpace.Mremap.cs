@@ -92,7 +92,7 @@ namespace Cowbird.Mm.Vm
                 if (target == 0)
                     return -(long)Errno.ENOMEM;
             }
-            Vma copy = Manager.VmaCache.Alloc(this, target, target + newLength, vma.Prot, vma.Flags, vma.PageIndexOf(oldAddress));
+            Vma copy = new Vma(this, target, target + newLength, vma.Prot, vma.Flags, vma.PageIndexOf(oldAddress));
             Vmas.Insert(copy);
             LinkSharedObject(copy, vma.SharedObject);
             MergeWithNeighbours(copy);

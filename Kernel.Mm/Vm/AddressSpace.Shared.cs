@@ -11,9 +11,9 @@ namespace Cowbird.Mm.Vm
         // A new object never merges with a neighbour (different backing object).
         long MapSharedAnonymous(ulong start, ulong end, Protection prot)
         {
-            Vma vma = Manager.VmaCache.Alloc(this, start, end, prot, VmaFlags.Shared | VmaFlags.Anonymous, 0);
+            Vma vma = new Vma(this, start, end, prot, VmaFlags.Shared | VmaFlags.Anonymous, 0);
             Vmas.Insert(vma);
-            LinkSharedObject(vma, Manager.SharedAnonObjects.Alloc(Manager));
+            LinkSharedObject(vma, new SharedAnonObject(Manager));
             return (long)start;
         }
 

@@ -37,7 +37,7 @@ namespace Cowbird.Mm.Vm
         ulong brkStart = DefaultBrkStart;
         ulong brk = DefaultBrkStart;
         bool destroyed;
-        // Per-PTE actions, made once and reused: the kernel heap never frees objects.
+        // Per-PTE actions, made once and reused: a walk allocates nothing.
         readonly PageZapper zapper;
         readonly ForkCopier forkCopier;
 
@@ -49,7 +49,8 @@ namespace Cowbird.Mm.Vm
             PageTable = pageTable;
         }
 
-        // An empty address space (kernel half only); null when no frame is free for its PML4.
+        // An empty address space (kernel half only); null when no frame is free for its
+        // PML4 even after reclaim.
         public static AddressSpace Create(MemoryManager mm)
         {
             PageTable table = PageTable.Create(mm);
@@ -211,7 +212,7 @@ namespace Cowbird.Mm.Vm
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
-                Vma copy = Manager.VmaCache.Alloc(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
+                Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
                 child.Vmas.Insert(copy);
                 // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own
                 // (nothing for a shared VMA: it never has an anon_vma). A shared VMA's copy
@@ -270,7 +271,7 @@ namespace Cowbird.Mm.Vm
             else if (mergeNext)
                 AdjustVma(next, start, next.End, pgOff);
             else
-                Vmas.Insert(Manager.VmaCache.Alloc(this, start, end, prot, flags, pgOff));
+                Vmas.Insert(new Vma(this, start, end, prot, flags, pgOff));
         }
 
         // True when a new anonymous range with `prot` and `flags` may join `vma`: same
@@ -308,7 +309,7 @@ namespace Cowbird.Mm.Vm
         {
             if (address <= vma.Start || address >= vma.End || !Page.IsAligned(address))
                 Mm.Panic("AddressSpace.SplitVma: bad split address");
-            Vma upper = Manager.VmaCache.Alloc(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
+            Vma upper = new Vma(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
             Manager.Rmap.CloneVma(upper, vma);
             AdjustVma(vma, vma.Start, address, vma.PgOff);
             Vmas.Insert(upper);
@@ -317,14 +318,14 @@ namespace Cowbird.Mm.Vm
         }
 
         // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), drops it
-        // from the tree and returns it to the cache.
+        // from the tree and releases it.
         void RemoveVma(Vma vma)
         {
             ZapRange(vma.Start, vma.End);
             Manager.Rmap.UnlinkVma(vma);
             Vmas.Remove(vma);
             UnlinkSharedObject(vma);
-            Manager.VmaCache.Free(vma);
+            vma.Release();
         }
 
         // Clears every leaf PTE in [start, end), releasing the frames they held.
@@ -417,14 +418,16 @@ namespace Cowbird.Mm.Vm
                 if (OutOfMemory)
                     return;
                 ulong childPte = child.PageTable.EnsurePte(virtualAddress);
-                if (childPte == 0 && parent.Manager.Reclaimer.Reclaim(PageTable.Levels) > 0)
-                    childPte = child.PageTable.EnsurePte(virtualAddress);
                 if (childPte == 0)
                 {
                     OutOfMemory = true;
                     return;
                 }
+                // The allocation may have reclaimed: read the entry again. A shared page
+                // unmapped meanwhile left none (the object keeps it): nothing to copy.
                 pte = parent.PageTable.Read(pteAddress);
+                if (pte.IsNone)
+                    return;
                 if (pte.IsSwap)
                 {
                     if (parent.Manager.Swap.Duplicate(SwapEntry.FromPte(pte.Raw)) != 0)

@@ -17,7 +17,7 @@ namespace Cowbird.Mm.Vm
     //   4. write to a write-protected private page         -> copy-on-write (or reuse)
     //   5. the PTE already allows it (stale TLB entry)     -> invalidate, Handled
     // Every PTE change goes through PageTable.Replace, which invalidates the TLB.
-    // Frames for user pages come from MemoryManager.AllocateUserFrame, which may reclaim:
+    // Frames for user pages and page tables come from MemoryManager.AllocateFrameWithReclaim:
     // other PTEs (even this space's) can change while it runs, so a path that decided
     // something from a PTE before allocating checks the PTE again afterwards (Linux: pte_same).
     public static partial class FaultHandler
@@ -37,8 +37,6 @@ namespace Cowbird.Mm.Vm
                 return Segv(manager, FaultResult.SegvAccErr);
             ulong page = Page.AlignDown(address);
             ulong pteAddress = space.PageTable.EnsurePte(page);
-            if (pteAddress == 0 && manager.Reclaimer.Reclaim(PageTable.Levels) > 0)
-                pteAddress = space.PageTable.EnsurePte(page);
             if (pteAddress == 0)
                 return OutOfMemory(manager);
             Pte pte = space.PageTable.Read(pteAddress);

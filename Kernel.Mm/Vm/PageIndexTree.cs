@@ -14,7 +14,7 @@ namespace Cowbird.Mm.Vm
     // A sparse map from page index to a non-zero 64-bit entry (Linux: the xarray of an
     // address_space), built as a radix tree whose nodes are physical frames of 512
     // entries, like a page table: a node costs one frame, comes from the frame allocator
-    // and goes back to it, so nothing is left on the kernel's never-freeing heap.
+    // and goes back to it; a frame, not the heap, because a node is exactly a page.
     //
     // Invariants:
     //   - Height 0 means empty (root 0). A tree of height h holds indexes < 512^h; an
@@ -54,8 +54,8 @@ namespace Cowbird.Mm.Vm
         }
 
         // Stores `entry` (non-zero) at `index`, adding levels and nodes as needed.
-        // False when a node frame could not be allocated (nothing stored; nodes already
-        // added stay and are freed by Clear).
+        // False when a node frame could not be allocated even after reclaim (nothing
+        // stored; nodes already added stay and are freed by Clear).
         public bool Store(ulong index, ulong entry)
         {
             if (entry == 0)
@@ -151,10 +151,12 @@ namespace Cowbird.Mm.Vm
             mm.Frames.Put(Page.AddressToFrame(node));
         }
 
-        // A zeroed node frame's physical address, or 0 when out of frames.
+        // A zeroed node frame's physical address, or 0 when out of frames even after
+        // reclaim. Reclaim may replace entries of this very tree meanwhile (frame -> swap
+        // entry), never add or remove a node, so a Store in progress stays valid.
         ulong AllocNode()
         {
-            ulong pfn = mm.Frames.AllocFrame();
+            ulong pfn = mm.AllocateFrameWithReclaim();
             if (pfn == FrameAllocator.NoFrame)
                 return 0;
             mm.Physical.ZeroFrame(pfn);

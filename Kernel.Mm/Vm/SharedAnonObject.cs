@@ -37,17 +37,21 @@ namespace Cowbird.Mm.Vm
         MemoryManager mm;
         Vma firstMapping;
         int mappingCount;
-        // Free-list link while the object sits in the SharedAnonObjectCache.
-        internal SharedAnonObject NextFree;
-        // True while the object sits in the cache (catches a double free).
-        internal bool Cached;
+        // True once released (catches a second release).
+        bool released;
+        // The last page swapped out and its entry (slot 0: none yet), so the next one can
+        // go next to it (PreferredSwapEntry).
+        SwapEntry lastSwapped;
+        ulong lastSwappedIndex;
         readonly PageReleaser releaser = new PageReleaser();
 
-        // Used by SharedAnonObjectCache only.
+        // An empty object with no mappings (made by mmap of a shared anonymous range); it
+        // counts as live (MemoryManager.LiveSharedObjects) until its last mapping goes.
         internal SharedAnonObject(MemoryManager memoryManager)
         {
             mm = memoryManager;
             pages = new PageIndexTree(memoryManager);
+            mm.LiveSharedObjects++;
         }
 
         public int MappingCount { get { return mappingCount; } }
@@ -141,6 +145,19 @@ namespace Cowbird.Mm.Vm
             return Errno.None;
         }
 
+        // Where reclaim should swap page `index` to (seed 001: an object's swap slots
+        // contiguous): the slot as far from the last swapped page's slot as `index` is
+        // from its index, on the same device. Invalid (slot 0) when there is none yet or
+        // it would fall below slot 1; the caller then takes any slot.
+        public SwapEntry PreferredSwapEntry(ulong index)
+        {
+            ulong slot = lastSwapped.Slot + index - lastSwappedIndex;
+            bool below = index < lastSwappedIndex && lastSwappedIndex - index >= lastSwapped.Slot;
+            if (!lastSwapped.IsValid || below || slot > SwapEntry.MaxSlot)
+                return new SwapEntry(0, 0);
+            return new SwapEntry(lastSwapped.Type, slot);
+        }
+
         // Reclaim's last step for page `index` (resident in `pfn`, unmapped, written to
         // `swapEntry`, still in the swap cache): the object now holds the swap entry (one
         // count of the slot) instead of the frame, and drops its reference to the frame.
@@ -152,6 +169,8 @@ namespace Cowbird.Mm.Vm
                 Mm.Panic("SharedAnonObject.SwapOutPage: swap count overflow");
             if (!pages.Store(index, SwapTagOf(swapEntry)))
                 Mm.Panic("SharedAnonObject.SwapOutPage: replacing an entry needed a node");
+            lastSwapped = swapEntry;
+            lastSwappedIndex = index;
             mm.PutUserPage(pfn);
         }
 
@@ -182,14 +201,17 @@ namespace Cowbird.Mm.Vm
         }
 
         // Frees every page (dropping the object's reference: no PTE may map them any
-        // more, the VMAs are gone), every swap slot it holds and every node, and returns
-        // the object to the cache.
+        // more, the VMAs are gone), every swap slot it holds and every node; the object is
+        // dead (the collector frees it) and leaves the live count.
         void Release()
         {
+            if (released || mappingCount != 0)
+                Mm.Panic("SharedAnonObject.Release: released twice, or still mapped");
             releaser.Manager = mm;
             pages.Walk(releaser);
             pages.Clear();
-            mm.SharedAnonObjects.Free(this);
+            released = true;
+            mm.LiveSharedObjects--;
         }
 
         // Drops the object's reference on each resident page and its count on each slot.

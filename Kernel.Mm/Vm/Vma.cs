@@ -6,7 +6,7 @@ namespace Cowbird.Mm.Vm
     // A virtual memory area (Linux: vm_area_struct): the range [Start, End) of one
     // address space mapped with one protection and one kind. Start and End are page
     // aligned, Start < End. The VMA lives in its AddressSpace's VmaTree.
-    public sealed class Vma
+    public sealed class Vma : AvlNode<Vma>
     {
         public ulong Start;
         public ulong End;
@@ -20,7 +20,7 @@ namespace Cowbird.Mm.Vm
         // how the anon_vma rmap finds a page's address in each VMA.
         public ulong PgOff;
 
-        // The address space this VMA belongs to; null while it sits free in the VmaCache.
+        // The address space this VMA belongs to; null once released (Release).
         public AddressSpace Owner { get; private set; }
 
         // This VMA's own anon_vma (Linux: vma->anon_vma): new anonymous pages point to it.
@@ -38,33 +38,38 @@ namespace Cowbird.Mm.Vm
         public Vma SharedNext;
         public Vma SharedPrev;
 
-        // Links owned by VmaTree: the balanced tree (by Start) and the address-ordered list.
-        public Vma Left { get; internal set; }
-        public Vma Right { get; internal set; }
-        public int Height { get; internal set; }
+        // Links owned by VmaTree: the balanced tree (by Start: Left, Right, Height from
+        // AvlNode) and the address-ordered list.
         public Vma Prev { get; internal set; }
         public Vma Next { get; internal set; }
 
-        // Used by VmaCache.Alloc; everything else gets its VMAs from the cache.
+        // A VMA for [start, end) of `owner` with empty rmap and shared-object links; it
+        // counts as live (MemoryManager.LiveVmas) until Release.
         public Vma(AddressSpace owner, ulong start, ulong end, Protection prot, VmaFlags flags, ulong pgOff)
         {
-            Reset(owner, start, end, prot, flags, pgOff);
-        }
-
-        // Gives a (new or recycled) VMA its identity; rmap fields start empty.
-        internal void Reset(AddressSpace owner, ulong start, ulong end, Protection prot, VmaFlags flags, ulong pgOff)
-        {
+            if (owner == null)
+                Mm.Panic("Vma: no owner");
             Owner = owner;
             Start = start;
             End = end;
             Prot = prot;
             Flags = flags;
             PgOff = pgOff;
-            AnonVma = null;
-            AnonVmaChainHead = null;
-            SharedObject = null;
-            SharedNext = null;
-            SharedPrev = null;
+            owner.Manager.LiveVmas++;
+        }
+
+        // The VMA is dead: it has left its tree, its rmap chains and its shared object
+        // (Linux: vm_area_free). The collector frees the object once nothing refers to it;
+        // the live count lets tests prove exit released every VMA. Panics on a second
+        // release or a VMA still linked in a tree.
+        public void Release()
+        {
+            if (Owner == null)
+                Mm.Panic("Vma.Release: VMA released twice");
+            if (Left != null || Right != null || Prev != null || Next != null)
+                Mm.Panic("Vma.Release: VMA is still linked in a tree");
+            Owner.Manager.LiveVmas--;
+            Owner = null;
         }
 
         public ulong Length { get { return End - Start; } }

@@ -100,7 +100,7 @@ namespace Cowbird.Mm.Vm
                 node.Left = InsertAt(node.Left, vma);
             else
                 node.Right = InsertAt(node.Right, vma);
-            return Rebalance(node);
+            return Avl.Rebalance(node);
         }
 
         static Vma RemoveAt(Vma node, Vma vma)
@@ -118,77 +118,9 @@ namespace Cowbird.Mm.Vm
             {
                 if (node != vma)
                     Mm.Panic("VmaTree.Remove: another VMA has the same start");
-                if (node.Left == null)
-                    return node.Right;
-                if (node.Right == null)
-                    return node.Left;
-                // Two children: the successor (leftmost of the right subtree) takes its place.
-                Vma successor = node.Right;
-                while (successor.Left != null)
-                    successor = successor.Left;
-                successor.Right = RemoveLeftmost(node.Right);
-                successor.Left = node.Left;
-                return Rebalance(successor);
+                return Avl.RemoveRoot(node);
             }
-            return Rebalance(node);
-        }
-
-        // The subtree `node` without its leftmost node, rebalanced.
-        static Vma RemoveLeftmost(Vma node)
-        {
-            if (node.Left == null)
-                return node.Right;
-            node.Left = RemoveLeftmost(node.Left);
-            return Rebalance(node);
-        }
-
-        static int HeightOf(Vma node) { return node == null ? 0 : node.Height; }
-
-        static void UpdateHeight(Vma node)
-        {
-            int left = HeightOf(node.Left);
-            int right = HeightOf(node.Right);
-            node.Height = 1 + (left > right ? left : right);
-        }
-
-        // Restores the AVL balance at `node` after one insert or remove below it.
-        static Vma Rebalance(Vma node)
-        {
-            UpdateHeight(node);
-            int balance = HeightOf(node.Left) - HeightOf(node.Right);
-            if (balance > 1)
-            {
-                if (HeightOf(node.Left.Left) < HeightOf(node.Left.Right))
-                    node.Left = RotateLeft(node.Left);
-                return RotateRight(node);
-            }
-            if (balance < -1)
-            {
-                if (HeightOf(node.Right.Right) < HeightOf(node.Right.Left))
-                    node.Right = RotateRight(node.Right);
-                return RotateLeft(node);
-            }
-            return node;
-        }
-
-        static Vma RotateRight(Vma node)
-        {
-            Vma top = node.Left;
-            node.Left = top.Right;
-            top.Right = node;
-            UpdateHeight(node);
-            UpdateHeight(top);
-            return top;
-        }
-
-        static Vma RotateLeft(Vma node)
-        {
-            Vma top = node.Right;
-            node.Right = top.Left;
-            top.Left = node;
-            UpdateHeight(node);
-            UpdateHeight(top);
-            return top;
+            return Avl.Rebalance(node);
         }
     }
 }

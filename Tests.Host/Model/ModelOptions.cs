@@ -2,29 +2,58 @@ using System.Collections.Generic;
 
 namespace Cowbird.Tests.Host.Model
 {
-    // How a model run is set up. EXTENSION POINTS for swap and reclaim:
-    //   - NewMachine: the machine factory (e.g. small RAM + a swap device once
-    //     TestMachine has those options);
-    //   - Mix: the operation kinds drawn, each listed as often as its weight (add
-    //     OpKind.ForceReclaim once it exists).
+    // How a model run is set up. EXTENSION POINTS:
+    //   - NewMachine: the machine factory (Swapping() uses a small RAM + a swap device);
+    //   - Mix: the operation kinds drawn, each listed as often as its weight;
+    //   - MaxProcesses: how many processes fork may create.
     public sealed class ModelOptions
     {
         // Frames of the default machine: room for 6 processes x 30 pages plus tables.
         public const int DefaultFrames = 640;
 
+        // Frames of the swapping machine: far fewer than the processes' pages (8 x 30),
+        // enough for their page tables; and its swap device, in pages.
+        public const int SwappingFrames = 96;
+        public const int SwappingSwapPages = 1024;
+
         // Operation mix of the CI runs: accesses dominate, every VMA operation appears.
         public static readonly OpKind[] DefaultMix =
         {
-            OpKind.Fork, OpKind.Exit, OpKind.MmapFixed, OpKind.MmapHint, OpKind.Munmap, OpKind.Mprotect,
-            OpKind.Mremap, OpKind.Mremap, OpKind.Madvise, OpKind.Brk, OpKind.Referenced, OpKind.UnmapRestore,
+            OpKind.Fork, OpKind.Exit, OpKind.MmapFixed, OpKind.MmapHint, OpKind.MmapNoReplace, OpKind.Munmap,
+            OpKind.Mprotect, OpKind.Mremap, OpKind.Mremap, OpKind.MoveVma, OpKind.Madvise, OpKind.Brk,
+            OpKind.Referenced, OpKind.UnmapRestore,
             OpKind.Write, OpKind.Write, OpKind.Write, OpKind.Write, OpKind.Read, OpKind.Read, OpKind.Read, OpKind.Read,
         };
 
+        // The default mix plus forced reclaim, for the swapping machine.
+        public static readonly OpKind[] SwappingMix = With(DefaultMix, OpKind.ForceReclaim, OpKind.ForceReclaim);
+
         public System.Func<TestMachine> NewMachine = () => new TestMachine(DefaultFrames);
         public IReadOnlyList<OpKind> Mix = DefaultMix;
+        public int MaxProcesses = 6;
         // Full content check of every process every this many steps (and at the end).
         public int VerifyEvery = 100;
         // Upper bound on the replays the shrinker may spend.
         public int MaxShrinkReplays = 400;
+
+        // RAM far smaller than the processes' pages, a swap device, forced reclaim in the
+        // mix and up to 8 processes: pages, private and shared, go to swap and come back
+        // constantly, and the model must not notice.
+        public static ModelOptions Swapping()
+        {
+            return new ModelOptions
+            {
+                NewMachine = () => new TestMachine(SwappingFrames, swapPages: SwappingSwapPages),
+                Mix = SwappingMix,
+                MaxProcesses = ModelProcess.MaxPids,
+            };
+        }
+
+        static OpKind[] With(OpKind[] mix, params OpKind[] more)
+        {
+            var all = new List<OpKind>(mix);
+            all.AddRange(more);
+            return all.ToArray();
+        }
     }
 }

@@ -11,7 +11,8 @@ namespace Cowbird.Tests.Host.Model
         public const int WindowPages = 24;
         public const int HeapPages = 6;
         public const int Pages = WindowPages + HeapPages;
-        public const int MaxProcesses = 6;
+        // Bound of an op's Pid draw: the most processes any ModelOptions allows.
+        public const int MaxPids = 8;
 
         public AddressSpace Space;
         public ModelPage[] View = new ModelPage[Pages];

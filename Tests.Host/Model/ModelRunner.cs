@@ -46,7 +46,7 @@ namespace Cowbird.Tests.Host.Model
             try
             {
                 using TestMachine m = options.NewMachine();
-                var model = new ReferenceModel();
+                var model = new ReferenceModel { MaxProcesses = options.MaxProcesses };
                 model.Processes.Add(new ModelProcess { Space = m.NewSpace() });
                 for (int step = 0; step < ops.Count && failure == null; step++)
                 {
@@ -65,9 +65,10 @@ namespace Cowbird.Tests.Host.Model
                 if (failure == null)
                 {
                     ModelStepper.VerifyAll(m, model);
+                    log.Add($"swap totals pswpin {m.Manager.Stat.PswpIn} pswpout {m.Manager.Stat.PswpOut}");
                     m.AssertNoLeaks();
                     if (m.Manager.Rmap is AnonVmaReverseMap anon)
-                        Assert.Equal(0, anon.Cache.LiveAnonVmas);
+                        Assert.Equal(0, anon.Allocator.LiveAnonVmas);
                 }
             }
             catch (System.Exception e)

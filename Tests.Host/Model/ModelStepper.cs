@@ -30,6 +30,7 @@ namespace Cowbird.Tests.Host.Model
                 case OpKind.Write: return Write(m, model, p, pid, op.AnyPage, op.Value);
                 case OpKind.MmapFixed: return MmapFixed(model, p, pid, op.Page, count, op.Shared, prot);
                 case OpKind.MmapHint: return MmapHint(m, model, p, pid, op.Page, count, op.Shared, prot);
+                case OpKind.MmapNoReplace: return MmapNoReplace(model, p, pid, op.Page, count, op.Shared, prot);
                 case OpKind.Munmap: return Munmap(p, pid, op.Page, count);
                 case OpKind.Mprotect: return Mprotect(p, pid, op.Page, count, prot);
                 case OpKind.Mremap: return Mremap(p, pid, op.Page, count, op);
@@ -37,6 +38,9 @@ namespace Cowbird.Tests.Host.Model
                 case OpKind.Brk: return Brk(p, pid, op.BrkPages);
                 case OpKind.Referenced: return Referenced(m, p, pid, op.AnyPage);
                 case OpKind.UnmapRestore: return UnmapAndRestore(m, p, pid, op.AnyPage);
+                case OpKind.MoveVma: return MoveVma(p, pid, op.Page);
+                case OpKind.ForceReclaim:
+                    return $"reclaim {2 * op.Count}: {m.Manager.Reclaimer.Reclaim((ulong)(2 * op.Count))}";
                 default: throw new System.ArgumentException("ModelStepper: no rule for " + op.Kind);
             }
         }
@@ -44,7 +48,7 @@ namespace Cowbird.Tests.Host.Model
         // fork: the child sees exactly what the parent sees (COW is invisible).
         static string Fork(TestMachine m, ReferenceModel model, ModelProcess p, int pid)
         {
-            if (model.Processes.Count >= MaxProcesses)
+            if (model.Processes.Count >= model.MaxProcesses)
                 return "fork skipped";
             model.Processes.Add(p.ForkedAs(m.Fork(p.Space)));
             return $"fork {pid}";
@@ -125,6 +129,24 @@ namespace Cowbird.Tests.Host.Model
                 m.Write(p.Space, address + length - 1, 7);
             Assert.Equal(0, p.Space.Munmap(address, length));
             return $"mmap hint {pid} {page}+{count} {prot} elsewhere";
+        }
+
+        // MAP_FIXED_NOREPLACE maps fresh pages only where nothing is mapped, else EEXIST
+        // and nothing changes.
+        static string MmapNoReplace(ReferenceModel model, ModelProcess p, int pid, int page, int count, bool shared,
+                                    Protection prot)
+        {
+            bool taken = false;
+            for (int i = page; i < page + count; i++)
+                taken |= p.View[i].Mapped;
+            MapFlags kind = shared ? MapFlags.Shared : MapFlags.Private;
+            long expected = taken ? -(long)Errno.EEXIST : (long)AddressOf(page);
+            Assert.Equal(expected, p.Space.Mmap(AddressOf(page), (ulong)count * Page.Size, prot,
+                                                kind | MapFlags.Anonymous | MapFlags.FixedNoReplace));
+            if (taken)
+                return $"mmap noreplace {pid} {page}+{count}: EEXIST";
+            MapFresh(model, p, page, count, shared, prot);
+            return $"mmap noreplace {pid} {page}+{count} {prot} {(shared ? "shared" : "private")}";
         }
 
         static void MapFresh(ReferenceModel model, ModelProcess p, int page, int count, bool shared, Protection prot)
@@ -261,6 +283,38 @@ namespace Cowbird.Tests.Host.Model
             return what;
         }
 
+        // mremap of the whole VMA holding `page` to the same offset in the other half of
+        // the window, when it lies in one half and the destination is free: the VMA object
+        // moves with all its anon_vma chains (no split), and its pages with it.
+        static string MoveVma(ModelProcess p, int pid, int page)
+        {
+            if (!p.View[page].Mapped)
+                return "move vma skipped (unmapped)";
+            Vma vma = p.Space.FindVma(AddressOf(page));
+            Assert.NotNull(vma);
+            const int half = WindowPages / 2;
+            if (vma.Start < Window || vma.End > Window + WindowPages * Page.Size)
+                return "move vma skipped (leaves the window)";
+            int first = (int)((vma.Start - Window) / Page.Size);
+            int pages = (int)(vma.Length / Page.Size);
+            if ((first < half) != (first + pages - 1 < half))
+                return "move vma skipped (spans both halves)";
+            VmaEndPage(p, first);
+            int destination = first < half ? first + half : first - half;
+            for (int i = destination; i < destination + pages; i++)
+                if (p.View[i].Mapped)
+                    return "move vma skipped (destination taken)";
+            Assert.Equal((long)AddressOf(destination), p.Space.Mremap(vma.Start, vma.Length, vma.Length,
+                                                                      RemapFlags.MayMove | RemapFlags.Fixed,
+                                                                      AddressOf(destination)));
+            for (int i = 0; i < pages; i++)
+            {
+                p.View[destination + i] = p.View[first + i];
+                p.View[first + i] = default;
+            }
+            return $"move vma {pid} {first}+{pages} -> {destination}";
+        }
+
         // The page `distance` pages above `last` in the same VMA after a grow: private
         // memory reads zero; a shared mapping continues into the object's next indexes.
         static ModelPage Grown(ModelPage last, int distance)
@@ -315,9 +369,7 @@ namespace Cowbird.Tests.Host.Model
                 return "unmap skipped";
             ulong frame = pte.Frame;
             bool shared = (m.Frames.Frame(frame).Flags & PageFrameFlags.Shmem) != 0;
-            var before = new Dictionary<(AddressSpace, ulong), Pte>();
-            foreach (var (space, address) in Rmap.RmapTestSupport.Walk(m, frame))
-                before[(space, address)] = space.PageTable.Lookup(address);
+            Dictionary<(AddressSpace, ulong), Pte> before = Rmap.RmapTestSupport.MappingsOf(m, frame);
             Assert.Equal(m.Frames.Frame(frame).MapCount, before.Count);
             m.Frames.Get(frame);
             Pte swapPte = new Pte(new SwapEntry(0, 9).ToPte());
@@ -325,15 +377,7 @@ namespace Cowbird.Tests.Host.Model
             Assert.Empty(m.Mmu.StaleEntries());
             foreach (var (space, address) in before.Keys)
                 Assert.Equal(shared ? Pte.NoneEntry.Raw : swapPte.Raw, space.PageTable.Lookup(address).Raw);
-            if (!shared)
-                foreach (var ((space, address), old) in before)
-                {
-                    space.PageTable.Replace(space.PageTable.FindPte(address), address, old);
-                    m.Frames.Frame(frame).MapCount++;
-                    m.Frames.Get(frame);
-                }
-            m.Frames.Frame(frame).Flags &= ~PageFrameFlags.Dirty;
-            m.Frames.Put(frame);
+            Rmap.RmapTestSupport.PutBackByHand(m, frame, shared ? new Dictionary<(AddressSpace, ulong), Pte>() : before);
             return $"unmap {pid} {anyPage}: {before.Count} mappings, {(shared ? "shared" : "private")}";
         }
 

@@ -30,7 +30,7 @@ namespace Cowbird.Tests.Host.Model
         public static Op Random(System.Random r, IReadOnlyList<OpKind> mix)
         {
             OpKind kind = mix[r.Next(mix.Count)];
-            return new Op(kind, pid: r.Next(ModelProcess.MaxProcesses), page: r.Next(ModelProcess.WindowPages),
+            return new Op(kind, pid: r.Next(ModelProcess.MaxPids), page: r.Next(ModelProcess.WindowPages),
                           count: 1 + r.Next(4), prot: r.Next(Prots.Length), shared: r.Next(3) == 0,
                           newCount: 1 + r.Next(4), mode: r.Next(3), dest: r.Next(ModelProcess.WindowPages),
                           brkPages: r.Next(ModelProcess.HeapPages + 1), anyPage: r.Next(ModelProcess.Pages),

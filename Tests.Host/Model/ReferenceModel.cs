@@ -10,6 +10,7 @@ namespace Cowbird.Tests.Host.Model
     {
         public readonly List<ModelProcess> Processes = new List<ModelProcess>();
         public readonly Dictionary<(int Object, ulong Index), byte> Objects = new Dictionary<(int, ulong), byte>();
+        public int MaxProcesses = 6;    // fork is skipped at this many processes
         int nextObject = 1;
 
         // A fresh id for the object of a new MAP_SHARED mapping.

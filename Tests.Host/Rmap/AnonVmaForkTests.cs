@@ -27,10 +27,10 @@ namespace Cowbird.Tests.Host.Rmap
             Assert.Same(anonVma, m.Frames.Frame(FrameAt(a, p)).Mapping);
             m.Write(a, p + Page.Size, 2);
             Assert.Same(anonVma, vma.AnonVma);          // second fault: same anon_vma
-            Assert.Equal(1, Anon(m).Cache.LiveAnonVmas);
+            Assert.Equal(1, Anon(m).Allocator.LiveAnonVmas);
             m.AssertNoLeaks();
-            Assert.Equal(0, Anon(m).Cache.LiveAnonVmas);
-            Assert.Equal(0, Anon(m).Cache.LiveChains);
+            Assert.Equal(0, Anon(m).Allocator.LiveAnonVmas);
+            Assert.Equal(0, Anon(m).Allocator.LiveChains);
         }
 
         [Fact]
@@ -152,8 +152,8 @@ namespace Cowbird.Tests.Host.Rmap
                     m.Exit(space);
                     m.Check();                          // counters exact after every exit
                 }
-                Assert.Equal(0, Anon(m).Cache.LiveAnonVmas);
-                Assert.Equal(0, Anon(m).Cache.LiveChains);
+                Assert.Equal(0, Anon(m).Allocator.LiveAnonVmas);
+                Assert.Equal(0, Anon(m).Allocator.LiveChains);
                 m.AssertNoLeaks();
             }
         }
@@ -174,18 +174,18 @@ namespace Cowbird.Tests.Host.Rmap
                 m.Check();
                 // Each anon_vma has an active VMA or two children (a root counting itself),
                 // so right after the fork there are at most two per VMA.
-                Assert.True(Anon(m).Cache.LiveAnonVmas <= 2 * VmaCount(m),
-                            $"generation {generation}: {Anon(m).Cache.LiveAnonVmas} anon_vmas for {VmaCount(m)} VMAs");
+                Assert.True(Anon(m).Allocator.LiveAnonVmas <= 2 * VmaCount(m),
+                            $"generation {generation}: {Anon(m).Allocator.LiveAnonVmas} anon_vmas for {VmaCount(m)} VMAs");
                 m.Exit(current);
                 current = child;
                 m.Check();
                 // After the exit one idle anon_vma waits for the next fork to reuse it: the
                 // count stays where it was after the first few generations instead of growing.
                 if (generation == 2)
-                    afterThirdExit = Anon(m).Cache.LiveAnonVmas;
+                    afterThirdExit = Anon(m).Allocator.LiveAnonVmas;
                 if (generation > 2)
-                    Assert.True(Anon(m).Cache.LiveAnonVmas <= afterThirdExit,
-                                $"generation {generation}: {Anon(m).Cache.LiveAnonVmas} anon_vmas, {afterThirdExit} at generation 2");
+                    Assert.True(Anon(m).Allocator.LiveAnonVmas <= afterThirdExit,
+                                $"generation {generation}: {Anon(m).Allocator.LiveAnonVmas} anon_vmas, {afterThirdExit} at generation 2");
                 maxChain = System.Math.Max(maxChain, ChainLength(current.FindVma(p)));
             }
             // Without reuse the chain list would hold all 65 generations' anon_vmas.

@@ -114,7 +114,7 @@ namespace Cowbird.Tests.Host.Rmap
             Vma vma = a.FindVma(p);
             Assert.Equal(1, ChainLength(vma));
             Assert.Equal(1, vma.AnonVma.NumActiveVmas);
-            Assert.Equal(1, Anon(m).Cache.LiveAnonVmas);
+            Assert.Equal(1, Anon(m).Allocator.LiveAnonVmas);
             m.AssertNoLeaks();
         }
 
@@ -150,7 +150,7 @@ namespace Cowbird.Tests.Host.Rmap
             m.Read(a, p + Page.Size);
             m.Check();
             Assert.Same(a.FindVma(p).AnonVma, a.FindVma(p + Page.Size).AnonVma);
-            Assert.Equal(1, Anon(m).Cache.LiveAnonVmas);
+            Assert.Equal(1, Anon(m).Allocator.LiveAnonVmas);
             Assert.Equal(2, a.FindVma(p).AnonVma.NumActiveVmas);
             m.AssertNoLeaks();
         }

@@ -49,9 +49,7 @@ namespace Cowbird.Tests.Host.Rmap
             m.Write(children[1], p + Page.Size, 8);      // a private copy that must stay mapped
             ulong frame = FrameAt(parent, p);
             ulong other = FrameAt(parent, p + Page.Size);
-            var before = new Dictionary<(AddressSpace, ulong), Pte>();
-            foreach (var (space, address) in Walk(m, frame))
-                before[(space, address)] = space.PageTable.Lookup(address);
+            var before = MappingsOf(m, frame);
             Assert.Equal(3, before.Count);
             m.Frames.Get(frame);                          // reclaim's own reference
             Pte swapPte = new Pte(new SwapEntry(0, 42).ToPte());
@@ -66,15 +64,8 @@ namespace Cowbird.Tests.Host.Rmap
             // Other frames untouched.
             Assert.Equal(other, FrameAt(parent, p + Page.Size));
             Assert.Equal(8, m.Read(children[1], p + Page.Size));
-            // Swap-in is not wired: put the mappings back by hand and check everything.
-            foreach (var ((space, address), pte) in before)
-            {
-                space.PageTable.Replace(space.PageTable.FindPte(address), address, pte);
-                m.Frames.Frame(frame).MapCount++;
-                m.Frames.Get(frame);
-            }
-            m.Frames.Frame(frame).Flags &= ~PageFrameFlags.Dirty;
-            m.Frames.Put(frame);
+            // No swap device here: put the mappings back by hand and check everything.
+            PutBackByHand(m, frame, before);
             m.Check();
             Assert.Equal(5, m.Read(children[0], p));
             m.AssertNoLeaks();

@@ -36,6 +36,30 @@ namespace Cowbird.Tests.Host.Rmap
             return visitor.Seen;
         }
 
+        // The PTE of every mapping the rmap walk finds for `pfn`, by (space, address).
+        public static Dictionary<(AddressSpace, ulong), Pte> MappingsOf(TestMachine m, ulong pfn)
+        {
+            var mappings = new Dictionary<(AddressSpace, ulong), Pte>();
+            foreach (var (space, address) in Walk(m, pfn))
+                mappings[(space, address)] = space.PageTable.Lookup(address);
+            return mappings;
+        }
+
+        // Undoes a TryToUnmap of private page `pfn` done with the caller's own reference
+        // (what a test does where no swap-out follows): writes the saved PTEs back, one
+        // map count and reference each, clears Dirty and drops the caller's reference.
+        public static void PutBackByHand(TestMachine m, ulong pfn, Dictionary<(AddressSpace, ulong), Pte> mappings)
+        {
+            foreach (var ((space, address), pte) in mappings)
+            {
+                space.PageTable.Replace(space.PageTable.FindPte(address), address, pte);
+                m.Frames.Frame(pfn).MapCount++;
+                m.Frames.Get(pfn);
+            }
+            m.Frames.Frame(pfn).Flags &= ~Cowbird.Mm.Physical.PageFrameFlags.Dirty;
+            m.Frames.Put(pfn);
+        }
+
         // Number of anon_vmas a VMA is linked to (its chain list length).
         public static int ChainLength(Vma vma)
         {

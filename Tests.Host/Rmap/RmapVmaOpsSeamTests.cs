@@ -123,7 +123,7 @@ namespace Cowbird.Tests.Host.Rmap
             Assert.Equal(p + 3 * Page.Size, vma.End);
             Assert.Same(anonVma, vma.AnonVma);
             Assert.Equal(1, ChainLength(vma));
-            Assert.Equal(1, Anon(m).Cache.LiveChains);
+            Assert.Equal(1, Anon(m).Allocator.LiveChains);
             for (ulong i = 0; i < 3; i++)
             {
                 AssertWalkFinds(m, a, p + i * Page.Size, (a, p + i * Page.Size));
@@ -146,10 +146,10 @@ namespace Cowbird.Tests.Host.Rmap
             Vma upper = child.FindVma(p + 2 * Page.Size);
             Assert.NotSame(lower, upper);
             Assert.Same(lower.AnonVma, upper.AnonVma);
-            int chainsSplit = Anon(m).Cache.LiveChains;
+            int chainsSplit = Anon(m).Allocator.LiveChains;
             Assert.Equal(0, child.Mprotect(p + 2 * Page.Size, 2 * Page.Size, ReadWrite));
             m.Check();                                          // no chain of the freed VMA is left in a tree
-            Assert.Equal(chainsSplit - 2, Anon(m).Cache.LiveChains);
+            Assert.Equal(chainsSplit - 2, Anon(m).Allocator.LiveChains);
             Vma merged = child.FindVma(p);
             Assert.Equal(p + 4 * Page.Size, merged.End);
             foreach (AnonVmaChain chain in ChainsOf(merged))

@@ -16,11 +16,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             using var m = new TestMachine(64, swapPages: 64);
             m.Manager.SwapState.ReadAheadWindow = 1;
-            var parent = m.NewSpace();
-            ulong p = m.MapAnonymous(parent, 1);
-            WritePages(m, parent, p, 1, 2);
-            var child = m.Fork(parent);
-            ReclaimAll(m);
+            ulong p = ForkAndSwapOut(m, 1, 2, out AddressSpace parent, out AddressSpace child);
             AssertPages(m, parent, p, 1, 2);                 // cached: the child's PTE names the slot
             ulong frame = PteOf(parent, p).Frame;
             Assert.True((m.Frames.Frame(frame).Flags & PageFrameFlags.SwapCache) != 0);
@@ -39,11 +35,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             using var m = new TestMachine(64, swapPages: 64);
             m.Manager.SwapState.ReadAheadWindow = 1;
-            var parent = m.NewSpace();
-            ulong p = m.MapAnonymous(parent, 1);
-            WritePages(m, parent, p, 1, 5);
-            var child = m.Fork(parent);
-            ReclaimAll(m);
+            ulong p = ForkAndSwapOut(m, 1, 5, out AddressSpace parent, out AddressSpace child);
             Assert.Equal(1, m.SwapDisk.Writes);
             AssertPages(m, parent, p, 1, 5);
             ReclaimAll(m);                                   // the slot still holds the data

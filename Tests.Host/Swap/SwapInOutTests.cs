@@ -35,12 +35,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             using var m = new TestMachine(64, swapPages: 64);
             m.Manager.SwapState.ReadAheadWindow = 1;
-            var parent = m.NewSpace();
-            ulong p = m.MapAnonymous(parent, 1);
-            WritePages(m, parent, p, 1, 7);
-            var child = m.Fork(parent);
-            m.Check();
-            ReclaimAll(m);
+            ulong p = ForkAndSwapOut(m, 1, 7, out AddressSpace parent, out AddressSpace child);
             var entry = SwapEntry.FromPte(PteOf(parent, p).Raw);
             Assert.Equal(PteOf(parent, p).Raw, PteOf(child, p).Raw);
             Assert.Equal(2u, m.Swap.Count(entry));
@@ -86,11 +81,7 @@ namespace Cowbird.Tests.Host.Swap
         {
             using var m = new TestMachine(64, swapPages: 64);
             m.Manager.SwapState.ReadAheadWindow = 1;
-            var parent = m.NewSpace();
-            ulong p = m.MapAnonymous(parent, 1);
-            WritePages(m, parent, p, 1, 4);
-            var child = m.Fork(parent);
-            ReclaimAll(m);
+            ulong p = ForkAndSwapOut(m, 1, 4, out AddressSpace parent, out AddressSpace child);
             Assert.Equal(Pattern(4, 0, 0), m.ReadU64(parent, p));   // read in, cached, read-only
             Assert.Equal(1UL, m.Swap.Cache.Count);
             m.WriteU64(parent, p, 1234);                             // copy-on-write
@@ -147,11 +138,7 @@ namespace Cowbird.Tests.Host.Swap
         public void Mremap_moves_a_swapped_cow_shared_region_and_both_processes_keep_their_data()
         {
             using var m = new TestMachine(64, swapPages: 64);
-            var parent = m.NewSpace();
-            ulong p = m.MapAnonymous(parent, 4);
-            WritePages(m, parent, p, 4, 5);
-            var child = m.Fork(parent);
-            ReclaimAll(m);
+            ulong p = ForkAndSwapOut(m, 4, 5, out AddressSpace parent, out AddressSpace child);
             ulong target = 0x5000_0000;
             Assert.Equal((long)target, parent.Mremap(p, 4 * Page.Size, 4 * Page.Size, RemapFlags.MayMove | RemapFlags.Fixed, target));
             m.Check();
@@ -224,11 +211,7 @@ namespace Cowbird.Tests.Host.Swap
         public unsafe void Kernel_copies_to_and_from_swapped_pages()
         {
             using var m = new TestMachine(64, swapPages: 64);
-            var parent = m.NewSpace();
-            ulong p = m.MapAnonymous(parent, 2);
-            WritePages(m, parent, p, 2, 11);
-            var child = m.Fork(parent);
-            ReclaimAll(m);
+            ulong p = ForkAndSwapOut(m, 2, 11, out AddressSpace parent, out AddressSpace child);
             ulong value = 0;
             Assert.Equal(Errno.None, UserMemory.CopyFromUser(child, (byte*)&value, p + Page.Size, 8));
             Assert.Equal(Pattern(11, 1, 0), value);

@@ -43,6 +43,20 @@ namespace Cowbird.Tests.Host.Swap
             return freed;
         }
 
+        // The common start of the fork-then-swap scenarios: a parent with `pages` pages
+        // written with pattern `tag`, a child forked from it, then every page swapped out
+        // (both PTEs name the same slots). Returns the mapping's address.
+        public static ulong ForkAndSwapOut(TestMachine m, int pages, int tag, out AddressSpace parent, out AddressSpace child)
+        {
+            parent = m.NewSpace();
+            ulong p = m.MapAnonymous(parent, pages);
+            WritePages(m, parent, p, pages, tag);
+            child = m.Fork(parent);
+            m.Check();
+            ReclaimAll(m);
+            return p;
+        }
+
         // Reclaims until nothing more can be freed (every swappable page is out).
         public static void ReclaimAll(TestMachine m)
         {

@@ -77,10 +77,10 @@ namespace Cowbird.Tests.Host
             m.Exit(parent);
             m.Check();
             Assert.Equal(9, m.Read(child, p + 2 * Page.Size));
-            Assert.Equal(1, m.Manager.SharedAnonObjects.InUse);
+            Assert.Equal(1, m.Manager.LiveSharedObjects);
             m.Exit(child);
             m.Check();
-            Assert.Equal(0, m.Manager.SharedAnonObjects.InUse);
+            Assert.Equal(0, m.Manager.LiveSharedObjects);
             Assert.True(m.Frames.FreeFrames > free0);          // page tables of `parent` too
             m.AssertNoLeaks();
         }
@@ -192,7 +192,7 @@ namespace Cowbird.Tests.Host
             m.Write(a, p, 1);
             Assert.Equal((long)p, a.Mmap(p, 2 * Page.Size, ReadWrite, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
             m.Check();
-            Assert.Equal(0, m.Manager.SharedAnonObjects.InUse);
+            Assert.Equal(0, m.Manager.LiveSharedObjects);
             Assert.Equal(0, m.Read(a, p));
             m.AssertNoLeaks();
         }

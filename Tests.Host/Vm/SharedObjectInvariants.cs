@@ -34,8 +34,8 @@ namespace Cowbird.Tests.Host
                 CheckMappingList(pair.Key, pair.Value, errors);
                 pair.Key.Pages.Walk(new Collector(machine.Frames, pair.Key, objectRefs, nodeFrames, errors, swapRefs));
             }
-            if (machine.Manager.SharedAnonObjects.InUse != live)
-                errors.Add($"SharedAnonObjectCache has {machine.Manager.SharedAnonObjects.InUse} objects in use but {live} are mapped");
+            if (machine.Manager.LiveSharedObjects != live)
+                errors.Add($"{machine.Manager.LiveSharedObjects} shared objects are live (not released) but {live} are mapped");
         }
 
         // The object's list holds exactly the VMAs that name it.

@@ -1,9 +1,11 @@
 using Cowbird.Mm.Platform;
 
-namespace Cowbird.Tests.Host.Model
+namespace Cowbird.Tests.Host
 {
-    // A deliberately broken TLB seam for the harness's self-test: forwards FlushAll but
-    // drops every single-page invalidation, the classic missed-invlpg bug.
+    // A deliberately broken TLB seam, the classic missed-invlpg bug: forwards FlushAll but
+    // drops every single-page invalidation. Tests that prove a stale translation is
+    // caught (page tables, fork's COW, the model harness's self-test) install it with
+    // new TestMachine(frames, real => new DroppingTlb(real)).
     public sealed class DroppingTlb : Tlb
     {
         readonly Tlb inner;
