@@ -7,7 +7,8 @@ namespace Cowbird.Tests.Boot
 {
     // Kernel-level process behaviour seen from user programs run through the runner:
     // exec errors (-ENOEXEC, -EACCES, -ENOENT leave the caller intact), a program that
-    // is not an ELF as init, the one log line per unknown syscall, the OOM killer.
+    // is not an ELF as init, the one log line per unknown syscall, the OOM killer (without
+    // swap, and with a swap disk that fills up).
     public sealed class ProcessKernelTests
     {
         private readonly ITestOutputHelper log;
@@ -109,6 +110,55 @@ int main(void) {
             Assert.True(run.ExitCode == 0, run.Describe());
             Assert.Equal("child killed by signal 9\n", run.StdoutText);
             Assert.Matches(@"Out of memory: Killed process 2 \(hogparent\)", run.KernelLog);
+        }
+
+        // The same with a swap disk too small for the hog: reclaim fills swap first (pswpout
+        // grows), then nothing more can be freed and the OOM killer picks the hog. The parent,
+        // whose own pages may have been swapped out meanwhile, reads them back intact.
+        [Fact]
+        public void OutOfMemoryWithSwapFullKillsTheHogAndTheParentKeepsItsData()
+        {
+            string program = ProcessTestHarness.Compile("swaphog", @"
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static long vmstat(const char *name) {
+    static char text[8192]; long value = -1;
+    FILE *f = fopen(""/proc/vmstat"", ""r"");
+    if (!f) return -1;
+    size_t n = fread(text, 1, sizeof text - 1, f); text[n] = 0; fclose(f);
+    char *p = strstr(text, name);
+    if (p) sscanf(p + strlen(name), "" %ld"", &value);
+    return value;
+}
+int main(void) {
+    static char mine[8 << 20];
+    for (size_t i = 0; i < sizeof mine; i++) mine[i] = (char)(i * 7);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (;;) {
+            char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) return 2;
+            for (int i = 0; i < (1 << 20); i += 4096) p[i] = 1;
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf(""child %s %d\n"", WIFSIGNALED(status) ? ""killed by signal"" : ""exited"",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof mine; i++) bad += mine[i] != (char)(i * 7);
+    printf(""parent data %s; pswpout %s\n"", bad ? ""CORRUPT"" : ""intact"", vmstat(""pswpout"") > 0 ? ""> 0"" : ""0"");
+    return 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "16" }, program, Array.Empty<string>());
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("child killed by signal 9\nparent data intact; pswpout > 0\n", run.StdoutText);
+            Assert.Matches(@"swap: primary master .*: swap on", run.KernelLog);
+            Assert.Matches(@"Out of memory: Killed process 2 \(swaphog\)", run.KernelLog);
         }
 
         // Forking past the process limit (kernel stacks the collector can scan) fails with
