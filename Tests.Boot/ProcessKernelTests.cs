@@ -119,16 +119,18 @@ int main(void) {
         public void OutOfMemoryWithSwapFullKillsTheHogAndTheParentKeepsItsData()
         {
             string program = ProcessTestHarness.Compile("swaphog", @"
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 static long vmstat(const char *name) {
-    static char text[8192]; long value = -1;
-    FILE *f = fopen(""/proc/vmstat"", ""r"");
-    if (!f) return -1;
-    size_t n = fread(text, 1, sizeof text - 1, f); text[n] = 0; fclose(f);
+    static char text[8192]; long value = -1, n;
+    int fd = open(""/proc/vmstat"", O_RDONLY);
+    if (fd < 0) return -1;
+    n = read(fd, text, sizeof text - 1); close(fd);
+    text[n > 0 ? n : 0] = 0;
     char *p = strstr(text, name);
     if (p) sscanf(p + strlen(name), "" %ld"", &value);
     return value;
