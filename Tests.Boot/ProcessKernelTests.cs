@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Text;
 using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
@@ -161,6 +163,43 @@ int main(void) {
             Assert.Equal("child killed by signal 9\nparent data intact; pswpout > 0\n", run.StdoutText);
             Assert.Matches(@"swap: primary master .*: swap on", run.KernelLog);
             Assert.Matches(@"Out of memory: Killed process 2 \(swaphog\)", run.KernelLog);
+        }
+
+        // A swap slot that cannot be read back: QEMU's blkdebug fails every read of slots
+        // 1..64 of the swap disk (the runner's COWBIRD_SWAP_BLKDEBUG). The first pages swapped
+        // out go to those slots, so reading the region back faults on one of them: the fault
+        // is SIGBUS (runner status 128 + 7) with one "bus error" line, never a kernel panic.
+        [Fact]
+        public void UnreadableSwapSlotKillsTheProcessWithSigbus()
+        {
+            string program = ProcessTestHarness.Compile("badswap", @"
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+int main(void) {
+    size_t size = 96 << 20;
+    char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return 2;
+    for (size_t i = 0; i < size; i += 4096) p[i] = (char)(i >> 12);
+    printf(""filled\n"");
+    fflush(stdout);
+    size_t bad = 0;
+    for (size_t i = 0; i < size; i += 4096) bad += p[i] != (char)(i >> 12);
+    printf(""read back, %zu bad pages\n"", bad);
+    return 0;
+}");
+            var rules = new StringBuilder();
+            for (int slot = 1; slot <= 64; slot++)
+                rules.Append($"[inject-error]\nevent = \"read_aio\"\nerrno = \"5\"\nsector = \"{slot * 8}\"\nonce = \"off\"\n\n");
+            string config = ProcessTestHarness.WriteFile("badswap.conf", rules.ToString());
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "128" }, program,
+                Array.Empty<string>(), new Dictionary<string, string> { ["COWBIRD_SWAP_BLKDEBUG"] = config });
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 128 + 7, run.Describe());
+            Assert.Equal("filled\n", run.StdoutText);
+            Assert.Matches(@"ata: primary master: read of 8 sectors at LBA \d+ failed", run.KernelLog);
+            Assert.Matches(@"(?m)^badswap\[1\]: bus error at 0x[0-9a-f]+ ip 0x[0-9a-f]+ sp 0x[0-9a-f]+ error \d+ \(swap read failed\)$", run.KernelLog);
+            Assert.Contains("COWBIRD-EXIT signal=7", run.KernelLog);
         }
 
         // Forking past the process limit (kernel stacks the collector can scan) fails with
