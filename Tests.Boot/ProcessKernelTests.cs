@@ -165,9 +165,10 @@ int main(void) {
             Assert.Matches(@"Out of memory: Killed process 2 \(swaphog\)", run.KernelLog);
         }
 
-        // A swap slot that cannot be read back: QEMU's blkdebug fails every read of slots
-        // 1..64 of the swap disk (the runner's COWBIRD_SWAP_BLKDEBUG). The first pages swapped
-        // out go to those slots, so reading the region back faults on one of them: the fault
+        // A swap slot that cannot be read back: QEMU's blkdebug fails every read (iotype: the
+        // writes succeed) of slots 1..64 of the swap disk (the runner's COWBIRD_SWAP_BLKDEBUG).
+        // The first pages swapped out go to those slots (region pages, or code pages not in the
+        // fill loop), so the next touch of one of them faults on an unreadable slot: the fault
         // is SIGBUS (runner status 128 + 7) with one "bus error" line, never a kernel panic.
         [Fact]
         public void UnreadableSwapSlotKillsTheProcessWithSigbus()
@@ -190,15 +191,15 @@ int main(void) {
 }");
             var rules = new StringBuilder();
             for (int slot = 1; slot <= 64; slot++)
-                rules.Append($"[inject-error]\nevent = \"read_aio\"\nerrno = \"5\"\nsector = \"{slot * 8}\"\nonce = \"off\"\n\n");
+                rules.Append($"[inject-error]\nevent = \"read_aio\"\niotype = \"read\"\nerrno = \"5\"\nsector = \"{slot * 8}\"\nonce = \"off\"\n\n");
             string config = ProcessTestHarness.WriteFile("badswap.conf", rules.ToString());
             ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "128" }, program,
                 Array.Empty<string>(), new Dictionary<string, string> { ["COWBIRD_SWAP_BLKDEBUG"] = config });
             log.WriteLine(run.Describe());
             Assert.True(run.ExitCode == 128 + 7, run.Describe());
-            Assert.Equal("filled\n", run.StdoutText);
+            Assert.DoesNotContain("read back", run.StdoutText);   // killed before it finished (any page: code or data)
             Assert.Matches(@"ata: primary master: read of 8 sectors at LBA \d+ failed", run.KernelLog);
-            Assert.Matches(@"(?m)^badswap\[1\]: bus error at 0x[0-9a-f]+ ip 0x[0-9a-f]+ sp 0x[0-9a-f]+ error \d+ \(swap read failed\)$", run.KernelLog);
+            Assert.Matches(@"(?m)^badswap\[1\]: bus error at [0-9a-f]+ ip 0x[0-9a-f]+ sp 0x[0-9a-f]+ error \d+ \(swap read failed\)$", run.KernelLog);
             Assert.Contains("COWBIRD-EXIT signal=7", run.KernelLog);
         }
 
