@@ -142,6 +142,8 @@ bundled_programs() {
 #   the kernel powers off through isa-debug-exit.
 # COWBIRD_KERNEL_ARGS (environment) is appended to the kernel command line (tests use it
 # to make the kernel panic, e.g. COWBIRD_KERNEL_ARGS=selftest=nullderef).
+# COWBIRD_SWAP_BLKDEBUG (environment, with --swap) names a QEMU blkdebug rule file put in
+# front of the swap disk, to make chosen sectors fail (tests of swap read errors).
 run_program() {
   local mem=128 swap=0 timeout_s=120 verbose=0
   while [ $# -gt 0 ]; do
@@ -179,7 +181,7 @@ run_program() {
   if [ "$swap" -gt 0 ]; then
     truncate -s "${swap}M" "$work/swap.img"
     mkswap -q "$work/swap.img" >&2
-    disk=(-drive "file=$work/swap.img,format=raw,if=ide,index=0,media=disk")
+    disk=(-drive "file=${COWBIRD_SWAP_BLKDEBUG:+blkdebug:$COWBIRD_SWAP_BLKDEBUG:}$work/swap.img,format=raw,if=ide,index=0,media=disk")
   fi
   local tail_pid=""
   if [ "$verbose" -eq 1 ]; then
@@ -236,7 +238,7 @@ run_default_system() {
   if [ "$swap" -gt 0 ]; then
     truncate -s "${swap}M" "$work/swap.img"
     mkswap -q "$work/swap.img" >&2
-    disk=(-drive "file=$work/swap.img,format=raw,if=ide,index=0,media=disk")
+    disk=(-drive "file=${COWBIRD_SWAP_BLKDEBUG:+blkdebug:$COWBIRD_SWAP_BLKDEBUG:}$work/swap.img,format=raw,if=ide,index=0,media=disk")
   fi
   log "booting the default system: sh on the serial console (Ctrl-A X leaves QEMU)"
   local status=0

@@ -44,7 +44,7 @@ namespace Cowbird.Kernel
             ConsoleDevice.Initialize(rawConsole);
             Cpu.EnableInterrupts();
             PrintBanner(bootInfo);
-            KernelSwap.Initialize(bootInfo.AvailableMemoryBytes / KernelLayout.PageSize);
+            KernelSwap.Initialize(KernelMemory.Manager);
 
             if (bootInfo.CommandLine.TryGetValue(SelfTestRunner.CommandLineKey, out _, out _))
                 QemuDebugExit.Exit(SelfTestRunner.Run(bootInfo));

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Text;
 using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
@@ -7,7 +9,8 @@ namespace Cowbird.Tests.Boot
 {
     // Kernel-level process behaviour seen from user programs run through the runner:
     // exec errors (-ENOEXEC, -EACCES, -ENOENT leave the caller intact), a program that
-    // is not an ELF as init, the one log line per unknown syscall, the OOM killer.
+    // is not an ELF as init, the one log line per unknown syscall, the OOM killer (without
+    // swap, and with a swap disk that fills up).
     public sealed class ProcessKernelTests
     {
         private readonly ITestOutputHelper log;
@@ -109,6 +112,95 @@ int main(void) {
             Assert.True(run.ExitCode == 0, run.Describe());
             Assert.Equal("child killed by signal 9\n", run.StdoutText);
             Assert.Matches(@"Out of memory: Killed process 2 \(hogparent\)", run.KernelLog);
+        }
+
+        // The same with a swap disk too small for the hog: reclaim fills swap first (pswpout
+        // grows), then nothing more can be freed and the OOM killer picks the hog. The parent,
+        // whose own pages may have been swapped out meanwhile, reads them back intact.
+        [Fact]
+        public void OutOfMemoryWithSwapFullKillsTheHogAndTheParentKeepsItsData()
+        {
+            string program = ProcessTestHarness.Compile("swaphog", @"
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static long vmstat(const char *name) {
+    static char text[8192]; long value = -1, n;
+    int fd = open(""/proc/vmstat"", O_RDONLY);
+    if (fd < 0) return -1;
+    n = read(fd, text, sizeof text - 1); close(fd);
+    text[n > 0 ? n : 0] = 0;
+    char *p = strstr(text, name);
+    if (p) sscanf(p + strlen(name), "" %ld"", &value);
+    return value;
+}
+int main(void) {
+    static char mine[8 << 20];
+    for (size_t i = 0; i < sizeof mine; i++) mine[i] = (char)(i * 7);
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (;;) {
+            char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) return 2;
+            for (int i = 0; i < (1 << 20); i += 4096) p[i] = 1;
+        }
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf(""child %s %d\n"", WIFSIGNALED(status) ? ""killed by signal"" : ""exited"",
+           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    size_t bad = 0;
+    for (size_t i = 0; i < sizeof mine; i++) bad += mine[i] != (char)(i * 7);
+    printf(""parent data %s; pswpout %s\n"", bad ? ""CORRUPT"" : ""intact"", vmstat(""pswpout"") > 0 ? ""> 0"" : ""0"");
+    return 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "16" }, program, Array.Empty<string>());
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal("child killed by signal 9\nparent data intact; pswpout > 0\n", run.StdoutText);
+            Assert.Matches(@"swap: primary master .*: swap on", run.KernelLog);
+            Assert.Matches(@"Out of memory: Killed process 2 \(swaphog\)", run.KernelLog);
+        }
+
+        // A swap slot that cannot be read back: QEMU's blkdebug fails every read (iotype: the
+        // writes succeed) of slots 1..64 of the swap disk (the runner's COWBIRD_SWAP_BLKDEBUG).
+        // The first pages swapped out go to those slots (region pages, or code pages not in the
+        // fill loop), so the next touch of one of them faults on an unreadable slot: the fault
+        // is SIGBUS (runner status 128 + 7) with one "bus error" line, never a kernel panic.
+        [Fact]
+        public void UnreadableSwapSlotKillsTheProcessWithSigbus()
+        {
+            string program = ProcessTestHarness.Compile("badswap", @"
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+int main(void) {
+    size_t size = 96 << 20;
+    char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return 2;
+    for (size_t i = 0; i < size; i += 4096) p[i] = (char)(i >> 12);
+    printf(""filled\n"");
+    fflush(stdout);
+    size_t bad = 0;
+    for (size_t i = 0; i < size; i += 4096) bad += p[i] != (char)(i >> 12);
+    printf(""read back, %zu bad pages\n"", bad);
+    return 0;
+}");
+            var rules = new StringBuilder();
+            for (int slot = 1; slot <= 64; slot++)
+                rules.Append($"[inject-error]\nevent = \"read_aio\"\niotype = \"read\"\nerrno = \"5\"\nsector = \"{slot * 8}\"\nonce = \"off\"\n\n");
+            string config = ProcessTestHarness.WriteFile("badswap.conf", rules.ToString());
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "128" }, program,
+                Array.Empty<string>(), new Dictionary<string, string> { ["COWBIRD_SWAP_BLKDEBUG"] = config });
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 128 + 7, run.Describe());
+            Assert.DoesNotContain("read back", run.StdoutText);   // killed before it finished (any page: code or data)
+            Assert.Matches(@"ata: primary master: read of 8 sectors at LBA \d+ failed", run.KernelLog);
+            Assert.Matches(@"(?m)^badswap\[1\]: bus error at [0-9a-f]+ ip 0x[0-9a-f]+ sp 0x[0-9a-f]+ error \d+ \(swap read failed\)$", run.KernelLog);
+            Assert.Contains("COWBIRD-EXIT signal=7", run.KernelLog);
         }
 
         // Forking past the process limit (kernel stacks the collector can scan) fails with

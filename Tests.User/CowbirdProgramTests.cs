@@ -14,7 +14,10 @@ namespace Cowbird.Tests.User
         private static readonly Regex CounterLine =
             new(@"pgfault \+\d+, pgcowfault \+\d+, pswpin \+\d+, pswpout \+\d+");
 
-        private readonly ProgramRunner runner = new CowbirdRunner();
+        // One QEMU run per program serves both TestProgramPasses and VerdictsEqualThoseOfAHostRun.
+        private static readonly ProgramRunner SharedRunner = new OncePerProgramRunner(new CowbirdRunner());
+
+        private readonly ProgramRunner runner = SharedRunner;
 
         public CowbirdProgramTests(ITestOutputHelper log) : base(log) { }
 

@@ -45,6 +45,11 @@ namespace Cowbird.Kernel.Drivers
         public const byte CommandReadSectorsExt = 0x24;    // LBA48
         public const byte CommandWriteSectors = 0x30;
         public const byte CommandWriteSectorsExt = 0x34;   // LBA48
+        public const byte CommandReadMultiple = 0xC4;      // one DRQ block = the multiple-mode count of sectors
+        public const byte CommandReadMultipleExt = 0x29;   // LBA48
+        public const byte CommandWriteMultiple = 0xC5;
+        public const byte CommandWriteMultipleExt = 0x39;  // LBA48
+        public const byte CommandSetMultipleMode = 0xC6;   // sector count register = sectors per DRQ block
         public const byte CommandFlushCache = 0xE7;
         public const byte CommandFlushCacheExt = 0xEA;     // LBA48
         public const byte CommandIdentify = 0xEC;

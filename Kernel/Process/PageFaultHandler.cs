@@ -6,8 +6,10 @@ namespace Cowbird.Kernel.Processes
 {
     // Vector 14 (#PF). From ring 3: Kernel.Mm's FaultHandler decides (demand-zero,
     // copy-on-write, ...). Handled -> the instruction is retried; a rejected access ->
-    // SIGSEGV and one Linux-style line on the kernel log; out of memory -> the OOM
-    // killer frees memory and the instruction is retried (or the process itself dies).
+    // SIGSEGV and one Linux-style line on the kernel log; a swap slot that cannot be
+    // read (disk error) -> SIGBUS (Linux: VM_FAULT_SIGBUS) and one line; out of memory
+    // even after reclaim (no swap, or swap full) -> the OOM killer frees memory and the
+    // instruction is retried (or the process itself dies).
     // From ring 0 it is a kernel bug: kernel code reaches user memory only through
     // UserMemory (which never dereferences user addresses), so it panics as before.
     public sealed unsafe class PageFaultHandler : InterruptHandler
@@ -31,17 +33,26 @@ namespace Cowbird.Kernel.Processes
                 OomKiller.Run(current);
                 return;
             }
-            ReportSegfault(current, frame, address);
+            if (result == FaultResult.SigBus)
+            {
+                Report(current, frame, address, "bus error", " (swap read failed)");
+                ProcessLifecycle.Exit(current, Signal.KilledStatus(Signal.SIGBUS));
+                return;
+            }
+            Report(current, frame, address, "segfault", "");
             ProcessLifecycle.Exit(current, Signal.KilledStatus(Signal.SIGSEGV));
         }
 
-        // "<name>[<pid>]: segfault at <addr> ip <rip> sp <rsp> error <code>" (Linux's show_signal_msg).
-        private static void ReportSegfault(Process process, TrapFrame* frame, ulong address)
+        // "<name>[<pid>]: <what> at <addr> ip <rip> sp <rsp> error <code><why>" (Linux's
+        // show_signal_msg), e.g. "crash[1]: segfault at 0 ip 0x... sp 0x... error 4".
+        private static void Report(Process process, TrapFrame* frame, ulong address, string what, string why)
         {
             process.WriteName();
             KernelConsole.Write("[");
             KernelConsole.WriteDecimal((ulong)process.Pid);
-            KernelConsole.Write("]: segfault at ");
+            KernelConsole.Write("]: ");
+            KernelConsole.Write(what);
+            KernelConsole.Write(" at ");
             KernelConsole.WriteHexCompact(address);
             KernelConsole.Write(" ip ");
             KernelConsole.WriteHex(frame->Rip);
@@ -49,6 +60,7 @@ namespace Cowbird.Kernel.Processes
             KernelConsole.WriteHex(frame->Rsp);
             KernelConsole.Write(" error ");
             KernelConsole.WriteHexCompact(frame->ErrorCode);
+            KernelConsole.Write(why);
             KernelConsole.Write('\n');
         }
     }

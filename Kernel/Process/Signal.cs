@@ -2,9 +2,10 @@ namespace Cowbird.Kernel.Processes
 {
     // Linux signal numbers and wait-status encoding the kernel uses. Cowbird has no
     // signal frames: a signal whose action is SIG_DFL (or a handler, which is not
-    // delivered) terminates the process for SIGKILL/SIGTERM/SIGSEGV; SIG_IGN ignores it.
+    // delivered) terminates the process for SIGKILL/SIGTERM/SIGSEGV/SIGBUS; SIG_IGN ignores it.
     public static class Signal
     {
+        public const int SIGBUS = 7;
         public const int SIGKILL = 9;
         public const int SIGSEGV = 11;
         public const int SIGTERM = 15;

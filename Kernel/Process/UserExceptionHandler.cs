@@ -11,7 +11,7 @@ namespace Cowbird.Kernel.Processes
     // (All IDT gates are DPL 0, so `int n` from ring 3 arrives here as #GP.)
     public sealed unsafe class UserExceptionHandler : InterruptHandler
     {
-        private const int SIGTRAP = 5, SIGILL = 4, SIGBUS = 7, SIGFPE = 8;
+        private const int SIGTRAP = 5, SIGILL = 4, SIGBUS = Signal.SIGBUS, SIGFPE = 8;
         private const int Overflow = 4, BoundRange = 5, DeviceNotAvailable = 7, SegmentNotPresent = 11,
             StackFault = 12, X87Floating = 16, AlignmentCheck = 17, SimdFloating = 19;
 

@@ -14,7 +14,8 @@ namespace Cowbird.Kernel.SelfTests
     // the address would read the wrong pattern. Pages 0 and 3 are never written and
     // must read as zeros (an LBA48 address truncated to 28 bits lands near page 0). Pages beyond the end give EINVAL without touching the disk. The host
     // test then checks the image file at the logged pages ("ataio: wrote page N").
-    // Also prints the time 256 consecutive page writes and reads take.
+    // Also prints the transfer mode and the time 256 consecutive page writes (flushed each,
+    // then unflushed as swap writes them) and reads take.
     public sealed unsafe class AtaIoSelfTest : SelfTest
     {
         public const ulong PatternSeed = 0xC0B1D5EEDUL;
@@ -50,7 +51,8 @@ namespace Cowbird.Kernel.SelfTests
                 ok &= Check(disk.ReadSectors(0, 0, page) == -(int)Cowbird.Mm.Errno.EINVAL, "a zero-sector read gives EINVAL");
                 ok &= Check(InterruptsEnabled(), "interrupts are on again after the disk commands");
                 if (device.PageCount > RunStart + RunLength)
-                    ok &= Check(TimedRun(device, page), "256 consecutive pages written and read back");
+                    ok &= Check(TimedRun(device, new AtaBlockDevice(disk, flushWrites: false), page),
+                                "256 consecutive pages written (flushed, then not) and read back");
             }
             return ok;
         }
@@ -151,6 +153,18 @@ namespace Cowbird.Kernel.SelfTests
             return (flags & InterruptFlag) != 0;
         }
 
+        // Writes the pattern of each page of the run through `device`.
+        private static bool WriteRun(AtaBlockDevice device, byte* page)
+        {
+            bool ok = true;
+            for (ulong p = RunStart; p < RunStart + RunLength; p++)
+            {
+                FillPattern(page, p);
+                ok &= device.WritePage(p, page) == 0;
+            }
+            return ok;
+        }
+
         private static bool IsZero(byte* page)
         {
             for (int i = 0; i < BlockDevice.PageSize; i++)
@@ -161,23 +175,29 @@ namespace Cowbird.Kernel.SelfTests
 
         // Writes and reads back RunLength consecutive pages from RunStart and prints
         // how long each half took (a figure, not a check: machines differ).
-        private static bool TimedRun(AtaBlockDevice device, byte* page)
+        // `unflushed` is the same disk without the per-write cache flush (the swap device).
+        private static bool TimedRun(AtaBlockDevice device, AtaBlockDevice unflushed, byte* page)
         {
             bool ok = true;
             ulong start = PitTimer.Ticks;
-            for (ulong p = RunStart; p < RunStart + RunLength; p++)
-            {
-                FillPattern(page, p);
-                ok &= device.WritePage(p, page) == 0;
-            }
+            ok &= WriteRun(device, page);
             ulong written = PitTimer.Ticks;
+            ok &= WriteRun(unflushed, page);
+            ulong writtenUnflushed = PitTimer.Ticks;
             for (ulong p = RunStart; p < RunStart + RunLength; p++)
                 ok &= device.ReadPage(p, page) == 0 && HasPattern(page, p);
             ulong read = PitTimer.Ticks;
+            KernelConsole.Write("  ataio: ");
+            KernelConsole.Write(device.Disk.UsesDwordIo ? "32-bit" : "16-bit");
+            KernelConsole.Write(" PIO, ");
+            KernelConsole.WriteDecimal(device.Disk.MultipleSectors);
+            KernelConsole.WriteLine(" sectors per DRQ block");
             KernelConsole.Write("  ataio: 256 page writes (each flushed) took ");
             KernelConsole.WriteDecimal((written - start) * 1000 / PitTimer.FrequencyHz);
+            KernelConsole.Write(" ms, 256 page writes (not flushed, as swap) ");
+            KernelConsole.WriteDecimal((writtenUnflushed - written) * 1000 / PitTimer.FrequencyHz);
             KernelConsole.Write(" ms, 256 page reads ");
-            KernelConsole.WriteDecimal((read - written) * 1000 / PitTimer.FrequencyHz);
+            KernelConsole.WriteDecimal((read - writtenUnflushed) * 1000 / PitTimer.FrequencyHz);
             KernelConsole.WriteLine(" ms");
             KernelConsole.Write("  ataio: wrote pages ");
             KernelConsole.WriteDecimal(RunStart);

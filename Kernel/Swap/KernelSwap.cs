@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Drivers;
+using Cowbird.Mm;
 using Cowbird.Mm.Swap;
 
 namespace Cowbird.Kernel.Swap
@@ -6,8 +7,12 @@ namespace Cowbird.Kernel.Swap
     // Swap discovery at boot (Linux: what `swapon` in an init script would do).
     // The kernel probes the IDE disks and swaps to the first one whose page 0 is a
     // valid Linux swap header written by mkswap; every other disk is listed and left
-    // alone. With no such disk there is no swap (Space stays null): reclaim can then
-    // only drop nothing, and memory exhaustion kills a process instead.
+    // alone. The chosen swap space is attached to the memory manager
+    // (MemoryManager.AttachSwap), so from then on every user-page allocation below the
+    // low watermark reclaims: LRU pages are unmapped through the rmap and written to this
+    // disk (synchronously, with interrupts off: AtaChannel). With no such disk there is
+    // no swap (Space stays null): reclaim can then free nothing, and memory exhaustion
+    // kills a process instead (OomKiller).
     //
     // What the rest of the kernel uses:
     //   KernelSwap.Space   the SwapSpace (swap_info[] + swap cache + pswpin/pswpout), or null
@@ -38,14 +43,16 @@ namespace Cowbird.Kernel.Swap
         // meminfo SwapFree in bytes.
         public static ulong FreeBytes => s_space == null ? 0 : s_space.FreeSlots * BlockDevice.PageSize;
 
-        // Probes the ATA disks and turns swap on for the first one with a valid header.
-        // `frameCount` (frames of RAM) sizes the swap cache. Logs one "swap:" line per
-        // disk, and "swap: none" when no disk carries a header. Call once, at boot.
-        public static void Initialize(ulong frameCount)
+        // Probes the ATA disks, turns swap on for the first one with a valid header and
+        // attaches it to `manager`. The frame allocator's usable frames size the swap cache
+        // and bound the slot map. Logs one "swap:" line per disk, and "swap: none" when no
+        // disk carries a header. Call once, at boot, after the MemoryManager exists.
+        public static void Initialize(MemoryManager manager)
         {
-            if (s_initialized)
-                Panic.Halt("KernelSwap.Initialize: called twice");
+            if (s_initialized || manager == null)
+                Panic.Halt("KernelSwap.Initialize: called twice, or before the memory manager");
             s_initialized = true;
+            ulong frameCount = manager.Frames.TotalFrames;
             AtaDisk[] disks = AtaBus.Probe();
             byte[] scratch = new byte[BlockDevice.PageSize];
             fixed (byte* page = scratch)
@@ -60,12 +67,14 @@ namespace Cowbird.Kernel.Swap
             }
             if (s_space == null)
                 KernelConsole.WriteLine("swap: none");
+            else
+                manager.AttachSwap(s_space);
         }
 
         // Validates `disk`'s header and, when it is valid, makes it the swap device.
         private static void TrySwapOn(AtaDisk disk, ulong frameCount, byte* scratch)
         {
-            var device = new AtaBlockDevice(disk);
+            var device = new AtaBlockDevice(disk, flushWrites: false);
             SwapHeaderStatus status = ReadHeader(device, scratch, out SwapHeader header);
             if (status != SwapHeaderStatus.Valid)
             {

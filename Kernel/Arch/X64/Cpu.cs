@@ -29,6 +29,16 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void OutWords(ushort port, ushort* buffer, ulong count);
 
+        // Reads `count` 32-bit words from `port` into `buffer` (rep insd).
+        [RuntimeImport("cpu_in_dwords")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void InDwords(ushort port, uint* buffer, ulong count);
+
+        // Writes `count` 32-bit words from `buffer` to `port` (rep outsd).
+        [RuntimeImport("cpu_out_dwords")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void OutDwords(ushort port, uint* buffer, ulong count);
+
         // Disables interrupts and returns the previous rflags, for RestoreFlags: a
         // critical section that also works when interrupts were already off.
         [RuntimeImport("cpu_save_flags_disable_interrupts")]
