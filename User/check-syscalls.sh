@@ -49,8 +49,10 @@ for name in "${names[@]}"; do
   # shellcheck disable=SC2046
   stdin_of "$name" | strace -f -c -o "$log" "$prog" $(args_of "$name") >"$output" 2>&1
   status=$?
-  # The last column of strace's summary table is the system call's name.
-  used="$(awk 'NF && $1 !~ /^(%|-)/ && $NF != "total" { print $NF }' "$log" | sort -u | tr '\n' ' ')"
+  # The last column of strace's summary table is the system call's name. Only the table's
+  # rows count (they start with the % time figure): strace may add other lines to the log,
+  # e.g. about a traced child killed by SIGKILL.
+  used="$(awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { print $NF }' "$log" | sort -u | tr '\n' ' ')"
   failures="$(grep -E '^FAIL' "$output" | head -n 5)"
   rm -f "$log" "$output"
   allowed=" $(echo $SUBSET $(extra_allowed "$name")) "
