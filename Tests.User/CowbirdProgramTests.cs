@@ -17,11 +17,7 @@ namespace Cowbird.Tests.User
         // One QEMU run per program serves both TestProgramPasses and VerdictsEqualThoseOfAHostRun.
         private static readonly ProgramRunner SharedRunner = new OncePerProgramRunner(new CowbirdRunner());
 
-        private readonly ProgramRunner runner = SharedRunner;
-
-        public CowbirdProgramTests(ITestOutputHelper log) : base(log) { }
-
-        protected override ProgramRunner Runner => runner;
+        public CowbirdProgramTests(ITestOutputHelper log) : base(log, SharedRunner) { }
 
         /// <summary>Same verdict lines as on the host's Linux (programs whose arguments do not
         /// differ between the kernels; the others add kernel-specific checks).</summary>
@@ -32,7 +28,7 @@ namespace Cowbird.Tests.User
             ProgramSpec spec = ProgramTable.Get(name);
             if (!spec.CowbirdArgs.SequenceEqual(spec.HostArgs))
                 return;
-            RunResult onCowbird = runner.Run(spec), onHost = new HostLinuxRunner().Run(spec);
+            RunResult onCowbird = Runner.Run(spec), onHost = new HostLinuxRunner().Run(spec);
             Log.WriteLine(onCowbird.Describe());
             ProgramChecks.AssertSameVerdicts(onHost, onCowbird);
         }
@@ -44,11 +40,11 @@ namespace Cowbird.Tests.User
         [Theory]
         [MemberData(nameof(Demos))]
         public void DemoRunsAndPrintsCounters(string name) =>
-            ProgramChecks.AssertDemoRunsAndPrintsCounters(runner, name, CounterLine, Log);
+            ProgramChecks.AssertDemoRunsAndPrintsCounters(Runner, name, CounterLine, Log);
 
         /// <summary>The shell as pid 1 runs /bin/forkdemo (whose parent is then pid 1) and
         /// `exit 7` ends the machine with status 7.</summary>
         [Fact]
-        public void ShellRunsProgramsAsPid1() => ProgramChecks.AssertShellRunsProgramsAsPid1(runner, Log);
+        public void ShellRunsProgramsAsPid1() => ProgramChecks.AssertShellRunsProgramsAsPid1(Runner, Log);
     }
 }
