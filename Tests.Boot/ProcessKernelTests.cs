@@ -84,20 +84,21 @@ int main(void) {
             Assert.Single(Regex.Matches(run.KernelLog, @"(?m)^unknown\[1\]: unknown syscall 72 \(fcntl\) -> ENOSYS$"));
         }
 
-        [Fact]
-        public void OutOfMemoryKillsTheBiggestProcessAndTheKernelKeepsRunning()
-        {
-            string program = ProcessTestHarness.Compile("hogparent", @"
+        // C for the OOM tests: run_hog_child forks a child that maps and touches 1 MiB after
+        // 1 MiB until it is killed (or mmap fails: exit status 2), waits for it and prints
+        // "child killed by signal N" or "child exited N".
+        private const string HogChild = @"
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
-int main(void) {
+static void run_hog_child(void) {
     pid_t pid = fork();
     if (pid == 0) {
         for (;;) {
             char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-            if (p == MAP_FAILED) return 2;
+            if (p == MAP_FAILED) exit(2);
             for (int i = 0; i < (1 << 20); i += 4096) p[i] = 1;
         }
     }
@@ -105,6 +106,14 @@ int main(void) {
     waitpid(pid, &status, 0);
     printf(""child %s %d\n"", WIFSIGNALED(status) ? ""killed by signal"" : ""exited"",
            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}";
+
+        [Fact]
+        public void OutOfMemoryKillsTheBiggestProcessAndTheKernelKeepsRunning()
+        {
+            string program = ProcessTestHarness.Compile("hogparent", HogChild + @"
+int main(void) {
+    run_hog_child();
     return 0;
 }");
             ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64" }, program, Array.Empty<string>());
@@ -120,13 +129,9 @@ int main(void) {
         [Fact]
         public void OutOfMemoryWithSwapFullKillsTheHogAndTheParentKeepsItsData()
         {
-            string program = ProcessTestHarness.Compile("swaphog", @"
+            string program = ProcessTestHarness.Compile("swaphog", HogChild + @"
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 static long vmstat(const char *name) {
     static char text[8192]; long value = -1, n;
     int fd = open(""/proc/vmstat"", O_RDONLY);
@@ -140,18 +145,7 @@ static long vmstat(const char *name) {
 int main(void) {
     static char mine[8 << 20];
     for (size_t i = 0; i < sizeof mine; i++) mine[i] = (char)(i * 7);
-    pid_t pid = fork();
-    if (pid == 0) {
-        for (;;) {
-            char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-            if (p == MAP_FAILED) return 2;
-            for (int i = 0; i < (1 << 20); i += 4096) p[i] = 1;
-        }
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    printf(""child %s %d\n"", WIFSIGNALED(status) ? ""killed by signal"" : ""exited"",
-           WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    run_hog_child();
     size_t bad = 0;
     for (size_t i = 0; i < sizeof mine; i++) bad += mine[i] != (char)(i * 7);
     printf(""parent data %s; pswpout %s\n"", bad ? ""CORRUPT"" : ""intact"", vmstat(""pswpout"") > 0 ? ""> 0"" : ""0"");

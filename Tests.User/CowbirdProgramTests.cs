@@ -17,11 +17,7 @@ namespace Cowbird.Tests.User
         // One QEMU run per program serves both TestProgramPasses and VerdictsEqualThoseOfAHostRun.
         private static readonly ProgramRunner SharedRunner = new OncePerProgramRunner(new CowbirdRunner());
 
-        private readonly ProgramRunner runner = SharedRunner;
-
-        public CowbirdProgramTests(ITestOutputHelper log) : base(log) { }
-
-        protected override ProgramRunner Runner => runner;
+        public CowbirdProgramTests(ITestOutputHelper log) : base(log, SharedRunner) { }
 
         /// <summary>Same verdict lines as on the host's Linux (programs whose arguments do not
         /// differ between the kernels; the others add kernel-specific checks).</summary>
@@ -32,9 +28,9 @@ namespace Cowbird.Tests.User
             ProgramSpec spec = ProgramTable.Get(name);
             if (!spec.CowbirdArgs.SequenceEqual(spec.HostArgs))
                 return;
-            RunResult onCowbird = runner.Run(spec), onHost = new HostLinuxRunner().Run(spec);
+            RunResult onCowbird = Runner.Run(spec), onHost = new HostLinuxRunner().Run(spec);
             Log.WriteLine(onCowbird.Describe());
-            Assert.Equal(new TestOutput(onHost.Stdout).Verdicts, new TestOutput(onCowbird.Stdout).Verdicts);
+            ProgramChecks.AssertSameVerdicts(onHost, onCowbird);
         }
 
         public static IEnumerable<object[]> Demos => ProgramTable.NamesOf(ProgramKind.Demo);
@@ -43,23 +39,12 @@ namespace Cowbird.Tests.User
         /// so none may be "n/a".</summary>
         [Theory]
         [MemberData(nameof(Demos))]
-        public void DemoRunsAndPrintsCounters(string name)
-        {
-            RunResult run = runner.Run(ProgramTable.Get(name));
-            Log.WriteLine(run.Describe());
-            Assert.True(run.ExitCode == 0 && !run.TimedOut, run.Describe());
-            Assert.Matches(CounterLine, run.Stdout);
-        }
+        public void DemoRunsAndPrintsCounters(string name) =>
+            ProgramChecks.AssertDemoRunsAndPrintsCounters(Runner, name, CounterLine, Log);
 
         /// <summary>The shell as pid 1 runs /bin/forkdemo (whose parent is then pid 1) and
         /// `exit 7` ends the machine with status 7.</summary>
         [Fact]
-        public void ShellRunsProgramsAsPid1()
-        {
-            RunResult run = runner.Run(ProgramTable.Get("sh"), new string[0], "forkdemo\nexit 7\n");
-            Log.WriteLine(run.Describe());
-            Assert.True(run.ExitCode == 7, run.Describe());
-            Assert.Contains("my parent is pid 1\n", run.Stdout);
-        }
+        public void ShellRunsProgramsAsPid1() => ProgramChecks.AssertShellRunsProgramsAsPid1(Runner, Log);
     }
 }

@@ -13,10 +13,14 @@ namespace Cowbird.Tests.User
     {
         protected readonly ITestOutputHelper Log;
 
-        protected ProgramSuite(ITestOutputHelper log) => Log = log;
-
         /// <summary>The kernel the programs run on.</summary>
-        protected abstract ProgramRunner Runner { get; }
+        protected readonly ProgramRunner Runner;
+
+        protected ProgramSuite(ITestOutputHelper log, ProgramRunner runner)
+        {
+            Log = log;
+            Runner = runner;
+        }
 
         public static IEnumerable<object[]> TestPrograms => ProgramTable.NamesOf(ProgramKind.Test);
 
@@ -35,11 +39,7 @@ namespace Cowbird.Tests.User
     /// here before it is blamed on Cowbird.</summary>
     public sealed class HostLinuxProgramTests : ProgramSuite
     {
-        private readonly ProgramRunner runner = new HostLinuxRunner();
-
-        public HostLinuxProgramTests(ITestOutputHelper log) : base(log) { }
-
-        protected override ProgramRunner Runner => runner;
+        public HostLinuxProgramTests(ITestOutputHelper log) : base(log, new HostLinuxRunner()) { }
 
         /// <summary>PASS/FAIL/DONE lines carry no pids, addresses or timings: two runs print the same
         /// verdicts, so a Cowbird run can be compared line by line with a host run.</summary>
@@ -48,8 +48,8 @@ namespace Cowbird.Tests.User
         public void VerdictsAreTheSameOnEveryRun(string name)
         {
             ProgramSpec spec = ProgramTable.Get(name);
-            RunResult first = runner.Run(spec), second = runner.Run(spec);
-            Assert.Equal(new TestOutput(first.Stdout).Verdicts, new TestOutput(second.Stdout).Verdicts);
+            RunResult first = Runner.Run(spec), second = Runner.Run(spec);
+            ProgramChecks.AssertSameVerdicts(first, second);
         }
     }
 
@@ -57,29 +57,18 @@ namespace Cowbird.Tests.User
     /// argv[0] = NAME. Their verdicts must equal those of a plain host run.</summary>
     public sealed class HostPid1ProgramTests : ProgramSuite
     {
-        private readonly ProgramRunner runner = new HostPid1Runner();
-
-        public HostPid1ProgramTests(ITestOutputHelper log) : base(log) { }
-
-        protected override ProgramRunner Runner => runner;
+        public HostPid1ProgramTests(ITestOutputHelper log) : base(log, new HostPid1Runner()) { }
 
         [Theory]
         [MemberData(nameof(TestPrograms))]
         public void VerdictsEqualThoseOfAPlainHostRun(string name)
         {
             ProgramSpec spec = ProgramTable.Get(name);
-            RunResult asPid1 = runner.Run(spec), plain = new HostLinuxRunner().Run(spec);
-            Assert.Equal(new TestOutput(plain.Stdout).Verdicts, new TestOutput(asPid1.Stdout).Verdicts);
+            RunResult asPid1 = Runner.Run(spec), plain = new HostLinuxRunner().Run(spec);
+            ProgramChecks.AssertSameVerdicts(plain, asPid1);
         }
 
         [Fact]
-        public void ProgramRunsAsPid1FromBin()
-        {
-            // the shell is pid 1 and runs /bin/forkdemo, which prints its parent's pid
-            RunResult run = runner.Run(ProgramTable.Get("sh"), new string[0], "forkdemo\nexit 7\n");
-            Log.WriteLine(run.Describe());
-            Assert.True(run.ExitCode == 7, run.Describe());
-            Assert.Contains("my parent is pid 1\n", run.Stdout);
-        }
+        public void ProgramRunsAsPid1FromBin() => ProgramChecks.AssertShellRunsProgramsAsPid1(Runner, Log);
     }
 }

@@ -23,13 +23,8 @@ namespace Cowbird.Tests.User
         /// "n/a" for a counter the kernel lacks (Linux has no COW-fault counter).</summary>
         [Theory]
         [MemberData(nameof(Demos))]
-        public void DemoRunsAndPrintsCounters(string name)
-        {
-            RunResult run = runner.Run(ProgramTable.Get(name));
-            log.WriteLine(run.Describe());
-            Assert.True(run.ExitCode == 0 && !run.TimedOut, run.Describe());
-            Assert.Matches(CounterLine, run.Stdout);
-        }
+        public void DemoRunsAndPrintsCounters(string name) =>
+            ProgramChecks.AssertDemoRunsAndPrintsCounters(runner, name, CounterLine, log);
 
         /// <summary>The shell runs programs with arguments, reports non-zero endings and unknown
         /// commands, lists the programs on `help`, and `exit N` ends it with status N.</summary>

@@ -47,10 +47,8 @@ namespace Cowbird.Kernel.Processes
         // show_signal_msg), e.g. "crash[1]: segfault at 0 ip 0x... sp 0x... error 4".
         private static void Report(Process process, TrapFrame* frame, ulong address, string what, string why)
         {
-            process.WriteName();
-            KernelConsole.Write("[");
-            KernelConsole.WriteDecimal((ulong)process.Pid);
-            KernelConsole.Write("]: ");
+            process.WriteNameAndPid();
+            KernelConsole.Write(": ");
             KernelConsole.Write(what);
             KernelConsole.Write(" at ");
             KernelConsole.WriteHexCompact(address);

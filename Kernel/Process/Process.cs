@@ -87,5 +87,14 @@ namespace Cowbird.Kernel.Processes
             for (int i = 0; i < NameBytes; i++)
                 KernelConsole.Write((char)Name[i]);
         }
+
+        // Writes "<name>[<pid>]", how Linux's kernel log names a task.
+        public void WriteNameAndPid()
+        {
+            WriteName();
+            KernelConsole.Write("[");
+            KernelConsole.WriteDecimal((ulong)Pid);
+            KernelConsole.Write("]");
+        }
     }
 }

@@ -53,10 +53,8 @@ namespace Cowbird.Kernel.Processes
             }
             Process current = Scheduler.Current;
             KernelConsole.Write("traps: ");
-            current.WriteName();
-            KernelConsole.Write("[");
-            KernelConsole.WriteDecimal((ulong)current.Pid);
-            KernelConsole.Write("] trap ");
+            current.WriteNameAndPid();
+            KernelConsole.Write(" trap ");
             KernelConsole.Write(name);
             KernelConsole.Write(" ip:");
             KernelConsole.WriteHexCompact(frame->Rip);

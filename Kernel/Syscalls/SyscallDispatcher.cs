@@ -62,10 +62,8 @@ namespace Cowbird.Kernel.Syscalls
         // One kernel-log line per call of a syscall Cowbird does not implement.
         private static long Unknown(Process current, ulong number)
         {
-            current.WriteName();
-            KernelConsole.Write("[");
-            KernelConsole.WriteDecimal((ulong)current.Pid);
-            KernelConsole.Write("]: unknown syscall ");
+            current.WriteNameAndPid();
+            KernelConsole.Write(": unknown syscall ");
             KernelConsole.WriteDecimal(number);
             string name = SyscallNames.Of(number);
             if (name != null)

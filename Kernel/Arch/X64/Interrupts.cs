@@ -16,16 +16,8 @@ namespace Cowbird.Kernel.Arch.X64
     // TrapFrame, and Gdt.TaskState->Rsp0 set on every process switch.
     public static unsafe class Interrupts
     {
-        // One slot per vector. A struct array, so registering is a plain store: an
-        // InterruptHandler[] store of a subclass goes through the runtime's
-        // array-covariance check (TypeCast.StelemRef), which the runtime phase 1
-        // gets wrong (it reads the object address as its MethodTable).
-        private struct Slot
-        {
-            public InterruptHandler Handler;
-        }
-
-        private static readonly Slot[] s_handlers = new Slot[Idt.VectorCount];
+        // One handler per vector; null = no handler.
+        private static readonly InterruptHandler[] s_handlers = new InterruptHandler[Idt.VectorCount];
 
         // Runs after every interrupt or exception that came from ring 3, once the
         // handler (and EOI) are done: the scheduler preempts and delivers kills here.
@@ -52,9 +44,9 @@ namespace Cowbird.Kernel.Arch.X64
         {
             if (vector < 0 || vector >= Idt.VectorCount || handler == null)
                 Panic.Halt("Interrupts.Register: bad vector or null handler");
-            if (s_handlers[vector].Handler != null)
+            if (s_handlers[vector] != null)
                 Panic.Halt("Interrupts.Register: vector already has a handler");
-            s_handlers[vector].Handler = handler;
+            s_handlers[vector] = handler;
         }
 
         // Makes `handler` handle hardware interrupt line `irq` and unmasks the line.
@@ -78,7 +70,7 @@ namespace Cowbird.Kernel.Arch.X64
             int irq = vector - Pic8259.IrqBase;
             if (isIrq && Pic8259.IsSpurious(irq))
                 return;
-            InterruptHandler handler = s_handlers[vector].Handler;
+            InterruptHandler handler = s_handlers[vector];
             if (handler == null)
                 FaultReport.Panic(frame);
             handler.Handle(frame);

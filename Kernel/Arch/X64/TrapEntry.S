@@ -6,7 +6,7 @@
 # gate names): ss, rsp, rflags, cs, rip, and for some exceptions an error code.
 # Each stub pushes a 0 where the CPU pushes no error code, so every frame has
 # the same shape, then the vector number. trap_common pushes the 15 general
-# registers; the result is exactly `struct TrapFrame` (TrapFrame.cs), lowest
+# registers (PUSH_GPRS, TrapFrame.inc); the result is exactly `struct TrapFrame` (TrapFrame.cs), lowest
 # address first:
 #
 #   r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax
@@ -23,6 +23,7 @@
 # the vector and rip on COM1 in assembly and stops with the panic status. So
 # even a fault while the runtime initialises is reported, not a triple fault.
         .intel_syntax noprefix
+        .include "TrapFrame.inc"
         .altmacro
         .text
 
@@ -53,21 +54,7 @@ trap_common:
         test    BYTE PTR [rsp + 24], 3                  # saved cs: from ring 3?
         jz      7f
         swapgs
-7:      push    rax
-        push    rbx
-        push    rcx
-        push    rdx
-        push    rsi
-        push    rdi
-        push    rbp
-        push    r8
-        push    r9
-        push    r10
-        push    r11
-        push    r12
-        push    r13
-        push    r14
-        push    r15
+7:      PUSH_GPRS
         mov     rbx, rsp                                # rbx = TrapFrame* (callee-saved)
         sub     rsp, FXSAVE_AREA_SIZE
         and     rsp, -16                                # fxsave needs 16-byte alignment
@@ -79,21 +66,7 @@ trap_common:
         call    trap_dispatch
         fxrstor [rsp]
         mov     rsp, rbx
-        pop     r15
-        pop     r14
-        pop     r13
-        pop     r12
-        pop     r11
-        pop     r10
-        pop     r9
-        pop     r8
-        pop     rbp
-        pop     rdi
-        pop     rsi
-        pop     rdx
-        pop     rcx
-        pop     rbx
-        pop     rax
+        POP_GPRS
         add     rsp, 16                                 # vector and error code
         test    BYTE PTR [rsp + 8], 3                   # back to ring 3?
         jz      8f

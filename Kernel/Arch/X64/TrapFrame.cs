@@ -10,7 +10,7 @@ namespace Cowbird.Kernel.Arch.X64
     [StructLayout(LayoutKind.Sequential)]
     public struct TrapFrame
     {
-        // Pushed by trap_common.
+        // Pushed by PUSH_GPRS (TrapFrame.inc: trap_common, syscall_entry).
         public ulong R15, R14, R13, R12, R11, R10, R9, R8;
         public ulong Rbp, Rdi, Rsi, Rdx, Rcx, Rbx, Rax;
 

@@ -18,6 +18,7 @@
 # Per-CPU block (gs:0 in the kernel): [0] kernel stack top of the running
 # process, [8] scratch for the user rsp during syscall entry.
         .intel_syntax noprefix
+        .include "TrapFrame.inc"
         .text
 
         .set    PERCPU_KERNEL_RSP, 0
@@ -39,21 +40,7 @@ syscall_entry:
         push    rcx                                     # rip (syscall saved it in rcx)
         push    0                                       # error code
         push    SYSCALL_VECTOR
-        push    rax
-        push    rbx
-        push    rcx
-        push    rdx
-        push    rsi
-        push    rdi
-        push    rbp
-        push    r8
-        push    r9
-        push    r10
-        push    r11
-        push    r12
-        push    r13
-        push    r14
-        push    r15
+        PUSH_GPRS
         mov     rbx, rsp                                # rbx = TrapFrame*
         sub     rsp, FXSAVE_AREA_SIZE
         and     rsp, -16
@@ -63,21 +50,7 @@ syscall_entry:
         call    syscall_dispatch
         fxrstor [rsp]
         mov     rsp, rbx
-        pop     r15
-        pop     r14
-        pop     r13
-        pop     r12
-        pop     r11
-        pop     r10
-        pop     r9
-        pop     r8
-        pop     rbp
-        pop     rdi
-        pop     rsi
-        pop     rdx
-        pop     rcx
-        pop     rbx
-        pop     rax
+        POP_GPRS
         add     rsp, 16                                 # vector, error code
         # [rsp] = rip, cs, rflags, rsp, ss. sysret only to a user address.
         mov     rcx, [rsp]
@@ -116,21 +89,7 @@ context_switch:
 process_first_run:
         fxrstor [rsp]
         add     rsp, FXSAVE_AREA_SIZE
-        pop     r15
-        pop     r14
-        pop     r13
-        pop     r12
-        pop     r11
-        pop     r10
-        pop     r9
-        pop     r8
-        pop     rbp
-        pop     rdi
-        pop     rsi
-        pop     rdx
-        pop     rcx
-        pop     rbx
-        pop     rax
+        POP_GPRS
         add     rsp, 16
         swapgs
         iretq
