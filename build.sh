@@ -93,7 +93,7 @@ build_kernel() {
 report_kernel_exit() {
   case "$1" in
     0)  return 0 ;;
-    33) log "kernel reported success"; return 0 ;;
+    33) log "kernel powered off normally (a self-test passed, or init ended as the log shows)"; return 0 ;;
     35) log "kernel reported failure"; return 1 ;;
     37) log "kernel panicked"; return 1 ;;
     *)  log "QEMU exited with status $1"; return 1 ;;
