@@ -211,17 +211,25 @@ CB_FN const char *cb_status_text(int status, char *buf, size_t size)
     return buf;
 }
 
-/* Reaps pid and checks it exited with status 0 (all of the child's own checks passed). */
+/* Reaps pid into *status and describes the outcome in detail (what wait4 returned, or how
+   the child ended). Returns 1 when pid was reaped. */
+CB_FN int cb_reap(pid_t pid, int *status, char *detail, size_t size)
+{
+    char text[48];
+    long r = cb_wait(pid, status);
+    if (r != pid)
+        snprintf(detail, size, "wait4 returned %ld", r);
+    else
+        snprintf(detail, size, "%s", cb_status_text(*status, text, sizeof text));
+    return r == pid;
+}
+
+/* Reaps pid and checks it exited with status code (0: all of the child's own checks passed). */
 CB_FN int cb_expect_exit(pid_t pid, int code, const char *fmt, ...)
 {
     int status = 0;
-    char detail[96], text[48];
-    long r = cb_wait(pid, &status);
-    if (r != pid)
-        snprintf(detail, sizeof detail, "wait4 returned %ld", r);
-    else
-        snprintf(detail, sizeof detail, "%s", cb_status_text(status, text, sizeof text));
-    int ok = r == pid && WIFEXITED(status) && WEXITSTATUS(status) == code;
+    char detail[96];
+    int ok = cb_reap(pid, &status, detail, sizeof detail) && WIFEXITED(status) && WEXITSTATUS(status) == code;
     va_list ap;
     va_start(ap, fmt);
     cb_vcheck(ok, detail, fmt, ap);
@@ -233,13 +241,8 @@ CB_FN int cb_expect_exit(pid_t pid, int code, const char *fmt, ...)
 CB_FN int cb_expect_signal(pid_t pid, int sig, const char *fmt, ...)
 {
     int status = 0;
-    char detail[96], text[48];
-    long r = cb_wait(pid, &status);
-    if (r != pid)
-        snprintf(detail, sizeof detail, "wait4 returned %ld", r);
-    else
-        snprintf(detail, sizeof detail, "%s", cb_status_text(status, text, sizeof text));
-    int ok = r == pid && WIFSIGNALED(status) && WTERMSIG(status) == sig;
+    char detail[96];
+    int ok = cb_reap(pid, &status, detail, sizeof detail) && WIFSIGNALED(status) && WTERMSIG(status) == sig;
     va_list ap;
     va_start(ap, fmt);
     cb_vcheck(ok, detail, fmt, ap);
