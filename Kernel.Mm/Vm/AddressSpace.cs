@@ -21,6 +21,10 @@ namespace Cowbird.Mm.Vm
         // Lowest address mmap hands out or accepts (Linux: mmap_min_addr), so a null
         // pointer dereference always faults.
         public const ulong MmapMin = 0x10000;
+        // End of the mappable user range (Linux: TASK_SIZE_MAX). One page below the end of
+        // the canonical lower half, so the last page is never mapped and `sysret` can never
+        // return to the first non-canonical address.
+        public const ulong TaskSize = PageTable.UserEnd - Page.Size;
         // Top of the area searched top-down for new mappings; the stack lives above.
         public const ulong MmapTop = 0x0000_7FF0_0000_0000UL;
         // Where the brk heap starts unless the ELF loader moves it (SetBrkStart).
@@ -134,13 +138,15 @@ namespace Cowbird.Mm.Vm
         }
 
         // munmap: removes every mapping in [address, address + length), splitting VMAs
-        // that straddle its ends and freeing their pages. 0, or -EINVAL for an unaligned
-        // address, zero length or a range outside user space. Unmapping a hole is fine.
+        // that straddle its ends and freeing their pages. 0, or -EINVAL, checked in Linux's
+        // order (do_vmi_munmap): an unaligned address, a range reaching past TaskSize, or a
+        // zero length. Unmapping a hole (even below MmapMin) is fine.
         public int Munmap(ulong address, ulong length)
         {
-            ulong end;
-            if (!Page.IsAligned(address) || length == 0 || !Page.TryAlignUp(length, out length)
-                || !IsUserRange(address, length, out end))
+            if (!Page.IsAligned(address) || address > TaskSize || length > TaskSize - address)
+                return -(int)Errno.EINVAL;
+            ulong end = address + ((length + Page.OffsetMask) & ~Page.OffsetMask);
+            if (end == address)
                 return -(int)Errno.EINVAL;
             UnmapRange(address, end);
             return 0;
@@ -148,17 +154,20 @@ namespace Cowbird.Mm.Vm
 
         // madvise. Only MADV_DONTNEED (4) is supported: it drops the pages of every VMA in
         // [address, address + length) while keeping the VMAs, so private anonymous memory
-        // reads back as zeros. 0, -EINVAL (unaligned address, wrapping range, other advice),
-        // or -ENOMEM when part of the range is unmapped (the mapped parts are still done).
+        // reads back as zeros. 0, or -errno in Linux's order: EINVAL for other advice, an
+        // unaligned address or a wrapping range; 0 for an empty range; ENOMEM when part of
+        // the range is unmapped (including any part past TaskSize; the mapped parts are
+        // still done).
         public int Madvise(ulong address, ulong length, int advice)
         {
             ulong end;
             if (advice != MadviseDontNeed || !Page.IsAligned(address) || !Page.TryAlignUp(length, out length))
                 return -(int)Errno.EINVAL;
+            end = address + length;
+            if (end < address)
+                return -(int)Errno.EINVAL;
             if (length == 0)
                 return 0;
-            if (!IsUserRange(address, length, out end))
-                return -(int)Errno.ENOMEM;
             ulong covered = address;
             bool hole = false;
             for (Vma vma = Vmas.FindFirstEndingAfter(address); vma != null && vma.Start < end; vma = vma.Next)
@@ -168,7 +177,8 @@ namespace Cowbird.Mm.Vm
                 ZapRange(vma.Start > address ? vma.Start : address, vma.End < end ? vma.End : end);
                 covered = vma.End;
             }
-            PageTable.FreeEmptyTables(address, end);
+            if (address < TaskSize)
+                PageTable.FreeEmptyTables(address, end < TaskSize ? end : TaskSize);
             return hole || covered < end ? -(int)Errno.ENOMEM : 0;
         }
 
@@ -339,7 +349,7 @@ namespace Cowbird.Mm.Vm
         static bool IsUserRange(ulong address, ulong length, out ulong end)
         {
             end = address + length;
-            return end > address && address >= MmapMin && end <= PageTable.UserEnd;
+            return end > address && address >= MmapMin && end <= TaskSize;
         }
 
         // Highest free range of `length` bytes below MmapTop, searching down the VMA list
