@@ -13,9 +13,10 @@ namespace Cowbird.Mm.Vm
     // read-only VMA therefore gives EFAULT, never a write into the shared page.
     public static unsafe class UserMemory
     {
-        // Faults one access may take: swap-in, then copy-on-write, plus a retry after a
-        // fault that only reclaimed (Linux's fault path also just returns and retries).
-        const int MaxFaultsPerPage = 4;
+        // Faults one access may take: swap-in, then copy-on-write (which pins the page it
+        // copies, so reclaim cannot undo the swap-in meanwhile), with room for retries
+        // (Linux's fault path also just returns and lets the access fault again).
+        const int MaxFaultsPerPage = 8;
 
         // Copies `length` bytes from kernel memory at `source` to `userAddress` in `space`.
         // Errno.None, EFAULT (unmapped or not writable), ENOMEM (no frame for a fault), or
@@ -71,10 +72,13 @@ namespace Cowbird.Mm.Vm
             // Like the CPU, retry until the PTE allows the access: a write to a swapped
             // page takes two faults (swap-in maps it read-only while others share it,
             // then copy-on-write).
+            // Memory so tight that reclaim takes the page back between every fault and the
+            // next look is the user's doing, not a kernel bug: after MaxFaultsPerPage
+            // faults the copy fails with ENOMEM, as an allocation that found nothing would.
             for (int attempt = 0; !Allows(pte, write); attempt++)
             {
                 if (attempt == MaxFaultsPerPage)
-                    Mm.Panic("UserMemory.MakeAccessible: fault handled but the page is still inaccessible");
+                    return Errno.ENOMEM;
                 ulong errorCode = write ? FaultErrorCode.Write : 0;
                 if (pte.IsPresent)
                     errorCode |= FaultErrorCode.Present;
