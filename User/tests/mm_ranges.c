@@ -50,6 +50,8 @@ int main(void)
     }
     cb_check_ret(raw_mremap(below, 1UL << 63, CB_PAGE, fix, above), -EINVAL,
                  "mremap(lower, 2^63, 1 page, FIXED, higher): the ranges overlap, EINVAL");
+    cb_check_ret(raw_mremap(above, 1UL << 63, CB_PAGE, fix, below), -EINVAL,
+                 "mremap(higher, 2^63, 1 page, FIXED, lower): the source runs past TASK_SIZE, EINVAL");
     cb_check_ret(raw_mremap(a, -1UL, CB_PAGE, MREMAP_MAYMOVE, NULL), -EINVAL,
                  "mremap(a, ~0 (rounds to 0: duplicate), 1 page) of a private mapping is EINVAL");
     cb_check_ret(cb_syscall(SYS_madvise, (long)a, (long)(-2 * CB_PAGE), MADV_DONTNEED, 0, 0, 0), -EINVAL,
@@ -57,14 +59,12 @@ int main(void)
     cb_check_ret(cb_syscall(SYS_madvise, (long)a, (long)-1UL, MADV_DONTNEED, 0, 0, 0), -EINVAL,
                  "madvise(a, ~0) is EINVAL");
     cb_check_pattern(a, 2 * CB_PAGE, 7, 0, "a keeps its data");
-    cb_check_pattern(high, CB_PAGE, 9, 0, "the other mapping keeps its data");
 
     /* The last page below 2^47 is never mappable; munmap of nothing is fine. */
     cb_check_ret(cb_syscall(SYS_mmap, (long)LAST_PAGE, (long)CB_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
                  -ENOMEM, "mmap(MAP_FIXED) of the last user page is ENOMEM");
     cb_check_ret(cb_syscall(SYS_munmap, (long)LAST_PAGE, (long)CB_PAGE, 0, 0, 0, 0), -EINVAL, "munmap of the last user page is EINVAL");
-    cb_check_ret(cb_syscall(SYS_munmap, (long)(LAST_PAGE - CB_PAGE), (long)CB_PAGE, 0, 0, 0, 0), 0,
-                 "munmap of the page below it (nothing mapped) is 0");
+    cb_check_ret(cb_syscall(SYS_munmap, 0x300000000L, (long)CB_PAGE, 0, 0, 0, 0), 0, "munmap of nothing is 0");
     cb_check_ret(cb_syscall(SYS_munmap, 0, (long)CB_PAGE, 0, 0, 0, 0), 0, "munmap(0, 4096) is 0");
     cb_check_ret(cb_syscall(SYS_munmap, (long)(1UL << 47), (long)CB_PAGE, 0, 0, 0, 0), -EINVAL, "munmap at 2^47 is EINVAL");
     cb_check_ret(cb_syscall(SYS_munmap, (long)0xffff800000000000UL, (long)CB_PAGE, 0, 0, 0, 0), -EINVAL,
