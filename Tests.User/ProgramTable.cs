@@ -30,6 +30,8 @@ namespace Cowbird.Tests.User
             Test("proc_maps_big", "/proc/self/maps of 25,000 VMAs (about 2 MB) read in 4 KiB, 1000-byte and 1 MiB pieces lists every VMA once, in order; a change between two reads shows in the rest"),
             Test("kwrite_swap", "kernel writes (clock_gettime, read of /proc/vmstat) and own writes into random pages of 64 MiB COW-shared with 8 children, in 40 MiB with little swap: every write lands, children may only be OOM-killed, the parent's copy is unchanged",
                  memMb: 40, swapMb: 160, timeoutSeconds: 600),
+            Test("map_count", "vm.max_map_count (65530): splits fail with ENOMEM at the limit, joining a neighbour still works, mmap refuses above the limit, unmapping makes room again",
+                 timeoutSeconds: 300),
             Test("efault", "-EFAULT for NULL-ish, unmapped, PROT_NONE, read-only, kernel-half and non-canonical pointers in read/write/open/writev/clock_gettime/nanosleep/rt_sigaction/execve/wait4"),
             Test("enosys", "-ENOSYS for unknown numbers and numbers Linux never implemented; on Cowbird also for real calls outside the subset",
                  cowbirdArgs: new[] { "--cowbird" }),

@@ -128,7 +128,13 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EINVAL;
             if (newAddress < MmapMin)
                 return -(long)Errno.EPERM;
-            UnmapRange(newAddress, newAddress + newLength);
+            // Room for splitting both the destination and the source (Linux checks this
+            // before it unmaps anything, so a failure leaves both as they were).
+            if (Vmas.Count + 2 >= MaxMapCount - 3)
+                return -(long)Errno.ENOMEM;
+            int unmapped = UnmapRange(newAddress, newAddress + newLength);
+            if (unmapped < 0)
+                return unmapped;
             if (oldLength > newLength)
             {
                 int error = Munmap(oldAddress + newLength, oldLength - newLength);
@@ -151,6 +157,8 @@ namespace Cowbird.Mm.Vm
         // demand-zero memory) and merges it with its new neighbours (Linux: move_vma).
         long MoveRange(Vma vma, ulong oldAddress, ulong oldLength, ulong target, ulong newLength)
         {
+            if (Vmas.Count >= MaxMapCount - 3)
+                return -(long)Errno.ENOMEM;
             ulong oldEnd = oldAddress + oldLength;
             if (pteMover == null)
                 pteMover = new PteMover(this);

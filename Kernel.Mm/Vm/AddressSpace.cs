@@ -29,6 +29,12 @@ namespace Cowbird.Mm.Vm
         public const ulong MmapTop = 0x0000_7FF0_0000_0000UL;
         // Where the brk heap starts unless the ELF loader moves it (SetBrkStart).
         public const ulong DefaultBrkStart = 0x0000_0000_1000_0000UL;
+        // The most VMAs one address space may hold (Linux: vm.max_map_count, default
+        // DEFAULT_MAX_MAP_COUNT). Checked where Linux checks it, with Linux's comparisons:
+        // a new mapping (mmap, brk) while the count is above it; a split that adds a VMA
+        // (munmap or MAP_FIXED inside a VMA, mprotect) once it is reached; mremap keeps
+        // room for the splits and the moved VMA (limit - 3).
+        public const int MaxMapCount = 65530;
         // madvise advice values (Linux x86-64).
         public const int MadviseDontNeed = 4;
 
@@ -108,6 +114,8 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EBADF;
             if (!Page.TryAlignUp(length, out length))
                 return -(long)Errno.ENOMEM;
+            if (Vmas.Count > MaxMapCount)
+                return -(long)Errno.ENOMEM;
             bool fixedAddress = (flags & (MapFlags.Fixed | MapFlags.FixedNoReplace)) != 0;
             if (fixedAddress)
             {
@@ -119,7 +127,9 @@ namespace Cowbird.Mm.Vm
                 {
                     if ((flags & MapFlags.FixedNoReplace) != 0)
                         return -(long)Errno.EEXIST;
-                    UnmapRange(address, end);
+                    int unmapped = UnmapRange(address, end);
+                    if (unmapped < 0)
+                        return unmapped;
                 }
             }
             else
@@ -140,7 +150,8 @@ namespace Cowbird.Mm.Vm
         // munmap: removes every mapping in [address, address + length), splitting VMAs
         // that straddle its ends and freeing their pages. 0, or -EINVAL, checked in Linux's
         // order (do_vmi_munmap): an unaligned address, a range reaching past TaskSize, or a
-        // zero length. Unmapping a hole (even below MmapMin) is fine.
+        // zero length; -ENOMEM when it would split a VMA in two at MaxMapCount VMAs.
+        // Unmapping a hole (even below MmapMin) is fine.
         public int Munmap(ulong address, ulong length)
         {
             if (!Page.IsAligned(address) || address > TaskSize || length > TaskSize - address)
@@ -148,8 +159,7 @@ namespace Cowbird.Mm.Vm
             ulong end = address + ((length + Page.OffsetMask) & ~Page.OffsetMask);
             if (end == address)
                 return -(int)Errno.EINVAL;
-            UnmapRange(address, end);
-            return 0;
+            return UnmapRange(address, end);
         }
 
         // madvise. Only MADV_DONTNEED (4) is supported: it drops the pages of every VMA in
@@ -193,13 +203,13 @@ namespace Cowbird.Mm.Vm
             if (requested < brkStart || requested > MmapTop
                 || !Page.TryAlignUp(brk, out oldEnd) || !Page.TryAlignUp(requested, out newEnd))
                 return brk;
-            if (newEnd < oldEnd)
-                UnmapRange(newEnd, oldEnd);
+            if (newEnd < oldEnd && UnmapRange(newEnd, oldEnd) < 0)
+                return brk;
             else if (newEnd > oldEnd)
             {
                 // Linux keeps a one-page gap below the next mapping (find_vma_intersection
                 // up to newbrk + PAGE_SIZE), so the heap never runs straight into it.
-                if (!Vmas.IsFree(oldEnd, newEnd + Page.Size))
+                if (!Vmas.IsFree(oldEnd, newEnd + Page.Size) || Vmas.Count > MaxMapCount)
                     return brk;
                 MapAnonymous(oldEnd, newEnd, Protection.Read | Protection.Write,
                              VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap);
@@ -292,12 +302,15 @@ namespace Cowbird.Mm.Vm
         }
 
         // Unmaps [start, end): splits the VMAs straddling either end, then zaps and removes
-        // every VMA inside.
-        void UnmapRange(ulong start, ulong end)
+        // every VMA inside. 0, or -ENOMEM (nothing changed) when one VMA would be split in
+        // two at MaxMapCount VMAs (Linux: do_vmi_align_munmap).
+        int UnmapRange(ulong start, ulong end)
         {
             Vma vma = Vmas.FindFirstEndingAfter(start);
             if (vma == null || vma.Start >= end)
-                return;
+                return 0;
+            if (vma.Start < start && vma.End > end && Vmas.Count >= MaxMapCount)
+                return -(int)Errno.ENOMEM;
             if (vma.Start < start)
                 vma = SplitVma(vma, start);
             while (vma != null && vma.Start < end)
@@ -309,6 +322,7 @@ namespace Cowbird.Mm.Vm
                 vma = next;
             }
             PageTable.FreeEmptyTables(start, end);
+            return 0;
         }
 
         // Splits `vma` at `address` (Start < address < End, page aligned) into two VMAs
