@@ -366,22 +366,11 @@ namespace Cowbird.Mm.Vm
             return end > address && address >= MmapMin && end <= TaskSize;
         }
 
-        // Highest free range of `length` bytes below MmapTop, searching down the VMA list
-        // (Linux keeps per-node gap sizes in its tree to make this O(log n); this walk is
-        // O(number of VMAs)). Returns 0 when none.
+        // Highest free range of `length` bytes below MmapTop (Linux: the top-down
+        // get_unmapped_area). Returns 0 when none. O(log n) through the VMA tree's gaps.
         ulong FindFreeRange(ulong length)
         {
-            ulong top = MmapTop;
-            for (Vma vma = Vmas.Last; ; vma = vma.Prev)
-            {
-                ulong gapStart = vma == null ? MmapMin : vma.End;
-                if (gapStart < top && top - gapStart >= length)
-                    return top - length;
-                if (vma == null)
-                    return 0;
-                if (vma.Start < top)
-                    top = vma.Start;
-            }
+            return Vmas.FindHighestGap(length, MmapTop);
         }
 
         // Drops the frame a zapped PTE held: one mapping and one reference.
