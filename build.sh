@@ -5,7 +5,18 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Where the caller was: relative host paths on the command line (PROGRAM, a blkdebug rule
+# file) are theirs, not the repository's.
+CALLER_DIR="$PWD"
 cd "$ROOT"
+
+# A host path given by the caller, made absolute from the caller's directory.
+from_caller() {
+  case "$1" in
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s\n' "$CALLER_DIR/$1" ;;
+  esac
+}
 
 # Debian packages the build and the tests need.
 DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio)
@@ -160,13 +171,17 @@ run_program() {
   for n in "$mem" "$swap" "$timeout_s"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "run: not a number: $n" >&2; exit 2; }
   done
+  if [ -n "${COWBIRD_SWAP_BLKDEBUG:-}" ]; then
+    COWBIRD_SWAP_BLKDEBUG="$(from_caller "$COWBIRD_SWAP_BLKDEBUG")"
+  fi
   if [ $# -eq 0 ]; then
     run_default_system "$mem" "$swap"
     return
   fi
-  local program="$1"
+  local given="$1" program
+  program="$(from_caller "$1")"
   shift
-  [ -f "$program" ] || { echo "run: no such program: $program" >&2; exit 2; }
+  [ -f "$program" ] || { echo "run: no such program: $given (looked for $program)" >&2; exit 2; }
   build_kernel_quietly
   local work name
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"

@@ -37,6 +37,9 @@ namespace Cowbird.Mm
         public readonly Lru Lru;
         // Watermarks and the page-out scan.
         public readonly Reclaimer Reclaimer;
+        // What UserMemory does when a fault finds no memory (the kernel's OOM killer), or
+        // null: the copy fails with ENOMEM.
+        public OutOfMemoryHandler OutOfMemory { get; private set; }
 
         // PML4 entries 256..511 (the kernel half) copied into every new address space so
         // all of them share the kernel's page tables. Null on the host: no kernel half.
@@ -69,6 +72,12 @@ namespace Cowbird.Mm
                 Mm.Panic("MemoryManager.AttachSwap: no swap space given, or one is attached already");
             Swap = swap;
             Stat.AttachSwap(swap);
+        }
+
+        // Installs the OOM response of faults the kernel takes for a process (UserMemory).
+        public void SetOutOfMemoryHandler(OutOfMemoryHandler handler)
+        {
+            OutOfMemory = handler;
         }
 
         // The allocation path of every user page (anonymous, shared, swap-in); see

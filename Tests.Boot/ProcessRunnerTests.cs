@@ -37,6 +37,21 @@ int main(int argc, char **argv) {
             Assert.Contains("COWBIRD-EXIT status=" + expected, run.KernelLog);
         }
 
+        // `cd ~/lab && ~/cowbird/build.sh run -- ./a.out`: a relative PROGRAM is the caller's.
+        [Fact]
+        public void ARelativeProgramPathIsResolvedFromTheCallersDirectory()
+        {
+            string program = ProcessTestHarness.Compile("exitwith", ExitWithArgument);
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(Array.Empty<string>(),
+                "./" + System.IO.Path.GetFileName(program), new[] { "7", "two words" },
+                workingDirectory: System.IO.Path.GetDirectoryName(program));
+            Assert.True(run.ExitCode == 7, run.Describe());
+            ProcessTestHarness.Run missing = ProcessTestHarness.RunOnCowbird(Array.Empty<string>(),
+                "./no-such-program", Array.Empty<string>(), workingDirectory: System.IO.Path.GetDirectoryName(program));
+            Assert.True(missing.ExitCode == 2, missing.Describe());
+            Assert.Contains("no such program: ./no-such-program", missing.Stderr);
+        }
+
         [Fact]
         public void StdoutHoldsExactlyTheProgramsBytes()
         {

@@ -50,9 +50,11 @@ namespace Cowbird.Tests.Boot
             return path;
         }
 
-        // ./build.sh run OPTIONS -- program ARGS, with extra environment variables.
+        // ./build.sh run OPTIONS -- program ARGS, with extra environment variables, started in
+        // `workingDirectory` (default: the repository root).
         public static Run RunOnCowbird(IEnumerable<string> options, string program, IEnumerable<string> args,
-            IReadOnlyDictionary<string, string> environment = null, TimeSpan? hostLimit = null)
+            IReadOnlyDictionary<string, string> environment = null, TimeSpan? hostLimit = null,
+            string workingDirectory = null)
         {
             var info = new ProcessStartInfo("bash")
             {
@@ -60,7 +62,7 @@ namespace Cowbird.Tests.Boot
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
-                WorkingDirectory = Repository.Root,
+                WorkingDirectory = workingDirectory ?? Repository.Root,
             };
             info.ArgumentList.Add(Path.Combine(Repository.Root, "build.sh"));
             info.ArgumentList.Add("run");

@@ -29,8 +29,8 @@ namespace Cowbird.Tests.Host
     //      accounted for (mapped or a page table): an unaccounted frame is a leak;
     //   5. the buddy free lists hold exactly the free frames, in aligned blocks, with no
     //      two free buddies left unmerged;
-    //   6. every VMA tree is ordered, non-overlapping, page aligned, AVL balanced, and
-    //      its list agrees with its in-order walk;
+    //   6. every VMA tree is ordered, non-overlapping, page aligned, AVL balanced, its
+    //      gaps augmented (SubtreeGap), and its list agrees with its in-order walk;
     //   7. no SoftMmu TLB entry is more permissive than the current page tables;
     //   8. exactly the VMAs in the live trees are live (MemoryManager.LiveVmas);
     //   9. each mapped frame's Index is the linear page index of every address mapping it;
@@ -440,6 +440,11 @@ namespace Cowbird.Tests.Host
                 errors.Add($"VMA 0x{node.Start:x}: Height {node.Height}, actual {height}");
             if (System.Math.Abs(left - right) > 1)
                 errors.Add($"VMA 0x{node.Start:x}: AVL balance {left - right}");
+            ulong gap = node.Gap;
+            if (node.Left != null) gap = System.Math.Max(gap, node.Left.SubtreeGap);
+            if (node.Right != null) gap = System.Math.Max(gap, node.Right.SubtreeGap);
+            if (node.SubtreeGap != gap)
+                errors.Add($"VMA 0x{node.Start:x}: SubtreeGap 0x{node.SubtreeGap:x}, actual 0x{gap:x}");
             return height;
         }
 

@@ -1,4 +1,5 @@
 using Cowbird.Mm;
+using Cowbird.Mm.Physical;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -89,6 +90,88 @@ namespace Cowbird.Tests.Host
             fixed (byte* source = buffer)
                 Assert.Equal(Errno.ENOMEM, UserMemory.CopyToUser(a, p, source, (ulong)buffer.Length));
             m.Check();
+            m.AssertNoLeaks();
+        }
+
+        // A kernel write into a swapped-out page still shared copy-on-write takes a swap-in
+        // (mapped read-only) and then a COW fault whose allocation reclaims: with memory
+        // this tight, reclaim must not take back the page being copied (it is pinned for
+        // the copy), and the kernel write must land, never panic.
+        [Theory]
+        [InlineData(24, 2)]
+        [InlineData(32, 4)]
+        [InlineData(40, 8)]
+        [InlineData(64, 8)]
+        public void Kernel_writes_into_swapped_out_cow_pages_under_pressure_land(int frames, int processes)
+        {
+            const int Pages = 64;
+            using var m = new TestMachine(frames: frames, swapPages: 1024);
+            var spaces = new System.Collections.Generic.List<AddressSpace> { m.NewSpace() };
+            ulong p = m.MapAnonymous(spaces[0], Pages);
+            for (ulong i = 0; i < Pages; i++)
+                m.Write(spaces[0], p + i * Page.Size, (byte)(i + 1));
+            while (spaces.Count < processes)
+                spaces.Add(m.Fork(spaces[spaces.Count / 2]));
+            var random = new System.Random(frames * 31 + processes);
+            for (int round = 0; round < 2000; round++)
+            {
+                ulong page = (ulong)random.Next(Pages);
+                var who = spaces[random.Next(spaces.Count)];
+                byte value = (byte)(100 + round % 100);
+                if (random.Next(2) == 0)
+                    m.Write(who, p + page * Page.Size + 9, value);
+                Assert.Equal(Errno.None, UserMemory.CopyToUser(who, p + page * Page.Size + 7, &value, 1));
+                Assert.Equal(value, m.Read(who, p + page * Page.Size + 7));
+                Assert.Equal((byte)(page + 1), m.Read(who, p + page * Page.Size));
+                if (round % 200 == 0)
+                    m.Check();
+            }
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        // The race in its simplest form: the only page reclaim could take is the one a
+        // kernel write is breaking COW on. Everything else is pinned and free memory is
+        // below the Low watermark, so the COW fault's allocation reclaims. The page being
+        // copied is pinned for the copy (Linux: do_wp_page holds a reference), so reclaim
+        // leaves it alone and the write lands on the first COW fault.
+        [Fact]
+        public void Reclaim_during_a_cow_fault_never_takes_the_page_being_copied()
+        {
+            using var m = new TestMachine(frames: 64, swapPages: 256);
+            var hog = m.NewSpace();
+            ulong h = m.MapAnonymous(hog, 64);
+            var pinned = new System.Collections.Generic.HashSet<ulong>();
+            ulong watermark = m.Manager.Reclaimer.Watermarks.Low;
+            for (ulong i = 0; m.Frames.FreeFrames > watermark + 12; i++)
+            {
+                m.Write(hog, h + i * Page.Size, 1);
+                ulong pfn = hog.PageTable.Lookup(h + i * Page.Size).Frame;
+                m.Frames.Get(pfn);
+                pinned.Add(pfn);
+            }
+            m.ExtraReferences = pfn => pinned.Contains(pfn) ? 1 : 0;
+            var parent = m.NewSpace();
+            ulong p = m.MapAnonymous(parent, 1);
+            m.Write(parent, p, 42);
+            var child = m.Fork(parent);
+            var held = new System.Collections.Generic.List<ulong>();
+            while (m.Frames.FreeFrames >= watermark)
+                held.Add(m.Frames.AllocFrame());
+            Assert.True(m.Frames.FreeFrames > 0);
+            byte value = 7;
+            ulong faults = m.Manager.Stat.PgFault;
+            Assert.Equal(Errno.None, UserMemory.CopyToUser(child, p + 1, &value, 1));
+            Assert.Equal(1UL, m.Manager.Stat.PgFault - faults);
+            Assert.Equal(7, m.Read(child, p + 1));
+            Assert.Equal(42, m.Read(child, p));
+            Assert.Equal(0, m.Read(parent, p + 1));
+            foreach (ulong pfn in held)
+                m.Frames.Put(pfn);
+            m.Check();
+            foreach (ulong pfn in pinned)
+                m.Frames.Put(pfn);
+            m.ExtraReferences = null;
             m.AssertNoLeaks();
         }
     }

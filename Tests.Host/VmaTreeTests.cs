@@ -104,5 +104,43 @@ namespace Cowbird.Tests.Host
             }
             m.AssertNoLeaks();
         }
+
+        // mmap's free-range search through the tree's gaps finds the same range as a plain
+        // walk down the list would, over random layouts with holes of every size.
+        [Fact]
+        public void The_gap_search_finds_the_highest_free_range_as_a_list_walk_would()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            var random = new System.Random(5);
+            for (int i = 0; i < 600; i++)
+            {
+                ulong at = 0x10_0000 + (ulong)random.Next(4096) * Page.Size;
+                ulong pages = (ulong)random.Next(1, 6);
+                if (random.Next(3) == 0)
+                    a.Munmap(at, pages * Page.Size);
+                else
+                    a.Mmap(at, pages * Page.Size, (Protection)random.Next(1, 4), MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
+                ulong length = (ulong)random.Next(1, 40) * Page.Size;
+                ulong top = 0x10_0000 + (ulong)random.Next(4200) * Page.Size;
+                Assert.Equal(ListWalk(a.Vmas, length, top), a.Vmas.FindHighestGap(length, top));
+            }
+            m.Check();
+        }
+
+        // The reference: walk down from the last VMA, as the search did before the gaps.
+        static ulong ListWalk(VmaTree vmas, ulong length, ulong top)
+        {
+            for (Vma vma = vmas.Last; ; vma = vma.Prev)
+            {
+                ulong gapStart = vma == null ? AddressSpace.MmapMin : vma.End;
+                if (gapStart < top && top - gapStart >= length)
+                    return top - length;
+                if (vma == null)
+                    return 0;
+                if (vma.Start < top)
+                    top = vma.Start;
+            }
+        }
     }
 }

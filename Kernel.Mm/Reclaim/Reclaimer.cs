@@ -104,13 +104,15 @@ namespace Cowbird.Mm.Reclaim
             return freed;
         }
 
-        // False when no page can possibly be freed: no swap, or no free slot and no cached
-        // page (which could be dropped without a new slot). Saves a useless scan of every
-        // LRU page on each allocation once swap is full.
+        // False when anonymous pages are not worth scanning: no swap, or no free slot
+        // (Linux: can_reclaim_anon_pages). With swap full, a scan could still drop a page
+        // that is already in the swap cache, but finding one costs a walk of the whole
+        // LRU on every allocation, and the machine thrashes instead of making progress;
+        // failing at once lets the OOM killer free memory, as Linux does.
         bool CanFreeAnything()
         {
             SwapSpace swap = mm.Swap;
-            return swap != null && (swap.FreeSlots > 0 || swap.Cache.Count > 0);
+            return swap != null && swap.FreeSlots > 0;
         }
 
         // Reclaims until Watermarks.High frames are free, if fewer than Watermarks.Low are.

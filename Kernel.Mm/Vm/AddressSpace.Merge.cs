@@ -55,6 +55,7 @@ namespace Cowbird.Mm.Vm
             vma.Start = start;
             vma.End = end;
             vma.PgOff = pgOff;
+            Vmas.RangeChanged(vma);
             Manager.Rmap.VmaRangeChanged(vma);
         }
 

@@ -26,8 +26,9 @@ namespace Cowbird.Mm.Vm
         // mprotect(address, length, prot). 0, or -errno, checked in Linux's order: EINVAL for
         // an unaligned address; 0 for length 0; ENOMEM when the range wraps; EINVAL for
         // unknown prot bits (PROT_SEM is accepted); ENOMEM when the range is not entirely
-        // mapped. As in Linux, the VMAs before the first hole are already changed when
-        // ENOMEM is returned for a hole.
+        // mapped, or when a piece would need more VMAs than MaxMapCount allows. As in
+        // Linux, the VMAs before the first hole (or that piece) are already changed when
+        // ENOMEM is returned.
         public int Mprotect(ulong address, ulong length, Protection prot)
         {
             if (!Page.IsAligned(address))
@@ -48,10 +49,49 @@ namespace Cowbird.Mm.Vm
                     return -(int)Errno.ENOMEM;
                 ulong pieceEnd = vma.End < end ? vma.End : end;
                 if (vma.Prot != prot)
+                {
+                    int added = NewVmasFor(vma, cursor, pieceEnd, prot);
+                    if (added > MaxMapCount - Vmas.Count)
+                    {
+                        // Linux splits one end before it finds no room for the other.
+                        if (added == 2 && Vmas.Count < MaxMapCount)
+                            SplitVma(vma, cursor);
+                        return -(int)Errno.ENOMEM;
+                    }
                     ProtectPiece(vma, cursor, pieceEnd, prot);
+                }
                 cursor = pieceEnd;
             }
             return 0;
+        }
+
+        // How many VMAs giving [start, end) of `vma` protection `prot` adds, counted as
+        // Linux's mprotect_fixup would: none when the piece joins a neighbour that already
+        // has `prot` (vma_merge moves the boundary), else one per end of the piece that
+        // lies inside `vma` (split_vma).
+        int NewVmasFor(Vma vma, ulong start, ulong end, Protection prot)
+        {
+            if (start == vma.Start && vma.Prev != null && JoinsAfter(vma.Prev, vma, prot))
+                return 0;
+            if (end == vma.End && vma.Next != null && JoinsBefore(vma, vma.Next, prot))
+                return 0;
+            return (start > vma.Start ? 1 : 0) + (end < vma.End ? 1 : 0);
+        }
+
+        // True when the start of `vma`, given `prot`, could be one VMA with `prev` below it.
+        bool JoinsAfter(Vma prev, Vma vma, Protection prot)
+        {
+            return prev.Prot == prot && prev.End == vma.Start && prev.Flags == vma.Flags
+                && prev.SharedObject == vma.SharedObject && prev.PageIndexOf(prev.End) == vma.PgOff
+                && Manager.Rmap.IsMergeable(prev, vma);
+        }
+
+        // True when the end of `vma`, given `prot`, could be one VMA with `next` above it.
+        bool JoinsBefore(Vma vma, Vma next, Protection prot)
+        {
+            return next.Prot == prot && vma.End == next.Start && vma.Flags == next.Flags
+                && vma.SharedObject == next.SharedObject && vma.PageIndexOf(vma.End) == next.PgOff
+                && Manager.Rmap.IsMergeable(vma, next);
         }
 
         // Gives [start, end) (inside `vma`) protection `prot` (Linux: mprotect_fixup).

@@ -18,12 +18,15 @@ namespace Cowbird.Mm.Vm
         PteMover pteMover;
 
         // mremap(oldAddress, oldLength, newLength, flags, newAddress). Returns the
-        // (possibly new) address of the mapping, or -errno:
+        // (possibly new) address of the mapping, or -errno, checked in Linux's order
+        // (mm/mremap.c): every range argument is validated against TaskSize before the
+        // part of the work it guards changes anything.
         //   EINVAL  unknown flags (MREMAP_DONTUNMAP is not supported), FIXED without
-        //           MAYMOVE, unaligned oldAddress/newAddress, newLength 0, oldLength 0 on
-        //           a private mapping (only shared ones can be duplicated), a fixed destination
-        //           overlapping the source or outside user space, a shrink range outside
-        //           user space;
+        //           MAYMOVE, unaligned oldAddress/newAddress, newLength 0 (after rounding
+        //           up, which wraps as Linux's PAGE_ALIGN does), oldLength 0 on a private
+        //           mapping (only shared ones can be duplicated), a fixed destination
+        //           overlapping the source or reaching past TaskSize, a part to unmap
+        //           (shrinking) reaching past TaskSize;
         //   EPERM   a fixed destination below MmapMin (Linux: mmap_min_addr);
         //   EFAULT  no VMA at oldAddress, or (growing or moving) the old range runs past it;
         //   ENOMEM  cannot grow in place without MAYMOVE, no free range, out of frames.
@@ -33,16 +36,19 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EINVAL;
             if ((flags & RemapFlags.Fixed) != 0 && (flags & RemapFlags.MayMove) == 0)
                 return -(long)Errno.EINVAL;
-            if (!Page.IsAligned(oldAddress) || !Page.TryAlignUp(oldLength, out oldLength)
-                || !Page.TryAlignUp(newLength, out newLength) || newLength == 0)
+            if (!Page.IsAligned(oldAddress))
                 return -(long)Errno.EINVAL;
-            Vma vma = oldAddress < PageTable.UserEnd ? FindVma(oldAddress) : null;
+            oldLength = WrappingAlignUp(oldLength);
+            newLength = WrappingAlignUp(newLength);
+            if (newLength == 0)
+                return -(long)Errno.EINVAL;
+            Vma vma = FindVma(oldAddress);
             if (vma == null)
                 return -(long)Errno.EFAULT;
-            if (oldLength == 0)
-                return DuplicateShared(vma, oldAddress, newLength, flags, newAddress);
             if ((flags & RemapFlags.Fixed) != 0)
-                return RemapFixed(vma, oldAddress, oldLength, newAddress, newLength);
+                return RemapFixed(oldAddress, oldLength, newAddress, newLength);
+            if (oldLength == 0)
+                return DuplicateShared(vma, oldAddress, newLength, flags);
             if (oldLength >= newLength)
                 return Shrink(oldAddress, oldLength, newLength);
             if (oldLength > vma.End - oldAddress)
@@ -61,33 +67,25 @@ namespace Cowbird.Mm.Vm
             return MoveRange(vma, oldAddress, oldLength, target, newLength);
         }
 
+        // `length` rounded up to a page as Linux's PAGE_ALIGN does: a length in the last
+        // page below 2^64 wraps to 0.
+        static ulong WrappingAlignUp(ulong length)
+        {
+            return (length + Page.OffsetMask) & ~Page.OffsetMask;
+        }
+
         // oldLength 0: a second mapping of the same pages of a shared mapping, newLength
         // long, starting at oldAddress's page of the object (Linux: the "duplicate" case of
-        // mremap). EINVAL for private mappings, ENOMEM without MAYMOVE.
-        long DuplicateShared(Vma vma, ulong oldAddress, ulong newLength, RemapFlags flags, ulong newAddress)
+        // mremap), at `target` when it is not 0, else at a free range (MAYMOVE only).
+        // EINVAL for private mappings, ENOMEM without MAYMOVE or without room.
+        long DuplicateShared(Vma vma, ulong oldAddress, ulong newLength, RemapFlags flags, ulong target = 0)
         {
             if (!vma.IsShared)
                 return -(long)Errno.EINVAL;
-            ulong target;
-            if ((flags & RemapFlags.Fixed) != 0)
+            if (target == 0)
             {
-                if (!Page.IsAligned(newAddress) || newLength > PageTable.UserEnd || newAddress > PageTable.UserEnd - newLength)
-                    return -(long)Errno.EINVAL;
-                // Linux's overlap test with old_len 0: the destination strictly covers oldAddress.
-                if (oldAddress > newAddress && newAddress + newLength > oldAddress)
-                    return -(long)Errno.EINVAL;
-                if (newAddress < MmapMin)
-                    return -(long)Errno.EPERM;
-                UnmapRange(newAddress, newAddress + newLength);
-                target = newAddress;
-                vma = FindVma(oldAddress);
-                if (vma == null)
-                    return -(long)Errno.EFAULT;
-            }
-            else if ((flags & RemapFlags.MayMove) == 0)
-                return -(long)Errno.ENOMEM;
-            else
-            {
+                if ((flags & RemapFlags.MayMove) == 0)
+                    return -(long)Errno.ENOMEM;
                 target = FindFreeRange(newLength);
                 if (target == 0)
                     return -(long)Errno.ENOMEM;
@@ -99,15 +97,14 @@ namespace Cowbird.Mm.Vm
             return (long)target;
         }
 
-        // The shrink case: unmaps [oldAddress + newLength, oldAddress + oldLength).
+        // The shrink case (and same length): unmaps [oldAddress + newLength, oldAddress +
+        // oldLength) with munmap's checks; their error is the result unless the lengths match.
         long Shrink(ulong oldAddress, ulong oldLength, ulong newLength)
         {
-            ulong end = oldAddress + oldLength;
-            if (end < oldAddress || end > PageTable.UserEnd)
-                return -(long)Errno.EINVAL;
-            if (oldLength > newLength)
-                UnmapRange(oldAddress + newLength, end);
-            return (long)oldAddress;
+            if (oldLength == newLength)
+                return (long)oldAddress;
+            int error = Munmap(oldAddress + newLength, oldLength - newLength);
+            return error < 0 ? error : (long)oldAddress;
         }
 
         // True when `vma` may grow by `delta` bytes in place: the range above it is free
@@ -115,27 +112,44 @@ namespace Cowbird.Mm.Vm
         bool CanExpand(Vma vma, ulong delta)
         {
             ulong end = vma.End + delta;
-            return end > vma.End && end <= PageTable.UserEnd && Vmas.IsFree(vma.End, end);
+            return end > vma.End && end <= TaskSize && Vmas.IsFree(vma.End, end);
         }
 
         // MREMAP_FIXED: moves [oldAddress, +oldLength) to exactly newAddress (Linux:
-        // mremap_to), after unmapping whatever was there and cutting the source down
-        // to newLength when that is shorter.
-        long RemapFixed(Vma vma, ulong oldAddress, ulong oldLength, ulong newAddress, ulong newLength)
+        // mremap_to). In Linux's order: the destination is checked, then unmapped; the
+        // source is cut down to newLength when that is shorter (with munmap's checks, so a
+        // huge oldLength is EINVAL here, after the destination is gone, as on Linux); only
+        // then is the source VMA looked up again and the rest checked.
+        long RemapFixed(ulong oldAddress, ulong oldLength, ulong newAddress, ulong newLength)
         {
-            if (!Page.IsAligned(newAddress) || newLength > PageTable.UserEnd || newAddress > PageTable.UserEnd - newLength)
+            if (!Page.IsAligned(newAddress) || newLength > TaskSize || newAddress > TaskSize - newLength)
                 return -(long)Errno.EINVAL;
-            if (oldAddress < newAddress + newLength && newAddress < oldAddress + oldLength)
+            if (oldAddress + oldLength > newAddress && newAddress + newLength > oldAddress)
                 return -(long)Errno.EINVAL;
             if (newAddress < MmapMin)
                 return -(long)Errno.EPERM;
-            ulong moved = oldLength < newLength ? oldLength : newLength;
-            if (moved > vma.End - oldAddress)
-                return -(long)Errno.EFAULT;
-            UnmapRange(newAddress, newAddress + newLength);
+            // Room for splitting both the destination and the source (Linux checks this
+            // before it unmaps anything, so a failure leaves both as they were).
+            if (Vmas.Count + 2 >= MaxMapCount - 3)
+                return -(long)Errno.ENOMEM;
+            int unmapped = UnmapRange(newAddress, newAddress + newLength);
+            if (unmapped < 0)
+                return unmapped;
             if (oldLength > newLength)
-                UnmapRange(oldAddress + newLength, oldAddress + oldLength);
-            return MoveRange(FindVma(oldAddress), oldAddress, moved, newAddress, newLength);
+            {
+                int error = Munmap(oldAddress + newLength, oldLength - newLength);
+                if (error < 0)
+                    return error;
+                oldLength = newLength;
+            }
+            Vma vma = FindVma(oldAddress);
+            if (vma == null)
+                return -(long)Errno.EFAULT;
+            if (oldLength == 0)
+                return DuplicateShared(vma, oldAddress, newLength, RemapFlags.MayMove, newAddress);
+            if (oldLength > vma.End - oldAddress)
+                return -(long)Errno.EFAULT;
+            return MoveRange(vma, oldAddress, oldLength, newAddress, newLength);
         }
 
         // Moves [oldAddress, oldAddress + oldLength), which lies inside `vma`, to the free
@@ -143,6 +157,8 @@ namespace Cowbird.Mm.Vm
         // demand-zero memory) and merges it with its new neighbours (Linux: move_vma).
         long MoveRange(Vma vma, ulong oldAddress, ulong oldLength, ulong target, ulong newLength)
         {
+            if (Vmas.Count >= MaxMapCount - 3)
+                return -(long)Errno.ENOMEM;
             ulong oldEnd = oldAddress + oldLength;
             if (pteMover == null)
                 pteMover = new PteMover(this);

@@ -21,10 +21,20 @@ namespace Cowbird.Mm.Vm
         // Lowest address mmap hands out or accepts (Linux: mmap_min_addr), so a null
         // pointer dereference always faults.
         public const ulong MmapMin = 0x10000;
+        // End of the mappable user range (Linux: TASK_SIZE_MAX). One page below the end of
+        // the canonical lower half, so the last page is never mapped and `sysret` can never
+        // return to the first non-canonical address.
+        public const ulong TaskSize = PageTable.UserEnd - Page.Size;
         // Top of the area searched top-down for new mappings; the stack lives above.
         public const ulong MmapTop = 0x0000_7FF0_0000_0000UL;
         // Where the brk heap starts unless the ELF loader moves it (SetBrkStart).
         public const ulong DefaultBrkStart = 0x0000_0000_1000_0000UL;
+        // The most VMAs one address space may hold (Linux: vm.max_map_count, default
+        // DEFAULT_MAX_MAP_COUNT). Checked where Linux checks it, with Linux's comparisons:
+        // a new mapping (mmap, brk) while the count is above it; a split that adds a VMA
+        // (munmap or MAP_FIXED inside a VMA, mprotect) once it is reached; mremap keeps
+        // room for the splits and the moved VMA (limit - 3).
+        public const int MaxMapCount = 65530;
         // madvise advice values (Linux x86-64).
         public const int MadviseDontNeed = 4;
 
@@ -104,6 +114,8 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EBADF;
             if (!Page.TryAlignUp(length, out length))
                 return -(long)Errno.ENOMEM;
+            if (Vmas.Count > MaxMapCount)
+                return -(long)Errno.ENOMEM;
             bool fixedAddress = (flags & (MapFlags.Fixed | MapFlags.FixedNoReplace)) != 0;
             if (fixedAddress)
             {
@@ -115,7 +127,9 @@ namespace Cowbird.Mm.Vm
                 {
                     if ((flags & MapFlags.FixedNoReplace) != 0)
                         return -(long)Errno.EEXIST;
-                    UnmapRange(address, end);
+                    int unmapped = UnmapRange(address, end);
+                    if (unmapped < 0)
+                        return unmapped;
                 }
             }
             else
@@ -134,31 +148,36 @@ namespace Cowbird.Mm.Vm
         }
 
         // munmap: removes every mapping in [address, address + length), splitting VMAs
-        // that straddle its ends and freeing their pages. 0, or -EINVAL for an unaligned
-        // address, zero length or a range outside user space. Unmapping a hole is fine.
+        // that straddle its ends and freeing their pages. 0, or -EINVAL, checked in Linux's
+        // order (do_vmi_munmap): an unaligned address, a range reaching past TaskSize, or a
+        // zero length; -ENOMEM when it would split a VMA in two at MaxMapCount VMAs.
+        // Unmapping a hole (even below MmapMin) is fine.
         public int Munmap(ulong address, ulong length)
         {
-            ulong end;
-            if (!Page.IsAligned(address) || length == 0 || !Page.TryAlignUp(length, out length)
-                || !IsUserRange(address, length, out end))
+            if (!Page.IsAligned(address) || address > TaskSize || length > TaskSize - address)
                 return -(int)Errno.EINVAL;
-            UnmapRange(address, end);
-            return 0;
+            ulong end = address + ((length + Page.OffsetMask) & ~Page.OffsetMask);
+            if (end == address)
+                return -(int)Errno.EINVAL;
+            return UnmapRange(address, end);
         }
 
         // madvise. Only MADV_DONTNEED (4) is supported: it drops the pages of every VMA in
         // [address, address + length) while keeping the VMAs, so private anonymous memory
-        // reads back as zeros. 0, -EINVAL (unaligned address, wrapping range, other advice),
-        // or -ENOMEM when part of the range is unmapped (the mapped parts are still done).
+        // reads back as zeros. 0, or -errno in Linux's order: EINVAL for other advice, an
+        // unaligned address or a wrapping range; 0 for an empty range; ENOMEM when part of
+        // the range is unmapped (including any part past TaskSize; the mapped parts are
+        // still done).
         public int Madvise(ulong address, ulong length, int advice)
         {
             ulong end;
             if (advice != MadviseDontNeed || !Page.IsAligned(address) || !Page.TryAlignUp(length, out length))
                 return -(int)Errno.EINVAL;
+            end = address + length;
+            if (end < address)
+                return -(int)Errno.EINVAL;
             if (length == 0)
                 return 0;
-            if (!IsUserRange(address, length, out end))
-                return -(int)Errno.ENOMEM;
             ulong covered = address;
             bool hole = false;
             for (Vma vma = Vmas.FindFirstEndingAfter(address); vma != null && vma.Start < end; vma = vma.Next)
@@ -168,7 +187,8 @@ namespace Cowbird.Mm.Vm
                 ZapRange(vma.Start > address ? vma.Start : address, vma.End < end ? vma.End : end);
                 covered = vma.End;
             }
-            PageTable.FreeEmptyTables(address, end);
+            if (address < TaskSize)
+                PageTable.FreeEmptyTables(address, end < TaskSize ? end : TaskSize);
             return hole || covered < end ? -(int)Errno.ENOMEM : 0;
         }
 
@@ -183,13 +203,13 @@ namespace Cowbird.Mm.Vm
             if (requested < brkStart || requested > MmapTop
                 || !Page.TryAlignUp(brk, out oldEnd) || !Page.TryAlignUp(requested, out newEnd))
                 return brk;
-            if (newEnd < oldEnd)
-                UnmapRange(newEnd, oldEnd);
+            if (newEnd < oldEnd && UnmapRange(newEnd, oldEnd) < 0)
+                return brk;
             else if (newEnd > oldEnd)
             {
                 // Linux keeps a one-page gap below the next mapping (find_vma_intersection
                 // up to newbrk + PAGE_SIZE), so the heap never runs straight into it.
-                if (!Vmas.IsFree(oldEnd, newEnd + Page.Size))
+                if (!Vmas.IsFree(oldEnd, newEnd + Page.Size) || Vmas.Count > MaxMapCount)
                     return brk;
                 MapAnonymous(oldEnd, newEnd, Protection.Read | Protection.Write,
                              VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap);
@@ -282,12 +302,15 @@ namespace Cowbird.Mm.Vm
         }
 
         // Unmaps [start, end): splits the VMAs straddling either end, then zaps and removes
-        // every VMA inside.
-        void UnmapRange(ulong start, ulong end)
+        // every VMA inside. 0, or -ENOMEM (nothing changed) when one VMA would be split in
+        // two at MaxMapCount VMAs (Linux: do_vmi_align_munmap).
+        int UnmapRange(ulong start, ulong end)
         {
             Vma vma = Vmas.FindFirstEndingAfter(start);
             if (vma == null || vma.Start >= end)
-                return;
+                return 0;
+            if (vma.Start < start && vma.End > end && Vmas.Count >= MaxMapCount)
+                return -(int)Errno.ENOMEM;
             if (vma.Start < start)
                 vma = SplitVma(vma, start);
             while (vma != null && vma.Start < end)
@@ -299,6 +322,7 @@ namespace Cowbird.Mm.Vm
                 vma = next;
             }
             PageTable.FreeEmptyTables(start, end);
+            return 0;
         }
 
         // Splits `vma` at `address` (Start < address < End, page aligned) into two VMAs
@@ -339,25 +363,14 @@ namespace Cowbird.Mm.Vm
         static bool IsUserRange(ulong address, ulong length, out ulong end)
         {
             end = address + length;
-            return end > address && address >= MmapMin && end <= PageTable.UserEnd;
+            return end > address && address >= MmapMin && end <= TaskSize;
         }
 
-        // Highest free range of `length` bytes below MmapTop, searching down the VMA list
-        // (Linux keeps per-node gap sizes in its tree to make this O(log n); this walk is
-        // O(number of VMAs)). Returns 0 when none.
+        // Highest free range of `length` bytes below MmapTop (Linux: the top-down
+        // get_unmapped_area). Returns 0 when none. O(log n) through the VMA tree's gaps.
         ulong FindFreeRange(ulong length)
         {
-            ulong top = MmapTop;
-            for (Vma vma = Vmas.Last; ; vma = vma.Prev)
-            {
-                ulong gapStart = vma == null ? MmapMin : vma.End;
-                if (gapStart < top && top - gapStart >= length)
-                    return top - length;
-                if (vma == null)
-                    return 0;
-                if (vma.Start < top)
-                    top = vma.Start;
-            }
+            return Vmas.FindHighestGap(length, MmapTop);
         }
 
         // Drops the frame a zapped PTE held: one mapping and one reference.

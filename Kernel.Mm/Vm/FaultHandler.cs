@@ -102,16 +102,17 @@ namespace Cowbird.Mm.Vm
                 manager.Stat.CowReuse++;
                 return FaultResult.Handled;
             }
+            // Pin the page being copied (Linux: get_page in do_wp_page): the allocation
+            // may reclaim, and reclaim skips pinned pages, so the copy's source stays
+            // mapped here instead of going to swap between the fault and the copy.
+            manager.Frames.Get(oldPfn);
             ulong newPfn = manager.AllocateUserFrame();
+            manager.PutUserPage(oldPfn);
             if (newPfn == FrameAllocator.NoFrame)
                 return OutOfMemory(manager);
             Pte now = space.PageTable.Read(pteAddress);
             if (!now.IsPresent || now.Frame != oldPfn || now.IsWritable)
-            {
-                // Reclaim swapped the page out meanwhile: let the access fault again.
-                manager.Frames.Put(newPfn);
-                return FaultResult.Handled;
-            }
+                Mm.Panic("FaultHandler.CopyOnWrite: the pinned page's PTE changed during the allocation");
             manager.Physical.CopyFrame(newPfn, oldPfn);
             manager.Rmap.PrepareAnon(vma);
             NewAnonymousMapping(manager, newPfn, vma, page);

@@ -1,4 +1,5 @@
 using Cowbird.Mm.Paging;
+using Cowbird.Mm.Platform;
 
 namespace Cowbird.Mm.Vm
 {
@@ -13,12 +14,14 @@ namespace Cowbird.Mm.Vm
     // read-only VMA therefore gives EFAULT, never a write into the shared page.
     public static unsafe class UserMemory
     {
-        // Faults one access may take: swap-in, then copy-on-write, plus a retry after a
-        // fault that only reclaimed (Linux's fault path also just returns and retries).
-        const int MaxFaultsPerPage = 4;
+        // Faults one access may take: swap-in, then copy-on-write (which pins the page it
+        // copies, so reclaim cannot undo the swap-in meanwhile), with room for retries
+        // (Linux's fault path also just returns and lets the access fault again).
+        const int MaxFaultsPerPage = 8;
 
         // Copies `length` bytes from kernel memory at `source` to `userAddress` in `space`.
-        // Errno.None, EFAULT (unmapped or not writable), ENOMEM (no frame for a fault), or
+        // Errno.None, EFAULT (unmapped or not writable), ENOMEM (no frame for a fault and
+        // the MemoryManager's OutOfMemoryHandler could not free one), or
         // EIO (a swapped-out page could not be read back; a user access would get SIGBUS).
         public static Errno CopyToUser(AddressSpace space, ulong userAddress, byte* source, ulong length)
         {
@@ -70,21 +73,32 @@ namespace Cowbird.Mm.Vm
             Pte pte = space.PageTable.Lookup(Page.AlignDown(address));
             // Like the CPU, retry until the PTE allows the access: a write to a swapped
             // page takes two faults (swap-in maps it read-only while others share it,
-            // then copy-on-write).
-            for (int attempt = 0; !Allows(pte, write); attempt++)
+            // then copy-on-write). Memory so tight that reclaim takes the page back
+            // between every fault and the next look is the user's doing, not a kernel
+            // bug: after MaxFaultsPerPage such faults the copy fails with ENOMEM. A fault
+            // that found no memory at all goes to the OutOfMemoryHandler, as a user
+            // access would go to the OOM killer, and is retried without counting.
+            int faults = 0;
+            while (!Allows(pte, write))
             {
-                if (attempt == MaxFaultsPerPage)
-                    Mm.Panic("UserMemory.MakeAccessible: fault handled but the page is still inaccessible");
+                if (faults == MaxFaultsPerPage)
+                    return Errno.ENOMEM;
                 ulong errorCode = write ? FaultErrorCode.Write : 0;
                 if (pte.IsPresent)
                     errorCode |= FaultErrorCode.Present;
                 FaultResult result = FaultHandler.Handle(space, address, errorCode);
                 if (result == FaultResult.OutOfMemory)
-                    return Errno.ENOMEM;
-                if (result == FaultResult.SigBus)
+                {
+                    OutOfMemoryHandler oom = space.Manager.OutOfMemory;
+                    if (oom == null || !oom.FreeMemory())
+                        return Errno.ENOMEM;
+                }
+                else if (result == FaultResult.SigBus)
                     return Errno.EIO;
-                if (result != FaultResult.Handled)
+                else if (result != FaultResult.Handled)
                     return Errno.EFAULT;
+                else
+                    faults++;
                 pte = space.PageTable.Lookup(Page.AlignDown(address));
             }
             physical = Page.FrameToAddress(pte.Frame) | (address & Page.OffsetMask);

@@ -42,6 +42,30 @@ namespace Cowbird.Mm.Vm
         // AvlNode) and the address-ordered list.
         public Vma Prev { get; internal set; }
         public Vma Next { get; internal set; }
+        // The largest Gap in this VMA's subtree (Linux: rb_subtree_gap), kept by VmaTree so
+        // that mmap finds a free range in O(log n) (AddressSpace.FindFreeRange).
+        public ulong SubtreeGap { get; internal set; }
+
+        // The free space just below this VMA: from the previous VMA's End (or MmapMin for
+        // the first VMA) up to Start.
+        public ulong Gap
+        {
+            get
+            {
+                ulong below = Prev != null ? Prev.End : AddressSpace.MmapMin;
+                return Start > below ? Start - below : 0;
+            }
+        }
+
+        internal override void UpdateAugmented()
+        {
+            ulong gap = Gap;
+            if (Left != null && Left.SubtreeGap > gap)
+                gap = Left.SubtreeGap;
+            if (Right != null && Right.SubtreeGap > gap)
+                gap = Right.SubtreeGap;
+            SubtreeGap = gap;
+        }
 
         // A VMA for [start, end) of `owner` with empty rmap and shared-object links; it
         // counts as live (MemoryManager.LiveVmas) until Release.

@@ -4,9 +4,15 @@ namespace Cowbird.Mm.Vm
     // address) and in a doubly-linked list in address order (O(1) prev/next), like
     // Linux's mm_rb + vm_next/vm_prev before the maple tree.
     //
+    // Each node also records SubtreeGap, the largest free gap below any VMA of its
+    // subtree (Linux: rb_subtree_gap), so FindHighestGap is O(log n) instead of a walk
+    // of the list. A VMA's gap depends on its predecessor's End, so every change of a
+    // Start, an End or the list refreshes the gaps on the affected paths (RangeChanged).
+    //
     // Invariants (checked by the host invariant checker):
     //   - VMAs are non-overlapping and the in-order tree walk equals the list order.
     //   - Every node's Height = 1 + max(children's), and children differ by at most 1.
+    //   - Every node's SubtreeGap = max(its Gap, its children's SubtreeGap).
     // Moving a VMA's Start or End in place is allowed only while it stays clear of its
     // neighbours: the order of disjoint ranges, and so the tree, is unchanged.
     public sealed class VmaTree
@@ -71,20 +77,77 @@ namespace Cowbird.Mm.Vm
             if (next != null) next.Prev = vma; else last = vma;
             root = InsertAt(root, vma);
             count++;
+            if (next != null)
+                RefreshPath(root, next);
         }
 
         // Removes `vma` (which must be in this tree).
         public void Remove(Vma vma)
         {
             root = RemoveAt(root, vma);
+            Vma next = vma.Next;
             if (vma.Prev != null) vma.Prev.Next = vma.Next; else first = vma.Next;
             if (vma.Next != null) vma.Next.Prev = vma.Prev; else last = vma.Prev;
+            if (next != null)
+                RefreshPath(root, next);
             vma.Prev = null;
             vma.Next = null;
             vma.Left = null;
             vma.Right = null;
             vma.Height = 0;
             count--;
+        }
+
+        // After `vma`'s Start or End changed in place (AddressSpace.AdjustVma): its own
+        // gap and its successor's may have changed. Nothing to do for a VMA in no tree.
+        public void RangeChanged(Vma vma)
+        {
+            if (vma.Height == 0)
+                return;
+            RefreshPath(root, vma);
+            if (vma.Next != null)
+                RefreshPath(root, vma.Next);
+        }
+
+        // The highest address a >= MmapMin with [a, a + length) free and a + length <= top,
+        // or 0 (Linux: unmapped_area_topdown). Descends only into subtrees whose
+        // SubtreeGap could hold `length`: O(log n).
+        public ulong FindHighestGap(ulong length, ulong top)
+        {
+            ulong aboveLast = last != null ? last.End : AddressSpace.MmapMin;
+            if (aboveLast < top && top - aboveLast >= length)
+                return top - length;
+            return HighestGapBelow(root, length, top);
+        }
+
+        static ulong HighestGapBelow(Vma node, ulong length, ulong top)
+        {
+            if (node == null || node.SubtreeGap < length)
+                return 0;
+            ulong found = HighestGapBelow(node.Right, length, top);
+            if (found != 0)
+                return found;
+            ulong low = node.Prev != null ? node.Prev.End : AddressSpace.MmapMin;
+            ulong high = node.Start < top ? node.Start : top;
+            if (high > low && high - low >= length)
+                return high - length;
+            return HighestGapBelow(node.Left, length, top);
+        }
+
+        // Recomputes SubtreeGap on the path from `node` down to `vma` (found by Start),
+        // bottom-up.
+        static void RefreshPath(Vma node, Vma vma)
+        {
+            if (node == null)
+            {
+                Mm.Panic("VmaTree.RefreshPath: VMA not in tree");
+                return;
+            }
+            if (vma.Start < node.Start)
+                RefreshPath(node.Left, vma);
+            else if (vma.Start > node.Start)
+                RefreshPath(node.Right, vma);
+            node.UpdateAugmented();
         }
 
         static Vma InsertAt(Vma node, Vma vma)
@@ -94,6 +157,7 @@ namespace Cowbird.Mm.Vm
                 vma.Left = null;
                 vma.Right = null;
                 vma.Height = 1;
+                vma.UpdateAugmented();
                 return vma;
             }
             if (vma.Start < node.Start)

@@ -6,24 +6,28 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Fs
 {
-    // The three /proc files, in Linux's formats, captured when opened:
+    // The three /proc files, in Linux's formats, generated as they are read (SeqFile):
     //   /proc/meminfo    "MemTotal:       131072 kB" (label padded to 16 columns, value right-aligned)
     //   /proc/vmstat     "pgfault 1234" one counter a line (pgcowfault is Cowbird's own)
-    //   /proc/self/maps  "00400000-00401000 r-xp 00000000 00:00 0" + [heap]/[stack] names
-    // Swap figures come from the swap space attached to the memory manager (0 without swap).
+    //   /proc/self/maps  "00400000-00401000 r-xp 00000000 00:00 0" + [heap]/[stack] names,
+    //                    one record per VMA, so a process with tens of thousands of VMAs
+    //                    is described a page at a time
+    // meminfo and vmstat are one record each: their figures are taken together, at the
+    // first read. Swap figures come from the swap space attached to the memory manager
+    // (0 without swap).
     public static class ProcFiles
     {
         private const int MapsNameColumn = 73;
 
-        // A /proc file's text, or null when `path` is not one.
-        public static unsafe TextBuilder Capture(byte* path, int length, Process process)
+        // The source of a /proc file's text, or null when `path` is not one.
+        public static unsafe SeqSource Open(byte* path, int length, Process process)
         {
             if (Is(path, length, "/proc/meminfo"))
-                return MemInfo();
+                return new OneRecord(MemInfo);
             if (Is(path, length, "/proc/vmstat"))
-                return VmStatText();
+                return new OneRecord(VmStatText);
             if (Is(path, length, "/proc/self/maps"))
-                return Maps(process);
+                return new MapsSource(process);
             return null;
         }
 
@@ -44,17 +48,15 @@ namespace Cowbird.Kernel.Fs
             return true;
         }
 
-        private static TextBuilder MemInfo()
+        private static void MemInfo(TextBuilder text)
         {
             VmStat stat = KernelMemory.Manager.Stat;
-            TextBuilder text = new TextBuilder();
             ulong kbPerFrame = Page.Size / 1024;
             Field(text, "MemTotal:", stat.TotalFrames * kbPerFrame);
             Field(text, "MemFree:", stat.FreeFrames * kbPerFrame);
             Field(text, "MemAvailable:", stat.FreeFrames * kbPerFrame);
             Field(text, "SwapTotal:", stat.SwapTotal * kbPerFrame);
             Field(text, "SwapFree:", stat.SwapFree * kbPerFrame);
-            return text;
         }
 
         private static void Field(TextBuilder text, string label, ulong kb)
@@ -64,16 +66,14 @@ namespace Cowbird.Kernel.Fs
             text.Append(" kB\n");
         }
 
-        private static TextBuilder VmStatText()
+        private static void VmStatText(TextBuilder text)
         {
             VmStat stat = KernelMemory.Manager.Stat;
-            TextBuilder text = new TextBuilder();
             Counter(text, "nr_free_pages ", stat.FreeFrames);
             Counter(text, "pgfault ", stat.PgFault);
             Counter(text, "pswpin ", stat.PswpIn);
             Counter(text, "pswpout ", stat.PswpOut);
             Counter(text, "pgcowfault ", stat.PgCowFault);
-            return text;
         }
 
         private static void Counter(TextBuilder text, string name, ulong value)
@@ -83,31 +83,79 @@ namespace Cowbird.Kernel.Fs
             text.Append((byte)'\n');
         }
 
-        private static TextBuilder Maps(Process process)
+        // One line of /proc/self/maps for `vma` of `process`.
+        private static void MapsLine(TextBuilder text, Vma vma, Process process)
         {
-            TextBuilder text = new TextBuilder();
-            for (Vma vma = process.Space.Vmas.First; vma != null; vma = vma.Next)
+            int lineStart = text.Length;
+            text.AppendHex(vma.Start, 8);
+            text.Append((byte)'-');
+            text.AppendHex(vma.End, 8);
+            text.Append((byte)' ');
+            text.Append((byte)((vma.Prot & Protection.Read) != 0 ? 'r' : '-'));
+            text.Append((byte)((vma.Prot & Protection.Write) != 0 ? 'w' : '-'));
+            text.Append((byte)((vma.Prot & Protection.Exec) != 0 ? 'x' : '-'));
+            text.Append((byte)(vma.IsShared ? 's' : 'p'));
+            text.Append(" 00000000 00:00 0 ");
+            string name = (vma.Flags & VmaFlags.Heap) != 0 ? "[heap]"
+                : vma.Start <= process.StackStart && process.StackStart < vma.End ? "[stack]" : null;
+            if (name != null)
             {
-                int lineStart = text.Length;
-                text.AppendHex(vma.Start, 8);
-                text.Append((byte)'-');
-                text.AppendHex(vma.End, 8);
-                text.Append((byte)' ');
-                text.Append((byte)((vma.Prot & Protection.Read) != 0 ? 'r' : '-'));
-                text.Append((byte)((vma.Prot & Protection.Write) != 0 ? 'w' : '-'));
-                text.Append((byte)((vma.Prot & Protection.Exec) != 0 ? 'x' : '-'));
-                text.Append((byte)(vma.IsShared ? 's' : 'p'));
-                text.Append(" 00000000 00:00 0 ");
-                string name = (vma.Flags & VmaFlags.Heap) != 0 ? "[heap]"
-                    : vma.Start <= process.StackStart && process.StackStart < vma.End ? "[stack]" : null;
-                if (name != null)
-                {
-                    text.PadTo(lineStart, MapsNameColumn);
-                    text.Append(name);
-                }
-                text.Append((byte)'\n');
+                text.PadTo(lineStart, MapsNameColumn);
+                text.Append(name);
             }
-            return text;
+            text.Append((byte)'\n');
+        }
+
+        private delegate void RecordWriter(TextBuilder text);
+
+        // A file whose whole text is one record, written by `show` at the first read.
+        private sealed class OneRecord : SeqSource
+        {
+            private readonly RecordWriter show;
+
+            public OneRecord(RecordWriter writer)
+            {
+                show = writer;
+            }
+
+            public override bool Show(ulong cursor, TextBuilder text, out ulong next)
+            {
+                next = 1;
+                if (cursor != 0)
+                    return false;
+                show(text);
+                return true;
+            }
+        }
+
+        // /proc/self/maps of the process that opened it: one record per VMA; the cursor is
+        // the end of the last VMA shown, so each batch finds its first VMA in the tree
+        // (O(log n)) and sees the VMAs as they are at that moment. The address space is
+        // the one at open: after the process exits or execs, the file ends (Linux: the
+        // mm taken at open has no users left).
+        private sealed class MapsSource : SeqSource
+        {
+            private readonly Process process;
+            private readonly AddressSpace space;
+
+            public MapsSource(Process owner)
+            {
+                process = owner;
+                space = owner.Space;
+            }
+
+            public override bool Show(ulong cursor, TextBuilder text, out ulong next)
+            {
+                next = cursor;
+                if (process.Space != space || space == null)
+                    return false;
+                Vma vma = space.Vmas.FindFirstEndingAfter(cursor);
+                if (vma == null)
+                    return false;
+                MapsLine(text, vma, process);
+                next = vma.End;
+                return true;
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Diagnostics;
+using Cowbird.Kernel.Memory;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Processes
@@ -14,7 +15,13 @@ namespace Cowbird.Kernel.Processes
     // UserMemory (which never dereferences user addresses), so it panics as before.
     public sealed unsafe class PageFaultHandler : InterruptHandler
     {
-        public static void Register() => Interrupts.Register(ExceptionVector.PageFault, new PageFaultHandler());
+        // Takes vector 14, and gives Kernel.Mm the same OOM response for the faults the
+        // kernel takes in a process's memory on its behalf (UserMemory).
+        public static void Register()
+        {
+            Interrupts.Register(ExceptionVector.PageFault, new PageFaultHandler());
+            KernelMemory.Manager.SetOutOfMemoryHandler(new UserCopyOomHandler());
+        }
 
         public override void Handle(TrapFrame* frame)
         {

@@ -15,7 +15,7 @@ namespace Cowbird.Kernel.Processes
     // Nothing of the caller changes: on any error the new space is destroyed.
     public static unsafe class ProgramImage
     {
-        public const ulong StackTop = 0x00007FFFFFFFF000UL;
+        public const ulong StackTop = AddressSpace.TaskSize;
         public const ulong StackSize = 8UL << 20;
         private const int RandomBytes = 16;
         private const ulong AtNull = 0, AtPhdr = 3, AtPhent = 4, AtPhnum = 5, AtPagesz = 6, AtEntry = 9,

@@ -7,7 +7,7 @@ using Cowbird.Mm.Vm;
 namespace Cowbird.Kernel.Syscalls
 {
     // read, write, open, close, ioctl, writev. Files: the console (fds 0-2), initrd files
-    // (read-only, in place) and the /proc files (ProcFiles). A transfer copies through a
+    // (read-only, in place) and the /proc files (ProcFiles, generated as they are read). A transfer copies through a
     // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
     // -EFAULT when nothing was transferred yet, else the count done so far (as Linux).
     public static unsafe class FileSyscalls
@@ -47,6 +47,8 @@ namespace Cowbird.Kernel.Syscalls
                 Errno error = UserMemory.CopyToUser(process.Space, buffer, chunk, (ulong)got);
                 return error == Errno.None ? got : -(long)error;
             }
+            if (file.Generated != null)
+                return ReadGenerated(process, file.Generated, buffer, count, chunk);
             ulong done = 0;
             while (done < count && file.Offset < file.Size)
             {
@@ -60,6 +62,29 @@ namespace Cowbird.Kernel.Syscalls
                     return done > 0 ? (long)done : -(long)error;
                 file.Offset += n;
                 done += n;
+            }
+            return (long)done;
+        }
+
+        // read of a /proc file: chunk by chunk from its SeqFile. A bad buffer gives -EFAULT
+        // when nothing was transferred yet, else the count so far; the bytes that could
+        // not be delivered are given back, so the next read starts with them.
+        private static long ReadGenerated(Process process, SeqFile file, ulong buffer, ulong count, byte* chunk)
+        {
+            ulong done = 0;
+            while (done < count)
+            {
+                int want = count - done < ChunkSize ? (int)(count - done) : ChunkSize;
+                int got = file.Read(chunk, want);
+                if (got == 0)
+                    break;
+                Errno error = UserMemory.CopyToUser(process.Space, buffer + done, chunk, (ulong)got);
+                if (error != Errno.None)
+                {
+                    file.GiveBack(got);
+                    return done > 0 ? (long)done : -(long)error;
+                }
+                done += (ulong)got;
             }
             return (long)done;
         }
@@ -137,14 +162,14 @@ namespace Cowbird.Kernel.Syscalls
                 return -LinuxErrno.EMFILE;
             bool readOnly = (flags & AccessModeMask) == ReadOnly;
             OpenFile file;
-            TextBuilder text = ProcFiles.Capture(path, length, process);
-            if (text != null)
+            SeqSource generated = ProcFiles.Open(path, length, process);
+            if (generated != null)
             {
                 if (!readOnly)
                     return -(long)Errno.EACCES;
                 if ((flags & DirectoryOnly) != 0)
                     return -LinuxErrno.ENOTDIR;
-                file = OpenFile.Captured(text);
+                file = OpenFile.Generating(generated);
             }
             else if (ProcFiles.IsDirectory(path, length) || IsRoot(path, length))
             {

@@ -191,5 +191,43 @@ namespace Cowbird.Tests.Host
             Assert.Equal(1, a.Vmas.Count);
             m.AssertNoLeaks();
         }
+
+        // vm.max_map_count as Linux applies it: splits fail with ENOMEM once the space
+        // holds MaxMapCount VMAs, a new mapping once it holds more; changes that need no
+        // new VMA (joining a neighbour, unmapping a whole VMA) still work.
+        [Fact]
+        public void The_map_count_limit_refuses_splits_and_mappings_as_linux_does()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            const ulong Base = 0x1000_0000;
+            int pages = AddressSpace.MaxMapCount + 8;
+            Assert.Equal((long)Base, a.Mmap(Base, (ulong)pages * Page.Size, ReadWrite, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
+            // Every other page read-only: one more VMA per call, until the limit.
+            int calls = 0;
+            int result = 0;
+            for (int i = 1; i < pages - 1 && result == 0; i += 2, calls++)
+                result = a.Mprotect(Base + (ulong)i * Page.Size, Page.Size, Protection.Read);
+            Assert.Equal(-(int)Errno.ENOMEM, result);
+            Assert.Equal(AddressSpace.MaxMapCount, a.Vmas.Count);
+            // At the limit: a middle split fails, joining a neighbour does not.
+            ulong last = a.Vmas.Last.Start;
+            Assert.Equal(-(int)Errno.ENOMEM, a.Munmap(last + Page.Size, Page.Size));
+            Assert.Equal(0, a.Mprotect(Base, Page.Size, Protection.Read));
+            Assert.Equal(AddressSpace.MaxMapCount - 1, a.Vmas.Count);
+            // mmap checks "more than the limit", so the mapping that reaches the limit and
+            // one more fit, then no more.
+            Assert.True(a.Mmap(0, Page.Size, Protection.Read, MapFlags.Private | MapFlags.Anonymous) > 0);
+            Assert.True(a.Mmap(0, Page.Size, Protection.Read | Protection.Exec, MapFlags.Private | MapFlags.Anonymous) > 0);
+            Assert.Equal(AddressSpace.MaxMapCount + 1, a.Vmas.Count);
+            Assert.Equal(-(long)Errno.ENOMEM, a.Mmap(0, Page.Size, Protection.Read, MapFlags.Private | MapFlags.Anonymous));
+            Assert.Equal(-(long)Errno.ENOMEM, a.Mremap(last, Page.Size, Page.Size, RemapFlags.MayMove | RemapFlags.Fixed, 0x7000_0000_0000));
+            // Unmapping whole VMAs always works and makes room again.
+            Assert.Equal(0, a.Munmap(Base, 64 * Page.Size));
+            Assert.True(a.Vmas.Count < AddressSpace.MaxMapCount - 8);
+            Assert.Equal(0, a.Mprotect(last + Page.Size, Page.Size, Protection.Read | Protection.Exec));
+            m.Check();
+            m.AssertNoLeaks();
+        }
     }
 }

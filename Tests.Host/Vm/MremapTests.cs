@@ -224,5 +224,57 @@ namespace Cowbird.Tests.Host
             Assert.Equal(1, a.Vmas.Count);
             m.AssertNoLeaks();
         }
+
+        [Fact]
+        public void Huge_lengths_are_checked_before_anything_reaches_the_kernel_half()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong p = Fixed(a, 0x4000_0000, 2);
+            ulong q = Fixed(a, 0x2000_0000, 1);
+            m.Write(a, p, 5);
+            RemapFlags fix = RemapFlags.MayMove | RemapFlags.Fixed;
+            // Linux unmaps the destination, then finds the source's tail past TASK_SIZE: EINVAL.
+            Assert.Equal(-(long)Errno.EINVAL, a.Mremap(p, 1UL << 63, Page.Size, fix, q));
+            m.Check();
+            Assert.Null(a.FindVma(q));
+            Assert.Equal(5, m.Read(a, p));
+            foreach (ulong huge in new[] { 1UL << 63, (1UL << 63) + Page.Size, ulong.MaxValue - Page.Size, ulong.MaxValue })
+            {
+                Assert.True(a.Mremap(p, huge, Page.Size, RemapFlags.None, 0) < 0);
+                Assert.True(a.Mremap(p, huge, Page.Size, fix, 0x3000_0000) < 0);
+                Assert.True(a.Mremap(p, Page.Size, huge, RemapFlags.MayMove, 0) < 0);
+                Assert.True(a.Mremap(p, Page.Size, huge, fix, 0x3000_0000) < 0);
+                Assert.Equal(-(int)Errno.EINVAL, a.Munmap(p, huge));
+                Assert.True(a.Mprotect(p, huge, Protection.Read) < 0);
+                Assert.True(a.Mmap(p, huge, Protection.Read, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed) < 0);
+                m.Check();
+            }
+            Assert.Equal(5, m.Read(a, p));
+            // madvise does the mapped part, then reports the rest as unmapped.
+            Assert.Equal(-(int)Errno.ENOMEM, a.Madvise(p, 1UL << 63, AddressSpace.MadviseDontNeed));
+            Assert.Equal(-(int)Errno.EINVAL, a.Madvise(p, ulong.MaxValue - 2 * Page.Size, AddressSpace.MadviseDontNeed));
+            Assert.Equal(0, m.Read(a, p));
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void The_last_user_page_is_never_mappable()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            ulong last = AddressSpace.TaskSize;
+            Assert.Equal(-(long)Errno.ENOMEM, a.Mmap(last, Page.Size, ReadWrite, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));
+            Assert.Equal(-(int)Errno.EINVAL, a.Munmap(last, Page.Size));
+            Assert.Equal(0, a.Munmap(last - Page.Size, Page.Size));
+            Assert.Equal(0, a.Munmap(0, Page.Size));
+            ulong p = Fixed(a, last - Page.Size, 1);
+            Assert.Equal(-(long)Errno.EINVAL, a.Mremap(p, Page.Size, Page.Size, RemapFlags.MayMove | RemapFlags.Fixed, last));
+            Assert.Equal(-(long)Errno.ENOMEM, a.Mremap(p, Page.Size, 2 * Page.Size, RemapFlags.None, 0));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Madvise(p, 2 * Page.Size, AddressSpace.MadviseDontNeed));
+            m.Check();
+            m.AssertNoLeaks();
+        }
     }
 }
