@@ -20,10 +20,6 @@ namespace Cowbird.Kernel.Memory
 
         private static KernelPageWindow s_window;
         private static readonly bool[] s_used = new bool[MaxSlots];
-        private static ulong s_mappedBytes;
-
-        // Bytes of heap mapped here now (the kernel's footprint beyond the boot heap).
-        public static ulong MappedBytes => s_mappedBytes;
 
         public static void Initialize()
         {
@@ -50,7 +46,6 @@ namespace Cowbird.Kernel.Memory
             }
             for (int slot = first; slot < first + SlotsFor(mapped); slot++)
                 s_used[slot] = true;
-            s_mappedBytes += mapped;
             grantedBytes = mapped;
             return (byte*)start;
         }
@@ -65,7 +60,6 @@ namespace Cowbird.Kernel.Memory
             UnmapRange(address, bytes);
             for (int slot = first; slot < first + SlotsFor(bytes); slot++)
                 s_used[slot] = false;
-            s_mappedBytes -= bytes;
         }
 
         // Maps one fresh frame at `address`; false when there is none.
