@@ -17,6 +17,7 @@ namespace Cowbird.Kernel.Memory
         private const int Pml4Index = 509;
         private const ulong SlotSize = 2UL << 20;
         private const int MaxSlots = 16384;         // 32 GiB of heap
+        public const ulong End = Base + MaxSlots * SlotSize;
 
         private static KernelPageWindow s_window;
         private static readonly bool[] s_used = new bool[MaxSlots];
