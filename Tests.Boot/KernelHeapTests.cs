@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -18,11 +19,12 @@ namespace Cowbird.Tests.Boot
 
         public KernelHeapTests(ITestOutputHelper log) => this.log = log;
 
-        // C shared by both programs. split(n) makes n one-page mprotect calls on every other
-        // page of an untouched region (each call adds two VMAs); it returns the number that
-        // succeeded and leaves errno set by the first failure. run_child(f) runs f in a child
-        // and prints how the child ended; later_program() checks a fresh child can still map,
-        // touch and split memory; memfree_kb() reads /proc/meminfo.
+        // C shared by both programs. scenario(f) runs f in a child and prints how the child
+        // ended, whether MemFree came back to its value before the child, and how a later
+        // child that maps, touches and splits memory ended. split(n) makes n one-page
+        // mprotect calls on every other page of an untouched region (each call adds two
+        // VMAs); it returns the number that succeeded and leaves errno set by the first
+        // failure. memfree_kb() reads /proc/meminfo.
         private const string Common = @"
 #include <errno.h>
 #include <fcntl.h>
@@ -64,11 +66,27 @@ static int later_program(void) {
     for (int i = 0; i < (1 << 20); i += 4096) p[i] = 1;
     return split(100) == 100 ? 0 : 2;
 }
-static void report_memfree(long before) {
+static int scenario(int (*child)(void)) {
+    long before = memfree_kb();
+    run_child(""child"", child);
     long after = memfree_kb();
     printf(""INFO MemFree before %ld kB, after %ld kB\n"", before, after);
     printf(""MemFree %s\n"", after >= before - 1024 ? ""back"" : ""LOW"");
+    run_child(""later child"", later_program);
+    return 0;
 }";
+
+        // Compiles `name` (Common + `childSource`, whose child body is `child`) and runs it
+        // with the runner `options`; the kernel must survive (status 0, not 125).
+        private ProcessTestHarness.Run RunScenario(string name, string childSource, string child, params string[] options)
+        {
+            string program = ProcessTestHarness.Compile(name, Common + childSource + "int main(void) { return scenario(" + child + "); }\n");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(
+                options.Concat(new[] { "--timeout", "600" }), program, NoArgs, hostLimit: HostLimit);
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            return run;
+        }
 
         // No swap: the child touches memory until less than 1 MiB is free, then splits VMAs.
         // The kernel heap soon needs more memory than is free; nothing can be reclaimed, so
@@ -77,7 +95,7 @@ static void report_memfree(long before) {
         [Fact]
         public void VmaSplitsWithRamFullGiveEnomemOrAnOomKillAndTheKernelKeepsRunning()
         {
-            string program = ProcessTestHarness.Compile("heapfull", Common + @"
+            ProcessTestHarness.Run run = RunScenario("heapfull", @"
 static int fill_then_split(void) {
     while (memfree_kb() > 1024) {
         char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -90,17 +108,7 @@ static int fill_then_split(void) {
     if (done == 200000) return 0;
     return error != ENOMEM ? 5 : done < 30000 ? 3 : 4;
 }
-int main(void) {
-    long before = memfree_kb();
-    run_child(""child"", fill_then_split);
-    report_memfree(before);
-    run_child(""later child"", later_program);
-    return 0;
-}");
-            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(
-                new[] { "--mem", "64", "--timeout", "600" }, program, NoArgs, hostLimit: HostLimit);
-            log.WriteLine(run.Describe());
-            Assert.True(run.ExitCode == 0, run.Describe());
+", "fill_then_split", "--mem", "64");
             Assert.Matches(@"^(INFO \d+ mprotect calls succeeded\nchild exited 3|child killed by signal 9)\n" +
                 @"INFO MemFree [^\n]*\nMemFree back\nlater child exited 0\n$", run.StdoutText);
         }
@@ -112,7 +120,7 @@ int main(void) {
         [Fact]
         public void FiftyThousandVmaSplitsUnderSwapPressureSucceedAndTheHeapShrinksAfterExit()
         {
-            string program = ProcessTestHarness.Compile("heapswap", Common + @"
+            ProcessTestHarness.Run run = RunScenario("heapswap", @"
 static int pressure_then_split(void) {
     long bytes = 96L << 20;
     char *p = mmap(0, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -124,17 +132,7 @@ static int pressure_then_split(void) {
         if (p[i] != (char)(i >> 12)) return 4;
     return 0;
 }
-int main(void) {
-    long before = memfree_kb();
-    run_child(""child"", pressure_then_split);
-    report_memfree(before);
-    run_child(""later child"", later_program);
-    return 0;
-}");
-            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(
-                new[] { "--mem", "64", "--swap", "256", "--timeout", "600" }, program, NoArgs, hostLimit: HostLimit);
-            log.WriteLine(run.Describe());
-            Assert.True(run.ExitCode == 0, run.Describe());
+", "pressure_then_split", "--mem", "64", "--swap", "256");
             Assert.Matches(@"^child exited 0\nINFO MemFree [^\n]*\nMemFree back\nlater child exited 0\n$", run.StdoutText);
         }
     }
