@@ -32,7 +32,7 @@ namespace Cowbird.Kernel.Memory
         // when no frame for a page table is left (`mayReclaim`: see AllocateKernelFrame).
         public bool Map(ulong address, ulong pfn, bool mayReclaim)
         {
-            ulong* pte = EnsurePte(address, mayReclaim);
+            ulong* pte = PteOf(address, true, mayReclaim);
             if (pte == null)
                 return false;
             *pte = Page.FrameToAddress(pfn) | PageFlags;
@@ -42,7 +42,7 @@ namespace Cowbird.Kernel.Memory
         // Unmaps the page at `address` (mapped by Map) and returns its frame.
         public ulong Unmap(ulong address)
         {
-            ulong* pte = EnsurePte(address, false);
+            ulong* pte = PteOf(address, false, false);
             if (pte == null || (*pte & Pte.Present) == 0)
                 Panic.Halt("KernelPageWindow.Unmap: page not mapped");
             ulong pfn = Page.AddressToFrame(*pte & Pte.FrameMask);
@@ -67,8 +67,9 @@ namespace Cowbird.Kernel.Memory
             KernelMemory.FreeKernelFrame(Page.AddressToFrame(table));
         }
 
-        // The PTE slot for `address`, making the PD and PT as needed; null when out of frames.
-        private ulong* EnsurePte(ulong address, bool mayReclaim)
+        // The PTE slot for `address`; null when a table on the way is missing and `create`
+        // is false, or no frame is left to make it.
+        private ulong* PteOf(ulong address, bool create, bool mayReclaim)
         {
             ulong table = pdpt;
             for (int level = 2; level >= 1; level--)
@@ -76,7 +77,7 @@ namespace Cowbird.Kernel.Memory
                 ulong* entry = Entry(table, address, level);
                 if ((*entry & Pte.Present) == 0)
                 {
-                    ulong next = NewTable(mayReclaim);
+                    ulong next = create ? NewTable(mayReclaim) : 0;
                     if (next == 0)
                         return null;
                     *entry = next | TableFlags;
