@@ -93,12 +93,14 @@ static int scenario(int (*child)(void)) {
         // No swap: the child touches memory until less than 1 MiB is free, then splits VMAs.
         // The kernel heap soon needs more memory than is free and nothing can be reclaimed,
         // so mprotect fails with ENOMEM, well before the 65530 map-count limit (each call
-        // adds two VMAs; 30,000 calls would be near that limit). fork, whose headroom grows
-        // with the VMA count, fails with ENOMEM too. Writing a page never touched (its fault
+        // adds two VMAs; 30,000 calls would be near that limit). munmap may use half of the
+        // heap's reserve, so one-page munmaps that split the rest of the region go on a
+        // while, then fail with ENOMEM instead of emptying the reserve. fork, whose headroom
+        // grows with the VMA count, fails with ENOMEM too. Writing a page never touched (its fault
         // needs an anon_vma and a frame) brings the OOM killer, which kills the child, the
         // biggest process.
         [Fact]
-        public void WithRamFullSplitsAndForkGiveEnomemAndAFaultBringsTheOomKiller()
+        public void WithRamFullSplitsMunmapAndForkGiveEnomemAndAFaultBringsTheOomKiller()
         {
             ProcessTestHarness.Run run = RunScenario("heapfull", @"
 static int fill_then_split(void) {
@@ -109,8 +111,14 @@ static int fill_then_split(void) {
     }
     char *r;
     long done = split(200000, &r);
+    int error = errno;
     printf(""INFO %ld mprotect calls succeeded\n"", done);
-    printf(""mprotect: %s\n"", done == 200000 ? ""no error"" : done >= 30000 ? ""failed late"" : strerror(errno));
+    printf(""mprotect: %s\n"", done == 200000 ? ""no error"" : done >= 30000 ? ""failed late"" : strerror(error));
+    fflush(stdout);
+    long k = 0;
+    while (k < 50000 && munmap(r + (done + 10 + 2 * k) * 8192, 4096) == 0)
+        k++;
+    printf(""munmap: %s\n"", k == 50000 ? ""no error"" : strerror(errno));
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) _exit(0);
@@ -120,7 +128,7 @@ static int fill_then_split(void) {
     return 0;
 }
 ", "fill_then_split", "--mem", "64");
-            Assert.Matches(@"^INFO \d+ mprotect calls succeeded\nmprotect: Out of memory\nfork: Out of memory\n" +
+            Assert.Matches(@"^INFO \d+ mprotect calls succeeded\nmprotect: Out of memory\nmunmap: Out of memory\nfork: Out of memory\n" +
                 @"child killed by signal 9\nINFO MemFree [^\n]*\nMemFree back\nlater child exited 0\n$", run.StdoutText);
             Assert.Matches(@"Out of memory: Killed process 2 \(heapfull\)", run.KernelLog);
         }

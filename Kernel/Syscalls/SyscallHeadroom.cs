@@ -6,48 +6,62 @@ namespace Cowbird.Kernel.Syscalls
     // The kernel heap a system call may need, made sure of before it starts
     // (Gc.EnsureHeadroom: collect, then grow the heap, reclaiming user pages if it must),
     // so that a shortage is ENOMEM at the door instead of a panic half-way through.
-    // Only the calls that make kernel objects are checked. The figures are upper bounds,
-    // not exact sizes: a split makes at most two VMAs with their anon_vma chains (a few
-    // hundred bytes each), fork copies every VMA with its chains, execve holds two
-    // argument lists, and open captures a /proc file's text (a line per VMA).
-    // The other calls free memory (exit, munmap, wait4, close) or at most fault in a
-    // user page while copying (read, write, clock_gettime, ...): they run on the heap's
-    // reserve, as Linux's exit and munmap never fail for want of memory.
+    // The figures are upper bounds, not exact sizes: a split makes at most two VMAs with
+    // their anon_vma chains (a few hundred bytes each), fork copies every VMA with its
+    // chains, execve holds two argument lists, and open captures a /proc file's text (a
+    // line per VMA). How much of the heap's reserve must stay free afterwards depends on
+    // the call, so that freeing memory works after making objects is refused:
+    //   - calls that make kernel objects (mmap, mprotect, fork, ...): all of it;
+    //   - munmap, which frees memory but may split a VMA: half (Linux's munmap gives
+    //     ENOMEM too when a split cannot get its VMA);
+    //   - calls that at most fault in a user page while copying (read, write, ...): a
+    //     quarter, so output still works after munmap is refused;
+    //   - calls that allocate nothing or only free (exit, wait4, close, kill, getpid, ...):
+    //     not checked; exit, reaping and the OOM kill run on the last quarter.
+    // A loop of any checked call therefore ends in ENOMEM, never in an empty heap.
     public static class SyscallHeadroom
     {
         private const ulong BaseBytes = 64 * 1024;
         private const ulong ForkBytesPerVma = 1024;
         private const ulong MapsBytesPerVma = 256;
         private const ulong ExecBytes = 512 * 1024;
+        private const ulong SmallCallBytes = 16 * 1024;
 
         // False when the heap cannot hold what the call `number` of `process` may need.
         public static bool Enough(Process process, ulong number)
         {
-            ulong bytes = BytesFor(process, number);
-            return bytes == 0 || Gc.EnsureHeadroom(bytes);
-        }
-
-        // The heap bytes call `number` may allocate, or 0 when it needs no check.
-        private static ulong BytesFor(Process process, ulong number)
-        {
-            ulong vmas = (ulong)process.Space.Vmas.Count;
             switch (number)
             {
+                case SyscallNumber.Exit:
+                case SyscallNumber.ExitGroup:
+                case SyscallNumber.Wait4:
+                case SyscallNumber.Close:
+                case SyscallNumber.Kill:
+                case SyscallNumber.Getpid:
+                case SyscallNumber.Gettid:
+                case SyscallNumber.Getppid:
+                case SyscallNumber.SchedYield:
+                case SyscallNumber.SetTidAddress:
+                    return true;
                 case SyscallNumber.Mmap:
                 case SyscallNumber.Mprotect:
                 case SyscallNumber.Mremap:
                 case SyscallNumber.Brk:
                 case SyscallNumber.Madvise:
-                    return BaseBytes;
+                    return Gc.EnsureHeadroom(BaseBytes);
                 case SyscallNumber.Fork:
-                    return BaseBytes + vmas * ForkBytesPerVma;
+                    return Gc.EnsureHeadroom(BaseBytes + VmasOf(process) * ForkBytesPerVma);
                 case SyscallNumber.Open:
-                    return BaseBytes + vmas * MapsBytesPerVma;
+                    return Gc.EnsureHeadroom(BaseBytes + VmasOf(process) * MapsBytesPerVma);
                 case SyscallNumber.Execve:
-                    return ExecBytes;
+                    return Gc.EnsureHeadroom(ExecBytes);
+                case SyscallNumber.Munmap:
+                    return Gc.EnsureHeadroom(SmallCallBytes, Gc.ReserveBytes / 2);
                 default:
-                    return 0;
+                    return Gc.EnsureHeadroom(SmallCallBytes, Gc.ReserveBytes / 4);
             }
         }
+
+        private static ulong VmasOf(Process process) => (ulong)process.Space.Vmas.Count;
     }
 }

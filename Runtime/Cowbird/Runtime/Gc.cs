@@ -38,7 +38,13 @@ namespace Cowbird.Runtime
         // when needed; false when the memory is not there. Call it before work that
         // allocates, where a failure can still be reported (ENOMEM, the OOM killer) and
         // where reclaim may run (no kernel operation half done).
-        public static bool EnsureHeadroom(ulong bytes) => Heap.GcHeap.EnsureHeadroom(bytes);
+        public static bool EnsureHeadroom(ulong bytes) => EnsureHeadroom(bytes, ReserveBytes);
+
+        // The same, keeping only `keptBytes` (at most ReserveBytes) free afterwards: for
+        // work that frees memory or allocates little, which may use the rest of the
+        // reserve, so it still works after EnsureHeadroom(bytes) says no.
+        public static bool EnsureHeadroom(ulong bytes, ulong keptBytes) =>
+            Heap.GcHeap.EnsureHeadroom(bytes, (keptBytes + Heap.HeapSegment.PageSize - 1) / Heap.HeapSegment.PageSize);
 
         // Declares [low, high) a stack whose words are roots (a kernel stack of a
         // process or thread). Register before the stack runs code that holds

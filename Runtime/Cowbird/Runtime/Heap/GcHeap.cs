@@ -136,12 +136,12 @@ namespace Cowbird.Runtime.Heap
             return block;
         }
 
-        // True when `bytes` can be allocated with ReservePages still free afterwards:
+        // True when `bytes` can be allocated with `keptPages` still free afterwards:
         // collects and grows (reclaiming user pages when the kernel must) when the free
         // pages fall short. Counts whole free pages only, so it errs on the safe side.
-        internal static bool EnsureHeadroom(ulong bytes)
+        internal static bool EnsureHeadroom(ulong bytes, ulong keptPages)
         {
-            ulong needed = PagesFor(bytes) + ReservePages;
+            ulong needed = PagesFor(bytes) + keptPages;
             if (FreePages >= needed)
                 return true;
             if (s_collecting || s_growing)
