@@ -241,6 +241,7 @@ namespace Cowbird.Mm.Vm
                 child.LinkSharedObject(copy, vma.SharedObject);
                 copier.Start(child, vma.IsPrivate);
                 PageTable.Walk(vma.Start, vma.End, copier);
+                copier.Finish();
                 if (copier.OutOfMemory)
                 {
                     child.Destroy();
@@ -424,6 +425,13 @@ namespace Cowbird.Mm.Vm
                 child = childSpace;
                 privateMapping = isPrivate;
                 OutOfMemory = false;
+            }
+
+            // Forgets the child: a reference kept here would keep the child's whole address
+            // space alive for the collector long after the child exits.
+            public void Finish()
+            {
+                child = null;
             }
 
             public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)

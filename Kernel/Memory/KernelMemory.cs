@@ -15,7 +15,7 @@ namespace Cowbird.Kernel.Memory
     //   2. a slice of that RAM becomes more GC heap, big enough for the frame descriptors
     //      (a managed array the first 8 MiB heap cannot hold on large machines);
     //   3. the frame allocator over the rest, the MemoryManager with the seams, and
-    //      kernel_heap_grow fed from the allocator.
+    //      kernel_heap_grow / kernel_heap_release backed by KernelHeapArea.
     // Every user PML4 gets a copy of the kernel's PML4 entries 256..511; so kernel-half
     // tables made later (KernelStackArea) must exist before the first address space.
     public static unsafe class KernelMemory
@@ -24,20 +24,16 @@ namespace Cowbird.Kernel.Memory
         // Heap room beyond the descriptors, so the kernel's own allocations rarely need to grow
         // the heap when user memory has taken every frame (out of memory, before the OOM kill).
         private const ulong DescriptorSlack = 4UL << 20;
-        // Heap growth: at least 1 MiB at a time (order 8), at most the buddy's largest block.
-        private const int MinimumGrowOrder = 8;
 
         private static MemoryManager s_manager;
+        private static FrameAllocator s_frames;
         private static ulong s_kernelPml4;
-        private static ulong s_heapGrownBytes;
 
         public static MemoryManager Manager => s_manager;
 
         // Physical address of the kernel's own PML4 (the boot tables): loaded while no
         // process runs, e.g. before a dying process's address space is destroyed.
         public static ulong KernelPml4 => s_kernelPml4;
-
-        public static ulong HeapGrownBytes => s_heapGrownBytes;
 
         [RuntimeImport("__kernel_end_address")]
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
@@ -50,8 +46,10 @@ namespace Cowbird.Kernel.Memory
             MemoryMap map = UsableMemory(bootInfo);
             map = GiveDescriptorRoomToHeap(map);
             FrameAllocator frames = new FrameAllocator(map);
+            s_frames = frames;
             ulong[] kernelHalf = new ulong[PageTable.EntriesPerTable - PageTable.KernelHalfFirstEntry];
-            KernelStackArea.Initialize(frames);
+            KernelStackArea.Initialize();
+            KernelHeapArea.Initialize();
             ulong* pml4 = (ulong*)KernelLayout.PhysicalToVirtual(s_kernelPml4);
             for (int i = 0; i < kernelHalf.Length; i++)
                 kernelHalf[i] = pml4[PageTable.KernelHalfFirstEntry + i];
@@ -140,24 +138,34 @@ namespace Cowbird.Kernel.Memory
 
         private static ulong AlignUp(ulong value) => (value + Page.OffsetMask) & ~Page.OffsetMask;
 
-        // The runtime's hook: more heap from the frame allocator (never returned).
+        // A frame for kernel memory (heap, kernel stacks, their page tables), contents not
+        // zeroed; NoFrame when none. With `mayReclaim`, once the memory manager exists, it
+        // goes through the same reclaim as user pages (AllocateFrameWithReclaim). Only where
+        // no kernel operation is half done: reclaim rewrites user PTEs behind its back.
+        public static ulong AllocateKernelFrame(bool mayReclaim)
+        {
+            if (mayReclaim && s_manager != null)
+                return s_manager.AllocateFrameWithReclaim();
+            return s_frames.AllocFrame();
+        }
+
+        public static void FreeKernelFrame(ulong pfn) => s_frames.Put(pfn);
+
+        // The runtime's hook: a new heap region (see Runtime/Native/GcStubs.S).
         [RuntimeExport("kernel_heap_grow")]
-        private static byte* GrowHeap(ulong minimumBytes, ulong* grantedBytes)
+        private static byte* GrowHeap(ulong minimumBytes, ulong preferredBytes, bool mayReclaim, ulong* grantedBytes)
         {
             *grantedBytes = 0;
             if (s_manager == null)
                 return null;
-            int order = MinimumGrowOrder;
-            while (order <= FrameAllocator.MaxOrder && (Page.Size << order) < minimumBytes)
-                order++;
-            if (order > FrameAllocator.MaxOrder)
-                return null;
-            ulong pfn = s_manager.Frames.Alloc(order);
-            if (pfn == FrameAllocator.NoFrame)
-                return null;
-            *grantedBytes = Page.Size << order;
-            s_heapGrownBytes += Page.Size << order;
-            return KernelLayout.PhysicalToVirtual(Page.FrameToAddress(pfn));
+            ulong granted;
+            byte* region = KernelHeapArea.Grow(AlignUp(minimumBytes), AlignUp(preferredBytes), mayReclaim, out granted);
+            *grantedBytes = granted;
+            return region;
         }
+
+        // The runtime's hook: a region kernel_heap_grow gave is empty again.
+        [RuntimeExport("kernel_heap_release")]
+        private static void ReleaseHeap(byte* start, ulong bytes) => KernelHeapArea.Release(start, bytes);
     }
 }

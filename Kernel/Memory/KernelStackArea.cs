@@ -1,17 +1,13 @@
-using Cowbird.Kernel.Arch.X64;
 using Cowbird.Mm;
-using Cowbird.Mm.Paging;
 using Cowbird.Mm.Physical;
 using Cowbird.Runtime;
 
 namespace Cowbird.Kernel.Memory
 {
     // Process kernel stacks, each with an unmapped guard page below it, in their own
-    // kernel region (PML4 entry 510, 0xFFFFFF00_00000000). The direct map uses 2 MiB
-    // pages, so a 4 KiB guard page needs 4 KiB mappings somewhere else: here.
+    // kernel window (PML4 entry 510, 0xFFFFFF00_00000000; KernelPageWindow).
     // Slot i occupies [Base + i * SlotSize, + SlotSize): guard page, then the stack;
-    // the rest of the slot stays unmapped. The PDPT is installed before the first user
-    // address space is made, so every PML4 shares it (and everything below it).
+    // the rest of the slot stays unmapped.
     // Each stack is a GC root range (Gc.RegisterStack) while it exists: a process
     // switched away holds references only in its saved registers on its stack.
     public static unsafe class KernelStackArea
@@ -21,19 +17,13 @@ namespace Cowbird.Kernel.Memory
         private const ulong SlotSize = 64 * 1024;
         private const int Pml4Index = 510;
         private const int MaxSlots = 4096;
-        private const ulong KernelPageFlags = Pte.Present | Pte.Writable | Pte.NoExecute;
-        private const ulong KernelTableFlags = Pte.Present | Pte.Writable;
 
-        private static FrameAllocator s_frames;
-        private static ulong s_pdpt;
+        private static KernelPageWindow s_window;
         private static readonly bool[] s_used = new bool[MaxSlots];
 
-        public static void Initialize(FrameAllocator frames)
+        public static void Initialize()
         {
-            s_frames = frames;
-            s_pdpt = NewTable();
-            ulong* pml4 = (ulong*)KernelLayout.PhysicalToVirtual(Cpu.ReadCr3() & Pte.FrameMask);
-            pml4[Pml4Index] = s_pdpt | KernelTableFlags;
+            s_window = new KernelPageWindow(Pml4Index);
         }
 
         // Maps a fresh stack and registers it with the collector; returns its top (0 when
@@ -51,16 +41,14 @@ namespace Cowbird.Kernel.Memory
             ulong bottom = Base + (ulong)slot * SlotSize + Page.Size;
             for (ulong page = bottom; page < bottom + StackSize; page += Page.Size)
             {
-                ulong pfn = s_frames.AllocFrame();
-                ulong* pte = pfn == FrameAllocator.NoFrame ? null : EnsurePte(page);
-                if (pte == null)
+                ulong pfn = KernelMemory.AllocateKernelFrame(false);
+                if (pfn == FrameAllocator.NoFrame || !s_window.Map(page, pfn, false))
                 {
                     if (pfn != FrameAllocator.NoFrame)
-                        s_frames.Put(pfn);
+                        KernelMemory.FreeKernelFrame(pfn);
                     UnmapRange(bottom, page);
                     return 0;
                 }
-                *pte = Page.FrameToAddress(pfn) | KernelPageFlags;
             }
             // The collector scans a bounded number of stacks; a stack it would not see could
             // hold the only reference to an object, so no stack rather than an unscanned one.
@@ -96,43 +84,7 @@ namespace Cowbird.Kernel.Memory
         private static void UnmapRange(ulong start, ulong end)
         {
             for (ulong page = start; page < end; page += Page.Size)
-            {
-                ulong* pte = EnsurePte(page);
-                s_frames.Put(Page.AddressToFrame(*pte & Pte.FrameMask));
-                *pte = 0;
-                Cpu.InvalidatePage(page);
-            }
-        }
-
-        // The PTE slot for `address` in this region, making the PD and PT as needed.
-        private static ulong* EnsurePte(ulong address)
-        {
-            ulong table = s_pdpt;
-            for (int level = 2; level >= 1; level--)
-            {
-                ulong* entry = (ulong*)KernelLayout.PhysicalToVirtual(table) + PageTable.IndexAt(address, level);
-                if ((*entry & Pte.Present) == 0)
-                {
-                    ulong next = NewTable();
-                    if (next == 0)
-                        return null;
-                    *entry = next | KernelTableFlags;
-                }
-                table = *entry & Pte.FrameMask;
-            }
-            return (ulong*)KernelLayout.PhysicalToVirtual(table) + PageTable.IndexAt(address, 0);
-        }
-
-        // A zeroed page-table page; 0 when none is free.
-        private static ulong NewTable()
-        {
-            ulong pfn = s_frames.AllocFrame();
-            if (pfn == FrameAllocator.NoFrame)
-                return 0;
-            byte* page = KernelLayout.PhysicalToVirtual(Page.FrameToAddress(pfn));
-            for (int i = 0; i < (int)Page.Size; i++)
-                page[i] = 0;
-            return Page.FrameToAddress(pfn);
+                KernelMemory.FreeKernelFrame(s_window.Unmap(page));
         }
     }
 }

@@ -2,6 +2,7 @@ using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Diagnostics;
 using Cowbird.Kernel.Memory;
 using Cowbird.Mm.Vm;
+using Cowbird.Runtime;
 
 namespace Cowbird.Kernel.Processes
 {
@@ -10,11 +11,16 @@ namespace Cowbird.Kernel.Processes
     // SIGSEGV and one Linux-style line on the kernel log; a swap slot that cannot be
     // read (disk error) -> SIGBUS (Linux: VM_FAULT_SIGBUS) and one line; out of memory
     // even after reclaim (no swap, or swap full) -> the OOM killer frees memory and the
-    // instruction is retried (or the process itself dies).
+    // instruction is retried (or the process itself dies). The same when the kernel heap
+    // cannot hold what a fault may allocate (a first fault makes an anon_vma and a chain):
+    // that is checked before the fault is handled, never found out half-way.
     // From ring 0 it is a kernel bug: kernel code reaches user memory only through
     // UserMemory (which never dereferences user addresses), so it panics as before.
     public sealed unsafe class PageFaultHandler : InterruptHandler
     {
+        // Kernel heap a fault may need: an anon_vma and a chain, with room to spare.
+        private const ulong FaultHeapBytes = 16 * 1024;
+
         // Takes vector 14, and gives Kernel.Mm the same OOM response for the faults the
         // kernel takes in a process's memory on its behalf (UserMemory).
         public static void Register()
@@ -32,6 +38,11 @@ namespace Cowbird.Kernel.Processes
             }
             Process current = Scheduler.Current;
             ulong address = Cpu.ReadCr2();
+            if (!Gc.EnsureHeadroom(FaultHeapBytes))
+            {
+                OomKiller.Run(current);
+                return;
+            }
             FaultResult result = FaultHandler.Handle(current.Space, address, frame->ErrorCode);
             if (result == FaultResult.Handled)
                 return;

@@ -5,6 +5,7 @@ using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
+using Cowbird.Runtime;
 
 namespace Cowbird.Kernel.Processes
 {
@@ -23,6 +24,7 @@ namespace Cowbird.Kernel.Processes
     {
         public const int InitPid = 1;
         private const ulong UserFlags = 0x202;   // IF set, reserved bit 1
+        private const int ManyVmas = 1024;
 
         private static Process s_init;
 
@@ -159,13 +161,19 @@ namespace Cowbird.Kernel.Processes
             Panic.Halt("ProcessLifecycle.Exit: a zombie ran again");
         }
 
+        // The address space goes, then the files. A process with many VMAs leaves megabytes
+        // of kernel heap garbage behind: a collection then lets the heap segments they
+        // filled go back to the frame allocator, instead of whenever the heap next runs short.
         private static void ReleaseResources(Process process)
         {
+            bool manyVmas = process.Space.Vmas.Count >= ManyVmas;
             UserModeCpu.WriteCr3(KernelMemory.KernelPml4);
             process.Space.Destroy();
             process.Space = null;
             for (int fd = 0; fd < Process.MaxFiles; fd++)
                 Close(process, fd);
+            if (manyVmas)
+                Gc.Collect();
         }
 
         // Gives `process`'s children to init (zombies included: init reaps them).

@@ -29,6 +29,7 @@ namespace Cowbird.Kernel.SelfTests
             new HeapRootsSelfTest(),
             new HeapLargeObjectSelfTest(),
             new HeapGrowSelfTest(),
+            new HeapWindowSelfTest(),
             new HeapKernelMmSelfTest(),
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),

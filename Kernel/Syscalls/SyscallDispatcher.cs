@@ -8,6 +8,8 @@ namespace Cowbird.Kernel.Syscalls
     // The C# side of `syscall` (UserEntry.S builds the TrapFrame): Linux's x86-64 ABI,
     // number in rax, arguments in rdi, rsi, rdx, r10, r8, r9, result (or -errno) in rax.
     // Interrupts stay disabled (SFMASK clears IF) except while a process sleeps.
+    // A call whose kernel heap needs cannot be met gets ENOMEM before it starts
+    // (SyscallHeadroom).
     // Before returning to ring 3: a pending kill ends the process, a spent time slice
     // lets another run (Scheduler.OnReturnToUser).
     public static unsafe class SyscallDispatcher
@@ -23,6 +25,8 @@ namespace Cowbird.Kernel.Syscalls
         private static long Call(Process current, TrapFrame* frame)
         {
             ulong a0 = frame->Rdi, a1 = frame->Rsi, a2 = frame->Rdx, a3 = frame->R10, a4 = frame->R8, a5 = frame->R9;
+            if (!SyscallHeadroom.Enough(current, frame->Rax))
+                return -(long)Errno.ENOMEM;
             switch (frame->Rax)
             {
                 case SyscallNumber.Read: return FileSyscalls.Read(current, (int)a0, a1, a2);

@@ -37,17 +37,28 @@ cowbird_read_stack_pointer:
         ret
         .size cowbird_read_stack_pointer, . - cowbird_read_stack_pointer
 
-# byte* kernel_heap_grow(ulong minimumBytes, ulong* grantedBytes)
+# byte* kernel_heap_grow(ulong minimumBytes, ulong preferredBytes, bool mayReclaim,
+#                        ulong* grantedBytes)
 # Default (weak) version: the kernel has no more memory to give, so the heap
 # cannot grow. The kernel overrides it with a [RuntimeExport("kernel_heap_grow")]
 # method once it has a page allocator; that method returns the start of a
-# mapped, zero-or-not, otherwise unused region of *grantedBytes >= minimumBytes,
-# or null.
+# page-aligned, mapped, otherwise unused region of *grantedBytes bytes, between
+# minimumBytes and preferredBytes, or null. mayReclaim says whether it may free
+# user pages for it (false inside an allocation, where an operation is half done).
         .weak kernel_heap_grow
         .type kernel_heap_grow, @function
 kernel_heap_grow:
         xor     eax, eax
         ret
         .size kernel_heap_grow, . - kernel_heap_grow
+
+# void kernel_heap_release(byte* start, ulong bytes)
+# Takes back a region kernel_heap_grow returned (the heap no longer uses it).
+# Default (weak) version: nothing to do, since the default never grows the heap.
+        .weak kernel_heap_release
+        .type kernel_heap_release, @function
+kernel_heap_release:
+        ret
+        .size kernel_heap_release, . - kernel_heap_release
 
         .section .note.GNU-stack, "", @progbits

@@ -9,6 +9,10 @@ namespace Cowbird.Kernel.Arch.X64
     //   0xFFFF800000000000 .. + RAM size          direct map: physical address p
     //                                             is at DirectMapBase + p (like
     //                                             Linux's page_offset_base)
+    //   0xFFFFFE8000000000 .. + 32 GiB            kernel-heap area: heap segments mapped
+    //                                             frame by frame (Memory/KernelHeapArea.cs)
+    //   0xFFFFFF0000000000 .. + 256 MiB           kernel stacks with guard pages
+    //                                             (Memory/KernelStackArea.cs)
     //   0xFFFFFFFF80000000 .. + 1 GiB             kernel window: physical 0..1 GiB;
     //                                             the kernel image is linked at
     //                                             KernelVirtualBase + 1 MiB

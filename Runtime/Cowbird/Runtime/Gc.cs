@@ -7,6 +7,7 @@ namespace Cowbird.Runtime
         public ulong ObjectCount;              // allocated objects (live or not yet collected)
         public ulong Collections;              // collections run so far
         public ulong HeapBytes;                // usable heap, all segments
+        public ulong FreeBytes;                // whole free pages, all segments
         public ulong BytesFreedLastCollection;
     }
 
@@ -24,9 +25,26 @@ namespace Cowbird.Runtime
             statistics.ObjectCount = Heap.GcHeap.ObjectCount;
             statistics.Collections = Heap.GcHeap.Collections;
             statistics.HeapBytes = Heap.GcHeap.TotalBytes;
+            statistics.FreeBytes = Heap.GcHeap.FreePages * Heap.HeapSegment.PageSize;
             statistics.BytesFreedLastCollection = Heap.GcHeap.BytesFreedLastCollection;
             return statistics;
         }
+
+        // Free heap bytes that EnsureHeadroom keeps for the paths that free memory.
+        public const ulong ReserveBytes = Heap.GcHeap.ReservePages * Heap.HeapSegment.PageSize;
+
+        // Makes sure `bytes` can be allocated with ReserveBytes still free afterwards,
+        // collecting and growing the heap (the kernel may reclaim user pages for it)
+        // when needed; false when the memory is not there. Call it before work that
+        // allocates, where a failure can still be reported (ENOMEM, the OOM killer) and
+        // where reclaim may run (no kernel operation half done).
+        public static bool EnsureHeadroom(ulong bytes) => EnsureHeadroom(bytes, ReserveBytes);
+
+        // The same, keeping only `keptBytes` (at most ReserveBytes) free afterwards: for
+        // work that frees memory or allocates little, which may use the rest of the
+        // reserve, so it still works after EnsureHeadroom(bytes) says no.
+        public static bool EnsureHeadroom(ulong bytes, ulong keptBytes) =>
+            Heap.GcHeap.EnsureHeadroom(bytes, (keptBytes + Heap.HeapSegment.PageSize - 1) / Heap.HeapSegment.PageSize);
 
         // Declares [low, high) a stack whose words are roots (a kernel stack of a
         // process or thread). Register before the stack runs code that holds

@@ -5,8 +5,8 @@ namespace Cowbird.Runtime
 {
     // When a runtime check fails, the runtime hands a message to the kernel's
     // `kernel_panic` hook, which reports it and stops the machine. Besides this
-    // hook the runtime calls the kernel only through `kernel_heap_grow`
-    // (Heap/GcHeap.cs); it knows nothing else about the kernel.
+    // hook the runtime calls the kernel only through `kernel_heap_grow` and
+    // `kernel_heap_release` (Heap/GcHeap.cs); it knows nothing else about the kernel.
     public static unsafe class RuntimePanic
     {
         [RuntimeImport("kernel_panic")]

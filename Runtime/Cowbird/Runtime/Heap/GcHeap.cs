@@ -24,6 +24,15 @@ namespace Cowbird.Runtime.Heap
     // Collection (Collector.cs) runs when an allocation finds no free slot and
     // no free pages, or on Gc.Collect(): mark from the roots, then sweep every page.
     //
+    // Growth and the reserve. The heap grows by regions the kernel maps for it
+    // (kernel_heap_grow) and gives back the ones that empty out (kernel_heap_release).
+    // Growth that may reclaim user pages happens only at the kernel's checkpoints
+    // (EnsureHeadroom at syscall and fault entry), where no kernel operation is half
+    // done; an allocation that finds the heap full grows without reclaim. The kernel
+    // checks headroom for the work it is about to do plus ReservePages, so the paths
+    // that free memory (exit, munmap, reclaim, the OOM kill), which do not check, always
+    // find those pages. Running out inside an allocation is a kernel bug and panics.
+    //
     // Invariants:
     //   - Allocated bit set <=> the slot holds a live-or-unreached object with a
     //     valid MethodTable; free slots are on exactly one free list.
@@ -33,24 +42,40 @@ namespace Cowbird.Runtime.Heap
     //     collection never runs inside one). One CPU.
     internal static unsafe class GcHeap
     {
-        private const int HeaderSize = 8;
+        // Free pages EnsureHeadroom keeps beyond any request (256 KiB).
+        internal const ulong ReservePages = 64;
+        // Growth adds at least this many data pages (1 MiB), or an eighth of the heap.
+        private const ulong GrowStepPages = 256;
 
-        private static HeapSegment* s_segments;
+        private static HeapSegment* s_segments;     // in the order they were added
+        private static HeapSegment* s_lastSegment;
         private static byte** s_freeLists;          // SizeClasses.Count heads, in Runtime pages
+        private static byte** s_freeTails;          // their tails while the sweep rebuilds them
         private static bool s_collecting;
+        private static bool s_growing;
 
         // Statistics (see Gc.GetStatistics).
         internal static ulong BytesInUse;           // slot / page bytes of allocated objects
         internal static ulong ObjectCount;
         internal static ulong Collections;
         internal static ulong TotalBytes;           // data pages in all segments
+        internal static ulong FreePages;            // Free pages in all segments
         internal static ulong BytesFreedLastCollection;
 
         internal static HeapSegment* Segments => s_segments;
 
+        private static ulong TotalPages => TotalBytes / HeapSegment.PageSize;
+
+        // byte* kernel_heap_grow(ulong minimumBytes, ulong preferredBytes, bool mayReclaim,
+        // ulong* grantedBytes): a mapped region for a new segment, or null (Native/GcStubs.S).
         [RuntimeImport("kernel_heap_grow")]
         [MethodImpl(MethodImplOptions.InternalCall)]
-        private static extern byte* KernelHeapGrow(ulong minimumBytes, ulong* grantedBytes);
+        private static extern byte* KernelHeapGrow(ulong minimumBytes, ulong preferredBytes, bool mayReclaim, ulong* grantedBytes);
+
+        // Takes back a region kernel_heap_grow gave; the heap no longer touches it.
+        [RuntimeImport("kernel_heap_release")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern void KernelHeapRelease(byte* start, ulong bytes);
 
         // Takes [start, end) as the first segment. Called once, before any allocation.
         internal static void Initialize(byte* start, byte* end)
@@ -58,49 +83,83 @@ namespace Cowbird.Runtime.Heap
             if (!AddRegion(start, end))
                 RuntimePanic.Fail("GcHeap.Initialize: boot heap region too small");
             s_freeLists = (byte**)AllocateRuntimeMemory((ulong)SizeClasses.Count * (ulong)sizeof(byte*));
+            s_freeTails = (byte**)AllocateRuntimeMemory((ulong)SizeClasses.Count * (ulong)sizeof(byte*));
             Collector.Initialize();
         }
 
-        // Adds [start, end) to the heap. The memory must be mapped, writable, and
-        // never used by anything else again. Returns false when it is too small.
-        internal static bool AddRegion(byte* start, byte* end)
+        // Adds [start, end) to the heap for good. The memory must be mapped, writable, and
+        // never used by anything else again. Returns false when it is too small (or the
+        // segment table is full).
+        internal static bool AddRegion(byte* start, byte* end) => AddSegment(start, end, false) != null;
+
+        // Makes [start, end) a segment at the end of the list; null when it cannot.
+        private static HeapSegment* AddSegment(byte* start, byte* end, bool releasable)
         {
+            if (SegmentTable.IsFull)
+                return null;
             HeapSegment* segment = HeapSegment.Create(start, end);
             if (segment == null)
-                return false;
-            segment->Next = s_segments;
-            s_segments = segment;
+                return null;
+            segment->Releasable = releasable;
+            if (s_lastSegment == null)
+                s_segments = segment;
+            else
+                s_lastSegment->Next = segment;
+            s_lastSegment = segment;
+            SegmentTable.Insert(segment);
             TotalBytes += segment->PageCount * HeapSegment.PageSize;
-            return true;
+            FreePages += segment->PageCount;
+            return segment;
         }
 
         // The segment whose data pages contain `address`, or null.
-        internal static HeapSegment* FindSegment(byte* address)
-        {
-            for (HeapSegment* segment = s_segments; segment != null; segment = segment->Next)
-                if (segment->Contains(address))
-                    return segment;
-            return null;
-        }
+        internal static HeapSegment* FindSegment(byte* address) => SegmentTable.Find(address);
 
         // Returns a zeroed block of `size` bytes (object header included); its
-        // object reference is block + 8. Collects, then grows, before giving up.
+        // object reference is block + 8. Collects, then grows (without reclaim), before
+        // giving up: running out here means a headroom estimate was wrong.
         internal static byte* Allocate(ulong size)
         {
             if (s_collecting)
                 RuntimePanic.Fail("GcHeap.Allocate: allocation during a collection");
             byte* block = TryAllocate(size);
+            ulong pages = PagesFor(size);
             if (block == null)
             {
-                Collector.Collect();
+                MakeRoom(pages, false);
                 block = TryAllocate(size);
             }
-            if (block == null && Grow(size))
-                block = TryAllocate(size);
+            if (block == null && Grow(pages, false))
+                block = TryAllocate(size);       // a large object needs a run: a new segment has one
             if (block == null)
                 RuntimePanic.Fail("GcHeap.Allocate: out of memory");
             return block;
         }
+
+        // True when `bytes` can be allocated with `keptPages` still free afterwards:
+        // collects and grows (reclaiming user pages when the kernel must) when the free
+        // pages fall short. Counts whole free pages only, so it errs on the safe side.
+        internal static bool EnsureHeadroom(ulong bytes, ulong keptPages)
+        {
+            ulong needed = PagesFor(bytes) + keptPages;
+            if (FreePages >= needed)
+                return true;
+            if (s_collecting || s_growing)
+                return false;
+            MakeRoom(needed, true);
+            return FreePages >= needed;
+        }
+
+        // Collects, then grows when fewer than `pages` pages are free, or less than an
+        // eighth of the heap (so the next collection is not due right away).
+        private static void MakeRoom(ulong pages, bool mayReclaim)
+        {
+            Collector.Collect();
+            if (FreePages < pages || FreePages < TotalPages / 8)
+                Grow(pages > FreePages ? pages - FreePages : 1, mayReclaim);
+        }
+
+        private static ulong PagesFor(ulong bytes) => (bytes + HeapSegment.PageSize - 1) / HeapSegment.PageSize;
 
         private static byte* TryAllocate(ulong size) =>
             size <= SizeClasses.MaxSmallSize ? TryAllocateSmall(SizeClasses.ClassOf(size)) : TryAllocateLarge(size);
@@ -130,6 +189,7 @@ namespace Cowbird.Runtime.Heap
             long page = FindFreePages(1, out segment);
             if (page < 0)
                 return false;
+            TakePages(segment, 1);
             PageInfo* info = &segment->Pages[page];
             ulong slotSize = SizeClasses.SlotSize(sizeClass);
             info->Kind = PageKind.Small;
@@ -141,23 +201,52 @@ namespace Cowbird.Runtime.Heap
             return true;
         }
 
-        internal static void PushFree(int sizeClass, byte* slot)
+        private static void PushFree(int sizeClass, byte* slot)
         {
             *(byte**)slot = s_freeLists[sizeClass];
             s_freeLists[sizeClass] = slot;
         }
 
-        // Empties every free list (the sweep rebuilds them).
+        // Empties every free list (the sweep rebuilds them with AppendFree).
         internal static void ClearFreeLists()
         {
             for (int i = 0; i < SizeClasses.Count; i++)
+            {
                 s_freeLists[i] = null;
+                s_freeTails[i] = null;
+            }
+        }
+
+        // Adds a slot at the end of its list. The sweep appends in segment order, so
+        // allocation reuses the oldest segments' slots first and grown segments can empty.
+        internal static void AppendFree(int sizeClass, byte* slot)
+        {
+            *(byte**)slot = null;
+            if (s_freeTails[sizeClass] == null)
+                s_freeLists[sizeClass] = slot;
+            else
+                *(byte**)s_freeTails[sizeClass] = slot;
+            s_freeTails[sizeClass] = slot;
+        }
+
+        // `count` Free pages of `segment` are now in use.
+        private static void TakePages(HeapSegment* segment, ulong count)
+        {
+            segment->FreePages -= count;
+            FreePages -= count;
+        }
+
+        // `count` pages of `segment` became Free (the sweep).
+        internal static void ReturnPages(HeapSegment* segment, ulong count)
+        {
+            segment->FreePages += count;
+            FreePages += count;
         }
 
         // A large object: a run of whole pages, zeroed.
         private static byte* TryAllocateLarge(ulong size)
         {
-            ulong pages = (size + HeapSegment.PageSize - 1) / HeapSegment.PageSize;
+            ulong pages = PagesFor(size);
             HeapSegment* segment;
             long first = FindFreePages(pages, out segment);
             if (first < 0)
@@ -171,9 +260,10 @@ namespace Cowbird.Runtime.Heap
             return block;
         }
 
-        // Labels a run of pages: the first `headKind`, the rest tails pointing back at it.
+        // Labels a run of Free pages: the first `headKind`, the rest tails pointing back at it.
         private static void MarkRun(HeapSegment* segment, ulong first, ulong pages, PageKind headKind)
         {
+            TakePages(segment, pages);
             segment->Pages[first].Kind = headKind;
             segment->Pages[first].RunPages = (uint)pages;
             for (ulong i = 1; i < pages; i++)
@@ -183,7 +273,7 @@ namespace Cowbird.Runtime.Heap
             }
         }
 
-        // First fit over all segments.
+        // First fit over all segments, oldest first.
         private static long FindFreePages(ulong count, out HeapSegment* found)
         {
             for (HeapSegment* segment = s_segments; segment != null; segment = segment->Next)
@@ -203,7 +293,7 @@ namespace Cowbird.Runtime.Heap
         // collected or freed; call only at start-up or with interrupts excluded.
         internal static byte* AllocateRuntimeMemory(ulong size)
         {
-            ulong pages = (size + HeapSegment.PageSize - 1) / HeapSegment.PageSize;
+            ulong pages = PagesFor(size);
             HeapSegment* segment;
             long first = FindFreePages(pages, out segment);
             if (first < 0)
@@ -214,13 +304,65 @@ namespace Cowbird.Runtime.Heap
             return block;
         }
 
-        // Asks the kernel for more memory (kernel_heap_grow); false when it has none.
-        private static bool Grow(ulong size)
+        // Asks the kernel for a segment with at least `pages` data pages, preferably an
+        // eighth of the heap or GrowStepPages; false when it has no memory for it.
+        // `mayReclaim`: the kernel may swap user pages out for it (only at a checkpoint).
+        // Not reentrant: an allocation made by the kernel while it grows the heap cannot
+        // grow it again.
+        private static bool Grow(ulong pages, bool mayReclaim)
         {
-            ulong wanted = size + 64 * HeapSegment.PageSize;
+            if (s_growing)
+                return false;
+            ulong preferred = TotalPages / 8;
+            if (preferred < GrowStepPages)
+                preferred = GrowStepPages;
+            if (preferred < pages)
+                preferred = pages;
             ulong granted = 0;
-            byte* region = KernelHeapGrow(wanted, &granted);
-            return region != null && granted >= wanted && AddRegion(region, region + granted);
+            s_growing = true;
+            byte* region = KernelHeapGrow(HeapSegment.RegionBytesFor(pages), HeapSegment.RegionBytesFor(preferred), mayReclaim, &granted);
+            s_growing = false;
+            if (region == null)
+                return false;
+            if (granted >= HeapSegment.RegionBytesFor(pages) && AddSegment(region, region + granted, true) != null)
+                return true;
+            KernelHeapRelease(region, granted);
+            return false;
+        }
+
+        // After a sweep: gives every grown segment whose pages are all free back to the
+        // kernel, as long as an eighth of the heap plus the reserve stays free (so the
+        // heap does not shrink and grow again on every collection).
+        internal static void ReleaseEmptySegments()
+        {
+            HeapSegment* previous = null;
+            HeapSegment* segment = s_segments;
+            while (segment != null)
+            {
+                HeapSegment* next = segment->Next;
+                ulong keep = ReservePages + (TotalPages - segment->PageCount) / 8;
+                if (segment->Releasable && segment->IsEmpty && FreePages - segment->PageCount >= keep)
+                    Release(segment, previous);
+                else
+                    previous = segment;
+                segment = next;
+            }
+        }
+
+        // Unlinks an empty segment (its predecessor in the list is `previous`) and
+        // returns its region to the kernel.
+        private static void Release(HeapSegment* segment, HeapSegment* previous)
+        {
+            if (previous == null)
+                s_segments = segment->Next;
+            else
+                previous->Next = segment->Next;
+            if (s_lastSegment == segment)
+                s_lastSegment = previous;
+            SegmentTable.Remove(segment);
+            TotalBytes -= segment->PageCount * HeapSegment.PageSize;
+            FreePages -= segment->PageCount;
+            KernelHeapRelease(segment->RegionStart, segment->RegionBytes);
         }
 
         internal static bool Collecting

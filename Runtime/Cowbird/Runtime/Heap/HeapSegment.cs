@@ -1,9 +1,12 @@
 namespace Cowbird.Runtime.Heap
 {
-    // One contiguous block of memory owned by the heap: the boot region, or a
-    // region the kernel added later (Gc.AddRegion, kernel_heap_grow).
+    // One contiguous block of memory owned by the heap: the boot region, a region
+    // the kernel added for good (Gc.AddRegion), or one the heap grew by
+    // (kernel_heap_grow), which goes back to the kernel once all its pages are free.
     // Layout: [HeapSegment header | PageInfo per data page | pad to 4 KiB | data pages].
-    // Segments form a singly linked list; there are only a few of them.
+    // Segments are linked in the order they were added (allocation is first fit along
+    // this list, so the permanent ones fill first and grown ones can empty out) and
+    // indexed by address in SegmentTable.
     internal unsafe struct HeapSegment
     {
         public const ulong PageSize = 4096;
@@ -13,12 +16,25 @@ namespace Cowbird.Runtime.Heap
         public byte* DataStart;     // first data page (4 KiB aligned)
         public ulong PageCount;     // number of data pages
         public PageInfo* Pages;     // PageCount descriptors
+        public ulong FreePages;     // pages of kind Free
+        public byte* RegionStart;   // the region as the kernel gave it (for kernel_heap_release)
+        public ulong RegionBytes;
+        public bool Releasable;     // grown by kernel_heap_grow: returned when empty
 
         public byte* DataEnd => DataStart + PageCount * PageSize;
 
         public bool Contains(byte* address) => address >= DataStart && address < DataEnd;
 
+        public bool IsEmpty => FreePages == PageCount;
+
         public byte* PageAddress(ulong page) => DataStart + (page << PageShift);
+
+        // Bytes a page-aligned region needs so that its segment has `dataPages` data pages.
+        public static ulong RegionBytesFor(ulong dataPages)
+        {
+            ulong metadataBytes = (ulong)sizeof(HeapSegment) + dataPages * (ulong)sizeof(PageInfo);
+            return ((metadataBytes + PageSize - 1) & ~(PageSize - 1)) + dataPages * PageSize;
+        }
 
         // Turns [start, end) into a segment whose pages are all Free; null when too small.
         // The descriptors are zeroed here; data pages are zeroed when handed out.
@@ -37,13 +53,18 @@ namespace Cowbird.Runtime.Heap
             HeapSegment* segment = (HeapSegment*)first;
             segment->DataStart = (byte*)dataStart;
             segment->PageCount = (last - dataStart) / PageSize;
+            segment->FreePages = segment->PageCount;
             segment->Pages = (PageInfo*)(segment + 1);
+            segment->RegionStart = start;
+            segment->RegionBytes = (ulong)(end - start);
             return segment;
         }
 
         // Finds `count` consecutive Free pages (first fit); returns the first index or -1.
         public long FindFreeRun(ulong count)
         {
+            if (FreePages < count)
+                return -1;
             ulong run = 0;
             for (ulong page = 0; page < PageCount; page++)
             {

@@ -3,7 +3,8 @@ namespace Cowbird.Runtime.Heap
     // The sweep: every allocated-but-unmarked object is freed. Free lists are
     // rebuilt from scratch (so a slot is on a list iff its Allocated bit is clear);
     // a small page with no survivors, and every page of a dead large object, go
-    // back to Free so any size class or large object can reuse them.
+    // back to Free so any size class or large object can reuse them; grown segments
+    // left with only Free pages go back to the kernel (GcHeap.ReleaseEmptySegments).
     internal static unsafe class Sweeper
     {
         internal static void Sweep()
@@ -18,6 +19,7 @@ namespace Cowbird.Runtime.Heap
                     else if (info->Kind == PageKind.LargeHead)
                         SweepLargeObject(segment, page, info);
                 }
+            GcHeap.ReleaseEmptySegments();
         }
 
         // Keeps the marked slots, frees the others, clears the mark bits.
@@ -39,12 +41,13 @@ namespace Cowbird.Runtime.Heap
             if (!anyLive)
             {
                 *info = default;
+                GcHeap.ReturnPages(segment, 1);
                 return;
             }
             byte* pageStart = segment->PageAddress(page);
-            for (int i = info->SlotCount - 1; i >= 0; i--)
+            for (int i = 0; i < info->SlotCount; i++)
                 if (!PageInfo.Test(allocated, i))
-                    GcHeap.PushFree(info->SizeClass, pageStart + (ulong)i * slotSize);
+                    GcHeap.AppendFree(info->SizeClass, pageStart + (ulong)i * slotSize);
         }
 
         private static void SweepLargeObject(HeapSegment* segment, ulong page, PageInfo* info)
@@ -59,6 +62,7 @@ namespace Cowbird.Runtime.Heap
             GcHeap.BytesInUse -= pages * HeapSegment.PageSize;
             for (ulong i = 0; i < pages; i++)
                 segment->Pages[page + i] = default;
+            GcHeap.ReturnPages(segment, pages);
         }
 
         private static ulong PopCount(ulong value)
