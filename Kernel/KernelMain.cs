@@ -88,7 +88,7 @@ namespace Cowbird.Kernel
             KernelConsole.WriteHex(KernelLayout.KernelVirtualBase);
             KernelConsole.WriteLine(": 1 GiB)");
             KernelConsole.WriteLine("        low memory   unmapped (no identity map: null dereferences fault)");
-            MemoryProtection.WriteBannerLine();
+            MemoryProtection.WriteBannerLines();
             FrameAllocator frames = KernelMemory.Manager.Frames;
             KernelConsole.Write("frames: ");
             KernelConsole.WriteDecimal(frames.FreeFrames);

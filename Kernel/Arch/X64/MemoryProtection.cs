@@ -47,8 +47,10 @@ namespace Cowbird.Kernel.Arch.X64
             Cpu.WriteCr4(cr4);
         }
 
-        // The banner line, e.g. "protection: CR0.WP on, NX on, SMEP on, SMAP on".
-        public static void WriteBannerLine()
+        // The banner lines, e.g.
+        //   protection: CR0.WP on, NX on, SMEP on, SMAP on
+        //               W^X: text r-x at 0xffffffff80100000, rodata r-- at ..., data rw- at ...
+        public static void WriteBannerLines()
         {
             KernelConsole.Write("protection: CR0.WP ");
             KernelConsole.Write(WriteProtect ? "on" : "off");
@@ -58,6 +60,13 @@ namespace Cowbird.Kernel.Arch.X64
             KernelConsole.Write(Smep ? "on" : "off (not in this CPU)");
             KernelConsole.Write(", SMAP ");
             KernelConsole.WriteLine(Smap ? "on" : "off (not in this CPU)");
+            KernelConsole.Write("            W^X: text r-x at ");
+            KernelConsole.WriteHex(KernelImage.TextStart);
+            KernelConsole.Write(", rodata r-- at ");
+            KernelConsole.WriteHex(KernelImage.RodataStart);
+            KernelConsole.Write(", data rw- at ");
+            KernelConsole.WriteHex(KernelImage.DataStart);
+            KernelConsole.Write('\n');
         }
 
         // CPUID leaf 7's ebx (structured extended features), 0 when the CPU has no leaf 7.
