@@ -15,7 +15,6 @@ namespace Cowbird.Kernel.Diagnostics
     // The error-code bits are Kernel.Mm's FaultErrorCode, the one definition.
     public static unsafe class FaultReport
     {
-
         // Reports the trap in `frame` and stops. Never returns.
         public static void Panic(TrapFrame* frame)
         {
@@ -74,8 +73,9 @@ namespace Cowbird.Kernel.Diagnostics
         }
 
         // " (<what>: <protection>)" for a protection fault: a user address means SMEP
-        // (instruction fetch) or SMAP (read or write); a kernel address means W^X
-        // (fetch from a no-execute page, write to text) or another read-only page.
+        // (instruction fetch) or SMAP (read or write) when they are on, else an NX or
+        // read-only user page; a kernel address means W^X (fetch from a no-execute
+        // page, write to text) or another read-only page.
         private static void WriteBrokenProtection(ulong error, ulong cr2)
         {
             bool userAddress = cr2 < PageTable.UserEnd;
@@ -84,9 +84,9 @@ namespace Cowbird.Kernel.Diagnostics
             else if ((error & FaultErrorCode.ProtectionKey) != 0)
                 KernelConsole.Write(" (access denied by a protection key)");
             else if ((error & FaultErrorCode.InstructionFetch) != 0 && userAddress)
-                KernelConsole.Write(" (kernel execution of user memory: SMEP)");
+                KernelConsole.Write(MemoryProtection.Smep ? " (kernel execution of user memory: SMEP)" : " (execution of no-execute user memory)");
             else if (userAddress)
-                KernelConsole.Write(" (kernel access to user memory: SMAP)");
+                KernelConsole.Write(MemoryProtection.Smap ? " (kernel access to user memory: SMAP)" : " (kernel write to read-only user memory)");
             else if ((error & FaultErrorCode.InstructionFetch) != 0)
             {
                 KernelConsole.Write(" (execution of no-execute ");
