@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Memory;
 using Cowbird.Mm.Paging;
 using Cowbird.Mm.Vm;
 
@@ -109,6 +110,8 @@ namespace Cowbird.Kernel.Diagnostics
             KernelStack stack = KernelStacks.Containing(address, 1);
             if (stack != null)
                 return stack.Name;
+            if (KernelStackArea.Contains(address))
+                return "process kernel stack";
             if (KernelImage.IsText(address))
                 return "kernel text";
             if (KernelImage.IsRodata(address))
