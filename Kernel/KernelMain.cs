@@ -25,6 +25,7 @@ namespace Cowbird.Kernel
             SerialPort.Initialize();
             // First, so that any fault from here on is a panic report, not a triple fault.
             Interrupts.Initialize();
+            MemoryProtection.Enable();
             BootInfo bootInfo = ReadBootInfo(magic, infoPhysical);
             bool rawConsole = bootInfo.CommandLine.HasValue("console", "raw");
             if (rawConsole)
@@ -87,6 +88,7 @@ namespace Cowbird.Kernel
             KernelConsole.WriteHex(KernelLayout.KernelVirtualBase);
             KernelConsole.WriteLine(": 1 GiB)");
             KernelConsole.WriteLine("        low memory   unmapped (no identity map: null dereferences fault)");
+            MemoryProtection.WriteBannerLines();
             FrameAllocator frames = KernelMemory.Manager.Frames;
             KernelConsole.Write("frames: ");
             KernelConsole.WriteDecimal(frames.FreeFrames);

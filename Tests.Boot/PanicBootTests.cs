@@ -74,6 +74,48 @@ namespace Cowbird.Tests.Boot
             Assert.Matches($@"PANIC: early exception \(before Interrupts\.Initialize\), vector 0x0000000000000006 at 0xffffffff8[0-9a-f]{{7}}", result.Serial);
         }
 
+        // W^X, SMEP and SMAP (MemoryProtection.cs): each violation is a page fault on a
+        // present page, and the panic line names the protection that stopped it.
+        [Fact]
+        public void WritingKernelTextIsStoppedByWriteXorExecute()
+        {
+            BootResult result = AssertPanic("writetext", @"page fault \(write to read-only kernel text: W\^X\)", SelfTests + "KernelTextWriteSelfTest.Overwrite");
+            Assert.Matches(@"faulting address 0xffffffff8[0-9a-f]{7}, error code 0x3 \(write, protection violation, kernel mode\)", result.Serial);
+        }
+
+        [Fact]
+        public void ExecutingKernelDataIsStoppedByWriteXorExecute() =>
+            AssertCallPanic("execdata", @"page fault \(execution of no-execute kernel data: W\^X\)");
+
+        [Fact]
+        public void ExecutingTheKernelStackIsStoppedByWriteXorExecute() =>
+            AssertCallPanic("execstack", @"page fault \(execution of no-execute boot stack: W\^X\)");
+
+        [Fact]
+        public void ReadingUserMemoryDirectlyIsStoppedBySmap()
+        {
+            BootResult result = AssertPanic("smap", @"page fault \(kernel access to user memory: SMAP\)", SelfTests + "SmapSelfTest.ReadDirectly");
+            Assert.Matches(@"faulting address 0x00007[0-9a-f]{11}, error code 0x1 \(read, protection violation, kernel mode\)", result.Serial);
+        }
+
+        [Fact]
+        public void ExecutingUserMemoryIsStoppedBySmep()
+        {
+            BootResult result = AssertCallPanic("smep", @"page fault \(kernel execution of user memory: SMEP\)");
+            Assert.Matches(@"PANIC: [^\n]* at 0x00007[0-9a-f]{11} in \?", result.Serial);
+        }
+
+        // A call to memory that must not execute faults on the fetch, before the callee
+        // pushes anything: rip has no symbol ("?"), the caller is found at [rsp].
+        private static BootResult AssertCallPanic(string selfTest, string fault)
+        {
+            BootResult result = SelfTestBootTests.BootAndExpect(selfTest, KernelExit.Panic, "PANIC: ");
+            string pattern = $@"PANIC: {fault} at {Address} in \?, called from {Regex.Escape(SelfTests)}FaultTriggers\.Call\+0x[0-9a-f]+";
+            Assert.True(Regex.IsMatch(result.Serial, pattern), $"no panic line matching {pattern}. {result}");
+            Assert.Matches(@"error code 0x11 \(instruction fetch, protection violation, kernel mode\)", result.Serial);
+            return result;
+        }
+
         // `throw` reaches the runtime, which panics through kernel_panic: the method
         // named is the first caller outside the runtime.
         [Fact]

@@ -45,6 +45,9 @@ namespace Cowbird.Tests.Boot
             BootResult result = BootAndExpect("banner", KernelExit.Success, "selftest banner: PASS");
             Assert.Matches(@"layout: direct map   0xffff800000000000 \+ physical \(\d+ MiB mapped\)", result.Serial);
             Assert.Contains("kernel image 0xffffffff80100000", result.Serial);
+            // QEMU -cpu max has SMEP and SMAP; the boot stub sets WP and NX.
+            Assert.Contains("protection: CR0.WP on, NX on, SMEP on, SMAP on", result.Serial);
+            Assert.Matches(@"W\^X: text r-x at 0xffffffff80100000, rodata r-- at 0xffffffff8[0-9a-f]{4}000, data rw- at 0xffffffff8[0-9a-f]{4}000", result.Serial);
             Assert.Contains("timer: PIT at 100 Hz", result.Serial);
             Match ticks = Regex.Match(result.Serial, @"  timer: (\d+) ticks");
             Assert.True(ticks.Success && int.Parse(ticks.Groups[1].Value) >= 3, "the banner self-test saw no ticks. " + result);

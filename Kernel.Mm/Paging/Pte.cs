@@ -6,6 +6,9 @@ namespace Cowbird.Mm.Paging
     //   bit 0 Present, 1 Writable, 2 User, 3 WriteThrough, 4 CacheDisable, 5 Accessed,
     //   6 Dirty, 7 PageSize, 8 Global, 9-11 software, 12-51 frame number,
     //   52-58 software, 63 NoExecute.
+    // The kernel's boot stub (Kernel/Arch/X64/Boot.S) uses the same names through Pte.inc,
+    // which the build generates from this file (Kernel/Build/pte-equates.sh): keep the
+    // bits written as `1UL << N` or as literals, the forms the generator reads.
     // Non-present user leaf entries:
     //   0                              none: never touched (demand-zero on fault)
     //   Present clear, ProtNone set    a frame kept by a PROT_NONE VMA; frame in 12-51

@@ -1,6 +1,8 @@
 namespace Cowbird.Mm.Vm
 {
-    // Bits of the error code the CPU pushes with #PF (Intel SDM vol. 3, 4.7).
+    // Bits of the error code the CPU pushes with #PF (Intel SDM vol. 3, 4.7): the one
+    // definition, used by Kernel.Mm's FaultHandler, the software MMU of the host tests
+    // and the kernel's panic report (FaultReport.cs).
     public static class FaultErrorCode
     {
         // Set: the page was present, the access violated its protection.
@@ -14,5 +16,7 @@ namespace Cowbird.Mm.Vm
         public const ulong ReservedBit = 1 << 3;
         // The access was an instruction fetch.
         public const ulong InstructionFetch = 1 << 4;
+        // A protection key (PKRU) forbade the access.
+        public const ulong ProtectionKey = 1 << 5;
     }
 }

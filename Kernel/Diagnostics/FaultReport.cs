@@ -1,4 +1,7 @@
 using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Memory;
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Diagnostics
 {
@@ -7,15 +10,12 @@ namespace Cowbird.Kernel.Diagnostics
     //     faulting address 0x..., error code 0x... (read, page not present, kernel mode)
     //     registers ...
     //   backtrace (frame-pointer walk): ...
-    // then stops the machine with ExitStatus.Panic.
+    // then stops the machine with ExitStatus.Panic. A page fault on a present page
+    // names the protection it broke (MemoryProtection.cs), e.g.
+    //   PANIC: page fault (write to read-only kernel text: W^X) at ...
+    // The error-code bits are Kernel.Mm's FaultErrorCode, the one definition.
     public static unsafe class FaultReport
     {
-        // Page-fault error code bits (Intel SDM vol. 3, figure 4-12).
-        private const ulong PageFaultPresent = 1 << 0;
-        private const ulong PageFaultWrite = 1 << 1;
-        private const ulong PageFaultUser = 1 << 2;
-        private const ulong PageFaultInstructionFetch = 1 << 4;
-
         // Reports the trap in `frame` and stops. Never returns.
         public static void Panic(TrapFrame* frame)
         {
@@ -60,8 +60,67 @@ namespace Cowbird.Kernel.Diagnostics
             }
             else if (vector == ExceptionVector.PageFault && cr2 < KernelLayout.PageSize)
                 KernelConsole.Write(" (null dereference)");
+            else if (vector == ExceptionVector.PageFault && IsProtectionFault(frame->ErrorCode))
+                WriteBrokenProtection(frame->ErrorCode, cr2);
             else if (vector == ExceptionVector.PageFault && frame->Rip == cr2)
                 KernelConsole.Write(" (jump to an unmapped address)");
+        }
+
+        // A kernel-mode access to a present page that its protection forbade.
+        private static bool IsProtectionFault(ulong error)
+        {
+            const ulong presentOrUser = FaultErrorCode.Present | FaultErrorCode.User;
+            return (error & presentOrUser) == FaultErrorCode.Present;
+        }
+
+        // " (<what>: <protection>)" for a protection fault: a user address means SMEP
+        // (instruction fetch) or SMAP (read or write) when they are on, else an NX or
+        // read-only user page; a kernel address means W^X (fetch from a no-execute
+        // page, write to text) or another read-only page.
+        private static void WriteBrokenProtection(ulong error, ulong cr2)
+        {
+            bool userAddress = cr2 < PageTable.UserEnd;
+            if ((error & FaultErrorCode.ReservedBit) != 0)
+                KernelConsole.Write(" (reserved bit set in a page-table entry: corrupt page tables)");
+            else if ((error & FaultErrorCode.ProtectionKey) != 0)
+                KernelConsole.Write(" (access denied by a protection key)");
+            else if ((error & FaultErrorCode.InstructionFetch) != 0 && userAddress)
+                KernelConsole.Write(MemoryProtection.Smep ? " (kernel execution of user memory: SMEP)" : " (execution of no-execute user memory)");
+            else if (userAddress)
+                KernelConsole.Write(MemoryProtection.Smap ? " (kernel access to user memory: SMAP)" : " (kernel write to read-only user memory)");
+            else if ((error & FaultErrorCode.InstructionFetch) != 0)
+            {
+                KernelConsole.Write(" (execution of no-execute ");
+                KernelConsole.Write(RegionName(cr2));
+                KernelConsole.Write(": W^X)");
+            }
+            else if (KernelImage.IsText(cr2))
+                KernelConsole.Write(" (write to read-only kernel text: W^X)");
+            else
+            {
+                KernelConsole.Write(" (write to read-only ");
+                KernelConsole.Write(RegionName(cr2));
+                KernelConsole.Write(')');
+            }
+        }
+
+        // What a kernel address belongs to, for a protection-fault report.
+        private static string RegionName(ulong address)
+        {
+            KernelStack stack = KernelStacks.Containing(address, 1);
+            if (stack != null)
+                return stack.Name;
+            if (KernelStackArea.Contains(address))
+                return "process kernel stack";
+            if (KernelImage.IsText(address))
+                return "kernel text";
+            if (KernelImage.IsRodata(address))
+                return "kernel rodata";
+            if (address >= KernelLayout.KernelVirtualBase)
+                return "kernel data";
+            if (address >= KernelLayout.DirectMapBase && address - KernelLayout.DirectMapBase < KernelLayout.DirectMapSize)
+                return "direct map";
+            return "kernel memory";
         }
 
         // The stack whose guard page this fault hit, or null. A page fault reports
@@ -78,11 +137,13 @@ namespace Cowbird.Kernel.Diagnostics
         }
 
         // The C# method at rip. An assembly helper (no C# name) is a leaf that
-        // pushed nothing, so its return address at [rsp] names its C# caller.
+        // pushed nothing, so its return address at [rsp] names its C# caller; so
+        // does a call to an address outside the code (a no-execute page, user memory),
+        // which faults before the callee pushes anything.
         private static void WriteFaultingMethod(TrapFrame* frame)
         {
             KernelSymbols.WriteLocation(frame->Rip);
-            if (!KernelSymbols.Lookup(frame->Rip, out byte* name, out _) || SymbolName.StartsWith(name, "kernel_"))
+            if (KernelSymbols.Lookup(frame->Rip, out byte* name, out _) && SymbolName.StartsWith(name, "kernel_"))
                 return;
             if (KernelStacks.Containing(frame->Rsp, 8) == null)
                 return;
@@ -103,9 +164,7 @@ namespace Cowbird.Kernel.Diagnostics
                 KernelConsole.WriteHex(cr2);
                 KernelConsole.Write(", error code 0x");
                 KernelConsole.WriteHexCompact(error);
-                KernelConsole.Write((error & PageFaultInstructionFetch) != 0 ? " (instruction fetch" : (error & PageFaultWrite) != 0 ? " (write" : " (read");
-                KernelConsole.Write((error & PageFaultPresent) != 0 ? ", protection violation" : ", page not present");
-                KernelConsole.WriteLine((error & PageFaultUser) != 0 ? ", user mode)" : ", kernel mode)");
+                WriteErrorCodeBits(error);
             }
             else if (frame->Vector == ExceptionVector.DoubleFault)
             {
@@ -119,6 +178,20 @@ namespace Cowbird.Kernel.Diagnostics
                 KernelConsole.WriteHexCompact(frame->ErrorCode);
                 KernelConsole.Write('\n');
             }
+        }
+
+        // Decodes a page-fault error code: "(read, page not present, kernel mode)",
+        // then ", reserved bit" and ", protection key" when those bits are set.
+        private static void WriteErrorCodeBits(ulong error)
+        {
+            KernelConsole.Write((error & FaultErrorCode.InstructionFetch) != 0 ? " (instruction fetch" : (error & FaultErrorCode.Write) != 0 ? " (write" : " (read");
+            KernelConsole.Write((error & FaultErrorCode.Present) != 0 ? ", protection violation" : ", page not present");
+            KernelConsole.Write((error & FaultErrorCode.User) != 0 ? ", user mode" : ", kernel mode");
+            if ((error & FaultErrorCode.ReservedBit) != 0)
+                KernelConsole.Write(", reserved bit");
+            if ((error & FaultErrorCode.ProtectionKey) != 0)
+                KernelConsole.Write(", protection key");
+            KernelConsole.WriteLine(")");
         }
 
         private static void WriteRegisters(TrapFrame* frame)

@@ -74,12 +74,11 @@ namespace Cowbird.Kernel.Memory
             s_used[slot] = false;
         }
 
+        // True when `address` is in this region (a stack, a guard page or an unused slot).
+        public static bool Contains(ulong address) => address >= Base && address < Base + (ulong)MaxSlots * SlotSize;
+
         // True when `address` is in the guard page of a slot (a process stack overflow).
-        public static bool IsGuardPage(ulong address)
-        {
-            return address >= Base && address < Base + (ulong)MaxSlots * SlotSize
-                && (address - Base) % SlotSize < Page.Size;
-        }
+        public static bool IsGuardPage(ulong address) => Contains(address) && (address - Base) % SlotSize < Page.Size;
 
         private static void UnmapRange(ulong start, ulong end)
         {

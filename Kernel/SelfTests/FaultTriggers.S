@@ -1,6 +1,6 @@
-# Instructions the panic and interrupt self-tests need that C# cannot emit.
-# Each is a leaf that pushes nothing, so a fault report can find its C# caller
-# at [rsp] (FaultReport.WriteFaultingMethod).
+# Instructions (and one byte of data) the panic and interrupt self-tests need
+# that C# cannot emit. Each function is a leaf that pushes nothing, so a fault
+# report can find its C# caller at [rsp] (FaultReport.WriteFaultingMethod).
         .intel_syntax noprefix
         .text
 
@@ -37,5 +37,18 @@ selftest_software_interrupt:
         int     0x42
         ret
         .size selftest_software_interrupt, . - selftest_software_interrupt
+
+# ulong selftest_data_code_address(void): the address of a `ret` instruction
+# placed in .data, which W^X maps no-execute: calling it must fault.
+        .globl selftest_data_code_address
+        .type selftest_data_code_address, @function
+selftest_data_code_address:
+        lea     rax, [rip + selftest_data_code]
+        ret
+        .size selftest_data_code_address, . - selftest_data_code_address
+
+        .data
+selftest_data_code:
+        .byte   0xC3                                    # ret
 
         .section .note.GNU-stack, "", @progbits

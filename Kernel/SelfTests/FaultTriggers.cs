@@ -21,6 +21,17 @@ namespace Cowbird.Kernel.SelfTests
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void RaiseUnexpectedVector();
 
+        // The address of a `ret` in the kernel's .data section (no-execute under W^X).
+        [RuntimeImport("selftest_data_code_address")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong DataCodeAddress();
+
+        // Calls the code at `address`: the execute-protection self-tests aim it at
+        // a `ret` in memory that must not be executable, so the call faults before
+        // the callee pushes anything and the fault report finds this caller at [rsp].
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static unsafe void Call(ulong address) => ((delegate*<void>)address)();
+
         // int 0x42; returns the trap frame's rax after the handler ran.
         [RuntimeImport("selftest_software_interrupt")]
         [MethodImpl(MethodImplOptions.InternalCall)]

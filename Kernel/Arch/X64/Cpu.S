@@ -118,6 +118,24 @@ cpu_read_cr2:
         mov     rax, cr2
         ret
 
+# ulong cpu_read_cr0(void): the control register with WP (write protect) and PG.
+        .globl cpu_read_cr0
+cpu_read_cr0:
+        mov     rax, cr0
+        ret
+
+# ulong cpu_read_cr4(void): the control register with the SMEP and SMAP switches.
+        .globl cpu_read_cr4
+cpu_read_cr4:
+        mov     rax, cr4
+        ret
+
+# void cpu_write_cr4(ulong value)
+        .globl cpu_write_cr4
+cpu_write_cr4:
+        mov     cr4, rdi
+        ret
+
 # ulong cpu_read_cr3(void): physical address of the top-level page table.
         .globl cpu_read_cr3
 cpu_read_cr3:

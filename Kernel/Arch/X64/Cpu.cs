@@ -69,6 +69,20 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern ulong ReadCr2();
 
+        // CR0: WP (bit 16) makes ring 0 honour read-only pages; PG turns paging on.
+        [RuntimeImport("cpu_read_cr0")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong ReadCr0();
+
+        // CR4: among others SMEP (bit 20) and SMAP (bit 21), see MemoryProtection.
+        [RuntimeImport("cpu_read_cr4")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong ReadCr4();
+
+        [RuntimeImport("cpu_write_cr4")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void WriteCr4(ulong value);
+
         // CR3: physical address of the active PML4 (plus flag bits in the low 12).
         [RuntimeImport("cpu_read_cr3")]
         [MethodImpl(MethodImplOptions.InternalCall)]

@@ -1,3 +1,5 @@
+using Cowbird.Mm.Paging;
+
 namespace Cowbird.Kernel.Arch.X64
 {
     // Minimal access to the kernel's own page tables (the boot stub's, reached
@@ -6,34 +8,26 @@ namespace Cowbird.Kernel.Arch.X64
     // (user address spaces, 4-level walks with allocation) is Kernel.Mm's.
     //
     // A 4-level walk: PML4 -> PDPT -> PD -> PT, indexed by virtual address bits
-    // 47..39, 38..30, 29..21, 20..12. A PDPT or PD entry with PageSize set maps
-    // a 1 GiB or 2 MiB page directly.
+    // 47..39, 38..30, 29..21, 20..12 (PageTable.IndexAt levels 3..0). A PDPT or PD
+    // entry with PageSize set maps a 1 GiB or 2 MiB page directly. Entry bits are
+    // Kernel.Mm's Pte names, the same ones Boot.S builds these tables with.
     public static unsafe class KernelPageTable
     {
-        // x86-64 entry bits (the same encoding Kernel.Mm's Pte uses).
-        private const ulong Present = 1UL << 0;
-        private const ulong Writable = 1UL << 1;
-        private const ulong PageSizeBit = 1UL << 7;
-        private const ulong NoExecute = 1UL << 63;
-        private const ulong FrameMask = 0x000F_FFFF_FFFF_F000;
-
-        private const int EntriesPerTable = 512;
-        private const int Pml4Shift = 39, PdptShift = 30, PdShift = 21, PtShift = 12;
-
-        private static int Index(ulong virtualAddress, int shift) => (int)((virtualAddress >> shift) & (EntriesPerTable - 1));
+        private const int Pml4Level = 3, PdptLevel = 2, PdLevel = 1, PtLevel = 0;
+        private const int PdptShift = 30, PdShift = 21;
 
         // The table an entry points to, through the direct map.
-        private static ulong* NextTable(ulong entry) => (ulong*)KernelLayout.PhysicalToVirtual(entry & FrameMask);
+        private static ulong* NextTable(ulong entry) => (ulong*)KernelLayout.PhysicalToVirtual(entry & Pte.FrameMask);
 
-        private static ulong* Pml4() => (ulong*)KernelLayout.PhysicalToVirtual(Cpu.ReadCr3() & FrameMask);
+        private static ulong* Pml4() => (ulong*)KernelLayout.PhysicalToVirtual(Cpu.ReadCr3() & Pte.FrameMask);
 
         // Walks to the PDPT entry for `virtualAddress`; null when the PML4 entry is not present.
         private static ulong* PdptEntry(ulong virtualAddress)
         {
-            ulong pml4Entry = Pml4()[Index(virtualAddress, Pml4Shift)];
-            if ((pml4Entry & Present) == 0)
+            ulong pml4Entry = Pml4()[PageTable.IndexAt(virtualAddress, Pml4Level)];
+            if ((pml4Entry & Pte.Present) == 0)
                 return null;
-            return NextTable(pml4Entry) + Index(virtualAddress, PdptShift);
+            return NextTable(pml4Entry) + PageTable.IndexAt(virtualAddress, PdptLevel);
         }
 
         // Returns the physical address `virtualAddress` maps to; false when it is not mapped.
@@ -41,25 +35,25 @@ namespace Cowbird.Kernel.Arch.X64
         {
             physical = 0;
             ulong* pdpte = PdptEntry(virtualAddress);
-            if (pdpte == null || (*pdpte & Present) == 0)
+            if (pdpte == null || (*pdpte & Pte.Present) == 0)
                 return false;
-            if ((*pdpte & PageSizeBit) != 0)
+            if ((*pdpte & Pte.PageSize) != 0)
             {
-                physical = (*pdpte & FrameMask) + (virtualAddress & ((1UL << PdptShift) - 1));
+                physical = (*pdpte & Pte.FrameMask) + (virtualAddress & ((1UL << PdptShift) - 1));
                 return true;
             }
-            ulong pde = NextTable(*pdpte)[Index(virtualAddress, PdShift)];
-            if ((pde & Present) == 0)
+            ulong pde = NextTable(*pdpte)[PageTable.IndexAt(virtualAddress, PdLevel)];
+            if ((pde & Pte.Present) == 0)
                 return false;
-            if ((pde & PageSizeBit) != 0)
+            if ((pde & Pte.PageSize) != 0)
             {
-                physical = (pde & FrameMask) + (virtualAddress & ((1UL << PdShift) - 1));
+                physical = (pde & Pte.FrameMask) + (virtualAddress & ((1UL << PdShift) - 1));
                 return true;
             }
-            ulong pte = NextTable(pde)[Index(virtualAddress, PtShift)];
-            if ((pte & Present) == 0)
+            ulong pte = NextTable(pde)[PageTable.IndexAt(virtualAddress, PtLevel)];
+            if ((pte & Pte.Present) == 0)
                 return false;
-            physical = (pte & FrameMask) + (virtualAddress & (KernelLayout.PageSize - 1));
+            physical = (pte & Pte.FrameMask) + (virtualAddress & (KernelLayout.PageSize - 1));
             return true;
         }
 
@@ -68,12 +62,12 @@ namespace Cowbird.Kernel.Arch.X64
         public static void UnmapPage(ulong virtualAddress)
         {
             ulong* pdpte = PdptEntry(virtualAddress);
-            if (pdpte == null || (*pdpte & (Present | PageSizeBit)) != Present)
+            if (pdpte == null || (*pdpte & (Pte.Present | Pte.PageSize)) != Pte.Present)
                 Panic.Halt("KernelPageTable.UnmapPage: no page directory for this address");
-            ulong pde = NextTable(*pdpte)[Index(virtualAddress, PdShift)];
-            if ((pde & (Present | PageSizeBit)) != Present)
+            ulong pde = NextTable(*pdpte)[PageTable.IndexAt(virtualAddress, PdLevel)];
+            if ((pde & (Pte.Present | Pte.PageSize)) != Pte.Present)
                 Panic.Halt("KernelPageTable.UnmapPage: not mapped with 4 KiB pages");
-            NextTable(pde)[Index(virtualAddress, PtShift)] = 0;
+            NextTable(pde)[PageTable.IndexAt(virtualAddress, PtLevel)] = 0;
             Cpu.InvalidatePage(virtualAddress);
         }
 
@@ -84,9 +78,9 @@ namespace Cowbird.Kernel.Arch.X64
             ulong* pdpte = PdptEntry(virtualAddress);
             if (pdpte == null)
                 Panic.Halt("KernelPageTable.MapGigabytePage: no PDPT for this address");
-            if ((*pdpte & Present) != 0)
+            if ((*pdpte & Pte.Present) != 0)
                 Panic.Halt("KernelPageTable.MapGigabytePage: already mapped");
-            *pdpte = physical | Present | Writable | PageSizeBit | NoExecute;
+            *pdpte = physical | Pte.Present | Pte.Writable | Pte.PageSize | Pte.NoExecute;
             Cpu.InvalidatePage(virtualAddress);
         }
     }

@@ -49,11 +49,15 @@ trap_entry_\vector:
 .endr
 
         .set    FXSAVE_AREA_SIZE, 512
+        .set    RFLAGS_AC, 1 << 18                      # alignment check / SMAP override
 
 trap_common:
         test    BYTE PTR [rsp + 24], 3                  # saved cs: from ring 3?
         jz      7f
         swapgs
+        pushfq                                          # ring 3 may have set RFLAGS.AC, which a trap
+        and     DWORD PTR [rsp], ~RFLAGS_AC             # keeps: clear it, or SMAP would not guard the
+        popfq                                           # kernel (MemoryProtection.cs)
 7:      PUSH_GPRS
         mov     rbx, rsp                                # rbx = TrapFrame* (callee-saved)
         sub     rsp, FXSAVE_AREA_SIZE
