@@ -9,9 +9,17 @@ namespace Cowbird.Benchmarks
     //   MunmapSplit    munmap of page 32 (one VMA becomes two, its frame freed), then
     //                  mmap MAP_FIXED of it again (merges back into one VMA);
     //   MprotectSplit  mprotect page 32 read-only (one VMA becomes three), then back to
-    //                  read-write (the three merge into one again).
+    //                  read-write (the three merge into one again);
+    //   MmapAnywhere   mmap of one page with no address hint (the top-down free-range
+    //                  search) and munmap of it again.
+    // Each runs with 1k, 10k and 60k other VMAs in the space (every other page of a
+    // region right below the top of the mmap area read-only): the costs must grow like
+    // log n, not n.
     public class VmaSplitBenchmarks
     {
+        [Params(1000, 10000, 60000)]
+        public int OtherVmas;
+
         const int Pages = 64;
         const ulong Base = 0x4000_0000;
         const ulong Middle = Base + 32 * Page.Size;
@@ -25,6 +33,11 @@ namespace Cowbird.Benchmarks
             space = machine.NewSpace();
             machine.MapFixed(space, Base, Pages);
             machine.Touch(space, Base, Pages, 1);
+            // Right below MmapTop with no hole, so a search from the top must get past them.
+            ulong Crowd = AddressSpace.MmapTop - (ulong)OtherVmas * Page.Size;
+            machine.MapFixed(space, Crowd, OtherVmas);
+            for (int i = 1; i < OtherVmas; i += 2)
+                space.Mprotect(Crowd + (ulong)i * Page.Size, Page.Size, Protection.Read);
         }
 
         [GlobalCleanup]
@@ -35,6 +48,13 @@ namespace Cowbird.Benchmarks
         {
             space.Munmap(Middle, Page.Size);
             machine.MapFixed(space, Middle, 1);
+        }
+
+        [Benchmark]
+        public void MmapAnywhere()
+        {
+            long address = space.Mmap(0, Page.Size, Protection.Read, MapFlags.Private | MapFlags.Anonymous);
+            space.Munmap((ulong)address, Page.Size);
         }
 
         [Benchmark]

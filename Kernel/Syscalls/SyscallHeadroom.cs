@@ -8,8 +8,8 @@ namespace Cowbird.Kernel.Syscalls
     // so that a shortage is ENOMEM at the door instead of a panic half-way through.
     // The figures are upper bounds, not exact sizes: a split makes at most two VMAs with
     // their anon_vma chains (a few hundred bytes each), fork copies every VMA with its
-    // chains, execve holds two argument lists, and open captures a /proc file's text (a
-    // line per VMA). How much of the heap's reserve must stay free afterwards depends on
+    // chains, execve holds two argument lists, and open makes a file and, for /proc, the
+    // page-sized buffer its text is generated into. How much of the heap's reserve must stay free afterwards depends on
     // the call, so that freeing memory works after making objects is refused:
     //   - calls that make kernel objects (mmap, mprotect, fork, ...): all of it;
     //   - munmap, which frees memory but may split a VMA: half (Linux's munmap gives
@@ -23,7 +23,6 @@ namespace Cowbird.Kernel.Syscalls
     {
         private const ulong BaseBytes = 64 * 1024;
         private const ulong ForkBytesPerVma = 1024;
-        private const ulong MapsBytesPerVma = 256;
         private const ulong ExecBytes = 512 * 1024;
         private const ulong SmallCallBytes = 16 * 1024;
 
@@ -43,6 +42,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.SchedYield:
                 case SyscallNumber.SetTidAddress:
                     return true;
+                case SyscallNumber.Open:
                 case SyscallNumber.Mmap:
                 case SyscallNumber.Mprotect:
                 case SyscallNumber.Mremap:
@@ -51,8 +51,6 @@ namespace Cowbird.Kernel.Syscalls
                     return Gc.EnsureHeadroom(BaseBytes);
                 case SyscallNumber.Fork:
                     return Gc.EnsureHeadroom(BaseBytes + VmasOf(process) * ForkBytesPerVma);
-                case SyscallNumber.Open:
-                    return Gc.EnsureHeadroom(BaseBytes + VmasOf(process) * MapsBytesPerVma);
                 case SyscallNumber.Execve:
                     return Gc.EnsureHeadroom(ExecBytes);
                 case SyscallNumber.Munmap:
