@@ -32,6 +32,8 @@ namespace Cowbird.Tests.User
                  memMb: 40, swapMb: 160, timeoutSeconds: 600),
             Test("map_count", "vm.max_map_count (65530): splits fail with ENOMEM at the limit, joining a neighbour still works, mmap refuses above the limit, unmapping makes room again",
                  timeoutSeconds: 300),
+            Test("syscall_fuzz", "50,000 seeded calls of every implemented system call and unknown numbers with hostile pointers, lengths, flags and fds, in children that may die; the kernel survives and still forks, maps and reads /proc",
+                 timeoutSeconds: 300),
             Test("efault", "-EFAULT for NULL-ish, unmapped, PROT_NONE, read-only, kernel-half and non-canonical pointers in read/write/open/writev/clock_gettime/nanosleep/rt_sigaction/execve/wait4"),
             Test("enosys", "-ENOSYS for unknown numbers and numbers Linux never implemented; on Cowbird also for real calls outside the subset",
                  cowbirdArgs: new[] { "--cowbird" }),

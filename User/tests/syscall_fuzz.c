@@ -1,0 +1,245 @@
+/*
+ * syscall_fuzz: every system call Cowbird implements, and unknown numbers, called with hostile
+ * arguments from a seeded PRNG: NULL, kernel-half and non-canonical pointers, unaligned ones, the
+ * last byte of a page, PROT_NONE and read-only buffers, huge and wrapping lengths, random flags
+ * and file descriptors. The calls run in children that may die of what they do to themselves
+ * (a signal is a fine end); the kernel must survive them all, and afterwards still fork, map
+ * memory and read /proc.
+ *
+ *   syscall_fuzz [--seed S] [--calls N]     default seed 1, 50,000 calls
+ *
+ * The seed is printed first (INFO line): the same seed makes the same calls, so a kernel panic
+ * or hang it finds can be replayed. Calls that would reach outside the child are never made:
+ * kill goes only to the child itself (never a stop signal) or to pids that do not exist,
+ * execve only gets paths that cannot be read, nanosleep never sleeps long, and stdin is closed
+ * so read never waits for a terminal.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include "cbtest.h"
+
+/* Children that die early are replaced, up to this many in all. */
+#define MAX_CHILDREN 5000
+
+static uint64_t rng;
+
+static uint64_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static uint64_t below(uint64_t n) { return next() % n; }
+
+/* Memory the hostile pointers point into: a normal buffer, a read-only page, a PROT_NONE page
+   and a page with an unmapped page after it (its last byte). */
+static char *rw_buf, *ro_page, *none_page, *edge_page;
+/* Calls made by all children together (a shared page), for the INFO line. */
+static volatile long *calls_made;
+
+static long hostile_pointer(void)
+{
+    switch (below(12)) {
+    case 0: return 0;
+    case 1: return 8;
+    case 2: return (long)0xffff800000000000UL;                 /* kernel half */
+    case 3: return (long)0xffffffff80100000UL;                 /* kernel image */
+    case 4: return (long)0x0000800000000000UL;                 /* first non-canonical */
+    case 5: return (long)0x7ffffffff000UL;                     /* the unmappable last page */
+    case 6: return (long)(edge_page + CB_PAGE - 1);            /* last byte before a hole */
+    case 7: return (long)ro_page + (long)below(CB_PAGE);
+    case 8: return (long)none_page + (long)below(CB_PAGE);
+    case 9: return (long)(rw_buf + below(8 * CB_PAGE) + 1);    /* unaligned, valid */
+    case 10: return (long)next();
+    default: return (long)(rw_buf + below(8 * CB_PAGE));
+    }
+}
+
+static long hostile_length(void)
+{
+    switch (below(8)) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return (long)below(3 * CB_PAGE);
+    case 3: return (long)(1UL << 63);
+    case 4: return -1;
+    case 5: return (long)(-CB_PAGE);
+    case 6: return (long)(below(64) * CB_PAGE);
+    default: return (long)next();
+    }
+}
+
+static long hostile_int(void)
+{
+    switch (below(6)) {
+    case 0: return 0;
+    case 1: return -1;
+    case 2: return (long)below(64);
+    case 3: return (long)(int)next();
+    case 4: return (long)0x80000000UL;
+    default: return (long)next();
+    }
+}
+
+static long any_fd(void) { return below(4) == 0 ? hostile_int() : (long)below(40); }
+
+/* A page-aligned address near the child's own buffers or anywhere. */
+static long hostile_address(void)
+{
+    switch (below(4)) {
+    case 0: return (long)(rw_buf + below(16) * CB_PAGE);
+    case 1: return (long)((next() & 0x7fffffff000UL));
+    case 2: return hostile_pointer();
+    default: return 0;
+    }
+}
+
+/* One call. Returns nothing: the result does not matter, surviving it does. */
+static void one_call(pid_t self)
+{
+    long a = hostile_pointer();
+    switch (below(30)) {
+    case 0: cb_syscall(SYS_read, any_fd(), a, hostile_length(), 0, 0, 0); break;
+    case 1: cb_syscall(SYS_write, 3 + (long)below(37), a, hostile_length(), 0, 0, 0); break;
+    case 2: {
+        static const char *paths[] = { "/proc/self/maps", "/proc/meminfo", "/proc/vmstat", "/bin", "/", "/nonexistent" };
+        long p = below(2) ? (long)paths[below(6)] : a;
+        long fd = cb_syscall(SYS_open, p, hostile_int(), hostile_int(), 0, 0, 0);
+        if (fd > 2 && below(2))
+            cb_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+        break;
+    }
+    case 3: cb_syscall(SYS_close, 3 + (long)below(40), 0, 0, 0, 0, 0); break;
+    case 4: cb_syscall(SYS_mmap, hostile_address(), hostile_length(), hostile_int(), hostile_int(), any_fd(), hostile_int()); break;
+    case 5: cb_syscall(SYS_mprotect, hostile_address(), hostile_length(), hostile_int(), 0, 0, 0); break;
+    case 6: cb_syscall(SYS_munmap, hostile_address(), hostile_length(), 0, 0, 0, 0); break;
+    case 7: cb_syscall(SYS_brk, below(2) ? hostile_address() : (long)next(), 0, 0, 0, 0, 0); break;
+    case 8: cb_syscall(SYS_rt_sigaction, hostile_int(), a, hostile_pointer(), below(2) ? 8 : hostile_int(), 0, 0); break;
+    case 9: cb_syscall(SYS_rt_sigprocmask, hostile_int(), a, hostile_pointer(), below(2) ? 8 : hostile_int(), 0, 0); break;
+    case 10: cb_syscall(SYS_ioctl, any_fd(), hostile_int(), a, 0, 0, 0); break;
+    case 11: cb_syscall(SYS_writev, 3 + (long)below(37), a, hostile_int(), 0, 0, 0); break;
+    case 12: cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0); break;
+    case 13: cb_syscall(SYS_mremap, hostile_address(), hostile_length(), hostile_length(), below(8), hostile_address(), 0); break;
+    case 14: cb_syscall(SYS_madvise, hostile_address(), hostile_length(), hostile_int(), 0, 0, 0); break;
+    case 15: {   /* never a long sleep: a bad pointer, a bad tv_nsec, or at most 1 ms */
+        long *ts = (long *)rw_buf;
+        ts[0] = 0;
+        ts[1] = below(2) ? (long)below(1000000) : hostile_int();
+        if (ts[1] >= 0 && ts[1] < 1000000000 && ts[1] > 1000000)
+            ts[1] = 1000000;
+        cb_syscall(SYS_nanosleep, below(3) ? (long)ts : a, hostile_pointer(), 0, 0, 0, 0);
+        break;
+    }
+    case 16: cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0); break;
+    case 17: {   /* fork: the new process leaves at once */
+        if (below(8) == 0) {
+            long pid = cb_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
+            if (pid == 0)
+                cb_syscall(SYS_exit, 0, 0, 0, 0, 0, 0);
+        }
+        break;
+    }
+    case 18: {   /* execve with paths that cannot be read: no program ever starts */
+        static const long bad[] = { 0, 8, (long)0xffff800000000000UL, (long)0x0000800000000000UL };
+        cb_syscall(SYS_execve, bad[below(4)], hostile_pointer(), hostile_pointer(), 0, 0, 0);
+        break;
+    }
+    case 19: cb_syscall(SYS_wait4, below(2) ? -1 : hostile_int(), a, hostile_int() | (below(2) ? WNOHANG : 0), hostile_pointer(), 0, 0); break;
+    case 20: {   /* kill: pids that cannot exist, or the child itself (rarely with a real signal) */
+        long pid = below(4) == 0 ? (long)self : 900000 + (long)below(1000);
+        long sig = pid == self && below(16) != 0 ? 0 : (long)below(65);
+        if (pid == self && sig >= SIGSTOP && sig <= SIGTTOU)
+            sig = 0;            /* a stopped child would wait for a SIGCONT forever */
+        cb_syscall(SYS_kill, pid, sig, 0, 0, 0, 0);
+        break;
+    }
+    case 21: cb_syscall(SYS_getppid, 0, 0, 0, 0, 0, 0); break;
+    case 22: if (below(16) == 0) cb_syscall(SYS_arch_prctl, hostile_int(), a, 0, 0, 0, 0); break;
+    case 23: cb_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0); break;
+    case 24: cb_syscall(SYS_set_tid_address, a, 0, 0, 0, 0, 0); break;
+    case 25: cb_syscall(SYS_clock_gettime, hostile_int(), a, 0, 0, 0, 0); break;
+    case 26: {   /* numbers no x86-64 kernel implements */
+        static const long unknown[] = { 1000, 4096, 99999, 0x7fffffff, -1, 0x40000000L + 1000 };
+        cb_syscall(unknown[below(6)], a, hostile_length(), hostile_int(), 0, 0, 0);
+        break;
+    }
+    case 27: cb_syscall(SYS_read, 3 + (long)below(37), a, hostile_length(), 0, 0, 0); break;
+    case 28: /* touch the buffers the way a program would, to fault them in and out */
+        rw_buf[below(16 * CB_PAGE)] = (char)next();
+        break;
+    default: cb_syscall(SYS_mmap, 0, (long)(below(16) + 1) * CB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); break;
+    }
+}
+
+/* Makes calls until all the children together made `calls` (or this one dies). */
+static void fuzz_child(uint64_t seed, long calls)
+{
+    /* Nothing from here may reach the terminal: no reads waiting on it, no bytes written to it. */
+    cb_syscall(SYS_close, 0, 0, 0, 0, 0, 0);
+    cb_syscall(SYS_close, 1, 0, 0, 0, 0, 0);
+    cb_syscall(SYS_close, 2, 0, 0, 0, 0, 0);
+    rng = seed * 0x9E3779B97F4A7C15ULL + 1;
+    rw_buf = mmap(NULL, 16 * CB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ro_page = mmap(NULL, CB_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    none_page = mmap(NULL, CB_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    edge_page = mmap(NULL, 2 * CB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (rw_buf == MAP_FAILED || ro_page == MAP_FAILED || none_page == MAP_FAILED || edge_page == MAP_FAILED)
+        cb_syscall(SYS_exit, 3, 0, 0, 0, 0, 0);
+    munmap(edge_page + CB_PAGE, CB_PAGE);
+    pid_t self = (pid_t)cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    while (__atomic_add_fetch(calls_made, 1, __ATOMIC_RELAXED) <= calls)
+        one_call(self);
+    cb_syscall(SYS_exit, 0, 0, 0, 0, 0, 0);
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = 1;
+    long calls = 50000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--seed") == 0)
+            seed = strtoull(argv[i + 1], NULL, 0);
+        else if (strcmp(argv[i], "--calls") == 0)
+            calls = strtol(argv[i + 1], NULL, 0);
+    }
+    cb_begin("syscall_fuzz");
+    cb_print("INFO seed %llu, %ld calls", (unsigned long long)seed, calls);
+    calls_made = cb_map_shared(1);
+    if (!calls_made)
+        return cb_end();
+    /* A child that kills itself (unmapping its own buffers, a signal to itself, ...) is
+       replaced by the next one, until the calls are made. */
+    int exited = 0, signalled = 0, lost = 0, children = 0;
+    while (*calls_made < calls && children < MAX_CHILDREN) {
+        pid_t pid = fork();
+        if (pid == 0)
+            fuzz_child(seed * 100000 + (uint64_t)children, calls);
+        children++;
+        int status = 0;
+        if (pid < 0 || cb_wait(pid, &status) != pid)
+            lost++;
+        else if (WIFEXITED(status))
+            exited++;
+        else
+            signalled++;
+    }
+    CHECK(*calls_made >= calls, "the fuzzing children made all the calls");
+    cb_print("INFO %d children: %d exited, %d died of a signal", children, exited, signalled);
+    CHECK(lost == 0, "every fuzzing child was forked and reaped");
+    /* The kernel is still whole: fork, memory and /proc work. */
+    char *p = cb_map_private(64);
+    if (p)
+        cb_fill(p, 64 * CB_PAGE, 5, 0);
+    pid_t pid = cb_fork("a child after the fuzzing");
+    if (pid == 0) {
+        cb_child_begin("after", 0);
+        cb_check_pattern(p, 64 * CB_PAGE, 5, 0, "the parent's memory seen from a child");
+        cb_child_exit();
+    }
+    cb_expect_exit(pid, 0, "a child after the fuzzing sees the parent's memory and exits 0");
+    struct cb_vma v;
+    CHECK(p && cb_find_vma(p, &v), "/proc/self/maps still lists the parent's mapping");
+    return cb_end();
+}
