@@ -27,7 +27,7 @@ namespace Cowbird.Mm.Reclaim
     //      (SwapSpace.AllocateEntry: HasCache set, count 0, handed out by clusters) and
     //      joins the swap cache marked Dirty; a page already cached keeps its slot; a
     //      shared page gets the slot next to its object's other swapped pages if free
-    //      (SharedAnonObject.PreferredSwapEntry, seed 001);
+    //      (SharedAnonObject.PreferredSwapEntry, Eric Biederman, 1998);
     //   2. the reclaimer takes its own reference (the page is "isolated");
     //   3. TryToUnmap through the rmap: every private PTE in every process becomes the
     //      swap PTE (TLB invalidated through the Tlb seam), count += 1 per PTE; a shared

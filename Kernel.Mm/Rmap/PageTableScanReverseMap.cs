@@ -4,7 +4,7 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Mm.Rmap
 {
-    // "No reverse map", as in Linux 2.4 (seed 002, Linus 1998): keep nothing per page and,
+    // "No reverse map", as in Linux 2.4 (Linus Torvalds, 1998): keep nothing per page and,
     // to find a frame's mappings, scan the page tables of every address space. Every hook
     // is free and every VMA may merge; a walk costs O(all mapped PTEs). Used by the tests
     // as an oracle for the anon_vma walk, and a baseline for comparing designs.

@@ -42,12 +42,12 @@ namespace Cowbird.Mm.Swap
     //              or reclaim must write it to the slot again before freeing the frame.
     //   unmap/exit of a swap PTE: Free (count--); if then count == 0 and HasCache, the
     //              cached frame is unreachable: drop it (SwapCache.Delete, ClearCache).
-    //   shared anonymous object (seed 001): the object keeps the swap entry of each
+    //   shared anonymous object (Eric Biederman, 1998): the object keeps the swap entry of each
     //              swapped-out page in its page index, holding count 1. Swap-out of page i:
     //              AllocateSlot -> SwapCache.Add -> clear the PTEs -> write -> Duplicate
     //              (the object's count) -> SwapCache.Delete + ClearCache. Swap-in: as above
     //              (cache first), then the object frees its count. Destroying the object:
-    //              Free each entry it holds. Seed 001's "allocate swap slots contiguously":
+    //              Free each entry it holds. Eric Biederman's (1998) "allocate swap slots contiguously":
     //              reclaim asks for the slot at the same distance from the object's last
     //              swapped page as their indexes (SharedAnonObject.PreferredSwapEntry,
     //              SwapSpace.AllocateGroupedEntry -> AllocateSlotAt); the object's first
@@ -64,7 +64,7 @@ namespace Cowbird.Mm.Swap
     // Slot allocation (Linux mm/swapfile.c, 2.6.x-5.x "cluster" design): slots are
     // grouped in clusters of ClusterSize. The allocator keeps a current cluster and hands
     // out its free slots in ascending order, so consecutive swap-outs (often neighbouring
-    // pages of one process, seed 001: "the more the pages are actually contiguous the
+    // pages of one process, Eric Biederman, 1998: "the more the pages are actually contiguous the
     // better usually, because they are related") land on neighbouring slots and read-ahead
     // pays off. When the current cluster is used up it takes the next wholly free cluster;
     // only when there is none (the area is fragmented) does it scan slot by slot.
@@ -216,7 +216,7 @@ namespace Cowbird.Mm.Swap
             return 0;
         }
 
-        // Seed 001 ("allocate the swap pages when you allocate the mapping, all at once"):
+        // Eric Biederman, 1998 ("allocate the swap pages when you allocate the mapping, all at once"):
         // reserves `n` consecutive free slots for an object that will own them, e.g. the
         // backing object of a shared anonymous mapping, which then swaps page i to slot
         // first + i. Each slot gets count 1 (the object's reference, dropped with Free) and

@@ -116,7 +116,7 @@ namespace Cowbird.Mm.Swap
         }
 
         // AllocateEntry for page `index` of a group that wants consecutive slots (a
-        // shared object, seed 001): `preferred` itself when its device exists and its slot
+        // shared object, Eric Biederman, 1998): `preferred` itself when its device exists and its slot
         // is free (SwapMap.AllocateSlotAt); else slot index mod ClusterSize of a wholly free
         // cluster (SwapMap.AllocateSlotInFreeCluster), opening room for the group's other
         // pages; else any slot. An invalid `preferred` (slot 0) means no preference.

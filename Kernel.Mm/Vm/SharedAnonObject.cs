@@ -4,7 +4,7 @@ using Cowbird.Mm.Swap;
 namespace Cowbird.Mm.Vm
 {
     // The backing object of one shared anonymous mapping (Linux: the shmem inode that
-    // shmem_zero_setup gives every MAP_SHARED|MAP_ANONYMOUS mapping; seed 001: "a single
+    // shmem_zero_setup gives every MAP_SHARED|MAP_ANONYMOUS mapping; Eric Biederman, 1998: "a single
     // inode per anonymous shared mapping"). Every process mapping it sees the same pages,
     // so there is no copy-on-write: faults map the object's page, writable if the VMA is.
     //
@@ -145,7 +145,7 @@ namespace Cowbird.Mm.Vm
             return Errno.None;
         }
 
-        // Where reclaim should swap page `index` to (seed 001: an object's swap slots
+        // Where reclaim should swap page `index` to (Eric Biederman, 1998: an object's swap slots
         // contiguous): the slot as far from the last swapped page's slot as `index` is
         // from its index, on the same device. Invalid (slot 0) when there is none yet or
         // it would fall below slot 1; the caller then takes any slot.
