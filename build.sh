@@ -146,7 +146,7 @@ bundled_programs() {
   done
 }
 
-# The runner (issue 4). A contract other tools script against:
+# The runner. A contract other tools script against:
 #   COM1 carries only the programs' bytes (kernel command line console=raw), unchanged,
 #   to this script's stdout; COM2 carries the kernel log, into a file. pid 1's end is the
 #   kernel log's last line, `COWBIRD-EXIT status=N` or `COWBIRD-EXIT signal=N`, before

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace Cowbird.Tests.Boot
 {
-    // The runner contract of issue 4 (`./build.sh run [options] -- PROGRAM ARGS`), checked
+    // The runner contract (`./build.sh run [options] -- PROGRAM ARGS`), checked
     // end to end on Cowbird under QEMU: exit statuses (the program's, 128+N, 124, 125),
     // byte-exact stdout without kernel log lines, the kernel log file and --verbose.
     public sealed class ProcessRunnerTests

@@ -5,7 +5,7 @@ using System.Linq;
 namespace Cowbird.Tests.User
 {
     /// <summary>
-    /// Runs a program of User/out on Cowbird under QEMU through the runner of issue 4:
+    /// Runs a program of User/out on Cowbird under QEMU through the runner (README, "Running one program"):
     /// `./build.sh run --mem M --swap S --timeout T -- User/out/NAME ARGS...` from the repository root.
     /// The program becomes pid 1 as /bin/NAME with argv[0] = NAME; the runner's stdout is the
     /// program's, its exit status the program's (128+N for signal N, 125 kernel panic, 124 timeout).

@@ -11,7 +11,7 @@ namespace Cowbird.Tests.User
     /// </summary>
     public static class ProgramTable
     {
-        /// <summary>Default guest RAM of `./build.sh run` (issue 4).</summary>
+        /// <summary>Default guest RAM of `./build.sh run` (README, "Running one program").</summary>
         public const int DefaultMemMb = 128;
 
         private static readonly string[] None = Array.Empty<string>();

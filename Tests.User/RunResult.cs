@@ -3,7 +3,7 @@ using System;
 namespace Cowbird.Tests.User
 {
     /// <summary>
-    /// How one run of a program ended, in the runner contract of issue 4: ExitCode is the program's
+    /// How one run of a program ended, in the runner contract (README, "Running one program"): ExitCode is the program's
     /// exit status, 128+N if a signal N killed it; Stdout holds exactly the bytes it (and its
     /// children) wrote to fd 1 and 2 (the host runner keeps stderr apart in Stderr).
     /// </summary>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Cowbird's user-space programs into User/out/ as static musl ELF files:
-#   tests/*.c -> out/<name>   test programs (one area of issue 4 each; exit 0 = all checks passed)
+#   tests/*.c -> out/<name>   test programs (one area of the syscall subset each; exit 0 = all checks passed)
 #   demos/*.c -> out/<name>   demo programs (fork, COW and swap at work, with /proc/vmstat figures)
 #   sh.c      -> out/sh       the tiny interactive shell; it knows the programs above by name
 # Incremental: a program is rebuilt only when its source, a shared header or this script is newer.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that Cowbird's user programs stay inside the kernel's Linux syscall subset (issue 4):
+# Checks that Cowbird's user programs stay inside the kernel's Linux syscall subset (README's runner section and User/README.md):
 # runs each program under `strace -f -c` on the host's Linux and fails if the program or any of
 # its children made a system call outside the subset, or if the program did not exit with 0.
 # Usage: User/check-syscalls.sh [NAME...]   (default: every program User/build.sh builds, and sh)

@@ -9,7 +9,7 @@ namespace Cowbird.Mm.Swap
     // content unspecified; a failed write leaves the page's old or new content.
     public abstract class BlockDevice
     {
-        public const int PageSize = 4096;
+        public const int PageSize = (int)Page.Size;
 
         // Number of PageSize pages on the device.
         public abstract ulong PageCount { get; }

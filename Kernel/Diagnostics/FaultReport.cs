@@ -3,6 +3,8 @@ using Cowbird.Kernel.Memory;
 using Cowbird.Mm.Paging;
 using Cowbird.Mm.Vm;
 
+using Cowbird.Mm;
+
 namespace Cowbird.Kernel.Diagnostics
 {
     // Turns an exception (or an interrupt nobody handles) into a panic report:
@@ -58,7 +60,7 @@ namespace Cowbird.Kernel.Diagnostics
                 KernelConsole.Write(overflowed.Name);
                 KernelConsole.Write(" guard page hit)");
             }
-            else if (vector == ExceptionVector.PageFault && cr2 < KernelLayout.PageSize)
+            else if (vector == ExceptionVector.PageFault && cr2 < Page.Size)
                 KernelConsole.Write(" (null dereference)");
             else if (vector == ExceptionVector.PageFault && IsProtectionFault(frame->ErrorCode))
                 WriteBrokenProtection(frame->ErrorCode, cr2);

@@ -1,6 +1,8 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 
+using Cowbird.Mm;
+
 namespace Cowbird.Kernel.SelfTests
 {
     // The memory layout: the direct map covers all RAM and maps each physical
@@ -15,14 +17,14 @@ namespace Cowbird.Kernel.SelfTests
 
         public override bool Run(BootInfo bootInfo)
         {
-            ulong highestPage = bootInfo.HighestAvailableAddress - KernelLayout.PageSize;
+            ulong highestPage = bootInfo.HighestAvailableAddress - Page.Size;
             KernelConsole.Write("  highest RAM page: physical ");
             KernelConsole.WriteHex(highestPage);
             KernelConsole.Write('\n');
             bool ok = Check(KernelLayout.DirectMapSize >= bootInfo.HighestAvailableAddress, "the direct map reaches the end of RAM");
             ok &= Check(ReadsBackThroughDirectMap(highestPage), "write/read the highest RAM page through the direct map");
             ok &= Check(TranslatesTo(highestPage), "the page tables map the direct-map address of that page to it");
-            ok &= Check(TranslatesTo(bootInfo.HighestAvailableAddress / 2 & ~(KernelLayout.PageSize - 1)), "... and of a page in the middle of RAM");
+            ok &= Check(TranslatesTo(bootInfo.HighestAvailableAddress / 2 & ~(Page.Size - 1)), "... and of a page in the middle of RAM");
 
             fixed (ulong* probe = &s_probe)
             {
@@ -40,7 +42,7 @@ namespace Cowbird.Kernel.SelfTests
         private static bool ReadsBackThroughDirectMap(ulong physical)
         {
             ulong* first = (ulong*)KernelLayout.PhysicalToVirtual(physical);
-            ulong* last = first + KernelLayout.PageSize / sizeof(ulong) - 1;
+            ulong* last = first + Page.Size / sizeof(ulong) - 1;
             *first = 0x5555AAAA5555AAAA ^ physical;
             *last = ~physical;
             return *first == (0x5555AAAA5555AAAA ^ physical) && *last == ~physical;

@@ -29,14 +29,6 @@ cowbird_gc_collect_here:
         ret
         .size cowbird_gc_collect_here, . - cowbird_gc_collect_here
 
-# void* cowbird_read_stack_pointer(void): the caller's rsp (after the return).
-        .globl cowbird_read_stack_pointer
-        .type cowbird_read_stack_pointer, @function
-cowbird_read_stack_pointer:
-        lea     rax, [rsp + 8]
-        ret
-        .size cowbird_read_stack_pointer, . - cowbird_read_stack_pointer
-
 # byte* kernel_heap_grow(ulong minimumBytes, ulong preferredBytes, bool mayReclaim,
 #                        ulong* grantedBytes)
 # Default (weak) version: the kernel has no more memory to give, so the heap

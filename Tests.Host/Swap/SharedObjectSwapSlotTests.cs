@@ -6,9 +6,10 @@ using static Cowbird.Tests.Host.Swap.SwapScenario;
 
 namespace Cowbird.Tests.Host.Swap
 {
-    // Seed 001: a shared object's swap slots should be allocated contiguously. Reclaim
-    // puts page i of an object at the slot as far from the object's last swapped page as
-    // the indexes are, so private pages swapped out in between do not scatter it.
+    // As Eric Biederman proposed (1998): a shared object's swap slots should be
+    // allocated contiguously. Reclaim puts page i of an object at the slot as far
+    // from the object's last swapped page as the indexes are, so private pages
+    // swapped out in between do not scatter it.
     public class SharedObjectSwapSlotTests
     {
         const int Pages = 8;

@@ -5,7 +5,8 @@ using Xunit;
 
 namespace Cowbird.Tests.Host.Swap
 {
-    // Seed 001: a shared anonymous mapping's backing object reserves its slots at once.
+    // As Eric Biederman proposed (1998): a shared anonymous mapping's backing object
+    // reserves its slots at once.
     public unsafe class SwapRangeTests
     {
         [Fact]

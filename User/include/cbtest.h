@@ -10,7 +10,7 @@
  * addresses, so the same program prints the same PASS/FAIL lines on Linux and on Cowbird;
  * INFO lines are the only ones allowed to differ.
  *
- * Rules that keep the programs inside Cowbird's syscall subset (see issue 4):
+ * Rules that keep the programs inside Cowbird's syscall subset (User/README.md):
  * - Output goes through cb_print: it formats into a buffer and calls write(1) once per line,
  *   so nothing sits in a stdio buffer across fork and lines of different processes never mix.
  * - Raw system calls go through cb_syscall (inline `syscall` instruction), which returns

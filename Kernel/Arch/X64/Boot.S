@@ -286,6 +286,8 @@ higher_half_entry:
         lea     rsi, [rip + boot_heap_end]
         lea     rdx, [rip + __modules_start]
         lea     rcx, [rip + __modules_end]
+        lea     r8, [rip + boot_stack_bottom]
+        lea     r9, [rip + boot_stack_top]
         call    cowbird_runtime_init
 
         mov     edi, r12d
@@ -296,14 +298,11 @@ higher_half_entry:
         jmp     9b
 
 # Addresses the C# code needs (KernelStacks.cs, KernelImage.cs); plain SysV functions.
-        .globl boot_stack_guard_address
-boot_stack_guard_address:
-        lea     rax, [rip + boot_stack_guard]
-        ret
-
-        .globl ist_stacks_address
-ist_stacks_address:
-        lea     rax, [rip + ist_stacks]
+# The stacks this file reserves, described once (KernelStacks.BootStackLayout reads it):
+# this file is the only owner of their sizes.
+        .globl boot_stack_layout_address
+boot_stack_layout_address:
+        lea     rax, [rip + boot_stack_layout]
         ret
 
 # Where the kernel image's permissions change (linker.ld, KernelImage.cs).
@@ -337,6 +336,14 @@ gdt_pointer_physical:
 gdt_pointer_virtual:
         .short gdt_end - gdt - 1
         .quad gdt
+
+        .balign 8
+boot_stack_layout:
+        .quad boot_stack_guard                          # boot stack: guard page, then the stack
+        .quad BOOT_STACK_SIZE
+        .quad ist_stacks                                # interrupt stacks: count x (guard + stack)
+        .quad IST_STACK_COUNT
+        .quad IST_STACK_SIZE
 
         .section .bss
         .balign 4096

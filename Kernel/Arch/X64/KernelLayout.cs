@@ -3,9 +3,9 @@ namespace Cowbird.Kernel.Arch.X64
     // Where things are in the kernel's virtual address space (see docs/boot.md,
     // linker.ld and Boot.S):
     //
-    //   0x0000000000000000 .. 0x00007FFFFFFFFFFF  user space (empty for now; the
-    //                                             low identity map is gone, so a
-    //                                             null dereference faults)
+    //   0x0000000000000000 .. 0x00007FFFFFFFFFFF  user space (each process's own
+    //                                             tables; the low identity map is
+    //                                             gone, so a null dereference faults)
     //   0xFFFF800000000000 .. + RAM size          direct map: physical address p
     //                                             is at DirectMapBase + p (like
     //                                             Linux's page_offset_base)
@@ -18,7 +18,6 @@ namespace Cowbird.Kernel.Arch.X64
     //                                             KernelVirtualBase + 1 MiB
     public static unsafe class KernelLayout
     {
-        public const ulong PageSize = 4096;
         public const ulong DirectMapBase = 0xFFFF800000000000;
         public const ulong KernelVirtualBase = 0xFFFFFFFF80000000;
         public const ulong KernelPhysicalStart = 0x100000;

@@ -1,5 +1,7 @@
 using Cowbird.Mm.Paging;
 
+using Cowbird.Mm;
+
 namespace Cowbird.Kernel.Arch.X64
 {
     // Minimal access to the kernel's own page tables (the boot stub's, reached
@@ -53,7 +55,7 @@ namespace Cowbird.Kernel.Arch.X64
             ulong pte = NextTable(pde)[PageTable.IndexAt(virtualAddress, PtLevel)];
             if ((pte & Pte.Present) == 0)
                 return false;
-            physical = (pte & Pte.FrameMask) + (virtualAddress & (KernelLayout.PageSize - 1));
+            physical = (pte & Pte.FrameMask) + (virtualAddress & (Page.Size - 1));
             return true;
         }
 

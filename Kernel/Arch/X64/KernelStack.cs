@@ -1,3 +1,5 @@
+using Cowbird.Mm;
+
 namespace Cowbird.Kernel.Arch.X64
 {
     // One kernel stack: [Bottom, Top) with an unmapped guard page just below
@@ -13,7 +15,7 @@ namespace Cowbird.Kernel.Arch.X64
         {
             Name = name;
             GuardPage = guardPage;
-            Bottom = guardPage + KernelLayout.PageSize;
+            Bottom = guardPage + Page.Size;
             Top = Bottom + size;
         }
 

@@ -1,5 +1,6 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using Cowbird.Mm;
 
 namespace Cowbird.Kernel.Arch.X64
 {
@@ -16,35 +17,31 @@ namespace Cowbird.Kernel.Arch.X64
     // nested one. Backtraces use this list to check a frame pointer before reading it.
     public static unsafe class KernelStacks
     {
-        // Must match Boot.S (BOOT_STACK_SIZE, IST_STACK_COUNT, IST_STACK_SIZE).
-        private const ulong BootStackSize = 64 * 1024;
-        private const ulong InterruptStackSize = 16 * 1024;
-        private const int InterruptStackCount = 3;
-
         public const int DoubleFaultIst = 1;
         public const int NmiIst = 2;
         public const int MachineCheckIst = 3;
 
-        [RuntimeImport("boot_stack_guard_address")]
+        [RuntimeImport("boot_stack_layout_address")]
         [MethodImpl(MethodImplOptions.InternalCall)]
-        private static extern ulong BootStackGuardAddress();
+        private static extern BootStackLayout* Layout();
 
-        [RuntimeImport("ist_stacks_address")]
-        [MethodImpl(MethodImplOptions.InternalCall)]
-        private static extern ulong InterruptStacksAddress();
+        // One name per IST index above, in order.
+        private static readonly string[] s_interruptStackNames = { "double-fault stack", "NMI stack", "machine-check stack" };
 
-        private static readonly KernelStack[] s_stacks = new KernelStack[1 + InterruptStackCount];
+        private static readonly KernelStack[] s_stacks = new KernelStack[1 + s_interruptStackNames.Length];
 
         // Registers the stacks, unmaps the interrupt stacks' guard pages (the boot
         // stub already unmapped the boot stack's) and points the TSS's IST at them.
         public static void Initialize(TaskStateSegment* tss)
         {
-            s_stacks[0] = new KernelStack("boot stack", BootStackGuardAddress(), BootStackSize);
-            ulong area = InterruptStacksAddress();
-            string[] names = { "double-fault stack", "NMI stack", "machine-check stack" };
-            for (int i = 0; i < InterruptStackCount; i++)
+            BootStackLayout* layout = Layout();
+            if (layout->InterruptCount != (ulong)s_interruptStackNames.Length)
+                Panic.Halt("KernelStacks.Initialize: Boot.S reserves a different number of interrupt stacks");
+            s_stacks[0] = new KernelStack("boot stack", layout->BootGuard, layout->BootSize);
+            for (int i = 0; i < s_interruptStackNames.Length; i++)
             {
-                KernelStack stack = new KernelStack(names[i], area + (ulong)i * (KernelLayout.PageSize + InterruptStackSize), InterruptStackSize);
+                ulong guard = layout->InterruptArea + (ulong)i * (Page.Size + layout->InterruptSize);
+                KernelStack stack = new KernelStack(s_interruptStackNames[i], guard, layout->InterruptSize);
                 KernelPageTable.UnmapPage(stack.GuardPage);
                 s_stacks[1 + i] = stack;
             }

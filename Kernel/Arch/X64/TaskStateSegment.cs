@@ -4,8 +4,8 @@ namespace Cowbird.Kernel.Arch.X64
 {
     // The 64-bit TSS (Intel SDM vol. 3, figure 8-11). In long mode it holds no
     // task state, only stack pointers the CPU switches to on an interrupt:
-    //   Rsp0      - the kernel stack for interrupts from ring 3 (a later issue
-    //               sets it to the running process's kernel stack on each switch);
+    //   Rsp0      - the kernel stack for interrupts from ring 3 (SyscallSetup sets
+    //               it to the running process's kernel stack on each switch);
     //   Ist1..7   - the Interrupt Stack Table: a gate naming IST n always switches
     //               to Istn, even in ring 0; used for faults that cannot trust
     //               the current stack (double fault after a stack overflow, NMI).

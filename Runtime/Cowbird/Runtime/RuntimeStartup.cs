@@ -11,21 +11,14 @@ namespace Cowbird.Runtime
     // Until it returns no managed code may allocate or touch a reference static.
     internal static unsafe class RuntimeStartup
     {
-        // Boot.S's boot stack: BootStackSize bytes below a 4 KiB-aligned top, and the
-        // boot stub calls us near that top (so rounding rsp up finds the top).
-        private const ulong BootStackSize = 64 * 1024;
-        private const ulong PageSize = 4096;
-
-        [RuntimeImport("cowbird_read_stack_pointer")]
-        [MethodImpl(MethodImplOptions.InternalCall)]
-        private static extern byte* ReadStackPointer();
-
+        // [stackBottom, stackTop) is the boot stack the stub is running on; the stub
+        // owns its size.
         [RuntimeExport("cowbird_runtime_init")]
-        private static void Initialize(byte* heapStart, byte* heapEnd, void** modulesStart, void** modulesEnd)
+        private static void Initialize(byte* heapStart, byte* heapEnd, void** modulesStart, void** modulesEnd,
+                                       byte* stackBottom, byte* stackTop)
         {
             GcHeap.Initialize(heapStart, heapEnd);
-            byte* stackTop = (byte*)(((ulong)ReadStackPointer() + PageSize - 1) & ~(PageSize - 1));
-            StackRegistry.Register(stackTop - BootStackSize, stackTop);
+            StackRegistry.Register(stackBottom, stackTop);
             Collector.SetModules(modulesStart, modulesEnd);
             InterfaceDispatch.Initialize();
             ModuleInitializer.InitializeModules(modulesStart, modulesEnd);
