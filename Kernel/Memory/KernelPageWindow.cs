@@ -55,10 +55,10 @@ namespace Cowbird.Kernel.Memory
         // all unmapped, so an unused block costs no memory.
         public void FreePageTable(ulong address)
         {
-            ulong* pdpte = Entry(pdpt, address, 2);
+            ulong* pdpte = KernelPageTable.EntryIn(pdpt, address, KernelPageTable.PdptLevel);
             if ((*pdpte & Pte.Present) == 0)
                 return;
-            ulong* pde = Entry(*pdpte & Pte.FrameMask, address, 1);
+            ulong* pde = KernelPageTable.EntryIn(*pdpte & Pte.FrameMask, address, KernelPageTable.PdLevel);
             if ((*pde & Pte.Present) == 0)
                 return;
             ulong table = *pde & Pte.FrameMask;
@@ -72,9 +72,9 @@ namespace Cowbird.Kernel.Memory
         private ulong* PteOf(ulong address, bool create, bool mayReclaim)
         {
             ulong table = pdpt;
-            for (int level = 2; level >= 1; level--)
+            for (int level = KernelPageTable.PdptLevel; level >= KernelPageTable.PdLevel; level--)
             {
-                ulong* entry = Entry(table, address, level);
+                ulong* entry = KernelPageTable.EntryIn(table, address, level);
                 if ((*entry & Pte.Present) == 0)
                 {
                     ulong next = create ? NewTable(mayReclaim) : 0;
@@ -84,13 +84,8 @@ namespace Cowbird.Kernel.Memory
                 }
                 table = *entry & Pte.FrameMask;
             }
-            return Entry(table, address, 0);
+            return KernelPageTable.EntryIn(table, address, KernelPageTable.PtLevel);
         }
-
-        // The entry for `address` in the table at physical address `table`, a table of
-        // level `level` (2 = PDPT, 1 = PD, 0 = PT).
-        private static ulong* Entry(ulong table, ulong address, int level) =>
-            (ulong*)KernelLayout.PhysicalToVirtual(table) + PageTable.IndexAt(address, level);
 
         // A zeroed page-table page; 0 when none is free.
         private static ulong NewTable(bool mayReclaim)

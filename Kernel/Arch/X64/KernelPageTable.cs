@@ -15,61 +15,62 @@ namespace Cowbird.Kernel.Arch.X64
     // Kernel.Mm's Pte names, the same ones Boot.S builds these tables with.
     public static unsafe class KernelPageTable
     {
-        private const int Pml4Level = 3, PdptLevel = 2, PdLevel = 1, PtLevel = 0;
-        private const int PdptShift = 30, PdShift = 21;
+        public const int Pml4Level = 3, PdptLevel = 2, PdLevel = 1, PtLevel = 0;
 
-        // The table an entry points to, through the direct map.
-        private static ulong* NextTable(ulong entry) => (ulong*)KernelLayout.PhysicalToVirtual(entry & Pte.FrameMask);
+        // The entry for `virtualAddress` in the table of level `level` at physical address
+        // `table`, reached through the direct map. The one step of every kernel-side walk
+        // (KernelPageWindow's too).
+        public static ulong* EntryIn(ulong table, ulong virtualAddress, int level) =>
+            (ulong*)KernelLayout.PhysicalToVirtual(table) + PageTable.IndexAt(virtualAddress, level);
 
-        private static ulong* Pml4() => (ulong*)KernelLayout.PhysicalToVirtual(Cpu.ReadCr3() & Pte.FrameMask);
-
-        // Walks to the PDPT entry for `virtualAddress`; null when the PML4 entry is not present.
-        private static ulong* PdptEntry(ulong virtualAddress)
+        // The entry for `virtualAddress` in the running page tables at level `level`
+        // (Pml4Level .. PtLevel); null when an entry above it is not present or maps a
+        // large page.
+        private static ulong* EntryAt(ulong virtualAddress, int level)
         {
-            ulong pml4Entry = Pml4()[PageTable.IndexAt(virtualAddress, Pml4Level)];
-            if ((pml4Entry & Pte.Present) == 0)
-                return null;
-            return NextTable(pml4Entry) + PageTable.IndexAt(virtualAddress, PdptLevel);
+            ulong table = Cpu.ReadCr3() & Pte.FrameMask;
+            for (int above = Pml4Level; above > level; above--)
+            {
+                ulong entry = *EntryIn(table, virtualAddress, above);
+                if ((entry & Pte.Present) == 0 || (entry & Pte.PageSize) != 0)
+                    return null;
+                table = entry & Pte.FrameMask;
+            }
+            return EntryIn(table, virtualAddress, level);
         }
 
         // Returns the physical address `virtualAddress` maps to; false when it is not mapped.
+        // The walk stops at the first entry that maps a page: a PTE, or a PDPT or PD entry
+        // with PageSize set (1 GiB or 2 MiB).
         public static bool Translate(ulong virtualAddress, out ulong physical)
         {
             physical = 0;
-            ulong* pdpte = PdptEntry(virtualAddress);
-            if (pdpte == null || (*pdpte & Pte.Present) == 0)
-                return false;
-            if ((*pdpte & Pte.PageSize) != 0)
+            ulong table = Cpu.ReadCr3() & Pte.FrameMask;
+            for (int level = Pml4Level; level >= PtLevel; level--)
             {
-                physical = (*pdpte & Pte.FrameMask) + (virtualAddress & ((1UL << PdptShift) - 1));
-                return true;
+                ulong entry = *EntryIn(table, virtualAddress, level);
+                if ((entry & Pte.Present) == 0)
+                    return false;
+                bool mapsPage = level == PtLevel || (level <= PdptLevel && (entry & Pte.PageSize) != 0);
+                if (mapsPage)
+                {
+                    ulong pageMask = PageTable.SpanOf(level) - 1;
+                    physical = (entry & Pte.FrameMask) + (virtualAddress & pageMask);
+                    return true;
+                }
+                table = entry & Pte.FrameMask;
             }
-            ulong pde = NextTable(*pdpte)[PageTable.IndexAt(virtualAddress, PdLevel)];
-            if ((pde & Pte.Present) == 0)
-                return false;
-            if ((pde & Pte.PageSize) != 0)
-            {
-                physical = (pde & Pte.FrameMask) + (virtualAddress & ((1UL << PdShift) - 1));
-                return true;
-            }
-            ulong pte = NextTable(pde)[PageTable.IndexAt(virtualAddress, PtLevel)];
-            if ((pte & Pte.Present) == 0)
-                return false;
-            physical = (pte & Pte.FrameMask) + (virtualAddress & (Page.Size - 1));
-            return true;
+            return false;
         }
 
         // Unmaps the 4 KiB page at `virtualAddress`, which must be mapped by a 4 KiB PTE
         // (true for the first 32 MiB of the kernel window, where all kernel stacks are).
         public static void UnmapPage(ulong virtualAddress)
         {
-            ulong* pdpte = PdptEntry(virtualAddress);
-            if (pdpte == null || (*pdpte & (Pte.Present | Pte.PageSize)) != Pte.Present)
-                Panic.Halt("KernelPageTable.UnmapPage: no page directory for this address");
-            ulong pde = NextTable(*pdpte)[PageTable.IndexAt(virtualAddress, PdLevel)];
-            if ((pde & (Pte.Present | Pte.PageSize)) != Pte.Present)
+            ulong* pte = EntryAt(virtualAddress, PtLevel);
+            if (pte == null)
                 Panic.Halt("KernelPageTable.UnmapPage: not mapped with 4 KiB pages");
-            NextTable(pde)[PageTable.IndexAt(virtualAddress, PtLevel)] = 0;
+            *pte = 0;
             Cpu.InvalidatePage(virtualAddress);
         }
 
@@ -77,7 +78,7 @@ namespace Cowbird.Kernel.Arch.X64
         // writable, no-execute. The PML4 entry must exist (the direct map's does).
         public static void MapGigabytePage(ulong virtualAddress, ulong physical)
         {
-            ulong* pdpte = PdptEntry(virtualAddress);
+            ulong* pdpte = EntryAt(virtualAddress, PdptLevel);
             if (pdpte == null)
                 Panic.Halt("KernelPageTable.MapGigabytePage: no PDPT for this address");
             if ((*pdpte & Pte.Present) != 0)
