@@ -51,6 +51,7 @@ namespace Cowbird.Kernel.Processes
             if (entry >= AddressSpace.MmapTop || phnum == 0 || phoff > size || phnum * ProgramHeaderSize > size - phoff)
                 return -ENOEXEC;
             int loads = 0;
+            ulong previousVaddr = 0;
             for (ulong i = 0; i < phnum; i++)
             {
                 byte* ph = file + phoff + i * ProgramHeaderSize;
@@ -60,14 +61,19 @@ namespace Cowbird.Kernel.Processes
                 ulong filesz = *(ulong*)(ph + 32), memsz = *(ulong*)(ph + 40);
                 if (offset > size || filesz > size - offset || filesz > memsz
                     || vaddr < AddressSpace.MmapMin || memsz > AddressSpace.MmapTop || vaddr > AddressSpace.MmapTop - memsz
-                    || (vaddr & Page.OffsetMask) != (offset & Page.OffsetMask))
+                    || (vaddr & Page.OffsetMask) != (offset & Page.OffsetMask)
+                    || vaddr < previousVaddr)       // the ELF format sorts PT_LOADs by address
                     return -ENOEXEC;
+                previousVaddr = vaddr;
                 loads++;
             }
             return loads == 0 ? -ENOEXEC : 0;
         }
 
         // Maps and fills the segments of a file Validate accepted. 0, or -ENOMEM.
+        // Two passes: every segment is first mapped writable and filled through
+        // UserMemory (the one way the kernel writes user memory), then given its own
+        // protection, so a page two segments share can still be filled by the second.
         public static int Load(AddressSpace space, byte* file, ulong size, out Image image)
         {
             image = default;
@@ -76,6 +82,7 @@ namespace Cowbird.Kernel.Processes
             ulong phnum = *(ushort*)(file + 56);
             image.ProgramHeaderCount = phnum;
             ulong highest = 0;
+            ulong mappedEnd = 0;
             for (ulong i = 0; i < phnum; i++)
             {
                 byte* ph = file + phoff + i * ProgramHeaderSize;
@@ -88,13 +95,45 @@ namespace Cowbird.Kernel.Processes
                     continue;
                 if (image.ProgramHeaders == 0 && phoff >= offset && phoff < offset + filesz)
                     image.ProgramHeaders = vaddr + (phoff - offset);
-                int error = MapSegment(space, file + offset, vaddr, filesz, memsz, ProtectionOf(*(uint*)(ph + 4)));
+                int error = MapSegment(space, file + offset, vaddr, filesz, memsz, ref mappedEnd);
                 if (error != 0)
                     return error;
                 if (vaddr + memsz > highest)
                     highest = vaddr + memsz;
             }
+            int protectError = ProtectSegments(space, file, phoff, phnum);
+            if (protectError != 0)
+                return protectError;
             image.BrkStart = (highest + Page.OffsetMask) & ~Page.OffsetMask;
+            return 0;
+        }
+
+        // The pages a PT_LOAD at [vaddr, vaddr + memsz) gets a VMA for: its own pages,
+        // less a first page the previous segment (ending at `mappedEnd`) already covers.
+        // Advances `mappedEnd`. Both passes of Load use it, so they agree on the ranges.
+        private static void SegmentPages(ulong vaddr, ulong memsz, ref ulong mappedEnd, out ulong start, out ulong end)
+        {
+            start = Page.AlignDown(vaddr);
+            end = (vaddr + memsz + Page.OffsetMask) & ~Page.OffsetMask;
+            if (start < mappedEnd)
+                start = mappedEnd;
+            if (end > mappedEnd)
+                mappedEnd = end;
+        }
+
+        // Second pass of Load: each segment's pages get the protection its flags ask for.
+        private static int ProtectSegments(AddressSpace space, byte* file, ulong phoff, ulong phnum)
+        {
+            ulong mappedEnd = 0;
+            for (ulong i = 0; i < phnum; i++)
+            {
+                byte* ph = file + phoff + i * ProgramHeaderSize;
+                if (*(uint*)ph != SegmentLoad)
+                    continue;
+                SegmentPages(*(ulong*)(ph + 16), *(ulong*)(ph + 40), ref mappedEnd, out ulong start, out ulong end);
+                if (start < end && space.Mprotect(start, end - start, ProtectionOf(*(uint*)(ph + 4))) != 0)
+                    return -(int)Errno.ENOMEM;
+            }
             return 0;
         }
 
@@ -107,49 +146,21 @@ namespace Cowbird.Kernel.Processes
             return prot;
         }
 
-        // One PT_LOAD: the VMA over its pages (a first page shared with the previous
-        // segment keeps that segment's VMA), then its file bytes.
-        private static int MapSegment(AddressSpace space, byte* bytes, ulong vaddr, ulong filesz, ulong memsz, Protection prot)
+        // One PT_LOAD: a writable VMA over its pages (SegmentPages), then its file bytes.
+        private static int MapSegment(AddressSpace space, byte* bytes, ulong vaddr, ulong filesz, ulong memsz, ref ulong mappedEnd)
         {
-            ulong start = Page.AlignDown(vaddr);
-            ulong end = (vaddr + memsz + Page.OffsetMask) & ~Page.OffsetMask;
-            if (space.FindVma(start) != null)
-                start += Page.Size;
+            SegmentPages(vaddr, memsz, ref mappedEnd, out ulong start, out ulong end);
             if (start < end)
             {
-                long mapped = space.Mmap(start, end - start, prot, MapFlags.Private | MapFlags.Anonymous | MapFlags.FixedNoReplace);
+                long mapped = space.Mmap(start, end - start, Protection.Read | Protection.Write,
+                                         MapFlags.Private | MapFlags.Anonymous | MapFlags.FixedNoReplace);
                 if (mapped < 0)
                     return (int)mapped == -(int)Errno.ENOMEM ? (int)mapped : -ENOEXEC;
             }
-            return CopyIn(space, vaddr, bytes, filesz);
-        }
-
-        // Copies file bytes into the (new, unshared) pages at `address`, whatever the
-        // VMA's protection: each page is faulted in as a read, then written through the
-        // direct map. 0 or -ENOMEM.
-        private static int CopyIn(AddressSpace space, ulong address, byte* source, ulong length)
-        {
-            ulong done = 0;
-            while (done < length)
-            {
-                ulong at = address + done;
-                ulong chunk = Page.Size - (at & Page.OffsetMask);
-                if (chunk > length - done)
-                    chunk = length - done;
-                Pte pte = space.PageTable.Lookup(Page.AlignDown(at));
-                if (!pte.IsPresent)
-                {
-                    FaultResult result = FaultHandler.Handle(space, at, 0);
-                    if (result != FaultResult.Handled)
-                        return -(int)Errno.ENOMEM;
-                    pte = space.PageTable.Lookup(Page.AlignDown(at));
-                }
-                byte* target = space.Manager.Physical.Pointer(Page.FrameToAddress(pte.Frame) + (at & Page.OffsetMask), chunk);
-                for (ulong i = 0; i < chunk; i++)
-                    target[i] = source[done + i];
-                done += chunk;
-            }
-            return 0;
+            Errno error = UserMemory.CopyToUser(space, vaddr, bytes, filesz);
+            if (error == Errno.None)
+                return 0;
+            return error == Errno.ENOMEM ? -(int)Errno.ENOMEM : -ENOEXEC;
         }
     }
 }
