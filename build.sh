@@ -107,6 +107,7 @@ report_kernel_exit() {
     33) log "kernel powered off normally (a self-test passed, or init ended as the log shows)"; return 0 ;;
     35) log "kernel reported failure"; return 1 ;;
     37) log "kernel panicked"; return 1 ;;
+    39) log "too little RAM for the kernel (the log names the minimum)"; return 1 ;;
     *)  log "QEMU exited with status $1"; return 1 ;;
   esac
 }
@@ -230,7 +231,9 @@ decode_run_result() {
     "COWBIRD-EXIT status="*) echo "${line#COWBIRD-EXIT status=}"; return ;;
     "COWBIRD-EXIT signal="*) echo $((128 + ${line#COWBIRD-EXIT signal=})); return ;;
   esac
-  if grep -a -q 'PANIC' "$log"; then
+  if [ "$status" -eq 39 ]; then
+    grep -a 'Cowbird needs at least' "$log" | tr -d '\r' >&2
+  elif grep -a -q 'PANIC' "$log"; then
     sed -n '/PANIC/,$p' "$log" | tr -d '\r' >&2
   else
     log "the kernel stopped without reporting how pid 1 ended (QEMU status $status)"

@@ -97,6 +97,13 @@ namespace Cowbird.Kernel
             KernelConsole.Write(" (4 KiB each; PageFrame descriptor ");
             KernelConsole.WriteDecimal((ulong)FrameAllocator.DescriptorBytesPerFrame);
             KernelConsole.WriteLine(" bytes)");
+            KernelConsole.Write("kernel footprint: ");
+            KernelConsole.WriteDecimal((KernelMemory.ImageBytes + KernelMemory.DescriptorRegionBytes) >> 10);
+            KernelConsole.Write(" KiB (image with its first heap ");
+            KernelConsole.WriteDecimal(KernelMemory.ImageBytes >> 10);
+            KernelConsole.Write(" KiB, frame descriptors and heap room ");
+            KernelConsole.WriteDecimal(KernelMemory.DescriptorRegionBytes >> 10);
+            KernelConsole.WriteLine(" KiB); more heap grows on demand");
             if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
             {
                 KernelConsole.Write("initrd: ");

@@ -7,5 +7,6 @@ namespace Cowbird.Tests.Boot
         public const int Success = (0x10 << 1) | 1;   // 33
         public const int Failure = (0x11 << 1) | 1;   // 35
         public const int Panic = (0x12 << 1) | 1;     // 37
+        public const int TooLittleMemory = (0x13 << 1) | 1;   // 39
     }
 }

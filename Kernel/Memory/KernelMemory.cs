@@ -1,3 +1,4 @@
+using Cowbird.Kernel.Drivers;
 using System.Runtime;
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
@@ -22,8 +23,21 @@ namespace Cowbird.Kernel.Memory
     {
         private const ulong LowMemoryEnd = 0x100000;
         // Heap room beyond the descriptors, so the kernel's own allocations rarely need to grow
-        // the heap when user memory has taken every frame (out of memory, before the OOM kill).
-        private const ulong DescriptorSlack = 4UL << 20;
+        // the heap when user memory has taken every frame (out of memory, before the OOM kill):
+        // 1/32 of RAM, at least 256 KiB and at most 4 MiB, so a small machine keeps its RAM.
+        private const ulong MinimumDescriptorSlack = 256UL << 10;
+        private const ulong MaximumDescriptorSlack = 4UL << 20;
+        private const ulong SlackFraction = 32;
+
+        // The least RAM Cowbird runs in (QEMU -m; Tests.Boot boots it there and forks):
+        // the kernel image, the frame descriptors and their slack, and MinimumUserFrames.
+        // Below it the kernel says so in one line and powers off with ExitStatus.TooLittleMemory.
+        public const ulong MinimumRamMiB = 8;
+        private const ulong MinimumUserFrames = 256;
+
+        // What the kernel itself took at boot, for the banner.
+        public static ulong ImageBytes { get; private set; }
+        public static ulong DescriptorRegionBytes { get; private set; }
 
         private static MemoryManager s_manager;
         private static FrameAllocator s_frames;
@@ -44,7 +58,7 @@ namespace Cowbird.Kernel.Memory
             Mm.Mm.SetPanicHandler(new MmPanicHandler());
             s_kernelPml4 = Cpu.ReadCr3() & Pte.FrameMask;
             MemoryMap map = UsableMemory(bootInfo);
-            map = GiveDescriptorRoomToHeap(map);
+            map = GiveDescriptorRoomToHeap(map, bootInfo);
             FrameAllocator frames = new FrameAllocator(map);
             s_frames = frames;
             ulong[] kernelHalf = new ulong[PageTable.EntriesPerTable - PageTable.KernelHalfFirstEntry];
@@ -60,6 +74,7 @@ namespace Cowbird.Kernel.Memory
         private static MemoryMap UsableMemory(BootInfo bootInfo)
         {
             ulong kernelEnd = KernelLayout.VirtualToPhysical((void*)KernelEndAddress());
+            ImageBytes = kernelEnd - KernelLayout.KernelPhysicalStart;
             const int reservedCount = 5;
             ulong* reservedStart = stackalloc ulong[reservedCount];
             ulong* reservedEnd = stackalloc ulong[reservedCount];
@@ -102,8 +117,9 @@ namespace Cowbird.Kernel.Memory
         }
 
         // Takes room for the frame descriptors (+ slack) from the largest range, hands it
-        // to the GC heap for good, and returns the map without it.
-        private static MemoryMap GiveDescriptorRoomToHeap(MemoryMap map)
+        // to the GC heap for good, and returns the map without it. On a machine too small
+        // for that and MinimumUserFrames more, stops with TooLittleMemory.
+        private static MemoryMap GiveDescriptorRoomToHeap(MemoryMap map, BootInfo bootInfo)
         {
             ulong lowest = ulong.MaxValue, highest = 0;
             int largest = -1;
@@ -116,12 +132,16 @@ namespace Cowbird.Kernel.Memory
                     largest = i;
             }
             if (largest < 0)
-                Panic.Halt("KernelMemory: no usable RAM");
-            ulong bytes = AlignUp((highest - lowest) / Page.Size * (ulong)FrameAllocator.DescriptorBytesPerFrame + DescriptorSlack);
+                StopTooSmall(bootInfo);
+            ulong slack = bootInfo.AvailableMemoryBytes / SlackFraction;
+            if (slack < MinimumDescriptorSlack) slack = MinimumDescriptorSlack;
+            if (slack > MaximumDescriptorSlack) slack = MaximumDescriptorSlack;
+            ulong bytes = AlignUp((highest - lowest) / Page.Size * (ulong)FrameAllocator.DescriptorBytesPerFrame + slack);
             MemoryRange chosen = map[largest];
             ulong start = AlignUp(chosen.Base);
-            if (start + bytes > chosen.Base + chosen.Length)
-                Panic.Halt("KernelMemory: no room for the frame descriptors");
+            if (start + bytes + MinimumUserFrames * Page.Size > chosen.Base + chosen.Length)
+                StopTooSmall(bootInfo);
+            DescriptorRegionBytes = bytes;
             if (!Gc.AddRegion(KernelLayout.PhysicalToVirtual(start), KernelLayout.PhysicalToVirtual(start) + bytes))
                 Panic.Halt("KernelMemory: the heap refused the descriptor region");
             MemoryMap rest = new MemoryMap();
@@ -134,6 +154,17 @@ namespace Cowbird.Kernel.Memory
                     rest.Add(range.Base, range.Length);
             }
             return rest;
+        }
+
+        // One line naming the minimum, then power off: not a panic, the kernel is fine.
+        private static void StopTooSmall(BootInfo bootInfo)
+        {
+            KernelConsole.Write("Cowbird needs at least ");
+            KernelConsole.WriteDecimal(MinimumRamMiB);
+            KernelConsole.Write(" MiB of RAM; this machine has ");
+            KernelConsole.WriteDecimal(bootInfo.AvailableMemoryBytes >> 10);
+            KernelConsole.WriteLine(" KiB available");
+            QemuDebugExit.Exit(ExitStatus.TooLittleMemory);
         }
 
         private static ulong AlignUp(ulong value) => (value + Page.OffsetMask) & ~Page.OffsetMask;

@@ -92,7 +92,7 @@
         .set BOOT_STACK_SIZE,       64 * 1024
         .set IST_STACK_COUNT,       3           # double fault, NMI, machine check (KernelStacks.cs)
         .set IST_STACK_SIZE,        16 * 1024
-        .set BOOT_HEAP_SIZE,        8 * 1024 * 1024
+        .set BOOT_HEAP_SIZE,        1 * 1024 * 1024
 
 # ---------------------------------------------------------------- headers
         .section .multiboot, "a"
