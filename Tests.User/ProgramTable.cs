@@ -45,6 +45,7 @@ namespace Cowbird.Tests.User
             Test("fork_leak", "1000 fork/exit cycles, children reaped with their codes; on Cowbird MemFree must stay within 1%",
                  cowbirdArgs: new[] { "--assert-memfree" }, timeoutSeconds: 600),
             Test("wait_status", "wait4 status encodings: exit 0/1/42/255/263, exit vs exit_group, SIGKILL/SIGTERM via kill(), ECHILD, ESRCH, getppid of an orphan"),
+            Test("traps", "CPU exceptions from ring 3 as on Linux: int3 SIGTRAP, into/ud2 SIGILL, hlt/int $0x41/int $0x80 SIGSEGV, #DE and unmasked x87 (#MF) SIGFPE, even when blocked or ignored; exact wait4 status without the core-dump bit"),
             Demo("forkdemo", "three children report pid and parent, the parent reaps them; page-fault figures"),
             Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",

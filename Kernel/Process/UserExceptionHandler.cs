@@ -8,11 +8,14 @@ namespace Cowbird.Kernel.Processes
     // traps.c) and the kernel log gets one line like Linux's
     //   "traps: crash[1] trap invalid opcode ip:401045 sp:7fffffffed28 error:0".
     // In ring 0 they stay kernel bugs: the same panic report as before.
-    // (All IDT gates are DPL 0, so `int n` from ring 3 arrives here as #GP.)
+    // (Only the int3 and into gates are DPL 3 (Idt.cs): any other `int n` from ring 3
+    // arrives here as #GP. `into` itself is an invalid opcode in 64-bit code.)
+    // Linux forces these signals: blocked or ignored, they still kill. No core file is
+    // written, so the status has no core-dump bit (as Linux with RLIMIT_CORE 0).
     public sealed unsafe class UserExceptionHandler : InterruptHandler
     {
-        private const int SIGTRAP = 5, SIGILL = 4, SIGBUS = Signal.SIGBUS, SIGFPE = 8;
-        private const int Overflow = 4, BoundRange = 5, DeviceNotAvailable = 7, SegmentNotPresent = 11,
+        private const int SIGTRAP = Signal.SIGTRAP, SIGILL = Signal.SIGILL, SIGBUS = Signal.SIGBUS, SIGFPE = Signal.SIGFPE;
+        private const int Overflow = ExceptionVector.Overflow, BoundRange = 5, DeviceNotAvailable = 7, SegmentNotPresent = 11,
             StackFault = 12, X87Floating = 16, AlignmentCheck = 17, SimdFloating = 19;
 
         private readonly int signal;

@@ -45,6 +45,7 @@ syscall_entry:
         sub     rsp, FXSAVE_AREA_SIZE
         and     rsp, -16
         fxsave  [rsp]
+        ldmxcsr [rip + kernel_mxcsr]                    # as trap_common: the kernel's SSE mask
         cld
         mov     rdi, rbx
         call    syscall_dispatch
