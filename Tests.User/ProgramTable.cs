@@ -45,6 +45,8 @@ namespace Cowbird.Tests.User
             Test("fork_leak", "1000 fork/exit cycles, children reaped with their codes; on Cowbird MemFree must stay within 1%",
                  cowbirdArgs: new[] { "--assert-memfree" }, timeoutSeconds: 600),
             Test("wait_status", "wait4 status encodings: exit 0/1/42/255/263, exit vs exit_group, SIGKILL/SIGTERM via kill(), ECHILD, ESRCH, getppid of an orphan"),
+            Test("signals", "default actions (SIGCHLD/SIGCONT/SIGURG/SIGWINCH ignored, others kill), SIGSTOP/SIGCONT with wait4 WUNTRACED/WCONTINUED statuses, SIGKILL and SIGTERM to a stopped child, SIGTSTP/SIGTTIN/SIGTTOU, blocked and discarded signals, SIGCHLD SIG_IGN and SA_NOCLDWAIT autoreap, rt_sigaction/rt_sigprocmask order of checks, read-back masks and flags"),
+            Test("wait4_edges", "wait4 order of checks: bad status/rusage pointers still reap then EFAULT, WNOHANG with bad pointers gives 0, a stop reported once even with a bad pointer, INT_MIN ESRCH, WEXITED/WNOWAIT/unknown options EINVAL, __WCLONE/__WALL, pid 0"),
             Test("traps", "CPU exceptions from ring 3 as on Linux: int3 SIGTRAP, into/ud2 SIGILL, hlt/int $0x41/int $0x80 SIGSEGV, #DE and unmasked x87 (#MF) SIGFPE, even when blocked or ignored; exact wait4 status without the core-dump bit"),
             Demo("forkdemo", "three children report pid and parent, the parent reaps them; page-fault figures"),
             Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
