@@ -18,9 +18,9 @@ set_tid_address clock_gettime exit_group"
 extra_allowed() {
   case "$1" in
     enosys) echo "syscall_0x3e7 syscall_0xffffffffffffffff create_module getpmsg tuxcall set_thread_area vserver" ;;
-    # A nanosleep that a signal interrupts under ptrace is resumed by the host kernel through
-    # restart_syscall; the program never calls it itself.
-    syscall_fuzz) echo "restart_syscall" ;;
+    # A nanosleep that a signal interrupts (or a stop and continue) under ptrace is resumed by
+    # the host kernel through restart_syscall; the program never calls it itself.
+    syscall_fuzz|signals|wait4_edges) echo "restart_syscall" ;;
     *) echo "" ;;
   esac
 }
