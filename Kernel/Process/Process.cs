@@ -54,6 +54,8 @@ namespace Cowbird.Kernel.Processes
 
         public readonly OpenFile[] Files = new OpenFile[MaxFiles];
         public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
+        // The pid that sent each pending signal (0: the kernel), for a handler's siginfo.
+        public readonly int[] SignalSenders = new int[Signal.Count + 1];
         public ulong SignalMask;
         public ulong ClearChildTid;
 

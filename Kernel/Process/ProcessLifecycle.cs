@@ -246,6 +246,7 @@ namespace Cowbird.Kernel.Processes
         public static int Wait(Process parent, int pid, WaitOptions options, out int status)
         {
             status = 0;
+            bool interrupted = false;
             while (true)
             {
                 ProcessTable.FreeDetached();
@@ -264,8 +265,11 @@ namespace Cowbird.Kernel.Processes
                     return -LinuxErrno.ECHILD;
                 if (options.NoHang)
                     return 0;
-                if (!Scheduler.Sleep(WaitReason.ChildExit, 0))
+                // A signal that ends the sleep comes with a child's exit (SIGCHLD): look at the
+                // children once more before giving up, as Linux's do_wait does.
+                if (interrupted)
                     return -(int)Errno.EINTR;
+                interrupted = !Scheduler.Sleep(WaitReason.ChildExit, 0);
             }
         }
 

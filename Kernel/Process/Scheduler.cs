@@ -47,22 +47,20 @@ namespace Cowbird.Kernel.Processes
         }
 
         // Blocks the current process until something wakes it (WakeAll, a timer, a signal).
-        // Returns false when a fatal signal is pending (the caller should return -EINTR).
-        // A stop signal stops the process inside the sleep; once continued it returns true,
-        // and the caller, which re-checks what it waits for, sleeps again: the system call
-        // goes on as Linux restarts it when no handler ran.
+        // Returns false when a fatal or a caught signal is pending (the caller should return
+        // -EINTR). A stop signal stops the process inside the sleep; once continued it returns
+        // true, and the caller, which re-checks what it waits for, sleeps again: the system
+        // call goes on as Linux restarts it when no handler ran.
         public static bool Sleep(WaitReason reason, ulong wakeTick)
         {
             Process current = s_current;
-            SignalDelivery.HandlePending(current);
-            if (current.PendingKill != 0)
+            if (SignalDelivery.HandlePending(current, false))
                 return false;
             current.State = ProcessState.Sleeping;
             current.WaitingFor = reason;
             current.WakeTick = wakeTick;
             Schedule();
-            SignalDelivery.HandlePending(current);
-            return current.PendingKill == 0;
+            return !SignalDelivery.HandlePending(current, false);
         }
 
         // Wakes every process sleeping for `reason` (ChildExit wakes are targeted: Wake).

@@ -4,7 +4,7 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // rt_sigaction, rt_sigprocmask, kill, with Linux's order of checks (kernel/signal.c):
+    // rt_sigaction, rt_sigprocmask, kill, rt_sigreturn, with Linux's order of checks (kernel/signal.c):
     // a new action or mask is in force before the old one is copied out, so a bad pointer
     // for the old one gives EFAULT after the change. Actions are stored as Linux stores them;
     // what the kernel does with them is SignalDelivery's.
@@ -85,7 +85,7 @@ namespace Cowbird.Kernel.Syscalls
                 if (target != null)
                 {
                     found = true;
-                    SendIfSignal(target, signal);
+                    SendIfSignal(target, signal, process.Pid);
                 }
             }
             else
@@ -97,21 +97,31 @@ namespace Cowbird.Kernel.Syscalls
                         || (pid == -1 && target.Pid == ProcessLifecycle.InitPid))
                         continue;
                     found = true;
-                    SendIfSignal(target, signal);
+                    SendIfSignal(target, signal, process.Pid);
                 }
                 if (pid == 0)
                 {
                     found = true;
-                    SendIfSignal(process, signal);
+                    SendIfSignal(process, signal, process.Pid);
                 }
             }
             return found ? 0 : -LinuxErrno.ESRCH;
         }
 
-        private static void SendIfSignal(Process target, int signal)
+        private static void SendIfSignal(Process target, int signal, int senderPid)
         {
             if (signal != 0)
-                SignalDelivery.Send(target, signal);
+                SignalDelivery.Send(target, signal, senderPid);
+        }
+
+        // rt_sigreturn: back from a handler to the interrupted code (SignalFrame.Return). The
+        // result is the restored rax; a frame that cannot be read kills with SIGSEGV.
+        public static long RtSigreturn(Process process)
+        {
+            long rax = SignalFrame.Return(process, out bool bad);
+            if (bad)
+                process.PendingKill = Signal.SIGSEGV;
+            return rax;
         }
     }
 }

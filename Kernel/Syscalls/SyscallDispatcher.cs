@@ -43,6 +43,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Madvise: return current.Space.Madvise(a0, a1, (int)a2);
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
+                case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
