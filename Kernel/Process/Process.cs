@@ -54,6 +54,10 @@ namespace Cowbird.Kernel.Processes
 
         public readonly OpenFile[] Files = new OpenFile[MaxFiles];
         public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
+        // The number of the system call that just returned -EINTR because a signal ended its
+        // sleep, plus one (0 = none), while its return to ring 3 delivers signals: a handler
+        // with SA_RESTART makes it run again (SyscallDispatcher, SignalDelivery).
+        public ulong InterruptedSyscall;
         // The pid that sent each pending signal (0: the kernel), for a handler's siginfo.
         public readonly int[] SignalSenders = new int[Signal.Count + 1];
         public ulong SignalMask;

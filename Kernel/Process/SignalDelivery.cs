@@ -16,7 +16,7 @@ namespace Cowbird.Kernel.Processes
     //   - Acting (HandlePending, on the way back to ring 3 and in sleeps): lowest number first.
     //     Ignored signals are discarded, a stop signal stops the process there and then, a
     //     terminating one becomes PendingKill, which the caller dies of, and a caught one ends
-    //     a sleep (the call returns EINTR; SA_RESTART is not honoured yet) and gets a signal
+    //     a sleep (the call returns EINTR, or runs again with SA_RESTART) and gets a signal
     //     frame on the way back to ring 3 (SignalFrame): the handler runs with the signal and
     //     its sa_mask blocked (not the signal itself with SA_NODEFER), SA_RESETHAND resets the
     //     action to SIG_DFL, and rt_sigreturn restores the registers, FP state and mask.
@@ -28,9 +28,10 @@ namespace Cowbird.Kernel.Processes
     //     parent is woken, and SIGCHLD is sent unless its action has SA_NOCLDSTOP.
     //   - SIGTSTP, SIGTTIN and SIGTTOU stop the process. Cowbird has no process groups yet: its
     //     one group counts as a shell's job, not as an orphaned group (where Linux discards them).
-    public static class SignalDelivery
+    public static unsafe class SignalDelivery
     {
-        private const ulong SaNoCldStop = 1, SaRestorer = 0x04000000, SaNoDefer = 0x40000000,
+        private const ulong SyscallInstructionBytes = 2;
+        private const ulong SaNoCldStop = 1, SaRestart = 0x10000000, SaRestorer = 0x04000000, SaNoDefer = 0x40000000,
             SaResetHand = 0x80000000;
         private const int SiUser = 0;
 
@@ -133,6 +134,7 @@ namespace Cowbird.Kernel.Processes
         // (no SA_RESTORER, bad stack) kills the process with SIGSEGV (Linux's force_sigsegv).
         private static void DeliverToHandler(Process current, int signal, SignalAction action, SignalFrame.Info info)
         {
+            RestartIfAsked(current, action);
             ulong oldMask = current.SignalMask;
             if ((action.Flags & SaRestorer) == 0 || !SignalFrame.Push(current, signal, action, info, oldMask))
             {
@@ -145,6 +147,21 @@ namespace Cowbird.Kernel.Processes
             current.SignalMask = (oldMask | blocked) & ~Signal.KernelOnly;
             if ((action.Flags & SaResetHand) != 0)
                 current.SignalActions[signal].Handler = Signal.SigDfl;
+        }
+
+        // The first handler after a system call was interrupted decides: with SA_RESTART the
+        // saved context re-runs the `syscall` instruction (2 bytes back, rax = the number)
+        // once the handler returns; without it the call returns -EINTR.
+        private static void RestartIfAsked(Process current, SignalAction action)
+        {
+            if (current.InterruptedSyscall == 0)
+                return;
+            if ((action.Flags & SaRestart) != 0)
+            {
+                current.Frame->Rip -= SyscallInstructionBytes;
+                current.Frame->Rax = current.InterruptedSyscall - 1;
+            }
+            current.InterruptedSyscall = 0;
         }
 
         private static bool IsHandler(ulong handler) => handler != Signal.SigDfl && handler != Signal.SigIgn;

@@ -18,8 +18,15 @@ namespace Cowbird.Kernel.Syscalls
         private static void Dispatch(TrapFrame* frame)
         {
             Process current = Scheduler.Current;
-            frame->Rax = (ulong)Call(current, frame);
+            ulong number = frame->Rax;
+            long result = Call(current, frame);
+            frame->Rax = (ulong)result;
+            // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
+            // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK: EINTR whenever a handler ran.
+            if (result == -(long)Errno.EINTR && number != SyscallNumber.Nanosleep)
+                current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
+            current.InterruptedSyscall = 0;
         }
 
         private static long Call(Process current, TrapFrame* frame)

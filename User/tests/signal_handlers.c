@@ -10,7 +10,8 @@
  *   - A SIGSEGV handler catches a write to a PROT_NONE page (si_code SEGV_ACCERR, si_addr the
  *     address), makes the page writable and returns: the write is retried and lands. A second
  *     fault inside the handler (SIGSEGV blocked) kills with SIGSEGV.
- *   - A caught signal ends nanosleep and wait4 with EINTR (no SA_RESTART).
+ *   - A caught signal ends nanosleep and wait4 with EINTR; with SA_RESTART wait4 runs again
+ *     (nanosleep never does).
  *   - A handler without SA_RESTORER cannot return on x86-64: the process dies of SIGSEGV.
  *   - rt_sigreturn called with a forged frame (non-canonical rip) or none: SIGSEGV.
  */
@@ -161,32 +162,52 @@ static void count_handler(int signo, siginfo_t *info, void *context)
     hits++;
 }
 
-/* A child sleeps (or waits) with a SIGUSR1 handler; the parent sends SIGUSR1 until it reports. */
+/* A child sleeps (or waits) with a SIGUSR1 handler; the parent sends SIGUSR1 until it reports.
+   Without SA_RESTART both calls return EINTR; with it wait4 runs again and reaps its child, and
+   nanosleep still returns EINTR (Linux never restarts it after a handler). */
 static void interrupted_calls(volatile int *flag)
 {
-    for (int which = 0; which < 2; which++) {
+    static const char *const what[] = {
+        "nanosleep interrupted by a caught SIGUSR1 returns EINTR after the handler ran",
+        "wait4 interrupted by a caught SIGUSR1 returns EINTR after the handler ran",
+        "nanosleep with an SA_RESTART handler still returns EINTR",
+        "wait4 with an SA_RESTART handler runs again and reaps its child (exit 3)",
+    };
+    for (int which = 0; which < 4; which++) {
         *flag = 0;
         pid_t pid = cb_fork("an interrupted sleep");
         if (pid == 0) {
-            install(SIGUSR1, count_handler, 0, 0);
+            int restart = which >= 2;
+            install(SIGUSR1, count_handler, restart ? SA_RESTART : 0, 0);
             long r;
-            if (which == 0) {
+            int ok;
+            if (which % 2 == 0) {
                 struct timespec ts = { 30, 0 };
                 *flag = 1;
                 r = cb_syscall(SYS_nanosleep, (long)&ts, (long)&ts, 0, 0, 0, 0);
+                ok = r == -EINTR;
             } else {
                 pid_t sleeper = fork();
                 if (sleeper == 0) {
-                    cb_sleep_ms(30000);
-                    _exit(0);
+                    if (restart)
+                        for (int i = 0; i < 100 && *flag != 2; i++)
+                            cb_sleep_ms(10);
+                    else
+                        cb_sleep_ms(30000);
+                    _exit(3);
                 }
                 *flag = 1;
-                int status;
+                int status = -1;
                 r = cb_syscall(SYS_wait4, sleeper, (long)&status, 0, 0, 0, 0);
-                kill(sleeper, SIGKILL);
-                cb_wait(sleeper, &status);
+                if (restart)
+                    ok = r == sleeper && status == 3 << 8;
+                else {
+                    ok = r == -EINTR;
+                    kill(sleeper, SIGKILL);
+                    cb_wait(sleeper, &status);
+                }
             }
-            _exit(r == -EINTR && hits >= 1 ? 0 : 1);
+            _exit(ok && hits >= 1 ? 0 : 1);
         }
         cb_wait_flag(flag, 1, 30000);
         int status = -1;
@@ -194,12 +215,13 @@ static void interrupted_calls(volatile int *flag)
         for (int i = 0; i < 3000 && r == 0; i++) {
             kill(pid, SIGUSR1);
             cb_sleep_ms(10);
+            if (i == 20)
+                *flag = 2;          /* a restarted wait4's child may exit now */
             r = cb_syscall(SYS_wait4, pid, (long)&status, WNOHANG, 0, 0, 0);
         }
         if (r == 0)
             r = cb_wait(pid, &status);
-        CHECK(r == pid && status == 0, "%s interrupted by a caught SIGUSR1 returns EINTR after the handler ran",
-              which == 0 ? "nanosleep" : "wait4");
+        CHECK(r == pid && status == 0, "%s", what[which]);
     }
 }
 
