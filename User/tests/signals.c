@@ -93,6 +93,14 @@ static void check_wait(pid_t pid, int options, long want_ret, int want_status, c
     cb_check_detail(r == want_ret && (want_ret <= 0 || status == want_status), detail, "%s", what);
 }
 
+/* In a child: sets `signal` to SIG_DFL (a shell starts background jobs with SIGINT and SIGQUIT
+   ignored, and ignored signals stay ignored across execve), then sends it to itself. */
+static void raise_at_default(int signal)
+{
+    sigaction_to(signal, (uint64_t)SIG_DFL, 0);
+    kill(getpid(), signal);
+}
+
 static void default_actions(void)
 {
     static const int ignored[] = { SIGCHLD, SIGCONT, SIGURG, SIGWINCH };
@@ -100,26 +108,26 @@ static void default_actions(void)
     for (int i = 0; i < 4; i++) {
         pid_t pid = cb_fork("an ignored signal");
         if (pid == 0) {
-            kill(getpid(), ignored[i]);
+            raise_at_default(ignored[i]);
             _exit(7);
         }
         cb_expect_status(pid, 7 << 8, "%s at SIG_DFL is ignored: the child exits 7", names[i]);
     }
     pid_t pid = cb_fork("SIGUSR1");
     if (pid == 0) {
-        kill(getpid(), SIGUSR1);
+        raise_at_default(SIGUSR1);
         _exit(7);
     }
     cb_expect_status(pid, SIGUSR1, "SIGUSR1 at SIG_DFL kills: status 0xa");
     pid = cb_fork("SIGRTMIN");
     if (pid == 0) {
-        kill(getpid(), 34);
+        raise_at_default(34);
         _exit(7);
     }
     cb_expect_status(pid, 34, "signal 34 (SIGRTMIN) at SIG_DFL kills: status 0x22");
     pid = cb_fork("SIGQUIT");
     if (pid == 0) {
-        kill(getpid(), SIGQUIT);
+        raise_at_default(SIGQUIT);
         _exit(7);
     }
     cb_expect_status(pid, SIGQUIT, "SIGQUIT (a core signal, no core written): status 0x3");
