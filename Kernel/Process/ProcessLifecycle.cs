@@ -197,7 +197,7 @@ namespace Cowbird.Kernel.Processes
                 ProcessTable.Detach(process);
             }
             if (action.Handler != Signal.SigIgn)
-                SignalDelivery.Send(parent, Signal.SIGCHLD);
+                SignalDelivery.Send(parent, Signal.SIGCHLD, process.Pid);
             Scheduler.Wake(parent);
         }
 

@@ -36,12 +36,11 @@ namespace Cowbird.Kernel.Processes
         private const int SiUser = 0;
 
         // Sends `signal` (1..64) to `target`, as kill() does; `senderPid` is what a handler's
-        // siginfo names (0 for the kernel).
+        // siginfo names (0 for the kernel; the first sender of a signal already pending stays).
         public static void Send(Process target, int signal, int senderPid = 0)
         {
             if (target.IsZombie)
                 return;
-            target.SignalSenders[signal] = senderPid;
             ulong bit = Signal.Bit(signal);
             if (Signal.IsStop(signal))
                 target.PendingSignals &= ~Signal.Bit(Signal.SIGCONT);
@@ -54,6 +53,8 @@ namespace Cowbird.Kernel.Processes
             bool blocked = (target.SignalMask & bit) != 0;
             if (!blocked && Ignores(target, signal))
                 return;
+            if ((target.PendingSignals & bit) == 0)
+                target.SignalSenders[signal] = senderPid;
             target.PendingSignals |= bit;
             if (blocked || (target.State == ProcessState.Stopped && signal != Signal.SIGKILL))
                 return;
@@ -215,7 +216,7 @@ namespace Cowbird.Kernel.Processes
                 return;
             Scheduler.Wake(parent);
             if ((parent.SignalActions[Signal.SIGCHLD].Flags & SaNoCldStop) == 0)
-                Send(parent, Signal.SIGCHLD);
+                Send(parent, Signal.SIGCHLD, child.Pid);
         }
     }
 }

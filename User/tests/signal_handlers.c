@@ -13,6 +13,7 @@
  *   - A caught signal ends nanosleep and wait4 with EINTR; with SA_RESTART wait4 runs again
  *     (nanosleep never does).
  *   - A handler without SA_RESTORER cannot return on x86-64: the process dies of SIGSEGV.
+ *   - A SIGCHLD handler runs for a child's exit (si_pid the child) while wait4 still reaps it.
  *   - rt_sigreturn called with a forged frame (non-canonical rip) or none: SIGSEGV.
  */
 #include "cbtest.h"
@@ -225,6 +226,23 @@ static void interrupted_calls(volatile int *flag)
     }
 }
 
+/* A SIGCHLD handler runs when a child exits; the wait4 the parent sleeps in still reaps it. */
+static void sigchld_handler(void)
+{
+    hits = 0;
+    install(SIGCHLD, info_handler, 0, 0);
+    pid_t pid = cb_fork("a child for SIGCHLD");
+    if (pid == 0) {
+        cb_sleep_ms(50);
+        _exit(4);
+    }
+    int status = -1;
+    long r = cb_syscall(SYS_wait4, pid, (long)&status, 0, 0, 0, 0);
+    CHECK(r == pid && status == 4 << 8, "wait4 interrupted by the SIGCHLD of its own child still reaps it");
+    CHECK(hits == 1 && seen_signo == SIGCHLD && seen_pid == pid, "the SIGCHLD handler ran once, si_pid the child");
+    signal(SIGCHLD, SIG_DFL);
+}
+
 /* rt_sigreturn with rsp at `stack`: the frame is read from stack - 8. Never returns. */
 static void __attribute__((noreturn)) sigreturn_at(uint64_t stack)
 {
@@ -262,6 +280,7 @@ int main(void)
     catching_faults();
     interrupted_calls(flag);
     forged_sigreturns();
+    sigchld_handler();
 
     pid_t pid = cb_fork("no restorer");
     if (pid == 0) {
