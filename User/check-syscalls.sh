@@ -10,7 +10,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${CB_USER_OUT:-$HERE/out}"   # CB_USER_OUT: check programs in another folder
 
 # The subset, by strace's names for the x86-64 system calls.
-SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask ioctl writev
+SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl writev
 sched_yield mremap madvise nanosleep getpid fork execve exit wait4 kill getppid arch_prctl gettid
 set_tid_address clock_gettime exit_group"
 
@@ -18,9 +18,9 @@ set_tid_address clock_gettime exit_group"
 extra_allowed() {
   case "$1" in
     enosys) echo "syscall_0x3e7 syscall_0xffffffffffffffff create_module getpmsg tuxcall set_thread_area vserver" ;;
-    # A nanosleep that a signal interrupts under ptrace is resumed by the host kernel through
-    # restart_syscall; the program never calls it itself.
-    syscall_fuzz) echo "restart_syscall" ;;
+    # A nanosleep that a signal interrupts (or a stop and continue) under ptrace is resumed by
+    # the host kernel through restart_syscall; the program never calls it itself.
+    syscall_fuzz|signals|signal_handlers|wait4_edges) echo "restart_syscall" ;;
     *) echo "" ;;
   esac
 }

@@ -5,6 +5,9 @@ namespace Cowbird.Kernel.Processes
     public static unsafe class FxSave
     {
         public const ulong AreaSize = 512;
+        // MXCSR bits a program may set (flags, masks, rounding, DAZ, FZ); fxrstor faults on
+        // the reserved upper half, so a state coming from user memory is cut to these.
+        public const uint MxcsrValidBits = 0xFFFF;
         private const int ControlWordOffset = 0;
         private const int MxcsrOffset = 24;
 

@@ -39,7 +39,7 @@ namespace Cowbird.Kernel.Processes
                 KernelConsole.Write(" (");
                 victim.WriteName();
                 KernelConsole.WriteLine(")");
-                ProcessLifecycle.SendSignal(victim, Signal.SIGKILL);
+                SignalDelivery.Send(victim, Signal.SIGKILL);
             }
             if (current.PendingKill != 0)
                 ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));

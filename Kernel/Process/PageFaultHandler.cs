@@ -20,6 +20,8 @@ namespace Cowbird.Kernel.Processes
     {
         // Kernel heap a fault may need: an anon_vma and a chain, with room to spare.
         private const ulong FaultHeapBytes = 16 * 1024;
+        // si_code of the signals a fault sends (include/uapi/asm-generic/siginfo.h).
+        private const int SegvMapErr = 1, SegvAccErr = 2, BusAdrErr = 2;
 
         // Takes vector 14, and gives Kernel.Mm the same OOM response for the faults the
         // kernel takes in a process's memory on its behalf (UserMemory).
@@ -54,11 +56,11 @@ namespace Cowbird.Kernel.Processes
             if (result == FaultResult.SigBus)
             {
                 Report(current, frame, address, "bus error", " (swap read failed)");
-                ProcessLifecycle.Exit(current, Signal.KilledStatus(Signal.SIGBUS));
+                SignalDelivery.Force(current, Signal.SIGBUS, BusAdrErr, address);
                 return;
             }
             Report(current, frame, address, "segfault", "");
-            ProcessLifecycle.Exit(current, Signal.KilledStatus(Signal.SIGSEGV));
+            SignalDelivery.Force(current, Signal.SIGSEGV, result == FaultResult.SegvAccErr ? SegvAccErr : SegvMapErr, address);
         }
 
         // "<name>[<pid>]: <what> at <addr> ip <rip> sp <rsp> error <code><why>" (Linux's

@@ -25,11 +25,22 @@ namespace Cowbird.Kernel.Processes
         public ulong WakeTick;
         // wait4 status once a Zombie (Signal.ExitedStatus / KilledStatus).
         public int ExitStatus;
-        // A fatal signal waiting to be acted on (0 = none): the process dies the next
-        // time it would return to user mode or when its sleep is interrupted.
+        // The signal the process dies of the next time it would return to ring 3 (0 = none):
+        // decided when SIGKILL or another terminating signal is sent or acted on
+        // (SignalDelivery). Sleeps end early for it.
         public int PendingKill;
-        // Signals sent while blocked (bit n-1 for signal n): acted on when unblocked.
-        public ulong PendingBlocked;
+        // Signals sent and not yet acted on, blocked or not (bit n-1 for signal n).
+        // SignalDelivery acts on the unblocked ones before the process returns to ring 3.
+        public ulong PendingSignals;
+        // The signal that stopped the process, until wait4(WUNTRACED) reports it (0 = none to
+        // report). Linux: signal->group_exit_code with SIGNAL_STOP_STOPPED.
+        public int StopReport;
+        // Continued by SIGCONT after a stop, until wait4(WCONTINUED) reports it
+        // (Linux: SIGNAL_STOP_CONTINUED).
+        public bool ContinueReport;
+        // Reaped at exit because its parent ignores SIGCHLD or set SA_NOCLDWAIT: no wait4
+        // sees it; its slot and kernel stack go once it no longer runs (ProcessTable.FreeDetached).
+        public bool Detached;
 
         public AddressSpace Space;
         // Lowest address of the user stack VMA (for /proc/self/maps' "[stack]").
@@ -43,6 +54,12 @@ namespace Cowbird.Kernel.Processes
 
         public readonly OpenFile[] Files = new OpenFile[MaxFiles];
         public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
+        // The number of the system call that just returned -EINTR because a signal ended its
+        // sleep, plus one (0 = none), while its return to ring 3 delivers signals: a handler
+        // with SA_RESTART makes it run again (SyscallDispatcher, SignalDelivery).
+        public ulong InterruptedSyscall;
+        // The pid that sent each pending signal (0: the kernel), for a handler's siginfo.
+        public readonly int[] SignalSenders = new int[Signal.Count + 1];
         public ulong SignalMask;
         public ulong ClearChildTid;
 

@@ -25,6 +25,7 @@ namespace Cowbird.Kernel.Processes
         public const int InitPid = 1;
         private const ulong UserFlags = 0x202;   // IF set, reserved bit 1
         private const int ManyVmas = 1024;
+        private const ulong SaNoCldWait = 2;
 
         private static Process s_init;
 
@@ -103,10 +104,15 @@ namespace Cowbird.Kernel.Processes
             FxSave.Reset(process.FxSaveArea);
             fixed (byte* name = argv.Bytes)
                 process.SetName(argv.Count > 0 ? name : path, argv.Count > 0 ? argv.LengthAt(0) : pathLength);
-            // Caught signals return to their default action; ignored ones stay ignored.
+            // Caught signals return to their default action; ignored ones stay ignored, but
+            // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)
-                if (process.SignalActions[i].Handler != Signal.SigIgn)
-                    process.SignalActions[i] = default;
+            {
+                bool ignored = process.SignalActions[i].Handler == Signal.SigIgn;
+                process.SignalActions[i] = default;
+                if (ignored)
+                    process.SignalActions[i].Handler = Signal.SigIgn;
+            }
             return 0;
         }
 
@@ -155,8 +161,7 @@ namespace Cowbird.Kernel.Processes
             process.ExitStatus = status;
             process.State = ProcessState.Zombie;
             ReparentChildren(process);
-            if (process.Parent != null)
-                Scheduler.Wake(process.Parent);
+            NotifyParentOfExit(process);
             Scheduler.Schedule();
             Panic.Halt("ProcessLifecycle.Exit: a zombie ran again");
         }
@@ -174,6 +179,26 @@ namespace Cowbird.Kernel.Processes
                 Close(process, fd);
             if (manyVmas)
                 Gc.Collect();
+        }
+
+        // Linux's do_notify_parent: the parent gets SIGCHLD and is woken in wait4. A parent
+        // whose SIGCHLD action is SIG_IGN or has SA_NOCLDWAIT does not want zombies: the child
+        // is reaped at once (Detached) and the parent's wait4 no longer sees it; with SIG_IGN
+        // no SIGCHLD is sent either.
+        private static void NotifyParentOfExit(Process process)
+        {
+            Process parent = process.Parent;
+            if (parent == null)
+                return;
+            SignalAction action = parent.SignalActions[Signal.SIGCHLD];
+            if (action.Handler == Signal.SigIgn || (action.Flags & SaNoCldWait) != 0)
+            {
+                process.Parent = null;
+                ProcessTable.Detach(process);
+            }
+            if (action.Handler != Signal.SigIgn)
+                SignalDelivery.Send(parent, Signal.SIGCHLD, process.Pid);
+            Scheduler.Wake(parent);
         }
 
         // Gives `process`'s children to init (zombies included: init reaps them).
@@ -203,74 +228,76 @@ namespace Cowbird.Kernel.Processes
             return true;
         }
 
-        // wait4 without the user-memory part: reaps a zombie child matching `pid`
-        // (-1 = any). The child's pid with its status, 0 (WNOHANG and none yet),
-        // -ECHILD, or -EINTR when a fatal signal interrupted the wait.
-        public static int Wait(Process parent, int pid, bool noHang, out int status)
+        // What wait4 waits for (its options, decoded).
+        public struct WaitOptions
+        {
+            public bool NoHang;       // WNOHANG: return 0 instead of sleeping
+            public bool Stopped;      // WUNTRACED: report a child's stop
+            public bool Continued;    // WCONTINUED: report a child's continue by SIGCONT
+            public bool CloneOnly;    // __WCLONE without __WALL: only children that do not
+                                      // report their exit with SIGCHLD, which Cowbird has none of
+        }
+
+        // wait4 without the user-memory part (Linux's do_wait): for a child matching `pid`
+        // (-1 = any), reaps a zombie, or reports a stop (WUNTRACED) or a continue
+        // (WCONTINUED) once each. The child's pid with its status, 0 (WNOHANG and nothing
+        // to report), -ECHILD (no such child, now or any more), or -EINTR when a fatal
+        // signal interrupted the wait.
+        public static int Wait(Process parent, int pid, WaitOptions options, out int status)
         {
             status = 0;
+            bool interrupted = false;
             while (true)
             {
+                ProcessTable.FreeDetached();
                 bool any = false;
-                for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+                for (int i = 0; i < ProcessTable.MaxProcesses && !options.CloneOnly; i++)
                 {
                     Process child = ProcessTable.At(i);
                     if (child == null || child.Parent != parent || (pid > 0 && child.Pid != pid))
                         continue;
                     any = true;
-                    if (child.IsZombie)
-                    {
-                        status = child.ExitStatus;
-                        int childPid = child.Pid;
-                        ProcessTable.Remove(child);
-                        return childPid;
-                    }
+                    int reported = Report(child, options, out status);
+                    if (reported != 0)
+                        return reported;
                 }
                 if (!any)
                     return -LinuxErrno.ECHILD;
-                if (noHang)
+                if (options.NoHang)
                     return 0;
-                if (!Scheduler.Sleep(WaitReason.ChildExit, 0))
+                // A signal that ends the sleep comes with a child's exit (SIGCHLD): look at the
+                // children once more before giving up, as Linux's do_wait does.
+                if (interrupted)
                     return -(int)Errno.EINTR;
+                interrupted = !Scheduler.Sleep(WaitReason.ChildExit, 0);
             }
         }
 
-        // Sends `signal` to `target` with its default action: death for SIGKILL
-        // (always) and for others unless ignored; a blocked signal waits until
-        // rt_sigprocmask unblocks it (DeliverUnblocked). Signal 0 only checks existence.
-        public static void SendSignal(Process target, int signal)
+        // What wait4 learns from one child, in Linux's order (wait_consider_task): its
+        // exit (reaping it), else its stop, else its continue. The pid, or 0 for nothing.
+        private static int Report(Process child, WaitOptions options, out int status)
         {
-            if (signal == 0 || target.IsZombie)
-                return;
-            if (signal != Signal.SIGKILL && target.SignalActions[signal].Handler == Signal.SigIgn)
-                return;
-            if (signal != Signal.SIGKILL && (target.SignalMask & Signal.Bit(signal)) != 0)
+            status = 0;
+            int childPid = child.Pid;
+            if (child.IsZombie)
             {
-                target.PendingBlocked |= Signal.Bit(signal);
-                return;
+                status = child.ExitStatus;
+                ProcessTable.Remove(child);
+                return childPid;
             }
-            if (target.PendingKill == 0)
-                target.PendingKill = signal;
-            Scheduler.Wake(target);
-        }
-
-        // After the signal mask or actions changed: pending signals now unblocked act
-        // (lowest number first), ignored ones are dropped.
-        public static void DeliverUnblocked(Process process)
-        {
-            for (int signal = 1; signal <= Signal.Count && process.PendingBlocked != 0; signal++)
+            if (options.Stopped && child.StopReport != 0)
             {
-                ulong bit = Signal.Bit(signal);
-                if ((process.PendingBlocked & bit) == 0)
-                    continue;
-                if (process.SignalActions[signal].Handler == Signal.SigIgn)
-                    process.PendingBlocked &= ~bit;
-                else if ((process.SignalMask & bit) == 0)
-                {
-                    process.PendingBlocked &= ~bit;
-                    SendSignal(process, signal);
-                }
+                status = Signal.StoppedStatus(child.StopReport);
+                child.StopReport = 0;
+                return childPid;
             }
+            if (options.Continued && child.ContinueReport)
+            {
+                status = Signal.ContinuedStatus;
+                child.ContinueReport = false;
+                return childPid;
+            }
+            return 0;
         }
 
         // pid 1 ended: report how on the kernel log and power off (QEMU exits).

@@ -11,6 +11,8 @@ namespace Cowbird.Kernel.Processes
         private static readonly Process[] s_slots = new Process[MaxProcesses];
         private static int s_nextPid = 1;
         private static int s_count;
+        // Detached zombies not freed yet.
+        private static int s_detached;
 
         public static int Count => s_count;
 
@@ -22,6 +24,7 @@ namespace Cowbird.Kernel.Processes
         // (fork's EAGAIN: table or collector stack slots full) from a lack of memory (ENOMEM).
         public static Process Create(out bool limitReached)
         {
+            FreeDetached();
             limitReached = false;
             int slot = 0;
             while (slot < MaxProcesses && s_slots[slot] != null)
@@ -39,12 +42,36 @@ namespace Cowbird.Kernel.Processes
             return process;
         }
 
+        // The process with `pid`, zombies included, but not one reaped at exit (Detached).
         public static Process Find(int pid)
         {
             for (int i = 0; i < MaxProcesses; i++)
-                if (s_slots[i] != null && s_slots[i].Pid == pid)
+                if (s_slots[i] != null && s_slots[i].Pid == pid && !s_slots[i].Detached)
                     return s_slots[i];
             return null;
+        }
+
+        // Marks the exiting `process` as reaped already: nobody waits for it. Its slot and
+        // kernel stack stay until it has switched away for good (FreeDetached).
+        public static void Detach(Process process)
+        {
+            process.Detached = true;
+            s_detached++;
+        }
+
+        // Frees every detached zombie's slot and kernel stack, except the running process's
+        // (Linux frees a dead task's stack after switching away from it: finish_task_switch).
+        public static void FreeDetached()
+        {
+            for (int i = 0; i < MaxProcesses && s_detached > 0; i++)
+            {
+                Process process = s_slots[i];
+                if (process != null && process.Detached && process.IsZombie && process != Scheduler.Current)
+                {
+                    s_detached--;
+                    Remove(process);
+                }
+            }
         }
 
         // Forgets a reaped zombie and frees its kernel stack (never the running one).

@@ -46,18 +46,21 @@ namespace Cowbird.Kernel.Processes
             process.WaitingFor = WaitReason.None;
         }
 
-        // Blocks the current process until something wakes it (WakeAll, a timer, a kill).
-        // Returns false when a fatal signal is pending (the caller should return -EINTR).
+        // Blocks the current process until something wakes it (WakeAll, a timer, a signal).
+        // Returns false when a fatal or a caught signal is pending (the caller should return
+        // -EINTR). A stop signal stops the process inside the sleep; once continued it returns
+        // true, and the caller, which re-checks what it waits for, sleeps again: the system
+        // call goes on as Linux restarts it when no handler ran.
         public static bool Sleep(WaitReason reason, ulong wakeTick)
         {
             Process current = s_current;
-            if (current.PendingKill != 0)
+            if (SignalDelivery.HandlePending(current, false))
                 return false;
             current.State = ProcessState.Sleeping;
             current.WaitingFor = reason;
             current.WakeTick = wakeTick;
             Schedule();
-            return current.PendingKill == 0;
+            return !SignalDelivery.HandlePending(current, false);
         }
 
         // Wakes every process sleeping for `reason` (ChildExit wakes are targeted: Wake).
@@ -71,7 +74,7 @@ namespace Cowbird.Kernel.Processes
             }
         }
 
-        // Wakes `process` if it sleeps (any reason): a child exited, or a kill arrived.
+        // Wakes `process` if it sleeps (any reason): a child exited, or a signal arrived.
         public static void Wake(Process process)
         {
             if (process.State == ProcessState.Sleeping)
@@ -88,7 +91,10 @@ namespace Cowbird.Kernel.Processes
         {
             Process next = PickNext();
             if (next != s_current)
+            {
                 SwitchTo(next, ref s_current.SavedRsp);
+                ProcessTable.FreeDetached();
+            }
             s_current.SliceStart = PitTimer.Ticks;
         }
 
@@ -135,17 +141,16 @@ namespace Cowbird.Kernel.Processes
                 UserModeCpu.ContextSwitch(save, next.SavedRsp);
         }
 
-        // Called before every return to ring 3 (interrupts, exceptions, syscalls):
-        // a pending kill ends the process; a used-up time slice lets others run.
+        // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending
+        // signals act (a fatal one ends the process, a stop signal stops it); a used-up time
+        // slice lets others run.
         public static void OnReturnToUser()
         {
             Process current = s_current;
-            if (current.PendingKill != 0)
-                ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));
+            SignalDelivery.ActOnPending(current);
             if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
                 Schedule();
-            if (current.PendingKill != 0)
-                ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));
+            SignalDelivery.ActOnPending(current);
         }
 
         public override void Handle(TrapFrame* frame) => OnReturnToUser();

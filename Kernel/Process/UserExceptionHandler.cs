@@ -8,41 +8,50 @@ namespace Cowbird.Kernel.Processes
     // traps.c) and the kernel log gets one line like Linux's
     //   "traps: crash[1] trap invalid opcode ip:401045 sp:7fffffffed28 error:0".
     // In ring 0 they stay kernel bugs: the same panic report as before.
-    // (All IDT gates are DPL 0, so `int n` from ring 3 arrives here as #GP.)
+    // (Only the int3 and into gates are DPL 3 (Idt.cs): any other `int n` from ring 3
+    // arrives here as #GP. `into` itself is an invalid opcode in 64-bit code.)
+    // Linux forces these signals: a handler may catch them, but blocked or ignored they
+    // still kill (SignalDelivery.Force). No core file is
+    // written, so the status has no core-dump bit (as Linux with RLIMIT_CORE 0).
     public sealed unsafe class UserExceptionHandler : InterruptHandler
     {
-        private const int SIGTRAP = 5, SIGILL = 4, SIGBUS = Signal.SIGBUS, SIGFPE = 8;
-        private const int Overflow = 4, BoundRange = 5, DeviceNotAvailable = 7, SegmentNotPresent = 11,
+        private const int SIGTRAP = Signal.SIGTRAP, SIGILL = Signal.SIGILL, SIGBUS = Signal.SIGBUS, SIGFPE = Signal.SIGFPE;
+        private const int Overflow = ExceptionVector.Overflow, BoundRange = 5, DeviceNotAvailable = 7, SegmentNotPresent = 11,
             StackFault = 12, X87Floating = 16, AlignmentCheck = 17, SimdFloating = 19;
 
+        // si_code values (include/uapi/asm-generic/siginfo.h): what Linux's traps.c sends.
+        private const int SiKernel = 0x80, FpeIntDiv = 1, IllIllOpn = 2, TrapBrkpt = 1;
+
         private readonly int signal;
+        private readonly int code;
         private readonly string name;
 
-        private UserExceptionHandler(int signalNumber, string trapName)
+        private UserExceptionHandler(int signalNumber, int siCode, string trapName)
         {
             signal = signalNumber;
+            code = siCode;
             name = trapName;
         }
 
         public static void RegisterAll()
         {
-            Register(ExceptionVector.DivideError, SIGFPE, "divide error");
-            Register(ExceptionVector.Debug, SIGTRAP, "debug");
-            Register(ExceptionVector.Breakpoint, SIGTRAP, "int3");
-            Register(Overflow, Signal.SIGSEGV, "overflow");
-            Register(BoundRange, Signal.SIGSEGV, "bounds");
-            Register(ExceptionVector.InvalidOpcode, SIGILL, "invalid opcode");
-            Register(DeviceNotAvailable, SIGFPE, "device not available");
-            Register(SegmentNotPresent, SIGBUS, "segment not present");
-            Register(StackFault, SIGBUS, "stack segment");
-            Register(ExceptionVector.GeneralProtection, Signal.SIGSEGV, "general protection");
-            Register(X87Floating, SIGFPE, "coprocessor error");
-            Register(AlignmentCheck, SIGBUS, "alignment check");
-            Register(SimdFloating, SIGFPE, "simd exception");
+            Register(ExceptionVector.DivideError, SIGFPE, FpeIntDiv, "divide error");
+            Register(ExceptionVector.Debug, SIGTRAP, TrapBrkpt, "debug");
+            Register(ExceptionVector.Breakpoint, SIGTRAP, SiKernel, "int3");
+            Register(Overflow, Signal.SIGSEGV, SiKernel, "overflow");
+            Register(BoundRange, Signal.SIGSEGV, SiKernel, "bounds");
+            Register(ExceptionVector.InvalidOpcode, SIGILL, IllIllOpn, "invalid opcode");
+            Register(DeviceNotAvailable, SIGFPE, SiKernel, "device not available");
+            Register(SegmentNotPresent, SIGBUS, SiKernel, "segment not present");
+            Register(StackFault, SIGBUS, SiKernel, "stack segment");
+            Register(ExceptionVector.GeneralProtection, Signal.SIGSEGV, SiKernel, "general protection");
+            Register(X87Floating, SIGFPE, SiKernel, "coprocessor error");
+            Register(AlignmentCheck, SIGBUS, SiKernel, "alignment check");
+            Register(SimdFloating, SIGFPE, SiKernel, "simd exception");
         }
 
-        private static void Register(int vector, int signal, string name) =>
-            Interrupts.Register(vector, new UserExceptionHandler(signal, name));
+        private static void Register(int vector, int signal, int code, string name) =>
+            Interrupts.Register(vector, new UserExceptionHandler(signal, code, name));
 
         public override void Handle(TrapFrame* frame)
         {
@@ -63,7 +72,7 @@ namespace Cowbird.Kernel.Processes
             KernelConsole.Write(" error:");
             KernelConsole.WriteHexCompact(frame->ErrorCode);
             KernelConsole.Write('\n');
-            ProcessLifecycle.Exit(current, Signal.KilledStatus(signal));
+            SignalDelivery.Force(current, signal, code, code == SiKernel ? 0 : frame->Rip);
         }
     }
 }

@@ -10,10 +10,10 @@ namespace Cowbird.Kernel.Syscalls
     public static unsafe class ProcessSyscalls
     {
         private const int MaxPath = 4096;
-        private const int WaitNoHang = 1;
-        private const int WaitUntraced = 2;
-        // Accepted and meaningless here (no stops, no threads): WCONTINUED, __WNOTHREAD, __WALL, __WCLONE.
-        private const int WaitIgnored = 8 | 0x20000000 | 0x40000000 | unchecked((int)0x80000000);
+        private const int WaitNoHang = 1, WaitUntraced = 2, WaitContinued = 8;
+        // Thread and clone selectors: __WNOTHREAD means nothing without threads; __WALL and
+        // __WCLONE choose children by the signal they report their exit with (all use SIGCHLD).
+        private const int WaitNoThread = 0x20000000, WaitAll = 0x40000000, WaitClone = unchecked((int)0x80000000);
         private const int RusageSize = 144;
         private const int ArchSetFs = 0x1002;
         private const int ArchGetFs = 0x1003;
@@ -37,34 +37,39 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // wait4(pid, status, options, rusage): pid -1 (or 0) = any child, > 0 = that child.
+        // Linux's order (kernel/exit.c kernel_wait4, sys_wait4): options, INT_MIN, the wait,
+        // then the status and the rusage are written. So a bad pointer gets EFAULT only after
+        // the child was reaped (or its stop reported), and never when nothing was reported.
         public static long Wait4(Process process, int pid, ulong statusAddress, int options, ulong rusage)
         {
-            if ((options & ~(WaitNoHang | WaitUntraced | WaitIgnored)) != 0)
+            if ((options & ~(WaitNoHang | WaitUntraced | WaitContinued | WaitNoThread | WaitAll | WaitClone)) != 0)
                 return -(long)Errno.EINVAL;
+            if (pid == int.MinValue)
+                return -LinuxErrno.ESRCH;
             // One process group for everything: pid 0 ("my group") is any child, and no
             // other group exists.
             if (pid < -1)
                 return -LinuxErrno.ECHILD;
             if (pid == 0)
                 pid = -1;
-            if (statusAddress != 0 && !FileSyscalls.IsUserRange(statusAddress, 4))
-                return -(long)Errno.EFAULT;
-            if (rusage != 0 && !FileSyscalls.IsUserRange(rusage, RusageSize))
-                return -(long)Errno.EFAULT;
+            ProcessLifecycle.WaitOptions wait;
+            wait.NoHang = (options & WaitNoHang) != 0;
+            wait.Stopped = (options & WaitUntraced) != 0;
+            wait.Continued = (options & WaitContinued) != 0;
+            wait.CloneOnly = (options & WaitClone) != 0 && (options & WaitAll) == 0;
             int status;
-            int result = ProcessLifecycle.Wait(process, pid, (options & WaitNoHang) != 0, out status);
-            if (result > 0)
+            int result = ProcessLifecycle.Wait(process, pid, wait, out status);
+            if (result <= 0)
+                return result;
+            if (statusAddress != 0 && UserMemory.CopyToUser(process.Space, statusAddress, (byte*)&status, 4) != Errno.None)
+                return -(long)Errno.EFAULT;
+            if (rusage != 0)
             {
-                if (statusAddress != 0 && UserMemory.CopyToUser(process.Space, statusAddress, (byte*)&status, 4) != Errno.None)
+                byte* zeros = stackalloc byte[RusageSize];
+                for (int i = 0; i < RusageSize; i++)
+                    zeros[i] = 0;
+                if (UserMemory.CopyToUser(process.Space, rusage, zeros, RusageSize) != Errno.None)
                     return -(long)Errno.EFAULT;
-                if (rusage != 0)
-                {
-                    byte* zeros = stackalloc byte[RusageSize];
-                    for (int i = 0; i < RusageSize; i++)
-                        zeros[i] = 0;
-                    if (UserMemory.CopyToUser(process.Space, rusage, zeros, RusageSize) != Errno.None)
-                        return -(long)Errno.EFAULT;
-                }
             }
             return result;
         }

@@ -4,70 +4,74 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // rt_sigaction, rt_sigprocmask, kill. Actions are stored and returned exactly; the
-    // kernel acts only on SIG_DFL/SIG_IGN (ProcessLifecycle.SendSignal): no handler is
-    // ever called (no signal frames).
+    // rt_sigaction, rt_sigprocmask, kill, rt_sigreturn, with Linux's order of checks (kernel/signal.c):
+    // a new action or mask is in force before the old one is copied out, so a bad pointer
+    // for the old one gives EFAULT after the change. Actions are stored as Linux stores them;
+    // what the kernel does with them is SignalDelivery's.
     public static unsafe class SignalSyscalls
     {
         private const ulong SigsetSize = 8;
         private const int SigBlock = 0, SigUnblock = 1, SigSetmask = 2;
-        private const ulong Unblockable = (1UL << (Signal.SIGKILL - 1)) | (1UL << (Signal.SIGSTOP - 1));
+        // The sa_flags bits Linux x86-64 keeps (UAPI_SA_FLAGS): SA_NOCLDSTOP, SA_NOCLDWAIT,
+        // SA_SIGINFO, SA_EXPOSE_TAGBITS, SA_RESTORER, SA_ONSTACK, SA_RESTART, SA_NODEFER,
+        // SA_RESETHAND. Others are cleared, so a program can tell which flags the kernel knows.
+        private const ulong KnownFlags = 0x1 | 0x2 | 0x4 | 0x800 | 0x04000000 | 0x08000000 | 0x10000000
+            | 0x40000000 | 0x80000000;
 
+        // rt_sigaction(sig, act, oact, sigsetsize): sigsetsize, then reading act, then the
+        // signal number (and SIGKILL/SIGSTOP with an act), then the change, then writing oact.
         public static long RtSigaction(Process process, int signal, ulong newAction, ulong oldAction, ulong setSize)
         {
-            if (setSize != SigsetSize || signal < 1 || signal > Signal.Count)
+            if (setSize != SigsetSize)
                 return -(long)Errno.EINVAL;
             SignalAction action = default;
+            if (newAction != 0
+                && UserMemory.CopyFromUser(process.Space, (byte*)&action, newAction, (ulong)sizeof(SignalAction)) != Errno.None)
+                return -(long)Errno.EFAULT;
+            if (!Signal.IsValid(signal) || (newAction != 0 && (Signal.KernelOnly & Signal.Bit(signal)) != 0))
+                return -(long)Errno.EINVAL;
+            SignalAction old = process.SignalActions[signal];
             if (newAction != 0)
             {
-                if (UserMemory.CopyFromUser(process.Space, (byte*)&action, newAction, (ulong)sizeof(SignalAction)) != Errno.None)
-                    return -(long)Errno.EFAULT;
-                if (signal == Signal.SIGKILL || signal == Signal.SIGSTOP)
-                    return -(long)Errno.EINVAL;
-            }
-            if (oldAction != 0)
-            {
-                SignalAction old = process.SignalActions[signal];
-                if (UserMemory.CopyToUser(process.Space, oldAction, (byte*)&old, (ulong)sizeof(SignalAction)) != Errno.None)
-                    return -(long)Errno.EFAULT;
-            }
-            if (newAction != 0)
-            {
+                action.Flags &= KnownFlags;
+                action.Mask &= ~Signal.KernelOnly;
                 process.SignalActions[signal] = action;
-                ProcessLifecycle.DeliverUnblocked(process);
+                SignalDelivery.ActionChanged(process, signal);
             }
+            if (oldAction != 0
+                && UserMemory.CopyToUser(process.Space, oldAction, (byte*)&old, (ulong)sizeof(SignalAction)) != Errno.None)
+                return -(long)Errno.EFAULT;
             return 0;
         }
 
+        // rt_sigprocmask(how, set, oset, sigsetsize): sigsetsize, reading set, how, the change,
+        // then writing the old mask. SIGKILL and SIGSTOP cannot be blocked.
         public static long RtSigprocmask(Process process, int how, ulong newSet, ulong oldSet, ulong setSize)
         {
             if (setSize != SigsetSize)
                 return -(long)Errno.EINVAL;
-            ulong set = 0;
+            ulong old = process.SignalMask;
             if (newSet != 0)
             {
+                ulong set = 0;
                 if (UserMemory.CopyFromUser(process.Space, (byte*)&set, newSet, SigsetSize) != Errno.None)
                     return -(long)Errno.EFAULT;
-                if (how != SigBlock && how != SigUnblock && how != SigSetmask)
-                    return -(long)Errno.EINVAL;
-            }
-            ulong old = process.SignalMask;
-            if (oldSet != 0 && UserMemory.CopyToUser(process.Space, oldSet, (byte*)&old, SigsetSize) != Errno.None)
-                return -(long)Errno.EFAULT;
-            if (newSet != 0)
-            {
+                set &= ~Signal.KernelOnly;
                 if (how == SigBlock) process.SignalMask |= set;
                 else if (how == SigUnblock) process.SignalMask &= ~set;
-                else process.SignalMask = set;
-                process.SignalMask &= ~Unblockable;
-                ProcessLifecycle.DeliverUnblocked(process);
+                else if (how == SigSetmask) process.SignalMask = set;
+                else return -(long)Errno.EINVAL;
             }
+            if (oldSet != 0 && UserMemory.CopyToUser(process.Space, oldSet, (byte*)&old, SigsetSize) != Errno.None)
+                return -(long)Errno.EFAULT;
             return 0;
         }
 
         // kill(pid, sig). pid > 0: that process (zombies still exist for kill); -1: every
         // process but pid 1 and the caller; 0: every process (Cowbird has one process group);
-        // < -1: a group that does not exist. ESRCH when nobody was found, EINVAL for a bad signal.
+        // < -1: a group that does not exist; INT_MIN: ESRCH. ESRCH when nobody was found,
+        // EINVAL for a bad signal. Signal 0 only checks existence. A signal the caller sends
+        // itself acts before the call returns (Scheduler.OnReturnToUser).
         public static long Kill(Process process, int pid, int signal)
         {
             if (signal < 0 || signal > Signal.Count)
@@ -81,7 +85,7 @@ namespace Cowbird.Kernel.Syscalls
                 if (target != null)
                 {
                     found = true;
-                    ProcessLifecycle.SendSignal(target, signal);
+                    SendIfSignal(target, signal, process.Pid);
                 }
             }
             else
@@ -93,19 +97,31 @@ namespace Cowbird.Kernel.Syscalls
                         || (pid == -1 && target.Pid == ProcessLifecycle.InitPid))
                         continue;
                     found = true;
-                    ProcessLifecycle.SendSignal(target, signal);
+                    SendIfSignal(target, signal, process.Pid);
                 }
                 if (pid == 0)
                 {
                     found = true;
-                    ProcessLifecycle.SendSignal(process, signal);
+                    SendIfSignal(process, signal, process.Pid);
                 }
             }
-            if (!found)
-                return -LinuxErrno.ESRCH;
-            if (process.PendingKill != 0)
-                ProcessLifecycle.Exit(process, Signal.KilledStatus(process.PendingKill));
-            return 0;
+            return found ? 0 : -LinuxErrno.ESRCH;
+        }
+
+        private static void SendIfSignal(Process target, int signal, int senderPid)
+        {
+            if (signal != 0)
+                SignalDelivery.Send(target, signal, senderPid);
+        }
+
+        // rt_sigreturn: back from a handler to the interrupted code (SignalFrame.Return). The
+        // result is the restored rax; a frame that cannot be read kills with SIGSEGV.
+        public static long RtSigreturn(Process process)
+        {
+            long rax = SignalFrame.Return(process, out bool bad);
+            if (bad)
+                process.PendingKill = Signal.SIGSEGV;
+            return rax;
         }
     }
 }

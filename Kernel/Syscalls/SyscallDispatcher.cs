@@ -18,8 +18,15 @@ namespace Cowbird.Kernel.Syscalls
         private static void Dispatch(TrapFrame* frame)
         {
             Process current = Scheduler.Current;
-            frame->Rax = (ulong)Call(current, frame);
+            ulong number = frame->Rax;
+            long result = Call(current, frame);
+            frame->Rax = (ulong)result;
+            // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
+            // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK: EINTR whenever a handler ran.
+            if (result == -(long)Errno.EINTR && number != SyscallNumber.Nanosleep)
+                current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
+            current.InterruptedSyscall = 0;
         }
 
         private static long Call(Process current, TrapFrame* frame)
@@ -43,6 +50,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Madvise: return current.Space.Madvise(a0, a1, (int)a2);
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
+                case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);

@@ -250,6 +250,20 @@ CB_FN int cb_expect_signal(pid_t pid, int sig, const char *fmt, ...)
     return ok;
 }
 
+/* Reaps pid and checks its raw wait status is exactly `want` (core-dump bit included). */
+CB_FN int cb_expect_status(pid_t pid, int want, const char *fmt, ...)
+{
+    int status = -1;
+    long r = cb_wait(pid, &status);
+    char detail[96];
+    snprintf(detail, sizeof detail, "wait4 returned %ld, status 0x%x, expected 0x%x", r, status, want);
+    va_list ap;
+    va_start(ap, fmt);
+    cb_vcheck(r == pid && status == want, detail, fmt, ap);
+    va_end(ap);
+    return r == pid && status == want;
+}
+
 /* Sleeps ms milliseconds with the nanosleep system call (musl's nanosleep uses clock_nanosleep). */
 CB_FN void cb_sleep_ms(long ms)
 {

@@ -17,16 +17,6 @@ static pid_t exiting_child(int code, long nr)
     return pid;
 }
 
-/* Reaps pid and checks the raw wait status equals `want`. */
-static void expect_raw(pid_t pid, int want, const char *what)
-{
-    int status = -1;
-    long r = cb_wait(pid, &status);
-    char detail[80];
-    snprintf(detail, sizeof detail, "wait4 returned %ld, status 0x%x, expected 0x%x", r, status, want);
-    cb_check_detail(r == pid && status == want, detail, "%s", what);
-}
-
 int main(void)
 {
     cb_begin("wait_status");
@@ -34,10 +24,10 @@ int main(void)
     for (int i = 0; i < 4; i++) {
         char what[64];
         snprintf(what, sizeof what, "exit_group(%d): status 0x%x, WEXITSTATUS %d", codes[i], codes[i] << 8, codes[i]);
-        expect_raw(exiting_child(codes[i], SYS_exit_group), codes[i] << 8, what);
+        cb_expect_status(exiting_child(codes[i], SYS_exit_group), codes[i] << 8, what);
     }
-    expect_raw(exiting_child(256 + 7, SYS_exit_group), 7 << 8, "exit_group(263): only the low 8 bits, exit 7");
-    expect_raw(exiting_child(3, SYS_exit), 3 << 8, "exit(3) of a single-threaded process");
+    cb_expect_status(exiting_child(256 + 7, SYS_exit_group), 7 << 8, "exit_group(263): only the low 8 bits, exit 7");
+    cb_expect_status(exiting_child(3, SYS_exit), 3 << 8, "exit(3) of a single-threaded process");
 
     volatile int *flag = cb_map_shared(1);
     if (!flag)
@@ -52,7 +42,7 @@ int main(void)
     }
     CHECK(cb_wait_flag(flag, 1, 30000), "the spinning child started");
     cb_check_ret(kill(pid, SIGKILL), 0, "kill(spinning child, SIGKILL)");
-    expect_raw(pid, SIGKILL, "a child killed by SIGKILL: status 9, WTERMSIG 9");
+    cb_expect_status(pid, SIGKILL, "a child killed by SIGKILL: status 9, WTERMSIG 9");
 
     /* SIGTERM to a child sleeping in nanosleep for a minute. */
     pid = fork();
@@ -65,7 +55,7 @@ int main(void)
     cb_sleep_ms(20);
     long t0 = cb_now_ms();
     cb_check_ret(kill(pid, SIGTERM), 0, "kill(sleeping child, SIGTERM)");
-    expect_raw(pid, SIGTERM, "a child killed by SIGTERM in nanosleep: status 15, WTERMSIG 15");
+    cb_expect_status(pid, SIGTERM, "a child killed by SIGTERM in nanosleep: status 15, WTERMSIG 15");
     long waited = cb_now_ms() - t0;
     CHECK(waited < 30000, "the sleeping child died at once, not after its 60 s sleep");
 
@@ -75,15 +65,15 @@ int main(void)
         kill(getpid(), SIGKILL);
         _exit(0);
     }
-    expect_raw(pid, SIGKILL, "a child sending itself SIGKILL");
+    cb_expect_status(pid, SIGKILL, "a child sending itself SIGKILL");
 
     /* wait4 for one specific child among three; the order of exit does not matter. */
     pid_t kids[3];
     for (int i = 0; i < 3; i++)
         kids[i] = exiting_child(10 + i, SYS_exit_group);
-    expect_raw(kids[2], 12 << 8, "wait4(third child) returns that child");
-    expect_raw(kids[0], 10 << 8, "wait4(first child) returns that child");
-    expect_raw(kids[1], 11 << 8, "wait4(second child) returns that child");
+    cb_expect_status(kids[2], 12 << 8, "wait4(third child) returns that child");
+    cb_expect_status(kids[0], 10 << 8, "wait4(first child) returns that child");
+    cb_expect_status(kids[1], 11 << 8, "wait4(second child) returns that child");
 
     int status;
     cb_check_ret(cb_syscall(SYS_wait4, -1, (long)&status, 0, 0, 0, 0), -ECHILD, "wait4(-1) without children: ECHILD");
@@ -112,7 +102,7 @@ int main(void)
         }
         _exit(orphan > 0 ? 0 : 1);
     }
-    expect_raw(pid, 0, "a child's getppid() is its parent's pid");
+    cb_expect_status(pid, 0, "a child's getppid() is its parent's pid");
     cb_set_flag(flag, 1);
     CHECK(cb_wait_flag(flag, 2, 30000) && *flag == 2, "an orphan's getppid() changes when its parent exits");
     /* Where this program is pid 1 (on Cowbird) the orphan was adopted by it: reap it. Elsewhere

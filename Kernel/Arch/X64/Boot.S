@@ -71,6 +71,7 @@
         .set CR0_PE,                1 << 0
         .set CR0_MP,                1 << 1      # monitor coprocessor: needed for SSE
         .set CR0_EM,                1 << 2      # x87 emulation: must be clear for SSE
+        .set CR0_NE,                1 << 5      # x87 errors raise #MF (not the legacy FERR#/IRQ 13)
         .set CR0_WP,                1 << 16     # honour read-only pages in ring 0
         .set CR0_PG,                1 << 31
         .set CR4_PAE,               1 << 5
@@ -157,7 +158,7 @@ boot_entry:
         wrmsr
         mov     eax, cr0
         and     eax, ~CR0_EM
-        or      eax, CR0_PE | CR0_MP | CR0_WP | CR0_PG
+        or      eax, CR0_PE | CR0_MP | CR0_NE | CR0_WP | CR0_PG
         mov     cr0, eax
 
         lgdt    [gdt_pointer_physical - KERNEL_VIRTUAL_BASE]

@@ -8,6 +8,7 @@ namespace Cowbird.Kernel.Arch.X64
         public const int Debug = 1;
         public const int NonMaskableInterrupt = 2;
         public const int Breakpoint = 3;
+        public const int Overflow = 4;
         public const int InvalidOpcode = 6;
         public const int DoubleFault = 8;
         public const int GeneralProtection = 13;

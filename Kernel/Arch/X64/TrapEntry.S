@@ -14,6 +14,9 @@
 #
 # The SSE registers are saved too (fxsave): C# code uses xmm registers for
 # struct copies, so an interrupt must not clobber the code it interrupts.
+# Then MXCSR is set to its reset value (kernel_mxcsr, all SSE exceptions
+# masked): a user program may unmask them, and kernel code must never take
+# #XM for that program's choice.
 # Coming from user mode, swapgs makes GS the kernel's per-CPU block (and
 # back on the way out), so in the kernel GS always holds it (UserEntry.S).
 #
@@ -63,7 +66,8 @@ trap_common:
         sub     rsp, FXSAVE_AREA_SIZE
         and     rsp, -16                                # fxsave needs 16-byte alignment
         fxsave  [rsp]
-        cld                                             # the SysV ABI expects DF = 0
+        ldmxcsr [rip + kernel_mxcsr]                    # the interrupted code's SSE exception
+        cld                                             # mask is not the kernel's; DF = 0 (SysV)
         cmp     BYTE PTR [rip + trap_dispatch_ready], 0
         je      early_trap
         mov     rdi, rbx
@@ -203,6 +207,12 @@ trap_entry_table:
         trap_table_entry %vector
         .set    vector, vector + 1
 .endr
+
+        .section .rodata
+        .balign 4
+        .globl  kernel_mxcsr
+kernel_mxcsr:                                           # MXCSR reset value: all SSE exceptions
+        .long   0x1F80                                  # masked, round to nearest
 
         .data
 trap_dispatch_ready:

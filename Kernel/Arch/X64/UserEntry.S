@@ -8,7 +8,8 @@
 #                      (SyscallDispatcher) sees one frame layout everywhere.
 #                      It returns with sysret, or with iretq when the frame's
 #                      rip is not a user address (sysret with a non-canonical
-#                      rcx faults in ring 0 on Intel CPUs: CVE-2012-0217).
+#                      rcx faults in ring 0 on Intel CPUs: CVE-2012-0217) or
+#                      its rcx/r11 are not rip/rflags (after rt_sigreturn).
 #   context_switch     saves the callee-saved registers and rsp of the running
 #                      kernel stack and resumes another one.
 #   process_first_run  where a new process's kernel stack "returns" to the
@@ -45,6 +46,7 @@ syscall_entry:
         sub     rsp, FXSAVE_AREA_SIZE
         and     rsp, -16
         fxsave  [rsp]
+        ldmxcsr [rip + kernel_mxcsr]                    # as trap_common: the kernel's SSE mask
         cld
         mov     rdi, rbx
         call    syscall_dispatch
@@ -52,17 +54,21 @@ syscall_entry:
         mov     rsp, rbx
         POP_GPRS
         add     rsp, 16                                 # vector, error code
-        # [rsp] = rip, cs, rflags, rsp, ss. sysret only to a user address.
-        mov     rcx, [rsp]
+        # [rsp] = rip, cs, rflags, rsp, ss. sysret loads rip from rcx and rflags from r11:
+        # only when the frame's rcx and r11 are those (rt_sigreturn restores other values
+        # for all registers), and only to a user address.
+        cmp     rcx, [rsp]
+        jne     2f
+        cmp     r11, [rsp + 16]
+        jne     2f
         shr     rcx, 47
         jnz     1f
         mov     rcx, [rsp]
-        mov     r11, [rsp + 16]
         mov     rsp, [rsp + 24]
         swapgs
         sysretq
 1:      mov     rcx, [rsp]
-        swapgs
+2:      swapgs
         iretq
 
 # void context_switch(ulong* saveRsp, ulong newRsp)
