@@ -96,6 +96,20 @@ static long hostile_address(void)
     }
 }
 
+/* A pointer nanosleep may be given besides its own timespec: one no mapping can ever cover. Not
+   any hostile pointer: the child's calls map, unmap, protect and write its pages at random (the
+   hole after edge_page is filled by a later mmap, rw_buf holds whatever was written there), so
+   a timespec read from them can ask for years, on Linux as on any kernel. */
+static long never_mapped(void)
+{
+    switch (below(4)) {
+    case 0: return (long)0xffff800000000000UL;                 /* kernel half */
+    case 1: return (long)0xffffffff80100000UL;                 /* kernel image */
+    case 2: return (long)0x0000800000000000UL;                 /* first non-canonical */
+    default: return (long)0x7ffffffff000UL + (long)below(CB_PAGE);   /* above TASK_SIZE */
+    }
+}
+
 /* One call. Returns nothing: the result does not matter, surviving it does. */
 static void one_call(pid_t self)
 {
@@ -129,7 +143,7 @@ static void one_call(pid_t self)
         ts[1] = below(2) ? (long)below(1000000) : hostile_int();
         if (ts[1] >= 0 && ts[1] < 1000000000 && ts[1] > 1000000)
             ts[1] = 1000000;
-        cb_syscall(SYS_nanosleep, below(3) ? (long)ts : a, hostile_pointer(), 0, 0, 0, 0);
+        cb_syscall(SYS_nanosleep, below(3) ? (long)ts : never_mapped(), hostile_pointer(), 0, 0, 0, 0);
         break;
     }
     case 16: cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0); break;
