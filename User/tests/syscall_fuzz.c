@@ -111,7 +111,7 @@ static long never_mapped(void)
 }
 
 /* One call. Returns nothing: the result does not matter, surviving it does. */
-static void one_call(pid_t self)
+static void one_call(void)
 {
     long a = hostile_pointer();
     switch (below(30)) {
@@ -161,8 +161,12 @@ static void one_call(pid_t self)
         break;
     }
     case 19: cb_syscall(SYS_wait4, below(2) ? -1 : hostile_int(), a, hostile_int() | (below(2) ? WNOHANG : 0), hostile_pointer(), 0, 0); break;
-    case 20: {   /* kill: pids that cannot exist, or the child itself (rarely with a real signal) */
-        long pid = below(4) == 0 ? (long)self : 900000 + (long)below(1000);
+    case 20: {   /* kill: pids that cannot exist, or the child itself (rarely with a real signal).
+                    Its own pid is asked for at each call, never kept in memory: an madvise or
+                    munmap that reaches the child's stack (legal, and on Linux too when no vdso
+                    lies between) would turn a kept copy into 0, and kill(0) reaches the parent. */
+        long self = cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+        long pid = below(4) == 0 ? self : 900000 + (long)below(1000);
         long sig = pid == self && below(16) != 0 ? 0 : (long)below(65);
         if (pid == self && sig >= SIGSTOP && sig <= SIGTTOU)
             sig = 0;            /* a stopped child would wait for a SIGCONT forever */
@@ -202,9 +206,8 @@ static void fuzz_child(uint64_t seed, long calls)
     if (rw_buf == MAP_FAILED || ro_page == MAP_FAILED || none_page == MAP_FAILED || edge_page == MAP_FAILED)
         cb_syscall(SYS_exit, 3, 0, 0, 0, 0, 0);
     munmap(edge_page + CB_PAGE, CB_PAGE);
-    pid_t self = (pid_t)cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
     while (__atomic_add_fetch(calls_made, 1, __ATOMIC_RELAXED) <= calls)
-        one_call(self);
+        one_call();
     cb_syscall(SYS_exit, 0, 0, 0, 0, 0, 0);
 }
 
