@@ -7,12 +7,15 @@
  * memory and read /proc.
  *
  *   syscall_fuzz [--seed S] [--calls N]     default seed 1, 50,000 calls
+ *   ./build.sh fuzz --seeds A-B [--calls N]   many seeds on Cowbird, with a summary
  *
  * The seed is printed first (INFO line): the same seed makes the same calls, so a kernel panic
  * or hang it finds can be replayed. Calls that would reach outside the child are never made:
  * kill goes only to the child itself (never a stop signal) or to pids that do not exist,
- * execve only gets paths that cannot be read, nanosleep never sleeps long, and stdin is closed
- * so read never waits for a terminal.
+ * execve only gets paths that cannot be read, open never creates a file, nanosleep never sleeps
+ * long, and stdin is closed so read never waits for a terminal. A child's own calls may zero or
+ * unmap any of its memory, its stack included, so nothing a call needs for staying inside the
+ * child is kept there.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -120,7 +123,9 @@ static void one_call(void)
     case 2: {
         static const char *paths[] = { "/proc/self/maps", "/proc/meminfo", "/proc/vmstat", "/bin", "/", "/nonexistent" };
         long p = below(2) ? (long)paths[below(6)] : a;
-        long fd = cb_syscall(SYS_open, p, hostile_int(), hostile_int(), 0, 0, 0);
+        /* Never O_CREAT or O_TMPFILE: on the host a random path would become a real file. */
+        long flags = hostile_int() & ~(long)(O_CREAT | O_TMPFILE);
+        long fd = cb_syscall(SYS_open, p, flags, hostile_int(), 0, 0, 0);
         if (fd > 2 && below(2))
             cb_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
         break;
