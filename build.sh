@@ -40,6 +40,10 @@ Verbs:
                    console with the User/ programs; Ctrl-A X leaves QEMU).
   run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
   test             host tests + boot tests; ends with one line "N passed, N failed"
+  fuzz [--seed S | --seeds A-B] [--calls N] [--timeout SECONDS] [--mem MB]
+                   runs User/tests/syscall_fuzz on Cowbird once per seed (default seed 1,
+                   200000 calls, 600 s each) and prints a line per seed and a summary:
+                   seeds run, passed, failed, hung, panicked. Not part of `test`.
   iso              build iso/kernel.elf and iso/cowbird.iso only
   debug [CMDLINE]  boot QEMU paused with a gdb stub (port 1234, or $GDB_PORT) and attach
                    gdb to iso/kernel.elf (serial output goes to iso/serial.log); prints how C# method
@@ -310,6 +314,51 @@ debug_kernel() {
   wait "$qemu_pid" 2>/dev/null || true
 }
 
+# The syscall fuzzer on Cowbird, one runner per seed. A seed's verdict is the runner's status:
+# 0 passed, 124 hung (timeout), 125 the kernel panicked, anything else a failed check or pid 1
+# killed. The runner's stderr (kernel log path, panic report) is kept for the seeds that fail.
+fuzz_kernel() {
+  local first=1 last=1 calls=200000 timeout_s=600 mem=128
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --seed) first="$2"; last="$2"; shift 2 ;;
+      --seeds) first="${2%-*}"; last="${2#*-}"; shift 2 ;;
+      --calls) calls="$2"; shift 2 ;;
+      --timeout) timeout_s="$2"; shift 2 ;;
+      --mem) mem="$2"; shift 2 ;;
+      *) echo "fuzz: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+  done
+  for n in "$first" "$last" "$calls" "$timeout_s" "$mem"; do
+    [[ "$n" =~ ^[0-9]+$ ]] || { echo "fuzz: not a number: $n" >&2; exit 2; }
+  done
+  [ "$first" -le "$last" ] || { echo "fuzz: empty seed range $first-$last" >&2; exit 2; }
+  mkdir -p User/out
+  flock User/out/.build-lock User/build.sh >/dev/null || { log "building the User/ programs failed"; exit 2; }
+  local work seed status run=0 passed=0 failed=0 hung=0 panicked=0 verdict
+  work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-fuzz.XXXXXX")"
+  for ((seed = first; seed <= last; seed++)); do
+    status=0
+    "$ROOT/build.sh" run --mem "$mem" --timeout "$timeout_s" -- User/out/syscall_fuzz \
+      --seed "$seed" --calls "$calls" >"$work/seed$seed.out" 2>"$work/seed$seed.err" || status=$?
+    run=$((run + 1))
+    case "$status" in
+      0) passed=$((passed + 1)); verdict="passed" ;;
+      124) hung=$((hung + 1)); verdict="HUNG (no end in ${timeout_s} s)" ;;
+      125) panicked=$((panicked + 1)); verdict="PANICKED" ;;
+      *) failed=$((failed + 1)); verdict="FAILED (status $status)" ;;
+    esac
+    echo "seed $seed, $calls calls: $verdict"
+    if [ "$status" -ne 0 ]; then
+      grep -a '^FAIL' "$work/seed$seed.out" | sed 's/^/  /' || true
+      sed 's/^/  /' "$work/seed$seed.err"
+      echo "  replay: ./build.sh run --timeout $timeout_s -- User/out/syscall_fuzz --seed $seed --calls $calls"
+    fi
+  done
+  echo "fuzz: $run seeds run, $passed passed, $failed failed, $hung hung, $panicked panicked (output in $work)"
+  [ "$passed" -eq "$run" ]
+}
+
 # Runs one test project, writing a TRX file into $2. Returns dotnet test's status.
 run_test_project() {
   local proj="$1" results="$2"
@@ -366,6 +415,7 @@ main() {
     iso) setup; build_kernel; log "built iso/kernel.elf and iso/cowbird.iso" ;;
     run) setup; run_kernel "$@" ;;
     debug) setup; debug_kernel "$@" ;;
+    fuzz) setup; build_kernel_quietly; fuzz_kernel "$@" ;;
     *) echo "unknown verb: $verb" >&2; usage >&2; exit 2 ;;
   esac
 }

@@ -7,12 +7,15 @@
  * memory and read /proc.
  *
  *   syscall_fuzz [--seed S] [--calls N]     default seed 1, 50,000 calls
+ *   ./build.sh fuzz --seeds A-B [--calls N]   many seeds on Cowbird, with a summary
  *
  * The seed is printed first (INFO line): the same seed makes the same calls, so a kernel panic
  * or hang it finds can be replayed. Calls that would reach outside the child are never made:
  * kill goes only to the child itself (never a stop signal) or to pids that do not exist,
- * execve only gets paths that cannot be read, nanosleep never sleeps long, and stdin is closed
- * so read never waits for a terminal.
+ * execve only gets paths that cannot be read, open never creates a file, nanosleep never sleeps
+ * long, and stdin is closed so read never waits for a terminal. A child's own calls may zero or
+ * unmap any of its memory, its stack included, so nothing a call needs for staying inside the
+ * child is kept there.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -96,8 +99,22 @@ static long hostile_address(void)
     }
 }
 
+/* A pointer nanosleep may be given besides its own timespec: one no mapping can ever cover. Not
+   any hostile pointer: the child's calls map, unmap, protect and write its pages at random (the
+   hole after edge_page is filled by a later mmap, rw_buf holds whatever was written there), so
+   a timespec read from them can ask for years, on Linux as on any kernel. */
+static long never_mapped(void)
+{
+    switch (below(4)) {
+    case 0: return (long)0xffff800000000000UL;                 /* kernel half */
+    case 1: return (long)0xffffffff80100000UL;                 /* kernel image */
+    case 2: return (long)0x0000800000000000UL;                 /* first non-canonical */
+    default: return (long)0x7ffffffff000UL + (long)below(CB_PAGE);   /* above TASK_SIZE */
+    }
+}
+
 /* One call. Returns nothing: the result does not matter, surviving it does. */
-static void one_call(pid_t self)
+static void one_call(void)
 {
     long a = hostile_pointer();
     switch (below(30)) {
@@ -106,7 +123,9 @@ static void one_call(pid_t self)
     case 2: {
         static const char *paths[] = { "/proc/self/maps", "/proc/meminfo", "/proc/vmstat", "/bin", "/", "/nonexistent" };
         long p = below(2) ? (long)paths[below(6)] : a;
-        long fd = cb_syscall(SYS_open, p, hostile_int(), hostile_int(), 0, 0, 0);
+        /* Never O_CREAT or O_TMPFILE: on the host a random path would become a real file. */
+        long flags = hostile_int() & ~(long)(O_CREAT | O_TMPFILE);
+        long fd = cb_syscall(SYS_open, p, flags, hostile_int(), 0, 0, 0);
         if (fd > 2 && below(2))
             cb_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
         break;
@@ -129,7 +148,7 @@ static void one_call(pid_t self)
         ts[1] = below(2) ? (long)below(1000000) : hostile_int();
         if (ts[1] >= 0 && ts[1] < 1000000000 && ts[1] > 1000000)
             ts[1] = 1000000;
-        cb_syscall(SYS_nanosleep, below(3) ? (long)ts : a, hostile_pointer(), 0, 0, 0, 0);
+        cb_syscall(SYS_nanosleep, below(3) ? (long)ts : never_mapped(), hostile_pointer(), 0, 0, 0, 0);
         break;
     }
     case 16: cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0); break;
@@ -147,8 +166,12 @@ static void one_call(pid_t self)
         break;
     }
     case 19: cb_syscall(SYS_wait4, below(2) ? -1 : hostile_int(), a, hostile_int() | (below(2) ? WNOHANG : 0), hostile_pointer(), 0, 0); break;
-    case 20: {   /* kill: pids that cannot exist, or the child itself (rarely with a real signal) */
-        long pid = below(4) == 0 ? (long)self : 900000 + (long)below(1000);
+    case 20: {   /* kill: pids that cannot exist, or the child itself (rarely with a real signal).
+                    Its own pid is asked for at each call, never kept in memory: an madvise or
+                    munmap that reaches the child's stack (legal, and on Linux too when no vdso
+                    lies between) would turn a kept copy into 0, and kill(0) reaches the parent. */
+        long self = cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+        long pid = below(4) == 0 ? self : 900000 + (long)below(1000);
         long sig = pid == self && below(16) != 0 ? 0 : (long)below(65);
         if (pid == self && sig >= SIGSTOP && sig <= SIGTTOU)
             sig = 0;            /* a stopped child would wait for a SIGCONT forever */
@@ -188,9 +211,8 @@ static void fuzz_child(uint64_t seed, long calls)
     if (rw_buf == MAP_FAILED || ro_page == MAP_FAILED || none_page == MAP_FAILED || edge_page == MAP_FAILED)
         cb_syscall(SYS_exit, 3, 0, 0, 0, 0, 0);
     munmap(edge_page + CB_PAGE, CB_PAGE);
-    pid_t self = (pid_t)cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
     while (__atomic_add_fetch(calls_made, 1, __ATOMIC_RELAXED) <= calls)
-        one_call(self);
+        one_call();
     cb_syscall(SYS_exit, 0, 0, 0, 0, 0, 0);
 }
 
