@@ -45,6 +45,11 @@ namespace Cowbird.Tests.User
             Test("fork_leak", "1000 fork/exit cycles, children reaped with their codes; on Cowbird MemFree must stay within 1%",
                  cowbirdArgs: new[] { "--assert-memfree" }, timeoutSeconds: 600),
             Test("wait_status", "wait4 status encodings: exit 0/1/42/255/263, exit vs exit_group, SIGKILL/SIGTERM via kill(), ECHILD, ESRCH, getppid of an orphan"),
+            Test("overcommit", "vm.overcommit_memory=0 (the default): 1 TiB private writable, shared (any protection), brk, mprotect-to-writable and mremap growth get ENOMEM; MAP_NORESERVE, read-only and PROT_NONE 1 TiB mappings succeed; skipped where the mode is not 0"),
+            Test("overcommit_never", "booted with vm.overcommit_memory=2: Committed_AS moves by exactly each call's charge (mmap, mprotect, MAP_NORESERVE, mremap, shared, brk, munmap, fork), returns to its start after 50 fork/exit cycles; CommitLimit refuses mmap and fork",
+                 cowbirdArgs: new[] { "--expect-mode", "2" }, kernelArgs: "sysctl.vm.overcommit_memory=2"),
+            Test("oom_pagetables", "OOM killer scores page tables: a child touching one byte per GiB (few resident pages, a page table each) is killed, not the parent holding more resident pages; checked on Cowbird with 64 MiB",
+                 memMb: 64, cowbirdArgs: new[] { "--cowbird" }, timeoutSeconds: 300),
             Demo("forkdemo", "three children report pid and parent, the parent reaps them; page-fault figures"),
             Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",
@@ -62,8 +67,8 @@ namespace Cowbird.Tests.User
             All.Where(p => p.Kind == kind).Select(p => new object[] { p.Name });
 
         private static ProgramSpec Test(string name, string purpose, int memMb = DefaultMemMb, int swapMb = 0,
-            int timeoutSeconds = 120, string[] hostArgs = null, string[] cowbirdArgs = null) =>
-            new(name, ProgramKind.Test, memMb, swapMb, timeoutSeconds, hostArgs ?? None, cowbirdArgs ?? None, purpose);
+            int timeoutSeconds = 120, string[] hostArgs = null, string[] cowbirdArgs = null, string kernelArgs = "") =>
+            new(name, ProgramKind.Test, memMb, swapMb, timeoutSeconds, hostArgs ?? None, cowbirdArgs ?? None, purpose, kernelArgs);
 
         private static ProgramSpec Demo(string name, string purpose, int memMb = DefaultMemMb, int swapMb = 0,
             int timeoutSeconds = 120) =>

@@ -156,6 +156,7 @@ int main(void)
 {
     cb_begin("overcommit");
     long mode = overcommit_mode();
+    CHECK(mode >= 0 && mode <= 2, "/proc/sys/vm/overcommit_memory reads 0, 1 or 2");
     if (mode != 0) {
         cb_print("INFO vm.overcommit_memory is %ld, not 0: nothing checked", mode);
         return cb_end();
