@@ -157,7 +157,8 @@ bundled_programs() {
 #   kernel log's last line, `COWBIRD-EXIT status=N` or `COWBIRD-EXIT signal=N`, before
 #   the kernel powers off through isa-debug-exit.
 # COWBIRD_KERNEL_ARGS (environment) is appended to the kernel command line (tests use it
-# to make the kernel panic, e.g. COWBIRD_KERNEL_ARGS=selftest=nullderef).
+# to make the kernel panic, e.g. COWBIRD_KERNEL_ARGS=selftest=nullderef, or to set a sysctl
+# at boot, e.g. COWBIRD_KERNEL_ARGS=sysctl.vm.overcommit_memory=2 for strict overcommit).
 # COWBIRD_SWAP_BLKDEBUG (environment, with --swap) names a QEMU blkdebug rule file put in
 # front of the swap disk, to make chosen sectors fail (tests of swap read errors).
 run_program() {

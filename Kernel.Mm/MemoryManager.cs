@@ -19,6 +19,8 @@ namespace Cowbird.Mm
         public readonly Tlb Tlb;
         public readonly AddressSpaceSwitcher Switcher;
         public readonly VmStat Stat;
+        // Overcommit accounting: the committed-page count and the mode that limits it.
+        public readonly CommitAccounting Commit;
         // VMAs created and not yet released (Vma constructor / Vma.Release), for leak checks.
         public int LiveVmas { get; internal set; }
         // The reverse-mapping design in use (anon_vma unless SetReverseMap chose another);
@@ -57,6 +59,7 @@ namespace Cowbird.Mm
             Switcher = switcher;
             KernelPml4Entries = kernelPml4Entries;
             Stat = new VmStat(frames);
+            Commit = new CommitAccounting(Stat);
             Rmap = new AnonVmaReverseMap(this);
             Lru = new Lru(frames);
             SwapState = new SwapState(this);

@@ -36,6 +36,7 @@ namespace Cowbird.Kernel
                 VgaTextScreen.Disable();
             DirectMap.Extend(bootInfo);
             KernelMemory.Initialize(bootInfo);
+            OvercommitSysctls.Apply(bootInfo.CommandLine, KernelMemory.Manager.Commit);
             SyscallSetup.Initialize();
             PageFaultHandler.Register();
             UserExceptionHandler.RegisterAll();

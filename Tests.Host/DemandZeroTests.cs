@@ -48,6 +48,7 @@ namespace Cowbird.Tests.Host
         public void Running_out_of_frames_gives_OutOfMemory_and_leaks_nothing()
         {
             using var m = new TestMachine(8);
+            m.AllowOvercommit();
             var a = m.NewSpace();                      // PML4: 7 left
             ulong p = m.MapAnonymous(a, 16);
             int touched = 0;

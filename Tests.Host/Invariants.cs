@@ -55,6 +55,10 @@ namespace Cowbird.Tests.Host
     //      them has Flags.Lru and the right Active flag, each frame is on at most one list;
     //      exactly the frames mapped by users, held by a shared object or swap-cached are
     //      on a list (no free frame, page table or radix node).
+    //  15. overcommit (CheckCommit): CommitAccounting.Committed = the pages of every Account
+    //      VMA + the charged size of every live shared object; no shared VMA is Account;
+    //      each tree's TotalPages is the sum of its VMAs' pages; each PageTable's TablePages
+    //      is the number of its table pages below the PML4.
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -83,8 +87,55 @@ namespace Cowbird.Tests.Host
             foreach (string stale in machine.Mmu.StaleEntries())
                 errors.Add(stale);
             CheckRmap(machine, errors);
+            CheckCommit(machine, errors);
             if (errors.Count > 0)
                 throw new InvariantViolation(string.Join("\n", errors.GetRange(0, System.Math.Min(errors.Count, 20))));
+        }
+
+        // 15: the committed count against the VMAs and shared objects that hold charges.
+        static void CheckCommit(TestMachine machine, List<string> errors)
+        {
+            ulong charged = 0;
+            var objects = new HashSet<SharedAnonObject>();
+            foreach (AddressSpace space in machine.Spaces)
+            {
+                ulong pages = 0;
+                for (Vma vma = space.Vmas.First; vma != null; vma = vma.Next)
+                {
+                    pages += vma.Length >> Page.Shift;
+                    if ((vma.Flags & VmaFlags.Account) != 0)
+                    {
+                        if (vma.IsShared)
+                            errors.Add($"shared VMA 0x{vma.Start:x} is marked Account");
+                        charged += vma.Length >> Page.Shift;
+                    }
+                    if (vma.SharedObject != null && objects.Add(vma.SharedObject))
+                        charged += vma.SharedObject.ChargedPages;
+                }
+                if (space.Vmas.TotalPages != pages)
+                    errors.Add($"VmaTree.TotalPages = {space.Vmas.TotalPages} but its VMAs cover {pages} pages");
+                ulong tables = (ulong)CountTables(machine, space.PageTable.Root, PageTable.Levels - 1);
+                if (space.PageTable.TablePages != tables)
+                    errors.Add($"PageTable.TablePages = {space.PageTable.TablePages} but {tables} tables lie below the PML4");
+            }
+            if (machine.Manager.Commit.Committed != charged)
+                errors.Add($"Committed = {machine.Manager.Commit.Committed} pages but Account VMAs and shared objects hold {charged}");
+        }
+
+        // Table pages below the `level` table at `table` (user half only).
+        static int CountTables(TestMachine machine, ulong table, int level)
+        {
+            if (level == 0)
+                return 0;
+            int limit = level == PageTable.Levels - 1 ? PageTable.KernelHalfFirstEntry : PageTable.EntriesPerTable;
+            int count = 0;
+            for (int i = 0; i < limit; i++)
+            {
+                var entry = new Pte(machine.Ram.ReadU64(table + (ulong)i * 8));
+                if (entry.IsPresent)
+                    count += 1 + CountTables(machine, Page.FrameToAddress(entry.Frame), level - 1);
+            }
+            return count;
         }
 
         // 1 and the raw data for 2-4: walks one space's user half.

@@ -88,6 +88,13 @@ namespace Cowbird.Tests.Host
             space.Destroy();
         }
 
+        // Overcommit mode 1 (vm.overcommit_memory=1): for tests that map more than RAM and
+        // swap on purpose, to run out of frames at fault time rather than at mmap.
+        public void AllowOvercommit()
+        {
+            Assert.Equal(Errno.None, Manager.Commit.SetMode((ulong)OvercommitMode.Always));
+        }
+
         // Private anonymous read/write mapping of `pages` pages anywhere; returns its address.
         public ulong MapAnonymous(AddressSpace space, int pages, Protection prot = Protection.Read | Protection.Write)
         {

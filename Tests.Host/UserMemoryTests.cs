@@ -84,6 +84,7 @@ namespace Cowbird.Tests.Host
         public void Running_out_of_frames_gives_ENOMEM()
         {
             using var m = new TestMachine(4);
+            m.AllowOvercommit();
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 8);
             var buffer = new byte[8 * Page.Size];

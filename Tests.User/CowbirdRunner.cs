@@ -6,7 +6,8 @@ namespace Cowbird.Tests.User
 {
     /// <summary>
     /// Runs a program of User/out on Cowbird under QEMU through the runner (README, "Running one program"):
-    /// `./build.sh run --mem M --swap S --timeout T -- User/out/NAME ARGS...` from the repository root.
+    /// `./build.sh run --mem M --swap S --timeout T -- User/out/NAME ARGS...` from the repository root,
+    /// with the spec's KernelArgs in COWBIRD_KERNEL_ARGS (empty: the default command line).
     /// The program becomes pid 1 as /bin/NAME with argv[0] = NAME; the runner's stdout is the
     /// program's, its exit status the program's (128+N for signal N, 125 kernel panic, 124 timeout).
     /// CowbirdProgramTests runs every program through it; ProgramTableTests checks the command line.
@@ -36,8 +37,9 @@ namespace Cowbird.Tests.User
         {
             var command = new[] { System.IO.Path.Combine(UserPrograms.RepositoryRoot, "build.sh") }
                 .Concat(BuildShArguments(spec, args)).ToList();
+            var environment = new Dictionary<string, string> { ["COWBIRD_KERNEL_ARGS"] = spec.KernelArgs };
             return ProcessRunner.Run(Name, "bash", command, stdin,
-                TimeSpan.FromSeconds(spec.TimeoutSeconds + HostGraceSeconds), UserPrograms.RepositoryRoot);
+                TimeSpan.FromSeconds(spec.TimeoutSeconds + HostGraceSeconds), UserPrograms.RepositoryRoot, environment);
         }
     }
 }

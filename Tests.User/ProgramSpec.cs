@@ -11,6 +11,8 @@ namespace Cowbird.Tests.User
     /// (`./build.sh run --mem MemMb --swap SwapMb`), a time limit, and its arguments on each kernel.
     /// Arguments differ only where a check is meaningful on one kernel alone (e.g. MemFree within 1%
     /// after 1000 forks is asserted on Cowbird; on the shared host MemFree moves with everything else).
+    /// KernelArgs are added to Cowbird's command line (COWBIRD_KERNEL_ARGS of `./build.sh run`), e.g.
+    /// `sysctl.vm.overcommit_memory=2` to boot in strict overcommit mode.
     /// </summary>
     public sealed record ProgramSpec(
         string Name,
@@ -20,7 +22,8 @@ namespace Cowbird.Tests.User
         int TimeoutSeconds,
         IReadOnlyList<string> HostArgs,
         IReadOnlyList<string> CowbirdArgs,
-        string Purpose)
+        string Purpose,
+        string KernelArgs = "")
     {
         public override string ToString() => Name;
     }

@@ -53,6 +53,11 @@ namespace Cowbird.Tests.User
             Test("wait4_edges", "wait4 order of checks: bad status/rusage pointers still reap then EFAULT, WNOHANG with bad pointers gives 0, a stop reported once even with a bad pointer, INT_MIN ESRCH, WEXITED/WNOWAIT/unknown options EINVAL, __WCLONE/__WALL, pid 0"),
             Test("signal_handlers", "user signal handlers: siginfo (SI_USER, sender pid), masks with sa_mask/SA_NODEFER, SA_RESETHAND, registers and MXCSR intact across a handler, a SIGSEGV handler fixing a PROT_NONE page, nanosleep/wait4 EINTR, no SA_RESTORER is SIGSEGV"),
             Test("traps", "CPU exceptions from ring 3 as on Linux: int3 SIGTRAP, into/ud2 SIGILL, hlt/int $0x41/int $0x80 SIGSEGV, #DE and unmasked x87 (#MF) SIGFPE, even when blocked or ignored; exact wait4 status without the core-dump bit"),
+            Test("overcommit", "vm.overcommit_memory=0 (the default): 1 TiB private writable, shared (any protection), brk, mprotect-to-writable and mremap growth get ENOMEM; MAP_NORESERVE, read-only and PROT_NONE 1 TiB mappings succeed; skipped where the mode is not 0"),
+            Test("overcommit_never", "booted with vm.overcommit_memory=2: Committed_AS moves by exactly each call's charge (mmap, mprotect, MAP_NORESERVE, mremap, shared, brk, munmap, fork), returns to its start after 50 fork/exit cycles; CommitLimit refuses mmap and fork",
+                 cowbirdArgs: new[] { "--expect-mode", "2" }, kernelArgs: "sysctl.vm.overcommit_memory=2"),
+            Test("oom_pagetables", "OOM killer scores page tables: a child touching one byte per GiB (few resident pages, a page table each) is killed, not the parent holding more resident pages; checked on Cowbird with 64 MiB",
+                 memMb: 64, cowbirdArgs: new[] { "--cowbird" }, timeoutSeconds: 300),
             Demo("forkdemo", "three children report pid and parent, the parent reaps them; page-fault figures"),
             Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",
@@ -70,8 +75,8 @@ namespace Cowbird.Tests.User
             All.Where(p => p.Kind == kind).Select(p => new object[] { p.Name });
 
         private static ProgramSpec Test(string name, string purpose, int memMb = DefaultMemMb, int swapMb = 0,
-            int timeoutSeconds = 120, string[] hostArgs = null, string[] cowbirdArgs = null) =>
-            new(name, ProgramKind.Test, memMb, swapMb, timeoutSeconds, hostArgs ?? None, cowbirdArgs ?? None, purpose);
+            int timeoutSeconds = 120, string[] hostArgs = null, string[] cowbirdArgs = null, string kernelArgs = "") =>
+            new(name, ProgramKind.Test, memMb, swapMb, timeoutSeconds, hostArgs ?? None, cowbirdArgs ?? None, purpose, kernelArgs);
 
         private static ProgramSpec Demo(string name, string purpose, int memMb = DefaultMemMb, int swapMb = 0,
             int timeoutSeconds = 120) =>

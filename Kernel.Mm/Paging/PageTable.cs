@@ -30,6 +30,9 @@ namespace Cowbird.Mm.Paging
         readonly ProtectionChanger protectionChanger;
         // Physical address of the PML4: what CR3 holds for this address space.
         public readonly ulong Root;
+        // Table pages below the PML4 (PDPTs, PDs, PTs) this table holds now (Linux:
+        // mm_pgtables_bytes / PAGE_SIZE): the page-table part of the OOM score.
+        public ulong TablePages { get; private set; }
 
         PageTable(MemoryManager memoryManager, ulong root)
         {
@@ -159,6 +162,7 @@ namespace Cowbird.Mm.Paging
                     ulong page = AllocTablePage(mm);
                     if (page == 0)
                         return 0;
+                    TablePages++;
                     entry = Pte.Map(Page.AddressToFrame(page), Pte.TableFlags);
                     mm.Physical.WriteU64(entryAddress, entry.Raw);
                 }
@@ -208,6 +212,7 @@ namespace Cowbird.Mm.Paging
                 if (IsEmptyTable(child))
                 {
                     mm.Physical.WriteU64(entryAddress, 0);
+                    TablePages--;
                     FreeTablePage(mm, child);
                     freed = true;
                 }
@@ -237,6 +242,7 @@ namespace Cowbird.Mm.Paging
                 if (level == 0)
                     Mm.Panic("PageTable.Destroy: a leaf entry is still in use");
                 FreeTables(Page.FrameToAddress(entry.Frame), level - 1);
+                TablePages--;
             }
             FreeTablePage(mm, table);
         }

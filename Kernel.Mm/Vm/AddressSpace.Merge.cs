@@ -52,10 +52,11 @@ namespace Cowbird.Mm.Vm
         // it too). The new range must stay clear of the other VMAs (or `vma` is out of the tree).
         void AdjustVma(Vma vma, ulong start, ulong end, ulong pgOff)
         {
+            ulong oldLength = vma.Length;
             vma.Start = start;
             vma.End = end;
             vma.PgOff = pgOff;
-            Vmas.RangeChanged(vma);
+            Vmas.RangeChanged(vma, oldLength);
             Manager.Rmap.VmaRangeChanged(vma);
         }
 

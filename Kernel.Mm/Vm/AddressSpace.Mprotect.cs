@@ -26,7 +26,8 @@ namespace Cowbird.Mm.Vm
         // mprotect(address, length, prot). 0, or -errno, checked in Linux's order: EINVAL for
         // an unaligned address; 0 for length 0; ENOMEM when the range wraps; EINVAL for
         // unknown prot bits (PROT_SEM is accepted); ENOMEM when the range is not entirely
-        // mapped, or when a piece would need more VMAs than MaxMapCount allows. As in
+        // mapped, when making a piece writable needs a commitment that is refused
+        // (FlagsAfter), or when a piece would need more VMAs than MaxMapCount allows. As in
         // Linux, the VMAs before the first hole (or that piece) are already changed when
         // ENOMEM is returned.
         public int Mprotect(ulong address, ulong length, Protection prot)
@@ -50,58 +51,80 @@ namespace Cowbird.Mm.Vm
                 ulong pieceEnd = vma.End < end ? vma.End : end;
                 if (vma.Prot != prot)
                 {
-                    int added = NewVmasFor(vma, cursor, pieceEnd, prot);
+                    // Linux's mprotect_fixup charges before it merges or splits.
+                    VmaFlags flags = FlagsAfter(vma, prot);
+                    ulong charged = flags != vma.Flags ? (pieceEnd - cursor) >> Page.Shift : 0;
+                    if (charged != 0 && Manager.Commit.Charge(this, charged) != Errno.None)
+                        return -(int)Errno.ENOMEM;
+                    int added = NewVmasFor(vma, cursor, pieceEnd, prot, flags);
                     if (added > MaxMapCount - Vmas.Count)
                     {
+                        if (charged != 0)
+                            Manager.Commit.Uncharge(charged);
                         // Linux splits one end before it finds no room for the other.
                         if (added == 2 && Vmas.Count < MaxMapCount)
                             SplitVma(vma, cursor);
                         return -(int)Errno.ENOMEM;
                     }
-                    ProtectPiece(vma, cursor, pieceEnd, prot);
+                    ProtectPiece(vma, cursor, pieceEnd, prot, flags);
                 }
                 cursor = pieceEnd;
             }
             return 0;
         }
 
-        // How many VMAs giving [start, end) of `vma` protection `prot` adds, counted as
-        // Linux's mprotect_fixup would: none when the piece joins a neighbour that already
-        // has `prot` (vma_merge moves the boundary), else one per end of the piece that
-        // lies inside `vma` (split_vma).
-        int NewVmasFor(Vma vma, ulong start, ulong end, Protection prot)
+        // The flags a piece of `vma` has once given `prot` (Linux: mprotect_fixup's
+        // newflags): a private mapping that was never writable nor charged, and is not
+        // NoReserve, becomes Account when it becomes writable, and the caller charges the
+        // piece. Read-only again keeps Account: the commitment is not given back.
+        static VmaFlags FlagsAfter(Vma vma, Protection prot)
         {
-            if (start == vma.Start && vma.Prev != null && JoinsAfter(vma.Prev, vma, prot))
+            bool unaccounted = (vma.Flags & (VmaFlags.Account | VmaFlags.Shared | VmaFlags.NoReserve)) == 0
+                && (vma.Prot & Protection.Write) == 0;
+            return (prot & Protection.Write) != 0 && unaccounted ? vma.Flags | VmaFlags.Account : vma.Flags;
+        }
+
+        // How many VMAs giving [start, end) of `vma` protection `prot` and `flags` adds,
+        // counted as Linux's mprotect_fixup would: none when the piece joins a neighbour
+        // that already has them (vma_merge moves the boundary), else one per end of the
+        // piece that lies inside `vma` (split_vma).
+        int NewVmasFor(Vma vma, ulong start, ulong end, Protection prot, VmaFlags flags)
+        {
+            if (start == vma.Start && vma.Prev != null && JoinsAfter(vma.Prev, vma, prot, flags))
                 return 0;
-            if (end == vma.End && vma.Next != null && JoinsBefore(vma, vma.Next, prot))
+            if (end == vma.End && vma.Next != null && JoinsBefore(vma, vma.Next, prot, flags))
                 return 0;
             return (start > vma.Start ? 1 : 0) + (end < vma.End ? 1 : 0);
         }
 
-        // True when the start of `vma`, given `prot`, could be one VMA with `prev` below it.
-        bool JoinsAfter(Vma prev, Vma vma, Protection prot)
+        // True when the start of `vma`, given `prot` and `flags`, could be one VMA with
+        // `prev` below it.
+        bool JoinsAfter(Vma prev, Vma vma, Protection prot, VmaFlags flags)
         {
-            return prev.Prot == prot && prev.End == vma.Start && prev.Flags == vma.Flags
+            return prev.Prot == prot && prev.End == vma.Start && prev.Flags == flags
                 && prev.SharedObject == vma.SharedObject && prev.PageIndexOf(prev.End) == vma.PgOff
                 && Manager.Rmap.IsMergeable(prev, vma);
         }
 
-        // True when the end of `vma`, given `prot`, could be one VMA with `next` above it.
-        bool JoinsBefore(Vma vma, Vma next, Protection prot)
+        // True when the end of `vma`, given `prot` and `flags`, could be one VMA with
+        // `next` above it.
+        bool JoinsBefore(Vma vma, Vma next, Protection prot, VmaFlags flags)
         {
-            return next.Prot == prot && vma.End == next.Start && vma.Flags == next.Flags
+            return next.Prot == prot && vma.End == next.Start && flags == next.Flags
                 && vma.SharedObject == next.SharedObject && vma.PageIndexOf(vma.End) == next.PgOff
                 && Manager.Rmap.IsMergeable(vma, next);
         }
 
-        // Gives [start, end) (inside `vma`) protection `prot` (Linux: mprotect_fixup).
-        void ProtectPiece(Vma vma, ulong start, ulong end, Protection prot)
+        // Gives [start, end) (inside `vma`) protection `prot` and `flags` (Linux:
+        // mprotect_fixup); a charge for a new Account flag is already made.
+        void ProtectPiece(Vma vma, ulong start, ulong end, Protection prot, VmaFlags flags)
         {
             if (vma.Start < start)
                 vma = SplitVma(vma, start);
             if (vma.End > end)
                 SplitVma(vma, end);
             vma.Prot = prot;
+            vma.Flags = flags;
             if (protectionApplier == null)
                 protectionApplier = new ProtectionApplier(this);
             protectionApplier.Start(vma);

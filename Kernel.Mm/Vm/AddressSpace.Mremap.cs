@@ -29,7 +29,9 @@ namespace Cowbird.Mm.Vm
         //           (shrinking) reaching past TaskSize;
         //   EPERM   a fixed destination below MmapMin (Linux: mmap_min_addr);
         //   EFAULT  no VMA at oldAddress, or (growing or moving) the old range runs past it;
-        //   ENOMEM  cannot grow in place without MAYMOVE, no free range, out of frames.
+        //   ENOMEM  cannot grow in place without MAYMOVE, no free range, out of frames,
+        //           or the growth of an Account VMA is refused its commitment (the charge
+        //           comes after the VMA count check, before anything moves).
         public long Mremap(ulong oldAddress, ulong oldLength, ulong newLength, RemapFlags flags, ulong newAddress)
         {
             if ((flags & ~(RemapFlags.MayMove | RemapFlags.Fixed)) != 0)
@@ -55,6 +57,8 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EFAULT;
             if (oldAddress + oldLength == vma.End && CanExpand(vma, newLength - oldLength))
             {
+                if (ChargeGrowth(vma, newLength - oldLength) != Errno.None)
+                    return -(long)Errno.ENOMEM;
                 AdjustVma(vma, vma.Start, oldAddress + newLength, vma.PgOff);
                 MergeWithNeighbours(vma);
                 return (long)oldAddress;
@@ -159,6 +163,8 @@ namespace Cowbird.Mm.Vm
         {
             if (Vmas.Count >= MaxMapCount - 3)
                 return -(long)Errno.ENOMEM;
+            if (ChargeGrowth(vma, newLength - oldLength) != Errno.None)
+                return -(long)Errno.ENOMEM;
             ulong oldEnd = oldAddress + oldLength;
             if (pteMover == null)
                 pteMover = new PteMover(this);
@@ -167,6 +173,8 @@ namespace Cowbird.Mm.Vm
             if (pteMover.OutOfMemory)
             {
                 PageTable.FreeEmptyTables(target, target + oldLength);
+                if ((vma.Flags & VmaFlags.Account) != 0)
+                    Manager.Commit.Uncharge((newLength - oldLength) >> Page.Shift);
                 return -(long)Errno.ENOMEM;
             }
             if (vma.Start < oldAddress)
@@ -181,6 +189,15 @@ namespace Cowbird.Mm.Vm
             Vmas.Insert(vma);
             MergeWithNeighbours(vma);
             return (long)target;
+        }
+
+        // Charges `growth` bytes more for `vma` if it is an Account VMA (nothing for the
+        // others). Errno.None or ENOMEM (nothing charged).
+        Errno ChargeGrowth(Vma vma, ulong growth)
+        {
+            if ((vma.Flags & VmaFlags.Account) == 0 || growth == 0)
+                return Errno.None;
+            return Manager.Commit.Charge(this, growth >> Page.Shift);
         }
 
         // Per-PTE action of a move (Linux: move_ptes). First pass (move false): make sure

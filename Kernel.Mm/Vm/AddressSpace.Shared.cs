@@ -7,13 +7,19 @@ namespace Cowbird.Mm.Vm
     // last unlink frees the object's pages.
     public sealed partial class AddressSpace
     {
-        // Maps the free range [start, end) to a new shared anonymous object; returns start.
+        // Maps the free range [start, end) to a new shared anonymous object; returns start,
+        // or -ENOMEM when its commitment is refused. The object, not the VMA, is charged for
+        // its size (Linux: shmem_acct_size at shmem_zero_setup), unless `flags` has
+        // NoReserve, whatever the protection: any mapping of it may be made writable later.
         // A new object never merges with a neighbour (different backing object).
-        long MapSharedAnonymous(ulong start, ulong end, Protection prot)
+        long MapSharedAnonymous(ulong start, ulong end, Protection prot, VmaFlags flags)
         {
-            Vma vma = new Vma(this, start, end, prot, VmaFlags.Shared | VmaFlags.Anonymous, 0);
+            ulong charged = (flags & VmaFlags.NoReserve) != 0 ? 0 : (end - start) >> Page.Shift;
+            if (charged != 0 && Manager.Commit.Charge(this, charged) != Errno.None)
+                return -(long)Errno.ENOMEM;
+            Vma vma = new Vma(this, start, end, prot, flags, 0);
             Vmas.Insert(vma);
-            LinkSharedObject(vma, new SharedAnonObject(Manager));
+            LinkSharedObject(vma, new SharedAnonObject(Manager, charged));
             return (long)start;
         }
 

@@ -101,7 +101,9 @@ namespace Cowbird.Mm.Vm
         // EINVAL for zero length, unknown prot bits, not exactly one of MAP_PRIVATE and
         // MAP_SHARED, or an unaligned fixed address; EBADF without MAP_ANONYMOUS (there
         // are no files); EEXIST for MAP_FIXED_NOREPLACE over a mapping; ENOMEM when the
-        // length overflows or no room is left.
+        // length overflows, no room is left, or the commitment is refused
+        // (CommitAccounting; as in Linux's mmap_region, MAP_FIXED has already unmapped
+        // what was there).
         public long Mmap(ulong address, ulong length, Protection prot, MapFlags flags)
         {
             ulong end;
@@ -141,10 +143,26 @@ namespace Cowbird.Mm.Vm
                     return -(long)Errno.ENOMEM;
                 end = address + length;
             }
+            VmaFlags vmaFlags = VmaFlags.Anonymous | (kind == MapFlags.Shared ? VmaFlags.Shared : VmaFlags.Private);
+            if ((flags & MapFlags.NoReserve) != 0 && Manager.Commit.HonoursNoReserve)
+                vmaFlags |= VmaFlags.NoReserve;
             if (kind == MapFlags.Shared)
-                return MapSharedAnonymous(address, end, prot);
-            MapAnonymous(address, end, prot, VmaFlags.Private | VmaFlags.Anonymous);
+                return MapSharedAnonymous(address, end, prot, vmaFlags);
+            if (IsAccountable(prot, vmaFlags))
+            {
+                if (Manager.Commit.Charge(this, length >> Page.Shift) != Errno.None)
+                    return -(long)Errno.ENOMEM;
+                vmaFlags |= VmaFlags.Account;
+            }
+            MapAnonymous(address, end, prot, vmaFlags);
             return (long)address;
+        }
+
+        // True when a private mapping with `prot` and `flags` is charged for its length
+        // (Linux: accountable_mapping): writable, not shared, not NoReserve.
+        static bool IsAccountable(Protection prot, VmaFlags flags)
+        {
+            return (prot & Protection.Write) != 0 && (flags & (VmaFlags.Shared | VmaFlags.NoReserve)) == 0;
         }
 
         // munmap: removes every mapping in [address, address + length), splitting VMAs
@@ -194,8 +212,9 @@ namespace Cowbird.Mm.Vm
 
         // brk with Linux's semantics: asks to move the end of the heap to `requested`.
         // Returns the new break on success and the unchanged old break on any failure
-        // (below BrkStart, reaching another mapping or the page below it, out of user space).
-        // Shrinking frees the pages above the new end.
+        // (below BrkStart, reaching another mapping or the page below it, out of user space,
+        // the growth's commitment refused). The heap is charged (VmaFlags.Account) like a
+        // private writable mapping; shrinking frees the pages above the new end and uncharges.
         public ulong Brk(ulong requested)
         {
             ulong oldEnd;
@@ -211,8 +230,10 @@ namespace Cowbird.Mm.Vm
                 // up to newbrk + PAGE_SIZE), so the heap never runs straight into it.
                 if (!Vmas.IsFree(oldEnd, newEnd + Page.Size) || Vmas.Count > MaxMapCount)
                     return brk;
+                if (Manager.Commit.Charge(this, (newEnd - oldEnd) >> Page.Shift) != Errno.None)
+                    return brk;
                 MapAnonymous(oldEnd, newEnd, Protection.Read | Protection.Write,
-                             VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap);
+                             VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap | VmaFlags.Account);
             }
             brk = requested;
             return brk;
@@ -220,8 +241,10 @@ namespace Cowbird.Mm.Vm
 
         // fork: a new address space with a copy of every VMA, sharing every private page
         // copy-on-write (both sides write-protected, the parent's TLB invalidated) and
-        // every frame's MapCount/RefCount raised by one per copied PTE.
-        // Returns Errno.None and the child, or ENOMEM (child null, nothing leaked).
+        // every frame's MapCount/RefCount raised by one per copied PTE. Each Account VMA's
+        // copy is charged, with the parent's size limits (Linux: dup_mmap).
+        // Returns Errno.None and the child, or ENOMEM (child null, nothing leaked, the
+        // commitment back where it was).
         public Errno Fork(out AddressSpace child)
         {
             child = Create(Manager);
@@ -232,6 +255,13 @@ namespace Cowbird.Mm.Vm
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
+                if ((vma.Flags & VmaFlags.Account) != 0
+                    && Manager.Commit.Charge(this, vma.Length >> Page.Shift) != Errno.None)
+                {
+                    child.Destroy();
+                    child = null;
+                    return Errno.ENOMEM;
+                }
                 Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
                 child.Vmas.Insert(copy);
                 // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own
@@ -343,9 +373,11 @@ namespace Cowbird.Mm.Vm
         }
 
         // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), drops it
-        // from the tree and releases it.
+        // from the tree, gives back its commitment if it is charged, and releases it.
         void RemoveVma(Vma vma)
         {
+            if ((vma.Flags & VmaFlags.Account) != 0)
+                Manager.Commit.Uncharge(vma.Length >> Page.Shift);
             ZapRange(vma.Start, vma.End);
             Manager.Rmap.UnlinkVma(vma);
             Vmas.Remove(vma);

@@ -45,14 +45,21 @@ namespace Cowbird.Mm.Vm
         ulong lastSwappedIndex;
         readonly PageReleaser releaser = new PageReleaser();
 
-        // An empty object with no mappings (made by mmap of a shared anonymous range); it
-        // counts as live (MemoryManager.LiveSharedObjects) until its last mapping goes.
-        internal SharedAnonObject(MemoryManager memoryManager)
+        // An empty object with no mappings (made by mmap of a shared anonymous range),
+        // holding `chargedPages` of commitment the caller charged for it (0 for
+        // MAP_NORESERVE); it counts as live (MemoryManager.LiveSharedObjects) until its
+        // last mapping goes, which uncharges them.
+        internal SharedAnonObject(MemoryManager memoryManager, ulong chargedPages)
         {
             mm = memoryManager;
             pages = new PageIndexTree(memoryManager);
+            ChargedPages = chargedPages;
             mm.LiveSharedObjects++;
         }
+
+        // Commitment held by the object (Linux: the shmem inode's VM_ACCT(size)), given
+        // back when it is released.
+        public ulong ChargedPages { get; private set; }
 
         public int MappingCount { get { return mappingCount; } }
         // First VMA of the i_mmap list; continue with Vma.SharedNext.
@@ -201,8 +208,9 @@ namespace Cowbird.Mm.Vm
         }
 
         // Frees every page (dropping the object's reference: no PTE may map them any
-        // more, the VMAs are gone), every swap slot it holds and every node; the object is
-        // dead (the collector frees it) and leaves the live count.
+        // more, the VMAs are gone), every swap slot it holds and every node, and gives
+        // back its commitment; the object is dead (the collector frees it) and leaves the
+        // live count.
         void Release()
         {
             if (released || mappingCount != 0)
@@ -210,6 +218,8 @@ namespace Cowbird.Mm.Vm
             releaser.Manager = mm;
             pages.Walk(releaser);
             pages.Clear();
+            mm.Commit.Uncharge(ChargedPages);
+            ChargedPages = 0;
             released = true;
             mm.LiveSharedObjects--;
         }

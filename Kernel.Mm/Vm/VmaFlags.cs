@@ -13,5 +13,11 @@ namespace Cowbird.Mm.Vm
         Anonymous = 4,
         // The brk heap (grown and shrunk by AddressSpace.Brk).
         Heap = 8,
+        // Charged to CommitAccounting for its whole length (Linux: VM_ACCOUNT): private
+        // writable mappings and the heap. Removing the VMA (or part of it) uncharges.
+        Account = 16,
+        // mmap had MAP_NORESERVE and the overcommit mode honoured it (Linux:
+        // VM_NORESERVE): never charged, not even when mprotect makes it writable.
+        NoReserve = 32,
     }
 }

@@ -21,11 +21,14 @@ namespace Cowbird.Mm.Vm
         Vma first;
         Vma last;
         int count;
+        ulong totalPages;
 
         public Vma Root { get { return root; } }
         public Vma First { get { return first; } }
         public Vma Last { get { return last; } }
         public int Count { get { return count; } }
+        // Pages covered by the VMAs in the tree (Linux: mm->total_vm).
+        public ulong TotalPages { get { return totalPages; } }
 
         // The VMA containing `address`, or null.
         public Vma FindContaining(ulong address)
@@ -77,6 +80,7 @@ namespace Cowbird.Mm.Vm
             if (next != null) next.Prev = vma; else last = vma;
             root = InsertAt(root, vma);
             count++;
+            totalPages += vma.Length >> Page.Shift;
             if (next != null)
                 RefreshPath(root, next);
         }
@@ -96,14 +100,17 @@ namespace Cowbird.Mm.Vm
             vma.Right = null;
             vma.Height = 0;
             count--;
+            totalPages -= vma.Length >> Page.Shift;
         }
 
-        // After `vma`'s Start or End changed in place (AddressSpace.AdjustVma): its own
-        // gap and its successor's may have changed. Nothing to do for a VMA in no tree.
-        public void RangeChanged(Vma vma)
+        // After `vma`'s Start or End changed in place (AddressSpace.AdjustVma) from a range
+        // `oldLength` bytes long: its own gap and its successor's may have changed, and the
+        // total size. Nothing to do for a VMA in no tree (Insert counts it when it returns).
+        public void RangeChanged(Vma vma, ulong oldLength)
         {
             if (vma.Height == 0)
                 return;
+            totalPages = totalPages - (oldLength >> Page.Shift) + (vma.Length >> Page.Shift);
             RefreshPath(root, vma);
             if (vma.Next != null)
                 RefreshPath(root, vma.Next);

@@ -63,6 +63,23 @@ namespace Cowbird.Kernel.Boot
             return true;
         }
 
+        // The value of `key` as a decimal number: false when the key is absent, empty, not
+        // all digits, or above ulong's range.
+        public bool TryGetDecimal(string key, out ulong value)
+        {
+            value = 0;
+            if (!TryGetValue(key, out int start, out int length) || length == 0)
+                return false;
+            for (int i = start; i < start + length; i++)
+            {
+                byte c = _text[i];
+                if (c < '0' || c > '9' || value > (ulong.MaxValue - (ulong)(c - '0')) / 10)
+                    return false;
+                value = value * 10 + (ulong)(c - '0');
+            }
+            return true;
+        }
+
         // True when the value of `key` is exactly `value`.
         public bool HasValue(string key, string value)
         {

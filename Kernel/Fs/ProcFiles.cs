@@ -6,12 +6,14 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Fs
 {
-    // The three /proc files, in Linux's formats, generated as they are read (SeqFile):
-    //   /proc/meminfo    "MemTotal:       131072 kB" (label padded to 16 columns, value right-aligned)
+    // The /proc files, in Linux's formats, generated as they are read (SeqFile):
+    //   /proc/meminfo    "MemTotal:       131072 kB" (label padded to 16 columns, value right-aligned;
+    //                    Linux's order: MemTotal ... SwapFree, PageTables, CommitLimit, Committed_AS)
     //   /proc/vmstat     "pgfault 1234" one counter a line (pgcowfault is Cowbird's own)
     //   /proc/self/maps  "00400000-00401000 r-xp 00000000 00:00 0" + [heap]/[stack] names,
     //                    one record per VMA, so a process with tens of thousands of VMAs
     //                    is described a page at a time
+    //   /proc/sys/vm/overcommit_memory, /proc/sys/vm/overcommit_ratio   "0\n" (read-only here)
     // meminfo and vmstat are one record each: their figures are taken together, at the
     // first read. Swap figures come from the swap space attached to the memory manager
     // (0 without swap).
@@ -28,6 +30,10 @@ namespace Cowbird.Kernel.Fs
                 return new OneRecord(VmStatText);
             if (Is(path, length, "/proc/self/maps"))
                 return new MapsSource(process);
+            if (Is(path, length, "/proc/sys/vm/overcommit_memory"))
+                return new OneRecord(OvercommitMemory);
+            if (Is(path, length, "/proc/sys/vm/overcommit_ratio"))
+                return new OneRecord(OvercommitRatio);
             return null;
         }
 
@@ -35,7 +41,8 @@ namespace Cowbird.Kernel.Fs
         public static unsafe bool IsDirectory(byte* path, int length)
         {
             return Is(path, length, "/proc") || Is(path, length, "/proc/") || Is(path, length, "/proc/self")
-                || Is(path, length, "/proc/self/");
+                || Is(path, length, "/proc/self/") || Is(path, length, "/proc/sys") || Is(path, length, "/proc/sys/")
+                || Is(path, length, "/proc/sys/vm") || Is(path, length, "/proc/sys/vm/");
         }
 
         private static unsafe bool Is(byte* path, int length, string name)
@@ -57,6 +64,22 @@ namespace Cowbird.Kernel.Fs
             Field(text, "MemAvailable:", stat.FreeFrames * kbPerFrame);
             Field(text, "SwapTotal:", stat.SwapTotal * kbPerFrame);
             Field(text, "SwapFree:", stat.SwapFree * kbPerFrame);
+            Field(text, "PageTables:", stat.PageTablePages * kbPerFrame);
+            CommitAccounting commit = KernelMemory.Manager.Commit;
+            Field(text, "CommitLimit:", commit.CommitLimit * kbPerFrame);
+            Field(text, "Committed_AS:", commit.Committed * kbPerFrame);
+        }
+
+        private static void OvercommitMemory(TextBuilder text)
+        {
+            text.AppendDecimal((ulong)KernelMemory.Manager.Commit.Mode, 0);
+            text.Append((byte)'\n');
+        }
+
+        private static void OvercommitRatio(TextBuilder text)
+        {
+            text.AppendDecimal(KernelMemory.Manager.Commit.Ratio, 0);
+            text.Append((byte)'\n');
         }
 
         private static void Field(TextBuilder text, string label, ulong kb)

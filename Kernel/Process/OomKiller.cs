@@ -1,13 +1,16 @@
+using Cowbird.Mm.Vm;
+
 namespace Cowbird.Kernel.Processes
 {
     // Out of memory with no way to free any (Linux: mm/oom_kill.c, much reduced): kill
-    // the process holding the most resident pages, say so on the kernel log, keep running.
+    // the process with the highest OomBadness score (resident pages + swap entries +
+    // page-table pages, Linux's oom_badness), say so on the kernel log, keep running.
     // The victim dies the next time it runs (its memory is freed by its own exit, never
     // behind its back while it may be inside a syscall), so the faulting process yields
     // until then and retries. A victim already dying is not chosen twice.
     public static class OomKiller
     {
-        private static readonly ResidentPageCounter s_counter = new ResidentPageCounter();
+        private static readonly OomBadness s_badness = new OomBadness();
 
         // Called by the faulting process `current` (from its fault or syscall path).
         public static void Run(Process current)
@@ -25,11 +28,11 @@ namespace Cowbird.Kernel.Processes
                     dying = true;
                     continue;
                 }
-                ulong resident = s_counter.Count(process.Space);
-                if (victim == null || resident > most)
+                ulong score = s_badness.Score(process.Space);
+                if (victim == null || score > most)
                 {
                     victim = process;
-                    most = resident;
+                    most = score;
                 }
             }
             if (victim != null && !dying)

@@ -150,6 +150,7 @@ namespace Cowbird.Tests.Host.Reclaim
         public void Without_swap_a_full_ram_gives_out_of_memory_and_other_data_survives()
         {
             using var m = new TestMachine(48);
+            m.AllowOvercommit();
             var other = m.NewSpace();
             ulong o = m.MapAnonymous(other, 4);
             WritePages(m, other, o, 4, 3);
@@ -174,6 +175,7 @@ namespace Cowbird.Tests.Host.Reclaim
         public void With_a_full_swap_device_the_fault_reports_out_of_memory_and_data_survives()
         {
             using var m = new TestMachine(48, swapPages: 17);    // 16 slots
+            m.AllowOvercommit();
             var other = m.NewSpace();
             ulong o = m.MapAnonymous(other, 4);
             WritePages(m, other, o, 4, 9);

@@ -143,8 +143,9 @@ namespace Cowbird.Tests.Host.Rmap
             var a = m.NewSpace();
             ulong p = 0x4000_0000;
             Assert.Equal((long)p, a.Mmap(p, Page.Size, ReadWrite, FixedPrivate));
-            // Adjacent, linear PgOff, same kind, other protection: not merged, but compatible.
-            Assert.Equal((long)(p + Page.Size), a.Mmap(p + Page.Size, Page.Size, Protection.Read, FixedPrivate));
+            // Adjacent, linear PgOff, same kind (both writable, so both charged), other
+            // protection: not merged, but compatible.
+            Assert.Equal((long)(p + Page.Size), a.Mmap(p + Page.Size, Page.Size, Protection.Write, FixedPrivate));
             Assert.Equal(2, a.Vmas.Count);
             m.Write(a, p, 1);
             m.Read(a, p + Page.Size);

@@ -209,6 +209,7 @@ namespace Cowbird.Tests.Host
         public void A_move_that_runs_out_of_frames_for_page_tables_changes_nothing()
         {
             using var m = new TestMachine(16);
+            m.AllowOvercommit();
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 1);
             m.Write(a, p, 8);

@@ -170,8 +170,11 @@ namespace Cowbird.Tests.Host
         {
             using var m = new TestMachine(128);
             var a = m.NewSpace();
-            // 2^20 pages (4 GiB) of address space, only three touched.
-            ulong p = MapShared(a, 1 << 20);
+            // 2^20 pages (4 GiB) of address space, only three touched (MAP_NORESERVE: more
+            // than RAM, which overcommit accounting would refuse).
+            long r = a.Mmap(0, (1UL << 20) * Page.Size, ReadWrite, MapFlags.Shared | MapFlags.Anonymous | MapFlags.NoReserve);
+            Assert.True(r > 0, "mmap failed: " + r);
+            ulong p = (ulong)r;
             m.Write(a, p, 1);
             m.Write(a, p + 600UL * Page.Size, 2);
             m.Write(a, p + ((1UL << 20) - 1) * Page.Size, 3);
@@ -229,6 +232,7 @@ namespace Cowbird.Tests.Host
         public void A_shared_fault_without_free_frames_reports_out_of_memory_and_leaks_nothing()
         {
             using var m = new TestMachine(16);
+            m.AllowOvercommit();
             var a = m.NewSpace();
             ulong p = MapShared(a, 64 * 512);
             FaultResult result = FaultResult.Handled;
