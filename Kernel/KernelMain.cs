@@ -36,6 +36,7 @@ namespace Cowbird.Kernel
                 VgaTextScreen.Disable();
             DirectMap.Extend(bootInfo);
             KernelMemory.Initialize(bootInfo);
+            KernelRmap.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
             SyscallSetup.Initialize();
             PageFaultHandler.Register();
             UserExceptionHandler.RegisterAll();
@@ -97,6 +98,7 @@ namespace Cowbird.Kernel
             KernelConsole.Write(" (4 KiB each; PageFrame descriptor ");
             KernelConsole.WriteDecimal((ulong)FrameAllocator.DescriptorBytesPerFrame);
             KernelConsole.WriteLine(" bytes)");
+            KernelRmap.WriteBannerLine();
             if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
             {
                 KernelConsole.Write("initrd: ");

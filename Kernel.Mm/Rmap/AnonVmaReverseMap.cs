@@ -43,17 +43,13 @@ namespace Cowbird.Mm.Rmap
     // fork chains with exits keep anon_vmas at most about 2x the VMAs.
     public sealed class AnonVmaReverseMap : ReverseMap
     {
-        readonly MemoryManager manager;
         // Creates and releases anon_vmas and chains, counting the live ones.
         public readonly AnonVmaAllocator Allocator = new AnonVmaAllocator();
         // Made once and reused by every walk: a walk allocates nothing.
         readonly ChainWalker walker = new ChainWalker();
         readonly ObjectMappingWalker objectWalker = new ObjectMappingWalker();
 
-        public AnonVmaReverseMap(MemoryManager memoryManager)
-        {
-            manager = memoryManager;
-        }
+        public AnonVmaReverseMap(MemoryManager memoryManager) : base(memoryManager) { }
 
         // anon_vma_prepare: gives `vma` an anon_vma if it has none, reusing a compatible
         // neighbour's (find_mergeable_anon_vma) so the two may merge later, else a new root.
@@ -73,11 +69,11 @@ namespace Cowbird.Mm.Rmap
         }
 
         // page_add_new_anon_rmap: the new frame `pfn` at `address` belongs to vma's anon_vma.
-        public override void AddNewAnonPage(ulong pfn, Vma vma, ulong address)
+        protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)
         {
             if (vma.AnonVma == null)
                 Mm.Panic("AnonVmaReverseMap.AddNewAnonPage: VMA has no anon_vma (PrepareAnon first)");
-            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
             frame.Mapping = vma.AnonVma;
             frame.Index = vma.PageIndexOf(address);
         }
@@ -86,11 +82,11 @@ namespace Cowbird.Mm.Rmap
         // other swap PTEs (relatives by fork, maybe in other VMAs of the family) -> the
         // root anon_vma, the oldest one every VMA of the family is linked to (Linux:
         // "we must use the _oldest_ possible anon_vma for the folio mapping").
-        public override void AddSwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
+        protected override void SwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
         {
-            AddNewAnonPage(pfn, vma, address);
+            NewAnonPage(pfn, vma, address);
             if (!exclusive)
-                manager.Frames.Frame(pfn).Mapping = vma.AnonVma.Root;
+                Manager.Frames.Frame(pfn).Mapping = vma.AnonVma.Root;
         }
 
         // anon_vma_fork: links `child` to every anon_vma of `parent`, then gives it its own:
@@ -203,7 +199,7 @@ namespace Cowbird.Mm.Rmap
         // rmap_walk_anon. A frame no PTE maps is skipped: its Mapping may be stale.
         public override bool Walk(ulong pfn, RmapVisitor visitor)
         {
-            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
             if (frame.MapCount == 0)
                 return true;
             AnonVma anonVma = frame.Mapping as AnonVma;
