@@ -37,6 +37,7 @@ namespace Cowbird.Tests.Host
     //  10. the rmap walk (MemoryManager.Rmap) of every mapped frame, private anonymous or
     //      shared, visits exactly the PTEs that map it, each once, and so does the
     //      page-table-scan rmap (the oracle);
+    //  10b. under PTE chains: each frame records exactly the PTEs mapping it (CheckPteChains);
     //  11. under the anon_vma rmap: every mapped private frame's Mapping is a live anon_vma
     //      linked to every VMA mapping it, every mapped shared frame's Mapping is the
     //      SharedAnonObject of every VMA mapping it, and shared VMAs have no anon_vma; every chain is on its VMA's list and in its anon_vma's
@@ -460,6 +461,30 @@ namespace Cowbird.Tests.Host
             }
             if (machine.Manager.Rmap is AnonVmaReverseMap anon)
                 CheckAnonVmas(machine, anon, mappings, errors);
+            if (machine.Manager.Rmap is PteChainReverseMap chains)
+                CheckPteChains(machine, chains, mappings, errors);
+        }
+
+        // PTE chains: each frame records exactly its MapCount PTEs (the walk above showed the
+        // recorded ones that hold it are exactly the mapping ones), in a valid form, and no
+        // chain entry survives for a frame nobody maps.
+        static void CheckPteChains(TestMachine machine, PteChainReverseMap chains,
+                                   Dictionary<ulong, HashSet<(AddressSpace, ulong)>> mappings, List<string> errors)
+        {
+            long entries = 0;
+            for (ulong pfn = machine.Frames.FirstFrame; pfn < machine.Frames.EndFrame; pfn++)
+            {
+                int recorded = chains.EntryCount(pfn);
+                int mapped = mappings.TryGetValue(pfn, out var set) ? set.Count : 0;
+                if (recorded != mapped)
+                    errors.Add($"pte chain: frame {pfn} records {recorded} PTEs, {mapped} map it");
+                if (!chains.HasValidForm(pfn))
+                    errors.Add($"pte chain: frame {pfn} has a chain of one entry or both forms");
+                if (recorded >= 2)
+                    entries += recorded;
+            }
+            if (entries != chains.LiveEntries)
+                errors.Add($"pte chain: {chains.LiveEntries} entries allocated, {entries} on chains");
         }
 
         // Every leaf PTE holding a frame, by frame: (space, address) pairs.

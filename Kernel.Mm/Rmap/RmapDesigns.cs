@@ -5,7 +5,7 @@ namespace Cowbird.Mm.Rmap
     public static class RmapDesigns
     {
         // Number of designs (RmapDesign values are 0 .. Count - 1).
-        public const int Count = 2;
+        public const int Count = 3;
 
         // The command-line name of `design`.
         public static string Name(RmapDesign design)
@@ -13,6 +13,7 @@ namespace Cowbird.Mm.Rmap
             switch (design)
             {
                 case RmapDesign.AnonVmaChain: return "anon_vma_chain";
+                case RmapDesign.PteChain: return "pte_chain";
                 default: return "scan";
             }
         }
@@ -23,6 +24,7 @@ namespace Cowbird.Mm.Rmap
             switch (design)
             {
                 case RmapDesign.PageTableScan: return new PageTableScanReverseMap(manager);
+                case RmapDesign.PteChain: return new PteChainReverseMap(manager);
                 default: return new AnonVmaReverseMap(manager);
             }
         }
