@@ -63,6 +63,10 @@ namespace Cowbird.Mm.Rmap
         public abstract bool IsMergeable(Vma a, Vma b);
         public abstract void AbsorbVma(Vma kept, Vma removed);
 
+        // Live metadata objects the design allocated beyond fixed per-frame and per-VMA
+        // fields (anon_vmas and chains, PTE-chain entries, families), for comparisons.
+        public virtual long MetadataObjects { get { return 0; } }
+
         // page_add_new_anon_rmap: the first mapping of a new frame.
         public void AddNewAnonPage(ulong pfn, Vma vma, ulong address)
         {

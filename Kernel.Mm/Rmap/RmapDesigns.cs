@@ -5,7 +5,7 @@ namespace Cowbird.Mm.Rmap
     public static class RmapDesigns
     {
         // Number of designs (RmapDesign values are 0 .. Count - 1).
-        public const int Count = 3;
+        public const int Count = 4;
 
         // The command-line name of `design`.
         public static string Name(RmapDesign design)
@@ -14,6 +14,7 @@ namespace Cowbird.Mm.Rmap
             {
                 case RmapDesign.AnonVmaChain: return "anon_vma_chain";
                 case RmapDesign.PteChain: return "pte_chain";
+                case RmapDesign.AnonVma2004: return "anon_vma_2004";
                 default: return "scan";
             }
         }
@@ -25,6 +26,7 @@ namespace Cowbird.Mm.Rmap
             {
                 case RmapDesign.PageTableScan: return new PageTableScanReverseMap(manager);
                 case RmapDesign.PteChain: return new PteChainReverseMap(manager);
+                case RmapDesign.AnonVma2004: return new AnonVma2004ReverseMap(manager);
                 default: return new AnonVmaReverseMap(manager);
             }
         }

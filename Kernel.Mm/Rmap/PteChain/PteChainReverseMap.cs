@@ -49,6 +49,8 @@ namespace Cowbird.Mm.Rmap
             chains = new PteChainEntry[frames];
         }
 
+        public override long MetadataObjects { get { return LiveEntries; } }
+
         // Bytes of rmap metadata per frame of RAM (the three side tables).
         public static int TableBytesPerFrame { get { return 8 + 8 + 8; } }
 
