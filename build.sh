@@ -29,13 +29,15 @@ usage() {
 Usage: ./build.sh <verb> [options]
 
 Verbs:
-  run [--mem MB] [--swap MB] [--timeout SECONDS] [--verbose] [--] [PROGRAM [ARGS...]]
+  run [--mem MB] [--swap MB] [--rmap NAME] [--timeout SECONDS] [--verbose] [--] [PROGRAM [ARGS...]]
                    PROGRAM (a static x86-64 ELF on this machine) runs on Cowbird as
                    pid 1 (/bin/<name>, argv = name ARGS); stdout gets exactly its bytes,
                    the exit status is its own (128+N killed by signal N, 125 kernel
                    panic, 124 timeout, default 120 s); the kernel log goes to a file
                    named on stderr at the end (--verbose: to stderr). --mem: guest RAM
-                   (default 128); --swap: attach a fresh mkswap'ed IDE disk of MB.
+                   (default 128); --swap: attach a fresh mkswap'ed IDE disk of MB;
+                   --rmap: the reverse-mapping design (kernel command line rmap=NAME:
+                   anon_vma_chain, the default, or scan; docs/rmap-designs.md).
                    Without PROGRAM: the interactive default system (sh on the serial
                    console with the User/ programs; Ctrl-A X leaves QEMU).
   run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
@@ -167,6 +169,9 @@ run_program() {
     case "$1" in
       --mem) mem="$2"; shift 2 ;;
       --swap) swap="$2"; shift 2 ;;
+      --rmap)
+        [[ "${2:-}" =~ ^[a-z0-9_]+$ ]] || { echo "run: --rmap needs a design name" >&2; exit 2; }
+        COWBIRD_KERNEL_ARGS="rmap=$2${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}"; shift 2 ;;
       --timeout) timeout_s="$2"; shift 2 ;;
       --verbose) verbose=1; shift ;;
       --) shift; break ;;
@@ -267,7 +272,8 @@ run_default_system() {
   local status=0
   qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot -display none \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -serial mon:stdio "${disk[@]}" || status=$?
+    -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -append "${COWBIRD_KERNEL_ARGS:-}" \
+    -serial mon:stdio "${disk[@]}" || status=$?
   rm -rf "$work"
   report_kernel_exit "$status"
 }

@@ -20,7 +20,7 @@ namespace Cowbird.Benchmarks
         public readonly SoftMmu Mmu;
         public readonly MemoryManager Manager;
 
-        public BenchMachine(int frames, RmapDesign design = RmapDesign.AnonVma, int swapPages = 0)
+        public BenchMachine(int frames, RmapDesign design = RmapDesign.AnonVmaChain, int swapPages = 0)
         {
             HostPanicHandler.Install();
             Ram = new HostPhysicalMemory((ulong)(frames + 1) * Page.Size);
@@ -30,8 +30,8 @@ namespace Cowbird.Benchmarks
             Frames = new FrameAllocator(map);
             Mmu = new SoftMmu(Counted);
             Manager = new MemoryManager(Counted, Frames, Mmu.Tlb, Mmu.Switcher, null);
-            if (design == RmapDesign.PageTableScan)
-                Manager.SetReverseMap(new PageTableScanReverseMap(Manager));
+            if (design != RmapDesign.AnonVmaChain)
+                Manager.SetReverseMap(RmapDesigns.Create(design, Manager));
             if (swapPages > 0)
                 AttachRamDiskSwap(swapPages);
         }

@@ -19,7 +19,7 @@ namespace Cowbird.Benchmarks
         [Params(1, 8, 64)]
         public int Forks;
 
-        [Params(RmapDesign.AnonVma, RmapDesign.PageTableScan)]
+        [ParamsAllValues]
         public RmapDesign Design;
 
         [GlobalSetup]

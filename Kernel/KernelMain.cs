@@ -37,6 +37,7 @@ namespace Cowbird.Kernel
             DirectMap.Extend(bootInfo);
             KernelMemory.Initialize(bootInfo);
             OvercommitSysctls.Apply(bootInfo.CommandLine, KernelMemory.Manager.Commit);
+            KernelRmap.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
             SyscallSetup.Initialize();
             PageFaultHandler.Register();
             UserExceptionHandler.RegisterAll();
@@ -105,6 +106,7 @@ namespace Cowbird.Kernel
             KernelConsole.Write(" KiB, frame descriptors and heap room ");
             KernelConsole.WriteDecimal(KernelMemory.DescriptorRegionBytes >> 10);
             KernelConsole.WriteLine(" KiB); more heap grows on demand");
+            KernelRmap.WriteBannerLine();
             if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
             {
                 KernelConsole.Write("initrd: ");

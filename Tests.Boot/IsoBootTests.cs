@@ -17,6 +17,7 @@ namespace Cowbird.Tests.Boot
             Assert.Contains("boot: multiboot2", result.Serial);
             Assert.Matches(@"memory: \d+ MiB available", result.Serial);
             Assert.Contains("layout: direct map   0xffff800000000000", result.Serial);
+            Assert.Contains("rmap: anon_vma_chain (reverse-mapping design", result.Serial);
         }
 
         [Fact]

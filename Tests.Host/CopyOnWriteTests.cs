@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Cowbird.Mm;
 using Cowbird.Mm.Platform;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -8,10 +9,10 @@ namespace Cowbird.Tests.Host
 {
     public class CopyOnWriteTests
     {
-        [Fact]
-        public void Fork_shares_frames_read_only_and_counts_both_mappings()
+        [Theory, AllDesigns]
+        public void Fork_shares_frames_read_only_and_counts_both_mappings(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 2);
             m.Write(parent, p, 1);
@@ -28,10 +29,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Parent_and_child_each_see_only_their_own_writes()
+        [Theory, AllDesigns]
+        public void Parent_and_child_each_see_only_their_own_writes(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.WriteU64(parent, p, 100);
@@ -50,10 +51,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_parent_write_after_fork_faults_even_though_its_tlb_held_a_writable_entry()
+        [Theory, AllDesigns]
+        public void A_parent_write_after_fork_faults_even_though_its_tlb_held_a_writable_entry(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.Write(parent, p, 1);                 // TLB: writable, dirty
@@ -67,10 +68,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_frame_held_only_by_the_writer_is_reused_without_copying()
+        [Theory, AllDesigns]
+        public void A_frame_held_only_by_the_writer_is_reused_without_copying(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.Write(parent, p, 5);
@@ -89,10 +90,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_shared_frame_is_copied_and_the_old_one_keeps_the_other_mapping()
+        [Theory, AllDesigns]
+        public void A_shared_frame_is_copied_and_the_old_one_keeps_the_other_mapping(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.Write(parent, p, 5);
@@ -109,10 +110,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Read_only_and_prot_none_mappings_are_inherited_as_they_are()
+        [Theory, AllDesigns]
+        public void Read_only_and_prot_none_mappings_are_inherited_as_they_are(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong ro = m.MapAnonymous(parent, 1, Protection.Read);
             Assert.Equal(0, m.Read(parent, ro));
@@ -123,10 +124,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_process_holding_two_thirds_of_ram_can_fork_only_because_of_cow()
+        [Theory, AllDesigns]
+        public void A_process_holding_two_thirds_of_ram_can_fork_only_because_of_cow(RmapDesign design)
         {
-            using var m = new TestMachine(300);
+            using var m = new TestMachine(300, rmap: design);
             var parent = m.NewSpace();
             const int pages = 200;
             ulong p = m.MapAnonymous(parent, pages);
@@ -147,10 +148,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Fork_of_fork_gives_three_independent_copies()
+        [Theory, AllDesigns]
+        public void Fork_of_fork_gives_three_independent_copies(RmapDesign design)
         {
-            using var m = new TestMachine(128);
+            using var m = new TestMachine(128, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             for (ulong i = 0; i < 4; i++)
@@ -173,10 +174,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_fork_chain_eight_deep_keeps_every_generation_s_values()
+        [Theory, AllDesigns]
+        public void A_fork_chain_eight_deep_keeps_every_generation_s_values(RmapDesign design)
         {
-            using var m = new TestMachine(256);
+            using var m = new TestMachine(256, rmap: design);
             var spaces = new List<AddressSpace> { m.NewSpace() };
             ulong p = m.MapAnonymous(spaces[0], 2);
             m.WriteU64(spaces[0], p, 0);
@@ -201,10 +202,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_fork_that_runs_out_of_frames_fails_with_ENOMEM_and_leaks_nothing()
+        [Theory, AllDesigns]
+        public void A_fork_that_runs_out_of_frames_fails_with_ENOMEM_and_leaks_nothing(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             // Two pages far apart: the child needs a PML4, then PDPT+PD+PT for each.
             long low = parent.Mmap(0x4000_0000, Page.Size, Protection.Read | Protection.Write, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
@@ -231,10 +232,10 @@ namespace Cowbird.Tests.Host
         }
 
 
-        [Fact]
-        public void Without_tlb_invalidation_in_fork_the_child_would_see_the_parent_s_later_write()
+        [Theory, AllDesigns]
+        public void Without_tlb_invalidation_in_fork_the_child_would_see_the_parent_s_later_write(RmapDesign design)
         {
-            using var m = new TestMachine(64, real => new DroppingTlb(real));
+            using var m = new TestMachine(64, real => new DroppingTlb(real), rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.Write(parent, p, 1);
@@ -250,10 +251,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Change_protection_rewrites_present_entries_and_invalidates_them()
+        [Theory, AllDesigns]
+        public void Change_protection_rewrites_present_entries_and_invalidates_them(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 2);
             m.Write(a, p, 1);

@@ -1,5 +1,6 @@
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -7,10 +8,10 @@ namespace Cowbird.Tests.Host
 {
     public class DemandZeroTests
     {
-        [Fact]
-        public void First_touch_maps_one_zeroed_frame_per_page_and_later_accesses_do_not_fault()
+        [Theory, AllDesigns]
+        public void First_touch_maps_one_zeroed_frame_per_page_and_later_accesses_do_not_fault(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 8);
             ulong free = m.Frames.FreeFrames;
@@ -29,10 +30,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void The_frame_records_its_linear_page_index()
+        [Theory, AllDesigns]
+        public void The_frame_records_its_linear_page_index(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             m.Write(a, p + 2 * Page.Size, 1);
@@ -44,10 +45,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Running_out_of_frames_gives_OutOfMemory_and_leaks_nothing()
+        [Theory, AllDesigns]
+        public void Running_out_of_frames_gives_OutOfMemory_and_leaks_nothing(RmapDesign design)
         {
-            using var m = new TestMachine(8);
+            using var m = new TestMachine(8, rmap: design);
             m.AllowOvercommit();
             var a = m.NewSpace();                      // PML4: 7 left
             ulong p = m.MapAnonymous(a, 16);
@@ -65,10 +66,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Faults_decide_from_the_error_code()
+        [Theory, AllDesigns]
+        public void Faults_decide_from_the_error_code(RmapDesign design)
         {
-            using var m = new TestMachine(32);
+            using var m = new TestMachine(32, rmap: design);
             var a = m.NewSpace();
             ulong ro = m.MapAnonymous(a, 1, Protection.Read);
             ulong rw = m.MapAnonymous(a, 1);

@@ -37,6 +37,8 @@ namespace Cowbird.Tests.Host
     //  10. the rmap walk (MemoryManager.Rmap) of every mapped frame, private anonymous or
     //      shared, visits exactly the PTEs that map it, each once, and so does the
     //      page-table-scan rmap (the oracle);
+    //  10b. under PTE chains: each frame records exactly the PTEs mapping it (CheckPteChains);
+    //  10c. under the 2004 anon_vma: families' lists and counts exact (CheckFamilies);
     //  11. under the anon_vma rmap: every mapped private frame's Mapping is a live anon_vma
     //      linked to every VMA mapping it, every mapped shared frame's Mapping is the
     //      SharedAnonObject of every VMA mapping it, and shared VMAs have no anon_vma; every chain is on its VMA's list and in its anon_vma's
@@ -511,6 +513,75 @@ namespace Cowbird.Tests.Host
             }
             if (machine.Manager.Rmap is AnonVmaReverseMap anon)
                 CheckAnonVmas(machine, anon, mappings, errors);
+            if (machine.Manager.Rmap is PteChainReverseMap chains)
+                CheckPteChains(machine, chains, mappings, errors);
+            if (machine.Manager.Rmap is AnonVma2004ReverseMap families)
+                CheckFamilies(machine, families, mappings, errors);
+        }
+
+        // PTE chains: each frame records exactly its MapCount PTEs (the walk above showed the
+        // recorded ones that hold it are exactly the mapping ones), in a valid form, and no
+        // chain entry survives for a frame nobody maps.
+        static void CheckPteChains(TestMachine machine, PteChainReverseMap chains,
+                                   Dictionary<ulong, HashSet<(AddressSpace, ulong)>> mappings, List<string> errors)
+        {
+            long entries = 0;
+            for (ulong pfn = machine.Frames.FirstFrame; pfn < machine.Frames.EndFrame; pfn++)
+            {
+                int recorded = chains.EntryCount(pfn);
+                int mapped = mappings.TryGetValue(pfn, out var set) ? set.Count : 0;
+                if (recorded != mapped)
+                    errors.Add($"pte chain: frame {pfn} records {recorded} PTEs, {mapped} map it");
+                if (!chains.HasValidForm(pfn))
+                    errors.Add($"pte chain: frame {pfn} has a chain of one entry or both forms");
+                if (recorded >= 2)
+                    entries += recorded;
+            }
+            if (entries != chains.LiveEntries)
+                errors.Add($"pte chain: {chains.LiveEntries} entries allocated, {entries} on chains");
+        }
+
+        // The 2004 anon_vma: every VMA is on its family's list exactly when it names the
+        // family, counts are exact, and each mapped private frame's family lists every VMA
+        // mapping it.
+        static void CheckFamilies(TestMachine machine, AnonVma2004ReverseMap rmap,
+                                  Dictionary<ulong, HashSet<(AddressSpace, ulong)>> mappings, List<string> errors)
+        {
+            var families = new HashSet<AnonVmaFamily>();
+            int linked = 0;
+            foreach (AddressSpace space in machine.Spaces)
+                for (Vma vma = space.Vmas.First; vma != null; vma = vma.Next)
+                    if (vma.Family != null)
+                    {
+                        linked++;
+                        families.Add(vma.Family);
+                    }
+            foreach (AnonVmaFamily family in families)
+            {
+                int count = 0;
+                for (Vma vma = family.First; vma != null; vma = vma.FamilyNext)
+                {
+                    count++;
+                    if (vma.Family != family || vma.Owner == null)
+                        errors.Add($"anon_vma 2004: a listed VMA 0x{vma.Start:x} is dead or names another family");
+                    if (vma.FamilyNext != null && vma.FamilyNext.FamilyPrev != vma)
+                        errors.Add("anon_vma 2004: broken list links");
+                }
+                if (count != family.Count)
+                    errors.Add($"anon_vma 2004: family Count {family.Count}, list length {count}");
+            }
+            if (families.Count != rmap.LiveFamilies || linked != rmap.LinkedVmas)
+                errors.Add($"anon_vma 2004: {rmap.LiveFamilies} families / {rmap.LinkedVmas} VMAs counted, {families.Count} / {linked} found");
+            foreach (var (pfn, set) in mappings)
+            {
+                ref PageFrame frame = ref machine.Frames.Frame(pfn);
+                if ((frame.Flags & PageFrameFlags.Shmem) != 0)
+                    continue;
+                var family = frame.Mapping as AnonVmaFamily;
+                foreach (var (space, address) in set)
+                    if (family == null || space.FindVma(address)?.Family != family)
+                        errors.Add($"anon_vma 2004: frame {pfn} mapped at 0x{address:x} by a VMA outside its family");
+            }
         }
 
         // Every leaf PTE holding a frame, by frame: (space, address) pairs.

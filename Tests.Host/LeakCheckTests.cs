@@ -11,10 +11,10 @@ namespace Cowbird.Tests.Host
     // release point). An object created and never released must fail the checks.
     public class LeakCheckTests
     {
-        [Fact]
-        public void A_vma_never_released_is_caught_by_the_checker()
+        [Theory, AllDesigns]
+        public void A_vma_never_released_is_caught_by_the_checker(RmapDesign design)
         {
-            using var m = new TestMachine(16);
+            using var m = new TestMachine(16, rmap: design);
             var a = m.NewSpace();
             var leaked = new Vma(a, 0x10_0000, 0x10_1000, Protection.Read, VmaFlags.Private | VmaFlags.Anonymous, 0x100);
             var e = Assert.Throws<InvariantViolation>(() => m.Check());

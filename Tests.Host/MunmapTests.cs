@@ -1,4 +1,5 @@
 using Cowbird.Mm;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -10,10 +11,10 @@ namespace Cowbird.Tests.Host
         const MapFlags FixedAnon = MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed;
         const ulong At = 0x4000_0000;
 
-        [Fact]
-        public void Unmapping_the_middle_splits_the_vma_and_frees_the_pages_in_the_hole()
+        [Theory, AllDesigns]
+        public void Unmapping_the_middle_splits_the_vma_and_frees_the_pages_in_the_hole(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             a.Mmap(At, 8 * Page.Size, RW, FixedAnon);
             for (ulong i = 0; i < 8; i++)
@@ -33,10 +34,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void One_munmap_can_cover_several_vmas_and_holes()
+        [Theory, AllDesigns]
+        public void One_munmap_can_cover_several_vmas_and_holes(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             a.Mmap(At, 2 * Page.Size, RW, FixedAnon);
             a.Mmap(At + 3 * Page.Size, 2 * Page.Size, Protection.Read, FixedAnon);
@@ -52,10 +53,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Bad_ranges_give_EINVAL_and_unmapping_a_hole_succeeds()
+        [Theory, AllDesigns]
+        public void Bad_ranges_give_EINVAL_and_unmapping_a_hole_succeeds(RmapDesign design)
         {
-            using var m = new TestMachine(16);
+            using var m = new TestMachine(16, rmap: design);
             var a = m.NewSpace();
             Assert.Equal(-(int)Errno.EINVAL, a.Munmap(At + 1, Page.Size));
             Assert.Equal(-(int)Errno.EINVAL, a.Munmap(At, 0));
@@ -64,10 +65,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Munmap_in_the_child_leaves_the_parent_s_shared_pages_alone()
+        [Theory, AllDesigns]
+        public void Munmap_in_the_child_leaves_the_parent_s_shared_pages_alone(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             parent.Mmap(At, 4 * Page.Size, RW, FixedAnon);
             for (ulong i = 0; i < 4; i++)
@@ -85,10 +86,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
     
-        [Fact]
-        public void Page_tables_left_empty_by_munmap_are_freed_and_shared_ones_kept()
+        [Theory, AllDesigns]
+        public void Page_tables_left_empty_by_munmap_are_freed_and_shared_ones_kept(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             a.Mmap(At, 2 * Page.Size, RW, FixedAnon);
             a.Mmap(0x7000_0000_0000, Page.Size, RW, FixedAnon);
@@ -109,10 +110,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
     
-        [Fact]
-        public void Madvise_dontneed_drops_pages_but_keeps_the_mapping()
+        [Theory, AllDesigns]
+        public void Madvise_dontneed_drops_pages_but_keeps_the_mapping(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             a.Mmap(At, 4 * Page.Size, RW, FixedAnon);
             for (ulong i = 0; i < 4; i++)

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
 using Cowbird.Mm.Platform;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
 using Cowbird.Tests.Host.Swap;
@@ -36,12 +37,16 @@ namespace Cowbird.Tests.Host
         // References to a frame held by something other than a PTE (swap cache, pins), for
         // the invariant checker's "RefCount = MapCount + others"; null means none exist.
         public System.Func<ulong, int> ExtraReferences;
+        // The reverse-mapping design this machine runs.
+        public readonly RmapDesign Design;
         bool leakChecked;
 
         // RAM with `frames` usable frames starting at physical frame 1 (frame 0 is never
         // usable). `tlbForTest` may wrap the SoftMmu's TLB seam (e.g. to drop invalidations).
         // `swapPages` > 0 attaches a swap device of that many pages (header included).
-        public unsafe TestMachine(int frames = 512, System.Func<Tlb, Tlb> tlbForTest = null, int swapPages = 0)
+        // `rmap` chooses the reverse-mapping design (default: anon_vma + anon_vma_chain).
+        public unsafe TestMachine(int frames = 512, System.Func<Tlb, Tlb> tlbForTest = null, int swapPages = 0,
+                                  RmapDesign rmap = RmapDesign.AnonVmaChain)
         {
             HostPanicHandler.Install();
             Ram = new HostPhysicalMemory((ulong)(frames + 1) * Page.Size);
@@ -51,6 +56,9 @@ namespace Cowbird.Tests.Host
             Mmu = new SoftMmu(Ram);
             Tlb tlb = tlbForTest == null ? Mmu.Tlb : tlbForTest(Mmu.Tlb);
             Manager = new MemoryManager(Ram, Frames, tlb, Mmu.Switcher, null);
+            if (rmap != RmapDesign.AnonVmaChain)
+                Manager.SetReverseMap(RmapDesigns.Create(rmap, Manager));
+            Design = rmap;
             InitialFreeFrames = Frames.FreeFrames;
             if (swapPages > 0)
             {

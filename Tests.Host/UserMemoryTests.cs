@@ -1,5 +1,6 @@
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -8,10 +9,10 @@ namespace Cowbird.Tests.Host
     // Kernel accesses to user memory (syscall buffers), xv6 cowtest's "copyout" cases.
     public unsafe class UserMemoryTests
     {
-        [Fact]
-        public void Copies_across_a_page_boundary_both_ways_and_faults_pages_in()
+        [Theory, AllDesigns]
+        public void Copies_across_a_page_boundary_both_ways_and_faults_pages_in(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 2);
             byte[] data = new byte[100];
@@ -30,10 +31,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_kernel_write_into_a_cow_shared_page_breaks_cow_first()
+        [Theory, AllDesigns]
+        public void A_kernel_write_into_a_cow_shared_page_breaks_cow_first(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.Write(parent, p, 1);
@@ -47,10 +48,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Unmapped_read_only_and_prot_none_buffers_give_EFAULT_without_side_effects()
+        [Theory, AllDesigns]
+        public void Unmapped_read_only_and_prot_none_buffers_give_EFAULT_without_side_effects(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong ro = m.MapAnonymous(a, 1, Protection.Read);
             ulong none = m.MapAnonymous(a, 1, Protection.None);
@@ -64,10 +65,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_buffer_running_off_the_end_of_a_mapping_fails_after_copying_what_fit()
+        [Theory, AllDesigns]
+        public void A_buffer_running_off_the_end_of_a_mapping_fails_after_copying_what_fit(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             const ulong at = 0x4000_0000;
             a.Mmap(at, Page.Size, Protection.Read | Protection.Write, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed);
@@ -80,10 +81,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Running_out_of_frames_gives_ENOMEM()
+        [Theory, AllDesigns]
+        public void Running_out_of_frames_gives_ENOMEM(RmapDesign design)
         {
-            using var m = new TestMachine(4);
+            using var m = new TestMachine(4, rmap: design);
             m.AllowOvercommit();
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 8);
@@ -136,10 +137,10 @@ namespace Cowbird.Tests.Host
         // below the Low watermark, so the COW fault's allocation reclaims. The page being
         // copied is pinned for the copy (Linux: do_wp_page holds a reference), so reclaim
         // leaves it alone and the write lands on the first COW fault.
-        [Fact]
-        public void Reclaim_during_a_cow_fault_never_takes_the_page_being_copied()
+        [Theory, AllDesigns]
+        public void Reclaim_during_a_cow_fault_never_takes_the_page_being_copied(RmapDesign design)
         {
-            using var m = new TestMachine(frames: 64, swapPages: 256);
+            using var m = new TestMachine(frames: 64, swapPages: 256, rmap: design);
             var hog = m.NewSpace();
             ulong h = m.MapAnonymous(hog, 64);
             var pinned = new System.Collections.Generic.HashSet<ulong>();

@@ -21,12 +21,24 @@ namespace Cowbird.Tests.User
 
         public override IReadOnlyList<string> ArgumentsFor(ProgramSpec spec) => spec.CowbirdArgs;
 
-        /// <summary>The arguments of build.sh that run spec's program with args on Cowbird.</summary>
-        public static IReadOnlyList<string> BuildShArguments(ProgramSpec spec, IReadOnlyList<string> args)
+        /// <summary>The reverse-mapping design the kernel boots with (`--rmap NAME`), or null
+        /// for the kernel's default.</summary>
+        private readonly string _rmap;
+
+        public CowbirdRunner(string rmap = null)
+        {
+            _rmap = rmap;
+        }
+
+        /// <summary>The arguments of build.sh that run spec's program with args on Cowbird
+        /// (under reverse-mapping design `rmap` when it is not null).</summary>
+        public static IReadOnlyList<string> BuildShArguments(ProgramSpec spec, IReadOnlyList<string> args, string rmap = null)
         {
             var list = new List<string> { "run", "--mem", spec.MemMb.ToString(), "--timeout", spec.TimeoutSeconds.ToString() };
             if (spec.SwapMb > 0)
                 list.AddRange(new[] { "--swap", spec.SwapMb.ToString() });
+            if (rmap != null)
+                list.AddRange(new[] { "--rmap", rmap });
             list.Add("--");
             list.Add(UserPrograms.PathOf(spec.Name));
             list.AddRange(args);
@@ -36,7 +48,7 @@ namespace Cowbird.Tests.User
         public override RunResult Run(ProgramSpec spec, IReadOnlyList<string> args, string stdin = null)
         {
             var command = new[] { System.IO.Path.Combine(UserPrograms.RepositoryRoot, "build.sh") }
-                .Concat(BuildShArguments(spec, args)).ToList();
+                .Concat(BuildShArguments(spec, args, _rmap)).ToList();
             var environment = new Dictionary<string, string> { ["COWBIRD_KERNEL_ARGS"] = spec.KernelArgs };
             return ProcessRunner.Run(Name, "bash", command, stdin,
                 TimeSpan.FromSeconds(spec.TimeoutSeconds + HostGraceSeconds), UserPrograms.RepositoryRoot, environment);

@@ -13,7 +13,7 @@ namespace Cowbird.Mm.Rmap
     // VMA keeps its PgOff when mremap moves it, the address follows the move.
     //
     // A shared anonymous page (PageFrameFlags.Shmem) has Mapping = its SharedAnonObject
-    // and Index = its page index in the object; Walk hands it to WalkObject, which goes
+    // and Index = its page index in the object; Walk hands it to a SharedObjectWalker, which goes
     // over the object's list of VMAs (Linux: i_mmap) instead of an interval tree. Shared
     // VMAs never get an anon_vma: none of the hooks below ever sees a shared page.
     //
@@ -43,17 +43,15 @@ namespace Cowbird.Mm.Rmap
     // fork chains with exits keep anon_vmas at most about 2x the VMAs.
     public sealed class AnonVmaReverseMap : ReverseMap
     {
-        readonly MemoryManager manager;
         // Creates and releases anon_vmas and chains, counting the live ones.
         public readonly AnonVmaAllocator Allocator = new AnonVmaAllocator();
         // Made once and reused by every walk: a walk allocates nothing.
         readonly ChainWalker walker = new ChainWalker();
-        readonly ObjectMappingWalker objectWalker = new ObjectMappingWalker();
+        readonly SharedObjectWalker objectWalker = new SharedObjectWalker();
 
-        public AnonVmaReverseMap(MemoryManager memoryManager)
-        {
-            manager = memoryManager;
-        }
+        public AnonVmaReverseMap(MemoryManager memoryManager) : base(memoryManager) { }
+
+        public override long MetadataObjects { get { return Allocator.LiveAnonVmas + Allocator.LiveChains; } }
 
         // anon_vma_prepare: gives `vma` an anon_vma if it has none, reusing a compatible
         // neighbour's (find_mergeable_anon_vma) so the two may merge later, else a new root.
@@ -73,11 +71,11 @@ namespace Cowbird.Mm.Rmap
         }
 
         // page_add_new_anon_rmap: the new frame `pfn` at `address` belongs to vma's anon_vma.
-        public override void AddNewAnonPage(ulong pfn, Vma vma, ulong address)
+        protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)
         {
             if (vma.AnonVma == null)
                 Mm.Panic("AnonVmaReverseMap.AddNewAnonPage: VMA has no anon_vma (PrepareAnon first)");
-            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
             frame.Mapping = vma.AnonVma;
             frame.Index = vma.PageIndexOf(address);
         }
@@ -86,11 +84,11 @@ namespace Cowbird.Mm.Rmap
         // other swap PTEs (relatives by fork, maybe in other VMAs of the family) -> the
         // root anon_vma, the oldest one every VMA of the family is linked to (Linux:
         // "we must use the _oldest_ possible anon_vma for the folio mapping").
-        public override void AddSwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
+        protected override void SwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
         {
-            AddNewAnonPage(pfn, vma, address);
+            NewAnonPage(pfn, vma, address);
             if (!exclusive)
-                manager.Frames.Frame(pfn).Mapping = vma.AnonVma.Root;
+                Manager.Frames.Frame(pfn).Mapping = vma.AnonVma.Root;
         }
 
         // anon_vma_fork: links `child` to every anon_vma of `parent`, then gives it its own:
@@ -203,32 +201,17 @@ namespace Cowbird.Mm.Rmap
         // rmap_walk_anon. A frame no PTE maps is skipped: its Mapping may be stale.
         public override bool Walk(ulong pfn, RmapVisitor visitor)
         {
-            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
             if (frame.MapCount == 0)
                 return true;
             AnonVma anonVma = frame.Mapping as AnonVma;
             if (anonVma == null)
-                return WalkObject(frame.Mapping, pfn, frame.Index, visitor);
+                return objectWalker.Walk(frame.Mapping, pfn, frame.Index, visitor);
             if (anonVma.IsFree)
                 Mm.Panic("AnonVmaReverseMap.Walk: mapped frame points to a freed anon_vma");
             walker.Target.Arm(pfn, frame.Index, visitor);
             bool finished = anonVma.Chains.VisitOverlapping(frame.Index, frame.Index, walker);
             walker.Target.Disarm();
-            return finished;
-        }
-
-        // Frames whose Mapping is not an anon_vma: the pages of a shared anonymous mapping,
-        // whose Mapping is its SharedAnonObject (Linux: rmap_walk_file over the
-        // address_space's i_mmap). The object's list of VMAs is walked; in each VMA covering
-        // `index` the PTE is visited if it holds the frame (VisitIfMapped).
-        bool WalkObject(object mapping, ulong pfn, ulong index, RmapVisitor visitor)
-        {
-            SharedAnonObject obj = mapping as SharedAnonObject;
-            if (obj == null)
-                Mm.Panic("AnonVmaReverseMap.Walk: mapped frame has no anon_vma or shared object");
-            objectWalker.Target.Arm(pfn, index, visitor);
-            bool finished = obj.WalkMappings(index, objectWalker);
-            objectWalker.Target.Disarm();
             return finished;
         }
 
@@ -329,8 +312,7 @@ namespace Cowbird.Mm.Rmap
                 PutAnonVma(root);
         }
 
-        // The frame a walk looks for and what to do at each of its mappings, shared by
-        // the two walkers below (they differ only in what they are handed: a chain or a VMA).
+        // The frame a walk looks for and what to do at each of its mappings.
         struct WalkTarget
         {
             ulong pfn;
@@ -365,18 +347,6 @@ namespace Cowbird.Mm.Rmap
             public override bool Visit(IntervalTreeNode node)
             {
                 return Target.VisitIn(((AnonVmaChain)node).Vma);
-            }
-        }
-
-        // The per-VMA step of WalkObject: the armed frame's PTE in one mapping of its
-        // shared object.
-        sealed class ObjectMappingWalker : SharedMappingVisitor
-        {
-            public WalkTarget Target;
-
-            public override bool Visit(Vma vma, ulong address)
-            {
-                return Target.VisitIn(vma);
             }
         }
     }

@@ -10,14 +10,10 @@ namespace Cowbird.Mm.Rmap
     // as an oracle for the anon_vma walk, and a baseline for comparing designs.
     public sealed class PageTableScanReverseMap : ReverseMap
     {
-        readonly MemoryManager manager;
         // Made once and reused by every walk: a walk allocates nothing.
         readonly FrameScanner scanner = new FrameScanner();
 
-        public PageTableScanReverseMap(MemoryManager memoryManager)
-        {
-            manager = memoryManager;
-        }
+        public PageTableScanReverseMap(MemoryManager memoryManager) : base(memoryManager) { }
 
         // No per-VMA state: nothing to prepare, link, clone or unlink.
         public override void PrepareAnon(Vma vma) { }
@@ -29,9 +25,9 @@ namespace Cowbird.Mm.Rmap
         public override bool IsMergeable(Vma a, Vma b) { return true; }
 
         // Records only the linear index (swap will want it); Mapping stays null.
-        public override void AddNewAnonPage(ulong pfn, Vma vma, ulong address)
+        protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)
         {
-            ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
             frame.Mapping = null;
             frame.Index = vma.PageIndexOf(address);
         }
@@ -40,7 +36,7 @@ namespace Cowbird.Mm.Rmap
         public override bool Walk(ulong pfn, RmapVisitor visitor)
         {
             scanner.Start(pfn, visitor);
-            for (AddressSpace space = manager.FirstSpace; space != null && !scanner.Stopped; space = space.NextSpace)
+            for (AddressSpace space = Manager.FirstSpace; space != null && !scanner.Stopped; space = space.NextSpace)
                 for (Vma vma = space.Vmas.First; vma != null && !scanner.Stopped; vma = vma.Next)
                 {
                     scanner.Vma = vma;

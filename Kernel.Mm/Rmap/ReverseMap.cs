@@ -1,18 +1,21 @@
 using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Mm.Rmap
 {
     // Seam: a reverse-mapping design — how to get from a physical frame to every PTE that
-    // maps it. MemoryManager.Rmap holds the one in use; the VMA code calls the hooks below
-    // at the moments Linux calls into mm/rmap.c, and reclaim walks with Walk. Designs plug
-    // in by subclassing: AnonVmaReverseMap (Linux since 2.6.34), PageTableScanReverseMap
-    // (Linux 2.4: no reverse map, scan every page table); PTE chains or Jamie Lokier's
-    // address-space tree can be added for comparison.
+    // maps it. MemoryManager.Rmap holds the one in use (RmapDesigns.Create makes each
+    // design of RmapDesign); the VMA code calls the hooks below at the moments Linux calls
+    // into mm/rmap.c, and reclaim walks with Walk.
     //
-    // Hook contracts (each VMA passed in belongs to a live address space):
+    // The frame's MapCount has one owner: this class. Every PTE that gains or loses a
+    // frame goes through one of the page hooks, which change MapCount and then tell the
+    // design (NewAnonPage, PteAdded, PteRemoved, PteMoved), so a design that records
+    // single PTEs (PTE chains) sees every change.
+    //
+    // VMA hook contracts (each VMA passed in belongs to a live address space):
     //   PrepareAnon(vma)           before the first anonymous page is mapped in vma
-    //   AddNewAnonPage(pfn,vma,va) a freshly allocated frame is being mapped at va in vma
     //   ForkVma(child, parent)     child (a new copy of parent in the forked space, no rmap
     //                              state yet, same range and PgOff) before its PTEs are copied
     //   CloneVma(dst, src)         dst (a new VMA with no rmap state and its final range)
@@ -26,14 +29,33 @@ namespace Cowbird.Mm.Rmap
     //   IsMergeable(a, b)          may a and b (either may be null = a new range with no
     //                              pages) become one VMA as far as the rmap is concerned
     //   AbsorbVma(kept, removed)   before removed is unlinked and kept grows over it
+    // Page hook contracts (`vma` holds the PTE at `address`; the PTE is written by the
+    // caller just before or after the call, never read by the hook):
+    //   AddNewAnonPage(pfn,vma,va) a freshly allocated frame (MapCount 0) is mapped at va:
+    //                              demand-zero or the copy of a COW fault (PrepareAnon done)
     //   AddSwappedInPage(pfn, vma, va, exclusive)
-    //                              a page from swap (PrepareAnon done) is mapped at va with
-    //                              no other mapping yet
-    // Walk and the hooks are not reentrant: a visitor must not fault, fork or unmap.
+    //                              a page from swap (PrepareAnon done, MapCount 0) is mapped
+    //   AddAnonPage(pfn, vma, va)  one more PTE maps an anonymous page that is mapped
+    //                              already (swap-in of a page another PTE maps)
+    //   DupPage(pfn, vma, va)      fork copied a PTE holding pfn into vma (the child's)
+    //   AddSharedPage(pfn, vma, va) a page of a shared anonymous object is mapped
+    //   RemovePage(pfn, vma, va)   the PTE at va no longer holds pfn (zap, the old page of
+    //                              a COW copy, try_to_unmap); may be called from a Walk
+    //                              visitor for the PTE being visited
+    //   MovePage(pfn, vma, from, to) mremap carried the PTE at `from` to `to` (vma is the
+    //                              moving VMA, out of the tree, its Start not yet updated)
+    // Walk and the other hooks are not reentrant: a visitor must not fault, fork or unmap
+    // (RemovePage of the visited PTE is the one exception).
     public abstract class ReverseMap
     {
+        protected readonly MemoryManager Manager;
+
+        protected ReverseMap(MemoryManager manager)
+        {
+            Manager = manager;
+        }
+
         public abstract void PrepareAnon(Vma vma);
-        public abstract void AddNewAnonPage(ulong pfn, Vma vma, ulong address);
         public abstract void ForkVma(Vma child, Vma parent);
         public abstract void CloneVma(Vma destination, Vma source);
         public abstract void UnlinkVma(Vma vma);
@@ -41,13 +63,94 @@ namespace Cowbird.Mm.Rmap
         public abstract bool IsMergeable(Vma a, Vma b);
         public abstract void AbsorbVma(Vma kept, Vma removed);
 
+        // Live metadata objects the design allocated beyond fixed per-frame and per-VMA
+        // fields (anon_vmas and chains, PTE-chain entries, families), for comparisons.
+        public virtual long MetadataObjects { get { return 0; } }
+
+        // page_add_new_anon_rmap: the first mapping of a new frame.
+        public void AddNewAnonPage(ulong pfn, Vma vma, ulong address)
+        {
+            ref PageFrame frame = ref FirstMapping(pfn);
+            frame.MapCount = 1;
+            NewAnonPage(pfn, vma, address);
+        }
+
         // A page read back from swap (or found in the swap cache unmapped) is being
         // mapped at `address` in `vma` (Linux: __folio_set_anon from do_swap_page).
         // `exclusive`: no other PTE holds its swap entry, so only this VMA will map it.
-        // By default the same as a new page.
-        public virtual void AddSwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
+        public void AddSwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
         {
-            AddNewAnonPage(pfn, vma, address);
+            ref PageFrame frame = ref FirstMapping(pfn);
+            frame.MapCount = 1;
+            SwappedInPage(pfn, vma, address, exclusive);
+        }
+
+        // page_add_anon_rmap: another PTE maps an anonymous page that is mapped already.
+        public void AddAnonPage(ulong pfn, Vma vma, ulong address)
+        {
+            AddPte(pfn, vma, address);
+        }
+
+        // page_dup_rmap: fork copied a PTE holding `pfn` into the child's `vma`.
+        public void DupPage(ulong pfn, Vma vma, ulong address)
+        {
+            AddPte(pfn, vma, address);
+        }
+
+        // page_add_file_rmap for a shared anonymous object's page.
+        public void AddSharedPage(ulong pfn, Vma vma, ulong address)
+        {
+            AddPte(pfn, vma, address);
+        }
+
+        // page_remove_rmap: the PTE at `address` in `vma` gave up `pfn`.
+        public void RemovePage(ulong pfn, Vma vma, ulong address)
+        {
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
+            if (frame.MapCount <= 0)
+                Mm.Panic("ReverseMap.RemovePage: map count already zero");
+            frame.MapCount--;
+            PteRemoved(pfn, vma, address);
+        }
+
+        // move_ptes: the PTE holding `pfn` moved from `from` to `to` inside `vma`'s space.
+        public void MovePage(ulong pfn, Vma vma, ulong from, ulong to)
+        {
+            PteMoved(pfn, vma, from, to);
+        }
+
+        // The design's part of AddNewAnonPage: record where the new frame belongs.
+        protected abstract void NewAnonPage(ulong pfn, Vma vma, ulong address);
+
+        // The design's part of AddSwappedInPage; by default the same as a new page.
+        protected virtual void SwappedInPage(ulong pfn, Vma vma, ulong address, bool exclusive)
+        {
+            NewAnonPage(pfn, vma, address);
+        }
+
+        // The design's part of AddAnonPage, DupPage and AddSharedPage (MapCount raised).
+        protected virtual void PteAdded(ulong pfn, Vma vma, ulong address) { }
+
+        // The design's part of RemovePage (MapCount lowered).
+        protected virtual void PteRemoved(ulong pfn, Vma vma, ulong address) { }
+
+        // The design's part of MovePage.
+        protected virtual void PteMoved(ulong pfn, Vma vma, ulong from, ulong to) { }
+
+        // One more PTE holds `pfn`.
+        void AddPte(ulong pfn, Vma vma, ulong address)
+        {
+            Manager.Frames.Frame(pfn).MapCount++;
+            PteAdded(pfn, vma, address);
+        }
+
+        // The descriptor of `pfn`, which must not be mapped yet.
+        ref PageFrame FirstMapping(ulong pfn)
+        {
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
+            if (frame.MapCount != 0)
+                Mm.Panic("ReverseMap: a new or swapped-in frame is mapped already");
+            return ref frame;
         }
 
         // Calls `visitor` once for every PTE (present or PROT_NONE) that maps frame `pfn`,

@@ -41,10 +41,9 @@ namespace Cowbird.Mm.Rmap
         public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
         {
             vma.Owner.PageTable.Replace(pteAddress, address, vma.IsShared ? Pte.NoneEntry : replacement);
-            ref PageFrame frame = ref manager.Frames.Frame(pfn);
             if (pte.IsDirty)
-                frame.Flags |= PageFrameFlags.Dirty;
-            frame.MapCount--;
+                manager.Frames.Frame(pfn).Flags |= PageFrameFlags.Dirty;
+            manager.Rmap.RemovePage(pfn, vma, address);
             manager.Frames.Put(pfn);
             return true;
         }

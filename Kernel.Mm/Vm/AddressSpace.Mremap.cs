@@ -183,7 +183,9 @@ namespace Cowbird.Mm.Vm
                 SplitVma(vma, oldEnd);
             Vmas.Remove(vma);
             pteMover.Start(oldAddress, target, true);
+            pteMover.Vma = vma;
             PageTable.Walk(oldAddress, oldEnd, pteMover);
+            pteMover.Vma = null;
             PageTable.FreeEmptyTables(oldAddress, oldEnd);
             AdjustVma(vma, target, target + newLength, vma.PgOff);
             Vmas.Insert(vma);
@@ -211,6 +213,8 @@ namespace Cowbird.Mm.Vm
             ulong to;
             bool move;
             public bool OutOfMemory;
+            // The VMA whose entries move (second pass only), for the rmap's MovePage.
+            public Vma Vma;
 
             public PteMover(AddressSpace owner) { space = owner; }
 
@@ -242,6 +246,8 @@ namespace Cowbird.Mm.Vm
                     Mm.Panic("AddressSpace.MoveRange: destination entry in use");
                 space.PageTable.Replace(target, destination, pte);
                 space.PageTable.Replace(pteAddress, virtualAddress, Pte.NoneEntry);
+                if (pte.HasFrame)
+                    space.Manager.Rmap.MovePage(pte.Frame, Vma, virtualAddress, destination);
             }
         }
     }

@@ -202,7 +202,7 @@ namespace Cowbird.Mm.Vm
             {
                 if (vma.Start > covered)
                     hole = true;
-                ZapRange(vma.Start > address ? vma.Start : address, vma.End < end ? vma.End : end);
+                ZapRange(vma, vma.Start > address ? vma.Start : address, vma.End < end ? vma.End : end);
                 covered = vma.End;
             }
             if (address < TaskSize)
@@ -269,7 +269,7 @@ namespace Cowbird.Mm.Vm
                 // joins the same backing object's list of mappings.
                 Manager.Rmap.ForkVma(copy, vma);
                 child.LinkSharedObject(copy, vma.SharedObject);
-                copier.Start(child, vma.IsPrivate);
+                copier.Start(child, copy);
                 PageTable.Walk(vma.Start, vma.End, copier);
                 copier.Finish();
                 if (copier.OutOfMemory)
@@ -378,17 +378,19 @@ namespace Cowbird.Mm.Vm
         {
             if ((vma.Flags & VmaFlags.Account) != 0)
                 Manager.Commit.Uncharge(vma.Length >> Page.Shift);
-            ZapRange(vma.Start, vma.End);
+            ZapRange(vma, vma.Start, vma.End);
             Manager.Rmap.UnlinkVma(vma);
             Vmas.Remove(vma);
             UnlinkSharedObject(vma);
             vma.Release();
         }
 
-        // Clears every leaf PTE in [start, end), releasing the frames they held.
-        void ZapRange(ulong start, ulong end)
+        // Clears every leaf PTE in [start, end) of `vma`, releasing the frames they held.
+        void ZapRange(Vma vma, ulong start, ulong end)
         {
+            zapper.Vma = vma;
             PageTable.Walk(start, end, zapper);
+            zapper.Vma = null;
         }
 
         // True when [address, address + length) lies in the mappable user range; `end`
@@ -406,21 +408,14 @@ namespace Cowbird.Mm.Vm
             return Vmas.FindHighestGap(length, MmapTop);
         }
 
-        // Drops the frame a zapped PTE held: one mapping and one reference.
-        void ReleaseFrame(ulong pfn)
-        {
-            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
-            if (frame.MapCount <= 0)
-                Mm.Panic("AddressSpace.ReleaseFrame: map count already zero");
-            frame.MapCount--;
-            Manager.PutUserPage(pfn);
-        }
 
         // Per-PTE action of ZapRange (Linux: zap_pte_range): a frame loses one mapping and
         // reference; a swap entry loses one holder (free_swap_and_cache).
         sealed class PageZapper : PteVisitor
         {
             readonly AddressSpace space;
+            // The VMA being zapped, set by ZapRange for one walk.
+            public Vma Vma;
 
             public PageZapper(AddressSpace addressSpace) { space = addressSpace; }
 
@@ -430,7 +425,10 @@ namespace Cowbird.Mm.Vm
                 if (pte.IsSwap)
                     space.Manager.SwapState.FreeEntry(SwapEntry.FromPte(pte.Raw));
                 else
-                    space.ReleaseFrame(pte.Frame);
+                {
+                    space.Manager.Rmap.RemovePage(pte.Frame, Vma, virtualAddress);
+                    space.Manager.PutUserPage(pte.Frame);
+                }
             }
         }
 
@@ -443,7 +441,7 @@ namespace Cowbird.Mm.Vm
         {
             readonly AddressSpace parent;
             AddressSpace child;
-            bool privateMapping;
+            Vma childVma;
             public bool OutOfMemory;
 
             public ForkCopier(AddressSpace parentSpace)
@@ -451,11 +449,11 @@ namespace Cowbird.Mm.Vm
                 parent = parentSpace;
             }
 
-            // Arms the copier for one VMA of a fork into `childSpace`.
-            public void Start(AddressSpace childSpace, bool isPrivate)
+            // Arms the copier for one VMA of a fork: its copy `copy` in `childSpace`.
+            public void Start(AddressSpace childSpace, Vma copy)
             {
                 child = childSpace;
-                privateMapping = isPrivate;
+                childVma = copy;
                 OutOfMemory = false;
             }
 
@@ -464,6 +462,7 @@ namespace Cowbird.Mm.Vm
             public void Finish()
             {
                 child = null;
+                childVma = null;
             }
 
             public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)
@@ -488,14 +487,13 @@ namespace Cowbird.Mm.Vm
                     child.PageTable.Replace(childPte, virtualAddress, pte);
                     return;
                 }
-                if (privateMapping && pte.IsWritable)
+                if (childVma.IsPrivate && pte.IsWritable)
                 {
                     pte = pte.Without(Pte.Writable);
                     parent.PageTable.Replace(pteAddress, virtualAddress, pte);
                 }
                 child.PageTable.Replace(childPte, virtualAddress, pte);
-                ref PageFrame frame = ref parent.Manager.Frames.Frame(pte.Frame);
-                frame.MapCount++;
+                parent.Manager.Rmap.DupPage(pte.Frame, childVma, virtualAddress);
                 parent.Manager.Frames.Get(pte.Frame);
             }
         }

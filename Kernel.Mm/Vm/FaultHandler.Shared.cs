@@ -23,8 +23,7 @@ namespace Cowbird.Mm.Vm
                 manager.Stat.SwapInError++;
                 return FaultResult.SigBus;
             }
-            ref PageFrame frame = ref manager.Frames.Frame(pfn);
-            frame.MapCount++;
+            manager.Rmap.AddSharedPage(pfn, vma, page);
             manager.Frames.Get(pfn);
             space.PageTable.Replace(pteAddress, page, Pte.Map(pfn, vma.PteFlags()));
             return FaultResult.Handled;

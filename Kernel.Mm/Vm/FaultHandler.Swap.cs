@@ -35,6 +35,7 @@ namespace Cowbird.Mm.Vm
                 Mm.Panic("FaultHandler.SwapIn: swap PTE changed during swap-in");
             manager.Rmap.PrepareAnon(vma);
             ref PageFrame frame = ref manager.Frames.Frame(pfn);
+            frame.Flags |= PageFrameFlags.Anonymous;
             if (frame.MapCount == 0)
             {
                 bool exclusive = manager.Swap.Count(entry) == 1;
@@ -42,8 +43,8 @@ namespace Cowbird.Mm.Vm
             }
             else if (frame.Index != vma.PageIndexOf(page))
                 Mm.Panic("FaultHandler.SwapIn: cached page has another linear index");
-            frame.Flags |= PageFrameFlags.Anonymous;
-            frame.MapCount++;
+            else
+                manager.Rmap.AddAnonPage(pfn, vma, page);
             manager.SwapState.FreeEntry(entry);
             ulong flags = vma.PteFlags() | Pte.Accessed;
             if (frame.MapCount != 1 || frame.RefCount != 1)

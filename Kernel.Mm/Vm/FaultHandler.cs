@@ -117,7 +117,7 @@ namespace Cowbird.Mm.Vm
             manager.Rmap.PrepareAnon(vma);
             NewAnonymousMapping(manager, newPfn, vma, page);
             space.PageTable.Replace(pteAddress, page, Pte.Map(newPfn, vma.PteFlags() | Pte.Dirty | Pte.Accessed));
-            old.MapCount--;
+            manager.Rmap.RemovePage(oldPfn, vma, page);
             manager.PutUserPage(oldPfn);
             manager.Stat.PgCowFault++;
             return FaultResult.Handled;
@@ -132,7 +132,6 @@ namespace Cowbird.Mm.Vm
         {
             ref PageFrame frame = ref manager.Frames.Frame(pfn);
             frame.Flags |= PageFrameFlags.Anonymous;
-            frame.MapCount = 1;
             manager.Rmap.AddNewAnonPage(pfn, vma, page);
             manager.Lru.Add(pfn);
         }

@@ -31,6 +31,13 @@ namespace Cowbird.Mm.Vm
         // belong to, newest first (Linux: vma->anon_vma_chain). Owned by the rmap layer.
         public AnonVmaChain AnonVmaChainHead;
 
+        // The 2004 anon_vma design only (Rmap/AnonVma2004/, null under other designs): the
+        // fork family this VMA's anonymous pages belong to, and its links in the family's
+        // flat list of VMAs (Linux 2.6.7: vma->anon_vma and vma->anon_vma_node).
+        public AnonVmaFamily Family;
+        public Vma FamilyNext;
+        public Vma FamilyPrev;
+
         // Shared anonymous mappings only (null for private ones): the object holding the
         // pages (Linux: the shmem inode behind vm_file) and this VMA's links in the
         // object's list of mappings (Linux: i_mmap). Owned by SharedAnonObject.

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Cowbird.Mm.Rmap;
 
 namespace Cowbird.Tests.Host.Model
 {
@@ -29,6 +30,12 @@ namespace Cowbird.Tests.Host.Model
         public static readonly OpKind[] SwappingMix = With(DefaultMix, OpKind.ForceReclaim, OpKind.ForceReclaim);
 
         public System.Func<TestMachine> NewMachine = () => new TestMachine(DefaultFrames);
+
+        // The default machine under reverse-mapping design `design`.
+        public static ModelOptions For(RmapDesign design)
+        {
+            return new ModelOptions { NewMachine = () => new TestMachine(DefaultFrames, rmap: design) };
+        }
         public IReadOnlyList<OpKind> Mix = DefaultMix;
         public int MaxProcesses = 6;
         // Full content check of every process every this many steps (and at the end).
@@ -39,11 +46,11 @@ namespace Cowbird.Tests.Host.Model
         // RAM far smaller than the processes' pages, a swap device, forced reclaim in the
         // mix and up to 8 processes: pages, private and shared, go to swap and come back
         // constantly, and the model must not notice.
-        public static ModelOptions Swapping()
+        public static ModelOptions Swapping(RmapDesign design = RmapDesign.AnonVmaChain)
         {
             return new ModelOptions
             {
-                NewMachine = () => new TestMachine(SwappingFrames, swapPages: SwappingSwapPages),
+                NewMachine = () => new TestMachine(SwappingFrames, swapPages: SwappingSwapPages, rmap: design),
                 Mix = SwappingMix,
                 MaxProcesses = ModelProcess.MaxPids,
             };

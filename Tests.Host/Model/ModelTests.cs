@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Cowbird.Mm.Rmap;
 using Xunit;
 
 namespace Cowbird.Tests.Host.Model
@@ -8,7 +9,8 @@ namespace Cowbird.Tests.Host.Model
     // swapping one (small RAM, swap device, forced reclaim, 8 processes). A soak is one variable away:
     //   COWBIRD_SOAK_OPS=2000000 dotnet test Tests.Host --filter Model
     // (total ops over the 10 seeds; COWBIRD_MODEL_SEED_BASE=N shifts the seeds for fresh
-    // sequences).
+    // sequences). The seeds are shared among the reverse-mapping designs (DesignPerSeed);
+    // COWBIRD_RMAP=NAME runs them all under one design, for a long soak of that design.
     public static class ModelSuite
     {
         public const int Seeds = 10;
@@ -45,9 +47,9 @@ namespace Cowbird.Tests.Host.Model
         }
 
         // A swapping run: as RunSeed, and reclaim freed frames, pages went out and came back.
-        public static void RunSwappingSeed(int seed)
+        public static void RunSwappingSeed(RmapDesign design, int seed)
         {
-            List<string> log = RunSeed(seed, ModelOptions.Swapping());
+            List<string> log = RunSeed(seed, ModelOptions.Swapping(design));
             Assert.True(log.Exists(line => line.StartsWith("reclaim") && !line.EndsWith(" 0")), "reclaim never freed a frame");
             string totals = log[log.Count - 1];
             Assert.StartsWith("swap totals", totals);
@@ -58,19 +60,20 @@ namespace Cowbird.Tests.Host.Model
 
     public class ModelTestsA
     {
-        [Theory]
-        [InlineData(101)] [InlineData(102)] [InlineData(103)] [InlineData(104)] [InlineData(105)]
-        public void Random_operations_match_the_reference_model(int seed) { ModelSuite.RunSeed(seed, new ModelOptions()); }
+        [Theory, DesignPerSeed(101, 102, 103, 104, 105)]
+        public void Random_operations_match_the_reference_model(RmapDesign design, int seed)
+        {
+            ModelSuite.RunSeed(seed, ModelOptions.For(design));
+        }
     }
 
     // Half of the CI ops run on the swapping machine (ModelOptions.Swapping).
     public class ModelTestsB
     {
-        [Theory]
-        [InlineData(201)] [InlineData(202)] [InlineData(203)] [InlineData(204)] [InlineData(205)]
-        public void Random_operations_match_the_reference_model_while_swapping_constantly(int seed)
+        [Theory, DesignPerSeed(201, 202, 203, 204, 205)]
+        public void Random_operations_match_the_reference_model_while_swapping_constantly(RmapDesign design, int seed)
         {
-            ModelSuite.RunSwappingSeed(seed);
+            ModelSuite.RunSwappingSeed(design, seed);
         }
     }
 }

@@ -1,5 +1,6 @@
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 using static Cowbird.Tests.Host.Swap.SwapScenario;
@@ -9,10 +10,10 @@ namespace Cowbird.Tests.Host.Reclaim
     // What reclaim may and may not take.
     public class ReclaimPolicyTests
     {
-        [Fact]
-        public void A_pinned_page_is_never_swapped_out()
+        [Theory, AllDesigns]
+        public void A_pinned_page_is_never_swapped_out(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 3);
             WritePages(m, a, p, 3, 1);
@@ -31,10 +32,10 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Page_tables_and_shared_object_nodes_are_never_on_the_lru()
+        [Theory, AllDesigns]
+        public void Page_tables_and_shared_object_nodes_are_never_on_the_lru(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             long s = a.Mmap(0, 2 * Page.Size, Protection.Read | Protection.Write, MapFlags.Shared | MapFlags.Anonymous);
             ulong p = m.MapAnonymous(a, 2);
@@ -48,10 +49,10 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Fork_under_memory_pressure_reclaims_for_the_childs_page_tables()
+        [Theory, AllDesigns]
+        public void Fork_under_memory_pressure_reclaims_for_the_childs_page_tables(RmapDesign design)
         {
-            using var m = new TestMachine(40, swapPages: 256);
+            using var m = new TestMachine(40, swapPages: 256, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 60);
             for (int i = 0; i < 60; i++)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 using static Cowbird.Tests.Host.Swap.SwapScenario;
@@ -11,10 +12,10 @@ namespace Cowbird.Tests.Host.Reclaim
     // and the clear failures (out of memory, I/O errors) that must never corrupt data.
     public class ReclaimTests
     {
-        [Fact]
-        public void New_pages_start_on_the_inactive_list_and_leave_it_when_freed()
+        [Theory, AllDesigns]
+        public void New_pages_start_on_the_inactive_list_and_leave_it_when_freed(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             WritePages(m, a, p, 4, 1);
@@ -26,10 +27,10 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_page_touched_between_scans_gets_a_second_chance()
+        [Theory, AllDesigns]
+        public void A_page_touched_between_scans_gets_a_second_chance(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 8);
             WritePages(m, a, p, 8, 1);
@@ -65,10 +66,10 @@ namespace Cowbird.Tests.Host.Reclaim
             return swapped;
         }
 
-        [Fact]
-        public void An_allocation_below_the_low_watermark_reclaims_up_to_the_high_one()
+        [Theory, AllDesigns]
+        public void An_allocation_below_the_low_watermark_reclaims_up_to_the_high_one(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 128);
+            using var m = new TestMachine(64, swapPages: 128, rmap: design);
             var marks = m.Manager.Reclaimer.Watermarks;
             Assert.True(marks.Min < marks.Low && marks.Low < marks.High);
             var a = m.NewSpace();
@@ -88,12 +89,12 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_working_set_three_times_ram_cycles_through_swap_with_data_intact()
+        [Theory, AllDesigns]
+        public void A_working_set_three_times_ram_cycles_through_swap_with_data_intact(RmapDesign design)
         {
             const int frames = 64;
             const int pages = 3 * frames;
-            using var m = new TestMachine(frames, swapPages: 4 * frames);
+            using var m = new TestMachine(frames, swapPages: 4 * frames, rmap: design);
             var a = m.NewSpace();
             var b = m.NewSpace();
             ulong pa = m.MapAnonymous(a, pages / 2);
@@ -116,12 +117,12 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_fork_chain_nine_deep_with_reclaim_between_levels_keeps_every_ancestors_data()
+        [Theory, AllDesigns]
+        public void A_fork_chain_nine_deep_with_reclaim_between_levels_keeps_every_ancestors_data(RmapDesign design)
         {
             const int levels = 9;
             const int pages = 4;
-            using var m = new TestMachine(96, swapPages: 256);
+            using var m = new TestMachine(96, swapPages: 256, rmap: design);
             var chain = new List<AddressSpace> { m.NewSpace() };
             ulong p = m.MapAnonymous(chain[0], levels * pages);
             for (int slice = 0; slice < levels; slice++)
@@ -146,10 +147,10 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Without_swap_a_full_ram_gives_out_of_memory_and_other_data_survives()
+        [Theory, AllDesigns]
+        public void Without_swap_a_full_ram_gives_out_of_memory_and_other_data_survives(RmapDesign design)
         {
-            using var m = new TestMachine(48);
+            using var m = new TestMachine(48, rmap: design);
             m.AllowOvercommit();
             var other = m.NewSpace();
             ulong o = m.MapAnonymous(other, 4);
@@ -171,10 +172,10 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void With_a_full_swap_device_the_fault_reports_out_of_memory_and_data_survives()
+        [Theory, AllDesigns]
+        public void With_a_full_swap_device_the_fault_reports_out_of_memory_and_data_survives(RmapDesign design)
         {
-            using var m = new TestMachine(48, swapPages: 17);    // 16 slots
+            using var m = new TestMachine(48, swapPages: 17, rmap: design);    // 16 slots
             m.AllowOvercommit();
             var other = m.NewSpace();
             ulong o = m.MapAnonymous(other, 4);
@@ -216,10 +217,10 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_write_error_keeps_the_page_resident_and_a_later_reclaim_writes_it()
+        [Theory, AllDesigns]
+        public void A_write_error_keeps_the_page_resident_and_a_later_reclaim_writes_it(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 2);
             WritePages(m, a, p, 2, 6);
@@ -240,10 +241,10 @@ namespace Cowbird.Tests.Host.Reclaim
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_read_error_gives_sigbus_and_a_retry_after_the_error_reads_the_data()
+        [Theory, AllDesigns]
+        public void A_read_error_gives_sigbus_and_a_retry_after_the_error_reads_the_data(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 1);
             WritePages(m, a, p, 1, 8);

@@ -13,10 +13,10 @@ namespace Cowbird.Tests.Host.Rmap
 {
     public class RmapActionTests
     {
-        [Fact]
-        public void PageReferenced_counts_and_clears_accessed_bits_in_parent_and_child()
+        [Theory, AllDesigns]
+        public void PageReferenced_counts_and_clears_accessed_bits_in_parent_and_child(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.Write(parent, p, 7);
@@ -37,10 +37,10 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void TryToUnmap_replaces_every_mapping_with_the_swap_pte_and_drops_the_counts()
+        [Theory, AllDesigns]
+        public void TryToUnmap_replaces_every_mapping_with_the_swap_pte_and_drops_the_counts(RmapDesign design)
         {
-            using var m = new TestMachine(128);
+            using var m = new TestMachine(128, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 2);
             m.Write(parent, p, 5);
@@ -71,10 +71,10 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void TryToUnmap_panics_on_a_replacement_that_is_not_a_swap_pte_or_without_a_caller_reference()
+        [Theory, AllDesigns]
+        public void TryToUnmap_panics_on_a_replacement_that_is_not_a_swap_pte_or_without_a_caller_reference(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 1);
             m.Write(a, p, 1);
@@ -88,10 +88,10 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_visitor_returning_false_stops_the_walk()
+        [Theory, AllDesigns]
+        public void A_visitor_returning_false_stops_the_walk(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1);
             m.Write(parent, p, 1);

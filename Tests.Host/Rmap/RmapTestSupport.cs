@@ -53,7 +53,7 @@ namespace Cowbird.Tests.Host.Rmap
             foreach (var ((space, address), pte) in mappings)
             {
                 space.PageTable.Replace(space.PageTable.FindPte(address), address, pte);
-                m.Frames.Frame(pfn).MapCount++;
+                m.Manager.Rmap.AddAnonPage(pfn, space.FindVma(address), address);
                 m.Frames.Get(pfn);
             }
             m.Frames.Frame(pfn).Flags &= ~Cowbird.Mm.Physical.PageFrameFlags.Dirty;

@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using Cowbird.Mm;
+using Cowbird.Mm.Paging;
 using Cowbird.Mm.Physical;
 using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Swap;
-using Cowbird.Mm.Paging;
 using Cowbird.Mm.Vm;
 using Xunit;
 using static Cowbird.Tests.Host.Rmap.RmapTestSupport;
@@ -66,10 +66,10 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mremap_move_of_a_cow_shared_region_is_found_by_the_walk_in_parent_and_child()
+        [Theory, AllDesigns]
+        public void Mremap_move_of_a_cow_shared_region_is_found_by_the_walk_in_parent_and_child(RmapDesign design)
         {
-            using var m = new TestMachine(128);
+            using var m = new TestMachine(128, rmap: design);
             var parent = m.NewSpace();
             ulong p = MapFilled(m, parent, 0x4000_0000, 4);
             var child = m.Fork(parent);
@@ -159,10 +159,10 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_pageless_vma_merging_into_a_neighbour_with_pages_takes_no_foreign_anon_vma()
+        [Theory, AllDesigns]
+        public void A_pageless_vma_merging_into_a_neighbour_with_pages_takes_no_foreign_anon_vma(RmapDesign design)
         {
-            using var m = new TestMachine(128);
+            using var m = new TestMachine(128, rmap: design);
             var a = m.NewSpace();
             ulong p = MapFilled(m, a, 0x4000_0000, 2);
             // A read-only neighbour with no pages yet, then made read-write: it merges

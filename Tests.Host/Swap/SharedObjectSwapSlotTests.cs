@@ -1,4 +1,5 @@
 using Cowbird.Mm;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
 using Xunit;
@@ -22,10 +23,10 @@ namespace Cowbird.Tests.Host.Swap
             return SharedAnonObject.SwapEntryOf(entry);
         }
 
-        [Fact]
-        public void Pages_of_one_shared_object_get_consecutive_slots_between_private_swap_outs()
+        [Theory, AllDesigns]
+        public void Pages_of_one_shared_object_get_consecutive_slots_between_private_swap_outs(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 1024);
+            using var m = new TestMachine(64, swapPages: 1024, rmap: design);
             var a = m.NewSpace();
             long s = a.Mmap(0, Pages * Page.Size, Protection.Read | Protection.Write, MapFlags.Shared | MapFlags.Anonymous);
             Assert.True(s > 0);
@@ -53,10 +54,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Pages_swapped_in_descending_order_still_sit_next_to_each_other()
+        [Theory, AllDesigns]
+        public void Pages_swapped_in_descending_order_still_sit_next_to_each_other(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 1024);
+            using var m = new TestMachine(64, swapPages: 1024, rmap: design);
             var a = m.NewSpace();
             long s = a.Mmap(0, Pages * Page.Size, Protection.Read | Protection.Write, MapFlags.Shared | MapFlags.Anonymous);
             ulong p = m.MapAnonymous(a, Pages);
@@ -73,10 +74,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_taken_preferred_slot_falls_back_to_any_free_slot()
+        [Theory, AllDesigns]
+        public void A_taken_preferred_slot_falls_back_to_any_free_slot(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 1024);
+            using var m = new TestMachine(64, swapPages: 1024, rmap: design);
             var a = m.NewSpace();
             long s = a.Mmap(0, 2 * Page.Size, Protection.Read | Protection.Write, MapFlags.Shared | MapFlags.Anonymous);
             m.WriteU64(a, (ulong)s, 1);

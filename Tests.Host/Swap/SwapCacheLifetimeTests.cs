@@ -11,10 +11,10 @@ namespace Cowbird.Tests.Host.Swap
     // How long a page stays in the swap cache, and what reclaim does with cached pages.
     public class SwapCacheLifetimeTests
     {
-        [Fact]
-        public void A_cached_page_leaves_the_cache_when_the_last_swap_pte_naming_it_goes()
+        [Theory, AllDesigns]
+        public void A_cached_page_leaves_the_cache_when_the_last_swap_pte_naming_it_goes(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             m.Manager.SwapState.ReadAheadWindow = 1;
             ulong p = ForkAndSwapOut(m, 1, 2, out AddressSpace parent, out AddressSpace child);
             AssertPages(m, parent, p, 1, 2);                 // cached: the child's PTE names the slot
@@ -30,10 +30,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_clean_cached_page_is_reclaimed_without_writing_it_again()
+        [Theory, AllDesigns]
+        public void A_clean_cached_page_is_reclaimed_without_writing_it_again(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             m.Manager.SwapState.ReadAheadWindow = 1;
             ulong p = ForkAndSwapOut(m, 1, 5, out AddressSpace parent, out AddressSpace child);
             Assert.Equal(1, m.SwapDisk.Writes);
@@ -46,10 +46,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Read_ahead_pages_nobody_faults_on_are_dropped_by_reclaim_without_a_write()
+        [Theory, AllDesigns]
+        public void Read_ahead_pages_nobody_faults_on_are_dropped_by_reclaim_without_a_write(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             WritePages(m, a, p, 4, 6);
@@ -66,10 +66,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_shared_page_read_ahead_by_a_private_fault_is_adopted_by_its_object()
+        [Theory, AllDesigns]
+        public void A_shared_page_read_ahead_by_a_private_fault_is_adopted_by_its_object(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong priv = m.MapAnonymous(a, 1);
             long shared = a.Mmap(0, Page.Size, Protection.Read | Protection.Write, MapFlags.Shared | MapFlags.Anonymous);

@@ -1,5 +1,6 @@
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Swap;
 using Cowbird.Mm.Vm;
 using Xunit;
@@ -11,10 +12,10 @@ namespace Cowbird.Tests.Host.Swap
     // handler, slots freed by zap and exit, duplicated by fork.
     public class SwapInOutTests
     {
-        [Fact]
-        public void Pages_swapped_out_and_back_in_keep_their_data()
+        [Theory, AllDesigns]
+        public void Pages_swapped_out_and_back_in_keep_their_data(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 8);
             WritePages(m, a, p, 8, 1);
@@ -30,10 +31,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_swapped_page_faulted_by_parent_and_child_is_read_once_into_one_frame()
+        [Theory, AllDesigns]
+        public void A_swapped_page_faulted_by_parent_and_child_is_read_once_into_one_frame(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             m.Manager.SwapState.ReadAheadWindow = 1;
             ulong p = ForkAndSwapOut(m, 1, 7, out AddressSpace parent, out AddressSpace child);
             var entry = SwapEntry.FromPte(PteOf(parent, p).Raw);
@@ -59,10 +60,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void The_last_holder_of_a_slot_maps_the_page_writable_without_a_copy()
+        [Theory, AllDesigns]
+        public void The_last_holder_of_a_slot_maps_the_page_writable_without_a_copy(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 1);
             WritePages(m, a, p, 1, 3);
@@ -76,10 +77,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_write_to_a_swap_cached_page_copies_it_and_the_cached_copy_serves_the_others()
+        [Theory, AllDesigns]
+        public void A_write_to_a_swap_cached_page_copies_it_and_the_cached_copy_serves_the_others(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             m.Manager.SwapState.ReadAheadWindow = 1;
             ulong p = ForkAndSwapOut(m, 1, 4, out AddressSpace parent, out AddressSpace child);
             Assert.Equal(Pattern(4, 0, 0), m.ReadU64(parent, p));   // read in, cached, read-only
@@ -94,10 +95,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Read_ahead_brings_neighbouring_slots_into_the_swap_cache_and_counts_hits()
+        [Theory, AllDesigns]
+        public void Read_ahead_brings_neighbouring_slots_into_the_swap_cache_and_counts_hits(RmapDesign design)
         {
-            using var m = new TestMachine(128, swapPages: 64);
+            using var m = new TestMachine(128, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 8);
             WritePages(m, a, p, 8, 2);
@@ -114,10 +115,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Munmap_and_exit_free_the_slots_of_swapped_pages()
+        [Theory, AllDesigns]
+        public void Munmap_and_exit_free_the_slots_of_swapped_pages(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 6);
             WritePages(m, a, p, 6, 1);
@@ -134,10 +135,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mremap_moves_a_swapped_cow_shared_region_and_both_processes_keep_their_data()
+        [Theory, AllDesigns]
+        public void Mremap_moves_a_swapped_cow_shared_region_and_both_processes_keep_their_data(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             ulong p = ForkAndSwapOut(m, 4, 5, out AddressSpace parent, out AddressSpace child);
             ulong target = 0x5000_0000;
             Assert.Equal((long)target, parent.Mremap(p, 4 * Page.Size, 4 * Page.Size, RemapFlags.MayMove | RemapFlags.Fixed, target));
@@ -151,10 +152,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mprotect_of_a_swapped_region_keeps_the_entries_and_the_data()
+        [Theory, AllDesigns]
+        public void Mprotect_of_a_swapped_region_keeps_the_entries_and_the_data(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             WritePages(m, a, p, 4, 6);
@@ -174,10 +175,10 @@ namespace Cowbird.Tests.Host.Swap
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Shared_anonymous_pages_swap_out_and_come_back_for_every_process()
+        [Theory, AllDesigns]
+        public void Shared_anonymous_pages_swap_out_and_come_back_for_every_process(RmapDesign design)
         {
-            using var m = new TestMachine(64, swapPages: 64);
+            using var m = new TestMachine(64, swapPages: 64, rmap: design);
             var a = m.NewSpace();
             long p = a.Mmap(0, 4 * Page.Size, Protection.Read | Protection.Write, MapFlags.Shared | MapFlags.Anonymous);
             Assert.True(p > 0);

@@ -1,4 +1,5 @@
 using Cowbird.Mm;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -8,10 +9,10 @@ namespace Cowbird.Tests.Host
     {
         const Protection ReadWrite = Protection.Read | Protection.Write;
 
-        [Fact]
-        public void Mprotect_in_the_middle_splits_the_vma_and_restoring_merges_it_back()
+        [Theory, AllDesigns]
+        public void Mprotect_in_the_middle_splits_the_vma_and_restoring_merges_it_back(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             for (ulong i = 0; i < 4; i++)
@@ -36,10 +37,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mprotect_splitting_a_region_shared_with_a_child_keeps_copy_on_write()
+        [Theory, AllDesigns]
+        public void Mprotect_splitting_a_region_shared_with_a_child_keeps_copy_on_write(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 4);
             for (ulong i = 0; i < 4; i++)
@@ -74,10 +75,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Making_a_shared_page_writable_leaves_it_write_protected_until_the_cow_fault()
+        [Theory, AllDesigns]
+        public void Making_a_shared_page_writable_leaves_it_write_protected_until_the_cow_fault(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 1, Protection.Read);
             Assert.Equal(0, m.Read(parent, p));
@@ -94,10 +95,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void An_exclusively_owned_page_becomes_writable_at_once()
+        [Theory, AllDesigns]
+        public void An_exclusively_owned_page_becomes_writable_at_once(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 1, Protection.Read);
             Assert.Equal(0, m.Read(a, p));
@@ -107,10 +108,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Prot_none_keeps_the_data_but_every_access_faults()
+        [Theory, AllDesigns]
+        public void Prot_none_keeps_the_data_but_every_access_faults(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 2);
             m.Write(a, p, 42);
@@ -132,10 +133,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_downgrade_invalidates_the_tlb_entry_of_a_page_just_written()
+        [Theory, AllDesigns]
+        public void A_downgrade_invalidates_the_tlb_entry_of_a_page_just_written(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 1);
             m.Write(a, p, 1);                        // TLB: writable
@@ -145,10 +146,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mprotect_errors_follow_linux()
+        [Theory, AllDesigns]
+        public void Mprotect_errors_follow_linux(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 3);
             Assert.Equal(-(int)Errno.EINVAL, a.Mprotect(p + 1, Page.Size, Protection.Read));
@@ -176,10 +177,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mprotect_across_several_vmas_joins_them_into_one()
+        [Theory, AllDesigns]
+        public void Mprotect_across_several_vmas_joins_them_into_one(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 6);
             Assert.Equal(0, a.Mprotect(p + Page.Size, Page.Size, Protection.Read));
@@ -195,10 +196,10 @@ namespace Cowbird.Tests.Host
         // vm.max_map_count as Linux applies it: splits fail with ENOMEM once the space
         // holds MaxMapCount VMAs, a new mapping once it holds more; changes that need no
         // new VMA (joining a neighbour, unmapping a whole VMA) still work.
-        [Fact]
-        public void The_map_count_limit_refuses_splits_and_mappings_as_linux_does()
+        [Theory, AllDesigns]
+        public void The_map_count_limit_refuses_splits_and_mappings_as_linux_does(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             const ulong Base = 0x1000_0000;
             int pages = AddressSpace.MaxMapCount + 8;

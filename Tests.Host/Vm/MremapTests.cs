@@ -1,4 +1,5 @@
 using Cowbird.Mm;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -15,10 +16,10 @@ namespace Cowbird.Tests.Host
             return address;
         }
 
-        [Fact]
-        public void Shrink_in_place_frees_the_tail_pages()
+        [Theory, AllDesigns]
+        public void Shrink_in_place_frees_the_tail_pages(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             for (ulong i = 0; i < 4; i++)
@@ -32,10 +33,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Grow_in_place_keeps_the_data_and_the_new_part_reads_zero()
+        [Theory, AllDesigns]
+        public void Grow_in_place_keeps_the_data_and_the_new_part_reads_zero(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 2);
             m.Write(a, p, 3);
@@ -49,10 +50,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Growing_into_a_neighbour_merges_with_it()
+        [Theory, AllDesigns]
+        public void Growing_into_a_neighbour_merges_with_it(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 2);
             Fixed(a, p + 4 * Page.Size, 2);
@@ -63,10 +64,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Growing_without_room_fails_with_enomem_unless_it_may_move()
+        [Theory, AllDesigns]
+        public void Growing_without_room_fails_with_enomem_unless_it_may_move(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 2);
             Fixed(a, p + 2 * Page.Size, 1);
@@ -90,10 +91,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mremap_fixed_moves_part_of_a_vma_and_moving_it_back_merges_again()
+        [Theory, AllDesigns]
+        public void Mremap_fixed_moves_part_of_a_vma_and_moving_it_back_merges_again(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 4);
             for (ulong i = 0; i < 4; i++)
@@ -116,10 +117,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mremap_fixed_to_a_shorter_length_drops_the_tail()
+        [Theory, AllDesigns]
+        public void Mremap_fixed_to_a_shorter_length_drops_the_tail(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 3);
             for (ulong i = 0; i < 3; i++)
@@ -134,10 +135,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Moving_a_cow_shared_region_keeps_parent_and_child_data_separate()
+        [Theory, AllDesigns]
+        public void Moving_a_cow_shared_region_keeps_parent_and_child_data_separate(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = Fixed(parent, 0x4000_0000, 3);
             for (ulong i = 0; i < 3; i++)
@@ -174,10 +175,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mremap_errors_follow_linux()
+        [Theory, AllDesigns]
+        public void Mremap_errors_follow_linux(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 2);
             Fixed(a, p + 3 * Page.Size, 1);
@@ -205,10 +206,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_move_that_runs_out_of_frames_for_page_tables_changes_nothing()
+        [Theory, AllDesigns]
+        public void A_move_that_runs_out_of_frames_for_page_tables_changes_nothing(RmapDesign design)
         {
-            using var m = new TestMachine(16);
+            using var m = new TestMachine(16, rmap: design);
             m.AllowOvercommit();
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 1);
@@ -226,10 +227,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Huge_lengths_are_checked_before_anything_reaches_the_kernel_half()
+        [Theory, AllDesigns]
+        public void Huge_lengths_are_checked_before_anything_reaches_the_kernel_half(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 2);
             ulong q = Fixed(a, 0x2000_0000, 1);
@@ -260,10 +261,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void The_last_user_page_is_never_mappable()
+        [Theory, AllDesigns]
+        public void The_last_user_page_is_never_mappable(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong last = AddressSpace.TaskSize;
             Assert.Equal(-(long)Errno.ENOMEM, a.Mmap(last, Page.Size, ReadWrite, MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed));

@@ -1,5 +1,6 @@
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
 
@@ -16,10 +17,10 @@ namespace Cowbird.Tests.Host
             return (ulong)r;
         }
 
-        [Fact]
-        public void Writes_are_visible_across_fork_in_both_directions()
+        [Theory, AllDesigns]
+        public void Writes_are_visible_across_fork_in_both_directions(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong p = MapShared(parent, 2);
             m.Write(parent, p, 1);
@@ -40,10 +41,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Several_children_and_grandchildren_share_one_set_of_pages()
+        [Theory, AllDesigns]
+        public void Several_children_and_grandchildren_share_one_set_of_pages(RmapDesign design)
         {
-            using var m = new TestMachine(128);
+            using var m = new TestMachine(128, rmap: design);
             var root = m.NewSpace();
             ulong p = MapShared(root, 4);
             var children = new AddressSpace[4];
@@ -64,10 +65,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Pages_live_until_the_last_process_exits()
+        [Theory, AllDesigns]
+        public void Pages_live_until_the_last_process_exits(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
             ulong free0 = m.Frames.FreeFrames;
             ulong p = MapShared(parent, 3);
@@ -85,10 +86,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Madvise_dontneed_drops_the_mappings_but_the_data_stays()
+        [Theory, AllDesigns]
+        public void Madvise_dontneed_drops_the_mappings_but_the_data_stays(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = MapShared(a, 2);
             m.Write(a, p, 5);
@@ -105,10 +106,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Munmap_of_part_keeps_the_object_for_the_rest()
+        [Theory, AllDesigns]
+        public void Munmap_of_part_keeps_the_object_for_the_rest(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = MapShared(a, 3);
             for (ulong i = 0; i < 3; i++)
@@ -122,10 +123,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mprotect_on_shared_splits_and_merges_back_and_upgrades_in_place()
+        [Theory, AllDesigns]
+        public void Mprotect_on_shared_splits_and_merges_back_and_upgrades_in_place(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = MapShared(a, 3);
             m.Write(a, p + Page.Size, 1);
@@ -145,10 +146,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mremap_of_a_shared_mapping_grows_and_moves_with_the_same_object()
+        [Theory, AllDesigns]
+        public void Mremap_of_a_shared_mapping_grows_and_moves_with_the_same_object(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = MapShared(a, 2);
             m.Write(a, p + Page.Size, 4);
@@ -165,10 +166,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Sparse_pages_far_apart_are_held_in_the_radix_tree()
+        [Theory, AllDesigns]
+        public void Sparse_pages_far_apart_are_held_in_the_radix_tree(RmapDesign design)
         {
-            using var m = new TestMachine(128);
+            using var m = new TestMachine(128, rmap: design);
             var a = m.NewSpace();
             // 2^20 pages (4 GiB) of address space, only three touched (MAP_NORESERVE: more
             // than RAM, which overcommit accounting would refuse).
@@ -186,10 +187,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void Mmap_fixed_over_a_shared_mapping_releases_the_object()
+        [Theory, AllDesigns]
+        public void Mmap_fixed_over_a_shared_mapping_releases_the_object(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = MapShared(a, 2);
             m.Write(a, p, 1);
@@ -200,10 +201,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
     
-        [Fact]
-        public void Mremap_with_old_length_zero_duplicates_a_shared_mapping_only()
+        [Theory, AllDesigns]
+        public void Mremap_with_old_length_zero_duplicates_a_shared_mapping_only(RmapDesign design)
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
             ulong p = MapShared(a, 3);
             m.Write(a, p + Page.Size, 8);
@@ -228,10 +229,10 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
-        [Fact]
-        public void A_shared_fault_without_free_frames_reports_out_of_memory_and_leaks_nothing()
+        [Theory, AllDesigns]
+        public void A_shared_fault_without_free_frames_reports_out_of_memory_and_leaks_nothing(RmapDesign design)
         {
-            using var m = new TestMachine(16);
+            using var m = new TestMachine(16, rmap: design);
             m.AllowOvercommit();
             var a = m.NewSpace();
             ulong p = MapShared(a, 64 * 512);

@@ -1,0 +1,34 @@
+namespace Cowbird.Mm.Rmap
+{
+    // The one table of RmapDesign names (kernel command line `rmap=NAME`, the runner's
+    // --rmap, COWBIRD_RMAP in the host tests) and the factory that makes each design.
+    public static class RmapDesigns
+    {
+        // Number of designs (RmapDesign values are 0 .. Count - 1).
+        public const int Count = 4;
+
+        // The command-line name of `design`.
+        public static string Name(RmapDesign design)
+        {
+            switch (design)
+            {
+                case RmapDesign.AnonVmaChain: return "anon_vma_chain";
+                case RmapDesign.PteChain: return "pte_chain";
+                case RmapDesign.AnonVma2004: return "anon_vma_2004";
+                default: return "scan";
+            }
+        }
+
+        // A new, empty reverse map of kind `design` for `manager`.
+        public static ReverseMap Create(RmapDesign design, MemoryManager manager)
+        {
+            switch (design)
+            {
+                case RmapDesign.PageTableScan: return new PageTableScanReverseMap(manager);
+                case RmapDesign.PteChain: return new PteChainReverseMap(manager);
+                case RmapDesign.AnonVma2004: return new AnonVma2004ReverseMap(manager);
+                default: return new AnonVmaReverseMap(manager);
+            }
+        }
+    }
+}
