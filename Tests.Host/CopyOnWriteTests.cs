@@ -243,6 +243,7 @@ namespace Cowbird.Tests.Host
             // The checker sees the stale writable entry right after fork ...
             var violation = Assert.Throws<InvariantViolation>(() => m.Check());
             Assert.Contains("stale TLB entry", violation.Message);
+            Assert.StartsWith("[I7] ", violation.Message);
             // ... and this is the bug it stands for: the parent writes through it, no COW.
             m.Write(parent, p, 2);
             Assert.Equal(2, m.Read(child, p));

@@ -16,48 +16,50 @@ namespace Cowbird.Tests.Host
     }
 
     // The whole-machine invariant checker tests run after every step. It reads the raw
-    // page tables in host RAM (not through Kernel.Mm's own walkers) and checks:
-    //   1. every leaf PTE holding a frame lies in a VMA and agrees with its protection
+    // page tables in host RAM (not through Kernel.Mm's own walkers) and checks the rules
+    // below; each message starts with the rule's ID ("[I2] frame 93: ..."), which
+    // docs/memory.md's invariant catalogue lists:
+    // I1. every leaf PTE holding a frame lies in a VMA and agrees with its protection
     //      (User; Writable only in writable VMAs; NX iff not PROT_EXEC; ProtNone iff
     //      PROT_NONE); a swap PTE lies in a private VMA and is exactly an entry's encoding;
-    //   2. each mapped frame's MapCount = number of PTEs holding it, RefCount = MapCount
+    // I2. each mapped frame's MapCount = number of PTEs holding it, RefCount = MapCount
     //      + its object's reference + the swap cache's (Flags.SwapCache) +
     //      TestMachine.ExtraReferences, and it is marked Anonymous (or Shmem);
-    //   3. page-table pages are marked PageTable, RefCount 1, referenced exactly once;
+    // I3. page-table pages are marked PageTable, RefCount 1, referenced exactly once;
     //      VmStat.PageTablePages equals their number;
-    //   4. no frame is both free and mapped (or a page table); every allocated frame is
+    // I4. no frame is both free and mapped (or a page table); every allocated frame is
     //      accounted for (mapped or a page table): an unaccounted frame is a leak;
-    //   5. the buddy free lists hold exactly the free frames, in aligned blocks, with no
+    // I5. the buddy free lists hold exactly the free frames, in aligned blocks, with no
     //      two free buddies left unmerged;
-    //   6. every VMA tree is ordered, non-overlapping, page aligned, AVL balanced, its
+    // I6. every VMA tree is ordered, non-overlapping, page aligned, AVL balanced, its
     //      gaps augmented (SubtreeGap), and its list agrees with its in-order walk;
-    //   7. no SoftMmu TLB entry is more permissive than the current page tables;
-    //   8. exactly the VMAs in the live trees are live (MemoryManager.LiveVmas);
-    //   9. each mapped frame's Index is the linear page index of every address mapping it;
-    //  10. the rmap walk (MemoryManager.Rmap) of every mapped frame, private anonymous or
+    // I7. no SoftMmu TLB entry is more permissive than the current page tables;
+    // I8. exactly the VMAs in the live trees are live (MemoryManager.LiveVmas);
+    // I9. each mapped frame's Index is the linear page index of every address mapping it;
+    // I10. the rmap walk (MemoryManager.Rmap) of every mapped frame, private anonymous or
     //      shared, visits exactly the PTEs that map it, each once, and so does the
     //      page-table-scan rmap (the oracle);
-    //  10b. under PTE chains: each frame records exactly the PTEs mapping it (CheckPteChains);
-    //  10c. under the 2004 anon_vma: families' lists and counts exact (CheckFamilies);
-    //  11. under the anon_vma rmap: every mapped private frame's Mapping is a live anon_vma
+    //      Under PTE chains each frame records exactly the PTEs mapping it (CheckPteChains);
+    //      under the 2004 anon_vma the families' lists and counts exact (CheckFamilies);
+    // I11. under the anon_vma rmap: every mapped private frame's Mapping is a live anon_vma
     //      linked to every VMA mapping it, every mapped shared frame's Mapping is the
     //      SharedAnonObject of every VMA mapping it, and shared VMAs have no anon_vma; every chain is on its VMA's list and in its anon_vma's
     //      interval tree under the VMA's current range; the trees are ordered, balanced and
     //      correctly augmented; NumActiveVmas, NumChildren and RefCount are exact; a VMA
     //      linked to an anon_vma is linked to its parent too; the AnonVmaAllocator counts
     //      exactly the reachable anon_vmas and chains (none leaked).
-    //  12. each shared anonymous object lists exactly the VMAs using it, holds one reference
+    // I12. each shared anonymous object lists exactly the VMAs using it, holds one reference
     //      on each of its pages (Shmem, Mapping = the object, Index = its index), and its
     //      radix-tree node frames are accounted for (SharedObjectInvariants).
-    //  13. swap (CheckSwap): each slot's count = swap PTEs naming it + shared objects
+    // I13. swap (CheckSwap): each slot's count = swap PTEs naming it + shared objects
     //      naming it; HasCache <=> the entry is in the swap cache <=> its frame has
     //      Flags.SwapCache with that SwapEntry; a cached entry's count is > 0; free slots
     //      are named by nobody; SwapMap.Verify passes; without swap no swap PTE exists.
-    //  14. LRU (CheckLru): both lists are well linked, their counts exact, every frame on
+    // I14. LRU (CheckLru): both lists are well linked, their counts exact, every frame on
     //      them has Flags.Lru and the right Active flag, each frame is on at most one list;
     //      exactly the frames mapped by users, held by a shared object or swap-cached are
     //      on a list (no free frame, page table or radix node).
-    //  15. overcommit (CheckCommit): CommitAccounting.Committed = the pages of every Account
+    // I15. overcommit (CheckCommit): CommitAccounting.Committed = the pages of every Account
     //      VMA + the charged size of every live shared object; no shared VMA is Account;
     //      each tree's TotalPages is the sum of its VMAs' pages; each PageTable's TablePages
     //      is the number of its table pages below the PML4.
@@ -73,25 +75,40 @@ namespace Cowbird.Tests.Host
             foreach (AddressSpace space in machine.Spaces)
             {
                 vmas += space.Vmas.Count;
-                CheckVmaTree(space, errors);
+                Tagged("I6", errors, () => CheckVmaTree(space, errors));
                 CheckPageTables(machine, space, mapCounts, tablePages, swapPtes, errors);
             }
             var objectRefs = new Dictionary<ulong, int>();
             var nodeFrames = new Dictionary<ulong, int>();
             var objectSwapRefs = new Dictionary<ulong, int>();
-            SharedObjectInvariants.Collect(machine, objectRefs, nodeFrames, errors, objectSwapRefs);
+            Tagged("I12", errors, () => SharedObjectInvariants.Collect(machine, objectRefs, nodeFrames, errors, objectSwapRefs));
             CheckFrames(machine, mapCounts, tablePages, objectRefs, nodeFrames, errors);
-            CheckSwap(machine, swapPtes, objectSwapRefs, errors);
-            CheckLru(machine, mapCounts, objectRefs, errors);
-            CheckFreeLists(machine.Frames, errors);
+            Tagged("I13", errors, () => CheckSwap(machine, swapPtes, objectSwapRefs, errors));
+            Tagged("I14", errors, () => CheckLru(machine, mapCounts, objectRefs, errors));
+            Tagged("I5", errors, () => CheckFreeLists(machine.Frames, errors));
             if (machine.Manager.LiveVmas != vmas)
-                errors.Add($"{machine.Manager.LiveVmas} VMAs are live (not released) but the trees hold {vmas}");
+                errors.Add($"[I8] {machine.Manager.LiveVmas} VMAs are live (not released) but the trees hold {vmas}");
             foreach (string stale in machine.Mmu.StaleEntries())
-                errors.Add(stale);
+                errors.Add("[I7] " + stale);
             CheckRmap(machine, errors);
-            CheckCommit(machine, errors);
+            Tagged("I15", errors, () => CheckCommit(machine, errors));
             if (errors.Count > 0)
                 throw new InvariantViolation(string.Join("\n", errors.GetRange(0, System.Math.Min(errors.Count, 20))));
+        }
+
+        // Runs one check and prefixes the errors it adds with the invariant's ID
+        // (docs/memory.md, "Invariant catalogue"), so a failure names the rule it broke.
+        static void Tagged(string id, List<string> errors, System.Action check)
+        {
+            int start = errors.Count;
+            check();
+            Tag(id, errors, start);
+        }
+
+        static void Tag(string id, List<string> errors, int start)
+        {
+            for (int i = start; i < errors.Count; i++)
+                errors[i] = "[" + id + "] " + errors[i];
         }
 
         // 15: the committed count against the VMAs and shared objects that hold charges.
@@ -163,7 +180,7 @@ namespace Cowbird.Tests.Host
                 if (level > 0)
                 {
                     if (!entry.IsPresent || (entry.Raw & ~(Pte.FrameMask | Pte.Accessed)) != Pte.TableFlags)
-                        errors.Add($"table entry at level {level} for 0x{address:x} is malformed: 0x{entry.Raw:x}");
+                        errors.Add($"[I3] table entry at level {level} for 0x{address:x} is malformed: 0x{entry.Raw:x}");
                     Add(tablePages, entry.Frame);
                     WalkTable(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, mapCounts, tablePages, swapPtes, errors);
                     continue;
@@ -189,13 +206,13 @@ namespace Cowbird.Tests.Host
                 return;
             ulong index = machine.Frames.Frame(entry.Frame).Index;
             if (index != vma.PageIndexOf(address))
-                errors.Add($"frame {entry.Frame} has Index {index} but is mapped at 0x{address:x}, linear index {vma.PageIndexOf(address)}");
+                errors.Add($"[I9] frame {entry.Frame} has Index {index} but is mapped at 0x{address:x}, linear index {vma.PageIndexOf(address)}");
         }
 
         // A leaf PTE against the VMA that must contain it.
         static void CheckLeaf(AddressSpace space, ulong address, Pte entry, List<string> errors)
         {
-            string where = $"PTE 0x{entry.Raw:x} at 0x{address:x}";
+            string where = $"[I1] PTE 0x{entry.Raw:x} at 0x{address:x}";
             Vma vma = space.FindVma(address);
             if (vma == null)
             {
@@ -238,7 +255,7 @@ namespace Cowbird.Tests.Host
                 if (!frames.Manages(pfn))
                 {
                     if (mapCounts.ContainsKey(pfn) || tablePages.ContainsKey(pfn))
-                        errors.Add($"frame {pfn} is not usable RAM but is mapped");
+                        errors.Add($"[I4] frame {pfn} is not usable RAM but is mapped");
                     continue;
                 }
                 PageFrame frame = frames.Frame(pfn);
@@ -249,23 +266,23 @@ namespace Cowbird.Tests.Host
                 {
                     freeFlagged++;
                     if (maps > 0 || tables > 0 || objectRefs.ContainsKey(pfn) || nodeFrames.ContainsKey(pfn))
-                        errors.Add($"frame {pfn} is free but mapped {maps} times / a page table {tables} times / held by a shared object");
+                        errors.Add($"[I4] frame {pfn} is free but mapped {maps} times / a page table {tables} times / held by a shared object");
                     if (frame.RefCount != 0 || frame.MapCount != 0)
-                        errors.Add($"free frame {pfn} has RefCount {frame.RefCount} MapCount {frame.MapCount}");
+                        errors.Add($"[I4] free frame {pfn} has RefCount {frame.RefCount} MapCount {frame.MapCount}");
                     continue;
                 }
                 if (tables > 0)
                 {
                     if (tables != 1 || maps != 0)
-                        errors.Add($"page-table frame {pfn} referenced {tables} times as a table, {maps} as a page");
+                        errors.Add($"[I3] page-table frame {pfn} referenced {tables} times as a table, {maps} as a page");
                     if ((frame.Flags & PageFrameFlags.PageTable) == 0 || frame.RefCount != 1 || frame.MapCount != 0)
-                        errors.Add($"page-table frame {pfn}: flags {frame.Flags} RefCount {frame.RefCount} MapCount {frame.MapCount}");
+                        errors.Add($"[I3] page-table frame {pfn}: flags {frame.Flags} RefCount {frame.RefCount} MapCount {frame.MapCount}");
                     continue;
                 }
                 if (nodeFrames.TryGetValue(pfn, out int nodes))
                 {
                     if (nodes != 1 || maps != 0 || tables != 0 || frame.RefCount != 1 || frame.MapCount != 0)
-                        errors.Add($"shared-object node frame {pfn}: used {nodes} times, mapped {maps}, RefCount {frame.RefCount}");
+                        errors.Add($"[I12] shared-object node frame {pfn}: used {nodes} times, mapped {maps}, RefCount {frame.RefCount}");
                     continue;
                 }
                 int others = machine.ExtraReferences == null ? 0 : machine.ExtraReferences(pfn);
@@ -276,21 +293,21 @@ namespace Cowbird.Tests.Host
                 if (maps > 0 || others > 0)
                 {
                     if (frame.MapCount != maps)
-                        errors.Add($"frame {pfn}: MapCount {frame.MapCount} but {maps} PTEs map it");
+                        errors.Add($"[I2] frame {pfn}: MapCount {frame.MapCount} but {maps} PTEs map it");
                     if (frame.RefCount != frame.MapCount + others)
-                        errors.Add($"frame {pfn}: RefCount {frame.RefCount} but MapCount {frame.MapCount} + {others} other holders");
+                        errors.Add($"[I2] frame {pfn}: RefCount {frame.RefCount} but MapCount {frame.MapCount} + {others} other holders");
                     PageFrameFlags kind = frame.Flags & (PageFrameFlags.Anonymous | PageFrameFlags.Shmem | PageFrameFlags.PageTable);
                     if (kind != (heldByObject > 0 ? PageFrameFlags.Shmem : PageFrameFlags.Anonymous))
-                        errors.Add($"mapped frame {pfn} has flags {frame.Flags}");
+                        errors.Add($"[I2] mapped frame {pfn} has flags {frame.Flags}");
                     continue;
                 }
-                errors.Add($"frame {pfn} is allocated (RefCount {frame.RefCount}, flags {frame.Flags}) but nothing holds it: leaked");
+                errors.Add($"[I4] frame {pfn} is allocated (RefCount {frame.RefCount}, flags {frame.Flags}) but nothing holds it: leaked");
             }
             if (freeFlagged != frames.FreeFrames)
-                errors.Add($"{freeFlagged} frames flagged free but FreeFrames = {frames.FreeFrames}");
+                errors.Add($"[I4] {freeFlagged} frames flagged free but FreeFrames = {frames.FreeFrames}");
             ulong tableCount = (ulong)tablePages.Count;
             if (machine.Manager.Stat.PageTablePages != tableCount)
-                errors.Add($"VmStat.PageTablePages = {machine.Manager.Stat.PageTablePages} but {tableCount} table pages are live");
+                errors.Add($"[I3] VmStat.PageTablePages = {machine.Manager.Stat.PageTablePages} but {tableCount} table pages are live");
         }
 
         // 13: swap slots against the PTEs, the shared objects and the swap cache.
@@ -506,17 +523,19 @@ namespace Cowbird.Tests.Host
         {
             var mappings = RawMappings(machine);
             var oracle = new PageTableScanReverseMap(machine.Manager);
+            int start = errors.Count;
             foreach (var (pfn, expected) in mappings)
             {
                 CompareWalk("rmap", machine.Manager.Rmap, pfn, expected, errors);
                 CompareWalk("page-table scan", oracle, pfn, expected, errors);
             }
-            if (machine.Manager.Rmap is AnonVmaReverseMap anon)
-                CheckAnonVmas(machine, anon, mappings, errors);
             if (machine.Manager.Rmap is PteChainReverseMap chains)
                 CheckPteChains(machine, chains, mappings, errors);
             if (machine.Manager.Rmap is AnonVma2004ReverseMap families)
                 CheckFamilies(machine, families, mappings, errors);
+            Tag("I10", errors, start);
+            if (machine.Manager.Rmap is AnonVmaReverseMap anon)
+                Tagged("I11", errors, () => CheckAnonVmas(machine, anon, mappings, errors));
         }
 
         // PTE chains: each frame records exactly its MapCount PTEs (the walk above showed the

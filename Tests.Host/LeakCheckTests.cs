@@ -18,6 +18,7 @@ namespace Cowbird.Tests.Host
             var a = m.NewSpace();
             var leaked = new Vma(a, 0x10_0000, 0x10_1000, Protection.Read, VmaFlags.Private | VmaFlags.Anonymous, 0x100);
             var e = Assert.Throws<InvariantViolation>(() => m.Check());
+            Assert.Contains("[I8] ", e.Message);
             Assert.Contains("VMAs are live", e.Message);
             leaked.Release();
             Assert.Throws<MmPanicException>(() => leaked.Release());
@@ -32,7 +33,7 @@ namespace Cowbird.Tests.Host
             AnonVmaAllocator allocator = Anon(m).Allocator;
             AnonVma leaked = allocator.AllocAnonVma();
             var e = Assert.Throws<InvariantViolation>(() => m.Check());
-            Assert.Contains("live anon_vmas", e.Message);
+            Assert.Contains("[I11] AnonVmaAllocator counts", e.Message);
             leaked.RefCount = 0;
             allocator.FreeAnonVma(leaked);
             Assert.Throws<MmPanicException>(() => allocator.FreeAnonVma(leaked));
@@ -47,6 +48,7 @@ namespace Cowbird.Tests.Host
             AnonVmaAllocator allocator = Anon(m).Allocator;
             AnonVmaChain leaked = allocator.AllocChain();
             var e = Assert.Throws<InvariantViolation>(() => m.Check());
+            Assert.Contains("[I11] AnonVmaAllocator counts", e.Message);
             Assert.Contains("live chains", e.Message);
             leaked.Vma = new Vma(a, 0x10_0000, 0x10_1000, Protection.Read, VmaFlags.Private | VmaFlags.Anonymous, 0x100);
             leaked.Vma.Release();

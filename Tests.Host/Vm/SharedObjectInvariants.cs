@@ -5,7 +5,7 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Tests.Host
 {
-    // Invariant 12 of the checker: the shared anonymous objects reachable from the live
+    // Invariant I12 of the checker (Invariants.cs): the shared anonymous objects reachable from the live
     // VMAs. Collects, per frame, the references the objects hold (one per resident page)
     // and the frames holding their radix-tree nodes, and checks each object's i_mmap list
     // against the VMAs that point at it and its pages' descriptors.
