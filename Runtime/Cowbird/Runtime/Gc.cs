@@ -61,6 +61,12 @@ namespace Cowbird.Runtime
             return address != null && Heap.GcHeap.FindSegment(address) != null;
         }
 
+        // The object reference (the address of its MethodTable pointer) of the allocated
+        // heap object that contains `address`, or null: the lookup a conservative stack
+        // scan makes for every word, here for tests. Null for free slots, free pages and
+        // anything outside the heap.
+        public static void* ObjectContaining(void* address) => Heap.Collector.FindObject((byte*)address);
+
         // Gives [start, end) to the heap for good (mapped, writable, otherwise
         // unused). False when the region is too small to hold a page.
         public static bool AddRegion(void* start, void* end) => Heap.GcHeap.AddRegion((byte*)start, (byte*)end);

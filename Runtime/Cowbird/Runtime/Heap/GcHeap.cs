@@ -107,13 +107,14 @@ namespace Cowbird.Runtime.Heap
                 s_lastSegment->Next = segment;
             s_lastSegment = segment;
             SegmentTable.Insert(segment);
+            PageMap.Update(segment);
             TotalBytes += segment->PageCount * HeapSegment.PageSize;
             FreePages += segment->PageCount;
             return segment;
         }
 
-        // The segment whose data pages contain `address`, or null.
-        internal static HeapSegment* FindSegment(byte* address) => SegmentTable.Find(address);
+        // The segment whose data pages contain `address`, or null: O(1) (PageMap).
+        internal static HeapSegment* FindSegment(byte* address) => PageMap.Find(address);
 
         // Returns a zeroed block of `size` bytes (object header included); its
         // object reference is block + 8. Collects, then grows (without reclaim), before
@@ -236,9 +237,10 @@ namespace Cowbird.Runtime.Heap
             FreePages -= count;
         }
 
-        // `count` pages of `segment` became Free (the sweep).
-        internal static void ReturnPages(HeapSegment* segment, ulong count)
+        // `count` pages of `segment` from `first` on became Free (the sweep).
+        internal static void ReturnPages(HeapSegment* segment, ulong first, ulong count)
         {
+            segment->NoteFreed(first);
             segment->FreePages += count;
             FreePages += count;
         }
@@ -360,6 +362,7 @@ namespace Cowbird.Runtime.Heap
             if (s_lastSegment == segment)
                 s_lastSegment = previous;
             SegmentTable.Remove(segment);
+            PageMap.Update(segment);
             TotalBytes -= segment->PageCount * HeapSegment.PageSize;
             FreePages -= segment->PageCount;
             KernelHeapRelease(segment->RegionStart, segment->RegionBytes);

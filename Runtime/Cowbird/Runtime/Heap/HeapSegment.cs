@@ -20,6 +20,7 @@ namespace Cowbird.Runtime.Heap
         public byte* RegionStart;   // the region as the kernel gave it (for kernel_heap_release)
         public ulong RegionBytes;
         public bool Releasable;     // grown by kernel_heap_grow: returned when empty
+        public ulong FirstFreeHint; // no Free page below this index (searches start here)
 
         public byte* DataEnd => DataStart + PageCount * PageSize;
 
@@ -61,18 +62,34 @@ namespace Cowbird.Runtime.Heap
         }
 
         // Finds `count` consecutive Free pages (first fit); returns the first index or -1.
+        // Starts at FirstFreeHint and moves it up to the first Free page it meets, so
+        // carving pages one by one walks the segment once, not once per page.
         public long FindFreeRun(ulong count)
         {
             if (FreePages < count)
                 return -1;
             ulong run = 0;
-            for (ulong page = 0; page < PageCount; page++)
+            bool seenFree = false;
+            for (ulong page = FirstFreeHint; page < PageCount; page++)
             {
-                run = Pages[page].Kind == PageKind.Free ? run + 1 : 0;
+                bool free = Pages[page].Kind == PageKind.Free;
+                if (free && !seenFree)
+                {
+                    FirstFreeHint = page;
+                    seenFree = true;
+                }
+                run = free ? run + 1 : 0;
                 if (run == count)
                     return (long)(page + 1 - count);
             }
             return -1;
+        }
+
+        // Pages from `first` on became Free: searches must look there again.
+        public void NoteFreed(ulong first)
+        {
+            if (first < FirstFreeHint)
+                FirstFreeHint = first;
         }
     }
 }
