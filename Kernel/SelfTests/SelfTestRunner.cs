@@ -36,6 +36,7 @@ namespace Cowbird.Kernel.SelfTests
             new HeapGrowSelfTest(),
             new HeapWindowSelfTest(),
             new HeapKernelMmSelfTest(),
+            new HeapPageMapSelfTest(),
             new GcBenchSelfTest(),
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),
