@@ -20,6 +20,8 @@ namespace Cowbird.Runtime.Heap
     //   - large objects take a run of whole pages (LargeHead + LargeTail pages).
     // A slot is [8-byte object header | MethodTable* | fields]; the reference
     // points at the MethodTable pointer.
+    // "Which segment holds this address?" is PageMap (O(1)); SegmentTable keeps the
+    // segments sorted for the addresses PageMap cannot answer alone.
     //
     // Collection (Collector.cs) runs when an allocation finds no free slot and
     // no free pages, or on Gc.Collect(): mark from the roots, then sweep every page.
@@ -37,7 +39,7 @@ namespace Cowbird.Runtime.Heap
     //   - Allocated bit set <=> the slot holds a live-or-unreached object with a
     //     valid MethodTable; free slots are on exactly one free list.
     //   - Every slot is zeroed when handed out (free slots hold stale data).
-    //   - Marked bits are all clear outside a collection.
+    //   - Marked and Pending bits are all clear outside a collection.
     //   - The heap is not reentrant: interrupt handlers must not allocate (and a
     //     collection never runs inside one). One CPU.
     internal static unsafe class GcHeap

@@ -6,7 +6,7 @@ namespace Cowbird.Runtime.Heap
     // Layout: [HeapSegment header | PageInfo per data page | pad to 4 KiB | data pages].
     // Segments are linked in the order they were added (allocation is first fit along
     // this list, so the permanent ones fill first and grown ones can empty out) and
-    // indexed by address in SegmentTable.
+    // indexed by address in SegmentTable and PageMap.
     internal unsafe struct HeapSegment
     {
         public const ulong PageSize = 4096;
