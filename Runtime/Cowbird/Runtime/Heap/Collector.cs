@@ -21,16 +21,17 @@ namespace Cowbird.Runtime.Heap
     // Reachable objects get their Marked bit; the sweep frees the rest.
     //
     // The mark stack has a fixed size. An object marked while it is full is not
-    // lost: it stays in its page as Pending (a third bitmap beside Allocated and
-    // Marked) and the page joins a list of pending pages, linked through the
+    // lost: it stays in its page as pending (marked with its Allocated bit cleared,
+    // see PageInfo) and the page joins a list of pending pages, linked through the
     // descriptors; when the stack empties, the first pending page's objects move onto
     // it. Every object is thus queued once and scanned once, however deep or wide
     // the object graph: marking costs time proportional to the live objects and
     // their references, and needs no memory beyond the page descriptors.
     //
-    // Invariants: a marked object is on the mark stack, Pending in its page, or
-    // scanned; a page is on the pending list iff OnPendingList, and every page with
-    // a Pending bit is on it; outside Drain the list is empty.
+    // Invariants: a marked object is on the mark stack, pending in its page, or
+    // scanned; a page is on the pending list iff its NextPending is not null, and
+    // every page with a pending object is on it; outside Drain the list is empty, so
+    // the sweep sees no pending object.
     internal static unsafe class Collector
     {
         private const ulong MarkStackEntries = 4096;    // more than a page's 256 slots (RequeuePendingPage)
@@ -38,7 +39,10 @@ namespace Cowbird.Runtime.Heap
 
         private static byte** s_markStack;
         private static ulong s_markCount;
-        private static byte* s_pendingPages;        // first page with Pending objects
+        // The pending-page list: its first page (null: empty). The last page's
+        // NextPending is ListEnd, so that null means "not on the list".
+        private static byte* s_pendingPages;
+        private const ulong ListEnd = 1;
         private static void** s_modulesStart;
         private static void** s_modulesEnd;
 
@@ -150,15 +154,15 @@ namespace Cowbird.Runtime.Heap
         private static byte* SlotAddress(PageInfo* info, byte* pageStart, int index) =>
             info->Kind == PageKind.Small ? pageStart + (ulong)index * SizeClasses.SlotSize(info->SizeClass) : pageStart;
 
-        // The mark stack is full: the marked object waits in its page as Pending, and
-        // the page joins the pending-page list (once).
+        // The mark stack is full: the marked object waits in its page as pending
+        // (Allocated bit cleared, see PageInfo), and the page joins the pending-page
+        // list unless it is on it already.
         private static void Defer(PageInfo* info, byte* pageStart, int index)
         {
-            PageInfo.Set(info->PendingBits, index);
-            if (info->OnPendingList)
+            PageInfo.Clear(info->AllocatedBits, index);
+            if (info->NextPending != null)
                 return;
-            info->OnPendingList = true;
-            info->NextPending = s_pendingPages;
+            info->NextPending = s_pendingPages == null ? (byte*)ListEnd : s_pendingPages;
             s_pendingPages = pageStart;
         }
 
@@ -176,22 +180,27 @@ namespace Cowbird.Runtime.Heap
         }
 
         // Takes the first page off the pending-page list and moves its pending objects
-        // onto the mark stack, which is empty and holds more than a page's slots.
+        // (marked, not allocated) onto the mark stack, which is empty and holds more
+        // than a page's slots; they are allocated again.
         private static void RequeuePendingPage()
         {
             byte* pageStart = s_pendingPages;
             HeapSegment* segment = GcHeap.FindSegment(pageStart);
             PageInfo* info = &segment->Pages[(ulong)(pageStart - segment->DataStart) >> HeapSegment.PageShift];
-            s_pendingPages = info->NextPending;
+            s_pendingPages = info->NextPending == (byte*)ListEnd ? null : info->NextPending;
             info->NextPending = null;
-            info->OnPendingList = false;
-            ulong* pending = info->PendingBits;
+            ulong* allocated = info->AllocatedBits;
+            ulong* marked = info->MarkedBits;
             for (int w = 0; w < PageInfo.BitmapWords; w++)
-                for (; pending[w] != 0; pending[w] &= pending[w] - 1)
+            {
+                ulong pending = marked[w] & ~allocated[w];
+                allocated[w] |= pending;
+                for (; pending != 0; pending &= pending - 1)
                 {
-                    int index = w * 64 + PageInfo.LowestBit(pending[w]);
+                    int index = w * 64 + PageInfo.LowestBit(pending);
                     s_markStack[s_markCount++] = SlotAddress(info, pageStart, index) + ObjectHeaderSize;
                 }
+            }
         }
 
         // Size of an object in bytes, header included (arrays and strings add their elements).

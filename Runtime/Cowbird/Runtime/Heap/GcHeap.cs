@@ -39,7 +39,7 @@ namespace Cowbird.Runtime.Heap
     //   - Allocated bit set <=> the slot holds a live-or-unreached object with a
     //     valid MethodTable; free slots are on exactly one free list.
     //   - Every slot is zeroed when handed out (free slots hold stale data).
-    //   - Marked and Pending bits are all clear outside a collection.
+    //   - Marked bits are all clear outside a collection.
     //   - The heap is not reentrant: interrupt handlers must not allocate (and a
     //     collection never runs inside one). One CPU.
     internal static unsafe class GcHeap

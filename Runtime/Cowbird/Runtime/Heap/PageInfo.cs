@@ -12,10 +12,14 @@ namespace Cowbird.Runtime.Heap
 
     // The descriptor of one 4 KiB heap page, kept outside the page (in the
     // segment header) so the page itself is nothing but object slots.
-    // Small pages: bit i of the Allocated/Marked/Pending bitmaps is slot i (at most
+    // Small pages: bit i of the Allocated/Marked bitmaps is slot i (at most
     // 4096 / 16 = 256 slots, so four words each). Large heads use bit 0.
-    // Pending (only during marking): marked objects the full mark stack could not take;
-    // a page with any is on the collector's pending-page list (NextPending, OnPendingList).
+    // Pending objects (only while the collector marks): marked objects the full mark
+    // stack could not take. A pending object has its Marked bit set and its Allocated
+    // bit cleared, a pair nothing else produces (a free slot is never marked), so it
+    // needs no third bitmap, and it still counts as visited; the collector sets the
+    // Allocated bit again when it queues the object. A page holding pending objects is
+    // on the collector's pending-page list, linked through NextPending (null: not on it).
     internal unsafe struct PageInfo
     {
         public PageKind Kind;
@@ -24,9 +28,7 @@ namespace Cowbird.Runtime.Heap
         public uint RunPages;
         public ulong Allocated0, Allocated1, Allocated2, Allocated3;
         public ulong Marked0, Marked1, Marked2, Marked3;
-        public ulong Pending0, Pending1, Pending2, Pending3;
         public byte* NextPending;           // the next page on the pending-page list
-        public bool OnPendingList;
 
         public const int BitmapWords = 4;
 
@@ -41,13 +43,9 @@ namespace Cowbird.Runtime.Heap
             get { fixed (ulong* bits = &Marked0) return bits; }
         }
 
-        public ulong* PendingBits
-        {
-            get { fixed (ulong* bits = &Pending0) return bits; }
-        }
-
         public static bool Test(ulong* bits, int index) => (bits[index >> 6] & (1UL << (index & 63))) != 0;
         public static void Set(ulong* bits, int index) => bits[index >> 6] |= 1UL << (index & 63);
+        public static void Clear(ulong* bits, int index) => bits[index >> 6] &= ~(1UL << (index & 63));
 
         // The index of the lowest set bit of `value` (not 0), by halving.
         public static int LowestBit(ulong value)
