@@ -116,6 +116,7 @@ namespace Cowbird.Runtime.Heap
         }
 
         // The segment whose data pages contain `address`, or null: O(1) (PageMap).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static HeapSegment* FindSegment(byte* address) => PageMap.Find(address);
 
         // Returns a zeroed block of `size` bytes (object header included); its

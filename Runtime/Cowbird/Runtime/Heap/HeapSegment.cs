@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cowbird.Runtime.Heap
 {
     // One contiguous block of memory owned by the heap: the boot region, a region
@@ -22,12 +24,18 @@ namespace Cowbird.Runtime.Heap
         public bool Releasable;     // grown by kernel_heap_grow: returned when empty
         public ulong FirstFreeHint; // no Free page below this index (searches start here)
 
-        public byte* DataEnd => DataStart + PageCount * PageSize;
+        public byte* DataEnd
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => DataStart + PageCount * PageSize;
+        }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Contains(byte* address) => address >= DataStart && address < DataEnd;
 
         public bool IsEmpty => FreePages == PageCount;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public byte* PageAddress(ulong page) => DataStart + (page << PageShift);
 
         // Bytes a page-aligned region needs so that its segment has `dataPages` data pages.

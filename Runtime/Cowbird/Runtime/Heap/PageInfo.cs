@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cowbird.Runtime.Heap
 {
     // What a heap page is used for.
@@ -43,8 +45,11 @@ namespace Cowbird.Runtime.Heap
             get { fixed (ulong* bits = &Marked0) return bits; }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool Test(ulong* bits, int index) => (bits[index >> 6] & (1UL << (index & 63))) != 0;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Set(ulong* bits, int index) => bits[index >> 6] |= 1UL << (index & 63);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Clear(ulong* bits, int index) => bits[index >> 6] &= ~(1UL << (index & 63));
 
         // The index of the lowest set bit of `value` (not 0), by halving.

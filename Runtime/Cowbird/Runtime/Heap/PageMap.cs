@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cowbird.Runtime.Heap
 {
     // The collector's own page table: "which segment holds this address?" in three
@@ -43,17 +45,24 @@ namespace Cowbird.Runtime.Heap
 
         private static NodePool s_pool;
         private static int s_usedNodes;
+        private static ulong* s_root;               // the first node of the pool, once made
         private static bool s_poolExhausted;        // some chunk has no leaf: ask SegmentTable
 
-        // The segment whose data pages contain `address`, or null.
+        // The segment whose data pages contain `address`, or null. The walk is written
+        // out (three loads, like the MMU's), not looped: every scanned word comes here.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static HeapSegment* Find(byte* address)
         {
-            ulong* entry = EntryOf(address, false);
-            if (entry == null)
+            ulong a = (ulong)address;
+            ulong* root = s_root;
+            ulong middle = root == null ? 0 : root[(a >> (ChunkShift + 2 * IndexBits)) & IndexMask];
+            ulong leaf = middle == 0 ? 0 : ((ulong*)middle)[(a >> (ChunkShift + IndexBits)) & IndexMask];
+            if (leaf == 0)
                 return s_poolExhausted ? SegmentTable.Find(address) : null;
-            if (*entry == SharedChunk)
+            ulong entry = ((ulong*)leaf)[(a >> ChunkShift) & IndexMask];
+            if (entry == SharedChunk)
                 return SegmentTable.Find(address);
-            HeapSegment* segment = (HeapSegment*)*entry;
+            HeapSegment* segment = (HeapSegment*)entry;
             return segment != null && segment->Contains(address) ? segment : null;
         }
 
@@ -66,7 +75,7 @@ namespace Cowbird.Runtime.Heap
             for (ulong chunk = first; chunk <= last; chunk++)
             {
                 byte* chunkStart = (byte*)(chunk << ChunkShift);
-                ulong* entry = EntryOf(chunkStart, true);
+                ulong* entry = EntryOf(chunkStart);
                 if (entry != null)
                     *entry = EntryFor(chunkStart, chunkStart + (1UL << ChunkShift));
             }
@@ -80,15 +89,17 @@ namespace Cowbird.Runtime.Heap
             return count == 0 ? 0 : count == 1 ? (ulong)one : SharedChunk;
         }
 
-        // The leaf entry of the chunk holding `address`; null when a node on the way is
-        // missing and `create` is false, or the pool is out of nodes.
-        private static ulong* EntryOf(byte* address, bool create)
+        // The leaf entry of the chunk holding `address`, making the nodes on the way;
+        // null when the pool is out of nodes.
+        private static ulong* EntryOf(byte* address)
         {
-            ulong* node = Root(create);
+            if (s_root == null)
+                s_root = NewNode();
+            ulong* node = s_root;
             for (int level = 0; node != null && level < Levels - 1; level++)
             {
                 ulong* slot = node + Index(address, level);
-                if (*slot == 0 && create)
+                if (*slot == 0)
                     *slot = (ulong)NewNode();
                 node = (ulong*)*slot;
             }
@@ -98,13 +109,6 @@ namespace Cowbird.Runtime.Heap
         // Index into a node of `level` (0 = the root).
         private static ulong Index(byte* address, int level) =>
             ((ulong)address >> (ChunkShift + IndexBits * (Levels - 1 - level))) & IndexMask;
-
-        private static ulong* Root(bool create)
-        {
-            if (s_usedNodes == 0 && create)
-                NewNode();
-            return s_usedNodes == 0 ? null : Node(0);
-        }
 
         // A zeroed node from the pool, or null (and lookups fall back) when it is empty.
         private static ulong* NewNode()
