@@ -37,7 +37,8 @@ namespace Cowbird.Runtime.Heap
     //
     // Invariants:
     //   - Allocated bit set <=> the slot holds a live-or-unreached object with a
-    //     valid MethodTable; free slots are on exactly one free list.
+    //     valid MethodTable (while the collector marks, a pending object has it
+    //     cleared: see PageInfo); free slots are on exactly one free list.
     //   - Every slot is zeroed when handed out (free slots hold stale data).
     //   - Marked bits are all clear outside a collection.
     //   - The heap is not reentrant: interrupt handlers must not allocate (and a
