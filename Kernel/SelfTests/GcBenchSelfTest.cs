@@ -11,10 +11,11 @@ namespace Cowbird.Kernel.SelfTests
     // passes whenever every live object is still intact after its collections; the
     // times are printed, never compared with anything.
     //
-    // The live set of N objects is the shape that hurt the collector: N/2 leaves held
-    // by one array (scanning the array queues N/2 objects at once) and a list of N/2
-    // nodes, each with a leaf of its own (a depth-first mark leaves one queued leaf
-    // per node it walks). Time is read with the TSC, calibrated against the PIT.
+    // The live set of N objects overflows the mark stack in both ways it can: N/2
+    // leaves held by one array (scanning the array queues N/2 objects at once) and a
+    // list of N/2 nodes, each with a leaf of its own (a depth-first mark leaves one
+    // queued leaf per node it walks). Time is read with the TSC, calibrated against
+    // the PIT (under QEMU's -icount, both count instructions: docs/benchmarks.md).
     public sealed unsafe class GcBenchSelfTest : SelfTest
     {
         public override string Name => "gc-bench";
