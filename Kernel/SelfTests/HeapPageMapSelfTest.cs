@@ -10,7 +10,8 @@ namespace Cowbird.Kernel.SelfTests
     // interior pointers into small and large objects find their object; pointers into
     // freed slots, outside the heap, into never-mapped parts of the heap area, with
     // other high bits, or into a segment the heap gave back find nothing (and do not
-    // fault). A million objects survive two collections intact and are all found.
+    // fault). A million objects, in a list and an array (which overflows the mark stack),
+    // survive two collections intact and are all found.
     public sealed unsafe class HeapPageMapSelfTest : SelfTest
     {
         public override string Name => "heap-page-map";
@@ -29,6 +30,7 @@ namespace Cowbird.Kernel.SelfTests
         }
 
         private static Cell s_million;
+        private static Cell[] s_millionArray;       // every cell again: the mark stack overflows
         private static Cell[] s_dropped;
         private static ulong[] s_hidden;
         private static ulong s_hiddenInArea;
@@ -47,9 +49,11 @@ namespace Cowbird.Kernel.SelfTests
             BuildMillion();
             Gc.Collect();
             Gc.Collect();
+            ok &= Check(Gc.GetStatistics().DeferredLastCollection > 0, "the collections left objects pending (the mark stack overflowed)");
             ok &= Check(MillionIntactAndFound(), "1000000 objects survive two collections intact, each found from its start and its interior");
             ok &= Check(s_hiddenInArea != 0, "some of them live in segments the heap grew by");
             s_million = null;
+            s_millionArray = null;
             Gc.Collect();
             ok &= Check(Gc.GetStatistics().HeapBytes == start.HeapBytes, "once dropped, the grown segments went back to the kernel");
             ok &= Check(Gc.ObjectContaining((void*)(s_hiddenInArea ^ Hide)) == null, "an address in a segment given back finds nothing");
@@ -126,12 +130,14 @@ namespace Cowbird.Kernel.SelfTests
         private static void BuildMillion()
         {
             s_million = null;
+            s_millionArray = new Cell[Million];
             for (int i = 0; i < Million; i++)
             {
                 Cell cell = new Cell();
                 cell.Value = i;
                 cell.Next = s_million;
                 s_million = cell;
+                s_millionArray[i] = cell;
             }
         }
 
@@ -145,7 +151,7 @@ namespace Cowbird.Kernel.SelfTests
             for (Cell cell = s_million; cell != null && ok; cell = cell.Next, expected--)
             {
                 byte* address = (byte*)AddressOf(cell);
-                ok = cell.Value == expected && Gc.ObjectContaining(address) == address
+                ok = cell.Value == expected && s_millionArray[expected] == cell && Gc.ObjectContaining(address) == address
                      && Gc.ObjectContaining(address + 16) == address;
                 if ((ulong)address >= KernelHeapArea.Base && (ulong)address < KernelHeapArea.End)
                     s_hiddenInArea = (ulong)address ^ Hide;

@@ -9,6 +9,7 @@ namespace Cowbird.Runtime
         public ulong HeapBytes;                // usable heap, all segments
         public ulong FreeBytes;                // whole free pages, all segments
         public ulong BytesFreedLastCollection;
+        public ulong DeferredLastCollection;   // objects the full mark stack left pending in their page
     }
 
     // The kernel's interface to the garbage collector (see Heap/GcHeap.cs for the
@@ -27,6 +28,7 @@ namespace Cowbird.Runtime
             statistics.HeapBytes = Heap.GcHeap.TotalBytes;
             statistics.FreeBytes = Heap.GcHeap.FreePages * Heap.HeapSegment.PageSize;
             statistics.BytesFreedLastCollection = Heap.GcHeap.BytesFreedLastCollection;
+            statistics.DeferredLastCollection = Heap.Collector.DeferredLastCollection;
             return statistics;
         }
 

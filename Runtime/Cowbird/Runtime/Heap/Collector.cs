@@ -42,6 +42,9 @@ namespace Cowbird.Runtime.Heap
         // The pending-page list: its first page (null: empty). The last page's
         // NextPending is ListEnd, so that null means "not on the list".
         private static byte* s_pendingPages;
+
+        // Objects Defer left pending in the last collection (statistics).
+        internal static ulong DeferredLastCollection;
         private const ulong ListEnd = 1;
         private static void** s_modulesStart;
         private static void** s_modulesEnd;
@@ -77,6 +80,7 @@ namespace Cowbird.Runtime.Heap
         {
             GcHeap.Collecting = true;
             ulong before = GcHeap.BytesInUse;
+            DeferredLastCollection = 0;
             MarkStaticRoots();
             MarkFrozenObjects();
             StackRegistry.ScanAll(stackPointer);
@@ -160,6 +164,7 @@ namespace Cowbird.Runtime.Heap
         private static void Defer(PageInfo* info, byte* pageStart, int index)
         {
             PageInfo.Clear(info->AllocatedBits, index);
+            DeferredLastCollection++;
             if (info->NextPending != null)
                 return;
             info->NextPending = s_pendingPages == null ? (byte*)ListEnd : s_pendingPages;

@@ -21,7 +21,7 @@ namespace Cowbird.Runtime.Heap
     // Nodes come from a fixed pool in the image's .bss (it exists before the first
     // segment, and a node never pins a heap segment). Each gigabyte of address space
     // holding heap needs one leaf; should the pool run out, the chunks without a leaf
-    // are answered by SegmentTable: slower, never wrong.
+    // are answered by SegmentTable: O(log segments) instead of O(1), never wrong.
     //
     // Invariants:
     //   - every chunk of an existing leaf holds the entry SegmentTable implies for it
@@ -34,7 +34,10 @@ namespace Cowbird.Runtime.Heap
         private const int IndexBits = 9;
         private const ulong IndexMask = (1UL << IndexBits) - 1;
         private const int NodeEntries = 1 << IndexBits;
-        private const int PoolNodes = 48;           // root, a few middle nodes, ~40 GiB of leaves
+        // The root, one middle node per 512 GiB the heap touches (the image, the direct
+        // map, the kernel's heap area: 3), and 8 leaves: 8 GiB of heap address space in
+        // 48 KiB of .bss, which the smallest machine Cowbird boots on pays for too.
+        private const int PoolNodes = 12;
         private const ulong SharedChunk = 1;
         private const int Levels = 3;               // bits 47..39, 38..30, 29..21
 
