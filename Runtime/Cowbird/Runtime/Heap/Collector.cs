@@ -42,10 +42,9 @@ namespace Cowbird.Runtime.Heap
         // The pending-page list: its first page (null: empty). The last page's
         // NextPending is ListEnd, so that null means "not on the list".
         private static byte* s_pendingPages;
-
+        private const ulong ListEnd = 1;
         // Objects Defer left pending in the last collection (statistics).
         internal static ulong DeferredLastCollection;
-        private const ulong ListEnd = 1;
         private static void** s_modulesStart;
         private static void** s_modulesEnd;
 
