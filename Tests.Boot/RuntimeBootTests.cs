@@ -29,6 +29,7 @@ namespace Cowbird.Tests.Boot
         [Fact] public void HeapReclaimsLargeObjects() => BootAndExpectPass("heap-large");
         [Fact] public void HeapGrowsByAnAddedRegion() => BootAndExpectPass("heap-grow");
         [Fact] public void HeapGrowsFrameByFrameAndGivesEmptySegmentsBack() => BootAndExpectPass("heap-window");
+        [Fact] public void HeapPageMapFindsInteriorPointersAndRejectsTheRest() => BootAndExpectPass("heap-page-map");
         [Fact] public void KernelMmObjectsDoNotLeak() => BootAndExpectPass("heap-kernel-mm");
         [Fact] public void InterfaceDispatchThroughTheResolver() => BootAndExpectPass("dispatch");
         [Fact] public void InterfaceDispatchOfDefaultMethods() => BootAndExpectPass("dispatch-default");

@@ -36,6 +36,8 @@ namespace Cowbird.Kernel.SelfTests
             new HeapGrowSelfTest(),
             new HeapWindowSelfTest(),
             new HeapKernelMmSelfTest(),
+            new HeapPageMapSelfTest(),
+            new GcBenchSelfTest(),
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),
             new DispatchGenericSelfTest(),

@@ -9,6 +9,7 @@ namespace Cowbird.Runtime
         public ulong HeapBytes;                // usable heap, all segments
         public ulong FreeBytes;                // whole free pages, all segments
         public ulong BytesFreedLastCollection;
+        public ulong DeferredLastCollection;   // objects the full mark stack left pending in their page
     }
 
     // The kernel's interface to the garbage collector (see Heap/GcHeap.cs for the
@@ -27,6 +28,7 @@ namespace Cowbird.Runtime
             statistics.HeapBytes = Heap.GcHeap.TotalBytes;
             statistics.FreeBytes = Heap.GcHeap.FreePages * Heap.HeapSegment.PageSize;
             statistics.BytesFreedLastCollection = Heap.GcHeap.BytesFreedLastCollection;
+            statistics.DeferredLastCollection = Heap.Collector.DeferredLastCollection;
             return statistics;
         }
 
@@ -60,6 +62,12 @@ namespace Cowbird.Runtime
             byte* address = *(byte**)&obj;
             return address != null && Heap.GcHeap.FindSegment(address) != null;
         }
+
+        // The object reference (the address of its MethodTable pointer) of the allocated
+        // heap object that contains `address`, or null: the lookup a conservative stack
+        // scan makes for every word, here for tests. Null for free slots, free pages and
+        // anything outside the heap.
+        public static void* ObjectContaining(void* address) => Heap.Collector.FindObject((byte*)address);
 
         // Gives [start, end) to the heap for good (mapped, writable, otherwise
         // unused). False when the region is too small to hold a page.

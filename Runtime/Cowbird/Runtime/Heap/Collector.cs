@@ -20,16 +20,31 @@ namespace Cowbird.Runtime.Heap
     // Heap objects are then scanned precisely through their MethodTable's GCDesc.
     // Reachable objects get their Marked bit; the sweep frees the rest.
     //
-    // The mark stack has a fixed size; if it overflows, the overflow is
-    // remembered and every marked object is rescanned until nothing new is marked.
+    // The mark stack has a fixed size. An object marked while it is full is not
+    // lost: it stays in its page as pending (marked with its Allocated bit cleared,
+    // see PageInfo) and the page joins a list of pending pages, linked through the
+    // descriptors; when the stack empties, the first pending page's objects move onto
+    // it. Every object is thus queued once and scanned once, however deep or wide
+    // the object graph: marking costs time proportional to the live objects and
+    // their references, and needs no memory beyond the page descriptors.
+    //
+    // Invariants: a marked object is on the mark stack, pending in its page, or
+    // scanned; a page is on the pending list iff its NextPending is not null, and
+    // every page with a pending object is on it; outside Drain the list is empty, so
+    // the sweep sees no pending object.
     internal static unsafe class Collector
     {
-        private const ulong MarkStackEntries = 4096;
+        private const ulong MarkStackEntries = 4096;    // more than a page's 256 slots (RequeuePendingPage)
         private const int ObjectHeaderSize = 8;
 
         private static byte** s_markStack;
         private static ulong s_markCount;
-        private static bool s_markOverflowed;
+        // The pending-page list: its first page (null: empty). The last page's
+        // NextPending is ListEnd, so that null means "not on the list".
+        private static byte* s_pendingPages;
+        private const ulong ListEnd = 1;
+        // Objects Defer left pending in the last collection (statistics).
+        internal static ulong DeferredLastCollection;
         private static void** s_modulesStart;
         private static void** s_modulesEnd;
 
@@ -64,6 +79,7 @@ namespace Cowbird.Runtime.Heap
         {
             GcHeap.Collecting = true;
             ulong before = GcHeap.BytesInUse;
+            DeferredLastCollection = 0;
             MarkStaticRoots();
             MarkFrozenObjects();
             StackRegistry.ScanAll(stackPointer);
@@ -82,83 +98,113 @@ namespace Cowbird.Runtime.Heap
         }
 
         // Marks the heap object containing `address` (if any) and queues it for scanning.
+        // Used for conservative words and precise references alike: the page map makes
+        // the lookup O(1) either way (a reference is the start of its slot plus 8).
         internal static void MarkAddress(byte* address)
         {
+            PageInfo* info;
+            byte* pageStart;
+            int index;
+            byte* slot = Locate(address, out info, out pageStart, out index);
+            if (slot == null || !PageInfo.Test(info->AllocatedBits, index) || PageInfo.Test(info->MarkedBits, index))
+                return;
+            PageInfo.Set(info->MarkedBits, index);
+            if (s_markCount < MarkStackEntries)
+                s_markStack[s_markCount++] = slot + ObjectHeaderSize;
+            else
+                Defer(info, pageStart, index);
+        }
+
+        // The object reference of the allocated object containing `address`, or null.
+        internal static byte* FindObject(byte* address)
+        {
+            PageInfo* info;
+            byte* pageStart;
+            int index;
+            byte* slot = Locate(address, out info, out pageStart, out index);
+            return slot != null && PageInfo.Test(info->AllocatedBits, index) ? slot + ObjectHeaderSize : null;
+        }
+
+        // The slot (header included) of a small page or large object containing
+        // `address`, with its page's descriptor and start and its bit index; null when
+        // `address` is outside the heap, in a Free or Runtime page, or past a small
+        // page's last slot. Free slots are found too: callers test the Allocated bit.
+        private static byte* Locate(byte* address, out PageInfo* info, out byte* pageStart, out int index)
+        {
+            info = null;
+            pageStart = null;
+            index = 0;
             HeapSegment* segment = GcHeap.FindSegment(address);
             if (segment == null)
-                return;
+                return null;
             ulong page = (ulong)(address - segment->DataStart) >> HeapSegment.PageShift;
-            PageInfo* info = &segment->Pages[page];
+            info = &segment->Pages[page];
             if (info->Kind == PageKind.LargeTail)
             {
                 page -= info->RunPages;
                 info = &segment->Pages[page];
             }
-            byte* slot;
-            int index;
-            if (info->Kind == PageKind.Small)
-            {
-                ulong slotSize = SizeClasses.SlotSize(info->SizeClass);
-                byte* pageStart = segment->PageAddress(page);
-                index = (int)((ulong)(address - pageStart) / slotSize);
-                if (index >= info->SlotCount)
-                    return;
-                slot = pageStart + (ulong)index * slotSize;
-            }
-            else if (info->Kind == PageKind.LargeHead)
-            {
-                index = 0;
-                slot = segment->PageAddress(page);
-            }
-            else
-                return;
-            if (!PageInfo.Test(info->AllocatedBits, index) || PageInfo.Test(info->MarkedBits, index))
-                return;
-            PageInfo.Set(info->MarkedBits, index);
-            Push(slot + ObjectHeaderSize);
+            pageStart = segment->PageAddress(page);
+            if (info->Kind == PageKind.LargeHead)
+                return pageStart;
+            if (info->Kind != PageKind.Small)
+                return null;
+            index = (int)((ulong)(address - pageStart) / SizeClasses.SlotSize(info->SizeClass));
+            return index < info->SlotCount ? SlotAddress(info, pageStart, index) : null;
         }
 
-        private static void Push(byte* obj)
+        // Slot `index` of a Small page, or the object of a LargeHead page.
+        private static byte* SlotAddress(PageInfo* info, byte* pageStart, int index) =>
+            info->Kind == PageKind.Small ? pageStart + (ulong)index * SizeClasses.SlotSize(info->SizeClass) : pageStart;
+
+        // The mark stack is full: the marked object waits in its page as pending
+        // (Allocated bit cleared, see PageInfo), and the page joins the pending-page
+        // list unless it is on it already.
+        private static void Defer(PageInfo* info, byte* pageStart, int index)
         {
-            if (s_markCount == MarkStackEntries)
-            {
-                s_markOverflowed = true;
+            PageInfo.Clear(info->AllocatedBits, index);
+            DeferredLastCollection++;
+            if (info->NextPending != null)
                 return;
-            }
-            s_markStack[s_markCount++] = obj;
+            info->NextPending = s_pendingPages == null ? (byte*)ListEnd : s_pendingPages;
+            s_pendingPages = pageStart;
         }
 
-        // Scans queued objects until none is left, recovering from overflow.
+        // Scans queued objects until none is left, on the stack or pending in a page.
         private static void Drain()
         {
             while (true)
             {
                 while (s_markCount > 0)
                     ScanObject(s_markStack[--s_markCount]);
-                if (!s_markOverflowed)
+                if (s_pendingPages == null)
                     return;
-                s_markOverflowed = false;
-                RescanMarkedObjects();
+                RequeuePendingPage();
             }
         }
 
-        // After a mark-stack overflow: scan every marked object again; the objects
-        // whose push was dropped are children of one of them.
-        private static void RescanMarkedObjects()
+        // Takes the first page off the pending-page list and moves its pending objects
+        // (marked, not allocated) onto the mark stack, which is empty and holds more
+        // than a page's slots; they are allocated again.
+        private static void RequeuePendingPage()
         {
-            for (HeapSegment* segment = GcHeap.Segments; segment != null; segment = segment->Next)
-                for (ulong page = 0; page < segment->PageCount; page++)
+            byte* pageStart = s_pendingPages;
+            HeapSegment* segment = GcHeap.FindSegment(pageStart);
+            PageInfo* info = &segment->Pages[(ulong)(pageStart - segment->DataStart) >> HeapSegment.PageShift];
+            s_pendingPages = info->NextPending == (byte*)ListEnd ? null : info->NextPending;
+            info->NextPending = null;
+            ulong* allocated = info->AllocatedBits;
+            ulong* marked = info->MarkedBits;
+            for (int w = 0; w < PageInfo.BitmapWords; w++)
+            {
+                ulong pending = marked[w] & ~allocated[w];
+                allocated[w] |= pending;
+                for (; pending != 0; pending &= pending - 1)
                 {
-                    PageInfo* info = &segment->Pages[page];
-                    if (info->Kind == PageKind.LargeHead && PageInfo.Test(info->MarkedBits, 0))
-                        ScanObject(segment->PageAddress(page) + ObjectHeaderSize);
-                    if (info->Kind != PageKind.Small)
-                        continue;
-                    ulong slotSize = SizeClasses.SlotSize(info->SizeClass);
-                    for (int i = 0; i < info->SlotCount; i++)
-                        if (PageInfo.Test(info->MarkedBits, i))
-                            ScanObject(segment->PageAddress(page) + (ulong)i * slotSize + ObjectHeaderSize);
+                    int index = w * 64 + PageInfo.LowestBit(pending);
+                    s_markStack[s_markCount++] = SlotAddress(info, pageStart, index) + ObjectHeaderSize;
                 }
+            }
         }
 
         // Size of an object in bytes, header included (arrays and strings add their elements).

@@ -20,6 +20,8 @@ namespace Cowbird.Runtime.Heap
     //   - large objects take a run of whole pages (LargeHead + LargeTail pages).
     // A slot is [8-byte object header | MethodTable* | fields]; the reference
     // points at the MethodTable pointer.
+    // "Which segment holds this address?" is PageMap (O(1)); SegmentTable keeps the
+    // segments sorted for the addresses PageMap cannot answer alone.
     //
     // Collection (Collector.cs) runs when an allocation finds no free slot and
     // no free pages, or on Gc.Collect(): mark from the roots, then sweep every page.
@@ -35,7 +37,8 @@ namespace Cowbird.Runtime.Heap
     //
     // Invariants:
     //   - Allocated bit set <=> the slot holds a live-or-unreached object with a
-    //     valid MethodTable; free slots are on exactly one free list.
+    //     valid MethodTable (while the collector marks, a pending object has it
+    //     cleared: see PageInfo); free slots are on exactly one free list.
     //   - Every slot is zeroed when handed out (free slots hold stale data).
     //   - Marked bits are all clear outside a collection.
     //   - The heap is not reentrant: interrupt handlers must not allocate (and a
@@ -107,13 +110,15 @@ namespace Cowbird.Runtime.Heap
                 s_lastSegment->Next = segment;
             s_lastSegment = segment;
             SegmentTable.Insert(segment);
+            PageMap.Update(segment);
             TotalBytes += segment->PageCount * HeapSegment.PageSize;
             FreePages += segment->PageCount;
             return segment;
         }
 
-        // The segment whose data pages contain `address`, or null.
-        internal static HeapSegment* FindSegment(byte* address) => SegmentTable.Find(address);
+        // The segment whose data pages contain `address`, or null: O(1) (PageMap).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static HeapSegment* FindSegment(byte* address) => PageMap.Find(address);
 
         // Returns a zeroed block of `size` bytes (object header included); its
         // object reference is block + 8. Collects, then grows (without reclaim), before
@@ -236,9 +241,10 @@ namespace Cowbird.Runtime.Heap
             FreePages -= count;
         }
 
-        // `count` pages of `segment` became Free (the sweep).
-        internal static void ReturnPages(HeapSegment* segment, ulong count)
+        // `count` pages of `segment` from `first` on became Free (the sweep).
+        internal static void ReturnPages(HeapSegment* segment, ulong first, ulong count)
         {
+            segment->NoteFreed(first);
             segment->FreePages += count;
             FreePages += count;
         }
@@ -360,6 +366,7 @@ namespace Cowbird.Runtime.Heap
             if (s_lastSegment == segment)
                 s_lastSegment = previous;
             SegmentTable.Remove(segment);
+            PageMap.Update(segment);
             TotalBytes -= segment->PageCount * HeapSegment.PageSize;
             FreePages -= segment->PageCount;
             KernelHeapRelease(segment->RegionStart, segment->RegionBytes);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cowbird.Runtime.Heap
 {
     // One contiguous block of memory owned by the heap: the boot region, a region
@@ -6,7 +8,7 @@ namespace Cowbird.Runtime.Heap
     // Layout: [HeapSegment header | PageInfo per data page | pad to 4 KiB | data pages].
     // Segments are linked in the order they were added (allocation is first fit along
     // this list, so the permanent ones fill first and grown ones can empty out) and
-    // indexed by address in SegmentTable.
+    // indexed by address in SegmentTable and PageMap.
     internal unsafe struct HeapSegment
     {
         public const ulong PageSize = 4096;
@@ -20,13 +22,20 @@ namespace Cowbird.Runtime.Heap
         public byte* RegionStart;   // the region as the kernel gave it (for kernel_heap_release)
         public ulong RegionBytes;
         public bool Releasable;     // grown by kernel_heap_grow: returned when empty
+        public ulong FirstFreeHint; // no Free page below this index (searches start here)
 
-        public byte* DataEnd => DataStart + PageCount * PageSize;
+        public byte* DataEnd
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => DataStart + PageCount * PageSize;
+        }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Contains(byte* address) => address >= DataStart && address < DataEnd;
 
         public bool IsEmpty => FreePages == PageCount;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public byte* PageAddress(ulong page) => DataStart + (page << PageShift);
 
         // Bytes a page-aligned region needs so that its segment has `dataPages` data pages.
@@ -61,18 +70,34 @@ namespace Cowbird.Runtime.Heap
         }
 
         // Finds `count` consecutive Free pages (first fit); returns the first index or -1.
+        // Starts at FirstFreeHint and moves it up to the first Free page it meets, so
+        // carving pages one by one walks the segment once, not once per page.
         public long FindFreeRun(ulong count)
         {
             if (FreePages < count)
                 return -1;
             ulong run = 0;
-            for (ulong page = 0; page < PageCount; page++)
+            bool seenFree = false;
+            for (ulong page = FirstFreeHint; page < PageCount; page++)
             {
-                run = Pages[page].Kind == PageKind.Free ? run + 1 : 0;
+                bool free = Pages[page].Kind == PageKind.Free;
+                if (free && !seenFree)
+                {
+                    FirstFreeHint = page;
+                    seenFree = true;
+                }
+                run = free ? run + 1 : 0;
                 if (run == count)
                     return (long)(page + 1 - count);
             }
             return -1;
+        }
+
+        // Pages from `first` on became Free: searches must look there again.
+        public void NoteFreed(ulong first)
+        {
+            if (first < FirstFreeHint)
+                FirstFreeHint = first;
         }
     }
 }

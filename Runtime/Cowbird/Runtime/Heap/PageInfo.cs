@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cowbird.Runtime.Heap
 {
     // What a heap page is used for.
@@ -14,6 +16,12 @@ namespace Cowbird.Runtime.Heap
     // segment header) so the page itself is nothing but object slots.
     // Small pages: bit i of the Allocated/Marked bitmaps is slot i (at most
     // 4096 / 16 = 256 slots, so four words each). Large heads use bit 0.
+    // Pending objects (only while the collector marks): marked objects the full mark
+    // stack could not take. A pending object has its Marked bit set and its Allocated
+    // bit cleared, a pair nothing else produces (a free slot is never marked), so it
+    // needs no third bitmap, and it still counts as visited; the collector sets the
+    // Allocated bit again when it queues the object. A page holding pending objects is
+    // on the collector's pending-page list, linked through NextPending (null: not on it).
     internal unsafe struct PageInfo
     {
         public PageKind Kind;
@@ -22,6 +30,7 @@ namespace Cowbird.Runtime.Heap
         public uint RunPages;
         public ulong Allocated0, Allocated1, Allocated2, Allocated3;
         public ulong Marked0, Marked1, Marked2, Marked3;
+        public byte* NextPending;           // the next page on the pending-page list
 
         public const int BitmapWords = 4;
 
@@ -36,7 +45,24 @@ namespace Cowbird.Runtime.Heap
             get { fixed (ulong* bits = &Marked0) return bits; }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static bool Test(ulong* bits, int index) => (bits[index >> 6] & (1UL << (index & 63))) != 0;
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Set(ulong* bits, int index) => bits[index >> 6] |= 1UL << (index & 63);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Clear(ulong* bits, int index) => bits[index >> 6] &= ~(1UL << (index & 63));
+
+        // The index of the lowest set bit of `value` (not 0), by halving.
+        public static int LowestBit(ulong value)
+        {
+            int index = 0;
+            for (int width = 32; width > 0; width >>= 1)
+                if ((value & ((1UL << width) - 1)) == 0)
+                {
+                    value >>= width;
+                    index += width;
+                }
+            return index;
+        }
     }
 }

@@ -1,8 +1,9 @@
 namespace Cowbird.Runtime.Heap
 {
-    // The heap's segments sorted by address, so "which segment holds this address?"
-    // (asked for every word the collector scans and every small allocation) is a
-    // binary search, O(log segments), instead of a walk along the segment list.
+    // The heap's segments sorted by address: the complete answer to "which segment
+    // holds this address?", a binary search, O(log segments). PageMap answers the
+    // same question in O(1) for almost every address and asks here only for chunks
+    // two segments share; PageMap.Update also builds its entries from this table.
     // A fixed array in the image's .bss: it exists before the first segment does.
     internal static unsafe class SegmentTable
     {
@@ -60,6 +61,19 @@ namespace Cowbird.Runtime.Heap
         {
             int index = IndexOf(address);
             return index >= 0 && At(index)->Contains(address) ? At(index) : null;
+        }
+
+        // How many segments have data pages in [low, high); `one` is one of them.
+        public static int CountOverlapping(byte* low, byte* high, out HeapSegment* one)
+        {
+            one = null;
+            int count = 0;
+            for (int i = IndexOf(high - 1); i >= 0 && At(i)->DataEnd > low; i--)
+            {
+                one = At(i);
+                count++;
+            }
+            return count;
         }
 
         // The index of the last segment starting at or below `address`, or -1.

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cowbird.Runtime.Heap
 {
     // Small objects are rounded up to one of 24 slot sizes so that a page holds
@@ -26,6 +28,7 @@ namespace Cowbird.Runtime.Heap
         }
 
         // Slot size in bytes of class `sizeClass`.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ulong SlotSize(int sizeClass)
         {
             if (sizeClass < LinearClasses)

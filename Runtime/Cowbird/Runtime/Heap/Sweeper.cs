@@ -41,7 +41,7 @@ namespace Cowbird.Runtime.Heap
             if (!anyLive)
             {
                 *info = default;
-                GcHeap.ReturnPages(segment, 1);
+                GcHeap.ReturnPages(segment, page, 1);
                 return;
             }
             byte* pageStart = segment->PageAddress(page);
@@ -62,7 +62,7 @@ namespace Cowbird.Runtime.Heap
             GcHeap.BytesInUse -= pages * HeapSegment.PageSize;
             for (ulong i = 0; i < pages; i++)
                 segment->Pages[page + i] = default;
-            GcHeap.ReturnPages(segment, pages);
+            GcHeap.ReturnPages(segment, page, pages);
         }
 
         private static ulong PopCount(ulong value)
