@@ -14,11 +14,19 @@ namespace Cowbird.Mm.Vm
     // munmap changes a member. Under AnonOffsets.Linear no VMAs are grouped (Linux).
     public sealed partial class AddressSpace
     {
-        // True when `vma` is a private VMA with protection `prot` and flags `flags`: a new
-        // range of that kind may share offsets with it, and the two group when adjacent.
+        // True when `vma` is a private VMA with protection `prot` and flags `flags`: the two
+        // group when adjacent.
         static bool SameKind(Vma vma, Protection prot, VmaFlags flags)
         {
-            return vma != null && vma.IsPrivate && vma.Prot == prot && vma.Flags == flags;
+            return SameOffsetKind(vma, flags) && vma.Prot == prot;
+        }
+
+        // True when `vma` is a private VMA with flags `flags` but for Account: a new range
+        // with them may share offsets with it, whatever the protection and the charge
+        // (mprotect changes both), so an mprotect that makes the two alike lets them merge.
+        static bool SameOffsetKind(Vma vma, VmaFlags flags)
+        {
+            return vma != null && vma.IsPrivate && (vma.Flags | VmaFlags.Account) == (flags | VmaFlags.Account);
         }
 
         // True when `upper` follows `lower` directly and the two are one mremap unit.

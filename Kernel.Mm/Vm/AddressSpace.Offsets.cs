@@ -8,7 +8,8 @@ namespace Cowbird.Mm.Vm
     // an offset that does not match its new place, and its new neighbours never merge with
     // it. Under Reserve, offsets come from a counter, one per address space:
     //   - a new private range takes its offsets from the reservation of its nearest
-    //     neighbour of the same kind (the adjacent one first, below before above) when that
+    //     neighbour with the same flags, whatever its protection and charge (the adjacent one first,
+    //     below before above) when that
     //     reservation has room where the two stay offset-compatible: an adjacent neighbour
     //     then simply grows, a distant one merges once the hole between them is filled;
     //   - otherwise it gets fresh offsets with room on both sides as large as the unit it
@@ -22,7 +23,8 @@ namespace Cowbird.Mm.Vm
     // reservations of one space's private VMAs are disjoint (unless the counter wrapped).
     // A split cuts the reservation at the split; a merge joins two reservations, which
     // touch (offsets that continue + disjoint reservations); fork copies them and the
-    // counter; a removed VMA's offsets are never handed out again (until a wrap).
+    // counter; a removed VMA's reservation goes to the neighbour it touches, if any, and is
+    // otherwise never handed out again (until a wrap).
     // Under Linear the reservation fields are not maintained and mean nothing.
     public sealed partial class AddressSpace
     {
@@ -57,11 +59,11 @@ namespace Cowbird.Mm.Vm
                 return reservedStart;
             }
             bool aboveFirst = above != null && above.Start == end && !(below != null && below.End == start);
-            if (!aboveFirst && ClaimAbove(below, start, pages, prot, flags, out reservedStart, out reservedEnd))
+            if (!aboveFirst && ClaimAbove(below, start, pages, flags, out reservedStart, out reservedEnd))
                 return reservedStart;
-            if (ClaimBelow(above, end, pages, prot, flags, out reservedStart, out reservedEnd))
+            if (ClaimBelow(above, end, pages, flags, out reservedStart, out reservedEnd))
                 return reservedEnd - pages;
-            if (aboveFirst && ClaimAbove(below, start, pages, prot, flags, out reservedStart, out reservedEnd))
+            if (aboveFirst && ClaimAbove(below, start, pages, flags, out reservedStart, out reservedEnd))
                 return reservedStart;
             ulong unit = pages;
             if (below != null && below.End == start && SameKind(below, prot, flags))
@@ -74,11 +76,11 @@ namespace Cowbird.Mm.Vm
         // Takes the offsets a range of `pages` at `start` would have in `lower` (a VMA below
         // it), if lower's room above its own offsets covers them. The range gets them and the
         // rest of the room above; lower keeps the offsets of the hole between the two.
-        static bool ClaimAbove(Vma lower, ulong start, ulong pages, Protection prot, VmaFlags flags,
+        static bool ClaimAbove(Vma lower, ulong start, ulong pages, VmaFlags flags,
                                out ulong reservedStart, out ulong reservedEnd)
         {
             reservedStart = reservedEnd = 0;
-            if (!SameKind(lower, prot, flags))
+            if (!SameOffsetKind(lower, flags))
                 return false;
             ulong first = lower.PageIndexOf(start);
             if (first > lower.ReservedEnd || lower.ReservedEnd - first < pages)
@@ -92,11 +94,11 @@ namespace Cowbird.Mm.Vm
         // The mirror image: the offsets a range of `pages` ending at `end` would have in
         // `upper` (a VMA above it), from upper's room below its own offsets. The range gets
         // them and the rest of the room below; upper keeps the hole's offsets.
-        static bool ClaimBelow(Vma upper, ulong end, ulong pages, Protection prot, VmaFlags flags,
+        static bool ClaimBelow(Vma upper, ulong end, ulong pages, VmaFlags flags,
                                out ulong reservedStart, out ulong reservedEnd)
         {
             reservedStart = reservedEnd = 0;
-            if (!SameKind(upper, prot, flags))
+            if (!SameOffsetKind(upper, flags))
                 return false;
             ulong hole = (upper.Start - end) >> Page.Shift;
             if (upper.PgOff - upper.ReservedStart < hole || upper.PgOff - upper.ReservedStart - hole < pages)
@@ -157,6 +159,17 @@ namespace Cowbird.Mm.Vm
                 kept.ReservedStart = reservedStart;
             else if (Manager.Offsets == AnonOffsets.Reserve)
                 Mm.Panic("AddressSpace.JoinReservation: merged reservations do not touch");
+        }
+
+        // `vma` is leaving the tree for good (munmap, MAP_FIXED, mremap shrinking): its
+        // offsets go back to the neighbour whose reservation touches its own, so a range
+        // mapped into the hole later claims them and merges with both sides again.
+        static void ReturnReservation(Vma vma)
+        {
+            if (vma.Prev != null && vma.Prev.IsPrivate && vma.Prev.ReservedEnd == vma.ReservedStart)
+                vma.Prev.ReservedEnd = vma.ReservedEnd;
+            else if (vma.Next != null && vma.Next.IsPrivate && vma.Next.ReservedStart == vma.ReservedEnd)
+                vma.Next.ReservedStart = vma.ReservedStart;
         }
 
         // A split: `upper` (new, owning just its offsets) takes the part of lower's

@@ -390,14 +390,17 @@ namespace Cowbird.Mm.Vm
             return upper;
         }
 
-        // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), drops it
-        // from the tree, gives back its commitment if it is charged, and releases it.
+        // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), returns its
+        // reserved offsets to a neighbour, drops it from the tree, gives back its commitment
+        // if it is charged, and releases it.
         void RemoveVma(Vma vma)
         {
             if ((vma.Flags & VmaFlags.Account) != 0)
                 Manager.Commit.Uncharge(vma.Length >> Page.Shift);
             ZapRange(vma, vma.Start, vma.End);
             Manager.Rmap.UnlinkVma(vma);
+            if (vma.IsPrivate)
+                ReturnReservation(vma);
             Vmas.Remove(vma);
             UnlinkSharedObject(vma);
             vma.Release();
