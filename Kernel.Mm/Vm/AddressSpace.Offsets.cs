@@ -16,8 +16,8 @@ namespace Cowbird.Mm.Vm
     //     joins (its mremap group, AddressSpace.Groups.cs, itself included), clamped to
     //     [MinRoomPages, MaxRoomPages]: a region growing in room proportional to its size
     //     needs a new piece only O(log(final size / first size)) times;
-    //   - a VMA grows in place (mremap) inside its reservation; past it the growth is a new
-    //     range as above, grouped with the VMA.
+    //   - a VMA grows in place (mremap) up to the end of its reservation; the rest of the
+    //     growth is a new range as above, grouped with the VMA.
     // Invariants (Reserve, checked by Tests.Host/Invariants.cs): each private VMA's
     // [ReservedStart, ReservedEnd) contains its own offsets and lies below NextOffset; the
     // reservations of one space's private VMAs are disjoint (unless the counter wrapped).
@@ -126,26 +126,30 @@ namespace Cowbird.Mm.Vm
             return reservedStart + room;
         }
 
-        // True when `vma` can grow up to `newEnd` keeping its offsets: always under Linear
-        // and for shared VMAs (their offsets are the object's), else inside its reservation.
-        bool OffsetsCanGrow(Vma vma, ulong newEnd)
+        // How far `vma` can grow towards `newEnd` keeping its offsets: all the way under
+        // Linear and for shared VMAs (their offsets are the object's), else to the end of
+        // its reservation.
+        ulong GrowthLimit(Vma vma, ulong newEnd)
         {
-            return Manager.Offsets == AnonOffsets.Linear || vma.IsShared
-                || ((newEnd - vma.Start) >> Page.Shift) <= vma.ReservedEnd - vma.PgOff;
+            if (Manager.Offsets == AnonOffsets.Linear || vma.IsShared)
+                return newEnd;
+            ulong roomPages = vma.ReservedEnd - vma.PgOff - (vma.Length >> Page.Shift);
+            return roomPages >= (newEnd - vma.End) >> Page.Shift ? newEnd : vma.End + (roomPages << Page.Shift);
         }
 
         // Grows `vma` up to `newEnd` (the range above it is free; the growth is charged):
-        // in place if its offsets can grow, else the growth becomes a new VMA of the same
-        // kind with offsets of its own, grouped with `vma`. Then merges with neighbours.
+        // in place as far as its offsets can grow, the rest as a new VMA of the same kind
+        // with offsets of its own (grouped with `vma`). Then merges with neighbours.
         void GrowVma(Vma vma, ulong newEnd)
         {
-            if (!OffsetsCanGrow(vma, newEnd))
+            ulong limit = GrowthLimit(vma, newEnd);
+            if (limit > vma.End)
             {
-                MapAnonymous(vma.End, newEnd, vma.Prot, vma.Flags);
-                return;
+                AdjustVma(vma, vma.Start, limit, vma.PgOff);
+                vma = MergeWithNeighbours(vma);
             }
-            AdjustVma(vma, vma.Start, newEnd, vma.PgOff);
-            MergeWithNeighbours(vma);
+            if (limit < newEnd)
+                MapAnonymous(limit, newEnd, vma.Prot, vma.Flags);
         }
 
         // `kept` absorbs a range directly above or below it whose reservation is
