@@ -18,7 +18,7 @@ namespace Cowbird.Mm.Vm
         // group when adjacent.
         static bool SameKind(Vma vma, Protection prot, VmaFlags flags)
         {
-            return SameOffsetKind(vma, flags) && vma.Prot == prot;
+            return vma != null && vma.IsPrivate && vma.Prot == prot && vma.Flags == flags;
         }
 
         // True when `vma` is a private VMA with flags `flags` but for Account: a new range
