@@ -50,9 +50,7 @@ namespace Cowbird.Tests.Host.Rmap
                 Assert.Equal((byte)(tag + i), m.Read(a, address + (ulong)i * Page.Size));
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
+        [Theory, AnonVmaDesigns]
         public void A_fresh_mapping_gets_counter_offsets_with_room_on_both_sides(RmapDesign design)
         {
             using var m = Machine(design);
@@ -73,9 +71,7 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
+        [Theory, AnonVmaDesigns]
         public void Setting_the_option_is_refused_after_the_first_vma_and_under_designs_without_offsets(RmapDesign design)
         {
             using var m = Machine(design, AnonOffsets.Linear);
@@ -88,9 +84,7 @@ namespace Cowbird.Tests.Host.Rmap
             Assert.Equal(AnonOffsets.Linear, chains.Manager.Offsets);
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
+        [Theory, AnonVmaDesigns]
         public void Growth_stays_in_the_reservation_then_continues_in_a_grouped_piece(RmapDesign design)
         {
             using var m = Machine(design);
@@ -189,9 +183,7 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
+        [Theory, AnonVmaDesigns]
         public void A_refilled_hole_takes_back_the_offsets_it_had_and_mprotect_breaks_a_group(RmapDesign design)
         {
             using var m = Machine(design);
@@ -216,9 +208,7 @@ namespace Cowbird.Tests.Host.Rmap
             m.AssertNoLeaks();
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
+        [Theory, AnonVmaDesigns]
         public void Fork_copies_reservations_and_the_counter(RmapDesign design)
         {
             using var m = Machine(design);
