@@ -157,6 +157,8 @@ namespace Cowbird.Mm.Vm
         // must touch (a merge needs offsets that continue; reservations are disjoint).
         void JoinReservation(Vma kept, ulong reservedStart, ulong reservedEnd)
         {
+            if (!kept.IsPrivate)
+                return;
             if (kept.ReservedEnd == reservedStart)
                 kept.ReservedEnd = reservedEnd;
             else if (kept.ReservedStart == reservedEnd)
@@ -184,14 +186,19 @@ namespace Cowbird.Mm.Vm
             lower.ReservedEnd = upper.PgOff;
         }
 
-        // Fork: the child's copy of `vma` owns the same offsets; the child's counter starts
-        // where the parent's is, so its new offsets never collide with inherited ones.
-        void InheritOffsets(AddressSpace child, Vma copy, Vma vma)
+        // Fork: the child's counter starts where this space's is, so its new offsets never
+        // collide with the ones its VMAs inherit.
+        void InheritOffsetCounter(AddressSpace child)
+        {
+            child.nextOffset = nextOffset;
+            child.OffsetsWrapped = OffsetsWrapped;
+        }
+
+        // Fork: the child's copy of `vma` owns the same offsets.
+        static void InheritReservation(Vma copy, Vma vma)
         {
             copy.ReservedStart = vma.ReservedStart;
             copy.ReservedEnd = vma.ReservedEnd;
-            child.nextOffset = nextOffset;
-            child.OffsetsWrapped = OffsetsWrapped;
         }
     }
 }

@@ -252,6 +252,7 @@ namespace Cowbird.Mm.Vm
                 return Errno.ENOMEM;
             child.brkStart = brkStart;
             child.brk = brk;
+            InheritOffsetCounter(child);
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
@@ -263,7 +264,7 @@ namespace Cowbird.Mm.Vm
                     return Errno.ENOMEM;
                 }
                 Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
-                InheritOffsets(child, copy, vma);
+                InheritReservation(copy, vma);
                 child.Vmas.Insert(copy);
                 // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own
                 // (nothing for a shared VMA: it never has an anon_vma). A shared VMA's copy
