@@ -8,10 +8,10 @@ namespace Cowbird.Mm.Vm
     // an offset that does not match its new place, and its new neighbours never merge with
     // it. Under Reserve, offsets come from a counter, one per address space:
     //   - a new private range takes its offsets from the reservation of its nearest
-    //     neighbour with the same flags, whatever its protection and charge (the adjacent one first,
-    //     below before above) when that
-    //     reservation has room where the two stay offset-compatible: an adjacent neighbour
-    //     then simply grows, a distant one merges once the hole between them is filled;
+    //     neighbour with the same flags, whatever its protection and charge (the adjacent
+    //     one first, below before above), when that reservation has room where the two
+    //     stay offset-compatible: an adjacent neighbour then simply grows, a distant one
+    //     merges once the hole between them is filled;
     //   - otherwise it gets fresh offsets with room on both sides as large as the unit it
     //     joins (its mremap group, AddressSpace.Groups.cs, itself included), clamped to
     //     [MinRoomPages, MaxRoomPages]: a region growing in room proportional to its size
