@@ -29,7 +29,7 @@ usage() {
 Usage: ./build.sh <verb> [options]
 
 Verbs:
-  run [--mem MB] [--swap MB] [--rmap NAME] [--timeout SECONDS] [--verbose] [--] [PROGRAM [ARGS...]]
+  run [--mem MB] [--swap MB] [--rmap NAME] [--rmap-offsets MODE] [--timeout SECONDS] [--verbose] [--] [PROGRAM [ARGS...]]
                    PROGRAM (a static x86-64 ELF on this machine) runs on Cowbird as
                    pid 1 (/bin/<name>, argv = name ARGS); stdout gets exactly its bytes,
                    the exit status is its own (128+N killed by signal N, 125 kernel
@@ -37,7 +37,9 @@ Verbs:
                    named on stderr at the end (--verbose: to stderr). --mem: guest RAM
                    (default 128); --swap: attach a fresh mkswap'ed IDE disk of MB;
                    --rmap: the reverse-mapping design (kernel command line rmap=NAME:
-                   anon_vma_chain, the default, or scan; docs/rmap-designs.md).
+                   anon_vma_chain, the default, or scan; docs/rmap-designs.md);
+                   --rmap-offsets: anonymous page offsets (rmap_offsets=MODE: linear,
+                   the default, or reserve, under the anon_vma designs).
                    Without PROGRAM: the interactive default system (sh on the serial
                    console with the User/ programs; Ctrl-A X leaves QEMU).
   run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
@@ -172,6 +174,9 @@ run_program() {
       --rmap)
         [[ "${2:-}" =~ ^[a-z0-9_]+$ ]] || { echo "run: --rmap needs a design name" >&2; exit 2; }
         COWBIRD_KERNEL_ARGS="rmap=$2${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}"; shift 2 ;;
+      --rmap-offsets)
+        [[ "${2:-}" =~ ^[a-z]+$ ]] || { echo "run: --rmap-offsets needs linear or reserve" >&2; exit 2; }
+        COWBIRD_KERNEL_ARGS="rmap_offsets=$2${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}"; shift 2 ;;
       --timeout) timeout_s="$2"; shift 2 ;;
       --verbose) verbose=1; shift ;;
       --) shift; break ;;

@@ -20,7 +20,10 @@ namespace Cowbird.Benchmarks
         public readonly SoftMmu Mmu;
         public readonly MemoryManager Manager;
 
-        public BenchMachine(int frames, RmapDesign design = RmapDesign.AnonVmaChain, int swapPages = 0)
+        // `offsets`: where anonymous page offsets come from (Reserve only under the anon_vma
+        // designs).
+        public BenchMachine(int frames, RmapDesign design = RmapDesign.AnonVmaChain, int swapPages = 0,
+                            AnonOffsets offsets = AnonOffsets.Linear)
         {
             HostPanicHandler.Install();
             Ram = new HostPhysicalMemory((ulong)(frames + 1) * Page.Size);
@@ -32,6 +35,8 @@ namespace Cowbird.Benchmarks
             Manager = new MemoryManager(Counted, Frames, Mmu.Tlb, Mmu.Switcher, null);
             if (design != RmapDesign.AnonVmaChain)
                 Manager.SetReverseMap(RmapDesigns.Create(design, Manager));
+            if (Manager.SetAnonOffsets(offsets) != Errno.None)
+                throw new System.InvalidOperationException("offsets " + AnonOffsetModes.Name(offsets) + " refused");
             if (swapPages > 0)
                 AttachRamDiskSwap(swapPages);
         }

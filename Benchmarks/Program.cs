@@ -7,13 +7,21 @@ namespace Cowbird.Benchmarks
 {
     // Entry point: BenchmarkDotNet's switcher over every benchmark class here, plus
     //   --quick         one short in-process job per benchmark (the whole set in minutes);
-    //   --rmap-lengths  only print how long each rmap walk is (words read), no timing.
+    //   --rmap-lengths  only print how long each rmap walk is (words read), no timing;
+    //   --vma-counts    only print the VMAs realloc-style workloads leave with linear
+    //                   and with reserved anonymous page offsets, no timing.
     public static class Program
     {
         public static int Main(string[] args)
         {
             var rest = new System.Collections.Generic.List<string>(args);
             bool quick = rest.Remove("--quick");
+            if (rest.Remove("--vma-counts"))
+            {
+                VmaCountTable.Print();
+                if (rest.Count == 0)
+                    return 0;
+            }
             if (rest.Remove("--rmap-lengths") || rest.Count == 0)
             {
                 RmapLengthTable.Print();

@@ -26,6 +26,9 @@ namespace Cowbird.Mm
         // The reverse-mapping design in use (anon_vma unless SetReverseMap chose another);
         // the VMA code calls its hooks, reclaim walks with it.
         public ReverseMap Rmap { get; private set; }
+        // How private anonymous VMAs get their page offsets (Linear unless SetAnonOffsets
+        // chose Reserve, an option of the anon_vma designs).
+        public AnonOffsets Offsets { get; private set; }
         // First of the live address spaces (Linux: the mmlist), linked through
         // AddressSpace.NextSpace; the page-table-scan rmap (and later swapoff) walks it.
         public AddressSpace FirstSpace { get; private set; }
@@ -125,6 +128,20 @@ namespace Cowbird.Mm
             if (LiveVmas != 0 || rmap == null)
                 Mm.Panic("MemoryManager.SetReverseMap: VMAs exist already (or no rmap given)");
             Rmap = rmap;
+        }
+
+        // Chooses where anonymous page offsets come from (AnonOffsets). Only before the
+        // first VMA exists and after SetReverseMap: every VMA must get its offsets one way.
+        // EINVAL for Reserve under a design that does not find pages by offset
+        // (ReverseMap.UsesPageOffsets), EBUSY once VMAs exist.
+        public Errno SetAnonOffsets(AnonOffsets mode)
+        {
+            if (LiveVmas != 0)
+                return Errno.EBUSY;
+            if (mode == AnonOffsets.Reserve && !Rmap.UsesPageOffsets)
+                return Errno.EINVAL;
+            Offsets = mode;
+            return Errno.None;
         }
 
         // Adds a new address space to the list of live ones.

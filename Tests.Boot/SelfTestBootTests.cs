@@ -73,6 +73,19 @@ namespace Cowbird.Tests.Boot
             Assert.InRange(mebibytes, 240, 256);
         }
 
+        // rmap_offsets=reserve: the banner says the anon_vma designs run with reservations;
+        // a design that does not find pages by offset keeps linear and says why.
+        [Theory]
+        [InlineData("rmap_offsets=reserve", "rmap: anon_vma_chain, offsets reserve (reverse-mapping design")]
+        [InlineData("rmap=anon_vma_2004 rmap_offsets=reserve", "rmap: anon_vma_2004, offsets reserve (reverse-mapping design")]
+        [InlineData("rmap=scan rmap_offsets=reserve", "rmap_offsets: this design does not find pages by offset, using linear")]
+        public void BannerNamesTheAnonymousOffsets(string commandLine, string expected)
+        {
+            BootResult result = Qemu.BootKernel("selftest=banner " + commandLine);
+            Assert.True(result.ExitCode == KernelExit.Success, "the banner self-test failed. " + result);
+            Assert.Contains(expected, result.Serial);
+        }
+
         [Fact]
         public void UnknownSelfTestNameFails() =>
             BootAndExpect("no-such-test", KernelExit.Failure, "no self-test has that name");

@@ -63,4 +63,15 @@ namespace Cowbird.Tests.Host
                 yield return new object[] { designs[i % designs.Count], seeds[i] };
         }
     }
+
+    // [Theory, AnonVmaDesigns]: once per design that finds pages by offset (the two
+    // anon_vma designs, ReverseMap.UsesPageOffsets), for tests of AnonOffsets.Reserve.
+    public sealed class AnonVmaDesignsAttribute : DataAttribute
+    {
+        public override IEnumerable<object[]> GetData(MethodInfo testMethod)
+        {
+            yield return new object[] { RmapDesign.AnonVmaChain };
+            yield return new object[] { RmapDesign.AnonVma2004 };
+        }
+    }
 }

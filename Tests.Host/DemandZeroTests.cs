@@ -33,7 +33,7 @@ namespace Cowbird.Tests.Host
         [Theory, AllDesigns]
         public void The_frame_records_its_linear_page_index(RmapDesign design)
         {
-            using var m = new TestMachine(64, rmap: design);
+            using var m = new TestMachine(64, rmap: design, offsets: AnonOffsets.Linear);
             var a = m.NewSpace();
             ulong p = m.MapAnonymous(a, 4);
             m.Write(a, p + 2 * Page.Size, 1);

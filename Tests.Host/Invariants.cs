@@ -63,6 +63,9 @@ namespace Cowbird.Tests.Host
     //      VMA + the charged size of every live shared object; no shared VMA is Account;
     //      each tree's TotalPages is the sum of its VMAs' pages; each PageTable's TablePages
     //      is the number of its table pages below the PML4.
+    //  16. under AnonOffsets.Reserve (OffsetReservationInvariants): each private VMA's
+    //      reservation contains its offsets and lies below the space's counter; the
+    //      reservations of a space's private VMAs are disjoint (unless the counter wrapped).
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -77,6 +80,8 @@ namespace Cowbird.Tests.Host
                 vmas += space.Vmas.Count;
                 Tagged("I6", errors, () => CheckVmaTree(space, errors));
                 CheckPageTables(machine, space, mapCounts, tablePages, swapPtes, errors);
+                if (machine.Manager.Offsets == AnonOffsets.Reserve)
+                    OffsetReservationInvariants.Check(space, errors);
             }
             var objectRefs = new Dictionary<ulong, int>();
             var nodeFrames = new Dictionary<ulong, int>();

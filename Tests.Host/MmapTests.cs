@@ -12,7 +12,7 @@ namespace Cowbird.Tests.Host
         [Fact]
         public void Anonymous_mapping_is_page_aligned_in_user_space_and_reads_as_zero()
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, offsets: AnonOffsets.Linear);
             var a = m.NewSpace();
             long address = a.Mmap(0, 3 * Page.Size + 1, RW, PrivateAnon);
             Assert.True(address >= (long)AddressSpace.MmapMin);
@@ -123,7 +123,7 @@ namespace Cowbird.Tests.Host
         [Fact]
         public void Top_down_mappings_merge_with_the_vma_above_and_filling_a_hole_joins_both_sides()
         {
-            using var m = new TestMachine(64);
+            using var m = new TestMachine(64, offsets: AnonOffsets.Linear);
             var a = m.NewSpace();
             ulong high = m.MapAnonymous(a, 2);
             m.Write(a, high, 1);

@@ -37,16 +37,19 @@ namespace Cowbird.Tests.Host
         // References to a frame held by something other than a PTE (swap cache, pins), for
         // the invariant checker's "RefCount = MapCount + others"; null means none exist.
         public System.Func<ulong, int> ExtraReferences;
-        // The reverse-mapping design this machine runs.
+        // The reverse-mapping design this machine runs, and where its anonymous page
+        // offsets come from.
         public readonly RmapDesign Design;
+        public readonly AnonOffsets Offsets;
         bool leakChecked;
 
         // RAM with `frames` usable frames starting at physical frame 1 (frame 0 is never
         // usable). `tlbForTest` may wrap the SoftMmu's TLB seam (e.g. to drop invalidations).
         // `swapPages` > 0 attaches a swap device of that many pages (header included).
-        // `rmap` chooses the reverse-mapping design (default: anon_vma + anon_vma_chain).
+        // `rmap` chooses the reverse-mapping design (default: anon_vma + anon_vma_chain);
+        // `offsets` the anonymous page offsets (default: OffsetsFromEnvironment).
         public unsafe TestMachine(int frames = 512, System.Func<Tlb, Tlb> tlbForTest = null, int swapPages = 0,
-                                  RmapDesign rmap = RmapDesign.AnonVmaChain)
+                                  RmapDesign rmap = RmapDesign.AnonVmaChain, AnonOffsets? offsets = null)
         {
             HostPanicHandler.Install();
             Ram = new HostPhysicalMemory((ulong)(frames + 1) * Page.Size);
@@ -59,6 +62,8 @@ namespace Cowbird.Tests.Host
             if (rmap != RmapDesign.AnonVmaChain)
                 Manager.SetReverseMap(RmapDesigns.Create(rmap, Manager));
             Design = rmap;
+            Offsets = offsets ?? OffsetsFromEnvironment(Manager.Rmap);
+            Assert.Equal(Errno.None, Manager.SetAnonOffsets(Offsets));
             InitialFreeFrames = Frames.FreeFrames;
             if (swapPages > 0)
             {
@@ -69,6 +74,21 @@ namespace Cowbird.Tests.Host
                 SwapDisk.Reads = 0;
                 Manager.AttachSwap(Swap);
             }
+        }
+
+        // The offsets COWBIRD_RMAP_OFFSETS names (an AnonOffsetModes.Name: linear or
+        // reserve) for a design that finds pages by offset; Linear when unset and for the
+        // other designs. So `COWBIRD_RMAP_OFFSETS=reserve dotnet test Tests.Host` runs the
+        // whole suite with reservations under both anon_vma designs.
+        public static AnonOffsets OffsetsFromEnvironment(ReverseMap rmap)
+        {
+            string name = System.Environment.GetEnvironmentVariable("COWBIRD_RMAP_OFFSETS");
+            if (string.IsNullOrEmpty(name) || !rmap.UsesPageOffsets)
+                return AnonOffsets.Linear;
+            for (int i = 0; i < AnonOffsetModes.Count; i++)
+                if (AnonOffsetModes.Name((AnonOffsets)i) == name)
+                    return (AnonOffsets)i;
+            throw new System.ArgumentException("COWBIRD_RMAP_OFFSETS names no mode: " + name);
         }
 
         // A fresh empty address space, tracked for checks.

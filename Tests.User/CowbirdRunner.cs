@@ -25,20 +25,28 @@ namespace Cowbird.Tests.User
         /// for the kernel's default.</summary>
         private readonly string _rmap;
 
-        public CowbirdRunner(string rmap = null)
+        /// <summary>The anonymous page offsets (`--rmap-offsets MODE`: linear or reserve), or
+        /// null for the kernel's default.</summary>
+        private readonly string _offsets;
+
+        public CowbirdRunner(string rmap = null, string offsets = null)
         {
             _rmap = rmap;
+            _offsets = offsets;
         }
 
         /// <summary>The arguments of build.sh that run spec's program with args on Cowbird
         /// (under reverse-mapping design `rmap` when it is not null).</summary>
-        public static IReadOnlyList<string> BuildShArguments(ProgramSpec spec, IReadOnlyList<string> args, string rmap = null)
+        public static IReadOnlyList<string> BuildShArguments(ProgramSpec spec, IReadOnlyList<string> args, string rmap = null,
+                                                             string offsets = null)
         {
             var list = new List<string> { "run", "--mem", spec.MemMb.ToString(), "--timeout", spec.TimeoutSeconds.ToString() };
             if (spec.SwapMb > 0)
                 list.AddRange(new[] { "--swap", spec.SwapMb.ToString() });
             if (rmap != null)
                 list.AddRange(new[] { "--rmap", rmap });
+            if (offsets != null)
+                list.AddRange(new[] { "--rmap-offsets", offsets });
             list.Add("--");
             list.Add(UserPrograms.PathOf(spec.Name));
             list.AddRange(args);
@@ -48,7 +56,7 @@ namespace Cowbird.Tests.User
         public override RunResult Run(ProgramSpec spec, IReadOnlyList<string> args, string stdin = null)
         {
             var command = new[] { System.IO.Path.Combine(UserPrograms.RepositoryRoot, "build.sh") }
-                .Concat(BuildShArguments(spec, args, _rmap)).ToList();
+                .Concat(BuildShArguments(spec, args, _rmap, _offsets)).ToList();
             var environment = new Dictionary<string, string> { ["COWBIRD_KERNEL_ARGS"] = spec.KernelArgs };
             return ProcessRunner.Run(Name, "bash", command, stdin,
                 TimeSpan.FromSeconds(spec.TimeoutSeconds + HostGraceSeconds), UserPrograms.RepositoryRoot, environment);

@@ -41,13 +41,37 @@ namespace Cowbird.Tests.User
         [MemberData(nameof(Cases))]
         public void ProgramPassesUnderDesign(string rmap, string program)
         {
+            AssertPasses(program, rmap, null);
+        }
+
+        /// <summary>The anon_vma designs with page-offset reservations and mremap groups
+        /// (`--rmap-offsets reserve`, kernel command line rmap_offsets=reserve).</summary>
+        public static IEnumerable<object[]> ReserveCases()
+        {
+            foreach (RmapDesign design in new[] { RmapDesign.AnonVmaChain, RmapDesign.AnonVma2004 })
+                foreach (string program in Programs)
+                    yield return new object[] { RmapDesigns.Name(design), program };
+        }
+
+        /// <summary>The program passes under design `rmap` with reserved anonymous offsets.</summary>
+        [Theory]
+        [MemberData(nameof(ReserveCases))]
+        public void ProgramPassesUnderDesignWithOffsetReservations(string rmap, string program)
+        {
+            AssertPasses(program, rmap, "reserve");
+        }
+
+        /// <summary>Runs `program` on Cowbird booted with `rmap` (and `offsets` unless null)
+        /// and asserts it passed.</summary>
+        private void AssertPasses(string program, string rmap, string offsets)
+        {
             ProgramSpec spec = ProgramTable.Get(program);
-            RunResult run = new CowbirdRunner(rmap).Run(spec);
+            RunResult run = new CowbirdRunner(rmap, offsets).Run(spec);
             _log.WriteLine(run.Describe());
             string problem = spec.Kind == ProgramKind.Demo
                 ? (run.ExitCode == 0 && !run.TimedOut ? null : "demo did not end with status 0")
                 : TestOutput.Problem(program, run);
-            Assert.True(problem == null, $"{program} with rmap={rmap}: {problem}\n{run.Describe()}");
+            Assert.True(problem == null, $"{program} with rmap={rmap}{(offsets == null ? "" : " rmap_offsets=" + offsets)}: {problem}\n{run.Describe()}");
         }
     }
 }

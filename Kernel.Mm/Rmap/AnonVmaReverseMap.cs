@@ -53,6 +53,9 @@ namespace Cowbird.Mm.Rmap
 
         public override long MetadataObjects { get { return Allocator.LiveAnonVmas + Allocator.LiveChains; } }
 
+        // Pages are found by offset: AnonOffsets.Reserve applies.
+        public override bool UsesPageOffsets { get { return true; } }
+
         // anon_vma_prepare: gives `vma` an anon_vma if it has none, reusing a compatible
         // neighbour's (find_mergeable_anon_vma) so the two may merge later, else a new root.
         public override void PrepareAnon(Vma vma)

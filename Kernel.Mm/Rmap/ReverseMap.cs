@@ -63,6 +63,11 @@ namespace Cowbird.Mm.Rmap
         public abstract bool IsMergeable(Vma a, Vma b);
         public abstract void AbsorbVma(Vma kept, Vma removed);
 
+        // True when the design finds a private page at Start + (Index - PgOff) of each
+        // candidate VMA (the anon_vma designs), so where offsets come from matters to it
+        // and it can run with AnonOffsets.Reserve (MemoryManager.SetAnonOffsets).
+        public virtual bool UsesPageOffsets { get { return false; } }
+
         // Live metadata objects the design allocated beyond fixed per-frame and per-VMA
         // fields (anon_vmas and chains, PTE-chain entries, families), for comparisons.
         public virtual long MetadataObjects { get { return 0; } }

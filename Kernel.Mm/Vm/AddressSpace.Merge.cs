@@ -61,10 +61,12 @@ namespace Cowbird.Mm.Vm
         }
 
         // Removes `removed`, whose range its neighbour `kept` is about to absorb: its pages
-        // stay mapped and become kept's. kept first takes over removed's anon_vma if it has
-        // none (AbsorbVma, Linux dup_anon_vma); then removed's chains go (UnlinkVma).
+        // stay mapped and become kept's, and so do its reserved offsets (JoinReservation).
+        // kept first takes over removed's anon_vma if it has none (AbsorbVma, Linux
+        // dup_anon_vma); then removed's chains go (UnlinkVma).
         void DropMergedVma(Vma kept, Vma removed)
         {
+            JoinReservation(kept, removed.ReservedStart, removed.ReservedEnd);
             Manager.Rmap.AbsorbVma(kept, removed);
             Manager.Rmap.UnlinkVma(removed);
             Vmas.Remove(removed);

@@ -3,7 +3,9 @@ using Cowbird.Mm.Paging;
 namespace Cowbird.Mm.Vm
 {
     // mremap (Linux: mm/mremap.c): shrink in place, grow in place when the range above
-    // is free, otherwise (with MREMAP_MAYMOVE) move the VMA.
+    // is free, otherwise (with MREMAP_MAYMOVE) move the VMA. The range grown or moved must
+    // lie in one VMA, or under AnonOffsets.Reserve in one unit of grouped VMAs
+    // (AddressSpace.Groups.cs), which moves VMA by VMA.
     //
     // A move never copies a page: the part being moved is split off into its own VMA,
     // which leaves the tree, has its PTEs carried over to the new address, and comes
@@ -53,14 +55,14 @@ namespace Cowbird.Mm.Vm
                 return DuplicateShared(vma, oldAddress, newLength, flags);
             if (oldLength >= newLength)
                 return Shrink(oldAddress, oldLength, newLength);
-            if (oldLength > vma.End - oldAddress)
+            Vma last = RemapUnitLast(vma);
+            if (oldLength > last.End - oldAddress)
                 return -(long)Errno.EFAULT;
-            if (oldAddress + oldLength == vma.End && CanExpand(vma, newLength - oldLength))
+            if (oldAddress + oldLength == last.End && CanExpand(last, newLength - oldLength))
             {
-                if (ChargeGrowth(vma, newLength - oldLength) != Errno.None)
+                if (ChargeGrowth(last, newLength - oldLength) != Errno.None)
                     return -(long)Errno.ENOMEM;
-                AdjustVma(vma, vma.Start, oldAddress + newLength, vma.PgOff);
-                MergeWithNeighbours(vma);
+                GrowVma(last, oldAddress + newLength);
                 return (long)oldAddress;
             }
             if ((flags & RemapFlags.MayMove) == 0)
@@ -151,14 +153,16 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EFAULT;
             if (oldLength == 0)
                 return DuplicateShared(vma, oldAddress, newLength, RemapFlags.MayMove, newAddress);
-            if (oldLength > vma.End - oldAddress)
+            if (oldLength > RemapUnitEnd(vma) - oldAddress)
                 return -(long)Errno.EFAULT;
             return MoveRange(vma, oldAddress, oldLength, newAddress, newLength);
         }
 
-        // Moves [oldAddress, oldAddress + oldLength), which lies inside `vma`, to the free
-        // range [target, target + newLength) (newLength >= oldLength; the rest is new,
-        // demand-zero memory) and merges it with its new neighbours (Linux: move_vma).
+        // Moves [oldAddress, oldAddress + oldLength), which lies inside the mremap unit
+        // starting at `vma` (one VMA unless grouped), to the free range [target, target +
+        // newLength) (newLength >= oldLength; the rest is new, demand-zero memory) and
+        // merges it with its new neighbours (Linux: move_vma). Each VMA of the range moves
+        // whole with its PgOff; the growth extends the last one (GrowVma).
         long MoveRange(Vma vma, ulong oldAddress, ulong oldLength, ulong target, ulong newLength)
         {
             if (Vmas.Count >= MaxMapCount - 3)
@@ -179,18 +183,36 @@ namespace Cowbird.Mm.Vm
             }
             if (vma.Start < oldAddress)
                 vma = SplitVma(vma, oldAddress);
-            if (vma.End > oldEnd)
-                SplitVma(vma, oldEnd);
-            Vmas.Remove(vma);
-            pteMover.Start(oldAddress, target, true);
-            pteMover.Vma = vma;
-            PageTable.Walk(oldAddress, oldEnd, pteMover);
-            pteMover.Vma = null;
+            Vma last = FindVma(oldEnd - 1);
+            if (last.End > oldEnd)
+                SplitVma(last, oldEnd);
+            while (vma != null && vma.Start < oldEnd)
+            {
+                Vma next = vma.Next;
+                MoveVma(vma, target + (vma.Start - oldAddress));
+                vma = next;
+            }
             PageTable.FreeEmptyTables(oldAddress, oldEnd);
-            AdjustVma(vma, target, target + newLength, vma.PgOff);
-            Vmas.Insert(vma);
-            MergeWithNeighbours(vma);
+            MergeWithNeighbours(FindVma(target));
+            last = FindVma(target + oldLength - 1);
+            if (newLength > oldLength)
+                GrowVma(last, target + newLength);
+            else
+                MergeWithNeighbours(last);
             return (long)target;
+        }
+
+        // Takes `vma` out of the tree, carries its PTEs over to `start` (the destination
+        // tables exist) and puts it back there with the same length, PgOff and rmap links.
+        void MoveVma(Vma vma, ulong start)
+        {
+            Vmas.Remove(vma);
+            pteMover.Start(vma.Start, start, true);
+            pteMover.Vma = vma;
+            PageTable.Walk(vma.Start, vma.End, pteMover);
+            pteMover.Vma = null;
+            AdjustVma(vma, start, start + vma.Length, vma.PgOff);
+            Vmas.Insert(vma);
         }
 
         // Charges `growth` bytes more for `vma` if it is an Account VMA (nothing for the

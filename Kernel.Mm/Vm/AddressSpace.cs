@@ -252,6 +252,7 @@ namespace Cowbird.Mm.Vm
                 return Errno.ENOMEM;
             child.brkStart = brkStart;
             child.brk = brk;
+            InheritOffsetCounter(child);
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
@@ -263,6 +264,7 @@ namespace Cowbird.Mm.Vm
                     return Errno.ENOMEM;
                 }
                 Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
+                InheritReservation(copy, vma);
                 child.Vmas.Insert(copy);
                 // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own
                 // (nothing for a shared VMA: it never has an anon_vma). A shared VMA's copy
@@ -299,30 +301,46 @@ namespace Cowbird.Mm.Vm
         // Creates the anonymous VMA [start, end) (which must be free), merging it with the
         // VMA ending at `start` and/or the one starting at `end` when they are compatible
         // (Linux: vma_merge), including the rmap's rule (ReverseMap.IsMergeable: different
-        // anon_vmas never merge). Moving Start/End in place keeps the tree order because the
-        // range was free; the rmap re-keys the grown VMA.
+        // anon_vmas never merge). Its page offsets come from AnonOffsetsFor (the address, or
+        // a reservation). Moving Start/End in place keeps the tree order because the range
+        // was free; the rmap re-keys the grown VMA.
         void MapAnonymous(ulong start, ulong end, Protection prot, VmaFlags flags)
         {
-            ulong pgOff = start >> Page.Shift;
             ulong pages = (end - start) >> Page.Shift;
             Vma after = Vmas.FindFirstEndingAfter(start - 1);
-            Vma prev = after != null && after.End == start ? after : null;
-            Vma next = prev != null ? prev.Next : after;
+            Vma below = after == null ? Vmas.Last : after.End == start ? after : after.Prev;
+            Vma above = after == null ? null : after.End == start ? after.Next : after;
+            Vma prev = below != null && below.End == start ? below : null;
+            Vma next = above != null && above.Start == end ? above : null;
+            ulong reservedStart, reservedEnd;
+            ulong pgOff = AnonOffsetsFor(start, end, prot, flags, below, above, out reservedStart, out reservedEnd);
             bool mergePrev = prev != null && CanMerge(prev, prot, flags) && prev.PageIndexOf(start) == pgOff;
-            bool mergeNext = next != null && next.Start == end && CanMerge(next, prot, flags) && next.PgOff == pgOff + pages;
+            bool mergeNext = next != null && CanMerge(next, prot, flags) && next.PgOff == pgOff + pages;
             if (mergePrev && mergeNext && Manager.Rmap.IsMergeable(prev, next))
             {
                 // The new range joins both: prev swallows next (its pages keep their rmap).
                 ulong nextEnd = next.End;
+                JoinReservation(prev, reservedStart, reservedEnd);
                 DropMergedVma(prev, next);
                 AdjustVma(prev, prev.Start, nextEnd, prev.PgOff);
             }
             else if (mergePrev)
+            {
+                JoinReservation(prev, reservedStart, reservedEnd);
                 AdjustVma(prev, prev.Start, end, prev.PgOff);
+            }
             else if (mergeNext)
+            {
+                JoinReservation(next, reservedStart, reservedEnd);
                 AdjustVma(next, start, next.End, pgOff);
+            }
             else
-                Vmas.Insert(new Vma(this, start, end, prot, flags, pgOff));
+            {
+                Vma vma = new Vma(this, start, end, prot, flags, pgOff);
+                vma.ReservedStart = reservedStart;
+                vma.ReservedEnd = reservedEnd;
+                Vmas.Insert(vma);
+            }
         }
 
         // True when a new anonymous range with `prot` and `flags` may join `vma`: same
@@ -366,20 +384,24 @@ namespace Cowbird.Mm.Vm
                 Mm.Panic("AddressSpace.SplitVma: bad split address");
             Vma upper = new Vma(this, address, vma.End, vma.Prot, vma.Flags, vma.PageIndexOf(address));
             Manager.Rmap.CloneVma(upper, vma);
+            SplitReservation(vma, upper);
             AdjustVma(vma, vma.Start, address, vma.PgOff);
             Vmas.Insert(upper);
             LinkSharedObject(upper, vma.SharedObject);
             return upper;
         }
 
-        // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), drops it
-        // from the tree, gives back its commitment if it is charged, and releases it.
+        // Frees the pages of `vma`, unlinks its rmap state (unlink_anon_vmas), returns its
+        // reserved offsets to a neighbour, drops it from the tree, gives back its commitment
+        // if it is charged, and releases it.
         void RemoveVma(Vma vma)
         {
             if ((vma.Flags & VmaFlags.Account) != 0)
                 Manager.Commit.Uncharge(vma.Length >> Page.Shift);
             ZapRange(vma, vma.Start, vma.End);
             Manager.Rmap.UnlinkVma(vma);
+            if (vma.IsPrivate)
+                ReturnReservation(vma);
             Vmas.Remove(vma);
             UnlinkSharedObject(vma);
             vma.Release();

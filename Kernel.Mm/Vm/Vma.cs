@@ -13,12 +13,20 @@ namespace Cowbird.Mm.Vm
         public Protection Prot;
         public VmaFlags Flags;
 
-        // Linear page offset of Start (Linux: vm_pgoff). For anonymous memory it starts
-        // as Start / Page.Size and is carried along by splits (the upper half gets
-        // PgOff + pages below the split) and by mremap moves, so a page's
-        // PageFrame.Index = PgOff + (address - Start) / Page.Size stays valid: that is
-        // how the anon_vma rmap finds a page's address in each VMA.
+        // Page offset of Start (Linux: vm_pgoff). For private anonymous memory it starts
+        // as Start / Page.Size (AnonOffsets.Linear) or comes from the space's offset
+        // counter (AnonOffsets.Reserve, AddressSpace.Offsets.cs), and is carried along by
+        // splits (the upper half gets PgOff + pages below the split) and by mremap moves,
+        // so a page's PageFrame.Index = PgOff + (address - Start) / Page.Size stays valid:
+        // that is how the anon_vma rmap finds a page's address in each VMA.
         public ulong PgOff;
+
+        // AnonOffsets.Reserve, private VMAs only: the page offsets [ReservedStart,
+        // ReservedEnd) this VMA owns, its own [PgOff, PgOff + pages) plus room to grow into
+        // on either side (Jamie Lokier 2004). Disjoint among the private VMAs of a space.
+        // A new VMA owns exactly its own offsets; AddressSpace.Offsets.cs keeps the rest.
+        public ulong ReservedStart;
+        public ulong ReservedEnd;
 
         // The address space this VMA belongs to; null once released (Release).
         public AddressSpace Owner { get; private set; }
@@ -86,6 +94,8 @@ namespace Cowbird.Mm.Vm
             Prot = prot;
             Flags = flags;
             PgOff = pgOff;
+            ReservedStart = pgOff;
+            ReservedEnd = pgOff + ((end - start) >> Page.Shift);
             owner.Manager.LiveVmas++;
         }
 

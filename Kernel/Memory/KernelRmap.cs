@@ -1,23 +1,36 @@
 using Cowbird.Kernel.Boot;
 using Cowbird.Mm;
 using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Memory
 {
     // Chooses the kernel's reverse-mapping design from the command line: `rmap=NAME`,
-    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, or scan, ...). Runs
-    // once, after KernelMemory.Initialize and before the first address space exists
-    // (MemoryManager.SetReverseMap refuses later). An unknown name keeps the default and
-    // says so: a typo on the command line must not stop the boot.
+    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, or scan, ...), and where
+    // anonymous page offsets come from: `rmap_offsets=MODE`, MODE one of
+    // AnonOffsetModes.Name (linear, the default, or reserve: Jamie Lokier's 2004 offset
+    // reservations with mremap groups, only under the anon_vma designs). Runs once, after
+    // KernelMemory.Initialize and before the first address space exists
+    // (MemoryManager.SetReverseMap and SetAnonOffsets refuse later). An unknown name, or
+    // reserve under a design without offsets, keeps the default and says so: a typo on the
+    // command line must not stop the boot.
     public static class KernelRmap
     {
         public const string CommandLineKey = "rmap";
+        public const string OffsetsKey = "rmap_offsets";
 
-        // The design in use, for the boot banner.
+        // The design and the offsets in use, for the boot banner.
         public static RmapDesign Design { get; private set; }
+        public static AnonOffsets Offsets { get; private set; }
 
-        // Installs the design the command line names (or the default).
+        // Installs the design and the offsets the command line names (or the defaults).
         public static void Initialize(CommandLine commandLine, MemoryManager manager)
+        {
+            InitializeDesign(commandLine, manager);
+            InitializeOffsets(commandLine, manager);
+        }
+
+        static void InitializeDesign(CommandLine commandLine, MemoryManager manager)
         {
             Design = RmapDesign.AnonVmaChain;
             if (!commandLine.TryGetValue(CommandLineKey, out _, out _))
@@ -33,11 +46,34 @@ namespace Cowbird.Kernel.Memory
             KernelConsole.WriteLine("rmap: unknown design on the command line, using anon_vma_chain");
         }
 
-        // The banner line: "rmap: NAME (reverse-mapping design)".
+        static void InitializeOffsets(CommandLine commandLine, MemoryManager manager)
+        {
+            Offsets = AnonOffsets.Linear;
+            if (!commandLine.TryGetValue(OffsetsKey, out _, out _))
+                return;
+            for (int i = 0; i < AnonOffsetModes.Count; i++)
+                if (commandLine.HasValue(OffsetsKey, AnonOffsetModes.Name((AnonOffsets)i)))
+                {
+                    if (manager.SetAnonOffsets((AnonOffsets)i) == Errno.None)
+                        Offsets = (AnonOffsets)i;
+                    else
+                        KernelConsole.WriteLine("rmap_offsets: this design does not find pages by offset, using linear");
+                    return;
+                }
+            KernelConsole.WriteLine("rmap_offsets: unknown mode on the command line, using linear");
+        }
+
+        // The banner line: "rmap: NAME (reverse-mapping design; ...)", with
+        // ", offsets reserve" when reservations are on.
         public static void WriteBannerLine()
         {
             KernelConsole.Write("rmap: ");
             KernelConsole.Write(RmapDesigns.Name(Design));
+            if (Offsets != AnonOffsets.Linear)
+            {
+                KernelConsole.Write(", offsets ");
+                KernelConsole.Write(AnonOffsetModes.Name(Offsets));
+            }
             KernelConsole.WriteLine(" (reverse-mapping design; rmap=NAME on the command line)");
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Vm;
 
 namespace Cowbird.Tests.Host.Model
 {
@@ -31,10 +32,11 @@ namespace Cowbird.Tests.Host.Model
 
         public System.Func<TestMachine> NewMachine = () => new TestMachine(DefaultFrames);
 
-        // The default machine under reverse-mapping design `design`.
-        public static ModelOptions For(RmapDesign design)
+        // The default machine under reverse-mapping design `design` (with anonymous page
+        // offsets `offsets`; null: TestMachine's default, COWBIRD_RMAP_OFFSETS).
+        public static ModelOptions For(RmapDesign design, AnonOffsets? offsets = null)
         {
-            return new ModelOptions { NewMachine = () => new TestMachine(DefaultFrames, rmap: design) };
+            return new ModelOptions { NewMachine = () => new TestMachine(DefaultFrames, rmap: design, offsets: offsets) };
         }
         public IReadOnlyList<OpKind> Mix = DefaultMix;
         public int MaxProcesses = 6;
@@ -46,11 +48,11 @@ namespace Cowbird.Tests.Host.Model
         // RAM far smaller than the processes' pages, a swap device, forced reclaim in the
         // mix and up to 8 processes: pages, private and shared, go to swap and come back
         // constantly, and the model must not notice.
-        public static ModelOptions Swapping(RmapDesign design = RmapDesign.AnonVmaChain)
+        public static ModelOptions Swapping(RmapDesign design = RmapDesign.AnonVmaChain, AnonOffsets? offsets = null)
         {
             return new ModelOptions
             {
-                NewMachine = () => new TestMachine(SwappingFrames, swapPages: SwappingSwapPages, rmap: design),
+                NewMachine = () => new TestMachine(SwappingFrames, swapPages: SwappingSwapPages, rmap: design, offsets: offsets),
                 Mix = SwappingMix,
                 MaxProcesses = ModelProcess.MaxPids,
             };

@@ -7,9 +7,9 @@ namespace Cowbird.Tests.Host.Model
     // pasted (as a new [Fact]) once the bug is fixed, so it stays fixed.
     public class ModelReplayTests
     {
-        static void AssertPasses(List<Op> ops)
+        static void AssertPasses(List<Op> ops, ModelOptions options = null)
         {
-            var runner = new ModelRunner();
+            var runner = options == null ? new ModelRunner() : new ModelRunner(options);
             ModelFailure failure = runner.Run(ops, new List<string>());
             if (failure != null)
                 Assert.Fail(ModelRunner.Report("replay", failure, ops));
@@ -49,6 +49,21 @@ namespace Cowbird.Tests.Host.Model
                 new Op(OpKind.Exit, pid: 0),
                 new Op(OpKind.Read, pid: 0, anyPage: 2),
             });
+        }
+    
+        // From a swapping run under AnonOffsets.Reserve (seed 204, shrunk to 4 ops): two
+        // adjacent read-only VMAs, one charged (Account) and one not, are not an mremap
+        // group, so a move of a range spanning both is EFAULT as on Linux.
+        [Fact]
+        public void Reserve_mremap_refuses_a_range_spanning_vmas_that_differ_in_their_charge()
+        {
+            AssertPasses(new List<Op>
+            {
+                new Op(OpKind.MmapHint, pid: 7, page: 11, count: 4, prot: 4, shared: false, newCount: 3, mode: 2, dest: 17, brkPages: 3, anyPage: 24, value: 23),
+                new Op(OpKind.MmapFixed, pid: 6, page: 13, count: 3, prot: 1, shared: false, newCount: 4, mode: 2, dest: 7, brkPages: 5, anyPage: 5, value: 6),
+                new Op(OpKind.Mprotect, pid: 7, page: 12, count: 3, prot: 3, shared: true, newCount: 2, mode: 0, dest: 13, brkPages: 1, anyPage: 22, value: 93),
+                new Op(OpKind.Mremap, pid: 4, page: 12, count: 2, prot: 2, shared: false, newCount: 4, mode: 2, dest: 2, brkPages: 2, anyPage: 26, value: 96),
+            }, ModelOptions.For(Cowbird.Mm.Rmap.RmapDesign.AnonVma2004, Cowbird.Mm.Vm.AnonOffsets.Reserve));
         }
     }
 }

@@ -336,13 +336,14 @@ namespace Cowbird.Tests.Host.Model
             return page;
         }
 
-        // One past the last window page of the real VMA containing `page`, after checking
-        // that the model's pages up to there agree with being one VMA.
+        // One past the last window page of the real VMA (under AnonOffsets.Reserve: the
+        // mremap unit) containing `page`, after checking that the model's pages up to there
+        // agree with being one VMA.
         static int VmaEndPage(ModelProcess p, int page)
         {
             Vma vma = p.Space.FindVma(AddressOf(page));
             Assert.NotNull(vma);
-            ulong endPage = (vma.End - Window) / Page.Size;
+            ulong endPage = (p.Space.RemapUnitEnd(vma) - Window) / Page.Size;
             int end = (int)System.Math.Min(endPage, (ulong)WindowPages);
             ModelPage first = p.View[page];
             for (int i = page; i < end; i++)
@@ -350,7 +351,7 @@ namespace Cowbird.Tests.Host.Model
                 ModelPage q = p.View[i];
                 Assert.True(q.Mapped && q.Prot == first.Prot && q.Shared == first.Shared
                             && (!q.Shared || (q.Object == first.Object && q.Index == first.Index + (ulong)(i - page))),
-                            $"the real VMA [0x{vma.Start:x}, 0x{vma.End:x}) covers pages {page} and {i}, which the model says cannot share a VMA: {first} vs {q}");
+                            $"the real VMA (or mremap group) [0x{vma.Start:x}, 0x{p.Space.RemapUnitEnd(vma):x}) covers pages {page} and {i}, which the model says cannot share a VMA: {first} vs {q}");
             }
             return end;
         }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Vm;
 using Xunit;
 
 namespace Cowbird.Tests.Host.Model
@@ -47,9 +48,9 @@ namespace Cowbird.Tests.Host.Model
         }
 
         // A swapping run: as RunSeed, and reclaim freed frames, pages went out and came back.
-        public static void RunSwappingSeed(RmapDesign design, int seed)
+        public static void RunSwappingSeed(RmapDesign design, int seed, AnonOffsets? offsets = null)
         {
-            List<string> log = RunSeed(seed, ModelOptions.Swapping(design));
+            List<string> log = RunSeed(seed, ModelOptions.Swapping(design, offsets));
             Assert.True(log.Exists(line => line.StartsWith("reclaim") && !line.EndsWith(" 0")), "reclaim never freed a frame");
             string totals = log[log.Count - 1];
             Assert.StartsWith("swap totals", totals);
@@ -74,6 +75,27 @@ namespace Cowbird.Tests.Host.Model
         public void Random_operations_match_the_reference_model_while_swapping_constantly(RmapDesign design, int seed)
         {
             ModelSuite.RunSwappingSeed(design, seed);
+        }
+    }
+
+    // The anon_vma designs with page-offset reservations (AnonOffsets.Reserve): one
+    // default-machine seed and one swapping seed each, on top of the CI seeds above.
+    public class ModelTestsReserve
+    {
+        [Theory]
+        [InlineData(RmapDesign.AnonVmaChain, 301)]
+        [InlineData(RmapDesign.AnonVma2004, 302)]
+        public void Random_operations_match_the_reference_model_with_offset_reservations(RmapDesign design, int seed)
+        {
+            ModelSuite.RunSeed(seed, ModelOptions.For(design, AnonOffsets.Reserve));
+        }
+
+        [Theory]
+        [InlineData(RmapDesign.AnonVmaChain, 303)]
+        [InlineData(RmapDesign.AnonVma2004, 304)]
+        public void Random_operations_match_the_reference_model_with_offset_reservations_while_swapping(RmapDesign design, int seed)
+        {
+            ModelSuite.RunSwappingSeed(design, seed, AnonOffsets.Reserve);
         }
     }
 }

@@ -175,7 +175,7 @@ namespace Cowbird.Tests.Host.Rmap
         [Fact]
         public void Walk_follows_a_vma_moved_with_its_page_offset_by_mremap()
         {
-            using var m = new TestMachine(128);
+            using var m = new TestMachine(128, offsets: AnonOffsets.Linear);
             var parent = m.NewSpace();
             ulong p = m.MapAnonymous(parent, 4);
             for (int i = 0; i < 4; i++)

@@ -67,7 +67,7 @@ namespace Cowbird.Tests.Host
         [Theory, AllDesigns]
         public void Growing_without_room_fails_with_enomem_unless_it_may_move(RmapDesign design)
         {
-            using var m = new TestMachine(64, rmap: design);
+            using var m = new TestMachine(64, rmap: design, offsets: AnonOffsets.Linear);
             var a = m.NewSpace();
             ulong p = Fixed(a, 0x4000_0000, 2);
             Fixed(a, p + 2 * Page.Size, 1);

@@ -41,6 +41,9 @@ namespace Cowbird.Mm.Rmap
 
         public override long MetadataObjects { get { return LiveFamilies; } }
 
+        // Pages are found by offset: AnonOffsets.Reserve applies.
+        public override bool UsesPageOffsets { get { return true; } }
+
         // anon_vma_prepare: a family for `vma`, an adjacent compatible VMA's if it has one
         // (so the two may merge later), else a new one.
         public override void PrepareAnon(Vma vma)
