@@ -70,6 +70,8 @@ namespace Cowbird.Mm.Vm
                 unit += UnitPages(below);
             if (above != null && above.Start == end && SameKind(above, prot, flags))
                 unit += UnitPages(above);
+            if ((flags & VmaFlags.GrowsDown) != 0 && unit < StackLimit >> Page.Shift)
+                unit = StackLimit >> Page.Shift;        // room for the stack to grow down into
             return FreshOffsets(pages, unit, out reservedStart, out reservedEnd);
         }
 
@@ -135,6 +137,15 @@ namespace Cowbird.Mm.Vm
                 return newEnd;
             ulong roomPages = vma.ReservedEnd - vma.PgOff - (vma.Length >> Page.Shift);
             return roomPages >= (newEnd - vma.End) >> Page.Shift ? newEnd : vma.End + (roomPages << Page.Shift);
+        }
+
+        // True when GrowsDown `vma` may take `pages` more offsets below its PgOff (stack
+        // growth): always under Linear, within its reservation under Reserve.
+        bool CanGrowOffsetsDown(Vma vma, ulong pages)
+        {
+            if (Manager.Offsets == AnonOffsets.Linear)
+                return true;
+            return vma.PgOff - vma.ReservedStart >= pages;
         }
 
         // Grows `vma` up to `newEnd` (the range above it is free; the growth is charged):

@@ -99,11 +99,11 @@ namespace Cowbird.Mm.Vm
 
         // mmap for anonymous memory. Returns the mapped address, or -errno:
         // EINVAL for zero length, unknown prot bits, not exactly one of MAP_PRIVATE and
-        // MAP_SHARED, or an unaligned fixed address; EBADF without MAP_ANONYMOUS (there
-        // are no files); EEXIST for MAP_FIXED_NOREPLACE over a mapping; ENOMEM when the
-        // length overflows, no room is left, or the commitment is refused
-        // (CommitAccounting; as in Linux's mmap_region, MAP_FIXED has already unmapped
-        // what was there).
+        // MAP_SHARED, MAP_GROWSDOWN with MAP_SHARED, or an unaligned fixed address; EBADF
+        // without MAP_ANONYMOUS (there are no files); EEXIST for MAP_FIXED_NOREPLACE over
+        // a mapping; ENOMEM when the length overflows, no room is left, or the commitment
+        // is refused (CommitAccounting; as in Linux's mmap_region, MAP_FIXED has already
+        // unmapped what was there).
         public long Mmap(ulong address, ulong length, Protection prot, MapFlags flags)
         {
             ulong end;
@@ -114,6 +114,8 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.EINVAL;
             if ((flags & MapFlags.Anonymous) == 0)
                 return -(long)Errno.EBADF;
+            if (kind == MapFlags.Shared && (flags & MapFlags.GrowsDown) != 0)
+                return -(long)Errno.EINVAL;
             if (!Page.TryAlignUp(length, out length))
                 return -(long)Errno.ENOMEM;
             if (Vmas.Count > MaxMapCount)
@@ -146,6 +148,8 @@ namespace Cowbird.Mm.Vm
             VmaFlags vmaFlags = VmaFlags.Anonymous | (kind == MapFlags.Shared ? VmaFlags.Shared : VmaFlags.Private);
             if ((flags & MapFlags.NoReserve) != 0 && Manager.Commit.HonoursNoReserve)
                 vmaFlags |= VmaFlags.NoReserve;
+            if ((flags & MapFlags.GrowsDown) != 0)
+                vmaFlags |= VmaFlags.GrowsDown;
             if (kind == MapFlags.Shared)
                 return MapSharedAnonymous(address, end, prot, vmaFlags);
             if (IsAccountable(prot, vmaFlags))
@@ -253,6 +257,7 @@ namespace Cowbird.Mm.Vm
             child.brkStart = brkStart;
             child.brk = brk;
             InheritOffsetCounter(child);
+            child.StackLimit = StackLimit;
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {

@@ -30,7 +30,7 @@ namespace Cowbird.Mm.Vm
             manager.Stat.PgFault++;
             if ((errorCode & FaultErrorCode.ReservedBit) != 0)
                 Mm.Panic("FaultHandler.Handle: reserved bit set in a paging entry");
-            Vma vma = address < PageTable.UserEnd ? space.FindVma(address) : null;
+            Vma vma = address < PageTable.UserEnd ? space.FindVmaOrGrowStack(address) : null;
             if (vma == null)
                 return Segv(manager, FaultResult.SegvMapErr);
             if (IsAccessError(vma, errorCode))

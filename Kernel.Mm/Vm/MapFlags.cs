@@ -10,6 +10,8 @@ namespace Cowbird.Mm.Vm
         // Place the mapping exactly at addr, replacing whatever was mapped there.
         Fixed = 0x10,
         Anonymous = 0x20,
+        // The mapping is a stack that grows down on faults below it (private only).
+        GrowsDown = 0x100,
         // Do not charge the mapping to overcommit accounting (ignored in mode 2).
         NoReserve = 0x4000,
         // Place exactly at addr, but fail with EEXIST rather than replace anything.

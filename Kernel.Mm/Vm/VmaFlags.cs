@@ -19,5 +19,8 @@ namespace Cowbird.Mm.Vm
         // mmap had MAP_NORESERVE and the overcommit mode honoured it (Linux:
         // VM_NORESERVE): never charged, not even when mprotect makes it writable.
         NoReserve = 32,
+        // A stack: a fault just below it grows it down (Linux: VM_GROWSDOWN;
+        // AddressSpace.Stack.cs). Set by exec's stack and by mmap's MAP_GROWSDOWN.
+        GrowsDown = 64,
     }
 }

@@ -9,7 +9,7 @@ namespace Cowbird.Kernel.Syscalls
     public static class MemorySyscalls
     {
         private const ulong KnownMapFlags = (ulong)(MapFlags.Shared | MapFlags.Private | MapFlags.Fixed
-            | MapFlags.Anonymous | MapFlags.FixedNoReplace | MapFlags.NoReserve);
+            | MapFlags.Anonymous | MapFlags.FixedNoReplace | MapFlags.NoReserve | MapFlags.GrowsDown);
 
         // mmap(addr, length, prot, flags, fd, offset): anonymous memory only; flags Cowbird
         // does not model (MAP_STACK, MAP_POPULATE, ...) are accepted and ignored as hints.
