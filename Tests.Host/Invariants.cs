@@ -39,6 +39,8 @@ namespace Cowbird.Tests.Host
     //      page-table-scan rmap (the oracle);
     //  10b. under PTE chains: each frame records exactly the PTEs mapping it (CheckPteChains);
     //  10c. under the 2004 anon_vma: families' lists and counts exact (CheckFamilies);
+    //  10d. under the object tree: object lists, counts and shape, owners above their
+    //      mappers with no shadow between, inherited-PTE counts (Rmap/ObjectTreeInvariants);
     //  11. under the anon_vma rmap: every mapped private frame's Mapping is a live anon_vma
     //      linked to every VMA mapping it, every mapped shared frame's Mapping is the
     //      SharedAnonObject of every VMA mapping it, and shared VMAs have no anon_vma; every chain is on its VMA's list and in its anon_vma's
@@ -517,6 +519,8 @@ namespace Cowbird.Tests.Host
                 CheckPteChains(machine, chains, mappings, errors);
             if (machine.Manager.Rmap is AnonVma2004ReverseMap families)
                 CheckFamilies(machine, families, mappings, errors);
+            if (machine.Manager.Rmap is ObjectTreeReverseMap tree)
+                Rmap.ObjectTreeInvariants.Check(machine, tree, mappings, errors);
         }
 
         // PTE chains: each frame records exactly its MapCount PTEs (the walk above showed the

@@ -29,6 +29,12 @@ namespace Cowbird.Mm.Rmap
     //   IsMergeable(a, b)          may a and b (either may be null = a new range with no
     //                              pages) become one VMA as far as the rmap is concerned
     //   AbsorbVma(kept, removed)   before removed is unlinked and kept grows over it
+    //   PrepareCowCopy(vma, va, oldPfn)
+    //                              a write fault in vma at va is about to replace the page
+    //                              oldPfn, which its PTE still holds, by a private copy
+    //                              (PrepareAnon done; AddNewAnonPage of the copy and
+    //                              RemovePage of oldPfn follow). Only the object tree acts
+    //                              on it (a flagged VMA gets a child object); empty here.
     // Page hook contracts (`vma` holds the PTE at `address`; the PTE is written by the
     // caller just before or after the call, never read by the hook):
     //   AddNewAnonPage(pfn,vma,va) a freshly allocated frame (MapCount 0) is mapped at va:
@@ -62,6 +68,7 @@ namespace Cowbird.Mm.Rmap
         public abstract void VmaRangeChanged(Vma vma);
         public abstract bool IsMergeable(Vma a, Vma b);
         public abstract void AbsorbVma(Vma kept, Vma removed);
+        public virtual void PrepareCowCopy(Vma vma, ulong address, ulong oldPfn) { }
 
         // Live metadata objects the design allocated beyond fixed per-frame and per-VMA
         // fields (anon_vmas and chains, PTE-chain entries, families), for comparisons.
