@@ -5,7 +5,7 @@ using Cowbird.Mm.Rmap;
 namespace Cowbird.Kernel.Memory
 {
     // Chooses the kernel's reverse-mapping design from the command line: `rmap=NAME`,
-    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, or scan, ...). Runs
+    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, scan, ... object_tree). Runs
     // once, after KernelMemory.Initialize and before the first address space exists
     // (MemoryManager.SetReverseMap refuses later). An unknown name keeps the default and
     // says so: a typo on the command line must not stop the boot.
