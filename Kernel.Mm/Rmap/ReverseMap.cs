@@ -165,6 +165,15 @@ namespace Cowbird.Mm.Rmap
         // Returns false when the visitor stopped the walk early.
         public abstract bool Walk(ulong pfn, RmapVisitor visitor);
 
+        // True when `lower` ends where `upper` starts and the two could be one VMA (same
+        // kind and protection, linear PgOff): the neighbour test of anon_vma_prepare's
+        // find_mergeable_anon_vma, for designs that share a neighbour's rmap object.
+        protected static bool CouldJoin(Vma lower, Vma upper)
+        {
+            return lower.End == upper.Start && lower.Flags == upper.Flags && lower.Prot == upper.Prot
+                && upper.PgOff == lower.PageIndexOf(upper.Start);
+        }
+
         // The one step every design shares (Linux: page_vma_mapped_walk for one page):
         // if `vma` covers linear index `index` and the PTE there holds `pfn`, visit it.
         // Returns the visitor's answer, or true when there was nothing to visit.

@@ -156,19 +156,12 @@ namespace Cowbird.Mm.Rmap
         static AnonVmaFamily NeighbourFamily(Vma vma)
         {
             Vma next = vma.Next;
-            if (next != null && next.Family != null && Compatible(vma, next))
+            if (next != null && next.Family != null && CouldJoin(vma, next))
                 return next.Family;
             Vma prev = vma.Prev;
-            if (prev != null && prev.Family != null && Compatible(prev, vma))
+            if (prev != null && prev.Family != null && CouldJoin(prev, vma))
                 return prev.Family;
             return null;
-        }
-
-        // True when `lower` ends where `upper` starts and the two could be one VMA.
-        static bool Compatible(Vma lower, Vma upper)
-        {
-            return lower.End == upper.Start && lower.Flags == upper.Flags && lower.Prot == upper.Prot
-                && upper.PgOff == lower.PageIndexOf(upper.Start);
         }
     }
 }

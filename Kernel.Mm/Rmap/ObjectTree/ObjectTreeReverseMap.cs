@@ -354,19 +354,12 @@ namespace Cowbird.Mm.Rmap
         static AnonObject NeighbourObject(Vma vma)
         {
             Vma next = vma.Next;
-            if (next != null && next.AnonObject != null && !next.ObjectShared && Compatible(vma, next))
+            if (next != null && next.AnonObject != null && !next.ObjectShared && CouldJoin(vma, next))
                 return next.AnonObject;
             Vma prev = vma.Prev;
-            if (prev != null && prev.AnonObject != null && !prev.ObjectShared && Compatible(prev, vma))
+            if (prev != null && prev.AnonObject != null && !prev.ObjectShared && CouldJoin(prev, vma))
                 return prev.AnonObject;
             return null;
-        }
-
-        // True when `lower` ends where `upper` starts and the two could be one VMA.
-        static bool Compatible(Vma lower, Vma upper)
-        {
-            return lower.End == upper.Start && lower.Flags == upper.Flags && lower.Prot == upper.Prot
-                && upper.PgOff == lower.PageIndexOf(upper.Start);
         }
 
         // A new object under `parent` (null: a root).
