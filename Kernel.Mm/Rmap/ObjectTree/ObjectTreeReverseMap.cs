@@ -21,6 +21,18 @@ namespace Cowbird.Mm.Rmap
     //     page of object O at index i visits the VMAs of O and of every descendant that
     //     does not shadow i, nor sits below one that does.
     //
+    // Why a shadow is only set while the object has one VMA and no child: two VMAs of one
+    // object can cover the same index (split pieces after an mremap grow or a merge with a
+    // new range, a fork child that zapped and refaulted), and a mark made for one of them
+    // would hide the other's ancestor page from the walk. With a single user, the mark is
+    // true for the whole subtree, and stays true: VMAs join the subtree only as fork copies
+    // or split pieces of that user, or without pages.
+    //
+    // History: Linux never took the tree. 2.5 shipped PTE chains; 2.6 took Andrea
+    // Arcangeli's anon_vma (2004), which keeps a page's Mapping fixed for its life, where
+    // the tree moves pages between objects as it merges and collapses them. The BSDs and
+    // Mach live with the tree and its chains of shadow objects (vm_object_collapse).
+    //
     // "Lookup walks up the chain": in Jamie's post a fault finds a page by looking in the
     // VMA's object, then its parent, up to the root. Cowbird keeps pages in page tables and
     // swap entries in PTEs, so a fault always finds its page (or swap entry) through the
@@ -61,7 +73,7 @@ namespace Cowbird.Mm.Rmap
         // Objects alive now and the shadowed indexes they hold (the design's metadata).
         public int LiveObjects { get; private set; }
         public long ShadowIndexes { get; private set; }
-        // How often each optimisation ran (for tests and the benchmark table).
+        // How often each optimisation ran (for tests).
         public long Collapses { get; private set; }
         public long Merges { get; private set; }
 
