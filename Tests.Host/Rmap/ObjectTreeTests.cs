@@ -101,6 +101,25 @@ namespace Cowbird.Tests.Host.Rmap
         }
 
         [Fact]
+        public void A_shadow_is_set_only_while_the_object_has_a_single_user()
+        {
+            using var m = NewMachine();
+            var (parent, child, p) = ForkedPages(m, 4);
+            m.Write(child, p, 100);                             // a child object: one VMA
+            AnonObject shadow = ObjectAt(child, p);
+            ulong first = child.FindVma(p).PgOff;
+            Assert.True(shadow.Shadowed.Contains(first));
+            Assert.Equal(0, child.Mprotect(p + 2 * Page.Size, Page.Size, Protection.Read));
+            Assert.Equal(3, shadow.Vmas);                       // split in three, one object
+            m.Write(child, p + Page.Size, 101);                 // a COW in one of three users
+            m.Check();
+            Assert.False(shadow.Shadowed.Contains(first + 1));
+            Assert.Equal(1, Tree(m).ShadowIndexes);
+            Assert.Equal(new[] { (parent, p + Page.Size) }, Walk(m, FrameAt(parent, p + Page.Size)));
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
         public void An_object_whose_only_reference_is_one_child_is_merged_into_it()
         {
             using var m = NewMachine();
