@@ -165,6 +165,23 @@ namespace Cowbird.Mm.Rmap
         // Returns false when the visitor stopped the walk early.
         public abstract bool Walk(ulong pfn, RmapVisitor visitor);
 
+        // page->mapping and page->index of a new or swapped-in frame mapped at `address` in
+        // `vma`: `mapping` is the design's object for it (null for designs without one), the
+        // index is the page's linear index there.
+        protected void SetMapping(ulong pfn, object mapping, Vma vma, ulong address)
+        {
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
+            frame.Mapping = mapping;
+            frame.Index = vma.PageIndexOf(address);
+        }
+
+        // The merge rule of designs with one rmap object per VMA (is_mergeable_anon_vma of
+        // 2.6.7): two VMAs may merge when either has no object yet or both have the same.
+        protected static bool NoneOrSame(object first, object second)
+        {
+            return first == null || second == null || first == second;
+        }
+
         // True when `lower` ends where `upper` starts and the two could be one VMA (same
         // kind and protection, linear PgOff): the neighbour test of anon_vma_prepare's
         // find_mergeable_anon_vma, for designs that share a neighbour's rmap object.

@@ -61,9 +61,7 @@ namespace Cowbird.Mm.Rmap
         {
             if (vma.Family == null)
                 Mm.Panic("AnonVma2004ReverseMap.NewAnonPage: VMA has no family (PrepareAnon first)");
-            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
-            frame.Mapping = vma.Family;
-            frame.Index = vma.PageIndexOf(address);
+            SetMapping(pfn, vma.Family, vma, address);
         }
 
         // anon_vma_link at fork: the child's VMA joins its parent's family.
@@ -106,9 +104,7 @@ namespace Cowbird.Mm.Rmap
 
         public override bool IsMergeable(Vma a, Vma b)
         {
-            AnonVmaFamily first = a == null ? null : a.Family;
-            AnonVmaFamily second = b == null ? null : b.Family;
-            return first == null || second == null || first == second;
+            return NoneOrSame(a == null ? null : a.Family, b == null ? null : b.Family);
         }
 
         // Before `removed` goes, `kept` takes its family if it has none.

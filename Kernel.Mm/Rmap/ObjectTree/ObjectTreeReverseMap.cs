@@ -134,9 +134,7 @@ namespace Cowbird.Mm.Rmap
         // VMAs of different objects never merge; a VMA without one may join any.
         public override bool IsMergeable(Vma a, Vma b)
         {
-            AnonObject first = a == null ? null : a.AnonObject;
-            AnonObject second = b == null ? null : b.AnonObject;
-            return first == null || second == null || first == second;
+            return NoneOrSame(a == null ? null : a.AnonObject, b == null ? null : b.AnonObject);
         }
 
         // kept takes removed's object if it has none; flagged if either was (the safe side).
@@ -167,9 +165,7 @@ namespace Cowbird.Mm.Rmap
         {
             if (vma.AnonObject == null)
                 Mm.Panic("ObjectTreeReverseMap.NewAnonPage: VMA has no object (PrepareAnon first)");
-            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
-            frame.Mapping = vma.AnonObject;
-            frame.Index = vma.PageIndexOf(address);
+            SetMapping(pfn, vma.AnonObject, vma, address);
         }
 
         // A page back from swap: exclusive -> the VMA's object; else the first object up
