@@ -182,6 +182,8 @@ namespace Cowbird.Mm.Rmap
                 vma.AnonObject.InheritedPtes++;
         }
 
+        // One more PTE holds `pfn` (fork's copy, a swap-in of a page mapped already): it is
+        // inherited when the frame belongs to another object, which is then an ancestor.
         protected override void PteAdded(ulong pfn, Vma vma, ulong address)
         {
             if (vma.AnonObject != null && Owner(pfn) != vma.AnonObject)
