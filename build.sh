@@ -37,7 +37,8 @@ Verbs:
                    named on stderr at the end (--verbose: to stderr). --mem: guest RAM
                    (default 128); --swap: attach a fresh mkswap'ed IDE disk of MB;
                    --rmap: the reverse-mapping design (kernel command line rmap=NAME:
-                   anon_vma_chain, the default, or scan; docs/rmap-designs.md);
+                   anon_vma_chain, the default, scan, pte_chain, anon_vma_2004 or
+                   object_tree; docs/rmap-designs.md);
                    --rmap-offsets: anonymous page offsets (rmap_offsets=MODE: linear,
                    the default, or reserve, under the anon_vma designs).
                    Without PROGRAM: the interactive default system (sh on the serial

@@ -35,12 +35,15 @@ namespace Cowbird.Tests.Host
     //      gaps augmented (SubtreeGap), and its list agrees with its in-order walk;
     // I7. no SoftMmu TLB entry is more permissive than the current page tables;
     // I8. exactly the VMAs in the live trees are live (MemoryManager.LiveVmas);
-    // I9. each mapped frame's Index is the linear page index of every address mapping it;
+    // I9. each mapped frame's Index is the page index of every address mapping it in its
+    //      VMA, PgOff + (address - Start) / 4 KiB (the linear index under linear offsets);
     // I10. the rmap walk (MemoryManager.Rmap) of every mapped frame, private anonymous or
     //      shared, visits exactly the PTEs that map it, each once, and so does the
     //      page-table-scan rmap (the oracle);
     //      Under PTE chains each frame records exactly the PTEs mapping it (CheckPteChains);
     //      under the 2004 anon_vma the families' lists and counts exact (CheckFamilies);
+    //      under the object tree: object lists, counts and shape, owners above their
+    //      mappers with no shadow between, inherited-PTE counts (Rmap/ObjectTreeInvariants);
     // I11. under the anon_vma rmap: every mapped private frame's Mapping is a live anon_vma
     //      linked to every VMA mapping it, every mapped shared frame's Mapping is the
     //      SharedAnonObject of every VMA mapping it, and shared VMAs have no anon_vma; every chain is on its VMA's list and in its anon_vma's
@@ -63,7 +66,7 @@ namespace Cowbird.Tests.Host
     //      VMA + the charged size of every live shared object; no shared VMA is Account;
     //      each tree's TotalPages is the sum of its VMAs' pages; each PageTable's TablePages
     //      is the number of its table pages below the PML4.
-    //  16. under AnonOffsets.Reserve (OffsetReservationInvariants): each private VMA's
+    // I16. under AnonOffsets.Reserve (OffsetReservationInvariants): each private VMA's
     //      reservation contains its offsets and lies below the space's counter; the
     //      reservations of a space's private VMAs are disjoint (unless the counter wrapped).
     public static class Invariants
@@ -81,7 +84,7 @@ namespace Cowbird.Tests.Host
                 Tagged("I6", errors, () => CheckVmaTree(space, errors));
                 CheckPageTables(machine, space, mapCounts, tablePages, swapPtes, errors);
                 if (machine.Manager.Offsets == AnonOffsets.Reserve)
-                    OffsetReservationInvariants.Check(space, errors);
+                    Tagged("I16", errors, () => OffsetReservationInvariants.Check(space, errors));
             }
             var objectRefs = new Dictionary<ulong, int>();
             var nodeFrames = new Dictionary<ulong, int>();
@@ -538,6 +541,8 @@ namespace Cowbird.Tests.Host
                 CheckPteChains(machine, chains, mappings, errors);
             if (machine.Manager.Rmap is AnonVma2004ReverseMap families)
                 CheckFamilies(machine, families, mappings, errors);
+            if (machine.Manager.Rmap is ObjectTreeReverseMap tree)
+                Rmap.ObjectTreeInvariants.Check(machine, tree, mappings, errors);
             Tag("I10", errors, start);
             if (machine.Manager.Rmap is AnonVmaReverseMap anon)
                 Tagged("I11", errors, () => CheckAnonVmas(machine, anon, mappings, errors));

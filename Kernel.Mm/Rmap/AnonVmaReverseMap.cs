@@ -78,9 +78,7 @@ namespace Cowbird.Mm.Rmap
         {
             if (vma.AnonVma == null)
                 Mm.Panic("AnonVmaReverseMap.AddNewAnonPage: VMA has no anon_vma (PrepareAnon first)");
-            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
-            frame.Mapping = vma.AnonVma;
-            frame.Index = vma.PageIndexOf(address);
+            SetMapping(pfn, vma.AnonVma, vma, address);
         }
 
         // A swapped-in page: exclusive -> vma's own anon_vma, like a new page; shared with

@@ -27,9 +27,7 @@ namespace Cowbird.Mm.Rmap
         // Records only the linear index (swap will want it); Mapping stays null.
         protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)
         {
-            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
-            frame.Mapping = null;
-            frame.Index = vma.PageIndexOf(address);
+            SetMapping(pfn, null, vma, address);
         }
 
         // Every VMA of every address space, every PTE: visit those holding `pfn`.

@@ -29,6 +29,12 @@ namespace Cowbird.Mm.Rmap
     //   IsMergeable(a, b)          may a and b (either may be null = a new range with no
     //                              pages) become one VMA as far as the rmap is concerned
     //   AbsorbVma(kept, removed)   before removed is unlinked and kept grows over it
+    //   PrepareCowCopy(vma, va, oldPfn)
+    //                              a write fault in vma at va is about to replace the page
+    //                              oldPfn, which its PTE still holds, by a private copy
+    //                              (PrepareAnon done; AddNewAnonPage of the copy and
+    //                              RemovePage of oldPfn follow). Only the object tree acts
+    //                              on it (a flagged VMA gets a child object); empty here.
     // Page hook contracts (`vma` holds the PTE at `address`; the PTE is written by the
     // caller just before or after the call, never read by the hook):
     //   AddNewAnonPage(pfn,vma,va) a freshly allocated frame (MapCount 0) is mapped at va:
@@ -62,6 +68,7 @@ namespace Cowbird.Mm.Rmap
         public abstract void VmaRangeChanged(Vma vma);
         public abstract bool IsMergeable(Vma a, Vma b);
         public abstract void AbsorbVma(Vma kept, Vma removed);
+        public virtual void PrepareCowCopy(Vma vma, ulong address, ulong oldPfn) { }
 
         // True when the design finds a private page at Start + (Index - PgOff) of each
         // candidate VMA (the anon_vma designs), so where offsets come from matters to it
@@ -162,6 +169,32 @@ namespace Cowbird.Mm.Rmap
         // a private anonymous page or a page of a shared anonymous object.
         // Returns false when the visitor stopped the walk early.
         public abstract bool Walk(ulong pfn, RmapVisitor visitor);
+
+        // page->mapping and page->index of a new or swapped-in frame mapped at `address` in
+        // `vma`: `mapping` is the design's object for it (null for designs without one), the
+        // index is the page's linear index there.
+        protected void SetMapping(ulong pfn, object mapping, Vma vma, ulong address)
+        {
+            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
+            frame.Mapping = mapping;
+            frame.Index = vma.PageIndexOf(address);
+        }
+
+        // The merge rule of designs with one rmap object per VMA (is_mergeable_anon_vma of
+        // 2.6.7): two VMAs may merge when either has no object yet or both have the same.
+        protected static bool NoneOrSame(object first, object second)
+        {
+            return first == null || second == null || first == second;
+        }
+
+        // True when `lower` ends where `upper` starts and the two could be one VMA (same
+        // kind and protection, linear PgOff): the neighbour test of anon_vma_prepare's
+        // find_mergeable_anon_vma, for designs that share a neighbour's rmap object.
+        protected static bool CouldJoin(Vma lower, Vma upper)
+        {
+            return lower.End == upper.Start && lower.Flags == upper.Flags && lower.Prot == upper.Prot
+                && upper.PgOff == lower.PageIndexOf(upper.Start);
+        }
 
         // The one step every design shares (Linux: page_vma_mapped_walk for one page):
         // if `vma` covers linear index `index` and the PTE there holds `pfn`, visit it.

@@ -9,5 +9,6 @@ namespace Cowbird.Mm.Rmap
         PageTableScan,  // no reverse map, scan every page table (Linux 2.4)
         PteChain,       // per-frame chains of PTEs (Linus Torvalds 1998, the 2.5 rmap)
         AnonVma2004,    // one anon_vma per fork family, a flat list (Andrea Arcangeli 2004)
+        ObjectTree,     // a tree of anonymous objects by copy-on-write (Jamie Lokier 2000)
     }
 }

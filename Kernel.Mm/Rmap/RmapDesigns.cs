@@ -5,7 +5,7 @@ namespace Cowbird.Mm.Rmap
     public static class RmapDesigns
     {
         // Number of designs (RmapDesign values are 0 .. Count - 1).
-        public const int Count = 4;
+        public const int Count = 5;
 
         // The command-line name of `design`.
         public static string Name(RmapDesign design)
@@ -15,6 +15,7 @@ namespace Cowbird.Mm.Rmap
                 case RmapDesign.AnonVmaChain: return "anon_vma_chain";
                 case RmapDesign.PteChain: return "pte_chain";
                 case RmapDesign.AnonVma2004: return "anon_vma_2004";
+                case RmapDesign.ObjectTree: return "object_tree";
                 default: return "scan";
             }
         }
@@ -27,6 +28,7 @@ namespace Cowbird.Mm.Rmap
                 case RmapDesign.PageTableScan: return new PageTableScanReverseMap(manager);
                 case RmapDesign.PteChain: return new PteChainReverseMap(manager);
                 case RmapDesign.AnonVma2004: return new AnonVma2004ReverseMap(manager);
+                case RmapDesign.ObjectTree: return new ObjectTreeReverseMap(manager);
                 default: return new AnonVmaReverseMap(manager);
             }
         }

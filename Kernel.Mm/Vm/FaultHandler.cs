@@ -115,6 +115,7 @@ namespace Cowbird.Mm.Vm
                 Mm.Panic("FaultHandler.CopyOnWrite: the pinned page's PTE changed during the allocation");
             manager.Physical.CopyFrame(newPfn, oldPfn);
             manager.Rmap.PrepareAnon(vma);
+            manager.Rmap.PrepareCowCopy(vma, page, oldPfn);
             NewAnonymousMapping(manager, newPfn, vma, page);
             space.PageTable.Replace(pteAddress, page, Pte.Map(newPfn, vma.PteFlags() | Pte.Dirty | Pte.Accessed));
             manager.Rmap.RemovePage(oldPfn, vma, page);

@@ -46,6 +46,15 @@ namespace Cowbird.Mm.Vm
         public Vma FamilyNext;
         public Vma FamilyPrev;
 
+        // The object-tree design only (Rmap/ObjectTree/, null under other designs): the
+        // anonymous object whose pages this VMA maps, its links in that object's list of
+        // VMAs, and the fork flag: set when fork shared the object with another VMA, so that
+        // the next copy-on-write gives this VMA a child object of its own.
+        public AnonObject AnonObject;
+        public Vma ObjectNext;
+        public Vma ObjectPrev;
+        public bool ObjectShared;
+
         // Shared anonymous mappings only (null for private ones): the object holding the
         // pages (Linux: the shmem inode behind vm_file) and this VMA's links in the
         // object's list of mappings (Linux: i_mmap). Owned by SharedAnonObject.

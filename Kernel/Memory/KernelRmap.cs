@@ -6,7 +6,7 @@ using Cowbird.Mm.Vm;
 namespace Cowbird.Kernel.Memory
 {
     // Chooses the kernel's reverse-mapping design from the command line: `rmap=NAME`,
-    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, or scan, ...), and where
+    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, scan, ... object_tree), and where
     // anonymous page offsets come from: `rmap_offsets=MODE`, MODE one of
     // AnonOffsetModes.Name (linear, the default, or reserve: Jamie Lokier's 2004 offset
     // reservations with mremap groups, only under the anon_vma designs). Runs once, after

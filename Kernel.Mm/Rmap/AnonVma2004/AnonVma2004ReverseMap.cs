@@ -64,9 +64,7 @@ namespace Cowbird.Mm.Rmap
         {
             if (vma.Family == null)
                 Mm.Panic("AnonVma2004ReverseMap.NewAnonPage: VMA has no family (PrepareAnon first)");
-            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
-            frame.Mapping = vma.Family;
-            frame.Index = vma.PageIndexOf(address);
+            SetMapping(pfn, vma.Family, vma, address);
         }
 
         // anon_vma_link at fork: the child's VMA joins its parent's family.
@@ -109,9 +107,7 @@ namespace Cowbird.Mm.Rmap
 
         public override bool IsMergeable(Vma a, Vma b)
         {
-            AnonVmaFamily first = a == null ? null : a.Family;
-            AnonVmaFamily second = b == null ? null : b.Family;
-            return first == null || second == null || first == second;
+            return NoneOrSame(a == null ? null : a.Family, b == null ? null : b.Family);
         }
 
         // Before `removed` goes, `kept` takes its family if it has none.
@@ -159,19 +155,12 @@ namespace Cowbird.Mm.Rmap
         static AnonVmaFamily NeighbourFamily(Vma vma)
         {
             Vma next = vma.Next;
-            if (next != null && next.Family != null && Compatible(vma, next))
+            if (next != null && next.Family != null && CouldJoin(vma, next))
                 return next.Family;
             Vma prev = vma.Prev;
-            if (prev != null && prev.Family != null && Compatible(prev, vma))
+            if (prev != null && prev.Family != null && CouldJoin(prev, vma))
                 return prev.Family;
             return null;
-        }
-
-        // True when `lower` ends where `upper` starts and the two could be one VMA.
-        static bool Compatible(Vma lower, Vma upper)
-        {
-            return lower.End == upper.Start && lower.Flags == upper.Flags && lower.Prot == upper.Prot
-                && upper.PgOff == lower.PageIndexOf(upper.Start);
         }
     }
 }

@@ -66,9 +66,7 @@ namespace Cowbird.Mm.Rmap
         // A new frame: its linear index (swap-in checks it) and a direct entry.
         protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)
         {
-            ref PageFrame frame = ref Manager.Frames.Frame(pfn);
-            frame.Mapping = null;
-            frame.Index = vma.PageIndexOf(address);
+            SetMapping(pfn, null, vma, address);
             Add(pfn, vma.Owner, address);
         }
 
