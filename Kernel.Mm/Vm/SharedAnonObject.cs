@@ -45,17 +45,22 @@ namespace Cowbird.Mm.Vm
         ulong lastSwappedIndex;
         readonly PageReleaser releaser = new PageReleaser();
 
-        // An empty object with no mappings (made by mmap of a shared anonymous range),
-        // holding `chargedPages` of commitment the caller charged for it (0 for
-        // MAP_NORESERVE); it counts as live (MemoryManager.LiveSharedObjects) until its
-        // last mapping goes, which uncharges them.
-        internal SharedAnonObject(MemoryManager memoryManager, ulong chargedPages)
+        // An empty object of `sizePages` pages with no mappings (made by mmap of a shared
+        // anonymous range), holding `chargedPages` of commitment the caller charged for it
+        // (0 for MAP_NORESERVE); it counts as live (MemoryManager.LiveSharedObjects) until
+        // its last mapping goes, which uncharges them.
+        internal SharedAnonObject(MemoryManager memoryManager, ulong sizePages, ulong chargedPages)
         {
             mm = memoryManager;
             pages = new PageIndexTree(memoryManager);
+            SizePages = sizePages;
             ChargedPages = chargedPages;
             mm.LiveSharedObjects++;
         }
+
+        // The object's size (Linux: the shmem inode's i_size), the length of the mmap that
+        // made it. mremap may grow a mapping past it; a fault there is SIGBUS.
+        public ulong SizePages { get; private set; }
 
         // Commitment held by the object (Linux: the shmem inode's VM_ACCT(size)), given
         // back when it is released.
@@ -150,6 +155,24 @@ namespace Cowbird.Mm.Vm
             mm.Lru.Add(fresh);
             pfn = fresh;
             return Errno.None;
+        }
+
+        // Drops pages [first, end) (MADV_REMOVE: Linux punches a hole in the shmem file):
+        // the object's reference on each resident page, its count on each swap slot. No PTE
+        // may map them any more; the range reads zeros on its next fault.
+        public void RemovePages(ulong first, ulong end)
+        {
+            releaser.Manager = mm;
+            if (end > SizePages)
+                end = SizePages;    // no page exists past the end
+            for (ulong index = first; index < end; index++)
+            {
+                ulong entry = pages.Lookup(index);
+                if (entry == 0)
+                    continue;
+                pages.Erase(index);
+                releaser.VisitEntry(index, entry);
+            }
         }
 
         // Where reclaim should swap page `index` to (Eric Biederman, 1998: an object's swap slots
