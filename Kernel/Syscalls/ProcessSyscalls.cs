@@ -84,17 +84,10 @@ namespace Cowbird.Kernel.Syscalls
             switch (code)
             {
                 case ArchSetFs:
-                    if (address >= AddressSpace.TaskSize)
-                        return -(long)Errno.EPERM;
-                    process.FsBase = address;
-                    UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, address);
-                    return 0;
+                    return SetBase(address, UserModeCpu.MsrFsBase, ref process.FsBase);
                 case ArchSetGs:
-                    if (address >= AddressSpace.TaskSize)
-                        return -(long)Errno.EPERM;
-                    process.GsBase = address;
-                    UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, address);
-                    return 0;
+                    // The user's GS base sits in KERNEL_GS_BASE until swapgs on the way out.
+                    return SetBase(address, UserModeCpu.MsrKernelGsBase, ref process.GsBase);
                 case ArchGetFs:
                     return PutBase(process, address, process.FsBase);
                 case ArchGetGs:
@@ -106,6 +99,17 @@ namespace Cowbird.Kernel.Syscalls
                 default:
                     return -(long)Errno.EINVAL;
             }
+        }
+
+        // Makes `address` a segment base of the running process: its `field` and the MSR
+        // that holds it now. 0, or -EPERM from TASK_SIZE on.
+        private static long SetBase(ulong address, uint msr, ref ulong field)
+        {
+            if (address >= AddressSpace.TaskSize)
+                return -(long)Errno.EPERM;
+            field = address;
+            UserModeCpu.WriteMsr(msr, address);
+            return 0;
         }
 
         // Writes a segment base to the user's `address`: 0 or -EFAULT.

@@ -9,15 +9,7 @@ namespace Cowbird.Tests.Host
     // and what DONTFORK, WIPEONFORK, FREE, REMOVE and POPULATE do to the pages.
     public class MadviseTests
     {
-        const Protection ReadWrite = Protection.Read | Protection.Write;
         const int EINVAL = -(int)Errno.EINVAL;
-
-        static ulong MapShared(AddressSpace a, int pages, Protection prot = ReadWrite)
-        {
-            long r = a.Mmap(0, (ulong)pages * Page.Size, prot, MapFlags.Shared | MapFlags.Anonymous);
-            Assert.True(r > 0, "mmap failed: " + r);
-            return (ulong)r;
-        }
 
         static int Advise(AddressSpace a, ulong address, int pages, Advice advice)
         {
@@ -148,8 +140,8 @@ namespace Cowbird.Tests.Host
         {
             using var m = new TestMachine(64);
             var a = m.NewSpace();
-            ulong shared = MapShared(a, 2);
-            ulong sharedReadOnly = MapShared(a, 1, Protection.Read);
+            ulong shared = m.MapShared(a, 2);
+            ulong sharedReadOnly = m.MapShared(a, 1, Protection.Read);
             ulong priv = m.MapAnonymous(a, 1);
             Assert.Equal(EINVAL, Advise(a, shared, 2, Advice.WipeOnFork));
             Assert.Equal(EINVAL, Advise(a, shared, 2, Advice.Free));
@@ -187,7 +179,7 @@ namespace Cowbird.Tests.Host
         {
             using var m = new TestMachine(64, rmap: design);
             var parent = m.NewSpace();
-            ulong p = MapShared(parent, 3);
+            ulong p = m.MapShared(parent, 3);
             for (ulong i = 0; i < 3; i++)
                 m.Write(parent, p + i * Page.Size, (byte)(i + 1));
             var child = m.Fork(parent);
