@@ -88,6 +88,30 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
+        // A flag change that needs a split at vm.max_map_count is EAGAIN (Linux turns the
+        // split's ENOMEM into EAGAIN); one that joins a neighbour still works.
+        [Fact]
+        public void A_flag_change_needing_a_split_at_the_map_count_limit_is_EAGAIN()
+        {
+            using var m = new TestMachine(64);
+            var a = m.NewSpace();
+            const ulong Base = 0x1000_0000;
+            int pages = AddressSpace.MaxMapCount + 8;
+            Assert.Equal((long)Base, a.Mmap(Base, (ulong)pages * Page.Size, Protection.Read | Protection.Write,
+                                            MapFlags.Private | MapFlags.Anonymous | MapFlags.Fixed | MapFlags.NoReserve));
+            int result = 0;
+            for (int i = 1; i < pages - 1 && result == 0; i += 2)
+                result = a.Madvise(Base + (ulong)i * Page.Size, Page.Size, (int)Advice.DontDump);
+            Assert.Equal(-(int)Errno.EAGAIN, result);
+            Assert.Equal(AddressSpace.MaxMapCount, a.Vmas.Count);
+            ulong last = a.Vmas.Last.Start;
+            Assert.Equal(-(int)Errno.EAGAIN, a.Madvise(last + Page.Size, Page.Size, (int)Advice.DontFork));
+            Assert.Equal(0, a.Madvise(Base, Page.Size, (int)Advice.DontDump));       // joins the next VMA
+            Assert.Equal(AddressSpace.MaxMapCount - 1, a.Vmas.Count);
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
         [Theory, AllDesigns]
         public void Dontfork_leaves_the_child_without_the_mapping(RmapDesign design)
         {
