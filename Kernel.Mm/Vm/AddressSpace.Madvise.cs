@@ -45,7 +45,8 @@ namespace Cowbird.Mm.Vm
             if (end == address)
                 return 0;
             int result = WalkAdvice(address, end, (Advice)advice);
-            if (advice == (int)Advice.DontNeed || advice == (int)Advice.DontNeedLocked || advice == (int)Advice.Free)
+            bool dropsPages = advice == (int)Advice.DontNeed || advice == (int)Advice.DontNeedLocked || advice == (int)Advice.Free;
+            if (dropsPages && address < TaskSize)
                 PageTable.FreeEmptyTables(address, end < TaskSize ? end : TaskSize);
             return result;
         }

@@ -67,6 +67,8 @@ namespace Cowbird.Tests.Host
             Assert.Equal(0, a.Madvise(p, 0, (int)Advice.Normal));
             Assert.Equal(-(int)Errno.ENOMEM, Advise(a, p, 3, Advice.Normal));                      // runs into a hole
             Assert.Equal(-(int)Errno.ENOMEM, a.Madvise(AddressSpace.TaskSize, Page.Size, (int)Advice.Normal));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Madvise(AddressSpace.TaskSize + Page.Size, Page.Size, (int)Advice.DontNeed));
+            Assert.Equal(-(int)Errno.ENOMEM, a.Madvise(0xFFFF_8000_0000_0000UL, Page.Size, (int)Advice.Free));
             m.AssertNoLeaks();
         }
 
