@@ -1,5 +1,3 @@
-using Cowbird.Mm.Paging;
-
 namespace Cowbird.Mm.Vm
 {
     // madvise (Linux 6.1: mm/madvise.c). The range is walked VMA by VMA in address order
@@ -36,7 +34,7 @@ namespace Cowbird.Mm.Vm
         {
             if (!IsKnownAdvice(advice) || !Page.IsAligned(address))
                 return -(int)Errno.EINVAL;
-            ulong aligned = (length + Page.OffsetMask) & ~Page.OffsetMask;
+            ulong aligned = WrappingAlignUp(length);
             if (length != 0 && aligned == 0)
                 return -(int)Errno.EINVAL;
             ulong end = address + aligned;
@@ -51,6 +49,7 @@ namespace Cowbird.Mm.Vm
             return result;
         }
 
+        // True for the values of Advice (there is a gap from 5 to 7).
         static bool IsKnownAdvice(int advice)
         {
             return (advice >= (int)Advice.Normal && advice <= (int)Advice.DontNeed)
