@@ -44,6 +44,7 @@ namespace Cowbird.Mm.Vm
         SwapEntry lastSwapped;
         ulong lastSwappedIndex;
         readonly PageReleaser releaser = new PageReleaser();
+        readonly HolePuncher holePuncher = new HolePuncher();
 
         // An empty object of `sizePages` pages with no mappings (made by mmap of a shared
         // anonymous range), holding `chargedPages` of commitment the caller charged for it
@@ -159,20 +160,14 @@ namespace Cowbird.Mm.Vm
 
         // Drops pages [first, end) (MADV_REMOVE: Linux punches a hole in the shmem file):
         // the object's reference on each resident page, its count on each swap slot. No PTE
-        // may map them any more; the range reads zeros on its next fault.
+        // may map them any more; the range reads zeros on its next fault. The walk visits
+        // the pages the object holds, not every index of the range, which may be huge.
         public void RemovePages(ulong first, ulong end)
         {
             releaser.Manager = mm;
-            if (end > SizePages)
-                end = SizePages;    // no page exists past the end
-            for (ulong index = first; index < end; index++)
-            {
-                ulong entry = pages.Lookup(index);
-                if (entry == 0)
-                    continue;
-                pages.Erase(index);
-                releaser.VisitEntry(index, entry);
-            }
+            holePuncher.Start(this, first, end);
+            pages.Walk(holePuncher);
+            holePuncher.Start(null, 0, 0);
         }
 
         // Where reclaim should swap page `index` to (Eric Biederman, 1998: an object's swap slots
@@ -245,6 +240,32 @@ namespace Cowbird.Mm.Vm
             ChargedPages = 0;
             released = true;
             mm.LiveSharedObjects--;
+        }
+
+        // RemovePages' walk: erases and releases each entry in [first, end).
+        sealed class HolePuncher : PageIndexVisitor
+        {
+            SharedAnonObject owner;
+            ulong first;
+            ulong end;
+
+            // Arms the walk for `target`'s pages [from, to); null forgets the object.
+            public void Start(SharedAnonObject target, ulong from, ulong to)
+            {
+                owner = target;
+                first = from;
+                end = to;
+            }
+
+            public override void VisitEntry(ulong index, ulong entry)
+            {
+                if (index < first || index >= end)
+                    return;
+                owner.pages.Erase(index);
+                owner.releaser.VisitEntry(index, entry);
+            }
+
+            public override void VisitNode(ulong pfn) { }
         }
 
         // Drops the object's reference on each resident page and its count on each slot.

@@ -223,6 +223,27 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
+        [Fact]
+        public void Remove_of_a_huge_sparse_shared_mapping_drops_only_the_pages_in_range()
+        {
+            using var m = new TestMachine(128);
+            var a = m.NewSpace();
+            const ulong Pages = 1UL << 24;    // 64 GiB of address space, three pages touched
+            long r = a.Mmap(0, Pages * Page.Size, Protection.Read | Protection.Write,
+                            MapFlags.Shared | MapFlags.Anonymous | MapFlags.NoReserve);
+            Assert.True(r > 0, "mmap failed: " + r);
+            ulong p = (ulong)r;
+            m.Write(a, p, 1);
+            m.Write(a, p + 5000 * Page.Size, 2);
+            m.Write(a, p + (Pages - 1) * Page.Size, 3);
+            Assert.Equal(0, a.Madvise(p + Page.Size, (Pages - 2) * Page.Size, (int)Advice.Remove));
+            m.Check();
+            Assert.Equal(1, m.Read(a, p));
+            Assert.Equal(0, m.Read(a, p + 5000 * Page.Size));
+            Assert.Equal(3, m.Read(a, p + (Pages - 1) * Page.Size));
+            m.AssertNoLeaks();
+        }
+
         [Theory, AllDesigns]
         public void Populate_faults_pages_in_and_write_breaks_copy_on_write(RmapDesign design)
         {
