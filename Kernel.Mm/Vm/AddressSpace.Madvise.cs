@@ -1,3 +1,6 @@
+using Cowbird.Mm.Paging;
+using Cowbird.Mm.Physical;
+
 namespace Cowbird.Mm.Vm
 {
     // madvise (Linux 6.1: mm/madvise.c). The range is walked VMA by VMA in address order
@@ -17,11 +20,18 @@ namespace Cowbird.Mm.Vm
     //     splitting and merging VMAs as mprotect does. Fork obeys DontCopy and WipeOnFork;
     //     the others are hints Cowbird has no use for (no read-ahead of files, no core
     //     dumps, no KSM, no huge pages).
-    //   - WILLNEED, COLD, PAGEOUT are hints Cowbird accepts and does nothing for.
+    //   - COLD (Linux: madvise_cold) ages the pages only this process maps: their Accessed
+    //     bits are cleared and active ones go to the inactive list, so reclaim takes them
+    //     before others. PAGEOUT does the same; Linux also reclaims them at once, Cowbird
+    //     leaves that to the next reclaim.
+    //   - WILLNEED is a hint Cowbird accepts and does nothing for (Linux starts swap-in
+    //     read-ahead; Cowbird reads a page back when it is touched).
     public sealed partial class AddressSpace
     {
         // MADV_DONTNEED, for callers that pass advice as an int.
         public const int MadviseDontNeed = (int)Advice.DontNeed;
+
+        PageAger pageAger;
 
         // madvise(address, length, advice). 0, or -errno in Linux's order: EINVAL for an
         // unknown advice, an unaligned address, a length that rounds up past 2^64 or a
@@ -91,8 +101,12 @@ namespace Cowbird.Mm.Vm
             switch (advice)
             {
                 case Advice.WillNeed:
+                    return 0;
                 case Advice.Cold:
                 case Advice.PageOut:
+                    if (pageAger == null)
+                        pageAger = new PageAger(this);
+                    PageTable.Walk(start, end, pageAger);
                     return 0;
                 case Advice.DontNeed:
                 case Advice.DontNeedLocked:
@@ -201,6 +215,30 @@ namespace Cowbird.Mm.Vm
             }
             obj.RemovePages(first, last);
             return 0;
+        }
+
+        // Per-PTE action of MADV_COLD and MADV_PAGEOUT (Linux:
+        // madvise_cold_or_pageout_pte_range): a resident page only this PTE maps loses its
+        // Accessed bit (the TLB entry goes with it) and, if active, moves to the inactive
+        // list. Pages other processes map too are left alone, as Linux leaves them.
+        sealed class PageAger : PteVisitor
+        {
+            readonly AddressSpace space;
+
+            public PageAger(AddressSpace owner) { space = owner; }
+
+            public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)
+            {
+                if (!pte.IsPresent)
+                    return;
+                ref PageFrame frame = ref space.Manager.Frames.Frame(pte.Frame);
+                if (frame.MapCount != 1 || (frame.Flags & PageFrameFlags.Lru) == 0)
+                    return;
+                if (pte.IsAccessed)
+                    space.PageTable.Replace(pteAddress, virtualAddress, pte.Without(Pte.Accessed));
+                if ((frame.Flags & PageFrameFlags.Active) != 0)
+                    space.Manager.Lru.Deactivate(pte.Frame);
+            }
         }
     }
 }

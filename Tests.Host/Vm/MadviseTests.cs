@@ -1,4 +1,5 @@
 using Cowbird.Mm;
+using Cowbird.Mm.Physical;
 using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 using Xunit;
@@ -241,6 +242,32 @@ namespace Cowbird.Tests.Host
             Assert.Equal(1, m.Read(a, p));
             Assert.Equal(0, m.Read(a, p + 5000 * Page.Size));
             Assert.Equal(3, m.Read(a, p + (Pages - 1) * Page.Size));
+            m.AssertNoLeaks();
+        }
+
+        [Theory, AllDesigns]
+        public void Cold_ages_the_pages_only_this_process_maps(RmapDesign design)
+        {
+            using var m = new TestMachine(64, rmap: design);
+            var parent = m.NewSpace();
+            ulong p = m.MapAnonymous(parent, 2);
+            m.Write(parent, p, 1);
+            var child = m.Fork(parent);
+            m.Write(parent, p + Page.Size, 2);         // the parent's own page
+            ulong shared = parent.PageTable.Lookup(p).Frame;
+            ulong own = parent.PageTable.Lookup(p + Page.Size).Frame;
+            m.Manager.Lru.Activate(shared);
+            m.Manager.Lru.Activate(own);
+            Assert.True(parent.PageTable.Lookup(p + Page.Size).IsAccessed);
+            Assert.Equal(0, Advise(parent, p, 2, Advice.Cold));
+            m.Check();
+            Assert.False(parent.PageTable.Lookup(p + Page.Size).IsAccessed);
+            Assert.Equal(PageFrameFlags.None, m.Frames.Frame(own).Flags & PageFrameFlags.Active);
+            Assert.Equal(PageFrameFlags.Active, m.Frames.Frame(shared).Flags & PageFrameFlags.Active);
+            Assert.Equal(2, m.Read(parent, p + Page.Size));
+            Assert.Equal(0, Advise(parent, p, 2, Advice.PageOut));
+            Assert.Equal(1, m.Read(child, p));
+            m.Check();
             m.AssertNoLeaks();
         }
 
