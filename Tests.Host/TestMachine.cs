@@ -131,6 +131,14 @@ namespace Cowbird.Tests.Host
             return (ulong)address;
         }
 
+        // Shared anonymous mapping (MAP_SHARED|MAP_ANONYMOUS) of `pages` pages anywhere; returns its address.
+        public ulong MapShared(AddressSpace space, int pages, Protection prot = Protection.Read | Protection.Write)
+        {
+            long address = space.Mmap(0, (ulong)pages * Page.Size, prot, MapFlags.Shared | MapFlags.Anonymous);
+            Assert.True(address > 0, "mmap failed: " + address);
+            return (ulong)address;
+        }
+
         // User-mode accesses of `space`, through the SoftMmu.
         public byte Read(AddressSpace space, ulong address) { Mmu.Enter(space); return Mmu.ReadByte(address); }
         public void Write(AddressSpace space, ulong address, byte value) { Mmu.Enter(space); Mmu.WriteByte(address, value); }

@@ -31,6 +31,7 @@ namespace Cowbird.Tests.User
             Test("brk", "brk grows, shrinks, re-grows reading zeros; above the break is SIGSEGV; a child's heap and break are its own"),
             Test("madvise_dontneed", "MADV_DONTNEED on private anonymous memory reads zeros, on COW-shared memory only in the caller, on shared memory keeps data"),
             Test("mm_ranges", "range arguments at the edges: lengths near 2^63 and 2^64, wrapping ranges, the last user page, in mmap/munmap/mprotect/madvise/mremap; the other mappings keep their data"),
+            Test("mm_edges", "edge cases as Linux 6.1 answers them: munmap at the ends of user space, every madvise advice for anonymous memory and its errors (DONTFORK, WIPEONFORK, FREE, REMOVE, POPULATE, VMA splits), mremap MREMAP_DONTUNMAP, SIGBUS past a grown shared mapping's object, write/read with huge counts and partly mapped buffers, arch_prctl FS/GS/CPUID, clock ids and CPU clocks, nanosleep of a huge time until a signal, syscall numbers as the low 32 bits of rax"),
             Test("proc_maps_big", "/proc/self/maps of 25,000 VMAs (about 2 MB) read in 4 KiB, 1000-byte and 1 MiB pieces lists every VMA once, in order; a change between two reads shows in the rest"),
             Test("kwrite_swap", "kernel writes (clock_gettime, read of /proc/vmstat) and own writes into random pages of 64 MiB COW-shared with 8 children, in 40 MiB with little swap: every write lands, children may only be OOM-killed, the parent's copy is unchanged",
                  memMb: 40, swapMb: 160, timeoutSeconds: 600),

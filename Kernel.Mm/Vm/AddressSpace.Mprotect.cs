@@ -56,14 +56,10 @@ namespace Cowbird.Mm.Vm
                     ulong charged = flags != vma.Flags ? (pieceEnd - cursor) >> Page.Shift : 0;
                     if (charged != 0 && Manager.Commit.Charge(this, charged) != Errno.None)
                         return -(int)Errno.ENOMEM;
-                    int added = NewVmasFor(vma, cursor, pieceEnd, prot, flags);
-                    if (added > MaxMapCount - Vmas.Count)
+                    if (!RoomForPiece(vma, cursor, pieceEnd, prot, flags))
                     {
                         if (charged != 0)
                             Manager.Commit.Uncharge(charged);
-                        // Linux splits one end before it finds no room for the other.
-                        if (added == 2 && Vmas.Count < MaxMapCount)
-                            SplitVma(vma, cursor);
                         return -(int)Errno.ENOMEM;
                     }
                     ProtectPiece(vma, cursor, pieceEnd, prot, flags);
@@ -82,6 +78,19 @@ namespace Cowbird.Mm.Vm
             bool unaccounted = (vma.Flags & (VmaFlags.Account | VmaFlags.Shared | VmaFlags.NoReserve)) == 0
                 && (vma.Prot & Protection.Write) == 0;
             return (prot & Protection.Write) != 0 && unaccounted ? vma.Flags | VmaFlags.Account : vma.Flags;
+        }
+
+        // True when giving [start, end) of `vma` protection `prot` and `flags` stays within
+        // MaxMapCount. When it does not, Linux has split one end before it finds no room for
+        // the other (mprotect_fixup, madvise_update_vma), and so does this.
+        bool RoomForPiece(Vma vma, ulong start, ulong end, Protection prot, VmaFlags flags)
+        {
+            int added = NewVmasFor(vma, start, end, prot, flags);
+            if (added <= MaxMapCount - Vmas.Count)
+                return true;
+            if (added == 2 && Vmas.Count < MaxMapCount)
+                SplitVma(vma, start);
+            return false;
         }
 
         // How many VMAs giving [start, end) of `vma` protection `prot` and `flags` adds,
@@ -119,10 +128,7 @@ namespace Cowbird.Mm.Vm
         // mprotect_fixup); a charge for a new Account flag is already made.
         void ProtectPiece(Vma vma, ulong start, ulong end, Protection prot, VmaFlags flags)
         {
-            if (vma.Start < start)
-                vma = SplitVma(vma, start);
-            if (vma.End > end)
-                SplitVma(vma, end);
+            vma = IsolatePiece(vma, start, end);
             vma.Prot = prot;
             vma.Flags = flags;
             if (protectionApplier == null)
@@ -130,6 +136,17 @@ namespace Cowbird.Mm.Vm
             protectionApplier.Start(vma);
             PageTable.Walk(vma.Start, vma.End, protectionApplier);
             MergeWithNeighbours(vma);
+        }
+
+        // Splits `vma` at `start` and `end` where they fall inside it; returns the VMA that
+        // is exactly [start, end).
+        Vma IsolatePiece(Vma vma, ulong start, ulong end)
+        {
+            if (vma.Start < start)
+                vma = SplitVma(vma, start);
+            if (vma.End > end)
+                SplitVma(vma, end);
+            return vma;
         }
 
         // True when the PTE holding `pfn` is the frame's only holder, so making it

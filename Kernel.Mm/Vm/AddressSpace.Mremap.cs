@@ -23,8 +23,8 @@ namespace Cowbird.Mm.Vm
         // (possibly new) address of the mapping, or -errno, checked in Linux's order
         // (mm/mremap.c): every range argument is validated against TaskSize before the
         // part of the work it guards changes anything.
-        //   EINVAL  unknown flags (MREMAP_DONTUNMAP is not supported), FIXED without
-        //           MAYMOVE, unaligned oldAddress/newAddress, newLength 0 (after rounding
+        //   EINVAL  unknown flags, FIXED without MAYMOVE, DONTUNMAP without MAYMOVE or
+        //           with different lengths, unaligned oldAddress/newAddress, newLength 0 (after rounding
         //           up, which wraps as Linux's PAGE_ALIGN does), oldLength 0 on a private
         //           mapping (only shared ones can be duplicated), a fixed destination
         //           overlapping the source or reaching past TaskSize, a part to unmap
@@ -36,9 +36,12 @@ namespace Cowbird.Mm.Vm
         //           comes after the VMA count check, before anything moves).
         public long Mremap(ulong oldAddress, ulong oldLength, ulong newLength, RemapFlags flags, ulong newAddress)
         {
-            if ((flags & ~(RemapFlags.MayMove | RemapFlags.Fixed)) != 0)
+            if ((flags & ~(RemapFlags.MayMove | RemapFlags.Fixed | RemapFlags.DontUnmap)) != 0)
                 return -(long)Errno.EINVAL;
             if ((flags & RemapFlags.Fixed) != 0 && (flags & RemapFlags.MayMove) == 0)
+                return -(long)Errno.EINVAL;
+            // MREMAP_DONTUNMAP is always a move, never a resize (compared before rounding).
+            if ((flags & RemapFlags.DontUnmap) != 0 && ((flags & RemapFlags.MayMove) == 0 || oldLength != newLength))
                 return -(long)Errno.EINVAL;
             if (!Page.IsAligned(oldAddress))
                 return -(long)Errno.EINVAL;
@@ -49,8 +52,8 @@ namespace Cowbird.Mm.Vm
             Vma vma = FindVma(oldAddress);
             if (vma == null)
                 return -(long)Errno.EFAULT;
-            if ((flags & RemapFlags.Fixed) != 0)
-                return RemapFixed(oldAddress, oldLength, newAddress, newLength);
+            if ((flags & (RemapFlags.Fixed | RemapFlags.DontUnmap)) != 0)
+                return RemapTo(oldAddress, oldLength, newAddress, newLength, flags);
             if (oldLength == 0)
                 return DuplicateShared(vma, oldAddress, newLength, flags);
             if (oldLength >= newLength)
@@ -70,7 +73,7 @@ namespace Cowbird.Mm.Vm
             ulong target = FindFreeRange(newLength);
             if (target == 0)
                 return -(long)Errno.ENOMEM;
-            return MoveRange(vma, oldAddress, oldLength, target, newLength);
+            return MoveRange(vma, oldAddress, oldLength, target, newLength, false);
         }
 
         // `length` rounded up to a page as Linux's PAGE_ALIGN does: a length in the last
@@ -121,26 +124,33 @@ namespace Cowbird.Mm.Vm
             return end > vma.End && end <= TaskSize && Vmas.IsFree(vma.End, end);
         }
 
-        // MREMAP_FIXED: moves [oldAddress, +oldLength) to exactly newAddress (Linux:
-        // mremap_to). In Linux's order: the destination is checked, then unmapped; the
+        // MREMAP_FIXED and MREMAP_DONTUNMAP (Linux: mremap_to): moves [oldAddress,
+        // +oldLength) to exactly newAddress with FIXED, else to newAddress if that range
+        // is free (a hint, as for mmap), else anywhere. In Linux's order: the destination
+        // is checked (even a hint must not overlap the source), then unmapped (FIXED); the
         // source is cut down to newLength when that is shorter (with munmap's checks, so a
         // huge oldLength is EINVAL here, after the destination is gone, as on Linux); only
-        // then is the source VMA looked up again and the rest checked.
-        long RemapFixed(ulong oldAddress, ulong oldLength, ulong newAddress, ulong newLength)
+        // then is the source VMA looked up again and the rest checked. DONTUNMAP leaves
+        // the old range mapped and empty (MoveRange).
+        long RemapTo(ulong oldAddress, ulong oldLength, ulong newAddress, ulong newLength, RemapFlags flags)
         {
+            bool fixedAddress = (flags & RemapFlags.Fixed) != 0;
             if (!Page.IsAligned(newAddress) || newLength > TaskSize || newAddress > TaskSize - newLength)
                 return -(long)Errno.EINVAL;
             if (oldAddress + oldLength > newAddress && newAddress + newLength > oldAddress)
                 return -(long)Errno.EINVAL;
-            if (newAddress < MmapMin)
+            if (fixedAddress && newAddress < MmapMin)
                 return -(long)Errno.EPERM;
             // Room for splitting both the destination and the source (Linux checks this
             // before it unmaps anything, so a failure leaves both as they were).
             if (Vmas.Count + 2 >= MaxMapCount - 3)
                 return -(long)Errno.ENOMEM;
-            int unmapped = UnmapRange(newAddress, newAddress + newLength);
-            if (unmapped < 0)
-                return unmapped;
+            if (fixedAddress)
+            {
+                int unmapped = UnmapRange(newAddress, newAddress + newLength);
+                if (unmapped < 0)
+                    return unmapped;
+            }
             if (oldLength > newLength)
             {
                 int error = Munmap(oldAddress + newLength, oldLength - newLength);
@@ -155,7 +165,13 @@ namespace Cowbird.Mm.Vm
                 return DuplicateShared(vma, oldAddress, newLength, RemapFlags.MayMove, newAddress);
             if (oldLength > RemapUnitEnd(vma) - oldAddress)
                 return -(long)Errno.EFAULT;
-            return MoveRange(vma, oldAddress, oldLength, newAddress, newLength);
+            if (!fixedAddress)
+            {
+                newAddress = PlaceNear(newAddress, newLength);
+                if (newAddress == 0)
+                    return -(long)Errno.ENOMEM;
+            }
+            return MoveRange(vma, oldAddress, oldLength, newAddress, newLength, (flags & RemapFlags.DontUnmap) != 0);
         }
 
         // Moves [oldAddress, oldAddress + oldLength), which lies inside the mremap unit
@@ -163,11 +179,15 @@ namespace Cowbird.Mm.Vm
         // newLength) (newLength >= oldLength; the rest is new, demand-zero memory) and
         // merges it with its new neighbours (Linux: move_vma). Each VMA of the range moves
         // whole with its PgOff; the growth extends the last one (GrowVma).
-        long MoveRange(Vma vma, ulong oldAddress, ulong oldLength, ulong target, ulong newLength)
+        // With `dontUnmap` the old range stays mapped with the same protection and flags
+        // but no pages (LeaveEmptyMappings), and the moved range is charged anew for its
+        // whole length, as Linux charges new_len while the old VMA keeps its charge.
+        long MoveRange(Vma vma, ulong oldAddress, ulong oldLength, ulong target, ulong newLength, bool dontUnmap)
         {
             if (Vmas.Count >= MaxMapCount - 3)
                 return -(long)Errno.ENOMEM;
-            if (ChargeGrowth(vma, newLength - oldLength) != Errno.None)
+            ulong charge = dontUnmap ? newLength : newLength - oldLength;
+            if (ChargeGrowth(vma, charge) != Errno.None)
                 return -(long)Errno.ENOMEM;
             ulong oldEnd = oldAddress + oldLength;
             if (pteMover == null)
@@ -178,7 +198,7 @@ namespace Cowbird.Mm.Vm
             {
                 PageTable.FreeEmptyTables(target, target + oldLength);
                 if ((vma.Flags & VmaFlags.Account) != 0)
-                    Manager.Commit.Uncharge((newLength - oldLength) >> Page.Shift);
+                    Manager.Commit.Uncharge(charge >> Page.Shift);
                 return -(long)Errno.ENOMEM;
             }
             if (vma.Start < oldAddress)
@@ -193,6 +213,8 @@ namespace Cowbird.Mm.Vm
                 vma = next;
             }
             PageTable.FreeEmptyTables(oldAddress, oldEnd);
+            if (dontUnmap)
+                LeaveEmptyMappings(oldAddress, target, oldLength);
             MergeWithNeighbours(FindVma(target));
             last = FindVma(target + oldLength - 1);
             if (newLength > oldLength)
@@ -213,6 +235,30 @@ namespace Cowbird.Mm.Vm
             pteMover.Vma = null;
             AdjustVma(vma, start, start + vma.Length, vma.PgOff);
             Vmas.Insert(vma);
+        }
+
+        // MREMAP_DONTUNMAP: each VMA just moved from [oldAddress, oldAddress + length) to
+        // [target, target + length) leaves a mapping like it at its old place, without pages
+        // or anon_vma, so private memory there faults in fresh zeros and shared memory reads
+        // the object again (Linux: the old VMA stays and its anon_vma links are dropped). A
+        // private one gets its offsets as any new private range does (MapAnonymous).
+        void LeaveEmptyMappings(ulong oldAddress, ulong target, ulong length)
+        {
+            for (Vma moved = FindVma(target); moved != null && moved.Start < target + length; moved = moved.Next)
+                LeaveEmptyMapping(moved, oldAddress + (moved.Start - target), oldAddress + (moved.End - target));
+        }
+
+        void LeaveEmptyMapping(Vma moved, ulong start, ulong end)
+        {
+            if (moved.IsPrivate)
+            {
+                MapAnonymous(start, end, moved.Prot, moved.Flags);
+                return;
+            }
+            Vma empty = new Vma(this, start, end, moved.Prot, moved.Flags, moved.PgOff);
+            Vmas.Insert(empty);
+            LinkSharedObject(empty, moved.SharedObject);
+            MergeWithNeighbours(empty);
         }
 
         // Charges `growth` bytes more for `vma` if it is an Account VMA (nothing for the

@@ -19,7 +19,7 @@ namespace Cowbird.Mm.Vm
                 return -(long)Errno.ENOMEM;
             Vma vma = new Vma(this, start, end, prot, flags, 0);
             Vmas.Insert(vma);
-            LinkSharedObject(vma, new SharedAnonObject(Manager, charged));
+            LinkSharedObject(vma, new SharedAnonObject(Manager, (end - start) >> Page.Shift, charged));
             return (long)start;
         }
 

@@ -35,8 +35,6 @@ namespace Cowbird.Mm.Vm
         // (munmap or MAP_FIXED inside a VMA, mprotect) once it is reached; mremap keeps
         // room for the splits and the moved VMA (limit - 3).
         public const int MaxMapCount = 65530;
-        // madvise advice values (Linux x86-64).
-        public const int MadviseDontNeed = 4;
 
         public readonly MemoryManager Manager;
         public readonly PageTable PageTable;
@@ -138,9 +136,7 @@ namespace Cowbird.Mm.Vm
             }
             else
             {
-                address = Page.AlignDown(address);
-                if (address == 0 || !IsUserRange(address, length, out end) || !Vmas.IsFree(address, end))
-                    address = FindFreeRange(length);
+                address = PlaceNear(Page.AlignDown(address), length);
                 if (address == 0)
                     return -(long)Errno.ENOMEM;
                 end = address + length;
@@ -184,36 +180,6 @@ namespace Cowbird.Mm.Vm
             return UnmapRange(address, end);
         }
 
-        // madvise. Only MADV_DONTNEED (4) is supported: it drops the pages of every VMA in
-        // [address, address + length) while keeping the VMAs, so private anonymous memory
-        // reads back as zeros. 0, or -errno in Linux's order: EINVAL for other advice, an
-        // unaligned address or a wrapping range; 0 for an empty range; ENOMEM when part of
-        // the range is unmapped (including any part past TaskSize; the mapped parts are
-        // still done).
-        public int Madvise(ulong address, ulong length, int advice)
-        {
-            ulong end;
-            if (advice != MadviseDontNeed || !Page.IsAligned(address) || !Page.TryAlignUp(length, out length))
-                return -(int)Errno.EINVAL;
-            end = address + length;
-            if (end < address)
-                return -(int)Errno.EINVAL;
-            if (length == 0)
-                return 0;
-            ulong covered = address;
-            bool hole = false;
-            for (Vma vma = Vmas.FindFirstEndingAfter(address); vma != null && vma.Start < end; vma = vma.Next)
-            {
-                if (vma.Start > covered)
-                    hole = true;
-                ZapRange(vma, vma.Start > address ? vma.Start : address, vma.End < end ? vma.End : end);
-                covered = vma.End;
-            }
-            if (address < TaskSize)
-                PageTable.FreeEmptyTables(address, end < TaskSize ? end : TaskSize);
-            return hole || covered < end ? -(int)Errno.ENOMEM : 0;
-        }
-
         // brk with Linux's semantics: asks to move the end of the heap to `requested`.
         // Returns the new break on success and the unchanged old break on any failure
         // (below BrkStart, reaching another mapping or the page below it, out of user space,
@@ -243,7 +209,8 @@ namespace Cowbird.Mm.Vm
             return brk;
         }
 
-        // fork: a new address space with a copy of every VMA, sharing every private page
+        // fork: a new address space with a copy of every VMA (but MADV_DONTFORK ones; a
+        // MADV_WIPEONFORK one is copied empty), sharing every private page
         // copy-on-write (both sides write-protected, the parent's TLB invalidated) and
         // every frame's MapCount/RefCount raised by one per copied PTE. Each Account VMA's
         // copy is charged, with the parent's size limits (Linux: dup_mmap).
@@ -261,6 +228,8 @@ namespace Cowbird.Mm.Vm
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
+                if ((vma.Flags & VmaFlags.DontCopy) != 0)
+                    continue;
                 if ((vma.Flags & VmaFlags.Account) != 0
                     && Manager.Commit.Charge(this, vma.Length >> Page.Shift) != Errno.None)
                 {
@@ -271,6 +240,11 @@ namespace Cowbird.Mm.Vm
                 Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
                 InheritReservation(copy, vma);
                 child.Vmas.Insert(copy);
+                // MADV_WIPEONFORK: the copy starts empty, with no anon_vma until its
+                // first fault, like a new mapping (Linux: dup_mmap skips anon_vma_fork
+                // and copy_page_range for it).
+                if ((vma.Flags & VmaFlags.WipeOnFork) != 0)
+                    continue;
                 // anon_vma_fork: link `copy` to every anon_vma of `vma`, give it its own
                 // (nothing for a shared VMA: it never has an anon_vma). A shared VMA's copy
                 // joins the same backing object's list of mappings.
@@ -428,6 +402,17 @@ namespace Cowbird.Mm.Vm
             return end > address && address >= MmapMin && end <= TaskSize;
         }
 
+        // Where a new mapping of `length` bytes goes when `hint` (page aligned) is only a
+        // hint: at the hint if that range is free and mappable, else FindFreeRange. 0 when
+        // no room is left.
+        ulong PlaceNear(ulong hint, ulong length)
+        {
+            ulong end;
+            if (hint != 0 && IsUserRange(hint, length, out end) && Vmas.IsFree(hint, end))
+                return hint;
+            return FindFreeRange(length);
+        }
+
         // Highest free range of `length` bytes below MmapTop (Linux: the top-down
         // get_unmapped_area). Returns 0 when none. O(log n) through the VMA tree's gaps.
         ulong FindFreeRange(ulong length)
@@ -443,11 +428,15 @@ namespace Cowbird.Mm.Vm
             readonly AddressSpace space;
             // The VMA being zapped, set by ZapRange for one walk.
             public Vma Vma;
+            // MADV_FREE's walk: leave pages another PTE or reference still holds.
+            public bool ExclusiveOnly;
 
             public PageZapper(AddressSpace addressSpace) { space = addressSpace; }
 
             public override void Visit(ulong virtualAddress, ulong pteAddress, Pte pte)
             {
+                if (ExclusiveOnly && pte.HasFrame && !space.IsExclusivelyOwned(pte.Frame))
+                    return;
                 space.PageTable.Replace(pteAddress, virtualAddress, Pte.NoneEntry);
                 if (pte.IsSwap)
                     space.Manager.SwapState.FreeEntry(SwapEntry.FromPte(pte.Raw));

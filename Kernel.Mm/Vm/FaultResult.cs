@@ -17,5 +17,8 @@ namespace Cowbird.Mm.Vm
         // (Linux: VM_FAULT_SIGBUS from do_swap_page). The PTE still holds the swap entry,
         // so a retry reads again.
         SigBus,
+        // The page lies past the end of its shared object (a mapping mremap grew beyond
+        // it): SIGBUS, as Linux's shmem_fault gives beyond i_size.
+        SigBusPastObject,
     }
 }

@@ -41,6 +41,13 @@ namespace Cowbird.Mm.Vm
         // The entry stored at `index`, or 0.
         public ulong Lookup(ulong index)
         {
+            ulong slot = LeafSlot(index);
+            return slot != 0 ? mm.Physical.ReadU64(slot) : 0;
+        }
+
+        // Physical address of the leaf slot of `index`, or 0 when no node holds it.
+        ulong LeafSlot(ulong index)
+        {
             if (height == 0 || !Covers(index, height))
                 return 0;
             ulong node = root;
@@ -50,7 +57,7 @@ namespace Cowbird.Mm.Vm
                 if (node == 0)
                     return 0;
             }
-            return mm.Physical.ReadU64(SlotAddress(node, index, 0));
+            return SlotAddress(node, index, 0);
         }
 
         // Stores `entry` (non-zero) at `index`, adding levels and nodes as needed.
@@ -79,6 +86,14 @@ namespace Cowbird.Mm.Vm
             }
             mm.Physical.WriteU64(SlotAddress(node, index, 0), entry);
             return true;
+        }
+
+        // Clears the entry at `index`, if any. Nodes stay until Clear.
+        public void Erase(ulong index)
+        {
+            ulong slot = LeafSlot(index);
+            if (slot != 0)
+                mm.Physical.WriteU64(slot, 0);
         }
 
         // Calls `visitor` for every entry (in index order) and every node.

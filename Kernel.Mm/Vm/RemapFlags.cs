@@ -9,7 +9,8 @@ namespace Cowbird.Mm.Vm
         MayMove = 1,
         // Move to exactly newAddress, replacing whatever is mapped there (needs MayMove).
         Fixed = 2,
-        // Leave the old range mapped but empty after a move (not supported: EINVAL).
+        // Leave the old range mapped but empty after a move (needs MayMove and equal
+        // lengths): private memory there faults in zeros again.
         DontUnmap = 4,
     }
 }

@@ -44,18 +44,24 @@ namespace Cowbird.Mm.Vm
         SwapEntry lastSwapped;
         ulong lastSwappedIndex;
         readonly PageReleaser releaser = new PageReleaser();
+        readonly HolePuncher holePuncher = new HolePuncher();
 
-        // An empty object with no mappings (made by mmap of a shared anonymous range),
-        // holding `chargedPages` of commitment the caller charged for it (0 for
-        // MAP_NORESERVE); it counts as live (MemoryManager.LiveSharedObjects) until its
-        // last mapping goes, which uncharges them.
-        internal SharedAnonObject(MemoryManager memoryManager, ulong chargedPages)
+        // An empty object of `sizePages` pages with no mappings (made by mmap of a shared
+        // anonymous range), holding `chargedPages` of commitment the caller charged for it
+        // (0 for MAP_NORESERVE); it counts as live (MemoryManager.LiveSharedObjects) until
+        // its last mapping goes, which uncharges them.
+        internal SharedAnonObject(MemoryManager memoryManager, ulong sizePages, ulong chargedPages)
         {
             mm = memoryManager;
             pages = new PageIndexTree(memoryManager);
+            SizePages = sizePages;
             ChargedPages = chargedPages;
             mm.LiveSharedObjects++;
         }
+
+        // The object's size (Linux: the shmem inode's i_size), the length of the mmap that
+        // made it. mremap may grow a mapping past it; a fault there is SIGBUS.
+        public ulong SizePages { get; private set; }
 
         // Commitment held by the object (Linux: the shmem inode's VM_ACCT(size)), given
         // back when it is released.
@@ -152,6 +158,18 @@ namespace Cowbird.Mm.Vm
             return Errno.None;
         }
 
+        // Drops pages [first, end) (MADV_REMOVE: Linux punches a hole in the shmem file):
+        // the object's reference on each resident page, its count on each swap slot. No PTE
+        // may map them any more; the range reads zeros on its next fault. The walk visits
+        // the pages the object holds, not every index of the range, which may be huge.
+        public void RemovePages(ulong first, ulong end)
+        {
+            releaser.Manager = mm;
+            holePuncher.Start(this, first, end);
+            pages.Walk(holePuncher);
+            holePuncher.Start(null, 0, 0);
+        }
+
         // Where reclaim should swap page `index` to (Eric Biederman, 1998: an object's swap slots
         // contiguous): the slot as far from the last swapped page's slot as `index` is
         // from its index, on the same device. Invalid (slot 0) when there is none yet or
@@ -222,6 +240,32 @@ namespace Cowbird.Mm.Vm
             ChargedPages = 0;
             released = true;
             mm.LiveSharedObjects--;
+        }
+
+        // RemovePages' walk: erases and releases each entry in [first, end).
+        sealed class HolePuncher : PageIndexVisitor
+        {
+            SharedAnonObject owner;
+            ulong first;
+            ulong end;
+
+            // Arms the walk for `target`'s pages [from, to); null forgets the object.
+            public void Start(SharedAnonObject target, ulong from, ulong to)
+            {
+                owner = target;
+                first = from;
+                end = to;
+            }
+
+            public override void VisitEntry(ulong index, ulong entry)
+            {
+                if (index < first || index >= end)
+                    return;
+                owner.pages.Erase(index);
+                owner.releaser.VisitEntry(index, entry);
+            }
+
+            public override void VisitNode(ulong pfn) { }
         }
 
         // Drops the object's reference on each resident page and its count on each slot.

@@ -35,6 +35,17 @@ namespace Cowbird.Mm.Vm
             return Copy(space, userAddress, destination, length, false);
         }
 
+        // Faults the page holding `userAddress` in as a user read (or write, breaking
+        // copy-on-write) would (Linux: faultin_page, for MADV_POPULATE_*). Errno.None,
+        // EFAULT, ENOMEM or EIO, as for a copy.
+        public static Errno FaultIn(AddressSpace space, ulong userAddress, bool write)
+        {
+            if (userAddress >= PageTable.UserEnd)
+                return Errno.EFAULT;
+            ulong physical;
+            return MakeAccessible(space, userAddress, write, out physical);
+        }
+
         // Page by page: make the page accessible, then copy the part of it in range.
         static Errno Copy(AddressSpace space, ulong userAddress, byte* kernelBuffer, ulong length, bool toUser)
         {

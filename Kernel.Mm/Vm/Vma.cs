@@ -133,6 +133,13 @@ namespace Cowbird.Mm.Vm
             return PgOff + ((address - Start) >> Page.Shift);
         }
 
+        // Address of the page with linear offset `index` (the inverse of PageIndexOf; the
+        // index may lie outside the VMA).
+        public ulong AddressOf(ulong index)
+        {
+            return Start + ((index - PgOff) << Page.Shift);
+        }
+
         // Leaf PTE bits for a frame mapped in this VMA, before copy-on-write: User,
         // Writable if PROT_WRITE, NoExecute unless PROT_EXEC. A PROT_NONE VMA gets
         // ProtNone (not Present), so the frame stays recorded but inaccessible.

@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Processes;
 
 namespace Cowbird.Kernel.Drivers
 {
@@ -38,6 +39,12 @@ namespace Cowbird.Kernel.Drivers
                 Cpu.WaitForInterrupt();
         }
 
-        public override void Handle(TrapFrame* frame) => s_ticks++;
+        // One tick; a tick that interrupted ring 3 is CPU time of the running process.
+        public override void Handle(TrapFrame* frame)
+        {
+            s_ticks++;
+            if (frame->FromUserMode)
+                Scheduler.ChargeUserTick();
+        }
     }
 }

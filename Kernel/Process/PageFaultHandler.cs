@@ -59,6 +59,12 @@ namespace Cowbird.Kernel.Processes
                 SignalDelivery.Force(current, Signal.SIGBUS, BusAdrErr, address);
                 return;
             }
+            if (result == FaultResult.SigBusPastObject)
+            {
+                Report(current, frame, address, "bus error", " (past the end of the shared object)");
+                SignalDelivery.Force(current, Signal.SIGBUS, BusAdrErr, address);
+                return;
+            }
             Report(current, frame, address, "segfault", "");
             SignalDelivery.Force(current, Signal.SIGSEGV, result == FaultResult.SegvAccErr ? SegvAccErr : SegvMapErr, address);
         }

@@ -49,6 +49,13 @@ namespace Cowbird.Kernel.Processes
         public readonly ulong KernelStackTop;
         public ulong SavedRsp;
         public ulong FsBase;
+        // The user's GS base (arch_prctl ARCH_SET_GS); in KERNEL_GS_BASE while it runs
+        // in the kernel, swapgs puts it in GS_BASE on the way out.
+        public ulong GsBase;
+        // Timer ticks that found this process running in ring 3: its CPU time, as the
+        // CPU-time clocks report it (the kernel runs with interrupts off, so its own
+        // work on the process's behalf is not seen by the tick).
+        public ulong CpuTicks;
         // Tick at which the process last got the CPU (round-robin quantum).
         public ulong SliceStart;
 

@@ -86,6 +86,7 @@ namespace Cowbird.Kernel.Processes
             frame->Rcx = image.Entry;       // sysret takes rip from rcx, rflags from r11
             frame->R11 = UserFlags;
             process.FsBase = 0;
+            process.GsBase = 0;
             process.ClearChildTid = 0;
         }
 
@@ -101,6 +102,7 @@ namespace Cowbird.Kernel.Processes
             old.Destroy();
             InstallImage(process, image);
             UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, 0);
+            UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
             fixed (byte* name = argv.Bytes)
                 process.SetName(argv.Count > 0 ? name : path, argv.Count > 0 ? argv.LengthAt(0) : pathLength);
@@ -132,6 +134,7 @@ namespace Cowbird.Kernel.Processes
             child.Space = childSpace;
             child.StackStart = parent.StackStart;
             child.FsBase = parent.FsBase;
+            child.GsBase = parent.GsBase;
             child.SignalMask = parent.SignalMask;
             child.CopyNameFrom(parent);
             for (int i = 0; i <= Signal.Count; i++)

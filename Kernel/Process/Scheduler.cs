@@ -136,9 +136,17 @@ namespace Cowbird.Kernel.Processes
             SyscallSetup.SetKernelStack(next.KernelStackTop);
             next.Space.Activate();
             UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, next.FsBase);
+            UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, next.GsBase);
             next.SliceStart = PitTimer.Ticks;
             fixed (ulong* save = &saveRsp)
                 UserModeCpu.ContextSwitch(save, next.SavedRsp);
+        }
+
+        // A timer tick interrupted ring 3: the running process used it (its CPU time).
+        public static void ChargeUserTick()
+        {
+            if (s_current != null)
+                s_current.CpuTicks++;
         }
 
         // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending

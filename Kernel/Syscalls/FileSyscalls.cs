@@ -1,7 +1,6 @@
 using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Processes;
 using Cowbird.Mm;
-using Cowbird.Mm.Paging;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
@@ -10,6 +9,11 @@ namespace Cowbird.Kernel.Syscalls
     // (read-only, in place) and the /proc files (ProcFiles, generated as they are read). A transfer copies through a
     // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
     // -EFAULT when nothing was transferred yet, else the count done so far (as Linux).
+    // As in Linux's vfs_read/vfs_write, a buffer range reaching past TASK_SIZE (a huge
+    // count such as ~0) is -EFAULT before anything moves, and a count is cut to
+    // MAX_RW_COUNT. Console writes go a page at a time as Linux's pipe_write does (the
+    // test programs' stdout is a pipe on Linux): a page whose source is not all
+    // readable is not written at all.
     public static unsafe class FileSyscalls
     {
         private const int ChunkSize = 512;
@@ -20,6 +24,10 @@ namespace Cowbird.Kernel.Syscalls
         private const int DirectoryOnly = 0x10000;
         private const int MaxIovecs = 1024;
         private const int EROFS = 30;
+        // Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): the most one call moves.
+        private const ulong MaxRwCount = 0x7ffff000;
+        // What Linux's pipe_write copies at once: one page of the source.
+        private const ulong PipePage = 4096;
 
         private static OpenFile FileOf(Process process, int fd)
         {
@@ -31,10 +39,14 @@ namespace Cowbird.Kernel.Syscalls
             OpenFile file = FileOf(process, fd);
             if (file == null)
                 return -(long)Errno.EBADF;
+            if (!IsUserRange(buffer, count))
+                return -(long)Errno.EFAULT;
             if (file.IsDirectory)
                 return -LinuxErrno.EISDIR;
             if (count == 0)
                 return 0;
+            if (count > MaxRwCount)
+                count = MaxRwCount;
             byte* chunk = stackalloc byte[ChunkSize];
             if (file.IsConsole)
             {
@@ -96,23 +108,45 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EBADF;
             if (!file.IsConsole)
                 return -(long)Errno.EBADF;    // initrd and /proc files are opened read-only
-            return WriteConsole(process, buffer, count);
+            if (!IsUserRange(buffer, count))
+                return -(long)Errno.EFAULT;
+            return WriteConsole(process, buffer, count < MaxRwCount ? count : MaxRwCount);
         }
 
+        // Writes the user's [buffer, buffer + count) to the console a page of the source
+        // at a time (PipePage bytes from `buffer` on): a page is written only when all of
+        // it can be read, so a bad buffer gives -EFAULT when nothing was written yet, else
+        // the count of whole pages written.
         private static long WriteConsole(Process process, ulong buffer, ulong count)
         {
             byte* chunk = stackalloc byte[ChunkSize];
             ulong done = 0;
             while (done < count)
             {
-                ulong n = count - done < ChunkSize ? count - done : ChunkSize;
-                Errno error = UserMemory.CopyFromUser(process.Space, chunk, buffer + done, n);
-                if (error != Errno.None)
-                    return done > 0 ? (long)done : -(long)error;
-                ConsoleDevice.Write(chunk, (int)n);
-                done += n;
+                ulong piece = count - done < PipePage ? count - done : PipePage;
+                if (!IsReadable(process, buffer + done, piece))
+                    return done > 0 ? (long)done : -(long)Errno.EFAULT;
+                for (ulong at = 0; at < piece; at += ChunkSize)
+                {
+                    ulong n = piece - at < ChunkSize ? piece - at : ChunkSize;
+                    Errno error = UserMemory.CopyFromUser(process.Space, chunk, buffer + done + at, n);
+                    if (error != Errno.None)
+                        return done + at > 0 ? (long)(done + at) : -(long)error;
+                    ConsoleDevice.Write(chunk, (int)n);
+                }
+                done += piece;
             }
             return (long)done;
+        }
+
+        // True when every page of the user's [address, address + length) (length > 0) can
+        // be read; the pages are faulted in.
+        private static bool IsReadable(Process process, ulong address, ulong length)
+        {
+            for (ulong page = Page.AlignDown(address); page < address + length; page += Page.Size)
+                if (UserMemory.FaultIn(process.Space, page, false) != Errno.None)
+                    return false;
+            return true;
         }
 
         public static long Writev(Process process, int fd, ulong iov, long count)
@@ -224,9 +258,10 @@ namespace Cowbird.Kernel.Syscalls
             return FileOf(process, fd) == null ? -(long)Errno.EBADF : -LinuxErrno.ENOTTY;
         }
 
+        // Linux's access_ok: the range ends at or below TASK_SIZE and does not wrap.
         public static bool IsUserRange(ulong address, ulong length)
         {
-            return address + length >= address && address + length <= PageTable.UserEnd;
+            return address + length >= address && address + length <= AddressSpace.TaskSize;
         }
     }
 }

@@ -1,7 +1,6 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Processes;
 using Cowbird.Mm;
-using Cowbird.Mm.Paging;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
@@ -15,8 +14,8 @@ namespace Cowbird.Kernel.Syscalls
         // __WCLONE choose children by the signal they report their exit with (all use SIGCHLD).
         private const int WaitNoThread = 0x20000000, WaitAll = 0x40000000, WaitClone = unchecked((int)0x80000000);
         private const int RusageSize = 144;
-        private const int ArchSetFs = 0x1002;
-        private const int ArchGetFs = 0x1003;
+        private const int ArchSetGs = 0x1001, ArchSetFs = 0x1002, ArchGetFs = 0x1003, ArchGetGs = 0x1004,
+            ArchGetCpuid = 0x1011, ArchSetCpuid = 0x1012;
 
         public static long Execve(Process process, ulong pathAddress, ulong argvAddress, ulong envpAddress)
         {
@@ -74,22 +73,49 @@ namespace Cowbird.Kernel.Syscalls
             return result;
         }
 
+        // arch_prctl(code, address) as Linux 6.1's do_arch_prctl_64 (+ the CPUID codes):
+        // ARCH_SET_FS/ARCH_SET_GS take any base below TASK_SIZE (EPERM from there on, so a
+        // non-canonical or kernel address never reaches the MSR); ARCH_GET_FS/ARCH_GET_GS
+        // write the base to `address`; ARCH_GET_CPUID is 1 (CPUID works); ARCH_SET_CPUID is
+        // ENODEV (Cowbird does not use CPUID faulting, like a CPU without it); anything
+        // else EINVAL.
         public static long ArchPrctl(Process process, int code, ulong address)
         {
-            if (code == ArchSetFs)
+            switch (code)
             {
-                if (address >= PageTable.UserEnd)
-                    return -(long)Errno.EPERM;
-                process.FsBase = address;
-                UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, address);
-                return 0;
+                case ArchSetFs:
+                    return SetBase(address, UserModeCpu.MsrFsBase, ref process.FsBase);
+                case ArchSetGs:
+                    // The user's GS base sits in KERNEL_GS_BASE until swapgs on the way out.
+                    return SetBase(address, UserModeCpu.MsrKernelGsBase, ref process.GsBase);
+                case ArchGetFs:
+                    return PutBase(process, address, process.FsBase);
+                case ArchGetGs:
+                    return PutBase(process, address, process.GsBase);
+                case ArchGetCpuid:
+                    return 1;
+                case ArchSetCpuid:
+                    return -(long)Errno.ENODEV;
+                default:
+                    return -(long)Errno.EINVAL;
             }
-            if (code == ArchGetFs)
-            {
-                ulong value = process.FsBase;
-                return UserMemory.CopyToUser(process.Space, address, (byte*)&value, 8) == Errno.None ? 0 : -(long)Errno.EFAULT;
-            }
-            return -(long)Errno.EINVAL;
+        }
+
+        // Makes `address` a segment base of the running process: its `field` and the MSR
+        // that holds it now. 0, or -EPERM from TASK_SIZE on.
+        private static long SetBase(ulong address, uint msr, ref ulong field)
+        {
+            if (address >= AddressSpace.TaskSize)
+                return -(long)Errno.EPERM;
+            field = address;
+            UserModeCpu.WriteMsr(msr, address);
+            return 0;
+        }
+
+        // Writes a segment base to the user's `address`: 0 or -EFAULT.
+        private static long PutBase(Process process, ulong address, ulong value)
+        {
+            return UserMemory.CopyToUser(process.Space, address, (byte*)&value, 8) == Errno.None ? 0 : -(long)Errno.EFAULT;
         }
     }
 }

@@ -12,14 +12,17 @@ namespace Cowbird.Kernel.Syscalls
     // (SyscallHeadroom).
     // Before returning to ring 3: a pending kill ends the process, a spent time slice
     // lets another run (Scheduler.OnReturnToUser).
+    // The number is the low 32 bits of rax, as Linux 6.1's do_syscall_64 reads it (an
+    // int): 0x100000027 is getpid. Numbers with the x32 bit (0x40000000) are ENOSYS, as on
+    // a Linux without CONFIG_X86_X32_ABI, and so is -1.
     public static unsafe class SyscallDispatcher
     {
         [RuntimeExport("syscall_dispatch")]
         private static void Dispatch(TrapFrame* frame)
         {
             Process current = Scheduler.Current;
-            ulong number = frame->Rax;
-            long result = Call(current, frame);
+            ulong number = Number(frame);
+            long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
             // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK: EINTR whenever a handler ran.
@@ -29,12 +32,18 @@ namespace Cowbird.Kernel.Syscalls
             current.InterruptedSyscall = 0;
         }
 
-        private static long Call(Process current, TrapFrame* frame)
+        // The system call number: rax's low 32 bits.
+        private static ulong Number(TrapFrame* frame)
+        {
+            return (uint)frame->Rax;
+        }
+
+        private static long Call(Process current, TrapFrame* frame, ulong number)
         {
             ulong a0 = frame->Rdi, a1 = frame->Rsi, a2 = frame->Rdx, a3 = frame->R10, a4 = frame->R8, a5 = frame->R9;
-            if (!SyscallHeadroom.Enough(current, frame->Rax))
+            if (!SyscallHeadroom.Enough(current, number))
                 return -(long)Errno.ENOMEM;
-            switch (frame->Rax)
+            switch (number)
             {
                 case SyscallNumber.Read: return FileSyscalls.Read(current, (int)a0, a1, a2);
                 case SyscallNumber.Write: return FileSyscalls.Write(current, (int)a0, a1, a2);
@@ -67,7 +76,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Wait4: return ProcessSyscalls.Wait4(current, (int)a0, a1, (int)a2, a3);
                 case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
                 case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
-                default: return Unknown(current, frame->Rax);
+                default: return Unknown(current, number);
             }
         }
 

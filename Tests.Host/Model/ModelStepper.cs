@@ -72,6 +72,8 @@ namespace Cowbird.Tests.Host.Model
                 Assert.Equal(FaultResult.SegvMapErr, m.TryAccess(p.Space, address, AccessKind.Read));
             else if (q.Prot == Protection.None)
                 Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(p.Space, address, AccessKind.Read));
+            else if (model.PastObject(q))
+                Assert.Equal(FaultResult.SigBusPastObject, m.TryAccess(p.Space, address, AccessKind.Read));
             else
                 Assert.Equal(model.Expected(q), m.Read(p.Space, address));
             return $"read {pid} {page}";
@@ -85,6 +87,8 @@ namespace Cowbird.Tests.Host.Model
                 Assert.Equal(FaultResult.SegvMapErr, m.TryAccess(p.Space, address, AccessKind.Write));
             else if ((q.Prot & Protection.Write) == 0)
                 Assert.Equal(FaultResult.SegvAccErr, m.TryAccess(p.Space, address, AccessKind.Write));
+            else if (model.PastObject(q))
+                Assert.Equal(FaultResult.SigBusPastObject, m.TryAccess(p.Space, address, AccessKind.Write));
             else
             {
                 m.Write(p.Space, address, value);
@@ -151,7 +155,7 @@ namespace Cowbird.Tests.Host.Model
 
         static void MapFresh(ReferenceModel model, ModelProcess p, int page, int count, bool shared, Protection prot)
         {
-            int obj = shared ? model.NewObject() : 0;
+            int obj = shared ? model.NewObject(count) : 0;
             for (int i = 0; i < count; i++)
                 p.View[page + i] = new ModelPage { Mapped = true, Prot = prot, Shared = shared, Object = obj, Index = (ulong)i };
         }
@@ -398,7 +402,7 @@ namespace Cowbird.Tests.Host.Model
         {
             foreach (ModelProcess p in model.Processes)
                 for (int i = 0; i < Pages; i++)
-                    if (ReferenceModel.Readable(p.View[i]))
+                    if (model.Readable(p.View[i]))
                         Assert.Equal(model.Expected(p.View[i]), m.Read(p.Space, AddressOf(i)));
         }
     }

@@ -6,17 +6,27 @@ namespace Cowbird.Tests.Host.Model
     // The reference model of the whole machine: plain data, no MM code. The live
     // processes in creation order (an op's Pid is an index modulo their count) and the
     // shared objects' bytes keyed by (object id, page index); a page never written reads 0.
+    // Each object has the size of the mmap that made it: a mapping mremap grew past it is
+    // SIGBUS there.
     public sealed class ReferenceModel
     {
         public readonly List<ModelProcess> Processes = new List<ModelProcess>();
         public readonly Dictionary<(int Object, ulong Index), byte> Objects = new Dictionary<(int, ulong), byte>();
+        public readonly Dictionary<int, ulong> ObjectPages = new Dictionary<int, ulong>();
         public int MaxProcesses = 6;    // fork is skipped at this many processes
         int nextObject = 1;
 
-        // A fresh id for the object of a new MAP_SHARED mapping.
-        public int NewObject()
+        // A fresh id for the object of a new MAP_SHARED mapping of `pages` pages.
+        public int NewObject(int pages)
         {
+            ObjectPages[nextObject] = (ulong)pages;
             return nextObject++;
+        }
+
+        // True when model page `q` is a shared page past the end of its object.
+        public bool PastObject(ModelPage q)
+        {
+            return q.Shared && q.Index >= ObjectPages[q.Object];
         }
 
         // What a read of model page `q` must return.
@@ -37,10 +47,10 @@ namespace Cowbird.Tests.Host.Model
                 p.View[page].Content = value;
         }
 
-        // True when the page can be read (mapped and not PROT_NONE).
-        public static bool Readable(ModelPage q)
+        // True when the page can be read (mapped, not PROT_NONE, not past its object).
+        public bool Readable(ModelPage q)
         {
-            return q.Mapped && q.Prot != Protection.None;
+            return q.Mapped && q.Prot != Protection.None && !PastObject(q);
         }
     }
 }

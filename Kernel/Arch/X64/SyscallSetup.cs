@@ -7,7 +7,8 @@ namespace Cowbird.Kernel.Arch.X64
     //   LSTAR     the 64-bit entry point, syscall_entry;
     //   SFMASK    RFLAGS bits cleared on entry: IF (the kernel runs syscalls with
     //             interrupts off until it sleeps), DF, TF, AC.
-    // GS: the kernel's GS base is the per-CPU block, the user's starts at 0;
+    // GS: the kernel's GS base is the per-CPU block; the user's is the running process's
+    // (0 unless arch_prctl ARCH_SET_GS set one), which the scheduler puts in KERNEL_GS_BASE;
     // swapgs exchanges GS_BASE and KERNEL_GS_BASE on every ring crossing.
     public static unsafe class SyscallSetup
     {
