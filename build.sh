@@ -141,16 +141,9 @@ run_kernel_cmdline() {
   report_kernel_exit "$status"
 }
 
-# The User/ programs (built if needed), for the initrd's /bin. Concurrent runners (the test
-# suites run several) take turns: User/build.sh rewrites out/gen/programs.h through a fixed
-# temporary name, so two at once can fail.
+# The User/ programs (built if needed), for the initrd's /bin.
 bundled_programs() {
-  mkdir -p User/out
-  flock User/out/.build-lock User/build.sh >/dev/null
-  local f
-  for f in User/out/*; do
-    [ -f "$f" ] && [ -x "$f" ] && echo "$f"
-  done
+  Kernel/Build/user-programs.sh
 }
 
 # The runner. A contract other tools script against:

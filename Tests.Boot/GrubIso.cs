@@ -4,7 +4,7 @@ using System.IO;
 
 namespace Cowbird.Tests.Boot
 {
-    // Builds a GRUB ISO like iso/cowbird.iso (same kernel.elf, same grub.cfg) but
+    // Builds a GRUB ISO like iso/cowbird.iso (same kernel.elf, initrd and grub.cfg) but
     // with a kernel command line, so a self-test can run through GRUB's multiboot2.
     public static class GrubIso
     {
@@ -17,10 +17,13 @@ namespace Cowbird.Tests.Boot
             string isoRoot = Path.Combine(root, "isoroot");
             Directory.CreateDirectory(Path.Combine(isoRoot, "boot", "grub"));
             File.Copy(Repository.KernelElf, Path.Combine(isoRoot, "boot", "kernel.elf"));
+            File.Copy(Repository.IsoInitrd, Path.Combine(isoRoot, "boot", "initrd.cpio"));
             string config = File.ReadAllText(Path.Combine(Repository.Root, "Kernel", "Boot", "grub.cfg"));
             if (!config.Contains(KernelLine))
                 throw new InvalidOperationException($"Kernel/Boot/grub.cfg has no \"{KernelLine}\" line");
-            File.WriteAllText(Path.Combine(isoRoot, "boot", "grub", "grub.cfg"), config.Replace(KernelLine, KernelLine + " " + commandLine));
+            // Only the first (default) entry's kernel line gets the command line.
+            int at = config.IndexOf(KernelLine, StringComparison.Ordinal) + KernelLine.Length;
+            File.WriteAllText(Path.Combine(isoRoot, "boot", "grub", "grub.cfg"), config.Insert(at, " " + commandLine));
 
             string iso = Path.Combine(root, "cowbird.iso");
             var start = new ProcessStartInfo("grub-mkrescue") { RedirectStandardOutput = true, RedirectStandardError = true };

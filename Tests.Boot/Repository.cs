@@ -12,6 +12,18 @@ namespace Cowbird.Tests.Boot
 
         public static string KernelIso => RequireBuildOutput("cowbird.iso");
 
+        // The ISO's initrd (the default system), as the kernel build (Release) packed it.
+        public static string IsoInitrd
+        {
+            get
+            {
+                string path = Path.Combine(Root, "Kernel", "obj", "native", "Release", "isoroot", "boot", "initrd.cpio");
+                if (!File.Exists(path))
+                    throw new FileNotFoundException($"{path} is missing: build the kernel first (dotnet build Kernel -c Release).", path);
+                return path;
+            }
+        }
+
         // The repository root is the first directory above the test binaries holding Cowbird.sln.
         private static string FindRoot()
         {
