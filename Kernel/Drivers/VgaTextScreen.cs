@@ -42,7 +42,9 @@ namespace Cowbird.Kernel.Drivers
 
         private static ushort Blank => (ushort)(' ' | LightGreyOnBlack << 8);
 
-        // Writes one character: '\n' starts a new line, '\r' returns to column 0.
+        // Writes one character: '\n' starts a new line, '\r' returns to column 0, '\b' moves
+        // one cell left (the shell erases with "\b \b"), '\t' goes to the next multiple of 8;
+        // other control characters (escape sequences' ESC among them) are not shown.
         public static void Write(char c)
         {
             if (!s_enabled)
@@ -51,14 +53,29 @@ namespace Cowbird.Kernel.Drivers
                 NewLine();
             else if (c == '\r')
                 s_column = 0;
-            else
+            else if (c == '\b')
             {
-                if (s_column == Columns)
-                    NewLine();
-                Cells[s_row * Columns + s_column] = (ushort)((byte)c | LightGreyOnBlack << 8);
-                s_column++;
+                if (s_column > 0)
+                    s_column--;
             }
+            else if (c == '\t')
+            {
+                do
+                    Put(' ');
+                while (s_column % 8 != 0 && s_column < Columns);
+            }
+            else if (c >= ' ')
+                Put(c);
             MoveHardwareCursor();
+        }
+
+        // Draws `c` at the cursor and moves it right, to the next line first if this one is full.
+        private static void Put(char c)
+        {
+            if (s_column == Columns)
+                NewLine();
+            Cells[s_row * Columns + s_column] = (ushort)((byte)c | LightGreyOnBlack << 8);
+            s_column++;
         }
 
         private static void NewLine()
