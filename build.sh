@@ -19,7 +19,7 @@ from_caller() {
 }
 
 # Debian packages the build and the tests need.
-DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio)
+DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio console-setup-linux)
 
 # Test projects run by `./build.sh test`, fastest first.
 TEST_PROJECTS=(Tests.Host Tests.Boot Tests.User)

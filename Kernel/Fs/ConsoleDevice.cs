@@ -10,7 +10,7 @@ namespace Cowbird.Kernel.Fs
     // then returns what is there (no line discipline: the shell edits and echoes itself,
     // `sh -e`). The keyboard sends what a serial terminal would (Ctrl-C = 0x03, arrows =
     // escape sequences), so a reader cannot tell the two apart.
-    // Output goes to COM1 and to the screen (VgaTextScreen). Raw mode (`console=raw`, the
+    // Output goes to COM1 and to the screen (Screen). Raw mode (`console=raw`, the
     // runner) sends bytes to COM1 unchanged; otherwise (a terminal on the serial line)
     // "\n" becomes "\r\n".
     public sealed unsafe class ConsoleDevice : InterruptHandler
@@ -76,7 +76,7 @@ namespace Cowbird.Kernel.Fs
                 if (source[i] == '\n' && !s_raw)
                     SerialPort.Write((byte)'\r');
                 SerialPort.Write(source[i]);
-                VgaTextScreen.Write((char)source[i]);
+                Screen.Write((char)source[i]);
             }
         }
     }
