@@ -75,6 +75,10 @@ namespace Cowbird.Tests.Boot
             Execute("send-key", new JsonObject { ["keys"] = keys });
         }
 
+        // Writes what the screen shows to `path` as a PPM image (QEMU's screendump).
+        public void Screendump(string path) =>
+            Execute("screendump", new JsonObject { ["filename"] = path });
+
         private JsonObject ReadMessage()
         {
             string line = _reader.ReadLine() ?? throw new IOException("QMP connection closed by QEMU");
