@@ -5,8 +5,8 @@ using System.Threading;
 
 namespace Cowbird.Tests.Boot
 {
-    // A QEMU machine a test talks to while it runs: booted from iso/cowbird.iso (BIOS, or UEFI
-    // with `uefiFirmware`), COM1 into a log file, and a QMP socket to press keys and take
+    // A QEMU machine a test talks to while it runs: booted from iso/cowbird.iso or `isoPath`
+    // (BIOS, or UEFI with `uefiFirmware`), COM1 into a log file, and a QMP socket to press keys and take
     // screenshots. Dispose stops QEMU.
     public sealed class InteractiveQemu : IDisposable
     {
@@ -19,14 +19,14 @@ namespace Cowbird.Tests.Boot
         public string SerialLogPath { get; }
 
         // Boots the ISO; every wait of this machine ends at the latest `timeout` after the start.
-        public InteractiveQemu(string label, string uefiFirmware = null, TimeSpan? timeout = null)
+        public InteractiveQemu(string label, string uefiFirmware = null, string isoPath = null, TimeSpan? timeout = null)
         {
             _deadline = DateTime.UtcNow + (timeout ?? Qemu.IsoTimeout);
             SerialLogPath = Qemu.NewLogPath(label);
             _socketPath = Path.Combine(Path.GetTempPath(), "cowbird-qmp-" + Guid.NewGuid().ToString("N")[..12] + ".sock");
             var arguments = new System.Collections.Generic.List<string>
             {
-                "-cdrom", Repository.KernelIso, "-m", Qemu.DefaultMemory,
+                "-cdrom", isoPath ?? Repository.KernelIso, "-m", Qemu.DefaultMemory,
                 "-qmp", $"unix:{_socketPath},server=on,wait=off",
             };
             if (uefiFirmware != null)

@@ -17,7 +17,7 @@ namespace Cowbird.Kernel.Drivers
             if (bootInfo.Framebuffer != null)
             {
                 s_screen = FramebufferConsole.TryCreate(bootInfo.Framebuffer);
-                s_kind = s_screen != null ? "framebuffer" : "none (framebuffer format not supported)";
+                s_kind = s_screen != null ? "framebuffer" : "none (framebuffer format or address not supported)";
             }
             else if (bootInfo.HasTextScreen)
             {
