@@ -37,7 +37,16 @@ namespace Cowbird.Tests.Boot
             machine.Qmp.SendKey("up");                         // ESC [ A
             machine.Qmp.SendKey("left");                       // ESC [ D
             machine.Qmp.SendKey("ret");
-            machine.WaitForSerial("ABc1!\u0003\u001b[A\u001b[D\n", at);
+            at = machine.WaitForSerial("ABc1!\u0003\u001b[A\u001b[D\n", at);
+            at = machine.WaitForSerial("\n$ ", at);
+
+            // A held key repeats as the keyboard sends its make code again: three makes, one break.
+            // (Sent once the keys before are echoed: input-send-event does not queue behind send-key.)
+            for (int i = 0; i < 3; i++)
+                machine.Qmp.KeyEvent("z", down: true);
+            machine.Qmp.KeyEvent("z", down: false);
+            machine.Qmp.SendKey("ret");
+            machine.WaitForSerial("zzz\n", at);
         }
 
         // Presses the keys of lower-case letters, digits and spaces one after the other.

@@ -75,6 +75,15 @@ namespace Cowbird.Tests.Boot
             Execute("send-key", new JsonObject { ["keys"] = keys });
         }
 
+        // Presses (`down`) or releases one key at once, without send-key's automatic release:
+        // pressing a key that is already down is what the keyboard's typematic repeat sends.
+        public void KeyEvent(string qcode, bool down)
+        {
+            var key = new JsonObject { ["type"] = "qcode", ["data"] = qcode };
+            var keyEvent = new JsonObject { ["type"] = "key", ["data"] = new JsonObject { ["down"] = down, ["key"] = key } };
+            Execute("input-send-event", new JsonObject { ["events"] = new JsonArray { keyEvent } });
+        }
+
         // Writes what the screen shows to `path` as a PPM image (QEMU's screendump).
         public void Screendump(string path) =>
             Execute("screendump", new JsonObject { ["filename"] = path });
