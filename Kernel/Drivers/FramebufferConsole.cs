@@ -19,8 +19,13 @@ namespace Cowbird.Kernel.Drivers
         private readonly uint _foreground;
         private readonly uint _background;
 
+        // At most this many cells (a 2048x2048-pixel corner): the text buffer is allocated while
+        // the kernel still runs on its small first heap, whatever size the loader reports.
+        private const uint MaxColumns = 256;
+        private const uint MaxRows = 128;
+
         private FramebufferConsole(FramebufferInfo info, int bytesPerPixel)
-            : base((int)(info.Width / ConsoleFont.Width), (int)(info.Height / ConsoleFont.Height))
+            : base((int)Min(info.Width / ConsoleFont.Width, MaxColumns), (int)Min(info.Height / ConsoleFont.Height, MaxRows))
         {
             _pixels = KernelLayout.PhysicalToVirtual(info.Address);
             _pitch = info.Pitch;
@@ -44,6 +49,8 @@ namespace Cowbird.Kernel.Drivers
                 return null;
             return new FramebufferConsole(info, bytesPerPixel);
         }
+
+        private static uint Min(uint a, uint b) => a < b ? a : b;
 
         // The pixel value of colour (red, green, blue), each 0..255, in the framebuffer's layout.
         private static uint Pack(FramebufferInfo info, byte red, byte green, byte blue) =>
