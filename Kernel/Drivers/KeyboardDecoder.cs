@@ -64,10 +64,12 @@ namespace Cowbird.Kernel.Drivers
             }
             if (code == UsKeymap.LeftShift || code == UsKeymap.RightShift)
             {
-                // E0 2A / E0 36 are "fake shifts" some keyboards wrap around extended keys.
-                if (!extended && code == UsKeymap.LeftShift)
+                // E0 2A / E0 36 are "fake shifts" some keyboards wrap around extended keys: ignored.
+                if (extended)
+                    return true;
+                if (code == UsKeymap.LeftShift)
                     _leftShift = pressed;
-                else if (!extended)
+                else
                     _rightShift = pressed;
                 return true;
             }
