@@ -1,3 +1,4 @@
+using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 
 namespace Cowbird.Kernel.Drivers
@@ -27,7 +28,17 @@ namespace Cowbird.Kernel.Drivers
             s_screen?.Clear();
         }
 
-        public static void Write(char c) => s_screen?.Write(c);
+        // Writes one character with interrupts off: a message printed from an interrupt
+        // handler must not land in the middle of a character being placed (the cursor would
+        // move under its feet, past the end of a row).
+        public static void Write(char c)
+        {
+            if (s_screen == null)
+                return;
+            ulong flags = Cpu.SaveFlagsAndDisableInterrupts();
+            s_screen.Write(c);
+            Cpu.RestoreFlags(flags);
+        }
 
         // The banner's line: which screen, and its size in cells.
         public static void WriteBannerLine(BootInfo bootInfo)
