@@ -19,7 +19,7 @@ from_caller() {
 }
 
 # Debian packages the build and the tests need.
-DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio)
+DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio console-setup-linux)
 
 # Test projects run by `./build.sh test`, fastest first.
 TEST_PROJECTS=(Tests.Host Tests.Boot Tests.User)
@@ -29,7 +29,7 @@ usage() {
 Usage: ./build.sh <verb> [options]
 
 Verbs:
-  run [--mem MB] [--swap MB] [--rmap NAME] [--rmap-offsets MODE] [--timeout SECONDS] [--verbose] [--] [PROGRAM [ARGS...]]
+  run [--mem MB] [--swap MB] [--rmap NAME] [--rmap-offsets MODE] [--timeout SECONDS] [--verbose] [--window] [--] [PROGRAM [ARGS...]]
                    PROGRAM (a static x86-64 ELF on this machine) runs on Cowbird as
                    pid 1 (/bin/<name>, argv = name ARGS); stdout gets exactly its bytes,
                    the exit status is its own (128+N killed by signal N, 125 kernel
@@ -43,6 +43,8 @@ Verbs:
                    the default, or reserve, under the anon_vma designs).
                    Without PROGRAM: the interactive default system (sh on the serial
                    console with the User/ programs; Ctrl-A X leaves QEMU).
+                   --window: open QEMU's window (the VGA screen, with the keyboard
+                   as a console input) instead of running without a display.
   run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
   test             host tests + boot tests; ends with one line "N passed, N failed"
   fuzz [--seed S | --seeds A-B] [--calls N] [--timeout SECONDS] [--mem MB]
@@ -144,16 +146,9 @@ run_kernel_cmdline() {
   report_kernel_exit "$status"
 }
 
-# The User/ programs (built if needed), for the initrd's /bin. Concurrent runners (the test
-# suites run several) take turns: User/build.sh rewrites out/gen/programs.h through a fixed
-# temporary name, so two at once can fail.
+# The User/ programs (built if needed), for the initrd's /bin.
 bundled_programs() {
-  mkdir -p User/out
-  flock User/out/.build-lock User/build.sh >/dev/null
-  local f
-  for f in User/out/*; do
-    [ -f "$f" ] && [ -x "$f" ] && echo "$f"
-  done
+  Kernel/Build/user-programs.sh
 }
 
 # The runner. A contract other tools script against:
@@ -168,6 +163,8 @@ bundled_programs() {
 # front of the swap disk, to make chosen sectors fail (tests of swap read errors).
 run_program() {
   local mem=128 swap=0 timeout_s=120 verbose=0
+  # QEMU's display: none by default (the serial line is the console); --window shows the screen.
+  local display=(-display none)
   while [ $# -gt 0 ]; do
     case "$1" in
       --mem) mem="$2"; shift 2 ;;
@@ -180,6 +177,7 @@ run_program() {
         COWBIRD_KERNEL_ARGS="rmap_offsets=$2${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}"; shift 2 ;;
       --timeout) timeout_s="$2"; shift 2 ;;
       --verbose) verbose=1; shift ;;
+      --window) display=(); shift ;;
       --) shift; break ;;
       -*) echo "run: unknown option $1" >&2; usage >&2; exit 2 ;;
       *) break ;;
@@ -192,7 +190,7 @@ run_program() {
     COWBIRD_SWAP_BLKDEBUG="$(from_caller "$COWBIRD_SWAP_BLKDEBUG")"
   fi
   if [ $# -eq 0 ]; then
-    run_default_system "$mem" "$swap"
+    run_default_system "$mem" "$swap" "${display[@]}"
     return
   fi
   local given="$1" program
@@ -221,7 +219,7 @@ run_program() {
     tail_pid=$!
   fi
   local status=0
-  timeout --foreground "$timeout_s" qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot -display none \
+  timeout --foreground "$timeout_s" qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot "${display[@]}" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 -monitor none \
     -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -append "console=raw${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}" \
     -chardev stdio,id=console,signal=off -serial chardev:console \
@@ -258,9 +256,12 @@ decode_run_result() {
   echo 125
 }
 
-# No PROGRAM: the interactive default system, sh on the serial console (kernel log mixed in).
+# No PROGRAM: the interactive default system, sh on the serial console (kernel log mixed in)
+# and on the screen; the arguments after MEM and SWAP are QEMU's display options.
 run_default_system() {
   local mem="$1" swap="$2"
+  shift 2
+  local display=("$@")
   build_kernel_quietly
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
@@ -276,7 +277,7 @@ run_default_system() {
   fi
   log "booting the default system: sh on the serial console (Ctrl-A X leaves QEMU)"
   local status=0
-  qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot -display none \
+  qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot "${display[@]}" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -append "${COWBIRD_KERNEL_ARGS:-}" \
     -serial mon:stdio "${disk[@]}" || status=$?

@@ -3,7 +3,7 @@ using Cowbird.Kernel.Drivers;
 namespace Cowbird.Kernel
 {
     // The kernel's text output (like Linux's printk): it goes to COM1 and is
-    // mirrored on the VGA text screen, or to COM2 after UseLogPort (the kernel
+    // mirrored on the screen (Screen: framebuffer or VGA text), or to COM2 after UseLogPort (the kernel
     // command line `console=raw`: COM1 then carries only the programs' bytes).
     // No formatting library exists in the kernel, so numbers have their own writers.
     public static unsafe class KernelConsole
@@ -20,7 +20,7 @@ namespace Cowbird.Kernel
             if (c == '\n')
                 SerialPort.Write(s_port, (byte)'\r');
             SerialPort.Write(s_port, (byte)c);
-            VgaTextScreen.Write(c);
+            Screen.Write(c);
         }
 
         public static void Write(string text)

@@ -30,10 +30,7 @@ namespace Cowbird.Kernel
             bool rawConsole = bootInfo.CommandLine.HasValue("console", "raw");
             if (rawConsole)
                 KernelConsole.UseLogPort(SerialPort.Com2);
-            if (bootInfo.HasTextScreen)
-                VgaTextScreen.Clear();
-            else
-                VgaTextScreen.Disable();
+            Screen.Initialize(bootInfo);
             DirectMap.Extend(bootInfo);
             KernelMemory.Initialize(bootInfo);
             OvercommitSysctls.Apply(bootInfo.CommandLine, KernelMemory.Manager.Commit);
@@ -107,6 +104,7 @@ namespace Cowbird.Kernel
             KernelConsole.WriteDecimal(KernelMemory.DescriptorRegionBytes >> 10);
             KernelConsole.WriteLine(" KiB); more heap grows on demand");
             KernelRmap.WriteBannerLine();
+            Screen.WriteBannerLine(bootInfo);
             if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
             {
                 KernelConsole.Write("initrd: ");

@@ -3,25 +3,25 @@ using Xunit;
 
 namespace Cowbird.Tests.Boot
 {
-    // iso/cowbird.iso boots the same kernel through GRUB's multiboot2 command.
-    // With no command line the kernel prints its banner and then the uptime once
-    // a second, so QEMU is stopped as soon as the first uptime line appears.
+    // iso/cowbird.iso boots the same kernel through GRUB's multiboot2 command, with the
+    // initrd as a Multiboot2 module: the kernel prints its banner and starts the shell,
+    // so QEMU is stopped as soon as the shell greets.
     public class IsoBootTests
     {
-        private const string TickingMessage = "uptime 1 s, 1";
-        private const string UefiFirmware = "/usr/share/ovmf/OVMF.fd";
 
         private static void AssertBannerThroughGrub(BootResult result)
         {
-            Assert.True(result.StoppedAtMarker, "the kernel did not reach its idle loop with a ticking timer. " + result);
+            Assert.True(result.StoppedAtMarker, "the shell did not start. " + result);
             Assert.Contains("boot: multiboot2", result.Serial);
             Assert.Matches(@"memory: \d+ MiB available", result.Serial);
             Assert.Contains("layout: direct map   0xffff800000000000", result.Serial);
             Assert.Contains("rmap: anon_vma_chain (reverse-mapping design", result.Serial);
+            Assert.Matches(@"initrd: \d+ KiB boot module", result.Serial);
+            Assert.Contains("init: starting /bin/sh as pid 1", result.Serial);
         }
 
         [Fact]
-        public void BootsThroughGrubBios() => AssertBannerThroughGrub(Qemu.BootIso(TickingMessage));
+        public void BootsThroughGrubBios() => AssertBannerThroughGrub(Qemu.BootIso(ShellText.Greeting));
 
         // The kernel's symbol table is part of the loaded image, so panics name C#
         // methods under GRUB too (here a stack overflow, through the double-fault stack).
@@ -33,7 +33,7 @@ namespace Cowbird.Tests.Boot
             string iso = GrubIso.Build("selftest=stackoverflow");
             try
             {
-                BootResult result = Qemu.BootIso(stopMarker: null, uefi ? UefiFirmware : null, isoPath: iso);
+                BootResult result = Qemu.BootIso(stopMarker: null, uefi ? Qemu.UefiFirmware : null, isoPath: iso);
                 Assert.True(result.ExitCode == KernelExit.Panic, "expected a panic. " + result);
                 Assert.Matches(@"PANIC: double fault \(kernel stack overflow: boot stack guard page hit\) at 0x[0-9a-f]{16} in Cowbird\.Kernel\.SelfTests\.StackOverflowSelfTest\.Recurse\+0x", result.Serial);
             }
@@ -46,8 +46,8 @@ namespace Cowbird.Tests.Boot
         [Fact]
         public void BootsThroughGrubUefi()
         {
-            Assert.True(File.Exists(UefiFirmware), $"{UefiFirmware} is missing: install Debian's ovmf (./build.sh setup)");
-            AssertBannerThroughGrub(Qemu.BootIso(TickingMessage, UefiFirmware));
+            Assert.True(File.Exists(Qemu.UefiFirmware), $"{Qemu.UefiFirmware} is missing: install Debian's ovmf (./build.sh setup)");
+            AssertBannerThroughGrub(Qemu.BootIso(ShellText.Greeting, Qemu.UefiFirmware));
         }
     }
 }

@@ -11,8 +11,6 @@ namespace Cowbird.Tests.Boot
     // log share COM1), and pid 1's exit powers off with the success status.
     public sealed class ProcessGrubTests
     {
-        private const string UefiFirmware = "/usr/share/ovmf/OVMF.fd";
-
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
@@ -22,7 +20,7 @@ namespace Cowbird.Tests.Boot
             try
             {
                 string iso = BuildIso(root, "forkdemo");
-                BootResult result = Qemu.BootIso(stopMarker: null, uefi ? UefiFirmware : null, isoPath: iso);
+                BootResult result = Qemu.BootIso(stopMarker: null, uefi ? Qemu.UefiFirmware : null, isoPath: iso);
                 Assert.True(result.ExitCode == KernelExit.Success, result.ToString());
                 Assert.Contains("boot: multiboot2", result.Serial);
                 Assert.Contains("init: starting /bin/forkdemo as pid 1", result.Serial);

@@ -12,7 +12,14 @@ namespace Cowbird.Tests.Boot
     public static class Qemu
     {
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+        // GRUB boots (and OVMF's start) take much longer under TCG than `-kernel`, the more so
+        // on a machine busy with other QEMUs: this limit only catches a hung boot.
+        public static readonly TimeSpan IsoTimeout = TimeSpan.FromSeconds(180);
         public const string DefaultMemory = "256M";
+
+        // UEFI firmware for x86-64 from Debian's ovmf package.
+        public const string UefiFirmware = "/usr/share/ovmf/OVMF.fd";
 
         private static readonly object LogNameLock = new object();
         private static int s_bootNumber;
@@ -21,7 +28,7 @@ namespace Cowbird.Tests.Boot
         // With `stopMarker`, QEMU is stopped as soon as the serial log contains it.
         // Each of `drives` is attached as `-drive <value>` (e.g. an IDE disk image).
         public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null, string stopMarker = null, IEnumerable<string> drives = null) =>
-            Run(LogName(commandLine.Length == 0 ? "idle" : commandLine), WithDrives(new List<string>
+            Run(commandLine.Length == 0 ? "idle" : commandLine, WithDrives(new List<string>
             {
                 "-kernel", Repository.KernelElf,
                 "-append", commandLine,
@@ -35,7 +42,7 @@ namespace Cowbird.Tests.Boot
             var arguments = WithDrives(new List<string> { "-cdrom", isoPath ?? Repository.KernelIso, "-m", DefaultMemory }, drives);
             if (uefiFirmware != null)
                 arguments.AddRange(new[] { "-bios", uefiFirmware });
-            return Run(LogName(uefiFirmware == null ? "iso-bios" : "iso-uefi"), arguments, stopMarker, timeout ?? DefaultTimeout);
+            return Run(uefiFirmware == null ? "iso-bios" : "iso-uefi", arguments, stopMarker, timeout ?? IsoTimeout);
         }
 
         private static List<string> WithDrives(List<string> arguments, IEnumerable<string> drives)
@@ -52,13 +59,20 @@ namespace Cowbird.Tests.Boot
                 return $"{++s_bootNumber:D2}-{safe}.log";
         }
 
-        private static BootResult Run(string logName, List<string> machineArguments, string stopMarker, TimeSpan timeout)
+        // A fresh (deleted) serial log path in the tests' boot-logs directory, named after `label`.
+        public static string NewLogPath(string label)
         {
             string logDirectory = Path.Combine(AppContext.BaseDirectory, "boot-logs");
             Directory.CreateDirectory(logDirectory);
-            string logPath = Path.Combine(logDirectory, logName);
+            string logPath = Path.Combine(logDirectory, LogName(label));
             File.Delete(logPath);
+            return logPath;
+        }
 
+        // QEMU, with no window, COM1 into `logPath`, the exit device, and `machineArguments`
+        // (what to boot and how); stdin, stdout and stderr redirected.
+        public static Process Start(string logPath, IEnumerable<string> machineArguments)
+        {
             var start = new ProcessStartInfo("qemu-system-x86_64")
             {
                 RedirectStandardOutput = true,
@@ -75,8 +89,13 @@ namespace Cowbird.Tests.Boot
                 start.ArgumentList.Add(argument);
             foreach (string argument in machineArguments)
                 start.ArgumentList.Add(argument);
+            return StartQemu(start);
+        }
 
-            using Process qemu = StartQemu(start);
+        private static BootResult Run(string label, List<string> machineArguments, string stopMarker, TimeSpan timeout)
+        {
+            string logPath = NewLogPath(label);
+            using Process qemu = Start(logPath, machineArguments);
             qemu.StandardInput.Close();
             var stopwatch = Stopwatch.StartNew();
             bool timedOut = false, stoppedAtMarker = false;
@@ -118,7 +137,8 @@ namespace Cowbird.Tests.Boot
             }
         }
 
-        private static string ReadLog(string path)
+        // The serial log so far ("\r\n" read as "\n"); empty before QEMU created it.
+        public static string ReadLog(string path)
         {
             if (!File.Exists(path))
                 return "";

@@ -12,6 +12,20 @@ namespace Cowbird.Tests.Boot
 
         public static string KernelIso => RequireBuildOutput("cowbird.iso");
 
+        // The ISO's initrd (the default system), as the kernel build (Release) packed it.
+        public static string IsoInitrd => RequireNativeOutput(Path.Combine("isoroot", "boot", "initrd.cpio"));
+
+        // The framebuffer console's font as the kernel build converted it (Kernel/Build/console-font.sh).
+        public static string ConsoleFont => RequireNativeOutput("console-font.bin");
+
+        private static string RequireNativeOutput(string relativePath)
+        {
+            string path = Path.Combine(Root, "Kernel", "obj", "native", "Release", relativePath);
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"{path} is missing: build the kernel first (dotnet build Kernel -c Release).", path);
+            return path;
+        }
+
         // The repository root is the first directory above the test binaries holding Cowbird.sln.
         private static string FindRoot()
         {

@@ -15,6 +15,9 @@ namespace Cowbird.Kernel.Boot
         // False when the loader set up a graphics framebuffer (UEFI): no VGA text screen.
         public bool HasTextScreen = true;
 
+        // The loader's RGB framebuffer; null when there is none (text mode, or not RGB).
+        public FramebufferInfo Framebuffer;
+
         // The first boot module (the initrd), physical [InitrdStart, InitrdEnd); empty when none.
         public ulong InitrdStart;
         public ulong InitrdEnd;

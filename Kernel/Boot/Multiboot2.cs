@@ -14,7 +14,11 @@ namespace Cowbird.Kernel.Boot
         private const uint TagMemoryMap = 6;
         private const uint TagModule = 3;               // {type, size, uint start, uint end, string}
         private const uint TagFramebuffer = 8;
-        private const int FramebufferTypeOffset = 29;   // after type, size, address, pitch, width, height, bpp
+        // {type, size, ulong address, uint pitch, uint width, uint height, byte bpp, byte type,
+        //  ushort reserved, then for RGB: byte position and size of red, green, blue}
+        private const int FramebufferTypeOffset = 29;
+        private const int FramebufferColorOffset = 32;
+        private const byte FramebufferTypeRgb = 1;
         private const byte FramebufferTypeEgaText = 2;
 
         private const int TagHeaderSize = 8;
@@ -41,12 +45,32 @@ namespace Cowbird.Kernel.Boot
                 else if (type == TagModule)
                     bootInfo.AddModule(*(uint*)(tag + 8), *(uint*)(tag + 12));
                 else if (type == TagFramebuffer)
-                    bootInfo.HasTextScreen = tag[FramebufferTypeOffset] == FramebufferTypeEgaText;
+                    ParseFramebuffer(bootInfo, tag);
                 tag += (size + 7) & ~7u;
             }
             bootInfo.InfoStart = infoPhysical;
             bootInfo.InfoEnd = infoPhysical + totalSize;
             return bootInfo;
+        }
+
+        private static void ParseFramebuffer(BootInfo bootInfo, byte* tag)
+        {
+            byte kind = tag[FramebufferTypeOffset];
+            bootInfo.HasTextScreen = kind == FramebufferTypeEgaText;
+            if (kind != FramebufferTypeRgb)
+                return;
+            byte* color = tag + FramebufferColorOffset;
+            bootInfo.Framebuffer = new FramebufferInfo
+            {
+                Address = *(ulong*)(tag + 8),
+                Pitch = *(uint*)(tag + 16),
+                Width = *(uint*)(tag + 20),
+                Height = *(uint*)(tag + 24),
+                BitsPerPixel = tag[28],
+                RedPosition = color[0], RedSize = color[1],
+                GreenPosition = color[2], GreenSize = color[3],
+                BluePosition = color[4], BlueSize = color[5],
+            };
         }
 
         // The map tag: {type, size, uint entrySize, uint entryVersion} then entries

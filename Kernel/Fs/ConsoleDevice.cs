@@ -4,12 +4,15 @@ using Cowbird.Kernel.Processes;
 
 namespace Cowbird.Kernel.Fs
 {
-    // The console every process has as fds 0, 1 and 2: COM1.
-    // Input: COM1's receive interrupt (IRQ 4) moves bytes into a ring buffer and wakes
-    // readers; read() sleeps while it is empty, then returns what is there (no line
-    // discipline: the shell edits and echoes itself, `sh -e`).
-    // Output: raw mode (`console=raw`, the runner) sends bytes unchanged; otherwise
-    // (a terminal on the serial line) "\n" becomes "\r\n".
+    // The console every process has as fds 0, 1 and 2: COM1, and the screen and keyboard.
+    // Input: COM1's receive interrupt (IRQ 4) and the PS/2 keyboard (IRQ 1, Ps2Keyboard)
+    // both put bytes into one ring buffer and wake readers; read() sleeps while it is empty,
+    // then returns what is there (no line discipline: the shell edits and echoes itself,
+    // `sh -e`). The keyboard sends what a serial terminal would (Ctrl-C = 0x03, arrows =
+    // escape sequences), so a reader cannot tell the two apart.
+    // Output goes to COM1 and to the screen (Screen). Raw mode (`console=raw`, the
+    // runner) sends bytes to COM1 unchanged; otherwise (a terminal on the serial line)
+    // "\n" becomes "\r\n".
     public sealed unsafe class ConsoleDevice : InterruptHandler
     {
         private const int BufferSize = 4096;
@@ -26,25 +29,28 @@ namespace Cowbird.Kernel.Fs
             s_raw = raw;
             Interrupts.RegisterIrq(SerialPort.Com1Irq, new ConsoleDevice());
             SerialPort.EnableReceiveInterrupt();
+            if (!Ps2Keyboard.Initialize())
+                KernelConsole.WriteLine("console: no PS/2 controller, input from COM1 only");
         }
 
-        // IRQ 4: drain the UART into the ring buffer (bytes beyond its size are dropped).
+        // IRQ 4: drain the UART into the ring buffer.
         public override void Handle(TrapFrame* frame)
         {
             byte value;
-            bool any = false;
             while (SerialPort.TryRead(out value))
-            {
-                int next = (s_tail + 1) % BufferSize;
-                if (next != s_head)
-                {
-                    s_buffer[s_tail] = value;
-                    s_tail = next;
-                }
-                any = true;
-            }
-            if (any)
-                Scheduler.WakeAll(WaitReason.ConsoleInput);
+                Receive(value);
+        }
+
+        // Called by the input interrupt handlers (interrupts off): queues one input byte and
+        // wakes the readers. A byte that finds the buffer full is dropped.
+        public static void Receive(byte value)
+        {
+            int next = (s_tail + 1) % BufferSize;
+            if (next == s_head)
+                return;
+            s_buffer[s_tail] = value;
+            s_tail = next;
+            Scheduler.WakeAll(WaitReason.ConsoleInput);
         }
 
         // Takes up to `count` buffered bytes into `target`, sleeping while there are
@@ -70,6 +76,7 @@ namespace Cowbird.Kernel.Fs
                 if (source[i] == '\n' && !s_raw)
                     SerialPort.Write((byte)'\r');
                 SerialPort.Write(source[i]);
+                Screen.Write((char)source[i]);
             }
         }
     }

@@ -57,6 +57,8 @@
         .set MB2_ARCH_I386,         0
         .set MB2_TAG_END,           0
         .set MB2_TAG_ENTRY_ADDRESS, 3
+        .set MB2_TAG_FRAMEBUFFER,   5
+        .set MB2_TAG_OPTIONAL,      1           # flags: the loader may ignore the tag
 
         .set TABLE,                 Pte.Present | Pte.Writable   # PML4/PDPT/PD entry: leaves decide
         .set TEXT_PAGE,             Pte.Present                  # + executable (high dword 0)
@@ -118,6 +120,14 @@ mb2_header:
         .short MB2_TAG_ENTRY_ADDRESS, 0
         .long 12
         .long boot_entry - KERNEL_VIRTUAL_BASE
+        .balign 8
+        # "A framebuffer is welcome too" (width, height, depth 0: no preference). Without
+        # this tag GRUB offers only the EGA text mode, which UEFI machines lack; with it GRUB
+        # hands over the mode grub.cfg's gfxpayload picks (`keep`: UEFI's graphics mode, or
+        # BIOS's text mode) and describes it in the boot information (Multiboot2.cs).
+        .short MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+        .long 20
+        .long 0, 0, 0
         .balign 8
         .short MB2_TAG_END, 0
         .long 8
