@@ -36,6 +36,7 @@ namespace Cowbird.Kernel
                 VgaTextScreen.Disable();
             DirectMap.Extend(bootInfo);
             KernelMemory.Initialize(bootInfo);
+            ProcessTable.Initialize(KernelMemory.Manager.Stat.TotalFrames);
             OvercommitSysctls.Apply(bootInfo.CommandLine, KernelMemory.Manager.Commit);
             KernelRmap.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
             SyscallSetup.Initialize();

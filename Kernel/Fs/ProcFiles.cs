@@ -14,6 +14,7 @@ namespace Cowbird.Kernel.Fs
     //                    one record per VMA, so a process with tens of thousands of VMAs
     //                    is described a page at a time
     //   /proc/sys/vm/overcommit_memory, /proc/sys/vm/overcommit_ratio   "0\n" (read-only here)
+    //   /proc/sys/kernel/threads-max   "1006\n", the most processes fork allows (read-only here)
     // meminfo and vmstat are one record each: their figures are taken together, at the
     // first read. Swap figures come from the swap space attached to the memory manager
     // (0 without swap).
@@ -34,6 +35,8 @@ namespace Cowbird.Kernel.Fs
                 return new OneRecord(OvercommitMemory);
             if (Is(path, length, "/proc/sys/vm/overcommit_ratio"))
                 return new OneRecord(OvercommitRatio);
+            if (Is(path, length, "/proc/sys/kernel/threads-max"))
+                return new OneRecord(ThreadsMax);
             return null;
         }
 
@@ -42,7 +45,8 @@ namespace Cowbird.Kernel.Fs
         {
             return Is(path, length, "/proc") || Is(path, length, "/proc/") || Is(path, length, "/proc/self")
                 || Is(path, length, "/proc/self/") || Is(path, length, "/proc/sys") || Is(path, length, "/proc/sys/")
-                || Is(path, length, "/proc/sys/vm") || Is(path, length, "/proc/sys/vm/");
+                || Is(path, length, "/proc/sys/vm") || Is(path, length, "/proc/sys/vm/")
+                || Is(path, length, "/proc/sys/kernel") || Is(path, length, "/proc/sys/kernel/");
         }
 
         private static unsafe bool Is(byte* path, int length, string name)
@@ -72,13 +76,23 @@ namespace Cowbird.Kernel.Fs
 
         private static void OvercommitMemory(TextBuilder text)
         {
-            text.AppendDecimal((ulong)KernelMemory.Manager.Commit.Mode, 0);
-            text.Append((byte)'\n');
+            Number(text, (ulong)KernelMemory.Manager.Commit.Mode);
         }
 
         private static void OvercommitRatio(TextBuilder text)
         {
-            text.AppendDecimal(KernelMemory.Manager.Commit.Ratio, 0);
+            Number(text, KernelMemory.Manager.Commit.Ratio);
+        }
+
+        private static void ThreadsMax(TextBuilder text)
+        {
+            Number(text, (ulong)ProcessTable.MaxThreads);
+        }
+
+        // A sysctl file's text: one number and a newline.
+        private static void Number(TextBuilder text, ulong value)
+        {
+            text.AppendDecimal(value, 0);
             text.Append((byte)'\n');
         }
 

@@ -16,7 +16,8 @@ namespace Cowbird.Kernel.Memory
         public const ulong StackSize = 32 * 1024;
         private const ulong SlotSize = 64 * 1024;
         private const int Pml4Index = 510;
-        private const int MaxSlots = 4096;
+        // 4 GiB of the window: more stacks than ProcessTable allows below 16 GiB of RAM.
+        public const int MaxSlots = 65536;
 
         private static KernelPageWindow s_window;
         private static readonly bool[] s_used = new bool[MaxSlots];

@@ -18,7 +18,7 @@ namespace Cowbird.Kernel.Processes
             Process victim = null;
             ulong most = 0;
             bool dying = false;
-            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process process = ProcessTable.At(i);
                 if (process == null || process.IsZombie)

@@ -14,7 +14,6 @@ namespace Cowbird.Kernel.Processes
     // stack freed, pid slot emptied).
     public sealed unsafe class Process
     {
-        public const int MaxFiles = 32;
         public const int MaxNameBytes = 16;
 
         public readonly int Pid;
@@ -52,7 +51,10 @@ namespace Cowbird.Kernel.Processes
         // Tick at which the process last got the CPU (round-robin quantum).
         public ulong SliceStart;
 
-        public readonly OpenFile[] Files = new OpenFile[MaxFiles];
+        // The file descriptors (fork gives the child a copy) and the resource limits (fork
+        // copies them, execve keeps them).
+        public FileTable Files = new FileTable();
+        public ResourceLimits Limits;
         public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
         // The number of the system call that just returned -EINTR because a signal ended its
         // sleep, plus one (0 = none), while its return to ring 3 delivers signals: a handler

@@ -47,9 +47,10 @@ namespace Cowbird.Kernel.Processes
             }
             fixed (byte* name = argv.Bytes)
                 process.SetName(name, argv.LengthAt(0));
+            OpenFile console = OpenFile.Console();
             for (int fd = 0; fd < 3; fd++)
-                process.Files[fd] = fd == 0 ? OpenFile.Console() : process.Files[0];
-            process.Files[0].References = 3;
+                process.Files.Install(fd, console);
+            process.Limits = ResourceLimits.ForInit(ProcessTable.MaxThreads);
             InstallImage(process, image);
             PrepareFirstRun(process);
             FxSave.Reset(process.FxSaveArea);
@@ -136,12 +137,8 @@ namespace Cowbird.Kernel.Processes
             child.CopyNameFrom(parent);
             for (int i = 0; i <= Signal.Count; i++)
                 child.SignalActions[i] = parent.SignalActions[i];
-            for (int fd = 0; fd < Process.MaxFiles; fd++)
-            {
-                child.Files[fd] = parent.Files[fd];
-                if (child.Files[fd] != null)
-                    child.Files[fd].References++;
-            }
+            child.Files = parent.Files.Copy();
+            child.Limits = parent.Limits.Copy();
             *child.Frame = *parent.Frame;
             child.Frame->Rax = 0;
             FxSave.Copy(child.FxSaveArea, parent.FxSaveArea);
@@ -175,8 +172,7 @@ namespace Cowbird.Kernel.Processes
             UserModeCpu.WriteCr3(KernelMemory.KernelPml4);
             process.Space.Destroy();
             process.Space = null;
-            for (int fd = 0; fd < Process.MaxFiles; fd++)
-                Close(process, fd);
+            process.Files.CloseAll();
             if (manyVmas)
                 Gc.Collect();
         }
@@ -205,7 +201,7 @@ namespace Cowbird.Kernel.Processes
         private static void ReparentChildren(Process process)
         {
             bool zombies = false;
-            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process child = ProcessTable.At(i);
                 if (child != null && child.Parent == process)
@@ -216,16 +212,6 @@ namespace Cowbird.Kernel.Processes
             }
             if (zombies)
                 Scheduler.Wake(s_init);
-        }
-
-        // Closes descriptor `fd`; false when it was not open.
-        public static bool Close(Process process, int fd)
-        {
-            if (fd < 0 || fd >= Process.MaxFiles || process.Files[fd] == null)
-                return false;
-            process.Files[fd].References--;
-            process.Files[fd] = null;
-            return true;
         }
 
         // What wait4 waits for (its options, decoded).
@@ -251,7 +237,7 @@ namespace Cowbird.Kernel.Processes
             {
                 ProcessTable.FreeDetached();
                 bool any = false;
-                for (int i = 0; i < ProcessTable.MaxProcesses && !options.CloneOnly; i++)
+                for (int i = 0; i < ProcessTable.MaxThreads && !options.CloneOnly; i++)
                 {
                     Process child = ProcessTable.At(i);
                     if (child == null || child.Parent != parent || (pid > 0 && child.Pid != pid))

@@ -21,10 +21,7 @@ namespace Cowbird.Kernel.Syscalls
         private const int MaxIovecs = 1024;
         private const int EROFS = 30;
 
-        private static OpenFile FileOf(Process process, int fd)
-        {
-            return fd >= 0 && fd < Process.MaxFiles ? process.Files[fd] : null;
-        }
+        private static OpenFile FileOf(Process process, int fd) => process.Files.Get(fd);
 
         public static long Read(Process process, int fd, ulong buffer, ulong count)
         {
@@ -155,10 +152,8 @@ namespace Cowbird.Kernel.Syscalls
                 return length;
             if (length == 0)
                 return -(long)Errno.ENOENT;
-            int fd = 0;
-            while (fd < Process.MaxFiles && process.Files[fd] != null)
-                fd++;
-            if (fd == Process.MaxFiles)
+            int fd = process.Files.LowestFree(process.Limits.Soft(ResourceLimits.OpenFiles));
+            if (fd < 0)
                 return -LinuxErrno.EMFILE;
             bool readOnly = (flags & AccessModeMask) == ReadOnly;
             OpenFile file;
@@ -201,7 +196,7 @@ namespace Cowbird.Kernel.Syscalls
                     file = OpenFile.InMemory(data, size);
                 }
             }
-            process.Files[fd] = file;
+            process.Files.Install(fd, file);
             return fd;
         }
 
@@ -215,7 +210,7 @@ namespace Cowbird.Kernel.Syscalls
 
         public static long Close(Process process, int fd)
         {
-            return ProcessLifecycle.Close(process, fd) ? 0 : -(long)Errno.EBADF;
+            return process.Files.Close(fd) ? 0 : -(long)Errno.EBADF;
         }
 
         // No terminal ioctls: musl's isatty (TIOCGWINSZ) gets -ENOTTY, like a pipe.

@@ -17,7 +17,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             if ((offset & Page.OffsetMask) != 0)
                 return -(long)Errno.EINVAL;
-            if ((flags & (ulong)MapFlags.Anonymous) == 0 && (fd < 0 || fd >= Process.MaxFiles || process.Files[fd] == null))
+            if ((flags & (ulong)MapFlags.Anonymous) == 0 && process.Files.Get(fd) == null)
                 return -(long)Errno.EBADF;
             if ((flags & (ulong)MapFlags.Anonymous) == 0)
                 return -(long)Errno.ENODEV;

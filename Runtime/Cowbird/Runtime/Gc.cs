@@ -51,6 +51,10 @@ namespace Cowbird.Runtime
         // references; false when the registry is full or the range is empty.
         public static bool RegisterStack(void* low, void* high) => Heap.StackRegistry.Register((byte*)low, (byte*)high);
 
+        // Makes room in the registry for `count` stacks (it holds 256 at first); once, at
+        // start-up: the memory of a smaller registry is not given back.
+        public static void ReserveStacks(int count) => Heap.StackRegistry.Reserve(count);
+
         // Removes a stack registered with the same bounds; false when not found.
         public static bool UnregisterStack(void* low, void* high) => Heap.StackRegistry.Unregister((byte*)low, (byte*)high);
 
