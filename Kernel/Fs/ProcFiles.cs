@@ -22,22 +22,37 @@ namespace Cowbird.Kernel.Fs
     {
         private const int MapsNameColumn = 73;
 
+        // The files, by the index Open switches on.
+        private static readonly string[] FileNames =
+        {
+            "/proc/meminfo", "/proc/vmstat", "/proc/self/maps", "/proc/sys/vm/overcommit_memory",
+            "/proc/sys/vm/overcommit_ratio", "/proc/sys/kernel/threads-max",
+        };
+
         // The source of a /proc file's text, or null when `path` is not one.
         public static unsafe SeqSource Open(byte* path, int length, Process process)
         {
-            if (Is(path, length, "/proc/meminfo"))
-                return new OneRecord(MemInfo);
-            if (Is(path, length, "/proc/vmstat"))
-                return new OneRecord(VmStatText);
-            if (Is(path, length, "/proc/self/maps"))
-                return new MapsSource(process);
-            if (Is(path, length, "/proc/sys/vm/overcommit_memory"))
-                return new OneRecord(OvercommitMemory);
-            if (Is(path, length, "/proc/sys/vm/overcommit_ratio"))
-                return new OneRecord(OvercommitRatio);
-            if (Is(path, length, "/proc/sys/kernel/threads-max"))
-                return new OneRecord(ThreadsMax);
-            return null;
+            switch (FileIndex(path, length))
+            {
+                case 0: return new OneRecord(MemInfo);
+                case 1: return new OneRecord(VmStatText);
+                case 2: return new MapsSource(process);
+                case 3: return new OneRecord(OvercommitMemory);
+                case 4: return new OneRecord(OvercommitRatio);
+                case 5: return new OneRecord(ThreadsMax);
+                default: return null;
+            }
+        }
+
+        // True when `path` names a /proc file (not a directory).
+        public static unsafe bool IsFile(byte* path, int length) => FileIndex(path, length) >= 0;
+
+        private static unsafe int FileIndex(byte* path, int length)
+        {
+            for (int i = 0; i < FileNames.Length; i++)
+                if (Is(path, length, FileNames[i]))
+                    return i;
+            return -1;
         }
 
         // True when `path` names a directory /proc provides.

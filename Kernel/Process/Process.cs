@@ -65,7 +65,8 @@ namespace Cowbird.Kernel.Processes
         public ulong SignalMask;
         public ulong ClearChildTid;
 
-        // The program's file name (argv[0]'s base name, at most 15 bytes), like Linux's comm.
+        // The program's file name (the base name of the path execve ran, or of pid 1's argv[0];
+        // at most 15 bytes), like Linux's comm.
         public readonly byte[] Name = new byte[MaxNameBytes];
         public int NameBytes;
 

@@ -34,9 +34,10 @@ namespace Cowbird.Kernel.Processes
         // Starts `path` with `argv` as pid 1. 0 or -errno.
         public static int StartInit(byte* path, int pathLength, ArgumentList argv)
         {
-            ArgumentList envp = new ArgumentList();
+            ArgumentList envp = new ArgumentList(0, 0);
+            ResourceLimits limits = ResourceLimits.ForInit(ProcessTable.MaxThreads);
             ProgramImage.Result image;
-            int error = ProgramImage.Build(path, pathLength, argv, envp, out image);
+            int error = ProgramImage.Build(path, pathLength, argv, envp, limits.Soft(ResourceLimits.Stack), out image);
             if (error != 0)
                 return error;
             Process process = ProcessTable.Create(out _);
@@ -50,7 +51,7 @@ namespace Cowbird.Kernel.Processes
             OpenFile console = OpenFile.Console();
             for (int fd = 0; fd < 3; fd++)
                 process.Files.Install(fd, console);
-            process.Limits = ResourceLimits.ForInit(ProcessTable.MaxThreads);
+            process.Limits = limits;
             InstallImage(process, image);
             PrepareFirstRun(process);
             FxSave.Reset(process.FxSaveArea);
@@ -94,7 +95,7 @@ namespace Cowbird.Kernel.Processes
         public static int Exec(Process process, byte* path, int pathLength, ArgumentList argv, ArgumentList envp)
         {
             ProgramImage.Result image;
-            int error = ProgramImage.Build(path, pathLength, argv, envp, out image);
+            int error = ProgramImage.Build(path, pathLength, argv, envp, process.Limits.Soft(ResourceLimits.Stack), out image);
             if (error != 0)
                 return error;
             AddressSpace old = process.Space;
@@ -103,8 +104,7 @@ namespace Cowbird.Kernel.Processes
             InstallImage(process, image);
             UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, 0);
             FxSave.Reset(process.FxSaveArea);
-            fixed (byte* name = argv.Bytes)
-                process.SetName(argv.Count > 0 ? name : path, argv.Count > 0 ? argv.LengthAt(0) : pathLength);
+            process.SetName(path, pathLength);
             // Caught signals return to their default action; ignored ones stay ignored, but
             // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)

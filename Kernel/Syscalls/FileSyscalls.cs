@@ -166,7 +166,7 @@ namespace Cowbird.Kernel.Syscalls
                     return -LinuxErrno.ENOTDIR;
                 file = OpenFile.Generating(generated);
             }
-            else if (ProcFiles.IsDirectory(path, length) || IsRoot(path, length))
+            else if (ProcFiles.IsDirectory(path, length) || Initrd.IsRoot(path, length))
             {
                 if (!readOnly)
                     return -LinuxErrno.EISDIR;
@@ -198,14 +198,6 @@ namespace Cowbird.Kernel.Syscalls
             }
             process.Files.Install(fd, file);
             return fd;
-        }
-
-        private static bool IsRoot(byte* path, int length)
-        {
-            for (int i = 0; i < length; i++)
-                if (path[i] != '/' && path[i] != '.')
-                    return false;
-            return true;
         }
 
         public static long Close(Process process, int fd)
