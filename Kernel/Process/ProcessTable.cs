@@ -18,10 +18,14 @@ namespace Cowbird.Kernel.Processes
         private const ulong PagesPerThread = 8 * 16 * 1024 / 4096;
         private const int MinThreads = 20;
         private const int FutexTidMask = 0x3fffffff;
+        // A collection once this many processes are gone since the last peak (see Remove).
+        private const int ManyGone = 64;
 
         private static Process[] s_slots;
         private static int s_nextPid = 1;
         private static int s_count;
+        // The most processes that existed since the last collection Remove made.
+        private static int s_peak;
         // Detached zombies not freed yet.
         private static int s_detached;
 
@@ -68,6 +72,8 @@ namespace Cowbird.Kernel.Processes
             process.State = ProcessState.Sleeping;
             s_slots[slot] = process;
             s_count++;
+            if (s_count > s_peak)
+                s_peak = s_count;
             return process;
         }
 
@@ -103,7 +109,11 @@ namespace Cowbird.Kernel.Processes
             }
         }
 
-        // Forgets a reaped zombie and frees its kernel stack (never the running one).
+        // Forgets a reaped zombie and frees its kernel stack (never the running one). When
+        // half of the processes there were at the last peak are gone (at least ManyGone), the
+        // heap is collected: their kernel objects (process, files, VMAs) filled heap segments
+        // that go back to the frame allocator only once emptied by a collection, so a fork
+        // bomb's memory returns when its processes are reaped, not at the next heap shortage.
         public static void Remove(Process process)
         {
             for (int i = 0; i < MaxThreads; i++)
@@ -113,6 +123,11 @@ namespace Cowbird.Kernel.Processes
                     s_slots[i] = null;
                     s_count--;
                     KernelStackArea.Free(process.KernelStackTop);
+                    if (s_peak - s_count >= ManyGone && s_count <= s_peak / 2)
+                    {
+                        s_peak = s_count;
+                        Gc.Collect();
+                    }
                     return;
                 }
             }
