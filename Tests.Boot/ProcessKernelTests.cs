@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Text;
 using System.Text.RegularExpressions;
 using Xunit;
@@ -8,9 +9,10 @@ using Xunit.Abstractions;
 namespace Cowbird.Tests.Boot
 {
     // Kernel-level process behaviour seen from user programs run through the runner:
-    // exec errors (-ENOEXEC, -EACCES, -ENOENT leave the caller intact), a program that
-    // is not an ELF as init, the one log line per unknown syscall, the OOM killer (without
-    // swap, and with a swap disk that fills up).
+    // exec errors (-EACCES for a file without an execute bit or a directory, -ENOENT, leave
+    // the caller intact), an executable that is not an ELF as init (-ENOEXEC), the one log
+    // line per unknown syscall, the OOM killer (without swap, and with a swap disk that
+    // fills up).
     public sealed class ProcessKernelTests
     {
         private readonly ITestOutputHelper log;
@@ -48,7 +50,7 @@ int main(int argc, char **argv) {
             log.WriteLine(run.Describe());
             Assert.True(run.ExitCode == 5, run.Describe());
             Assert.Equal(
-                "/etc/init.argv: Exec format error\n" +
+                "/etc/init.argv: Permission denied\n" +
                 "/bin: Permission denied\n" +
                 "/no/such/file: No such file or directory\n" +
                 "still here: data=99\n" +
@@ -59,6 +61,8 @@ int main(int argc, char **argv) {
         public void InitThatIsNotAnElfIsReported()
         {
             string notElf = ProcessTestHarness.WriteFile("notelf.txt", "#!/bin/sh\necho not an ELF file\n");
+            // Executable, as a script would be: without an execute bit it is EACCES, not ENOEXEC.
+            File.SetUnixFileMode(notElf, File.GetUnixFileMode(notElf) | UnixFileMode.UserExecute);
             ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(notElf);
             Assert.True(run.ExitCode == 127, run.Describe());
             Assert.Contains("init: cannot start /bin/notelf.txt: error 8", run.KernelLog);
