@@ -11,8 +11,8 @@ namespace Cowbird.Kernel.Processes
     // run): the ELF segments (ElfLoader), the brk start, and a stack VMA below StackTop as
     // big as the soft RLIMIT_STACK (8 MiB by default; Linux grows its stack on demand up to
     // the limit, Cowbird maps it whole at once, so a touch below it is SIGSEGV either way),
-    // at most MaxStackSize, at least what the arguments need. It holds, as the System V x86-64 ABI (3.4.1) lays it out from the lowest
-    // address: argc, argv[] + NULL, envp[] + NULL, the auxiliary vector (AT_* pairs,
+    // at most MaxStackSize, at least what the arguments need. It holds, as the System V
+    // x86-64 ABI (3.4.1) lays it out from the lowest address: argc, argv[] + NULL, envp[] + NULL, the auxiliary vector (AT_* pairs,
     // AT_NULL last), then the strings and the 16 AT_RANDOM bytes. rsp = &argc, 16-aligned.
     // Nothing of the caller changes: on any error the new space is destroyed.
     public static unsafe class ProgramImage
