@@ -40,7 +40,9 @@ static void find_self(const char *argv0)
 static int child_main(int argc, char **argv, const char *expect)
 {
     long want_argc = 0, want_bytes = 0, bytes = 0;
-    sscanf(expect, "%ld:%ld", &want_argc, &want_bytes);
+    char *colon;
+    want_argc = strtol(expect, &colon, 10);
+    want_bytes = *colon == ':' ? strtol(colon + 1, NULL, 10) : -1;
     for (int i = 0; i < argc; i++)
         bytes += (long)strlen(argv[i]) + 1;
     return argc == want_argc && bytes == want_bytes && argv[argc] == NULL ? 0 : CHILD_MISMATCH;
@@ -52,13 +54,8 @@ static int run_exec(const char *path, char **argv, char **envp, unsigned long st
 {
     pid_t pid = fork();
     if (pid == 0) {
-        if (stack) {
-            struct rlimit l;
-            getrlimit(RLIMIT_STACK, &l);
-            l.rlim_cur = stack;
-            if (setrlimit(RLIMIT_STACK, &l) != 0)
-                _exit(2);
-        }
+        if (stack && cb_set_soft_limit(RLIMIT_STACK, stack) != 0)
+            _exit(2);
         long r = cb_syscall(SYS_execve, (long)path, (long)argv, (long)envp, 0, 0, 0);
         _exit(EXEC_FAILED + (int)-r);
     }
@@ -200,10 +197,7 @@ int main(int argc, char **argv)
 
     cb_begin("exec_args");
     find_self(argv[0]);
-    struct rlimit stack;
-    getrlimit(RLIMIT_STACK, &stack);
-    stack.rlim_cur = 8 << 20;
-    CHECK(setrlimit(RLIMIT_STACK, &stack) == 0, "soft RLIMIT_STACK set to 8 MiB");
+    CHECK(cb_set_soft_limit(RLIMIT_STACK, 8 << 20) == 0, "soft RLIMIT_STACK set to 8 MiB");
     check_lengths();
     check_total_limit(0, 2 << 20, "8 MiB stack, 2 MiB of strings");
     check_total_limit(1 << 20, 256 << 10, "1 MiB stack, 256 KiB of strings");

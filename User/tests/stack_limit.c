@@ -25,9 +25,9 @@ static unsigned long stack_top(void)
         char *eol = strchr(line, '\n');
         char *name = strstr(line, "[stack]");
         if (name && (!eol || name < eol)) {
-            unsigned long start = 0, end = 0;
-            sscanf(line, "%lx-%lx", &start, &end);
-            return end;
+            char *dash;
+            strtoul(line, &dash, 16);
+            return *dash == '-' ? strtoul(dash + 1, NULL, 16) : 0;
         }
     }
     return 0;
@@ -72,10 +72,7 @@ static pid_t spawn_probe(unsigned long stack, unsigned long bytes)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        struct rlimit l;
-        getrlimit(RLIMIT_STACK, &l);
-        l.rlim_cur = stack;
-        setrlimit(RLIMIT_STACK, &l);
+        cb_set_soft_limit(RLIMIT_STACK, stack);
         char number[32];
         snprintf(number, sizeof number, "%lu", bytes);
         char *argv[] = { "stack_limit", "--probe", number, NULL };
@@ -121,13 +118,8 @@ int main(int argc, char **argv)
         snprintf(self, sizeof self, "%s", argv[0]);
     else
         snprintf(self, sizeof self, "/bin/%s", argv[0]);
-    struct rlimit l;
-    getrlimit(RLIMIT_CORE, &l);
-    l.rlim_cur = 0;
-    CHECK(setrlimit(RLIMIT_CORE, &l) == 0, "RLIMIT_CORE soft limit 0: no core dumps");
-    getrlimit(RLIMIT_STACK, &l);
-    l.rlim_cur = 8 * MIB;
-    CHECK(setrlimit(RLIMIT_STACK, &l) == 0, "soft RLIMIT_STACK 8 MiB");
+    CHECK(cb_set_soft_limit(RLIMIT_CORE, 0) == 0, "RLIMIT_CORE soft limit 0: no core dumps");
+    CHECK(cb_set_soft_limit(RLIMIT_STACK, 8 * MIB) == 0, "soft RLIMIT_STACK 8 MiB");
     CHECK(stack_top() != 0, "/proc/self/maps names the [stack] mapping");
     check_probes();
     check_recursion();
