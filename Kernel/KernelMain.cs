@@ -33,6 +33,7 @@ namespace Cowbird.Kernel
             Screen.Initialize(bootInfo);
             DirectMap.Extend(bootInfo);
             KernelMemory.Initialize(bootInfo);
+            ProcessTable.Initialize(KernelMemory.Manager.Stat.TotalFrames);
             OvercommitSysctls.Apply(bootInfo.CommandLine, KernelMemory.Manager.Commit);
             KernelRmap.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
             SyscallSetup.Initialize();

@@ -94,12 +94,20 @@ static int split(char *line, char **argv, int max)
     return argc;
 }
 
-/* The `help` builtin: the builtins and every program the shell knows. */
+/* The `help` builtin: the builtins and every program the shell knows, HELP_COLUMNS names
+ * to a line, so the list fits on an 80x25 screen. */
+#define HELP_COLUMNS 4
+#define HELP_WIDTH 18
 static void help(void)
 {
     say("Cowbird sh. Builtins: help, exit [N]. Programs in %s:\n", program_dir);
-    for (int i = 0; known_programs[i]; i++)
-        say("  %s\n", known_programs[i]);
+    for (int i = 0; known_programs[i]; i++) {
+        int last_in_line = (i + 1) % HELP_COLUMNS == 0 || !known_programs[i + 1];
+        if (last_in_line)
+            say("  %s\n", known_programs[i]);
+        else
+            say("  %-*s", HELP_WIDTH, known_programs[i]);
+    }
     say("Run one with its arguments, e.g.: swapdemo 96\n");
 }
 

@@ -70,8 +70,9 @@ namespace Cowbird.Mm.Vm
                 unit += UnitPages(below);
             if (above != null && above.Start == end && SameKind(above, prot, flags))
                 unit += UnitPages(above);
-            if ((flags & VmaFlags.GrowsDown) != 0 && unit < StackLimit >> Page.Shift)
-                unit = StackLimit >> Page.Shift;        // room for the stack to grow down into
+            ulong stackRoom = (StackLimit < TaskSize ? StackLimit : TaskSize) >> Page.Shift;
+            if ((flags & VmaFlags.GrowsDown) != 0 && unit < stackRoom)
+                unit = stackRoom;        // room for the stack to grow down into
             return FreshOffsets(pages, unit, out reservedStart, out reservedEnd);
         }
 

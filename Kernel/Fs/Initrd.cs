@@ -85,6 +85,16 @@ namespace Cowbird.Kernel.Fs
             return false;
         }
 
+        // True when `path` names the root directory ("/", ".", "./", "//", ...), which the
+        // archive only implies.
+        public static bool IsRoot(byte* path, int length)
+        {
+            for (int i = 0; i < length; i++)
+                if (path[i] != '/' && path[i] != '.')
+                    return false;
+            return true;
+        }
+
         private static void SkipPrefix(ref byte* name, ref int length)
         {
             while (true)

@@ -11,8 +11,8 @@ namespace Cowbird.Kernel.Fs
         public readonly SeqFile Generated;
         public readonly ulong Size;
         public ulong Offset;
-        // Descriptors referring to this description (close frees at 0).
-        public int References = 1;
+        // Descriptors referring to this description, in every process (FileTable counts them).
+        public int References;
 
         private OpenFile(bool console, bool directory, byte* bytes, SeqFile generated, ulong size)
         {

@@ -14,6 +14,7 @@ namespace Cowbird.Kernel.Fs
     //                    one record per VMA, so a process with tens of thousands of VMAs
     //                    is described a page at a time
     //   /proc/sys/vm/overcommit_memory, /proc/sys/vm/overcommit_ratio   "0\n" (read-only here)
+    //   /proc/sys/kernel/threads-max   "1006\n", the most processes fork allows (read-only here)
     // meminfo and vmstat are one record each: their figures are taken together, at the
     // first read. Swap figures come from the swap space attached to the memory manager
     // (0 without swap).
@@ -21,20 +22,37 @@ namespace Cowbird.Kernel.Fs
     {
         private const int MapsNameColumn = 73;
 
+        // The files, by the index Open switches on.
+        private static readonly string[] FileNames =
+        {
+            "/proc/meminfo", "/proc/vmstat", "/proc/self/maps", "/proc/sys/vm/overcommit_memory",
+            "/proc/sys/vm/overcommit_ratio", "/proc/sys/kernel/threads-max",
+        };
+
         // The source of a /proc file's text, or null when `path` is not one.
         public static unsafe SeqSource Open(byte* path, int length, Process process)
         {
-            if (Is(path, length, "/proc/meminfo"))
-                return new OneRecord(MemInfo);
-            if (Is(path, length, "/proc/vmstat"))
-                return new OneRecord(VmStatText);
-            if (Is(path, length, "/proc/self/maps"))
-                return new MapsSource(process);
-            if (Is(path, length, "/proc/sys/vm/overcommit_memory"))
-                return new OneRecord(OvercommitMemory);
-            if (Is(path, length, "/proc/sys/vm/overcommit_ratio"))
-                return new OneRecord(OvercommitRatio);
-            return null;
+            switch (FileIndex(path, length))
+            {
+                case 0: return new OneRecord(MemInfo);
+                case 1: return new OneRecord(VmStatText);
+                case 2: return new MapsSource(process);
+                case 3: return new OneRecord(OvercommitMemory);
+                case 4: return new OneRecord(OvercommitRatio);
+                case 5: return new OneRecord(ThreadsMax);
+                default: return null;
+            }
+        }
+
+        // True when `path` names a /proc file (not a directory).
+        public static unsafe bool IsFile(byte* path, int length) => FileIndex(path, length) >= 0;
+
+        private static unsafe int FileIndex(byte* path, int length)
+        {
+            for (int i = 0; i < FileNames.Length; i++)
+                if (Is(path, length, FileNames[i]))
+                    return i;
+            return -1;
         }
 
         // True when `path` names a directory /proc provides.
@@ -42,7 +60,8 @@ namespace Cowbird.Kernel.Fs
         {
             return Is(path, length, "/proc") || Is(path, length, "/proc/") || Is(path, length, "/proc/self")
                 || Is(path, length, "/proc/self/") || Is(path, length, "/proc/sys") || Is(path, length, "/proc/sys/")
-                || Is(path, length, "/proc/sys/vm") || Is(path, length, "/proc/sys/vm/");
+                || Is(path, length, "/proc/sys/vm") || Is(path, length, "/proc/sys/vm/")
+                || Is(path, length, "/proc/sys/kernel") || Is(path, length, "/proc/sys/kernel/");
         }
 
         private static unsafe bool Is(byte* path, int length, string name)
@@ -72,13 +91,23 @@ namespace Cowbird.Kernel.Fs
 
         private static void OvercommitMemory(TextBuilder text)
         {
-            text.AppendDecimal((ulong)KernelMemory.Manager.Commit.Mode, 0);
-            text.Append((byte)'\n');
+            Number(text, (ulong)KernelMemory.Manager.Commit.Mode);
         }
 
         private static void OvercommitRatio(TextBuilder text)
         {
-            text.AppendDecimal(KernelMemory.Manager.Commit.Ratio, 0);
+            Number(text, KernelMemory.Manager.Commit.Ratio);
+        }
+
+        private static void ThreadsMax(TextBuilder text)
+        {
+            Number(text, (ulong)ProcessTable.MaxThreads);
+        }
+
+        // A sysctl file's text: one number and a newline.
+        private static void Number(TextBuilder text, ulong value)
+        {
+            text.AppendDecimal(value, 0);
             text.Append((byte)'\n');
         }
 

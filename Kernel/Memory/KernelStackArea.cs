@@ -16,10 +16,13 @@ namespace Cowbird.Kernel.Memory
         public const ulong StackSize = 32 * 1024;
         private const ulong SlotSize = 64 * 1024;
         private const int Pml4Index = 510;
-        private const int MaxSlots = 4096;
+        // 4 GiB of the window: more stacks than ProcessTable allows below 16 GiB of RAM.
+        public const int MaxSlots = 65536;
 
         private static KernelPageWindow s_window;
-        private static readonly bool[] s_used = new bool[MaxSlots];
+        // One bit per slot (1 = a stack): 8 KiB, where a bool per slot would take 64 KiB of the
+        // heap on a machine that may have only 8 MiB of RAM.
+        private static readonly ulong[] s_used = new ulong[MaxSlots / 64];
 
         public static void Initialize()
         {
@@ -33,7 +36,7 @@ namespace Cowbird.Kernel.Memory
         {
             limitReached = true;
             int slot = 0;
-            while (slot < MaxSlots && s_used[slot])
+            while (slot < MaxSlots && IsUsed(slot))
                 slot++;
             if (slot == MaxSlots)
                 return 0;
@@ -58,7 +61,7 @@ namespace Cowbird.Kernel.Memory
                 limitReached = true;
                 return 0;
             }
-            s_used[slot] = true;
+            s_used[slot / 64] |= 1UL << (slot % 64);
             return bottom + StackSize;
         }
 
@@ -67,12 +70,14 @@ namespace Cowbird.Kernel.Memory
         {
             ulong bottom = top - StackSize;
             int slot = (int)((bottom - Page.Size - Base) / SlotSize);
-            if (top == 0 || slot < 0 || slot >= MaxSlots || !s_used[slot])
+            if (top == 0 || slot < 0 || slot >= MaxSlots || !IsUsed(slot))
                 Panic.Halt("KernelStackArea.Free: not an allocated stack");
             Gc.UnregisterStack((void*)bottom, (void*)top);
             UnmapRange(bottom, top);
-            s_used[slot] = false;
+            s_used[slot / 64] &= ~(1UL << (slot % 64));
         }
+
+        private static bool IsUsed(int slot) => (s_used[slot / 64] & (1UL << (slot % 64))) != 0;
 
         // True when `address` is in this region (a stack, a guard page or an unused slot).
         public static bool Contains(ulong address) => address >= Base && address < Base + (ulong)MaxSlots * SlotSize;

@@ -11,6 +11,9 @@ namespace Cowbird.Kernel.Processes
     //   - else say so and idle.
     public static unsafe class InitProcess
     {
+        // Room for the default command, "sh -e".
+        private const int DefaultArgvBytes = 16;
+
         // Starts pid 1 and the scheduler (never returns), or returns when there is nothing to run.
         public static void Run(BootInfo bootInfo)
         {
@@ -21,11 +24,11 @@ namespace Cowbird.Kernel.Processes
                 KernelConsole.WriteLine("init: no initrd (boot module): no programs to run");
                 return;
             }
-            ArgumentList argv = new ArgumentList();
             byte* data;
             ulong size;
             uint mode;
             bool fromArgvFile = Find("etc/init.argv", out data, out size, out mode);
+            ArgumentList argv = new ArgumentList(fromArgvFile ? (int)size : DefaultArgvBytes, fromArgvFile ? (int)size : 2);
             if (fromArgvFile)
             {
                 ulong start = 0;

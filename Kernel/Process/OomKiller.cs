@@ -45,7 +45,7 @@ namespace Cowbird.Kernel.Processes
             Process victim = null;
             ulong most = 0;
             dying = false;
-            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process process = ProcessTable.At(i);
                 if (process == null || process.IsZombie)

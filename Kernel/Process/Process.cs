@@ -14,7 +14,6 @@ namespace Cowbird.Kernel.Processes
     // stack freed, pid slot emptied).
     public sealed unsafe class Process
     {
-        public const int MaxFiles = 32;
         public const int MaxNameBytes = 16;
 
         public readonly int Pid;
@@ -59,7 +58,10 @@ namespace Cowbird.Kernel.Processes
         // Tick at which the process last got the CPU (round-robin quantum).
         public ulong SliceStart;
 
-        public readonly OpenFile[] Files = new OpenFile[MaxFiles];
+        // The file descriptors (fork gives the child a copy) and the resource limits (fork
+        // copies them, execve keeps them).
+        public FileTable Files = new FileTable();
+        public ResourceLimits Limits;
         public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
         // The number of the system call that just returned -EINTR because a signal ended its
         // sleep, plus one (0 = none), while its return to ring 3 delivers signals: a handler
@@ -70,7 +72,8 @@ namespace Cowbird.Kernel.Processes
         public ulong SignalMask;
         public ulong ClearChildTid;
 
-        // The program's file name (argv[0]'s base name, at most 15 bytes), like Linux's comm.
+        // The program's file name (the base name of the path execve ran, or of pid 1's argv[0];
+        // at most 15 bytes), like Linux's comm.
         public readonly byte[] Name = new byte[MaxNameBytes];
         public int NameBytes;
 

@@ -34,9 +34,10 @@ namespace Cowbird.Kernel.Processes
         // Starts `path` with `argv` as pid 1. 0 or -errno.
         public static int StartInit(byte* path, int pathLength, ArgumentList argv)
         {
-            ArgumentList envp = new ArgumentList();
+            ArgumentList envp = new ArgumentList(0, 0);
+            ResourceLimits limits = ResourceLimits.ForInit(ProcessTable.MaxThreads);
             ProgramImage.Result image;
-            int error = ProgramImage.Build(path, pathLength, argv, envp, out image);
+            int error = ProgramImage.Build(path, pathLength, argv, envp, limits.Soft(ResourceLimits.Stack), out image);
             if (error != 0)
                 return error;
             Process process = ProcessTable.Create(out _);
@@ -47,9 +48,10 @@ namespace Cowbird.Kernel.Processes
             }
             fixed (byte* name = argv.Bytes)
                 process.SetName(name, argv.LengthAt(0));
+            OpenFile console = OpenFile.Console();
             for (int fd = 0; fd < 3; fd++)
-                process.Files[fd] = fd == 0 ? OpenFile.Console() : process.Files[0];
-            process.Files[0].References = 3;
+                process.Files.Install(fd, console);
+            process.Limits = limits;
             InstallImage(process, image);
             PrepareFirstRun(process);
             FxSave.Reset(process.FxSaveArea);
@@ -94,7 +96,7 @@ namespace Cowbird.Kernel.Processes
         public static int Exec(Process process, byte* path, int pathLength, ArgumentList argv, ArgumentList envp)
         {
             ProgramImage.Result image;
-            int error = ProgramImage.Build(path, pathLength, argv, envp, out image);
+            int error = ProgramImage.Build(path, pathLength, argv, envp, process.Limits.Soft(ResourceLimits.Stack), out image);
             if (error != 0)
                 return error;
             AddressSpace old = process.Space;
@@ -104,8 +106,7 @@ namespace Cowbird.Kernel.Processes
             UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, 0);
             UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
-            fixed (byte* name = argv.Bytes)
-                process.SetName(argv.Count > 0 ? name : path, argv.Count > 0 ? argv.LengthAt(0) : pathLength);
+            process.SetName(path, pathLength);
             // Caught signals return to their default action; ignored ones stay ignored, but
             // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)
@@ -139,12 +140,8 @@ namespace Cowbird.Kernel.Processes
             child.CopyNameFrom(parent);
             for (int i = 0; i <= Signal.Count; i++)
                 child.SignalActions[i] = parent.SignalActions[i];
-            for (int fd = 0; fd < Process.MaxFiles; fd++)
-            {
-                child.Files[fd] = parent.Files[fd];
-                if (child.Files[fd] != null)
-                    child.Files[fd].References++;
-            }
+            child.Files = parent.Files.Copy();
+            child.Limits = parent.Limits.Copy();
             *child.Frame = *parent.Frame;
             child.Frame->Rax = 0;
             FxSave.Copy(child.FxSaveArea, parent.FxSaveArea);
@@ -178,8 +175,7 @@ namespace Cowbird.Kernel.Processes
             UserModeCpu.WriteCr3(KernelMemory.KernelPml4);
             process.Space.Destroy();
             process.Space = null;
-            for (int fd = 0; fd < Process.MaxFiles; fd++)
-                Close(process, fd);
+            process.Files.CloseAll();
             if (manyVmas)
                 Gc.Collect();
         }
@@ -208,7 +204,7 @@ namespace Cowbird.Kernel.Processes
         private static void ReparentChildren(Process process)
         {
             bool zombies = false;
-            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process child = ProcessTable.At(i);
                 if (child != null && child.Parent == process)
@@ -219,16 +215,6 @@ namespace Cowbird.Kernel.Processes
             }
             if (zombies)
                 Scheduler.Wake(s_init);
-        }
-
-        // Closes descriptor `fd`; false when it was not open.
-        public static bool Close(Process process, int fd)
-        {
-            if (fd < 0 || fd >= Process.MaxFiles || process.Files[fd] == null)
-                return false;
-            process.Files[fd].References--;
-            process.Files[fd] = null;
-            return true;
         }
 
         // What wait4 waits for (its options, decoded).
@@ -254,7 +240,7 @@ namespace Cowbird.Kernel.Processes
             {
                 ProcessTable.FreeDetached();
                 bool any = false;
-                for (int i = 0; i < ProcessTable.MaxProcesses && !options.CloneOnly; i++)
+                for (int i = 0; i < ProcessTable.MaxThreads && !options.CloneOnly; i++)
                 {
                     Process child = ProcessTable.At(i);
                     if (child == null || child.Parent != parent || (pid > 0 && child.Pid != pid))

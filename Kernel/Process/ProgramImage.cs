@@ -8,15 +8,19 @@ using Cowbird.Mm.Vm;
 namespace Cowbird.Kernel.Processes
 {
     // Builds the complete address space of a program (what execve and the first process
-    // run): the ELF segments (ElfLoader), the brk start, and an 8 MiB stack VMA below
-    // StackTop holding, as the System V x86-64 ABI (3.4.1) lays it out from the lowest
-    // address: argc, argv[] + NULL, envp[] + NULL, the auxiliary vector (AT_* pairs,
-    // AT_NULL last), then the strings and the 16 AT_RANDOM bytes. rsp = &argc, 16-aligned.
+    // run): the ELF segments (ElfLoader), the brk start, and a GrowsDown stack VMA below
+    // StackTop. As Linux's setup_arg_pages, the stack starts as the arguments' pages plus
+    // StackExpand (128 KiB), at most the soft RLIMIT_STACK, and grows on demand up to that
+    // limit (AddressSpace.Stack.cs); a touch past the limit is SIGSEGV. It holds, as the
+    // System V x86-64 ABI (3.4.1) lays it out from the lowest address: argc, argv[] + NULL,
+    // envp[] + NULL, the auxiliary vector (AT_* pairs, AT_NULL last), then the strings and
+    // the 16 AT_RANDOM bytes. rsp = &argc, 16-aligned.
     // Nothing of the caller changes: on any error the new space is destroyed.
     public static unsafe class ProgramImage
     {
         public const ulong StackTop = AddressSpace.TaskSize;
-        public const ulong StackSize = 8UL << 20;
+        // Linux's stack_expand in setup_arg_pages: room mapped below the arguments at exec.
+        private const ulong StackExpand = 128UL << 10;
         private const int RandomBytes = 16;
         private const ulong AtNull = 0, AtPhdr = 3, AtPhent = 4, AtPhnum = 5, AtPagesz = 6, AtEntry = 9,
             AtUid = 11, AtEuid = 12, AtGid = 13, AtEgid = 14, AtHwcap = 16, AtClktck = 17, AtSecure = 23, AtRandom = 25;
@@ -34,18 +38,17 @@ namespace Cowbird.Kernel.Processes
             public ulong StackStart;
         }
 
-        // Loads the initrd file `path`. 0 or -errno (ENOENT, EACCES, ENOEXEC, ENOMEM, E2BIG).
-        public static int Build(byte* path, int pathLength, ArgumentList argv, ArgumentList envp, out Result result)
+        // Loads the initrd file `path` with a stack for the soft stack limit `stackLimit`.
+        // 0 or -errno (ENOENT, ENOTDIR, EACCES, ENOEXEC, ENOMEM).
+        public static int Build(byte* path, int pathLength, ArgumentList argv, ArgumentList envp, ulong stackLimit, out Result result)
         {
             result = default;
             byte* file;
             ulong size;
-            uint mode;
-            if (!Initrd.Find(path, pathLength, out file, out size, out mode))
-                return Initrd.HasEntriesBelow(path, pathLength) ? -(int)Errno.EACCES : -(int)Errno.ENOENT;
-            if ((mode & Initrd.ModeTypeMask) != Initrd.ModeRegular)
-                return -(int)Errno.EACCES;
-            int error = ElfLoader.Validate(file, size);
+            int error = ExecutableLookup.Find(path, pathLength, out file, out size);
+            if (error != 0)
+                return error;
+            error = ElfLoader.Validate(file, size);
             if (error != 0)
                 return error;
             AddressSpace space = AddressSpace.Create(KernelMemory.Manager);
@@ -55,9 +58,9 @@ namespace Cowbird.Kernel.Processes
             error = ElfLoader.Load(space, file, size, out image);
             if (error == 0 && space.SetBrkStart(image.BrkStart) != Errno.None)
                 error = -LinuxErrno.ENOEXEC;
-            ulong sp = 0;
+            ulong sp = 0, stackStart = 0;
             if (error == 0)
-                error = BuildStack(space, argv, envp, image, out sp);
+                error = BuildStack(space, argv, envp, image, stackLimit, out sp, out stackStart);
             if (error != 0)
             {
                 space.Destroy();
@@ -66,76 +69,130 @@ namespace Cowbird.Kernel.Processes
             result.Space = space;
             result.Entry = image.Entry;
             result.StackPointer = sp;
-            result.StackStart = StackTop - StackSize;
+            result.StackStart = stackStart;
             return 0;
         }
 
-        private static int BuildStack(AddressSpace space, ArgumentList argv, ArgumentList envp, ElfLoader.Image image, out ulong sp)
+        private static int BuildStack(AddressSpace space, ArgumentList argv, ArgumentList envp, ElfLoader.Image image,
+            ulong stackLimit, out ulong sp, out ulong stackStart)
         {
-            sp = 0;
-            long mapped = space.Mmap(StackTop - StackSize, StackSize, Protection.Read | Protection.Write,
-                                     MapFlags.Private | MapFlags.Anonymous | MapFlags.FixedNoReplace);
-            if (mapped < 0)
-                return (int)mapped;
-            // Strings and random bytes at the top.
+            // Strings and random bytes at the top, the words (argc, pointers, auxv) below them.
             ulong stringsSize = (ulong)(argv.Length + envp.Length + RandomBytes);
             ulong stringsAt = (StackTop - stringsSize) & ~15UL;
             ulong words = 1 + (ulong)argv.Count + 1 + (ulong)envp.Count + 1 + AuxPairs * 2;
-            ulong total = StackTop - stringsAt + words * 8;
-            if (total > StackSize / 4)
-                return -LinuxErrno.E2BIG;
             sp = (stringsAt - words * 8) & ~15UL;
-            byte[] block = new byte[(int)(StackTop - sp)];
-            fixed (byte* buffer = block)
-            {
-                ulong* word = (ulong*)buffer;
-                byte* strings = buffer + (stringsAt - sp);
-                ulong argvAt = stringsAt, envpAt = stringsAt + (ulong)argv.Length, randomAt = envpAt + (ulong)envp.Length;
-                for (int i = 0; i < argv.Length; i++) strings[i] = argv.Bytes[i];
-                for (int i = 0; i < envp.Length; i++) strings[argv.Length + i] = envp.Bytes[i];
-                FillRandom(strings + argv.Length + envp.Length, RandomBytes);
-                int n = 0;
-                word[n++] = (ulong)argv.Count;
-                n = PutPointers(word, n, argv, argvAt);
-                n = PutPointers(word, n, envp, envpAt);
-                n = Aux(word, n, AtPhdr, image.ProgramHeaders);
-                n = Aux(word, n, AtPhent, ProgramHeaderEntrySize);
-                n = Aux(word, n, AtPhnum, image.ProgramHeaderCount);
-                n = Aux(word, n, AtPagesz, Page.Size);
-                n = Aux(word, n, AtEntry, image.Entry);
-                n = Aux(word, n, AtUid, 0);
-                n = Aux(word, n, AtEuid, 0);
-                n = Aux(word, n, AtGid, 0);
-                n = Aux(word, n, AtEgid, 0);
-                n = Aux(word, n, AtHwcap, 0);
-                n = Aux(word, n, AtClktck, 100);
-                n = Aux(word, n, AtSecure, 0);
-                n = Aux(word, n, AtRandom, randomAt);
-                Aux(word, n, AtNull, 0);
-                Errno copied = UserMemory.CopyToUser(space, sp, buffer, StackTop - sp);
-                if (copied != Errno.None)
-                    return -(int)copied;
-            }
-            return 0;
+            space.StackLimit = stackLimit;
+            ulong stackSize = StackSizeFor(stackLimit, StackTop - sp);
+            stackStart = StackTop - stackSize;
+            long mapped = space.Mmap(stackStart, stackSize, Protection.Read | Protection.Write,
+                                     MapFlags.Private | MapFlags.Anonymous | MapFlags.FixedNoReplace | MapFlags.GrowsDown);
+            if (mapped < 0)
+                return (int)mapped;
+            ulong argvAt = stringsAt, envpAt = stringsAt + (ulong)argv.Length, randomAt = envpAt + (ulong)envp.Length;
+            byte* random = stackalloc byte[RandomBytes];
+            FillRandom(random, RandomBytes);
+            int error = CopyOut(space, argvAt, argv.Bytes, argv.Length);
+            if (error == 0)
+                error = CopyOut(space, envpAt, envp.Bytes, envp.Length);
+            if (error == 0)
+                error = -(int)UserMemory.CopyToUser(space, randomAt, random, RandomBytes);
+            if (error != 0)
+                return error;
+            WordWriter word = new WordWriter(space, sp);
+            word.Put((ulong)argv.Count);
+            PutPointers(ref word, argv, argvAt);
+            PutPointers(ref word, envp, envpAt);
+            PutAux(ref word, image, randomAt);
+            return word.Flush();
         }
 
-        private static int PutPointers(ulong* word, int n, ArgumentList list, ulong stringsAt)
+        // The stack VMA's size at exec: the `needed` bytes of the arguments plus StackExpand,
+        // in pages, no more than the limit, but never less than the arguments plus a page for
+        // the program's first frames (ExecArguments lets them fill 128 KiB whatever the limit).
+        private static ulong StackSizeFor(ulong stackLimit, ulong needed)
         {
-            int offset = 0;
+            ulong least = Page.AlignDown(needed + Page.OffsetMask) + Page.Size;
+            ulong size = least - Page.Size + StackExpand;
+            if (size > stackLimit)
+                size = Page.AlignDown(stackLimit);
+            return size > least ? size : least;
+        }
+
+        private static int CopyOut(AddressSpace space, ulong address, byte[] bytes, int length)
+        {
+            if (length == 0)
+                return 0;
+            fixed (byte* source = bytes)
+                return -(int)UserMemory.CopyToUser(space, address, source, (ulong)length);
+        }
+
+        private static void PutAux(ref WordWriter word, ElfLoader.Image image, ulong randomAt)
+        {
+            Aux(ref word, AtPhdr, image.ProgramHeaders);
+            Aux(ref word, AtPhent, ProgramHeaderEntrySize);
+            Aux(ref word, AtPhnum, image.ProgramHeaderCount);
+            Aux(ref word, AtPagesz, Page.Size);
+            Aux(ref word, AtEntry, image.Entry);
+            Aux(ref word, AtUid, 0);
+            Aux(ref word, AtEuid, 0);
+            Aux(ref word, AtGid, 0);
+            Aux(ref word, AtEgid, 0);
+            Aux(ref word, AtHwcap, 0);
+            Aux(ref word, AtClktck, 100);
+            Aux(ref word, AtSecure, 0);
+            Aux(ref word, AtRandom, randomAt);
+            Aux(ref word, AtNull, 0);
+        }
+
+        private static void PutPointers(ref WordWriter word, ArgumentList list, ulong stringsAt)
+        {
             for (int i = 0; i < list.Count; i++)
-            {
-                word[n++] = stringsAt + (ulong)offset;
-                offset += list.LengthAt(offset) + 1;
-            }
-            word[n++] = 0;
-            return n;
+                word.Put(stringsAt + (ulong)list.OffsetOf(i));
+            word.Put(0);
         }
 
-        private static int Aux(ulong* word, int n, ulong type, ulong value)
+        private static void Aux(ref WordWriter word, ulong type, ulong value)
         {
-            word[n] = type;
-            word[n + 1] = value;
-            return n + 2;
+            word.Put(type);
+            word.Put(value);
+        }
+
+        // Writes 64-bit words to consecutive user addresses from `at` up, a batch at a time,
+        // so a hundred thousand argv pointers need no kernel buffer of their size.
+        private struct WordWriter
+        {
+            private const int BatchWords = 64;
+            private readonly AddressSpace space;
+            private ulong at;
+            private fixed ulong batch[BatchWords];
+            private int count;
+            private Errno error;
+
+            public WordWriter(AddressSpace target, ulong address)
+            {
+                space = target;
+                at = address;
+                count = 0;
+                error = Errno.None;
+            }
+
+            public void Put(ulong value)
+            {
+                if (count == BatchWords)
+                    Flush();
+                batch[count++] = value;
+            }
+
+            // Writes what is batched; 0, or -errno of the first failed write.
+            public int Flush()
+            {
+                fixed (ulong* words = batch)
+                    if (count > 0 && error == Errno.None)
+                        error = UserMemory.CopyToUser(space, at, (byte*)words, (ulong)count * 8);
+                at += (ulong)count * 8;
+                count = 0;
+                return -(int)error;
+            }
         }
 
         // xorshift64, seeded once from the time-stamp counter: AT_RANDOM needs

@@ -66,7 +66,7 @@ namespace Cowbird.Kernel.Processes
         // Wakes every process sleeping for `reason` (ChildExit wakes are targeted: Wake).
         public static void WakeAll(WaitReason reason)
         {
-            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process process = ProcessTable.At(i);
                 if (process != null && process.State == ProcessState.Sleeping && process.WaitingFor == reason)
@@ -103,9 +103,9 @@ namespace Cowbird.Kernel.Processes
             while (true)
             {
                 WakeTimers();
-                for (int n = 1; n <= ProcessTable.MaxProcesses; n++)
+                for (int n = 1; n <= ProcessTable.MaxThreads; n++)
                 {
-                    int slot = (s_lastSlot + n) % ProcessTable.MaxProcesses;
+                    int slot = (s_lastSlot + n) % ProcessTable.MaxThreads;
                     Process process = ProcessTable.At(slot);
                     if (process != null && process.State == ProcessState.Runnable)
                     {
@@ -121,7 +121,7 @@ namespace Cowbird.Kernel.Processes
         private static void WakeTimers()
         {
             ulong now = PitTimer.Ticks;
-            for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process process = ProcessTable.At(i);
                 if (process != null && process.State == ProcessState.Sleeping

@@ -29,10 +29,7 @@ namespace Cowbird.Kernel.Syscalls
         // What Linux's pipe_write copies at once: one page of the source.
         private const ulong PipePage = 4096;
 
-        private static OpenFile FileOf(Process process, int fd)
-        {
-            return fd >= 0 && fd < Process.MaxFiles ? process.Files[fd] : null;
-        }
+        private static OpenFile FileOf(Process process, int fd) => process.Files.Get(fd);
 
         public static long Read(Process process, int fd, ulong buffer, ulong count)
         {
@@ -189,10 +186,8 @@ namespace Cowbird.Kernel.Syscalls
                 return length;
             if (length == 0)
                 return -(long)Errno.ENOENT;
-            int fd = 0;
-            while (fd < Process.MaxFiles && process.Files[fd] != null)
-                fd++;
-            if (fd == Process.MaxFiles)
+            int fd = process.Files.LowestFree(process.Limits.Soft(ResourceLimits.OpenFiles));
+            if (fd < 0)
                 return -LinuxErrno.EMFILE;
             bool readOnly = (flags & AccessModeMask) == ReadOnly;
             OpenFile file;
@@ -205,7 +200,7 @@ namespace Cowbird.Kernel.Syscalls
                     return -LinuxErrno.ENOTDIR;
                 file = OpenFile.Generating(generated);
             }
-            else if (ProcFiles.IsDirectory(path, length) || IsRoot(path, length))
+            else if (ProcFiles.IsDirectory(path, length) || Initrd.IsRoot(path, length))
             {
                 if (!readOnly)
                     return -LinuxErrno.EISDIR;
@@ -235,21 +230,13 @@ namespace Cowbird.Kernel.Syscalls
                     file = OpenFile.InMemory(data, size);
                 }
             }
-            process.Files[fd] = file;
+            process.Files.Install(fd, file);
             return fd;
-        }
-
-        private static bool IsRoot(byte* path, int length)
-        {
-            for (int i = 0; i < length; i++)
-                if (path[i] != '/' && path[i] != '.')
-                    return false;
-            return true;
         }
 
         public static long Close(Process process, int fd)
         {
-            return ProcessLifecycle.Close(process, fd) ? 0 : -(long)Errno.EBADF;
+            return process.Files.Close(fd) ? 0 : -(long)Errno.EBADF;
         }
 
         // No terminal ioctls: musl's isatty (TIOCGWINSZ) gets -ENOTTY, like a pipe.

@@ -17,7 +17,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             if ((offset & Page.OffsetMask) != 0)
                 return -(long)Errno.EINVAL;
-            if ((flags & (ulong)MapFlags.Anonymous) == 0 && (fd < 0 || fd >= Process.MaxFiles || process.Files[fd] == null))
+            if ((flags & (ulong)MapFlags.Anonymous) == 0 && (fd < 0 || fd > int.MaxValue || process.Files.Get((int)fd) == null))
                 return -(long)Errno.EBADF;
             if ((flags & (ulong)MapFlags.Anonymous) == 0)
                 return -(long)Errno.ENODEV;

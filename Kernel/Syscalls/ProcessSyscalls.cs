@@ -25,11 +25,7 @@ namespace Cowbird.Kernel.Syscalls
                 return length;
             if (length == 0)
                 return -(long)Errno.ENOENT;
-            ArgumentList argv = new ArgumentList();
-            ArgumentList envp = new ArgumentList();
-            int error = UserStrings.CopyVector(process.Space, argvAddress, argv);
-            if (error == 0)
-                error = UserStrings.CopyVector(process.Space, envpAddress, envp);
+            int error = ExecArguments.Copy(process, length, argvAddress, envpAddress, out ArgumentList argv, out ArgumentList envp);
             if (error == 0)
                 error = ProcessLifecycle.Exec(process, path, length, argv, envp);
             return error;

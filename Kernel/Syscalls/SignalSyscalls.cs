@@ -90,7 +90,7 @@ namespace Cowbird.Kernel.Syscalls
             }
             else
             {
-                for (int i = 0; i < ProcessTable.MaxProcesses; i++)
+                for (int i = 0; i < ProcessTable.MaxThreads; i++)
                 {
                     Process target = ProcessTable.At(i);
                     if (target == null || target == process || target.IsZombie

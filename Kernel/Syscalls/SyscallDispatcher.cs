@@ -50,6 +50,11 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Open: return FileSyscalls.Open(current, a0, (int)a1);
                 case SyscallNumber.Close: return FileSyscalls.Close(current, (int)a0);
                 case SyscallNumber.Ioctl: return FileSyscalls.Ioctl(current, (int)a0);
+                case SyscallNumber.Dup: return DescriptorSyscalls.Dup(current, (int)a0);
+                case SyscallNumber.Dup2: return DescriptorSyscalls.Dup2(current, (uint)a0, (uint)a1);
+                case SyscallNumber.Getrlimit: return LimitSyscalls.Getrlimit(current, (uint)a0, a1);
+                case SyscallNumber.Setrlimit: return LimitSyscalls.Setrlimit(current, (uint)a0, a1);
+                case SyscallNumber.Prlimit64: return LimitSyscalls.Prlimit64(current, (int)a0, (uint)a1, a2, a3);
                 case SyscallNumber.Writev: return FileSyscalls.Writev(current, (int)a0, a1, (long)a2);
                 case SyscallNumber.Mmap: return MemorySyscalls.Mmap(current, a0, a1, a2, a3, (long)a4, a5);
                 case SyscallNumber.Mprotect: return MemorySyscalls.Mprotect(current, a0, a1, a2);

@@ -8,7 +8,8 @@ namespace Cowbird.Kernel.Syscalls
     // so that a shortage is ENOMEM at the door instead of a panic half-way through.
     // The figures are upper bounds, not exact sizes: a split makes at most two VMAs with
     // their anon_vma chains (a few hundred bytes each), fork copies every VMA with its
-    // chains, execve holds two argument lists, and open makes a file and, for /proc, the
+    // chains, execve builds a new address space (ExecArguments asks for its argument lists,
+    // up to 6 MiB, once it knows their size), and open makes a file and, for /proc, the
     // page-sized buffer its text is generated into. How much of the heap's reserve must stay free afterwards depends on
     // the call, so that freeing memory works after making objects is refused:
     //   - calls that make kernel objects (mmap, mprotect, fork, ...): all of it;

@@ -18,8 +18,6 @@ namespace Cowbird.Kernel.Syscalls
                 case 19: return "readv";
                 case 21: return "access";
                 case 22: return "pipe";
-                case 32: return "dup";
-                case 33: return "dup2";
                 case 34: return "pause";
                 case 56: return "clone";
                 case 58: return "vfork";
@@ -43,7 +41,6 @@ namespace Cowbird.Kernel.Syscalls
                 case 262: return "newfstatat";
                 case 273: return "set_robust_list";
                 case 293: return "pipe2";
-                case 302: return "prlimit64";
                 case 318: return "getrandom";
                 case 334: return "rseq";
                 case 435: return "clone3";

@@ -30,28 +30,28 @@ namespace Cowbird.Kernel.Syscalls
             }
         }
 
-        // Copies the NULL-terminated array of string pointers at `address` (argv or envp;
-        // 0 = empty) into `list`. 0, -EFAULT or -E2BIG.
-        public static int CopyVector(AddressSpace space, ulong address, Cowbird.Kernel.Processes.ArgumentList list)
+        // The length of the string at `address` when it ends (NUL) within `max` bytes, `max`
+        // when it does not, or -EFAULT when its bytes cannot be read first (Linux's
+        // strnlen_user, which never reads past `max`).
+        public static long Length(AddressSpace space, ulong address, long max)
         {
-            if (address == 0)
-                return 0;
-            byte* text = stackalloc byte[4096];
-            for (ulong i = 0; ; i++)
+            const int ChunkSize = 256;
+            byte* chunk = stackalloc byte[ChunkSize];
+            long length = 0;
+            while (length < max)
             {
-                ulong pointer;
-                if (UserMemory.CopyFromUser(space, (byte*)&pointer, address + i * 8, 8) != Errno.None)
-                    return -(int)Errno.EFAULT;
-                if (pointer == 0)
-                    return 0;
-                int length = Copy(space, pointer, text, 4096);
-                if (length == -LinuxErrno.ENAMETOOLONG)
-                    return -LinuxErrno.E2BIG;
-                if (length < 0)
-                    return length;
-                if (!list.Add(text, length))
-                    return -LinuxErrno.E2BIG;
+                ulong at = address + (ulong)length;
+                long size = (long)(Page.Size - (at & Page.OffsetMask));
+                if (size > ChunkSize) size = ChunkSize;
+                if (size > max - length) size = max - length;
+                if (UserMemory.CopyFromUser(space, chunk, at, (ulong)size) != Errno.None)
+                    return -(long)Errno.EFAULT;
+                for (int i = 0; i < size; i++)
+                    if (chunk[i] == 0)
+                        return length + i;
+                length += size;
             }
+            return max;
         }
     }
 }

@@ -264,6 +264,18 @@ CB_FN int cb_expect_status(pid_t pid, int want, const char *fmt, ...)
     return r == pid && status == want;
 }
 
+/* Sets the soft limit of an RLIMIT_* resource, keeping the hard one, with raw prlimit64 calls
+   (musl's setrlimit may go through __synccall). 0 or the negative errno. */
+CB_FN long cb_set_soft_limit(int resource, unsigned long soft)
+{
+    unsigned long limit[2] = { 0, 0 };
+    long r = cb_syscall(SYS_prlimit64, 0, resource, 0, (long)limit, 0, 0);
+    if (r != 0)
+        return r;
+    limit[0] = soft;
+    return cb_syscall(SYS_prlimit64, 0, resource, (long)limit, 0, 0, 0);
+}
+
 /* Sleeps ms milliseconds with the nanosleep system call (musl's nanosleep uses clock_nanosleep). */
 CB_FN void cb_sleep_ms(long ms)
 {

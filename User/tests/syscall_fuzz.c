@@ -117,7 +117,7 @@ static long never_mapped(void)
 static void one_call(void)
 {
     long a = hostile_pointer();
-    switch (below(30)) {
+    switch (below(35)) {
     case 0: cb_syscall(SYS_read, any_fd(), a, hostile_length(), 0, 0, 0); break;
     case 1: cb_syscall(SYS_write, 3 + (long)below(37), a, hostile_length(), 0, 0, 0); break;
     case 2: {
@@ -192,6 +192,11 @@ static void one_call(void)
     case 28: /* touch the buffers the way a program would, to fault them in and out */
         rw_buf[below(16 * CB_PAGE)] = (char)next();
         break;
+    case 29: cb_syscall(SYS_dup, any_fd(), 0, 0, 0, 0, 0); break;
+    case 30: cb_syscall(SYS_dup2, any_fd(), below(2) ? any_fd() : 3 + (long)below(2000), 0, 0, 0, 0); break;
+    case 31: cb_syscall(SYS_getrlimit, hostile_int(), a, 0, 0, 0, 0); break;
+    case 32: cb_syscall(SYS_prlimit64, below(2) ? 0 : hostile_int(), hostile_int(), below(4) == 0 ? a : 0, hostile_pointer(), 0, 0); break;
+    case 33: cb_syscall(SYS_setrlimit, hostile_int(), a, 0, 0, 0, 0); break;
     default: cb_syscall(SYS_mmap, 0, (long)(below(16) + 1) * CB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0); break;
     }
 }

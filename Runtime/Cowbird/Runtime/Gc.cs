@@ -19,6 +19,15 @@ namespace Cowbird.Runtime
         // Runs a full collection now.
         public static void Collect() => Heap.Collector.Collect();
 
+        // A collection, then every empty grown segment back to the kernel but the reserve,
+        // without the usual slack: for when much of the heap has just died for good (the
+        // kernel calls it when most processes of a peak are gone).
+        public static void CollectAndTrim()
+        {
+            Heap.Collector.Collect();
+            Heap.GcHeap.ReleaseEmptySegments(keepSlack: false);
+        }
+
         public static GcStatistics GetStatistics()
         {
             GcStatistics statistics;
@@ -52,6 +61,10 @@ namespace Cowbird.Runtime
         // process or thread). Register before the stack runs code that holds
         // references; false when the registry is full or the range is empty.
         public static bool RegisterStack(void* low, void* high) => Heap.StackRegistry.Register((byte*)low, (byte*)high);
+
+        // Makes room in the registry for `count` stacks (it holds 256 at first); once, at
+        // start-up: the memory of a smaller registry is not given back.
+        public static void ReserveStacks(int count) => Heap.StackRegistry.Reserve(count);
 
         // Removes a stack registered with the same bounds; false when not found.
         public static bool UnregisterStack(void* low, void* high) => Heap.StackRegistry.Unregister((byte*)low, (byte*)high);

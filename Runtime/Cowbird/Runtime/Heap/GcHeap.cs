@@ -337,16 +337,16 @@ namespace Cowbird.Runtime.Heap
         }
 
         // After a sweep: gives every grown segment whose pages are all free back to the
-        // kernel, as long as an eighth of the heap plus the reserve stays free (so the
-        // heap does not shrink and grow again on every collection).
-        internal static void ReleaseEmptySegments()
+        // kernel, as long as the reserve stays free, plus an eighth of the heap when
+        // `keepSlack` (so the heap does not shrink and grow again on every collection).
+        internal static void ReleaseEmptySegments(bool keepSlack)
         {
             HeapSegment* previous = null;
             HeapSegment* segment = s_segments;
             while (segment != null)
             {
                 HeapSegment* next = segment->Next;
-                ulong keep = ReservePages + (TotalPages - segment->PageCount) / 8;
+                ulong keep = ReservePages + (keepSlack ? (TotalPages - segment->PageCount) / 8 : 0);
                 if (segment->Releasable && segment->IsEmpty && FreePages - segment->PageCount >= keep)
                     Release(segment, previous);
                 else

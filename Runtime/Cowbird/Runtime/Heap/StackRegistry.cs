@@ -8,7 +8,7 @@ namespace Cowbird.Runtime.Heap
     // saved registers and interrupted state inside its range).
     internal static unsafe class StackRegistry
     {
-        private const int Capacity = 256;
+        private const int InitialCapacity = 256;
 
         private struct StackRange
         {
@@ -18,13 +18,27 @@ namespace Cowbird.Runtime.Heap
 
         private static StackRange* s_ranges;
         private static int s_count;
+        private static int s_capacity;
+
+        // Makes room for `capacity` stacks (never less than now). Runtime memory is never
+        // freed, so the kernel calls this once, at start-up, with its number of processes.
+        internal static void Reserve(int capacity)
+        {
+            if (capacity <= s_capacity)
+                return;
+            StackRange* ranges = (StackRange*)GcHeap.AllocateRuntimeMemory((ulong)capacity * (ulong)sizeof(StackRange));
+            for (int i = 0; i < s_count; i++)
+                ranges[i] = s_ranges[i];
+            s_ranges = ranges;
+            s_capacity = capacity;
+        }
 
         // [low, high) is a stack (high = its top; stacks grow down). False when full.
         internal static bool Register(byte* low, byte* high)
         {
             if (s_ranges == null)
-                s_ranges = (StackRange*)GcHeap.AllocateRuntimeMemory((ulong)(Capacity * sizeof(StackRange)));
-            if (s_count == Capacity || high <= low)
+                Reserve(InitialCapacity);
+            if (s_count == s_capacity || high <= low)
                 return false;
             s_ranges[s_count].Low = low;
             s_ranges[s_count].High = high;

@@ -19,7 +19,7 @@ namespace Cowbird.Runtime.Heap
                     else if (info->Kind == PageKind.LargeHead)
                         SweepLargeObject(segment, page, info);
                 }
-            GcHeap.ReleaseEmptySegments();
+            GcHeap.ReleaseEmptySegments(keepSlack: true);
         }
 
         // Keeps the marked slots, frees the others, clears the mark bits.

@@ -1,0 +1,78 @@
+namespace Cowbird.Kernel.Fs
+{
+    // A process's file descriptors (Linux: files_struct): fd n refers to an OpenFile or to
+    // nothing. The table starts small and doubles when a descriptor beyond it is installed, so
+    // a process pays for the descriptors it uses, not for RLIMIT_NOFILE. Which fds may be
+    // handed out is the caller's rule (the soft RLIMIT_NOFILE): this class only stores them.
+    public sealed class FileTable
+    {
+        private const int InitialSize = 64;
+        // fs.nr_open (Linux's default): no fd reaches it, whatever the limit says.
+        public const int MaxDescriptors = 1024 * 1024;
+
+        private OpenFile[] files = new OpenFile[InitialSize];
+
+        // The file `fd` refers to; null when none (any fd, negative or huge, may be asked).
+        public OpenFile Get(int fd) => fd >= 0 && fd < files.Length ? files[fd] : null;
+
+        // The lowest fd with no file, if it is below `limit`; -1 otherwise (Linux's alloc_fd).
+        public int LowestFree(ulong limit)
+        {
+            int fd = 0;
+            while (fd < files.Length && files[fd] != null)
+                fd++;
+            return (ulong)fd < limit && fd < MaxDescriptors ? fd : -1;
+        }
+
+        // Makes `fd` (>= 0, < MaxDescriptors) refer to `file`, which gains a reference;
+        // a file `fd` referred to before loses one.
+        public void Install(int fd, OpenFile file)
+        {
+            Grow(fd + 1);
+            Close(fd);
+            file.References++;
+            files[fd] = file;
+        }
+
+        // Drops `fd`'s file; false when `fd` referred to none.
+        public bool Close(int fd)
+        {
+            OpenFile file = Get(fd);
+            if (file == null)
+                return false;
+            file.References--;
+            files[fd] = null;
+            return true;
+        }
+
+        public void CloseAll()
+        {
+            for (int fd = 0; fd < files.Length; fd++)
+                Close(fd);
+        }
+
+        // A table for a forked child: the same files, each with one more reference.
+        public FileTable Copy()
+        {
+            FileTable copy = new FileTable();
+            copy.Grow(files.Length);
+            for (int fd = 0; fd < files.Length; fd++)
+                if (files[fd] != null)
+                    copy.Install(fd, files[fd]);
+            return copy;
+        }
+
+        private void Grow(int size)
+        {
+            if (size <= files.Length)
+                return;
+            int newSize = files.Length;
+            while (newSize < size)
+                newSize *= 2;
+            OpenFile[] bigger = new OpenFile[newSize];
+            for (int i = 0; i < files.Length; i++)
+                bigger[i] = files[i];
+            files = bigger;
+        }
+    }
+}
