@@ -8,21 +8,12 @@ namespace Cowbird.Mm.Rmap
     // to find a frame's mappings, scan the page tables of every address space. Every hook
     // is free and every VMA may merge; a walk costs O(all mapped PTEs). Used by the tests
     // as an oracle for the anon_vma walk, and a baseline for comparing designs.
-    public sealed class PageTableScanReverseMap : ReverseMap
+    public sealed class PageTableScanReverseMap : PerPageReverseMap
     {
         // Made once and reused by every walk: a walk allocates nothing.
         readonly FrameScanner scanner = new FrameScanner();
 
         public PageTableScanReverseMap(MemoryManager memoryManager) : base(memoryManager) { }
-
-        // No per-VMA state: nothing to prepare, link, clone or unlink.
-        public override void PrepareAnon(Vma vma) { }
-        public override void ForkVma(Vma child, Vma parent) { }
-        public override void CloneVma(Vma destination, Vma source) { }
-        public override void UnlinkVma(Vma vma) { }
-        public override void VmaRangeChanged(Vma vma) { }
-        public override void AbsorbVma(Vma kept, Vma removed) { }
-        public override bool IsMergeable(Vma a, Vma b) { return true; }
 
         // Records only the linear index (swap will want it); Mapping stays null.
         protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)

@@ -30,7 +30,7 @@ namespace Cowbird.Mm.Rmap
     // changes an address. The VMA hooks have nothing to do and every VMA may merge.
     // RemovePage may run from a Walk visitor for the visited PTE: Walk takes the next entry
     // before it visits one, and a removed entry keeps its Next.
-    public sealed class PteChainReverseMap : ReverseMap
+    public sealed class PteChainReverseMap : PerPageReverseMap
     {
         readonly ulong firstFrame;
         readonly AddressSpace[] directSpace;
@@ -53,15 +53,6 @@ namespace Cowbird.Mm.Rmap
 
         // Bytes of rmap metadata per frame of RAM (the three side tables).
         public static int TableBytesPerFrame { get { return 8 + 8 + 8; } }
-
-        // No per-VMA state: nothing to prepare, link, clone or unlink.
-        public override void PrepareAnon(Vma vma) { }
-        public override void ForkVma(Vma child, Vma parent) { }
-        public override void CloneVma(Vma destination, Vma source) { }
-        public override void UnlinkVma(Vma vma) { }
-        public override void VmaRangeChanged(Vma vma) { }
-        public override void AbsorbVma(Vma kept, Vma removed) { }
-        public override bool IsMergeable(Vma a, Vma b) { return true; }
 
         // A new frame: its linear index (swap-in checks it) and a direct entry.
         protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)
