@@ -9,7 +9,9 @@ namespace Cowbird.Benchmarks
     //   --quick         one short in-process job per benchmark (the whole set in minutes);
     //   --rmap-lengths  only print how long each rmap walk is (words read), no timing;
     //   --vma-counts    only print the VMAs realloc-style workloads leave with linear
-    //                   and with reserved anonymous page offsets, no timing.
+    //                   and with reserved anonymous page offsets, no timing;
+    //   --rmap-history  only print what the workloads that sank each rmap design leave
+    //                   (metadata, fork work, walk length), no timing.
     public static class Program
     {
         public static int Main(string[] args)
@@ -19,6 +21,12 @@ namespace Cowbird.Benchmarks
             if (rest.Remove("--vma-counts"))
             {
                 VmaCountTable.Print();
+                if (rest.Count == 0)
+                    return 0;
+            }
+            if (rest.Remove("--rmap-history"))
+            {
+                HistoricalWorkloadTable.Print();
                 if (rest.Count == 0)
                     return 0;
             }
