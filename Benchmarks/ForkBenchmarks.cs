@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Attributes;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Benchmarks
 {
     // fork of an address space with N touched private pages, then exit of the child:
-    // copies N PTEs write-protected on both sides, anon_vma_fork, and tears it all down.
+    // copies N PTEs write-protected on both sides, the design's fork hooks (anon_vma_fork,
+    // a PTE-chain entry per PTE, ...), and tears it all down; under every RmapDesign.
     [MemoryDiagnoser]
     public class ForkBenchmarks
     {
@@ -15,10 +17,13 @@ namespace Cowbird.Benchmarks
         [Params(16, 256, 4096)]
         public int TouchedPages;
 
+        [ParamsAllValues]
+        public RmapDesign Design;
+
         [GlobalSetup]
         public void Setup()
         {
-            machine = new BenchMachine(TouchedPages + 1024);
+            machine = new BenchMachine(TouchedPages + 1024, Design);
             parent = machine.NewSpace();
             machine.MapFixed(parent, Base, TouchedPages);
             machine.Touch(parent, Base, TouchedPages, 1);

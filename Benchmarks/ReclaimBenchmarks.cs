@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Cowbird.Mm;
+using Cowbird.Mm.Rmap;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Benchmarks
@@ -10,6 +11,7 @@ namespace Cowbird.Benchmarks
     // full, reclaim swapping another dirty page out (LRU scan, rmap unmap, write) to make
     // room. One operation = one page written; the cleanup prints how many pages went out
     // and came in per operation, so pages swapped per second = (out + in) / mean time.
+    // Under every RmapDesign: reclaim unmaps each page through the design's walk.
     [MemoryDiagnoser]
     public class ReclaimBenchmarks
     {
@@ -23,10 +25,13 @@ namespace Cowbird.Benchmarks
         ulong inBefore;
         byte value;
 
+        [ParamsAllValues]
+        public RmapDesign Design;
+
         [GlobalSetup]
         public void Setup()
         {
-            machine = new BenchMachine(Frames, swapPages: 4 * WorkingSet);
+            machine = new BenchMachine(Frames, Design, swapPages: 4 * WorkingSet);
             space = machine.NewSpace();
             machine.MapFixed(space, Base, WorkingSet);
             machine.Touch(space, Base, WorkingSet, 1);
