@@ -8,6 +8,7 @@ using Cowbird.Kernel.Processes;
 using Cowbird.Kernel.SelfTests;
 using Cowbird.Kernel.Swap;
 using Cowbird.Kernel.Syscalls;
+using Cowbird.Kernel.Time;
 using Cowbird.Mm.Physical;
 
 namespace Cowbird.Kernel
@@ -40,7 +41,7 @@ namespace Cowbird.Kernel
             PageFaultHandler.Register();
             UserExceptionHandler.RegisterAll();
             Scheduler.Initialize();
-            TimeSyscalls.Initialize();
+            Clock.Initialize(bootInfo.CommandLine);
             PitTimer.Start();
             ConsoleDevice.Initialize(rawConsole);
             Cpu.EnableInterrupts();
@@ -117,6 +118,7 @@ namespace Cowbird.Kernel
             KernelConsole.Write(" Hz, ");
             KernelConsole.WriteDecimal(PitTimer.Ticks);
             KernelConsole.WriteLine(" ticks so far");
+            Clock.WriteBannerLine();
         }
 
         // Nothing to run yet: sleep between timer interrupts and show the uptime once a second.

@@ -53,6 +53,25 @@ namespace Cowbird.Tests.Boot
             Assert.True(ticks.Success && int.Parse(ticks.Groups[1].Value) >= 3, "the banner self-test saw no ticks. " + result);
         }
 
+        // The clock line says which source keeps time: the TSC with its calibrated rate, or
+        // the PIT tick and why.
+        [Fact]
+        public void BannerNamesTheClockSource()
+        {
+            BootResult result = BootAndExpect("banner", KernelExit.Success, "selftest banner: PASS");
+            Assert.Matches(@"clock: (TSC \d+\.\d MHz, (invariant|not flagged invariant but under a hypervisor \(host rate\)), calibrated against the PIT; clock_gettime in ns|PIT ticks, 10 ms resolution \(.+\))\r?\n", result.Serial);
+            Assert.Matches(@"  clock: \d+ ns over 3 ticks", result.Serial);
+        }
+
+        // clock=pit keeps time in ticks, and the banner says so.
+        [Fact]
+        public void ClockEqualsPitKeepsTheTickClock()
+        {
+            BootResult result = Qemu.BootKernel("selftest=banner clock=pit");
+            Assert.True(result.ExitCode == KernelExit.Success, "the banner self-test failed. " + result);
+            Assert.Contains("clock: PIT ticks, 10 ms resolution (clock=pit on the command line)", result.Serial);
+        }
+
         // With no self-test the kernel idles and prints its uptime once a second.
         [Fact]
         public void IdleKernelShowsTheTimerTicking()

@@ -64,6 +64,7 @@ namespace Cowbird.Tests.User
             Test("stack_limit", "the stack grows to RLIMIT_STACK from its top and a touch below is SIGSEGV (status 0xb), with 8 MiB and in a program started with 1 MiB; deep recursion works, unbounded recursion is SIGSEGV"),
             Test("nproc_limit", "threads-max (RAM pages / 32) and Linux's default limits; a 1000-deep fork chain; a fork bomb ends in EAGAIN at threads-max, all killed and reaped, MemFree back within 1% (checked on Cowbird with 256 MiB)",
                  memMb: 256, cowbirdArgs: new[] { "--cowbird" }, timeoutSeconds: 600),
+            Test("clock_precision", "clocks better than a tick: clock_getres of MONOTONIC/REALTIME/BOOTTIME/MONOTONIC_RAW at most 1 us, COARSE coarser, NULL/unknown ids/bad pointer; 100,000 MONOTONIC reads never go backwards with some step under 1 ms; REALTIME, BOOTTIME, COARSE never backwards, COARSE never ahead; nanosleep never early; fork + wait takes > 0 ns; CPU time moves"),
             Demo("forkdemo", "three children report pid and parent, the parent reaps them; page-fault figures"),
             Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",

@@ -1,10 +1,12 @@
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Time;
 
 namespace Cowbird.Kernel.SelfTests
 {
     // The boot path itself: we got here, the loader's memory map was read,
-    // the command line that selected this test was parsed, and the timer ticks.
+    // the command line that selected this test was parsed, the timer ticks, and the
+    // clock moves at least as fast as the ticks.
     public sealed class BannerSelfTest : SelfTest
     {
         public override string Name => "banner";
@@ -15,11 +17,19 @@ namespace Cowbird.Kernel.SelfTests
             ok &= Check(bootInfo.AvailableMemoryBytes >= 16UL * 1024 * 1024, "at least 16 MiB of RAM is available");
             ok &= Check(bootInfo.CommandLine.HasValue(SelfTestRunner.CommandLineKey, Name), "the command line selects this test");
             ulong before = PitTimer.Ticks;
+            ulong clockBefore = Clock.Monotonic;
             PitTimer.WaitTicks(3);
+            ulong elapsed = Clock.Monotonic - clockBefore;
             KernelConsole.Write("  timer: ");
             KernelConsole.WriteDecimal(PitTimer.Ticks);
             KernelConsole.WriteLine(" ticks");
+            KernelConsole.Write("  clock: ");
+            KernelConsole.WriteDecimal(elapsed);
+            KernelConsole.WriteLine(" ns over 3 ticks");
             ok &= Check(PitTimer.Ticks > before, "the timer ticks");
+            // Three ticks span at least two whole tick periods; a clock that counts fewer
+            // nanoseconds than that is slower than the PIT (a wrong calibration).
+            ok &= Check(elapsed >= 2 * PitTimer.NanosecondsPerTick * 9 / 10, "the clock keeps pace with the timer");
             return ok;
         }
     }

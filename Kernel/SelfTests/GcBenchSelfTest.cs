@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
-using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Time;
 using Cowbird.Runtime;
 
 namespace Cowbird.Kernel.SelfTests
@@ -14,14 +14,13 @@ namespace Cowbird.Kernel.SelfTests
     // The live set of N objects: N/2 leaves held by one array (scanning the array
     // queues N/2 objects at once, far more than the mark stack holds: the last column
     // counts those left pending) and a list of N/2 nodes, each with a leaf of its own.
-    // Time is read with the TSC, calibrated against the PIT (under QEMU's -icount,
-    // both count instructions: docs/benchmarks.md).
+    // Time is read with the TSC at the rate Time/Tsc.cs calibrated against the PIT at
+    // boot (under QEMU's -icount, both count instructions: docs/benchmarks.md).
     public sealed unsafe class GcBenchSelfTest : SelfTest
     {
         public override string Name => "gc-bench";
 
         private const int Repetitions = 3;
-        private const ulong CalibrationTicks = 20;
 
         private sealed class Leaf
         {
@@ -40,7 +39,9 @@ namespace Cowbird.Kernel.SelfTests
 
         public override bool Run(BootInfo bootInfo)
         {
-            ulong tscPerMillisecond = CalibrateTsc();
+            ulong tscPerMillisecond = Tsc.Hertz / 1000;
+            if (!Check(tscPerMillisecond != 0, "the TSC was calibrated at boot"))
+                return false;
             KernelConsole.WriteLine("  live objects | heap KiB | collection us (best of 3) | ns per live object | left pending by the full mark stack");
             bool ok = true;
             for (int n = 10000; n <= 1000000; n *= 10)
@@ -111,16 +112,6 @@ namespace Cowbird.Kernel.SelfTests
             for (Node node = s_list; node != null && ok; node = node.Next, count++)
                 ok = node.Leaf != null && node.Leaf.Value == -(pairs - 1 - count);
             return ok && count == pairs;
-        }
-
-        // TSC increments per millisecond, counted over CalibrationTicks PIT ticks.
-        private static ulong CalibrateTsc()
-        {
-            PitTimer.WaitTicks(1);
-            ulong start = UserModeCpu.ReadTsc();
-            PitTimer.WaitTicks(CalibrationTicks);
-            ulong cycles = UserModeCpu.ReadTsc() - start;
-            return cycles / (CalibrationTicks * 1000 / PitTimer.FrequencyHz);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Processes;
 
 namespace Cowbird.Kernel.Syscalls
@@ -30,7 +31,7 @@ namespace Cowbird.Kernel.Syscalls
                 return false;
             if ((clock & ThreadBit) != 0 && target != caller)
                 return false;
-            nanoseconds = target.CpuTicks * TimeSyscalls.NanosecondsPerTick;
+            nanoseconds = target.CpuTicks * PitTimer.NanosecondsPerTick;
             return true;
         }
     }

@@ -182,7 +182,11 @@ static void one_call(void)
     case 22: if (below(16) == 0) cb_syscall(SYS_arch_prctl, hostile_int(), a, 0, 0, 0, 0); break;
     case 23: cb_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0); break;
     case 24: cb_syscall(SYS_set_tid_address, a, 0, 0, 0, 0, 0); break;
-    case 25: cb_syscall(SYS_clock_gettime, hostile_int(), a, 0, 0, 0, 0); break;
+    case 25: {   /* the clock id's parity picks the call: the random stream stays as it was */
+        long clock = hostile_int();
+        cb_syscall(clock & 1 ? SYS_clock_getres : SYS_clock_gettime, clock, a, 0, 0, 0, 0);
+        break;
+    }
     case 26: {   /* numbers no x86-64 kernel implements */
         static const long unknown[] = { 1000, 4096, 99999, 0x7fffffff, -1, 0x40000000L + 1000 };
         cb_syscall(unknown[below(6)], a, hostile_length(), hostile_int(), 0, 0, 0);

@@ -134,5 +134,39 @@ namespace Cowbird.Kernel.Arch.X64
             CpuId(CpuIdExtendedFeatures, registers);
             return (registers[3] & ExtendedFeatureGigabytePages) != 0;
         }
+
+        private const uint CpuIdFeatures = 1;
+        private const uint FeatureTsc = 1u << 4;                    // edx: rdtsc exists
+        private const uint FeatureHypervisor = 1u << 31;            // ecx: running under a hypervisor
+        private const uint CpuIdAdvancedPowerManagement = 0x80000007;
+        private const uint PowerManagementInvariantTsc = 1u << 8;   // edx: the TSC ticks at one rate in every P-, C- and T-state
+
+        // True when the CPU has a time-stamp counter (rdtsc).
+        public static bool HasTsc()
+        {
+            uint* registers = stackalloc uint[4];
+            CpuId(CpuIdFeatures, registers);
+            return (registers[3] & FeatureTsc) != 0;
+        }
+
+        // True when a hypervisor says it is there (CPUID.1:ECX bit 31, which real CPUs leave clear).
+        public static bool UnderHypervisor()
+        {
+            uint* registers = stackalloc uint[4];
+            CpuId(CpuIdFeatures, registers);
+            return (registers[2] & FeatureHypervisor) != 0;
+        }
+
+        // True when the CPU promises an invariant TSC: a constant rate that frequency changes and
+        // sleep states do not stop or slow.
+        public static bool HasInvariantTsc()
+        {
+            uint* registers = stackalloc uint[4];
+            CpuId(0x80000000, registers);
+            if (registers[0] < CpuIdAdvancedPowerManagement)
+                return false;
+            CpuId(CpuIdAdvancedPowerManagement, registers);
+            return (registers[3] & PowerManagementInvariantTsc) != 0;
+        }
     }
 }
