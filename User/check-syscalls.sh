@@ -12,7 +12,7 @@ OUT="${CB_USER_OUT:-$HERE/out}"   # CB_USER_OUT: check programs in another folde
 # The subset, by strace's names for the x86-64 system calls.
 SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl writev
 sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill getrlimit getppid setrlimit
-arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group prlimit64"
+arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group prlimit64 setpgid getpgid getpgrp setsid getsid"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

@@ -2,16 +2,25 @@
  * sh: Cowbird's tiny interactive shell, on stdin/stdout.
  * Reads a line, splits it on spaces and tabs, and runs /bin/<first word> with the words as
  * arguments (fork + execve + wait4); prints how the program ended if that was not "exit 0".
- * Builtins: `help` (the programs it knows, compiled in from User/build.sh's list) and `exit [N]`.
+ * Builtins: `help` (the programs it knows, compiled in from User/build.sh's list), `exit [N]`,
+ * and with job control `jobs`, `fg [N]`, `bg [N]`.
+ * Job control, when stdin is the shell's controlling terminal and the shell's group is in its
+ * foreground: each command runs in a process group of its own, which is the terminal's
+ * foreground group (tcsetpgrp) until it exits or stops. The shell itself ignores SIGQUIT,
+ * SIGTSTP, SIGTTIN and SIGTTOU, and takes SIGINT only to drop the line being typed, so
+ * Ctrl-C, Ctrl-\ and Ctrl-Z reach the command and not the shell. A stopped command (Ctrl-Z)
+ * becomes a job that `fg` continues in the foreground and `bg` in the background.
  * Options:
  *   -d DIR   run programs from DIR instead of /bin (to try the shell on Linux: -d User/out)
  *   -e       echo typed characters and handle backspace itself (a raw console without line
  *            discipline); without it the terminal is assumed to echo.
- * End of input ends the shell with status 0. Uses only read, write, fork, execve, wait4, exit.
+ * End of input ends the shell with status 0.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -25,6 +34,20 @@
 extern char **environ;
 static const char *program_dir = "/bin";
 static int echo_input;
+static int job_control;
+
+/* A command stopped by a signal, or continued in the background by `bg`. */
+#define MAX_JOBS 8
+struct job {
+    pid_t pgid;                 /* 0: a free slot */
+    int stopped;
+    char name[32];
+};
+static struct job jobs[MAX_JOBS];
+
+/* The signals the shell keeps away from itself under job control (SIGINT has a handler). */
+static const int job_signals[] = { SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU };
+#define JOB_SIGNAL_COUNT 4
 
 /* printf to stdout as one write() (nothing stays buffered across fork). */
 static void say(const char *fmt, ...)
@@ -40,16 +63,21 @@ static void say(const char *fmt, ...)
         write(1, buf, (size_t)n);
 }
 
-/* Reads one line into line (without its newline). Returns 0 at end of input, 1 otherwise.
-   With -e, echoes what is typed and lets backspace erase. */
+/* Reads one line into line (without its newline). Returns 0 at end of input, -1 when Ctrl-C
+   dropped the line (SIGINT interrupted the read), 1 otherwise. With -e, echoes what is typed
+   and lets backspace erase. */
 static int read_line(char *line, size_t size)
 {
     size_t len = 0;
     for (;;) {
         char c;
         long n = read(0, &c, 1);
-        if (n < 0 && errno == EINTR)
-            continue;
+        if (n < 0 && errno == EINTR) {
+            if (!job_control)
+                continue;
+            write(1, "\n", 1);
+            return -1;
+        }
         if (n <= 0) {
             line[len] = 0;
             return len > 0;
@@ -100,7 +128,7 @@ static int split(char *line, char **argv, int max)
 #define HELP_WIDTH 18
 static void help(void)
 {
-    say("Cowbird sh. Builtins: help, exit [N]. Programs in %s:\n", program_dir);
+    say("Cowbird sh. Builtins: help, exit [N]%s. Programs in %s:\n", job_control ? ", jobs, fg [N], bg [N]" : "", program_dir);
     for (int i = 0; known_programs[i]; i++) {
         int last_in_line = (i + 1) % HELP_COLUMNS == 0 || !known_programs[i + 1];
         if (last_in_line)
@@ -111,7 +139,82 @@ static void help(void)
     say("Run one with its arguments, e.g.: swapdemo 96\n");
 }
 
-/* Runs program argv[0] from program_dir (or the path given) and reports a non-zero ending. */
+/* SIGINT while the shell reads: the read returns EINTR and the shell prompts again. */
+static void on_interrupt(int signal)
+{
+    (void)signal;
+}
+
+/* Turns job control on when stdin is the controlling terminal with the shell's group in
+   the foreground. */
+static void start_job_control(void)
+{
+    if (tcgetpgrp(0) != getpgrp())
+        return;
+    job_control = 1;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_interrupt;
+    sigaction(SIGINT, &action, 0);
+    for (int i = 0; i < JOB_SIGNAL_COUNT; i++)
+        signal(job_signals[i], SIG_IGN);
+}
+
+/* In a forked child: its own group in the terminal's foreground (SIGTTOU is still ignored,
+   so a child of a background group may do that), then the default signal actions back. */
+static void enter_own_group(void)
+{
+    setpgid(0, 0);
+    tcsetpgrp(0, getpid());
+    for (int i = 0; i < JOB_SIGNAL_COUNT; i++)
+        signal(job_signals[i], SIG_DFL);
+}
+
+/* Reports a command's ending if it was not "exit 0". */
+static void report(const char *name, int status)
+{
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        say("[%s: exit %d]\n", name, WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        say("[%s: killed by signal %d%s]\n", name, WTERMSIG(status),
+            WTERMSIG(status) == 11 ? ", SIGSEGV" : WTERMSIG(status) == 9 ? ", SIGKILL"
+            : WTERMSIG(status) == 2 ? ", SIGINT" : "");
+}
+
+/* Remembers the stopped group `pgid` as a job; its number (1..MAX_JOBS), or 0 when full. */
+static int add_job(pid_t pgid, const char *name)
+{
+    for (int i = 0; i < MAX_JOBS; i++) {
+        if (jobs[i].pgid == 0) {
+            jobs[i].pgid = pgid;
+            jobs[i].stopped = 1;
+            snprintf(jobs[i].name, sizeof jobs[i].name, "%s", name);
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* Waits for the foreground command `pid` (its group's leader) until it ends or stops, then
+   takes the terminal back. A stopped command becomes a job. */
+static void wait_foreground(pid_t pid, const char *name)
+{
+    int status = 0;
+    while (wait4(pid, &status, job_control ? WUNTRACED : 0, 0) < 0 && errno == EINTR)
+        ;
+    if (job_control)
+        tcsetpgrp(0, getpgrp());
+    if (WIFSTOPPED(status)) {
+        int number = add_job(pid, name);
+        say("\n[%d]+ Stopped  %s\n", number, name);
+        if (number == 0)
+            kill(-pid, SIGKILL);
+        return;
+    }
+    report(name, status);
+}
+
+/* Runs program argv[0] from program_dir (or the path given) in the foreground. */
 static void run(char **argv)
 {
     char path[LINE_MAX_LEN + 64];
@@ -125,18 +228,74 @@ static void run(char **argv)
         return;
     }
     if (pid == 0) {
+        if (job_control)
+            enter_own_group();
         execve(path, argv, environ);
         say("sh: %s: %s\n", argv[0], errno == ENOENT ? "not found (try help)" : strerror(errno));
         _exit(127);
     }
-    int status = 0;
-    while (wait4(pid, &status, 0, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        say("[%s: exit %d]\n", argv[0], WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        say("[%s: killed by signal %d%s]\n", argv[0], WTERMSIG(status),
-            WTERMSIG(status) == 11 ? ", SIGSEGV" : WTERMSIG(status) == 9 ? ", SIGKILL" : "");
+    if (job_control) {
+        setpgid(pid, pid);
+        tcsetpgrp(0, pid);
+    }
+    wait_foreground(pid, argv[0]);
+}
+
+/* The job `fg`/`bg` name: word N (1..MAX_JOBS), or the last job when absent; NULL if none. */
+static struct job *find_job(int words, char **argv)
+{
+    if (words > 1) {
+        int n = atoi(argv[1][0] == '%' ? argv[1] + 1 : argv[1]);
+        return n >= 1 && n <= MAX_JOBS && jobs[n - 1].pgid ? &jobs[n - 1] : NULL;
+    }
+    for (int i = MAX_JOBS - 1; i >= 0; i--)
+        if (jobs[i].pgid)
+            return &jobs[i];
+    return NULL;
+}
+
+/* `jobs`, `fg`, `bg`: 1 when argv[0] was one of them. */
+static int job_builtin(int words, char **argv)
+{
+    if (strcmp(argv[0], "jobs") == 0) {
+        for (int i = 0; i < MAX_JOBS; i++)
+            if (jobs[i].pgid)
+                say("[%d] %s  %s\n", i + 1, jobs[i].stopped ? "Stopped" : "Running", jobs[i].name);
+        return 1;
+    }
+    int foreground = strcmp(argv[0], "fg") == 0;
+    if (!foreground && strcmp(argv[0], "bg") != 0)
+        return 0;
+    struct job *job = find_job(words, argv);
+    if (!job) {
+        say("sh: %s: no such job\n", argv[0]);
+        return 1;
+    }
+    if (!foreground) {
+        say("[%d] %s &\n", (int)(job - jobs) + 1, job->name);
+        job->stopped = 0;
+        kill(-job->pgid, SIGCONT);
+        return 1;
+    }
+    say("%s\n", job->name);
+    struct job taken = *job;
+    job->pgid = 0;
+    tcsetpgrp(0, taken.pgid);
+    kill(-taken.pgid, SIGCONT);
+    wait_foreground(taken.pgid, taken.name);
+    return 1;
+}
+
+/* Reaps background jobs that ended and says so, before the next prompt. */
+static void reap_jobs(void)
+{
+    for (int i = 0; i < MAX_JOBS; i++) {
+        int status;
+        if (jobs[i].pgid && wait4(jobs[i].pgid, &status, WNOHANG, 0) == jobs[i].pgid) {
+            say("[%d] Done  %s\n", i + 1, jobs[i].name);
+            jobs[i].pgid = 0;
+        }
+    }
 }
 
 /* Parses -d DIR and -e; returns 0 on a bad option. */
@@ -159,12 +318,18 @@ int main(int argc, char **argv)
         say("usage: sh [-d DIR] [-e]\n");
         return 2;
     }
+    start_job_control();
     say("Cowbird sh - type help for the programs, exit to leave.\n");
     char line[LINE_MAX_LEN];
     char *words[MAX_ARGS];
     for (;;) {
+        if (job_control)
+            reap_jobs();
         say("$ ");
-        if (!read_line(line, sizeof line)) {
+        int got = read_line(line, sizeof line);
+        if (got < 0)
+            continue;
+        if (got == 0) {
             say("\n");
             return 0;
         }
@@ -179,7 +344,7 @@ int main(int argc, char **argv)
         }
         if (strcmp(words[0], "help") == 0)
             help();
-        else
+        else if (!(job_control && job_builtin(n, words)))
             run(words);
     }
 }

@@ -28,6 +28,10 @@ namespace Cowbird.Kernel.Drivers
             s_screen?.Clear();
         }
 
+        // The screen's size in character cells (0 x 0 without a screen).
+        public static int Columns => s_screen != null ? s_screen.Columns : 0;
+        public static int Rows => s_screen != null ? s_screen.Rows : 0;
+
         // Writes one character with interrupts off: a message printed from an interrupt
         // handler must not land in the middle of a character being placed (the cursor would
         // move under its feet, past the end of a row).

@@ -1,13 +1,15 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Tty;
 
 namespace Cowbird.Kernel.Processes
 {
     // Chooses and starts pid 1 from the initrd:
     //   - `etc/init.argv` (argv strings, each NUL-terminated; the runner writes it):
     //     run /bin/<argv[0]> with exactly that argv;
-    //   - else /bin/sh -e, the interactive default system (the shell echoes itself);
+    //   - else /bin/sh, the interactive default system, on the console's terminal (with a raw
+    //     console, /bin/sh -e: the shell echoes and edits itself);
     //   - else say so and idle.
     public static unsafe class InitProcess
     {
@@ -43,7 +45,8 @@ namespace Cowbird.Kernel.Processes
             else if (Find("bin/sh", out data, out size, out mode))
             {
                 Add(argv, "sh");
-                Add(argv, "-e");
+                if (Terminal.Console == null)
+                    Add(argv, "-e");
             }
             if (argv.Count == 0)
             {

@@ -40,6 +40,16 @@ namespace Cowbird.Kernel.Processes
         // Reaped at exit because its parent ignores SIGCHLD or set SA_NOCLDWAIT: no wait4
         // sees it; its slot and kernel stack go once it no longer runs (ProcessTable.FreeDetached).
         public bool Detached;
+        // The process group and the session (Linux: task_pgrp, task_session), by their
+        // leaders' pids: fork copies both, setpgid and setsid change them (ProcessGroups).
+        public int ProcessGroup;
+        public int Session;
+        // Called execve since fork: its parent may no longer move it to another group
+        // (setpgid's EACCES; Linux: PF_FORKNOEXEC cleared).
+        public bool HasExeced;
+        // The console is this process's controlling terminal (Linux: signal->tty). fork
+        // copies it, setsid drops it.
+        public bool HasTerminal;
 
         public AddressSpace Space;
         // Lowest address of the user stack VMA (for /proc/self/maps' "[stack]").

@@ -3,6 +3,7 @@ using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
+using Cowbird.Kernel.Tty;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
 using Cowbird.Runtime;
@@ -52,6 +53,8 @@ namespace Cowbird.Kernel.Processes
             for (int fd = 0; fd < 3; fd++)
                 process.Files.Install(fd, console);
             process.Limits = limits;
+            ProcessGroups.MakeInitSession(process);
+            Terminal.Console?.Control(process);
             InstallImage(process, image);
             PrepareFirstRun(process);
             FxSave.Reset(process.FxSaveArea);
@@ -107,6 +110,7 @@ namespace Cowbird.Kernel.Processes
             UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
             process.SetName(path, pathLength);
+            process.HasExeced = true;
             // Caught signals return to their default action; ignored ones stay ignored, but
             // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)
@@ -137,6 +141,9 @@ namespace Cowbird.Kernel.Processes
             child.FsBase = parent.FsBase;
             child.GsBase = parent.GsBase;
             child.SignalMask = parent.SignalMask;
+            child.ProcessGroup = parent.ProcessGroup;
+            child.Session = parent.Session;
+            child.HasTerminal = parent.HasTerminal;
             child.CopyNameFrom(parent);
             for (int i = 0; i <= Signal.Count; i++)
                 child.SignalActions[i] = parent.SignalActions[i];
@@ -158,6 +165,8 @@ namespace Cowbird.Kernel.Processes
             if (process.Pid == InitPid)
                 PowerOff(status);
             ReleaseResources(process);
+            if (ProcessGroups.IsSessionLeader(process))
+                Terminal.Console?.SessionLeaderExits(process);
             process.ExitStatus = status;
             process.State = ProcessState.Zombie;
             ReparentChildren(process);
@@ -228,7 +237,7 @@ namespace Cowbird.Kernel.Processes
         }
 
         // wait4 without the user-memory part (Linux's do_wait): for a child matching `pid`
-        // (-1 = any), reaps a zombie, or reports a stop (WUNTRACED) or a continue
+        // (ProcessGroups.WaitMatches: -1 any, 0 the caller's group, < -1 that group), reaps a zombie, or reports a stop (WUNTRACED) or a continue
         // (WCONTINUED) once each. The child's pid with its status, 0 (WNOHANG and nothing
         // to report), -ECHILD (no such child, now or any more), or -EINTR when a fatal
         // signal interrupted the wait.
@@ -243,7 +252,7 @@ namespace Cowbird.Kernel.Processes
                 for (int i = 0; i < ProcessTable.MaxThreads && !options.CloneOnly; i++)
                 {
                     Process child = ProcessTable.At(i);
-                    if (child == null || child.Parent != parent || (pid > 0 && child.Pid != pid))
+                    if (child == null || child.Parent != parent || !ProcessGroups.WaitMatches(parent, child, pid))
                         continue;
                     any = true;
                     int reported = Report(child, options, out status);

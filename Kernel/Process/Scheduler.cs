@@ -46,7 +46,8 @@ namespace Cowbird.Kernel.Processes
             process.WaitingFor = WaitReason.None;
         }
 
-        // Blocks the current process until something wakes it (WakeAll, a timer, a signal).
+        // Blocks the current process until something wakes it (WakeAll, a signal, or the tick
+        // `wakeTick`: always for WaitReason.Timer, and for other reasons when it is not 0).
         // Returns false when a fatal or a caught signal is pending (the caller should return
         // -EINTR). A stop signal stops the process inside the sleep; once continued it returns
         // true, and the caller, which re-checks what it waits for, sleeps again: the system
@@ -125,7 +126,7 @@ namespace Cowbird.Kernel.Processes
             {
                 Process process = ProcessTable.At(i);
                 if (process != null && process.State == ProcessState.Sleeping
-                    && process.WaitingFor == WaitReason.Timer && process.WakeTick <= now)
+                    && (process.WaitingFor == WaitReason.Timer || process.WakeTick != 0) && process.WakeTick <= now)
                     MakeRunnable(process);
             }
         }

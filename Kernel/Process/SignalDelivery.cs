@@ -26,8 +26,8 @@ namespace Cowbird.Kernel.Processes
     //     not blocked; otherwise it kills, blocked or ignored (Linux's force_sig_fault).
     //   - A stop or continue is reported to the parent's wait4 (WUNTRACED, WCONTINUED): the
     //     parent is woken, and SIGCHLD is sent unless its action has SA_NOCLDSTOP.
-    //   - SIGTSTP, SIGTTIN and SIGTTOU stop the process. Cowbird has no process groups yet: its
-    //     one group counts as a shell's job, not as an orphaned group (where Linux discards them).
+    //   - SIGTSTP, SIGTTIN and SIGTTOU stop the process, except in an orphaned process group
+    //     (ProcessGroups.IsOrphaned), where they are discarded: nobody would continue it.
     public static unsafe class SignalDelivery
     {
         private const ulong SyscallInstructionBytes = 2;
@@ -98,7 +98,11 @@ namespace Cowbird.Kernel.Processes
                 else if (Ignores(current, signal))
                     continue;
                 else if (Signal.IsStop(signal))
+                {
+                    if (signal != Signal.SIGSTOP && ProcessGroups.IsOrphaned(current.ProcessGroup))
+                        continue;
                     Stop(current, signal);
+                }
                 else
                     current.PendingKill = signal;
             }

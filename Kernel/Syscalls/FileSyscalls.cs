@@ -5,7 +5,7 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // read, write, open, close, ioctl, writev. Files: the console (fds 0-2), initrd files
+    // read, write, open, close, writev. Files: the console (fds 0-2, /dev/tty, /dev/console), initrd files
     // (read-only, in place) and the /proc files (ProcFiles, generated as they are read). A transfer copies through a
     // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
     // -EFAULT when nothing was transferred yet, else the count done so far (as Linux).
@@ -50,9 +50,9 @@ namespace Cowbird.Kernel.Syscalls
                 int want = count < ChunkSize ? (int)count : ChunkSize;
                 if (!IsUserRange(buffer, (ulong)want))
                     return -(long)Errno.EFAULT;
-                int got = ConsoleDevice.Read(chunk, want);
+                int got = ConsoleDevice.Read(process, chunk, want);
                 if (got < 0)
-                    return -(long)Errno.EINTR;
+                    return got;
                 Errno error = UserMemory.CopyToUser(process.Space, buffer, chunk, (ulong)got);
                 return error == Errno.None ? got : -(long)error;
             }
@@ -107,6 +107,9 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EBADF;    // initrd and /proc files are opened read-only
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
+            int check = ConsoleDevice.CheckWrite(process);
+            if (check != 0)
+                return check;
             return WriteConsole(process, buffer, count < MaxRwCount ? count : MaxRwCount);
         }
 
@@ -165,6 +168,9 @@ namespace Cowbird.Kernel.Syscalls
             }
             if (!file.IsConsole)
                 return -(long)Errno.EBADF;
+            int check = ConsoleDevice.CheckWrite(process);
+            if (check != 0)
+                return check;
             for (long i = 0; i < count; i++)
             {
                 UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
@@ -192,7 +198,12 @@ namespace Cowbird.Kernel.Syscalls
             bool readOnly = (flags & AccessModeMask) == ReadOnly;
             OpenFile file;
             SeqSource generated = ProcFiles.Open(path, length, process);
-            if (generated != null)
+            int terminal = TerminalIoctls.OpenByPath(process, path, length);
+            if (terminal < 0)
+                return terminal;
+            if (terminal > 0)
+                file = OpenFile.Console();
+            else if (generated != null)
             {
                 if (!readOnly)
                     return -(long)Errno.EACCES;
@@ -237,12 +248,6 @@ namespace Cowbird.Kernel.Syscalls
         public static long Close(Process process, int fd)
         {
             return process.Files.Close(fd) ? 0 : -(long)Errno.EBADF;
-        }
-
-        // No terminal ioctls: musl's isatty (TIOCGWINSZ) gets -ENOTTY, like a pipe.
-        public static long Ioctl(Process process, int fd)
-        {
-            return FileOf(process, fd) == null ? -(long)Errno.EBADF : -LinuxErrno.ENOTTY;
         }
 
         // Linux's access_ok: the range ends at or below TASK_SIZE and does not wrap.

@@ -31,7 +31,8 @@ namespace Cowbird.Kernel.Syscalls
             return error;
         }
 
-        // wait4(pid, status, options, rusage): pid -1 (or 0) = any child, > 0 = that child.
+        // wait4(pid, status, options, rusage): pid -1 = any child, > 0 = that child, 0 = a
+        // child in the caller's process group, < -1 = a child in group -pid.
         // Linux's order (kernel/exit.c kernel_wait4, sys_wait4): options, INT_MIN, the wait,
         // then the status and the rusage are written. So a bad pointer gets EFAULT only after
         // the child was reaped (or its stop reported), and never when nothing was reported.
@@ -41,12 +42,6 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EINVAL;
             if (pid == int.MinValue)
                 return -LinuxErrno.ESRCH;
-            // One process group for everything: pid 0 ("my group") is any child, and no
-            // other group exists.
-            if (pid < -1)
-                return -LinuxErrno.ECHILD;
-            if (pid == 0)
-                pid = -1;
             ProcessLifecycle.WaitOptions wait;
             wait.NoHang = (options & WaitNoHang) != 0;
             wait.Stopped = (options & WaitUntraced) != 0;

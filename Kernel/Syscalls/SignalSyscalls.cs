@@ -68,44 +68,59 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // kill(pid, sig). pid > 0: that process (zombies still exist for kill); -1: every
-        // process but pid 1 and the caller; 0: every process (Cowbird has one process group);
-        // < -1: a group that does not exist; INT_MIN: ESRCH. ESRCH when nobody was found,
-        // EINVAL for a bad signal. Signal 0 only checks existence. A signal the caller sends
-        // itself acts before the call returns (Scheduler.OnReturnToUser).
+        // process but pid 1 and the caller; 0: the caller's process group; < -1: group -pid
+        // (zombies count as members); INT_MIN: ESRCH. ESRCH when nobody was found, EINVAL for
+        // a bad signal. Signal 0 only checks existence. A signal the caller sends itself acts
+        // before the call returns (Scheduler.OnReturnToUser).
         public static long Kill(Process process, int pid, int signal)
         {
             if (signal < 0 || signal > Signal.Count)
                 return -(long)Errno.EINVAL;
-            if (pid < -1)
+            if (pid == int.MinValue)
                 return -LinuxErrno.ESRCH;
-            bool found = false;
             if (pid > 0)
             {
                 Process target = ProcessTable.Find(pid);
-                if (target != null)
-                {
-                    found = true;
-                    SendIfSignal(target, signal, process.Pid);
-                }
+                if (target == null)
+                    return -LinuxErrno.ESRCH;
+                SendIfSignal(target, signal, process.Pid);
+                return 0;
             }
-            else
+            if (pid == -1)
+                return SendToAllButInit(process, signal);
+            return SendToGroup(pid == 0 ? process.ProcessGroup : -pid, signal, process.Pid) ? 0 : -LinuxErrno.ESRCH;
+        }
+
+        // kill(-1, sig): every live process but init and the caller. 0, or -ESRCH for none.
+        private static long SendToAllButInit(Process process, int signal)
+        {
+            bool found = false;
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
-                for (int i = 0; i < ProcessTable.MaxThreads; i++)
-                {
-                    Process target = ProcessTable.At(i);
-                    if (target == null || target == process || target.IsZombie
-                        || (pid == -1 && target.Pid == ProcessLifecycle.InitPid))
-                        continue;
-                    found = true;
-                    SendIfSignal(target, signal, process.Pid);
-                }
-                if (pid == 0)
-                {
-                    found = true;
-                    SendIfSignal(process, signal, process.Pid);
-                }
+                Process target = ProcessTable.At(i);
+                if (target == null || target == process || target.IsZombie || target.Pid == ProcessLifecycle.InitPid)
+                    continue;
+                found = true;
+                SendIfSignal(target, signal, process.Pid);
             }
             return found ? 0 : -LinuxErrno.ESRCH;
+        }
+
+        // Sends `signal` (0: none) to every member of `group` (Linux's __kill_pgrp_info);
+        // false when the group has no member. Also the terminal's way to signal its
+        // foreground group (sender 0, the kernel).
+        public static bool SendToGroup(int group, int signal, int senderPid)
+        {
+            bool found = false;
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
+            {
+                Process target = ProcessTable.At(i);
+                if (!ProcessGroups.IsMember(target, group))
+                    continue;
+                found = true;
+                SendIfSignal(target, signal, senderPid);
+            }
+            return found;
         }
 
         private static void SendIfSignal(Process target, int signal, int senderPid)

@@ -49,7 +49,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Write: return FileSyscalls.Write(current, (int)a0, a1, a2);
                 case SyscallNumber.Open: return FileSyscalls.Open(current, a0, (int)a1);
                 case SyscallNumber.Close: return FileSyscalls.Close(current, (int)a0);
-                case SyscallNumber.Ioctl: return FileSyscalls.Ioctl(current, (int)a0);
+                case SyscallNumber.Ioctl: return TerminalIoctls.Ioctl(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Dup: return DescriptorSyscalls.Dup(current, (int)a0);
                 case SyscallNumber.Dup2: return DescriptorSyscalls.Dup2(current, (uint)a0, (uint)a1);
                 case SyscallNumber.Getrlimit: return LimitSyscalls.Getrlimit(current, (uint)a0, a1);
@@ -73,6 +73,11 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Getpid: return current.Pid;
                 case SyscallNumber.Gettid: return current.Pid;
                 case SyscallNumber.Getppid: return current.Parent != null ? current.Parent.Pid : 0;
+                case SyscallNumber.Setpgid: return GroupSyscalls.Setpgid(current, (int)a0, (int)a1);
+                case SyscallNumber.Getpgid: return GroupSyscalls.Getpgid(current, (int)a0);
+                case SyscallNumber.Getpgrp: return current.ProcessGroup;
+                case SyscallNumber.Setsid: return GroupSyscalls.Setsid(current);
+                case SyscallNumber.Getsid: return GroupSyscalls.Getsid(current, (int)a0);
                 case SyscallNumber.Fork: return ProcessLifecycle.Fork(current);
                 case SyscallNumber.Execve: return ProcessSyscalls.Execve(current, a0, a1, a2);
                 case SyscallNumber.Exit:
