@@ -170,9 +170,11 @@ static void enter_own_group(void)
         signal(job_signals[i], SIG_DFL);
 }
 
-/* Reports a command's ending if it was not "exit 0". */
+/* Reports a command's ending if it was not "exit 0" (after Ctrl-C's "^C", on a line of its own). */
 static void report(const char *name, int status)
 {
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT)
+        say("\n");
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
         say("[%s: exit %d]\n", name, WEXITSTATUS(status));
     else if (WIFSIGNALED(status))

@@ -14,6 +14,11 @@
  *     Elsewhere the terminal ioctls give ENOTTY.
  * The checks run in a child that first calls setsid(), so they depend neither on the caller's
  * session nor on being pid 1.
+ *
+ * Modes for the interactive boot tests, which run them from the shell on the console:
+ *   tty --sleep     sleeps until a signal ends it (Ctrl-C, Ctrl-Z);
+ *   tty --no-echo   reads a line with ECHO off and prints it back ("got: LINE");
+ *   tty --key       reads one key without ICANON (VMIN 1, VTIME 0) and prints its code.
  */
 #include "cbtest.h"
 
@@ -25,6 +30,7 @@
 #define TIOCSWINSZ_REQ 0x5414
 #define TIOCGSID_REQ 0x5429
 #define ICANON_FLAG 0x2
+#define ECHO_FLAG 0x8
 #define VMIN_INDEX 6
 #define VTIME_INDEX 5
 /* How long a check waits for a child to reach a state: long, so a slow machine still passes. */
@@ -271,6 +277,33 @@ static int session_checks(void)
     return cb_end();
 }
 
+/* --no-echo and --key: one read with `clear` taken off c_lflag (and VMIN 1, VTIME 0),
+   printed back, the settings restored. */
+static int read_with(unsigned int clear, const char *prompt)
+{
+    struct kernel_termios saved, changed;
+    if (cb_syscall(SYS_ioctl, 0, TCGETS_REQ, (long)&saved, 0, 0, 0) != 0)
+        return 2;
+    changed = saved;
+    changed.c_lflag &= ~clear;
+    changed.c_cc[VMIN_INDEX] = 1;
+    changed.c_cc[VTIME_INDEX] = 0;
+    cb_syscall(SYS_ioctl, 0, TCSETS_REQ, (long)&changed, 0, 0, 0);
+    cb_write_all(prompt, strlen(prompt));
+    char line[128];
+    long n = read(0, line, sizeof line - 1);
+    cb_syscall(SYS_ioctl, 0, TCSETS_REQ, (long)&saved, 0, 0, 0);
+    if (n <= 0)
+        return 1;
+    if (clear & ICANON_FLAG) {
+        cb_print("\nkey: %ld byte(s), first 0x%02x", n, (unsigned char)line[0]);
+        return 0;
+    }
+    line[n] = 0;
+    cb_print("got: %s", line);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], EXEC_MARK) == 0) {
@@ -278,6 +311,14 @@ int main(int argc, char **argv)
         for (;;)
             cb_sleep_ms(1000);
     }
+    if (argc > 1 && strcmp(argv[1], "--sleep") == 0) {
+        for (;;)
+            cb_sleep_ms(1000);
+    }
+    if (argc > 1 && strcmp(argv[1], "--no-echo") == 0)
+        return read_with(ECHO_FLAG, "password: ");
+    if (argc > 1 && strcmp(argv[1], "--key") == 0)
+        return read_with(ICANON_FLAG | ECHO_FLAG, "key: ");
     find_self(argv[0]);
     cb_begin("tty");
     pid_t pid = cb_fork("the session child");
