@@ -40,11 +40,8 @@ namespace Cowbird.Tests.Boot
             string dump = Path.Combine(Path.GetTempPath(), "cowbird-screen-" + Guid.NewGuid().ToString("N") + ".ppm");
             try
             {
-                int at = machine.WaitForSerial(ShellText.Greeting);
-                at = machine.WaitForSerial("$ ", at);
-                foreach (char c in "help")
-                    machine.Qmp.SendKey(c.ToString());
-                machine.Qmp.SendKey("ret");
+                int at = machine.WaitForShell();
+                machine.Type("help\n");
                 at = machine.WaitForSerial("Run one with its arguments", at);
                 // The screen is written before the serial line's next bytes: once the next prompt
                 // is on the serial line, every line above it is on the screen.
@@ -54,7 +51,7 @@ namespace Cowbird.Tests.Boot
                 string[] rows = ScreenText.Read(dump);
                 string screen = string.Join("\n", rows);
                 Assert.True(rows.Contains("$ help"), "no \"$ help\" row on the screen:\n" + screen);
-                Assert.Contains("Cowbird sh. Builtins: help, exit [N]. Programs in /bin:", screen);
+                Assert.Contains("Cowbird sh. Builtins: help, exit [N], jobs, fg [N], bg [N]. Programs in /bin:", screen);
                 Assert.Matches(@"(?m)^  cowdemo +forkdemo +swapdemo", screen);
                 Assert.Contains("Run one with its arguments, e.g.: swapdemo 96", screen);
                 Assert.Matches($@"screen: framebuffer, \d+x\d+ cells \(\d+x\d+, {bitsPerPixel} bpp at 0x[0-9a-f]{{16}}\)", machine.Serial);

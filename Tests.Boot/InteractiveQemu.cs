@@ -57,6 +57,21 @@ namespace Cowbird.Tests.Boot
             }
         }
 
+        // Types `text` on the keyboard, one key press per character: lower-case letters,
+        // digits, space, '-' and '\n' (Enter).
+        public void Type(string text)
+        {
+            foreach (char c in text)
+                Qmp.SendKey(c switch { ' ' => "spc", '-' => "minus", '\n' => "ret", _ => c.ToString() });
+        }
+
+        // Waits for the shell's prompt from character `from` of the serial log on; returns
+        // the index just past it.
+        public int WaitForPrompt(int from = 0) => WaitForSerial("$ ", from);
+
+        // Boots, waits for the shell's greeting and first prompt; returns the index past it.
+        public int WaitForShell() => WaitForPrompt(WaitForSerial(ShellText.Greeting));
+
         public void Dispose()
         {
             Qmp.Dispose();

@@ -279,11 +279,11 @@ static int job_builtin(int words, char **argv)
         kill(-job->pgid, SIGCONT);
         return 1;
     }
-    say("%s\n", job->name);
     struct job taken = *job;
     job->pgid = 0;
     tcsetpgrp(0, taken.pgid);
     kill(-taken.pgid, SIGCONT);
+    say("%s\n", taken.name);
     wait_foreground(taken.pgid, taken.name);
     return 1;
 }

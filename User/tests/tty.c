@@ -16,7 +16,7 @@
  * session nor on being pid 1.
  *
  * Modes for the interactive boot tests, which run them from the shell on the console:
- *   tty --sleep     sleeps until a signal ends it (Ctrl-C, Ctrl-Z);
+ *   tty --sleep     says "sleeping", then sleeps until a signal ends it (Ctrl-C, Ctrl-Z);
  *   tty --no-echo   reads a line with ECHO off and prints it back ("got: LINE");
  *   tty --key       reads one key without ICANON (VMIN 1, VTIME 0) and prints its code.
  */
@@ -312,6 +312,7 @@ int main(int argc, char **argv)
             cb_sleep_ms(1000);
     }
     if (argc > 1 && strcmp(argv[1], "--sleep") == 0) {
+        cb_print("sleeping");
         for (;;)
             cb_sleep_ms(1000);
     }

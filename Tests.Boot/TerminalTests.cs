@@ -1,0 +1,98 @@
+using Xunit;
+
+namespace Cowbird.Tests.Boot
+{
+    // The console is a terminal with Linux's line discipline, and the shell does job control:
+    // keys typed through QMP (the PS/2 keyboard) are edited, echoed and turned into signals by
+    // the kernel, and what the terminal echoes comes back on the serial line ("\r\n" read as
+    // "\n"). Each test boots the ISO (BIOS) into the interactive shell.
+    public sealed class TerminalTests
+    {
+        // Backspace erases a character, Ctrl-W a word and Ctrl-U the line, with "\b \b" per
+        // column (ECHOE, ECHOKE); the shell gets only the edited line.
+        [Fact]
+        public void BackspaceCtrlWAndCtrlUEditTheLine()
+        {
+            using var machine = new InteractiveQemu("terminal-editing");
+            int at = machine.WaitForShell();
+
+            machine.Type("abc");
+            machine.Qmp.SendKey("ctrl", "u");
+            machine.Type("helx");
+            machine.Qmp.SendKey("backspace");
+            machine.Type("p\n");
+            at = machine.WaitForSerial("abc\b \b\b \b\b \bhelx\b \bp\nCowbird sh. Builtins: help, exit [N], jobs", at);
+            at = machine.WaitForPrompt(at);
+
+            machine.Type("tty two words");
+            machine.Qmp.SendKey("ctrl", "w");
+            machine.Qmp.SendKey("ctrl", "w");
+            machine.Type("--no-echo\n");
+            at = machine.WaitForSerial("tty two words\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b\b \b--no-echo\npassword: ", at);
+            machine.Type("x\n");
+            machine.WaitForSerial("got: x", at);
+        }
+
+        // Ctrl-C kills the program in the foreground (SIGINT to its group, echoed ^C) and the
+        // shell prompts again; Ctrl-Z stops it (SIGTSTP), `jobs` lists it, `fg` continues it.
+        // At the prompt, Ctrl-C drops the line being typed and the shell stays.
+        [Fact]
+        public void CtrlCKillsTheForegroundProgramAndCtrlZStopsIt()
+        {
+            using var machine = new InteractiveQemu("terminal-signals");
+            int at = machine.WaitForShell();
+
+            machine.Type("tty --sleep\n");
+            at = machine.WaitForSerial("sleeping\n", at);
+            machine.Qmp.SendKey("ctrl", "c");
+            at = machine.WaitForSerial("^C\n[tty: killed by signal 2, SIGINT]\n", at);
+            at = machine.WaitForPrompt(at);
+
+            machine.Type("tty --sleep\n");
+            at = machine.WaitForSerial("sleeping\n", at);
+            machine.Qmp.SendKey("ctrl", "z");
+            at = machine.WaitForSerial("^Z\n[1]+ Stopped  tty\n", at);
+            at = machine.WaitForPrompt(at);
+            machine.Type("jobs\n");
+            at = machine.WaitForSerial("[1] Stopped  tty\n", at);
+            at = machine.WaitForPrompt(at);
+            machine.Type("fg\n");
+            at = machine.WaitForSerial("fg\ntty\n", at);
+            machine.Qmp.SendKey("ctrl", "c");
+            at = machine.WaitForSerial("^C\n[tty: killed by signal 2, SIGINT]\n", at);
+            at = machine.WaitForPrompt(at);
+
+            machine.Type("abc");
+            machine.Qmp.SendKey("ctrl", "c");
+            at = machine.WaitForSerial("abc^C\n$ ", at);
+            machine.Type("help\n");
+            machine.WaitForSerial("Cowbird sh. Builtins", at);
+        }
+
+        // A program that turns ECHO off reads what is typed without it being echoed; without
+        // ICANON a key is read at once, without Enter. Ctrl-D at an empty prompt is end of
+        // input: the shell (pid 1) ends with status 0.
+        [Fact]
+        public void NoEchoReadsAndCtrlDAtAnEmptyPrompt()
+        {
+            using var machine = new InteractiveQemu("terminal-no-echo");
+            int at = machine.WaitForShell();
+
+            machine.Type("tty --no-echo\n");
+            at = machine.WaitForSerial("password: ", at);
+            machine.Type("hidden\n");
+            int got = machine.WaitForSerial("got: hidden\n", at);
+            Assert.DoesNotContain("hidden", machine.Serial.Substring(at, got - at - "hidden\n".Length));
+            at = machine.WaitForPrompt(got);
+
+            machine.Type("tty --key\n");
+            at = machine.WaitForSerial("key: ", at);
+            machine.Type("q");
+            at = machine.WaitForSerial("key: 1 byte(s), first 0x71\n", at);
+            at = machine.WaitForPrompt(at);
+
+            machine.Qmp.SendKey("ctrl", "d");
+            machine.WaitForSerial("COWBIRD-EXIT status=0", at);
+        }
+    }
+}
