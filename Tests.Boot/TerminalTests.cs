@@ -69,6 +69,25 @@ namespace Cowbird.Tests.Boot
             machine.WaitForSerial("Cowbird sh. Builtins", at);
         }
 
+        // Job control as on Linux (`tty --jobs`, which passes on a Linux terminal too): a
+        // background job that reads gets SIGTTIN, one that writes with TOSTOP, changes the
+        // settings or the foreground group gets SIGTTOU, EIO or success when it ignores them;
+        // tcsetpgrp's errors.
+        [Fact]
+        public void BackgroundJobsGetSigttinAndSigttou()
+        {
+            using var machine = new InteractiveQemu("terminal-jobs");
+            int at = machine.WaitForShell();
+
+            machine.Type("tty --jobs\n");
+            int done = machine.WaitForSerial("DONE tty-jobs: ", at);
+            int end = machine.WaitForSerial("\n", done);
+            string output = machine.Serial.Substring(at, end - at);
+            Assert.DoesNotContain("FAIL", output);
+            Assert.Matches(@"DONE tty-jobs: \d+ passed, 0 failed", output);
+            Assert.Contains("PASS a background read stops its group with SIGTTIN", output);
+        }
+
         // A program that turns ECHO off reads what is typed without it being echoed; without
         // ICANON a key is read at once, without Enter. Ctrl-D at an empty prompt is end of
         // input: the shell (pid 1) ends with status 0.

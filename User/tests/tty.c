@@ -18,7 +18,12 @@
  * Modes for the interactive boot tests, which run them from the shell on the console:
  *   tty --sleep     says "sleeping", then sleeps until a signal ends it (Ctrl-C, Ctrl-Z);
  *   tty --no-echo   reads a line with ECHO off and prints it back ("got: LINE");
- *   tty --key       reads one key without ICANON (VMIN 1, VTIME 0) and prints its code.
+ *   tty --key       reads one key without ICANON (VMIN 1, VTIME 0) and prints its code;
+ *   tty --jobs      job control, run in the terminal's foreground group: a child in a
+ *                   background group of the session that reads gets SIGTTIN (EIO when it
+ *                   ignores SIGTTIN), that writes with TOSTOP or changes the settings or the
+ *                   foreground group gets SIGTTOU (goes on when it ignores SIGTTOU); tcsetpgrp's
+ *                   EINVAL, ESRCH and EPERM.
  */
 #include "cbtest.h"
 
@@ -26,11 +31,13 @@
 #define TCGETS_REQ 0x5401
 #define TCSETS_REQ 0x5402
 #define TIOCGPGRP_REQ 0x540F
+#define TIOCSPGRP_REQ 0x5410
 #define TIOCGWINSZ_REQ 0x5413
 #define TIOCSWINSZ_REQ 0x5414
 #define TIOCGSID_REQ 0x5429
 #define ICANON_FLAG 0x2
 #define ECHO_FLAG 0x8
+#define TOSTOP_FLAG 0x100
 #define VMIN_INDEX 6
 #define VTIME_INDEX 5
 /* How long a check waits for a child to reach a state: long, so a slow machine still passes. */
@@ -304,6 +311,99 @@ static int read_with(unsigned int clear, const char *prompt)
     return 0;
 }
 
+/* What a child in a background group does in --jobs. */
+enum background_action { BG_READ, BG_WRITE, BG_SETTINGS, BG_FOREGROUND };
+
+/* A child that moves to a group of its own (a background job of the terminal's session),
+   ignores `ignored` (0: nothing), and does `action`. Its wait status: exit code 0 when the
+   call succeeded, 64 + errno when it failed; stopped (then killed and reaped) when a signal
+   stopped it. */
+static int in_background(enum background_action action, int ignored)
+{
+    pid_t child = cb_fork("a background child");
+    if (child == 0) {
+        setpgid(0, 0);
+        if (ignored)
+            signal(ignored, SIG_IGN);
+        struct kernel_termios settings;
+        char c;
+        long r;
+        if (action == BG_READ)
+            r = read(0, &c, 1);
+        else if (action == BG_WRITE)
+            r = write(1, "(a background write)\n", 21);
+        else if (action == BG_SETTINGS)
+            r = cb_syscall(SYS_ioctl, 0, TCGETS_REQ, (long)&settings, 0, 0, 0) == 0
+                ? result(cb_syscall(SYS_ioctl, 0, TCSETS_REQ, (long)&settings, 0, 0, 0)) : -ENOTTY;
+        else
+            r = tcsetpgrp(0, getpgrp());
+        _exit(r >= 0 ? 0 : 64 + (r < -1 ? (int)-r : errno));
+    }
+    setpgid(child, child);
+    int status = 0;
+    long r;
+    do
+        r = wait4(child, &status, WUNTRACED, 0);
+    while (r < 0 && errno == EINTR);
+    if (WIFSTOPPED(status))
+        kill_and_reap(child);
+    return status;
+}
+
+static int stopped_by(int status, int signal)
+{
+    return WIFSTOPPED(status) && WSTOPSIG(status) == signal;
+}
+
+static int exited_with(int status, int code)
+{
+    return WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+/* Turns TOSTOP on or off (the caller is in the foreground). */
+static void set_tostop(int on)
+{
+    struct kernel_termios t;
+    cb_syscall(SYS_ioctl, 0, TCGETS_REQ, (long)&t, 0, 0, 0);
+    t.c_lflag = on ? t.c_lflag | TOSTOP_FLAG : t.c_lflag & ~TOSTOP_FLAG;
+    cb_syscall(SYS_ioctl, 0, TCSETS_REQ, (long)&t, 0, 0, 0);
+}
+
+static int job_control_checks(void)
+{
+    cb_begin("tty-jobs");
+    int value = 0;
+    cb_check_ret(result(tcgetpgrp(0)), getpgrp(), "tcgetpgrp: the caller's group is in the foreground");
+    cb_check_ret(cb_syscall(SYS_ioctl, 0, TIOCGSID_REQ, (long)&value, 0, 0, 0), 0, "TIOCGSID: 0");
+    cb_check_ret(value, getsid(0), "TIOCGSID is the caller's session");
+    CHECK(stopped_by(in_background(BG_READ, 0), SIGTTIN), "a background read stops its group with SIGTTIN");
+    CHECK(exited_with(in_background(BG_READ, SIGTTIN), 64 + EIO), "a background read ignoring SIGTTIN: EIO");
+    CHECK(exited_with(in_background(BG_WRITE, 0), 0), "a background write without TOSTOP goes out");
+    set_tostop(1);
+    CHECK(stopped_by(in_background(BG_WRITE, 0), SIGTTOU), "with TOSTOP a background write stops with SIGTTOU");
+    CHECK(exited_with(in_background(BG_WRITE, SIGTTOU), 0), "with TOSTOP, ignoring SIGTTOU, the write goes out");
+    set_tostop(0);
+    CHECK(stopped_by(in_background(BG_SETTINGS, 0), SIGTTOU), "background TCSETS stops with SIGTTOU");
+    CHECK(stopped_by(in_background(BG_FOREGROUND, 0), SIGTTOU), "background tcsetpgrp stops with SIGTTOU");
+    CHECK(exited_with(in_background(BG_FOREGROUND, SIGTTOU), 0), "background tcsetpgrp ignoring SIGTTOU: 0");
+    signal(SIGTTOU, SIG_IGN);
+    cb_check_ret(result(tcsetpgrp(0, getpgrp())), 0, "the caller, ignoring SIGTTOU, takes the foreground back");
+    signal(SIGTTOU, SIG_DFL);
+    cb_check_ret(result(tcgetpgrp(0)), getpgrp(), "tcgetpgrp: the caller's group again");
+    cb_check_ret(result(tcsetpgrp(0, -1)), -EINVAL, "tcsetpgrp(-1): EINVAL");
+    cb_check_ret(result(tcsetpgrp(0, gone_pid())), -ESRCH, "tcsetpgrp of a group that does not exist: ESRCH");
+    pid_t other = cb_fork("a child making a session");
+    if (other == 0) {
+        setsid();
+        for (;;)
+            cb_sleep_ms(1000);
+    }
+    CHECK(wait_until(session_of, other, other), "a child made a session of its own");
+    cb_check_ret(result(tcsetpgrp(0, other)), -EPERM, "tcsetpgrp to a group of another session: EPERM");
+    kill_and_reap(other);
+    return cb_end();
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], EXEC_MARK) == 0) {
@@ -318,6 +418,8 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && strcmp(argv[1], "--no-echo") == 0)
         return read_with(ECHO_FLAG, "password: ");
+    if (argc > 1 && strcmp(argv[1], "--jobs") == 0)
+        return job_control_checks();
     if (argc > 1 && strcmp(argv[1], "--key") == 0)
         return read_with(ICANON_FLAG | ECHO_FLAG, "key: ");
     find_self(argv[0]);
