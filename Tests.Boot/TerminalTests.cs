@@ -42,14 +42,10 @@ namespace Cowbird.Tests.Boot
             using var machine = new InteractiveQemu("terminal-signals");
             int at = machine.WaitForShell();
 
-            machine.Type("tty --sleep\n");
-            at = machine.WaitForSerial("sleeping\n", at);
-            machine.Qmp.SendKey("ctrl", "c");
-            at = machine.WaitForSerial("^C\n[tty: killed by signal 2, SIGINT]\n", at);
-            at = machine.WaitForPrompt(at);
+            at = StartSleeper(machine, at);
+            at = InterruptForeground(machine, at);
 
-            machine.Type("tty --sleep\n");
-            at = machine.WaitForSerial("sleeping\n", at);
+            at = StartSleeper(machine, at);
             machine.Qmp.SendKey("ctrl", "z");
             at = machine.WaitForSerial("^Z\n[1]+ Stopped  tty\n", at);
             at = machine.WaitForPrompt(at);
@@ -58,15 +54,30 @@ namespace Cowbird.Tests.Boot
             at = machine.WaitForPrompt(at);
             machine.Type("fg\n");
             at = machine.WaitForSerial("fg\ntty\n", at);
-            machine.Qmp.SendKey("ctrl", "c");
-            at = machine.WaitForSerial("^C\n[tty: killed by signal 2, SIGINT]\n", at);
-            at = machine.WaitForPrompt(at);
+            at = InterruptForeground(machine, at);
 
             machine.Type("abc");
             machine.Qmp.SendKey("ctrl", "c");
             at = machine.WaitForSerial("abc^C\n$ ", at);
             machine.Type("help\n");
             machine.WaitForSerial("Cowbird sh. Builtins", at);
+        }
+
+        // Types `tty --sleep` and waits until it says "sleeping": it runs in the foreground.
+        // Returns the index past that.
+        private static int StartSleeper(InteractiveQemu machine, int at)
+        {
+            machine.Type("tty --sleep\n");
+            return machine.WaitForSerial("sleeping\n", at);
+        }
+
+        // Ctrl-C for the sleeping `tty` in the foreground: the terminal echoes ^C, SIGINT kills
+        // it, the shell says so and prompts again. Returns the index past the prompt.
+        private static int InterruptForeground(InteractiveQemu machine, int at)
+        {
+            machine.Qmp.SendKey("ctrl", "c");
+            at = machine.WaitForSerial("^C\n[tty: killed by signal 2, SIGINT]\n", at);
+            return machine.WaitForPrompt(at);
         }
 
         // Job control as on Linux (`tty --jobs`, which passes on a Linux terminal too): a

@@ -111,16 +111,7 @@ namespace Cowbird.Kernel.Fs
                 && header[4] == '0' && header[5] == '1';
         }
 
-        private static bool IsTrailer(byte* name, int length)
-        {
-            const string trailer = "TRAILER!!!";
-            if (length != trailer.Length)
-                return false;
-            for (int i = 0; i < length; i++)
-                if (name[i] != trailer[i])
-                    return false;
-            return true;
-        }
+        private static bool IsTrailer(byte* name, int length) => PathName.Is(name, length, "TRAILER!!!");
 
         // Header field `index` (0 = ino): 8 hex digits after the 6-byte magic.
         private static ulong Field(byte* header, int index)

@@ -64,15 +64,7 @@ namespace Cowbird.Kernel.Fs
                 || Is(path, length, "/proc/sys/kernel") || Is(path, length, "/proc/sys/kernel/");
         }
 
-        private static unsafe bool Is(byte* path, int length, string name)
-        {
-            if (length != name.Length)
-                return false;
-            for (int i = 0; i < length; i++)
-                if (path[i] != name[i])
-                    return false;
-            return true;
-        }
+        private static unsafe bool Is(byte* path, int length, string name) => PathName.Is(path, length, name);
 
         private static void MemInfo(TextBuilder text)
         {

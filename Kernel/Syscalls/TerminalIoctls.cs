@@ -73,19 +73,9 @@ namespace Cowbird.Kernel.Syscalls
             Terminal terminal = Terminal.Console;
             if (terminal == null)
                 return 0;
-            if (PathIs(path, length, "/dev/tty"))
+            if (PathName.Is(path, length, "/dev/tty"))
                 return terminal.Controls(process) ? 1 : -ENXIO;
-            return PathIs(path, length, "/dev/console") ? 1 : 0;
-        }
-
-        private static bool PathIs(byte* path, int length, string name)
-        {
-            if (length != name.Length)
-                return false;
-            for (int i = 0; i < length; i++)
-                if (path[i] != name[i])
-                    return false;
-            return true;
+            return PathName.Is(path, length, "/dev/console") ? 1 : 0;
         }
 
         // TCSETS, TCSETSW, TCSETSF: the job-control check, then the new settings are read

@@ -148,6 +148,16 @@ CB_FN int cb_check_ret(long got, long want, const char *fmt, ...)
     return got == want;
 }
 
+/* The path this program was started from, for execve of itself: argv[0] when it names one,
+   else /bin/argv[0] (how Cowbird's runner and the host's pid-1 run start it). */
+CB_FN void cb_self_path(const char *argv0, char *path, size_t size)
+{
+    if (strchr(argv0, '/'))
+        snprintf(path, size, "%s", argv0);
+    else
+        snprintf(path, size, "/bin/%s", argv0);
+}
+
 /* Starts a test program: remembers its name for the DONE line. */
 CB_FN void cb_begin(const char *program)
 {

@@ -26,15 +26,6 @@ extern char **environ;
 
 static char self[256];
 
-/* The path this program was started from: argv[0] when it names one, else /bin/argv[0]
-   (how Cowbird's runner and the host's pid-1 run start it). */
-static void find_self(const char *argv0)
-{
-    if (strchr(argv0, '/'))
-        snprintf(self, sizeof self, "%s", argv0);
-    else
-        snprintf(self, sizeof self, "/bin/%s", argv0);
-}
 
 /* The exec'ed image: argc and the argument bytes must be what CB_EXEC_CHILD says. */
 static int child_main(int argc, char **argv, const char *expect)
@@ -196,7 +187,7 @@ int main(int argc, char **argv)
         return environ[0] == NULL ? 0 : CHILD_MISMATCH;
 
     cb_begin("exec_args");
-    find_self(argv[0]);
+    cb_self_path(argv[0], self, sizeof self);
     CHECK(cb_set_soft_limit(RLIMIT_STACK, 8 << 20) == 0, "soft RLIMIT_STACK set to 8 MiB");
     check_lengths();
     check_total_limit(0, 2 << 20, "8 MiB stack, 2 MiB of strings");

@@ -57,16 +57,6 @@ struct window_size {
 static char self[256];
 static volatile sig_atomic_t usr1_seen;
 
-/* The path this program was started from: argv[0] when it names one, else /bin/argv[0]
-   (how Cowbird's runner and the host's pid-1 run start it). */
-static void find_self(const char *argv0)
-{
-    if (strchr(argv0, '/'))
-        snprintf(self, sizeof self, "%s", argv0);
-    else
-        snprintf(self, sizeof self, "/bin/%s", argv0);
-}
-
 static long result(long r)
 {
     return r < 0 ? -errno : r;
@@ -150,8 +140,8 @@ static void moving_a_child(pid_t me)
     kill_and_reap(child);
 }
 
-/* A child that made its own session: its parent can no longer move it. */
-static void child_in_other_session(pid_t me)
+/* A child that calls setsid() and sleeps until killed; returns once its session exists. */
+static pid_t session_child(void)
 {
     pid_t child = cb_fork("a child making a session");
     if (child == 0) {
@@ -160,6 +150,13 @@ static void child_in_other_session(pid_t me)
             cb_sleep_ms(1000);
     }
     CHECK(wait_until(session_of, child, child), "a child's setsid makes a session named by its pid");
+    return child;
+}
+
+/* A child that made its own session: its parent can no longer move it. */
+static void child_in_other_session(pid_t me)
+{
+    pid_t child = session_child();
     cb_check_ret(result(setpgid(child, child)), -EPERM, "setpgid of a child in another session: EPERM");
     cb_check_ret(result(setpgid(child, me)), -EPERM, "setpgid of that child into the parent's group: EPERM");
     cb_check_ret(result(kill(-child, 0)), 0, "kill(-pgid, 0) of a group in another session: 0");
@@ -392,13 +389,7 @@ static int job_control_checks(void)
     cb_check_ret(result(tcgetpgrp(0)), getpgrp(), "tcgetpgrp: the caller's group again");
     cb_check_ret(result(tcsetpgrp(0, -1)), -EINVAL, "tcsetpgrp(-1): EINVAL");
     cb_check_ret(result(tcsetpgrp(0, gone_pid())), -ESRCH, "tcsetpgrp of a group that does not exist: ESRCH");
-    pid_t other = cb_fork("a child making a session");
-    if (other == 0) {
-        setsid();
-        for (;;)
-            cb_sleep_ms(1000);
-    }
-    CHECK(wait_until(session_of, other, other), "a child made a session of its own");
+    pid_t other = session_child();
     cb_check_ret(result(tcsetpgrp(0, other)), -EPERM, "tcsetpgrp to a group of another session: EPERM");
     kill_and_reap(other);
     return cb_end();
@@ -422,7 +413,7 @@ int main(int argc, char **argv)
         return job_control_checks();
     if (argc > 1 && strcmp(argv[1], "--key") == 0)
         return read_with(ICANON_FLAG | ECHO_FLAG, "key: ");
-    find_self(argv[0]);
+    cb_self_path(argv[0], self, sizeof self);
     cb_begin("tty");
     pid_t pid = cb_fork("the session child");
     if (pid == 0)
