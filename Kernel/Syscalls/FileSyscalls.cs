@@ -6,7 +6,8 @@ using Cowbird.Mm.Vm;
 namespace Cowbird.Kernel.Syscalls
 {
     // read, write, open, close, ioctl, writev. Files: the console (fds 0-2), initrd files
-    // (read-only, in place) and the /proc files (ProcFiles, generated as they are read). A transfer copies through a
+    // (read-only, in place), the /proc files (ProcFiles, generated as they are read) and
+    // pipes (PipeSyscalls moves their bytes). A transfer copies through a
     // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
     // -EFAULT when nothing was transferred yet, else the count done so far (as Linux).
     // As in Linux's vfs_read/vfs_write, a buffer range reaching past TASK_SIZE (a huge
@@ -18,8 +19,6 @@ namespace Cowbird.Kernel.Syscalls
     {
         private const int ChunkSize = 512;
         private const int MaxPath = 4096;
-        private const int AccessModeMask = 3;
-        private const int ReadOnly = 0;
         private const int Create = 0x40;
         private const int DirectoryOnly = 0x10000;
         private const int MaxIovecs = 1024;
@@ -34,7 +33,7 @@ namespace Cowbird.Kernel.Syscalls
         public static long Read(Process process, int fd, ulong buffer, ulong count)
         {
             OpenFile file = FileOf(process, fd);
-            if (file == null)
+            if (file == null || !file.CanRead)
                 return -(long)Errno.EBADF;
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
@@ -44,6 +43,8 @@ namespace Cowbird.Kernel.Syscalls
                 return 0;
             if (count > MaxRwCount)
                 count = MaxRwCount;
+            if (file.Pipe != null)
+                return PipeSyscalls.Read(process, file, buffer, count);
             byte* chunk = stackalloc byte[ChunkSize];
             if (file.IsConsole)
             {
@@ -101,13 +102,20 @@ namespace Cowbird.Kernel.Syscalls
         public static long Write(Process process, int fd, ulong buffer, ulong count)
         {
             OpenFile file = FileOf(process, fd);
-            if (file == null)
-                return -(long)Errno.EBADF;
-            if (!file.IsConsole)
+            if (file == null || !file.CanWrite)
                 return -(long)Errno.EBADF;    // initrd and /proc files are opened read-only
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
-            return WriteConsole(process, buffer, count < MaxRwCount ? count : MaxRwCount);
+            return WriteTo(process, file, buffer, count < MaxRwCount ? count : MaxRwCount);
+        }
+
+        // Writes the user's [buffer, buffer + count) to `file` (the console or a pipe's
+        // writing end): the count written, or -errno when nothing was.
+        private static long WriteTo(Process process, OpenFile file, ulong buffer, ulong count)
+        {
+            if (file.Pipe == null)
+                return WriteConsole(process, buffer, count);
+            return count == 0 ? 0 : PipeSyscalls.Write(process, file, buffer, count);
         }
 
         // Writes the user's [buffer, buffer + count) to the console a page of the source
@@ -138,7 +146,7 @@ namespace Cowbird.Kernel.Syscalls
 
         // True when every page of the user's [address, address + length) (length > 0) can
         // be read; the pages are faulted in.
-        private static bool IsReadable(Process process, ulong address, ulong length)
+        public static bool IsReadable(Process process, ulong address, ulong length)
         {
             for (ulong page = Page.AlignDown(address); page < address + length; page += Page.Size)
                 if (UserMemory.FaultIn(process.Space, page, false) != Errno.None)
@@ -163,12 +171,12 @@ namespace Cowbird.Kernel.Syscalls
                 if (!IsUserRange(vectors[0], vectors[1]))
                     return -(long)Errno.EFAULT;
             }
-            if (!file.IsConsole)
+            if (!file.CanWrite)
                 return -(long)Errno.EBADF;
             for (long i = 0; i < count; i++)
             {
                 UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
-                long written = WriteConsole(process, vectors[0], vectors[1]);
+                long written = WriteTo(process, file, vectors[0], vectors[1]);
                 if (written < 0)
                     return total > 0 ? total : written;
                 total += written;
@@ -189,7 +197,7 @@ namespace Cowbird.Kernel.Syscalls
             int fd = process.Files.LowestFree(process.Limits.Soft(ResourceLimits.OpenFiles));
             if (fd < 0)
                 return -LinuxErrno.EMFILE;
-            bool readOnly = (flags & AccessModeMask) == ReadOnly;
+            bool readOnly = (flags & OpenFile.AccessModeMask) == OpenFile.ReadOnly;
             OpenFile file;
             SeqSource generated = ProcFiles.Open(path, length, process);
             if (generated != null)
@@ -230,7 +238,10 @@ namespace Cowbird.Kernel.Syscalls
                     file = OpenFile.InMemory(data, size);
                 }
             }
-            process.Files.Install(fd, file);
+            // What F_GETFL shows: the access mode and the status flags Cowbird knows (Linux
+            // keeps more of open's flags there, and O_LARGEFILE on x86-64).
+            file.StatusFlags = (flags & (OpenFile.AccessModeMask | OpenFile.Append | OpenFile.NonBlocking)) | OpenFile.LargeFile;
+            process.Files.Install(fd, file, (flags & OpenFile.CloseOnExecFlag) != 0);
             return fd;
         }
 
