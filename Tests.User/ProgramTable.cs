@@ -72,7 +72,7 @@ namespace Cowbird.Tests.User
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",
                  memMb: 64, swapMb: 384, timeoutSeconds: 600),
             new ProgramSpec("sh", ProgramKind.Shell, DefaultMemMb, 0, 120, None, None,
-                "the interactive shell: runs /bin/<name> with arguments, builtins help and exit"),
+                "the interactive shell: runs /bin/<name> with arguments and pipelines a | b | c, builtins help and exit"),
         };
 
         /// <summary>The spec of one program by name; throws if the table lacks it.</summary>

@@ -2,12 +2,16 @@
  * sh: Cowbird's tiny interactive shell, on stdin/stdout.
  * Reads a line, splits it on spaces and tabs, and runs /bin/<first word> with the words as
  * arguments (fork + execve + wait4); prints how the program ended if that was not "exit 0".
+ * A pipeline `a | b | c` (the `|` a word of its own) runs each command in its own process, the
+ * stdout of one piped into the stdin of the next; the shell waits for all of them and reports
+ * how the last one ended.
  * Builtins: `help` (the programs it knows, compiled in from User/build.sh's list) and `exit [N]`.
  * Options:
  *   -d DIR   run programs from DIR instead of /bin (to try the shell on Linux: -d User/out)
  *   -e       echo typed characters and handle backspace itself (a raw console without line
  *            discipline); without it the terminal is assumed to echo.
- * End of input ends the shell with status 0. Uses only read, write, fork, execve, wait4, exit.
+ * End of input ends the shell with status 0. Uses only read, write, fork, execve, wait4, exit,
+ * and pipe, dup2 and close for pipelines.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -21,6 +25,7 @@
 
 #define LINE_MAX_LEN 256
 #define MAX_ARGS 32
+#define MAX_COMMANDS 16
 
 extern char **environ;
 static const char *program_dir = "/bin";
@@ -111,32 +116,102 @@ static void help(void)
     say("Run one with its arguments, e.g.: swapdemo 96\n");
 }
 
-/* Runs program argv[0] from program_dir (or the path given) and reports a non-zero ending. */
-static void run(char **argv)
+/* In a forked child: runs program argv[0] from program_dir (or the path given). Never returns. */
+static void exec_program(char **argv)
 {
     char path[LINE_MAX_LEN + 64];
     if (strchr(argv[0], '/'))
         snprintf(path, sizeof path, "%s", argv[0]);
     else
         snprintf(path, sizeof path, "%s/%s", program_dir, argv[0]);
-    pid_t pid = fork();
-    if (pid < 0) {
-        say("sh: fork failed: %s\n", strerror(errno));
+    execve(path, argv, environ);
+    say("sh: %s: %s\n", argv[0], errno == ENOENT ? "not found (try help)" : strerror(errno));
+    _exit(127);
+}
+
+/* Reports how program `name` ended, unless it was "exit 0". */
+static void report(const char *name, int status)
+{
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        say("[%s: exit %d]\n", name, WEXITSTATUS(status));
+    else if (WIFSIGNALED(status))
+        say("[%s: killed by signal %d%s]\n", name, WTERMSIG(status),
+            WTERMSIG(status) == 11 ? ", SIGSEGV" : WTERMSIG(status) == 9 ? ", SIGKILL" : "");
+}
+
+/* Splits words (NULL-terminated) at each "|" into commands (NULL-terminated in place);
+   returns their number, or 0 when a command is empty or there are too many. */
+static int split_pipeline(char **words, char ***commands)
+{
+    int count = 0;
+    commands[count++] = words;
+    for (char **w = words; *w; w++) {
+        if (strcmp(*w, "|") != 0)
+            continue;
+        *w = 0;
+        if (count == MAX_COMMANDS)
+            return 0;
+        commands[count++] = w + 1;
+    }
+    for (int i = 0; i < count; i++)
+        if (!commands[i][0])
+            return 0;
+    return count;
+}
+
+/* Runs the pipeline in words: each command in its own process, reading the previous one's
+   output from a pipe (the first reads the shell's stdin, the last writes its stdout). The
+   shell closes its copies of every pipe end, so each reader sees end of file when its writer
+   exits, then waits for every process and reports how the last one ended. */
+static void run(char **words)
+{
+    char **commands[MAX_COMMANDS];
+    int count = split_pipeline(words, commands);
+    if (count == 0) {
+        say("sh: syntax error near |\n");
         return;
     }
-    if (pid == 0) {
-        execve(path, argv, environ);
-        say("sh: %s: %s\n", argv[0], errno == ENOENT ? "not found (try help)" : strerror(errno));
-        _exit(127);
+    pid_t pids[MAX_COMMANDS];
+    int started = 0, input = -1;
+    for (; started < count; started++) {
+        int fds[2] = { -1, -1 };
+        if (started + 1 < count && pipe(fds) < 0) {
+            say("sh: pipe failed: %s\n", strerror(errno));
+            break;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (input >= 0) {
+                dup2(input, 0);
+                close(input);
+            }
+            if (fds[1] >= 0) {
+                dup2(fds[1], 1);
+                close(fds[0]);
+                close(fds[1]);
+            }
+            exec_program(commands[started]);
+        }
+        if (input >= 0)
+            close(input);
+        if (fds[1] >= 0)
+            close(fds[1]);
+        input = fds[0];
+        if (pid < 0) {
+            say("sh: fork failed: %s\n", strerror(errno));
+            break;
+        }
+        pids[started] = pid;
     }
-    int status = 0;
-    while (wait4(pid, &status, 0, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-        say("[%s: exit %d]\n", argv[0], WEXITSTATUS(status));
-    else if (WIFSIGNALED(status))
-        say("[%s: killed by signal %d%s]\n", argv[0], WTERMSIG(status),
-            WTERMSIG(status) == 11 ? ", SIGSEGV" : WTERMSIG(status) == 9 ? ", SIGKILL" : "");
+    if (input >= 0)
+        close(input);
+    for (int i = 0; i < started; i++) {
+        int status = 0;
+        while (wait4(pids[i], &status, 0, 0) < 0 && errno == EINTR)
+            ;
+        if (i == count - 1)
+            report(commands[i][0], status);
+    }
 }
 
 /* Parses -d DIR and -e; returns 0 on a bad option. */
