@@ -10,7 +10,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${CB_USER_OUT:-$HERE/out}"   # CB_USER_OUT: check programs in another folder
 
 # The subset, by strace's names for the x86-64 system calls.
-SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl writev
+SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl readv writev
 pipe sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill fcntl getrlimit getppid
 setrlimit arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group dup3 pipe2 prlimit64"
 

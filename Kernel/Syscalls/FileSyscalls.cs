@@ -5,7 +5,7 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // read, write, open, close, ioctl, writev. Files: the console (fds 0-2), initrd files
+    // read, write, open, close, ioctl, readv, writev. Files: the console (fds 0-2), initrd files
     // (read-only, in place), the /proc files (ProcFiles, generated as they are read) and
     // pipes (PipeSyscalls moves their bytes). A transfer copies through a
     // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
@@ -159,20 +159,13 @@ namespace Cowbird.Kernel.Syscalls
             OpenFile file = FileOf(process, fd);
             if (file == null)
                 return -(long)Errno.EBADF;
-            if (count < 0 || count > MaxIovecs)
-                return -(long)Errno.EINVAL;
-            ulong* vectors = stackalloc ulong[2];
-            long total = 0;
-            // Like Linux's import_iovec: every segment must lie in user space before any is written.
-            for (long i = 0; i < count; i++)
-            {
-                if (UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16) != Errno.None)
-                    return -(long)Errno.EFAULT;
-                if (!IsUserRange(vectors[0], vectors[1]))
-                    return -(long)Errno.EFAULT;
-            }
+            long error = CheckVectors(process, iov, count);
+            if (error != 0)
+                return error;
             if (!file.CanWrite)
                 return -(long)Errno.EBADF;
+            ulong* vectors = stackalloc ulong[2];
+            long total = 0;
             for (long i = 0; i < count; i++)
             {
                 UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
@@ -184,6 +177,53 @@ namespace Cowbird.Kernel.Syscalls
                     break;
             }
             return total;
+        }
+
+        // readv: the segments are filled in order, as reads, until one is not filled. Once some
+        // bytes were read, a segment that would have to wait is not read (Linux reads a pipe's
+        // segments in one pipe_read that stops when it is empty); the console gives one read.
+        public static long Readv(Process process, int fd, ulong iov, long count)
+        {
+            OpenFile file = FileOf(process, fd);
+            if (file == null)
+                return -(long)Errno.EBADF;
+            long error = CheckVectors(process, iov, count);
+            if (error != 0)
+                return error;
+            if (!file.CanRead)
+                return -(long)Errno.EBADF;
+            ulong* vectors = stackalloc ulong[2];
+            long total = 0;
+            for (long i = 0; i < count; i++)
+            {
+                UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
+                if (total > 0 && (file.IsConsole || (file.Pipe != null && file.Pipe.IsEmpty)))
+                    break;
+                long got = Read(process, fd, vectors[0], vectors[1]);
+                if (got < 0)
+                    return total > 0 ? total : got;
+                total += got;
+                if ((ulong)got < vectors[1])
+                    break;
+            }
+            return total;
+        }
+
+        // Like Linux's import_iovec: at most MaxIovecs segments (else -EINVAL), each lying in
+        // user space (else -EFAULT), checked before any byte moves. 0 when they do.
+        private static long CheckVectors(Process process, ulong iov, long count)
+        {
+            if (count < 0 || count > MaxIovecs)
+                return -(long)Errno.EINVAL;
+            ulong* vectors = stackalloc ulong[2];
+            for (long i = 0; i < count; i++)
+            {
+                if (UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16) != Errno.None)
+                    return -(long)Errno.EFAULT;
+                if (!IsUserRange(vectors[0], vectors[1]))
+                    return -(long)Errno.EFAULT;
+            }
+            return 0;
         }
 
         public static long Open(Process process, ulong pathAddress, int flags)

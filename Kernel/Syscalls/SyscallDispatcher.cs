@@ -59,6 +59,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Getrlimit: return LimitSyscalls.Getrlimit(current, (uint)a0, a1);
                 case SyscallNumber.Setrlimit: return LimitSyscalls.Setrlimit(current, (uint)a0, a1);
                 case SyscallNumber.Prlimit64: return LimitSyscalls.Prlimit64(current, (int)a0, (uint)a1, a2, a3);
+                case SyscallNumber.Readv: return FileSyscalls.Readv(current, (int)a0, a1, (long)a2);
                 case SyscallNumber.Writev: return FileSyscalls.Writev(current, (int)a0, a1, (long)a2);
                 case SyscallNumber.Mmap: return MemorySyscalls.Mmap(current, a0, a1, a2, a3, (long)a4, a5);
                 case SyscallNumber.Mprotect: return MemorySyscalls.Mprotect(current, a0, a1, a2);

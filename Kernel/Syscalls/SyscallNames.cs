@@ -15,7 +15,6 @@ namespace Cowbird.Kernel.Syscalls
                 case 7: return "poll";
                 case 8: return "lseek";
                 case 17: return "pread64";
-                case 19: return "readv";
                 case 21: return "access";
                 case 34: return "pause";
                 case 56: return "clone";

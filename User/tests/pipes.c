@@ -2,8 +2,9 @@
  * pipes: pipe, pipe2, fcntl, dup2/dup3 and close-on-exec, as Linux (fs/pipe.c, fs/fcntl.c,
  * fs/file.c) has them.
  * - Data: bytes come out in order; a read returns what is there, up to its count; a read of an
- *   empty pipe waits for a writer (in another process); 0 (end of file) once the last writer is
- *   closed, also when the writing process exits; writev's pieces arrive in order.
+ *   empty pipe waits for a writer (in another process); readv and writev fill and take their
+ *   pieces in order (readv does not wait once it has bytes); 0 (end of file) once the last
+ *   writer is closed, also when the writing process exits.
  * - No reader: the write raises SIGPIPE (its default action kills: wait status SIGPIPE); with
  *   SIGPIPE ignored or caught the write returns EPIPE.
  * - 200,000 bytes written in pieces of many sizes by a child, read in other pieces by the parent,
@@ -111,6 +112,17 @@ static void basic_data(void)
     memset(buf, 0, sizeof buf);
     cb_check_ret(sys_read(p[0], buf, sizeof buf), 5, "read gets writev's 5 bytes");
     CHECK(memcmp(buf, "abcde", 5) == 0, "writev's pieces in order");
+    sys_write(p[1], "abcdef", 6);
+    char head[3], tail[10];
+    struct iovec rv[2] = { { head, 3 }, { tail, 10 } };
+    cb_check_ret(cb_syscall(SYS_readv, p[0], (long)rv, 2, 0, 0, 0), 6, "readv into 3 + 10 bytes gets the 6 there, without waiting");
+    CHECK(memcmp(head, "abc", 3) == 0 && memcmp(tail, "def", 3) == 0, "readv fills its pieces in order");
+    sys_write(p[1], "gh", 2);
+    struct iovec rv0[2] = { { head, 0 }, { tail, 10 } };
+    cb_check_ret(cb_syscall(SYS_readv, p[0], (long)rv0, 2, 0, 0, 0), 2, "readv with an empty first piece reads into the second");
+    cb_check_ret(cb_syscall(SYS_readv, p[1], (long)rv, 2, 0, 0, 0), -EBADF, "readv of the writing end: EBADF");
+    cb_check_ret(cb_syscall(SYS_readv, p[0], (long)rv, 1025, 0, 0, 0), -EINVAL, "readv of 1025 pieces: EINVAL");
+    cb_check_ret(cb_syscall(SYS_readv, p[0], 8, 1, 0, 0, 0), -EFAULT, "readv with a bad iovec pointer: EFAULT");
     cb_check_ret(sys_read(p[1], buf, 1), -EBADF, "read from the writing end: EBADF");
     cb_check_ret(sys_write(p[0], buf, 1), -EBADF, "write to the reading end: EBADF");
     sys_write(p[1], "z", 1);

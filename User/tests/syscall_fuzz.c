@@ -231,7 +231,11 @@ static void one_call(void)
         cb_syscall(unknown[below(6)], a, hostile_length(), hostile_int(), 0, 0, 0);
         break;
     }
-    case 27: cb_syscall(SYS_read, 3 + (long)below(37), a, hostile_length(), 0, 0, 0); break;
+    case 27: {   /* read, or readv when the pointer's low bits say so (the stream stays) */
+        long fd = 3 + (long)below(37);
+        cb_syscall((unsigned long)a % 4 == 1 ? SYS_readv : SYS_read, fd, a, hostile_length(), 0, 0, 0);
+        break;
+    }
     case 28: /* touch the buffers the way a program would, to fault them in and out */
         rw_buf[below(16 * CB_PAGE)] = (char)next();
         break;
