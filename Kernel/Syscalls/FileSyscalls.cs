@@ -154,35 +154,15 @@ namespace Cowbird.Kernel.Syscalls
             return true;
         }
 
-        public static long Writev(Process process, int fd, ulong iov, long count)
-        {
-            OpenFile file = FileOf(process, fd);
-            if (file == null)
-                return -(long)Errno.EBADF;
-            long error = CheckVectors(process, iov, count);
-            if (error != 0)
-                return error;
-            if (!file.CanWrite)
-                return -(long)Errno.EBADF;
-            ulong* vectors = stackalloc ulong[2];
-            long total = 0;
-            for (long i = 0; i < count; i++)
-            {
-                UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
-                long written = WriteTo(process, file, vectors[0], vectors[1]);
-                if (written < 0)
-                    return total > 0 ? total : written;
-                total += written;
-                if ((ulong)written < vectors[1])
-                    break;
-            }
-            return total;
-        }
+        public static long Writev(Process process, int fd, ulong iov, long count) => Vectored(process, fd, iov, count, true);
 
-        // readv: the segments are filled in order, as reads, until one is not filled. Once some
-        // bytes were read, a segment that would have to wait is not read (Linux reads a pipe's
-        // segments in one pipe_read that stops when it is empty); the console gives one read.
-        public static long Readv(Process process, int fd, ulong iov, long count)
+        public static long Readv(Process process, int fd, ulong iov, long count) => Vectored(process, fd, iov, count, false);
+
+        // readv and writev: the segments are moved in order, as reads or writes, until one is
+        // not moved whole. Once some bytes were read, a segment that would have to wait is not
+        // read (Linux reads a pipe's segments in one pipe_read that stops when it is empty); the
+        // console gives one read. Linux 6.1's order: the fd, the segments, then the access mode.
+        private static long Vectored(Process process, int fd, ulong iov, long count, bool write)
         {
             OpenFile file = FileOf(process, fd);
             if (file == null)
@@ -190,20 +170,20 @@ namespace Cowbird.Kernel.Syscalls
             long error = CheckVectors(process, iov, count);
             if (error != 0)
                 return error;
-            if (!file.CanRead)
+            if (write ? !file.CanWrite : !file.CanRead)
                 return -(long)Errno.EBADF;
             ulong* vectors = stackalloc ulong[2];
             long total = 0;
             for (long i = 0; i < count; i++)
             {
                 UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
-                if (total > 0 && (file.IsConsole || (file.Pipe != null && file.Pipe.IsEmpty)))
+                if (!write && total > 0 && (file.IsConsole || (file.Pipe != null && file.Pipe.IsEmpty)))
                     break;
-                long got = Read(process, fd, vectors[0], vectors[1]);
-                if (got < 0)
-                    return total > 0 ? total : got;
-                total += got;
-                if ((ulong)got < vectors[1])
+                long moved = write ? WriteTo(process, file, vectors[0], vectors[1]) : Read(process, fd, vectors[0], vectors[1]);
+                if (moved < 0)
+                    return total > 0 ? total : moved;
+                total += moved;
+                if ((ulong)moved < vectors[1])
                     break;
             }
             return total;
