@@ -46,5 +46,18 @@ namespace Cowbird.Tests.User
         /// `exit 7` ends the machine with status 7.</summary>
         [Fact]
         public void ShellRunsProgramsAsPid1() => ProgramChecks.AssertShellRunsProgramsAsPid1(Runner, Log);
+
+        /// <summary>A pipeline through the bundled shell: in `sh | sh` the first shell reads the
+        /// console (it runs forkdemo, then exits), its output goes through a pipe into the second,
+        /// which tries each line as a command and ends at end of file; then `exit 7`.</summary>
+        [Fact]
+        public void ShellRunsAPipeline()
+        {
+            RunResult run = Runner.Run(ProgramTable.Get("sh"), new string[0], "sh | sh\nforkdemo\nexit 0\nexit 7\n");
+            Log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 7, run.Describe());
+            Assert.Contains("$ sh: Cowbird: not found (try help)\n[Cowbird: exit 127]\n", run.Stdout);
+            Assert.Contains("$ sh: forkdemo:: not found (try help)\n", run.Stdout);
+        }
     }
 }

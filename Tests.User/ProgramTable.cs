@@ -49,6 +49,8 @@ namespace Cowbird.Tests.User
                  timeoutSeconds: 300),
             Test("fork_leak", "1000 fork/exit cycles, children reaped with their codes; on Cowbird MemFree must stay within 1%",
                  cowbirdArgs: new[] { "--assert-memfree" }, timeoutSeconds: 600),
+            Test("pipes", "pipe/pipe2/fcntl/dup2/dup3 as Linux: data in order, blocking read, end of file when the last writer closes or exits, SIGPIPE kills / EPIPE when ignored or caught, 200,000 bytes in pieces through a pipe between processes, PIPE_BUF writes never interleave, O_NONBLOCK EAGAIN on empty and full (16 page slots), EINTR and partial counts, SA_RESTART, pipe2 flags and EINVAL/EFAULT/EMFILE without leaked fds, F_DUPFD/F_GETFD/F_SETFD/F_GETFL/F_SETFL/F_GETPIPE_SZ, close-on-exec across execve; on Cowbird MemFree exactly back after 520 pipes",
+                 cowbirdArgs: new[] { "--assert-memfree" }),
             Test("wait_status", "wait4 status encodings: exit 0/1/42/255/263, exit vs exit_group, SIGKILL/SIGTERM via kill(), ECHILD, ESRCH, getppid of an orphan"),
             Test("signals", "default actions (SIGCHLD/SIGCONT/SIGURG/SIGWINCH ignored, others kill), SIGSTOP/SIGCONT with wait4 WUNTRACED/WCONTINUED statuses, SIGKILL and SIGTERM to a stopped child, SIGTSTP/SIGTTIN/SIGTTOU, blocked and discarded signals, SIGCHLD SIG_IGN and SA_NOCLDWAIT autoreap, rt_sigaction/rt_sigprocmask order of checks, read-back masks and flags"),
             Test("wait4_edges", "wait4 order of checks: bad status/rusage pointers still reap then EFAULT, WNOHANG with bad pointers gives 0, a stop reported once even with a bad pointer, INT_MIN ESRCH, WEXITED/WNOWAIT/unknown options EINVAL, __WCLONE/__WALL, pid 0"),
@@ -71,7 +73,7 @@ namespace Cowbird.Tests.User
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",
                  memMb: 64, swapMb: 384, timeoutSeconds: 600),
             new ProgramSpec("sh", ProgramKind.Shell, DefaultMemMb, 0, 120, None, None,
-                "the interactive shell: runs /bin/<name> with arguments, builtins help and exit"),
+                "the interactive shell: runs /bin/<name> with arguments and pipelines a | b | c, builtins help and exit"),
         };
 
         /// <summary>The spec of one program by name; throws if the table lacks it.</summary>

@@ -55,6 +55,19 @@ namespace Cowbird.Tests.User
             Assert.Contains("$ helx\b \bp\nCowbird sh. Builtins", run.Stdout);
         }
 
+        /// <summary>Pipelines: each command's output is the next one's input; the shell waits for
+        /// all (`yes | head` ends only once yes died of SIGPIPE) and reports only the last one's
+        /// ending; an empty command around `|` is a syntax error.</summary>
+        [Fact]
+        public void ShellRunsPipelines()
+        {
+            string input = "seq 1 5 | tac | head -n 2\nyes | head -n 1\nseq 3 | false\nfalse | true\nseq 2 | | cat\nexit 6\n";
+            RunResult run = runner.Run(ProgramTable.Get("sh"), new[] { "-d", "/usr/bin" }, input);
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 6, run.Describe());
+            Assert.Contains("$ 5\n4\n$ y\n$ [false: exit 1]\n$ $ sh: syntax error near |\n$ ", run.Stdout);
+        }
+
         /// <summary>End of input ends the shell with status 0; a killed program is reported.</summary>
         [Fact]
         public void ShellEndsAtEndOfInputAndReportsSignals()

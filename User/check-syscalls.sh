@@ -10,9 +10,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${CB_USER_OUT:-$HERE/out}"   # CB_USER_OUT: check programs in another folder
 
 # The subset, by strace's names for the x86-64 system calls.
-SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl writev
-sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill getrlimit getppid setrlimit
-arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group prlimit64 setpgid getpgid getpgrp setsid getsid"
+SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl readv writev
+pipe sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill fcntl getrlimit getppid
+setrlimit arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group dup3 pipe2 prlimit64
+setpgid getpgid getpgrp setsid getsid"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {
@@ -20,7 +21,7 @@ extra_allowed() {
     enosys) echo "syscall_0x3e7 syscall_0xffffffffffffffff create_module getpmsg tuxcall set_thread_area vserver" ;;
     # A nanosleep that a signal interrupts (or a stop and continue) under ptrace is resumed by
     # the host kernel through restart_syscall; the program never calls it itself.
-    syscall_fuzz|signals|signal_handlers|wait4_edges|nproc_limit) echo "restart_syscall" ;;
+    syscall_fuzz|signals|signal_handlers|wait4_edges|nproc_limit|pipes) echo "restart_syscall" ;;
     *) echo "" ;;
   esac
 }

@@ -2,14 +2,17 @@
  * sh: Cowbird's tiny interactive shell, on stdin/stdout.
  * Reads a line, splits it on spaces and tabs, and runs /bin/<first word> with the words as
  * arguments (fork + execve + wait4); prints how the program ended if that was not "exit 0".
+ * A pipeline `a | b | c` (the `|` a word of its own) runs each command in its own process, the
+ * stdout of one piped into the stdin of the next; the shell waits for all of them and reports
+ * how the last one ended.
  * Builtins: `help` (the programs it knows, compiled in from User/build.sh's list), `exit [N]`,
  * and with job control `jobs`, `fg [N]`, `bg [N]`.
  * Job control, when stdin is the shell's controlling terminal and the shell's group is in its
- * foreground: each command runs in a process group of its own, which is the terminal's
- * foreground group (tcsetpgrp) until it exits or stops. The shell itself ignores SIGQUIT,
- * SIGTSTP, SIGTTIN and SIGTTOU, and takes SIGINT only to drop the line being typed, so
- * Ctrl-C, Ctrl-\ and Ctrl-Z reach the command and not the shell. A stopped command (Ctrl-Z)
- * becomes a job that `fg` continues in the foreground and `bg` in the background.
+ * foreground: each command line (a pipeline: all its processes) runs in a process group of its
+ * own, which is the terminal's foreground group (tcsetpgrp) until it exits or stops. The shell
+ * itself ignores SIGQUIT, SIGTSTP, SIGTTIN and SIGTTOU, and takes SIGINT only to drop the line
+ * being typed, so Ctrl-C, Ctrl-\ and Ctrl-Z reach the command and not the shell. A stopped
+ * command (Ctrl-Z) becomes a job that `fg` continues in the foreground and `bg` in the background.
  * Options:
  *   -d DIR   run programs from DIR instead of /bin (to try the shell on Linux: -d User/out)
  *   -e       echo typed characters and handle backspace itself (a raw console without line
@@ -30,6 +33,7 @@
 
 #define LINE_MAX_LEN 256
 #define MAX_ARGS 32
+#define MAX_COMMANDS 16
 
 extern char **environ;
 static const char *program_dir = "/bin";
@@ -160,12 +164,13 @@ static void start_job_control(void)
         signal(job_signals[i], SIG_IGN);
 }
 
-/* In a forked child: its own group in the terminal's foreground (SIGTTOU is still ignored,
-   so a child of a background group may do that), then the default signal actions back. */
-static void enter_own_group(void)
+/* In a forked child: joins process group `group` (0: a new one led by itself) and puts it in
+   the terminal's foreground (SIGTTOU is still ignored, so a child of a background group may do
+   that), then takes the default signal actions back. */
+static void enter_group(pid_t group)
 {
-    setpgid(0, 0);
-    tcsetpgrp(0, getpid());
+    setpgid(0, group);
+    tcsetpgrp(0, group ? group : getpid());
     for (int i = 0; i < JOB_SIGNAL_COUNT; i++)
         signal(job_signals[i], SIG_DFL);
 }
@@ -197,50 +202,118 @@ static int add_job(pid_t pgid, const char *name)
     return 0;
 }
 
-/* Waits for the foreground command `pid` (its group's leader) until it ends or stops, then
-   takes the terminal back. A stopped command becomes a job. */
-static void wait_foreground(pid_t pid, const char *name)
+/* Waits for the `count` processes of the foreground group `group`, in order, until all ended
+   or one stopped, then takes the terminal back. Reports how the last one ended; a stopped
+   group becomes a job. */
+static void wait_foreground(pid_t group, const pid_t *pids, int count, const char *name)
 {
     int status = 0;
-    while (wait4(pid, &status, job_control ? WUNTRACED : 0, 0) < 0 && errno == EINTR)
-        ;
+    for (int i = 0; i < count && !WIFSTOPPED(status); i++)
+        while (wait4(pids[i], &status, job_control ? WUNTRACED : 0, 0) < 0 && errno == EINTR)
+            ;
     if (job_control)
         tcsetpgrp(0, getpgrp());
     if (WIFSTOPPED(status)) {
-        int number = add_job(pid, name);
+        int number = add_job(group, name);
         say("\n[%d]+ Stopped  %s\n", number, name);
         if (number == 0)
-            kill(-pid, SIGKILL);
+            kill(-group, SIGKILL);
         return;
     }
     report(name, status);
 }
 
-/* Runs program argv[0] from program_dir (or the path given) in the foreground. */
-static void run(char **argv)
+/* In a forked child: runs program argv[0] from program_dir (or the path given). Never returns. */
+static void exec_program(char **argv)
 {
     char path[LINE_MAX_LEN + 64];
     if (strchr(argv[0], '/'))
         snprintf(path, sizeof path, "%s", argv[0]);
     else
         snprintf(path, sizeof path, "%s/%s", program_dir, argv[0]);
-    pid_t pid = fork();
-    if (pid < 0) {
-        say("sh: fork failed: %s\n", strerror(errno));
+    execve(path, argv, environ);
+    say("sh: %s: %s\n", argv[0], errno == ENOENT ? "not found (try help)" : strerror(errno));
+    _exit(127);
+}
+
+/* Splits words (NULL-terminated) at each "|" into commands (NULL-terminated in place);
+   returns their number, or 0 when a command is empty or there are too many. */
+static int split_pipeline(char **words, char ***commands)
+{
+    int count = 0;
+    commands[count++] = words;
+    for (char **w = words; *w; w++) {
+        if (strcmp(*w, "|") != 0)
+            continue;
+        *w = 0;
+        if (count == MAX_COMMANDS)
+            return 0;
+        commands[count++] = w + 1;
+    }
+    for (int i = 0; i < count; i++)
+        if (!commands[i][0])
+            return 0;
+    return count;
+}
+
+/* Runs the pipeline in words: each command in its own process, reading the previous one's
+   output from a pipe (the first reads the shell's stdin, the last writes its stdout). The
+   shell closes its copies of every pipe end, so each reader sees end of file when its writer
+   exits, then waits for every process and reports how the last one ended. With job control
+   the processes form one group, led by the first, in the terminal's foreground. */
+static void run(char **words)
+{
+    char **commands[MAX_COMMANDS];
+    int count = split_pipeline(words, commands);
+    if (count == 0) {
+        say("sh: syntax error near |\n");
         return;
     }
-    if (pid == 0) {
-        if (job_control)
-            enter_own_group();
-        execve(path, argv, environ);
-        say("sh: %s: %s\n", argv[0], errno == ENOENT ? "not found (try help)" : strerror(errno));
-        _exit(127);
+    pid_t pids[MAX_COMMANDS];
+    pid_t group = 0;
+    int started = 0, input = -1;
+    for (; started < count; started++) {
+        int fds[2] = { -1, -1 };
+        if (started + 1 < count && pipe(fds) < 0) {
+            say("sh: pipe failed: %s\n", strerror(errno));
+            break;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (job_control)
+                enter_group(group);
+            if (input >= 0) {
+                dup2(input, 0);
+                close(input);
+            }
+            if (fds[1] >= 0) {
+                dup2(fds[1], 1);
+                close(fds[0]);
+                close(fds[1]);
+            }
+            exec_program(commands[started]);
+        }
+        if (input >= 0)
+            close(input);
+        if (fds[1] >= 0)
+            close(fds[1]);
+        input = fds[0];
+        if (pid < 0) {
+            say("sh: fork failed: %s\n", strerror(errno));
+            break;
+        }
+        if (job_control) {
+            group = group ? group : pid;
+            setpgid(pid, group);
+        }
+        pids[started] = pid;
     }
-    if (job_control) {
-        setpgid(pid, pid);
-        tcsetpgrp(0, pid);
-    }
-    wait_foreground(pid, argv[0]);
+    if (input >= 0)
+        close(input);
+    if (job_control && group)
+        tcsetpgrp(0, group);
+    if (started > 0)
+        wait_foreground(group, pids, started, commands[started - 1][0]);
 }
 
 /* The job `fg`/`bg` name: word N (1..MAX_JOBS), or the last job when absent; NULL if none. */
@@ -284,7 +357,7 @@ static int job_builtin(int words, char **argv)
     tcsetpgrp(0, taken.pgid);
     kill(-taken.pgid, SIGCONT);
     say("%s\n", taken.name);
-    wait_foreground(taken.pgid, taken.name);
+    wait_foreground(taken.pgid, &taken.pgid, 1, taken.name);
     return 1;
 }
 

@@ -20,6 +20,9 @@ namespace Cowbird.Kernel.Processes
         public Process Parent;
         public ProcessState State;
         public WaitReason WaitingFor;
+        // The object a sleep waits on when many can be waited for for the same reason (the
+        // pipe of PipeRead and PipeWrite); null otherwise.
+        public object WaitChannel;
         // Timer sleeps: the tick at which the process becomes runnable again.
         public ulong WakeTick;
         // wait4 status once a Zombie (Signal.ExitedStatus / KilledStatus).

@@ -111,6 +111,7 @@ namespace Cowbird.Kernel.Processes
             FxSave.Reset(process.FxSaveArea);
             process.SetName(path, pathLength);
             process.HasExeced = true;
+            process.Files.CloseOnExec();
             // Caught signals return to their default action; ignored ones stay ignored, but
             // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)

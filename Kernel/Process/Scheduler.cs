@@ -44,6 +44,7 @@ namespace Cowbird.Kernel.Processes
         {
             process.State = ProcessState.Runnable;
             process.WaitingFor = WaitReason.None;
+            process.WaitChannel = null;
         }
 
         // Blocks the current process until something wakes it (WakeAll, a signal, or the tick
@@ -64,13 +65,27 @@ namespace Cowbird.Kernel.Processes
             return !SignalDelivery.HandlePending(current, false);
         }
 
+        // Sleep for `reason` on one object of many (a pipe): only WakeAll with the same
+        // `channel` ends it (or a signal, as for Sleep).
+        public static bool SleepOn(WaitReason reason, object channel)
+        {
+            s_current.WaitChannel = channel;
+            bool woken = Sleep(reason, 0);
+            s_current.WaitChannel = null;
+            return woken;
+        }
+
         // Wakes every process sleeping for `reason` (ChildExit wakes are targeted: Wake).
-        public static void WakeAll(WaitReason reason)
+        public static void WakeAll(WaitReason reason) => WakeAll(reason, null);
+
+        // Wakes every process sleeping for `reason` on `channel` (SleepOn; null: Sleep).
+        public static void WakeAll(WaitReason reason, object channel)
         {
             for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process process = ProcessTable.At(i);
-                if (process != null && process.State == ProcessState.Sleeping && process.WaitingFor == reason)
+                if (process != null && process.State == ProcessState.Sleeping && process.WaitingFor == reason
+                    && process.WaitChannel == channel)
                     MakeRunnable(process);
             }
         }

@@ -7,5 +7,9 @@ namespace Cowbird.Kernel.Processes
         ChildExit,
         Timer,
         ConsoleInput,
+        // Data in a pipe, or its last writer gone (Process.WaitChannel: the pipe).
+        PipeRead,
+        // Room in a pipe, or its last reader gone (Process.WaitChannel: the pipe).
+        PipeWrite,
     }
 }

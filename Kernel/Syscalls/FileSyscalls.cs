@@ -5,8 +5,9 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // read, write, open, close, writev. Files: the console (fds 0-2, /dev/tty, /dev/console), initrd files
-    // (read-only, in place) and the /proc files (ProcFiles, generated as they are read). A transfer copies through a
+    // read, write, open, close, ioctl, readv, writev. Files: the console (fds 0-2, /dev/tty,
+    // /dev/console), initrd files (read-only, in place), the /proc files (ProcFiles, generated
+    // as they are read) and pipes (PipeSyscalls moves their bytes). A transfer copies through a
     // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
     // -EFAULT when nothing was transferred yet, else the count done so far (as Linux).
     // As in Linux's vfs_read/vfs_write, a buffer range reaching past TASK_SIZE (a huge
@@ -18,8 +19,6 @@ namespace Cowbird.Kernel.Syscalls
     {
         private const int ChunkSize = 512;
         private const int MaxPath = 4096;
-        private const int AccessModeMask = 3;
-        private const int ReadOnly = 0;
         private const int Create = 0x40;
         private const int DirectoryOnly = 0x10000;
         private const int MaxIovecs = 1024;
@@ -34,7 +33,7 @@ namespace Cowbird.Kernel.Syscalls
         public static long Read(Process process, int fd, ulong buffer, ulong count)
         {
             OpenFile file = FileOf(process, fd);
-            if (file == null)
+            if (file == null || !file.CanRead)
                 return -(long)Errno.EBADF;
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
@@ -44,6 +43,8 @@ namespace Cowbird.Kernel.Syscalls
                 return 0;
             if (count > MaxRwCount)
                 count = MaxRwCount;
+            if (file.Pipe != null)
+                return PipeSyscalls.Read(process, file, buffer, count);
             byte* chunk = stackalloc byte[ChunkSize];
             if (file.IsConsole)
             {
@@ -101,16 +102,21 @@ namespace Cowbird.Kernel.Syscalls
         public static long Write(Process process, int fd, ulong buffer, ulong count)
         {
             OpenFile file = FileOf(process, fd);
-            if (file == null)
-                return -(long)Errno.EBADF;
-            if (!file.IsConsole)
+            if (file == null || !file.CanWrite)
                 return -(long)Errno.EBADF;    // initrd and /proc files are opened read-only
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
-            int check = ConsoleDevice.CheckWrite(process);
-            if (check != 0)
-                return check;
-            return WriteConsole(process, buffer, count < MaxRwCount ? count : MaxRwCount);
+            return WriteTo(process, file, buffer, count < MaxRwCount ? count : MaxRwCount);
+        }
+
+        // Writes the user's [buffer, buffer + count) to `file` (the console or a pipe's
+        // writing end): the count written, or -errno when nothing was.
+        private static long WriteTo(Process process, OpenFile file, ulong buffer, ulong count)
+        {
+            if (file.Pipe != null)
+                return count == 0 ? 0 : PipeSyscalls.Write(process, file, buffer, count);
+            int check = ConsoleDevice.CheckWrite(process);    // a background job's write (TOSTOP)
+            return check != 0 ? check : WriteConsole(process, buffer, count);
         }
 
         // Writes the user's [buffer, buffer + count) to the console a page of the source
@@ -141,7 +147,7 @@ namespace Cowbird.Kernel.Syscalls
 
         // True when every page of the user's [address, address + length) (length > 0) can
         // be read; the pages are faulted in.
-        private static bool IsReadable(Process process, ulong address, ulong length)
+        public static bool IsReadable(Process process, ulong address, ulong length)
         {
             for (ulong page = Page.AlignDown(address); page < address + length; page += Page.Size)
                 if (UserMemory.FaultIn(process.Space, page, false) != Errno.None)
@@ -149,16 +155,48 @@ namespace Cowbird.Kernel.Syscalls
             return true;
         }
 
-        public static long Writev(Process process, int fd, ulong iov, long count)
+        public static long Writev(Process process, int fd, ulong iov, long count) => Vectored(process, fd, iov, count, true);
+
+        public static long Readv(Process process, int fd, ulong iov, long count) => Vectored(process, fd, iov, count, false);
+
+        // readv and writev: the segments are moved in order, as reads or writes, until one is
+        // not moved whole. Once some bytes were read, a segment that would have to wait is not
+        // read (Linux reads a pipe's segments in one pipe_read that stops when it is empty); the
+        // console gives one read. Linux 6.1's order: the fd, the segments, then the access mode.
+        private static long Vectored(Process process, int fd, ulong iov, long count, bool write)
         {
             OpenFile file = FileOf(process, fd);
             if (file == null)
                 return -(long)Errno.EBADF;
+            long error = CheckVectors(process, iov, count);
+            if (error != 0)
+                return error;
+            if (write ? !file.CanWrite : !file.CanRead)
+                return -(long)Errno.EBADF;
+            ulong* vectors = stackalloc ulong[2];
+            long total = 0;
+            for (long i = 0; i < count; i++)
+            {
+                UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
+                if (!write && total > 0 && (file.IsConsole || (file.Pipe != null && file.Pipe.IsEmpty)))
+                    break;
+                long moved = write ? WriteTo(process, file, vectors[0], vectors[1]) : Read(process, fd, vectors[0], vectors[1]);
+                if (moved < 0)
+                    return total > 0 ? total : moved;
+                total += moved;
+                if ((ulong)moved < vectors[1])
+                    break;
+            }
+            return total;
+        }
+
+        // Like Linux's import_iovec: at most MaxIovecs segments (else -EINVAL), each lying in
+        // user space (else -EFAULT), checked before any byte moves. 0 when they do.
+        private static long CheckVectors(Process process, ulong iov, long count)
+        {
             if (count < 0 || count > MaxIovecs)
                 return -(long)Errno.EINVAL;
             ulong* vectors = stackalloc ulong[2];
-            long total = 0;
-            // Like Linux's import_iovec: every segment must lie in user space before any is written.
             for (long i = 0; i < count; i++)
             {
                 if (UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16) != Errno.None)
@@ -166,22 +204,7 @@ namespace Cowbird.Kernel.Syscalls
                 if (!IsUserRange(vectors[0], vectors[1]))
                     return -(long)Errno.EFAULT;
             }
-            if (!file.IsConsole)
-                return -(long)Errno.EBADF;
-            int check = ConsoleDevice.CheckWrite(process);
-            if (check != 0)
-                return check;
-            for (long i = 0; i < count; i++)
-            {
-                UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
-                long written = WriteConsole(process, vectors[0], vectors[1]);
-                if (written < 0)
-                    return total > 0 ? total : written;
-                total += written;
-                if ((ulong)written < vectors[1])
-                    break;
-            }
-            return total;
+            return 0;
         }
 
         public static long Open(Process process, ulong pathAddress, int flags)
@@ -195,7 +218,7 @@ namespace Cowbird.Kernel.Syscalls
             int fd = process.Files.LowestFree(process.Limits.Soft(ResourceLimits.OpenFiles));
             if (fd < 0)
                 return -LinuxErrno.EMFILE;
-            bool readOnly = (flags & AccessModeMask) == ReadOnly;
+            bool readOnly = (flags & OpenFile.AccessModeMask) == OpenFile.ReadOnly;
             OpenFile file;
             SeqSource generated = ProcFiles.Open(path, length, process);
             int terminal = TerminalIoctls.OpenByPath(process, path, length);
@@ -241,7 +264,10 @@ namespace Cowbird.Kernel.Syscalls
                     file = OpenFile.InMemory(data, size);
                 }
             }
-            process.Files.Install(fd, file);
+            // What F_GETFL shows: the access mode and the status flags Cowbird knows (Linux
+            // keeps more of open's flags there, and O_LARGEFILE on x86-64).
+            file.StatusFlags = (flags & (OpenFile.AccessModeMask | OpenFile.Append | OpenFile.NonBlocking)) | OpenFile.LargeFile;
+            process.Files.Install(fd, file, (flags & OpenFile.CloseOnExecFlag) != 0);
             return fd;
         }
 

@@ -12,6 +12,7 @@ namespace Cowbird.Kernel.Syscalls
         public const int EMFILE = 24;
         public const int ENOTTY = 25;
         public const int ESPIPE = 29;
+        public const int EPIPE = 32;
         public const int ENAMETOOLONG = 36;
     }
 }

@@ -52,9 +52,14 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Ioctl: return TerminalIoctls.Ioctl(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Dup: return DescriptorSyscalls.Dup(current, (int)a0);
                 case SyscallNumber.Dup2: return DescriptorSyscalls.Dup2(current, (uint)a0, (uint)a1);
+                case SyscallNumber.Dup3: return DescriptorSyscalls.Dup3(current, (uint)a0, (uint)a1, (int)a2);
+                case SyscallNumber.Fcntl: return DescriptorSyscalls.Fcntl(current, (int)a0, (uint)a1, a2);
+                case SyscallNumber.Pipe: return PipeSyscalls.Pipe(current, a0);
+                case SyscallNumber.Pipe2: return PipeSyscalls.Pipe2(current, a0, (int)a1);
                 case SyscallNumber.Getrlimit: return LimitSyscalls.Getrlimit(current, (uint)a0, a1);
                 case SyscallNumber.Setrlimit: return LimitSyscalls.Setrlimit(current, (uint)a0, a1);
                 case SyscallNumber.Prlimit64: return LimitSyscalls.Prlimit64(current, (int)a0, (uint)a1, a2, a3);
+                case SyscallNumber.Readv: return FileSyscalls.Readv(current, (int)a0, a1, (long)a2);
                 case SyscallNumber.Writev: return FileSyscalls.Writev(current, (int)a0, a1, (long)a2);
                 case SyscallNumber.Mmap: return MemorySyscalls.Mmap(current, a0, a1, a2, a3, (long)a4, a5);
                 case SyscallNumber.Mprotect: return MemorySyscalls.Mprotect(current, a0, a1, a2);

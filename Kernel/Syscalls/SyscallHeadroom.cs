@@ -10,7 +10,7 @@ namespace Cowbird.Kernel.Syscalls
     // their anon_vma chains (a few hundred bytes each), fork copies every VMA with its
     // chains, execve builds a new address space (ExecArguments asks for its argument lists,
     // up to 6 MiB, once it knows their size), and open makes a file and, for /proc, the
-    // page-sized buffer its text is generated into. How much of the heap's reserve must stay free afterwards depends on
+    // page-sized buffer its text is generated into (pipe and pipe2 make two files and a pipe). How much of the heap's reserve must stay free afterwards depends on
     // the call, so that freeing memory works after making objects is refused:
     //   - calls that make kernel objects (mmap, mprotect, fork, ...): all of it;
     //   - munmap, which frees memory but may split a VMA: half (Linux's munmap gives
@@ -44,6 +44,8 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.SetTidAddress:
                     return true;
                 case SyscallNumber.Open:
+                case SyscallNumber.Pipe:
+                case SyscallNumber.Pipe2:
                 case SyscallNumber.Mmap:
                 case SyscallNumber.Mprotect:
                 case SyscallNumber.Mremap:

@@ -15,14 +15,11 @@ namespace Cowbird.Kernel.Syscalls
                 case 7: return "poll";
                 case 8: return "lseek";
                 case 17: return "pread64";
-                case 19: return "readv";
                 case 21: return "access";
-                case 22: return "pipe";
                 case 34: return "pause";
                 case 56: return "clone";
                 case 58: return "vfork";
                 case 63: return "uname";
-                case 72: return "fcntl";
                 case 79: return "getcwd";
                 case 80: return "chdir";
                 case 89: return "readlink";
@@ -40,7 +37,6 @@ namespace Cowbird.Kernel.Syscalls
                 case 257: return "openat";
                 case 262: return "newfstatat";
                 case 273: return "set_robust_list";
-                case 293: return "pipe2";
                 case 318: return "getrandom";
                 case 334: return "rseq";
                 case 435: return "clone3";

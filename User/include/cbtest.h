@@ -17,8 +17,7 @@
  *   the kernel's value unchanged (-EFAULT, -ENOSYS, ...) instead of musl's -1/errno.
  * - musl functions that use syscalls outside the subset are avoided: nanosleep/usleep/sleep
  *   (musl calls clock_nanosleep), brk/sbrk (musl refuses to move the break: it never calls the
- *   brk syscall), malloc (mallocng calls brk and mmap; fine, but not needed), stdio reading a
- *   file (musl reads with readv), open with O_CLOEXEC (musl adds an fcntl call).
+ *   brk syscall), malloc (mallocng calls brk and mmap; fine, but not needed).
  *   mprotect() is used, but musl rounds its address down to a page itself, so EINVAL checks use
  *   cb_syscall.
  * - A child created by a test runs quietly (cb_child_begin): it prints only its FAIL lines and

@@ -13,7 +13,8 @@
  * or hang it finds can be replayed. Calls that would reach outside the child are never made:
  * kill goes only to the child itself (never a stop signal) or to pids that do not exist,
  * execve only gets paths that cannot be read, open never creates a file, nanosleep never sleeps
- * long, and stdin is closed so read never waits for a terminal. A child's own calls may zero or
+ * long, stdin is closed so read never waits for a terminal, and every pipe is non-blocking (fcntl
+ * F_SETFL keeps O_NONBLOCK) so no read or write of it waits for the child itself. A child's own calls may zero or
  * unmap any of its memory, its stack included, so nothing a call needs for staying inside the
  * child is kept there.
  */
@@ -113,6 +114,44 @@ static long never_mapped(void)
     }
 }
 
+/* An fd from a pointer's bits (dup3's newfd): small, at the limit, or negative. */
+static long hostile_fd_of(unsigned long bits)
+{
+    static const long fds[] = { 0, 1023, 1024, -1, 100000, 39, 2, (long)0x80000000UL };
+    return fds[(bits >> 3) % 8];
+}
+
+/* fcntl with a command Cowbird implements (or an unknown one), its argument from `bits`. No
+   command that reaches outside the child (F_SETOWN, locks, leases), and F_SETFL always keeps
+   O_NONBLOCK: every pipe of a child is non-blocking, so no read or write of it can wait
+   forever for the child itself. */
+static void fcntl_call(long fd, unsigned long bits)
+{
+    static const long commands[] = { F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL, 1032, 9999 };
+    long command = commands[bits % 8];
+    long arg = (long)(bits >> 3);
+    if (command == F_SETFL)
+        arg = (arg & (O_APPEND | O_RDWR | O_DIRECT)) | O_NONBLOCK;
+    else if (command == F_DUPFD || command == F_DUPFD_CLOEXEC)
+        arg = (bits >> 3) & 1 ? (long)(bits >> 4) % 2000 : hostile_fd_of(bits >> 4);
+    cb_syscall(SYS_fcntl, fd, command, arg, 0, 0, 0);
+}
+
+/* pipe2 into `fds` (a hostile pointer), always with O_NONBLOCK, sometimes with O_CLOEXEC or a
+   flag that makes it EINVAL; or pipe, whose two new fds are then made non-blocking. */
+static void pipe_call(long fds, unsigned long bits)
+{
+    if (bits % 4 == 0) {
+        if (cb_syscall(SYS_pipe, fds, 0, 0, 0, 0, 0) == 0) {
+            cb_syscall(SYS_fcntl, ((int *)fds)[0], F_SETFL, O_NONBLOCK, 0, 0, 0);
+            cb_syscall(SYS_fcntl, ((int *)fds)[1], F_SETFL, O_NONBLOCK, 0, 0, 0);
+        }
+        return;
+    }
+    long flags = O_NONBLOCK | ((bits >> 2) & 1 ? O_CLOEXEC : 0) | ((bits >> 3) % 8 == 0 ? O_APPEND : 0);
+    cb_syscall(SYS_pipe2, fds, flags, 0, 0, 0, 0);
+}
+
 /* One call. Returns nothing: the result does not matter, surviving it does. */
 static void one_call(void)
 {
@@ -192,11 +231,27 @@ static void one_call(void)
         cb_syscall(unknown[below(6)], a, hostile_length(), hostile_int(), 0, 0, 0);
         break;
     }
-    case 27: cb_syscall(SYS_read, 3 + (long)below(37), a, hostile_length(), 0, 0, 0); break;
+    case 27: {   /* read, or readv when the pointer's low bits say so (the stream stays) */
+        long fd = 3 + (long)below(37);
+        cb_syscall((unsigned long)a % 4 == 1 ? SYS_readv : SYS_read, fd, a, hostile_length(), 0, 0, 0);
+        break;
+    }
     case 28: /* touch the buffers the way a program would, to fault them in and out */
         rw_buf[below(16 * CB_PAGE)] = (char)next();
         break;
-    case 29: cb_syscall(SYS_dup, any_fd(), 0, 0, 0, 0, 0); break;
+    case 29: {   /* dup, fcntl, dup3 or pipe2, picked by the pointer's low bits: the random
+                    stream (and seed 5's other calls) stays as it was */
+        long fd = any_fd();
+        unsigned long bits = (unsigned long)a;
+        switch (bits & 3) {
+        case 0: cb_syscall(SYS_dup, fd, 0, 0, 0, 0, 0); break;
+        case 1: fcntl_call(fd, bits >> 2); break;
+        case 2: cb_syscall(SYS_dup3, fd, (bits >> 2) & 1 ? 3 + (long)(bits >> 3) % 40 : hostile_fd_of(bits),
+                           (bits >> 9) & 1 ? O_CLOEXEC : (long)((bits >> 10) & 0x80800), 0, 0, 0); break;
+        default: pipe_call(a, bits >> 2); break;
+        }
+        break;
+    }
     case 30: cb_syscall(SYS_dup2, any_fd(), below(2) ? any_fd() : 3 + (long)below(2000), 0, 0, 0, 0); break;
     case 31: cb_syscall(SYS_getrlimit, hostile_int(), a, 0, 0, 0, 0); break;
     case 32: cb_syscall(SYS_prlimit64, below(2) ? 0 : hostile_int(), hostile_int(), below(4) == 0 ? a : 0, hostile_pointer(), 0, 0); break;
