@@ -105,6 +105,19 @@ namespace Cowbird.Tests.Boot
             Assert.Contains(expected, result.Serial);
         }
 
+        // mm.zero_page: the banner says whether read faults map the shared zero page; 0 turns
+        // it off, a value other than 0 or 1 keeps it on and says so.
+        [Theory]
+        [InlineData("", "zero page: on (frame ")]
+        [InlineData("mm.zero_page=0", "zero page: off (mm.zero_page=0 on the command line)")]
+        [InlineData("mm.zero_page=yes", "mm.zero_page: not 0 or 1 on the command line, keeping it on")]
+        public void BannerSaysWhetherTheZeroPageIsOn(string commandLine, string expected)
+        {
+            BootResult result = Qemu.BootKernel("selftest=banner " + commandLine);
+            Assert.True(result.ExitCode == KernelExit.Success, "the banner self-test failed. " + result);
+            Assert.Contains(expected, result.Serial);
+        }
+
         [Fact]
         public void UnknownSelfTestNameFails() =>
             BootAndExpect("no-such-test", KernelExit.Failure, "no self-test has that name");
