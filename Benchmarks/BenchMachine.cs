@@ -82,6 +82,14 @@ namespace Cowbird.Benchmarks
                 Mmu.WriteByte(address + (ulong)i * Page.Size, value);
         }
 
+        // Reads one byte of each of `pages` pages from `address` in `space`.
+        public void Read(AddressSpace space, ulong address, int pages)
+        {
+            Mmu.Enter(space);
+            for (int i = 0; i < pages; i++)
+                Mmu.ReadByte(address + (ulong)i * Page.Size);
+        }
+
         public void Dispose()
         {
             Ram.Dispose();

@@ -10,7 +10,11 @@ namespace Cowbird.Benchmarks
     //   CowFault          a child's write to a page shared with its parent (+ its share of
     //                     the fork and exit that set the sharing up; ForkAndExitOnly is
     //                     that share alone, so COW fault = CowFault - ForkAndExitOnly);
-    //   MappedWrite       a write to a present, writable page: the SoftMmu's own cost.
+    //   MappedWrite       a write to a present, writable page: the SoftMmu's own cost;
+    //   ZeroPageRead      read of a never-touched page, which maps the shared zero page
+    //                     (+ its share of the MADV_DONTNEED that drops the mappings again);
+    //   FirstReadAllocating  the same read with the zero page turned off (mm.zero_page=0):
+    //                     it allocates and zeroes a frame, as a first write does.
     [MemoryDiagnoser]
     public class FaultBenchmarks
     {
@@ -38,6 +42,22 @@ namespace Cowbird.Benchmarks
         public void DemandZeroFault()
         {
             machine.Touch(fresh, Base, Pages, 2);
+            fresh.Madvise(Base, Pages * Page.Size, AddressSpace.MadviseDontNeed);
+        }
+
+        [Benchmark(OperationsPerInvoke = Pages)]
+        public void ZeroPageRead()
+        {
+            machine.Read(fresh, Base, Pages);
+            fresh.Madvise(Base, Pages * Page.Size, AddressSpace.MadviseDontNeed);
+        }
+
+        [Benchmark(OperationsPerInvoke = Pages)]
+        public void FirstReadAllocating()
+        {
+            machine.Manager.ZeroPage.Enabled = false;
+            machine.Read(fresh, Base, Pages);
+            machine.Manager.ZeroPage.Enabled = true;
             fresh.Madvise(Base, Pages * Page.Size, AddressSpace.MadviseDontNeed);
         }
 

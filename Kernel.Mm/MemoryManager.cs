@@ -45,6 +45,9 @@ namespace Cowbird.Mm
         // What UserMemory does when a fault finds no memory (the kernel's OOM killer), or
         // null: the copy fails with ENOMEM.
         public OutOfMemoryHandler OutOfMemory { get; private set; }
+        // The shared zero page: the one frame read faults on fresh private anonymous
+        // memory map, and the switch that turns that off.
+        public readonly ZeroPage ZeroPage;
 
         // PML4 entries 256..511 (the kernel half) copied into every new address space so
         // all of them share the kernel's page tables. Null on the host: no kernel half.
@@ -67,6 +70,7 @@ namespace Cowbird.Mm
             Lru = new Lru(frames);
             SwapState = new SwapState(this);
             Reclaimer = new Reclaimer(this);
+            ZeroPage = new ZeroPage(frames, physical);
         }
 
         // Gives the MM a swap space (Linux: the first swapon). Create it with

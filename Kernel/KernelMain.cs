@@ -37,6 +37,7 @@ namespace Cowbird.Kernel
             ProcessTable.Initialize(KernelMemory.Manager.Stat.TotalFrames);
             OvercommitSysctls.Apply(bootInfo.CommandLine, KernelMemory.Manager.Commit);
             KernelRmap.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
+            KernelZeroPage.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
             SyscallSetup.Initialize();
             PageFaultHandler.Register();
             UserExceptionHandler.RegisterAll();
@@ -106,6 +107,7 @@ namespace Cowbird.Kernel
             KernelConsole.WriteDecimal(KernelMemory.DescriptorRegionBytes >> 10);
             KernelConsole.WriteLine(" KiB); more heap grows on demand");
             KernelRmap.WriteBannerLine();
+            KernelZeroPage.WriteBannerLine(KernelMemory.Manager);
             Screen.WriteBannerLine(bootInfo);
             if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
             {

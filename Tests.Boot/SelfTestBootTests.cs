@@ -98,7 +98,20 @@ namespace Cowbird.Tests.Boot
         [InlineData("rmap_offsets=reserve", "rmap: anon_vma_chain, offsets reserve (reverse-mapping design")]
         [InlineData("rmap=anon_vma_2004 rmap_offsets=reserve", "rmap: anon_vma_2004, offsets reserve (reverse-mapping design")]
         [InlineData("rmap=scan rmap_offsets=reserve", "rmap_offsets: this design does not find pages by offset, using linear")]
-        public void BannerNamesTheAnonymousOffsets(string commandLine, string expected)
+        public void BannerNamesTheAnonymousOffsets(string commandLine, string expected) =>
+            AssertBannerSays(commandLine, expected);
+
+        // mm.zero_page: the banner says whether read faults map the shared zero page; 0 turns
+        // it off, a value other than 0 or 1 keeps it on and says so.
+        [Theory]
+        [InlineData("", "zero page: on (frame ")]
+        [InlineData("mm.zero_page=0", "zero page: off (mm.zero_page=0 on the command line)")]
+        [InlineData("mm.zero_page=yes", "mm.zero_page: not 0 or 1 on the command line, keeping it on")]
+        public void BannerSaysWhetherTheZeroPageIsOn(string commandLine, string expected) =>
+            AssertBannerSays(commandLine, expected);
+
+        // Boots the banner self-test with `commandLine` added; it must pass and print `expected`.
+        static void AssertBannerSays(string commandLine, string expected)
         {
             BootResult result = Qemu.BootKernel("selftest=banner " + commandLine);
             Assert.True(result.ExitCode == KernelExit.Success, "the banner self-test failed. " + result);

@@ -69,6 +69,11 @@ namespace Cowbird.Tests.Host
     // I16. under AnonOffsets.Reserve (OffsetReservationInvariants): each private VMA's
     //      reservation contains its offsets and lies below the space's counter; the
     //      reservations of a space's private VMAs are disjoint (unless the counter wrapped).
+    // I17. the zero page (CheckZeroPage): its PTEs are never writable and lie only in
+    //      private VMAs; they count in no MapCount, walk and LRU (the checks above leave
+    //      them out, so an rmap design or count that took them in fails there); the zero
+    //      frame is allocated with RefCount 1, MapCount 0, no Mapping, no flags, holds only
+    //      zeros, and is the only frame allocated while nothing holds it.
     public static class Invariants
     {
         public static void Check(TestMachine machine)
@@ -77,12 +82,13 @@ namespace Cowbird.Tests.Host
             var mapCounts = new Dictionary<ulong, int>();
             var tablePages = new Dictionary<ulong, int>();
             var swapPtes = new Dictionary<ulong, int>();
+            int zeroPtes = 0;
             int vmas = 0;
             foreach (AddressSpace space in machine.Spaces)
             {
                 vmas += space.Vmas.Count;
                 Tagged("I6", errors, () => CheckVmaTree(space, errors));
-                CheckPageTables(machine, space, mapCounts, tablePages, swapPtes, errors);
+                zeroPtes += CheckPageTables(machine, space, mapCounts, tablePages, swapPtes, errors);
                 if (machine.Manager.Offsets == AnonOffsets.Reserve)
                     Tagged("I16", errors, () => OffsetReservationInvariants.Check(space, errors));
             }
@@ -90,6 +96,7 @@ namespace Cowbird.Tests.Host
             var nodeFrames = new Dictionary<ulong, int>();
             var objectSwapRefs = new Dictionary<ulong, int>();
             Tagged("I12", errors, () => SharedObjectInvariants.Collect(machine, objectRefs, nodeFrames, errors, objectSwapRefs));
+            Tagged("I17", errors, () => CheckZeroPage(machine, zeroPtes, errors));
             CheckFrames(machine, mapCounts, tablePages, objectRefs, nodeFrames, errors);
             Tagged("I13", errors, () => CheckSwap(machine, swapPtes, objectSwapRefs, errors));
             Tagged("I14", errors, () => CheckLru(machine, mapCounts, objectRefs, errors));
@@ -166,18 +173,20 @@ namespace Cowbird.Tests.Host
         }
 
         // 1 and the raw data for 2-4: walks one space's user half.
-        static void CheckPageTables(TestMachine machine, AddressSpace space, Dictionary<ulong, int> mapCounts,
-                                    Dictionary<ulong, int> tablePages, Dictionary<ulong, int> swapPtes, List<string> errors)
+        // Walks `space`'s tables into the counts; returns how many PTEs map the zero page.
+        static int CheckPageTables(TestMachine machine, AddressSpace space, Dictionary<ulong, int> mapCounts,
+                                   Dictionary<ulong, int> tablePages, Dictionary<ulong, int> swapPtes, List<string> errors)
         {
             ulong root = space.PageTable.Root;
             Add(tablePages, Page.AddressToFrame(root));
-            WalkTable(machine, space, root, PageTable.Levels - 1, 0, mapCounts, tablePages, swapPtes, errors);
+            return WalkTable(machine, space, root, PageTable.Levels - 1, 0, mapCounts, tablePages, swapPtes, errors);
         }
 
-        static void WalkTable(TestMachine machine, AddressSpace space, ulong table, int level, ulong tableBase,
-                              Dictionary<ulong, int> mapCounts, Dictionary<ulong, int> tablePages,
-                              Dictionary<ulong, int> swapPtes, List<string> errors)
+        static int WalkTable(TestMachine machine, AddressSpace space, ulong table, int level, ulong tableBase,
+                             Dictionary<ulong, int> mapCounts, Dictionary<ulong, int> tablePages,
+                             Dictionary<ulong, int> swapPtes, List<string> errors)
         {
+            int zeroPtes = 0;
             int limit = level == PageTable.Levels - 1 ? PageTable.KernelHalfFirstEntry : PageTable.EntriesPerTable;
             for (int i = 0; i < limit; i++)
             {
@@ -190,18 +199,50 @@ namespace Cowbird.Tests.Host
                     if (!entry.IsPresent || (entry.Raw & ~(Pte.FrameMask | Pte.Accessed)) != Pte.TableFlags)
                         errors.Add($"[I3] table entry at level {level} for 0x{address:x} is malformed: 0x{entry.Raw:x}");
                     Add(tablePages, entry.Frame);
-                    WalkTable(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, mapCounts, tablePages, swapPtes, errors);
+                    zeroPtes += WalkTable(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, mapCounts, tablePages, swapPtes, errors);
                     continue;
                 }
                 if (entry.IsSwap)
                     Add(swapPtes, entry.Raw);
                 CheckLeaf(space, address, entry, errors);
-                if (entry.HasFrame)
+                if (machine.Manager.ZeroPage.IsMappedBy(entry))
+                {
+                    zeroPtes++;
+                    CheckZeroLeaf(space, address, entry, errors);
+                }
+                else if (entry.HasFrame)
                 {
                     Add(mapCounts, entry.Frame);
                     CheckLinearIndex(machine, space, address, entry, errors);
                 }
             }
+            return zeroPtes;
+        }
+
+        // A PTE mapping the zero page: read-only, in a private VMA (shared anonymous memory
+        // never uses the zero page).
+        static void CheckZeroLeaf(AddressSpace space, ulong address, Pte entry, List<string> errors)
+        {
+            Vma vma = space.FindVma(address);
+            if (entry.IsWritable)
+                errors.Add($"[I17] zero-page PTE 0x{entry.Raw:x} at 0x{address:x} is writable");
+            if (vma != null && !vma.IsPrivate)
+                errors.Add($"[I17] zero-page PTE at 0x{address:x} in a shared VMA");
+        }
+
+        // The zero frame's descriptor and contents (I17). CheckFrames skips the frame.
+        static void CheckZeroPage(TestMachine machine, int zeroPtes, List<string> errors)
+        {
+            ulong pfn = machine.Manager.ZeroPage.Pfn;
+            PageFrame frame = machine.Frames.Frame(pfn);
+            if (frame.RefCount != 1 || frame.MapCount != 0 || frame.Flags != PageFrameFlags.None || frame.Mapping != null)
+                errors.Add($"zero frame {pfn} ({zeroPtes} PTEs map it): RefCount {frame.RefCount} MapCount {frame.MapCount} flags {frame.Flags} Mapping {frame.Mapping}");
+            for (ulong offset = 0; offset < Page.Size; offset += 8)
+                if (machine.Ram.ReadU64(Page.FrameToAddress(pfn) + offset) != 0)
+                {
+                    errors.Add($"zero frame {pfn} holds a non-zero word at offset {offset}");
+                    return;
+                }
         }
 
         // The anon_vma rmap finds a page's address in a VMA as
@@ -266,6 +307,8 @@ namespace Cowbird.Tests.Host
                         errors.Add($"[I4] frame {pfn} is not usable RAM but is mapped");
                     continue;
                 }
+                if (pfn == machine.Manager.ZeroPage.Pfn)
+                    continue;
                 PageFrame frame = frames.Frame(pfn);
                 int maps = mapCounts.TryGetValue(pfn, out int m) ? m : 0;
                 int tables = tablePages.TryGetValue(pfn, out int t) ? t : 0;
@@ -613,7 +656,8 @@ namespace Cowbird.Tests.Host
             }
         }
 
-        // Every leaf PTE holding a frame, by frame: (space, address) pairs.
+        // Every leaf PTE holding a frame, by frame: (space, address) pairs. The zero page is
+        // left out: no reverse map records it.
         public static Dictionary<ulong, HashSet<(AddressSpace, ulong)>> RawMappings(TestMachine machine)
         {
             var result = new Dictionary<ulong, HashSet<(AddressSpace, ulong)>>();
@@ -632,7 +676,7 @@ namespace Cowbird.Tests.Host
                 var entry = new Pte(machine.Ram.ReadU64(table + (ulong)i * 8));
                 if (level > 0 && entry.IsPresent)
                     CollectLeaves(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, result);
-                else if (level == 0 && entry.HasFrame)
+                else if (level == 0 && entry.HasFrame && !machine.Manager.ZeroPage.IsMappedBy(entry))
                 {
                     if (!result.TryGetValue(entry.Frame, out var set))
                         result[entry.Frame] = set = new HashSet<(AddressSpace, ulong)>();

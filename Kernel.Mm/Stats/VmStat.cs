@@ -14,6 +14,11 @@ namespace Cowbird.Mm.Stats
         public ulong PgFault;
         // Faults that mapped a fresh zeroed frame (demand-zero).
         public ulong DemandZeroFault;
+        // Read faults that mapped the shared zero page (vmstat name pgzeropage, Cowbird's
+        // own: Linux 6.1 counts no small zero-page mappings), and write faults that
+        // replaced a zero-page mapping with a page of the process's own.
+        public ulong ZeroPageFault;
+        public ulong ZeroPageCow;
         // Write faults on a write-protected private page that copied it (copy-on-write;
         // vmstat name pgcowfault, which the user programs read).
         public ulong PgCowFault;

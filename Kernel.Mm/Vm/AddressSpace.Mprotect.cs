@@ -151,7 +151,8 @@ namespace Cowbird.Mm.Vm
 
         // True when the PTE holding `pfn` is the frame's only holder, so making it
         // writable cannot expose one process's writes to another (Linux:
-        // can_change_pte_writable on an exclusive anonymous page).
+        // can_change_pte_writable on an exclusive anonymous page). Never for the zero
+        // page: its MapCount stays 0, so its PTEs stay read-only.
         bool IsExclusivelyOwned(ulong pfn)
         {
             ref PageFrame frame = ref Manager.Frames.Frame(pfn);

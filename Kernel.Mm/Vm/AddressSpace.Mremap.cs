@@ -273,7 +273,7 @@ namespace Cowbird.Mm.Vm
         // Per-PTE action of a move (Linux: move_ptes). First pass (move false): make sure
         // the destination's page tables exist. Second pass: carry each entry over
         // unchanged (frame, permissions, accessed/dirty; a swap entry as it is) and clear
-        // the old one, invalidating its TLB entry.
+        // the old one, invalidating its TLB entry. The zero page has no rmap entry to move.
         sealed class PteMover : PteVisitor
         {
             readonly AddressSpace space;
@@ -314,7 +314,7 @@ namespace Cowbird.Mm.Vm
                     Mm.Panic("AddressSpace.MoveRange: destination entry in use");
                 space.PageTable.Replace(target, destination, pte);
                 space.PageTable.Replace(pteAddress, virtualAddress, Pte.NoneEntry);
-                if (pte.HasFrame)
+                if (pte.HasFrame && !space.Manager.ZeroPage.IsMappedBy(pte))
                     space.Manager.Rmap.MovePage(pte.Frame, Vma, virtualAddress, destination);
             }
         }

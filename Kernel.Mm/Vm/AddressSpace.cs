@@ -422,7 +422,8 @@ namespace Cowbird.Mm.Vm
 
 
         // Per-PTE action of ZapRange (Linux: zap_pte_range): a frame loses one mapping and
-        // reference; a swap entry loses one holder (free_swap_and_cache).
+        // reference; a swap entry loses one holder (free_swap_and_cache); the zero page is
+        // only unmapped (it holds no count).
         sealed class PageZapper : PteVisitor
         {
             readonly AddressSpace space;
@@ -440,7 +441,7 @@ namespace Cowbird.Mm.Vm
                 space.PageTable.Replace(pteAddress, virtualAddress, Pte.NoneEntry);
                 if (pte.IsSwap)
                     space.Manager.SwapState.FreeEntry(SwapEntry.FromPte(pte.Raw));
-                else
+                else if (!space.Manager.ZeroPage.IsMappedBy(pte))
                 {
                     space.Manager.Rmap.RemovePage(pte.Frame, Vma, virtualAddress);
                     space.Manager.PutUserPage(pte.Frame);
@@ -450,7 +451,8 @@ namespace Cowbird.Mm.Vm
 
         // Per-PTE action of Fork (Linux: copy_present_pte / copy_nonpresent_pte):
         // write-protects private writable pages in the parent and copies the entry into
-        // the child; a swap entry gains one holder (swap_duplicate). A page-table frame the
+        // the child; a swap entry gains one holder (swap_duplicate); the zero page's
+        // entry (read-only already) is copied as it is, with no count or rmap entry. A page-table frame the
         // child needs may come from reclaim, which can swap out the very page being
         // copied, so the parent's PTE is read again after the child's table exists.
         sealed class ForkCopier : PteVisitor
@@ -500,6 +502,11 @@ namespace Cowbird.Mm.Vm
                 {
                     if (parent.Manager.Swap.Duplicate(SwapEntry.FromPte(pte.Raw)) != 0)
                         Mm.Panic("AddressSpace.Fork: swap count overflow");
+                    child.PageTable.Replace(childPte, virtualAddress, pte);
+                    return;
+                }
+                if (parent.Manager.ZeroPage.IsMappedBy(pte))
+                {
                     child.PageTable.Replace(childPte, virtualAddress, pte);
                     return;
                 }

@@ -11,10 +11,13 @@ namespace Cowbird.Mm.Vm
     // Order of decisions:
     //   1. no VMA covers the address                      -> SegvMapErr
     //   2. the VMA forbids the access (Linux access_error) -> SegvAccErr
-    //   3. PTE none                                       -> demand-zero (private), or
+    //   3. PTE none                                       -> demand-zero (private: the
+    //                                                        zero page on a read), or
     //                                                        the shared object's page (shared)
     //   3b. PTE holds a swap entry                        -> swap-in (FaultHandler.Swap.cs)
-    //   4. write to a write-protected private page         -> copy-on-write (or reuse)
+    //   4. write to a write-protected private page         -> a page of its own for the
+    //                                                        zero page, else copy-on-write
+    //                                                        (or reuse)
     //   5. the PTE already allows it (stale TLB entry)     -> invalidate, Handled
     // Every PTE change goes through PageTable.Replace, which invalidates the TLB.
     // Frames for user pages and page tables come from MemoryManager.AllocateFrameWithReclaim:
@@ -41,13 +44,14 @@ namespace Cowbird.Mm.Vm
                 return OutOfMemory(manager);
             Pte pte = space.PageTable.Read(pteAddress);
             if (pte.IsNone)
-                return vma.IsShared ? SharedFault(space, vma, page, pteAddress) : DemandZero(space, vma, page, pteAddress);
+                return vma.IsShared ? SharedFault(space, vma, page, pteAddress) : DemandZero(space, vma, page, pteAddress, errorCode);
             if (pte.IsSwap)
                 return SwapIn(space, vma, page, pteAddress, pte, errorCode);
             if (!pte.IsPresent)
                 Mm.Panic("FaultHandler.Handle: PROT_NONE entry in an accessible VMA");
             if ((errorCode & FaultErrorCode.Write) != 0 && !pte.IsWritable)
-                return CopyOnWrite(space, vma, page, pteAddress, pte);
+                return manager.ZeroPage.IsMappedBy(pte) ? ZeroPageWrite(space, vma, page, pteAddress)
+                    : CopyOnWrite(space, vma, page, pteAddress, pte);
             manager.Stat.SpuriousFault++;
             manager.Tlb.InvalidatePage(space.PageTable.Root, page);
             return FaultResult.Handled;
@@ -67,21 +71,55 @@ namespace Cowbird.Mm.Vm
             return vma.Prot == Protection.None;
         }
 
-        // First touch of a private anonymous page: map a fresh zeroed frame
-        // (Linux: do_anonymous_page; Linux maps a shared zero page on reads, Cowbird
-        // always allocates, which keeps the counting rules simple).
-        static FaultResult DemandZero(AddressSpace space, Vma vma, ulong page, ulong pteAddress)
+        // First touch of a private anonymous page (Linux: do_anonymous_page): a read maps
+        // the shared zero page read-only, even in a writable VMA, and needs no frame and no
+        // anon_vma; a write (or any touch with the zero page turned off) maps a fresh
+        // zeroed frame of its own.
+        static FaultResult DemandZero(AddressSpace space, Vma vma, ulong page, ulong pteAddress, ulong errorCode)
+        {
+            MemoryManager manager = space.Manager;
+            if ((errorCode & FaultErrorCode.Write) == 0 && manager.ZeroPage.Enabled)
+            {
+                space.PageTable.Replace(pteAddress, page, manager.ZeroPage.ReadOnlyEntry(vma));
+                manager.Stat.ZeroPageFault++;
+                return FaultResult.Handled;
+            }
+            if (!MapZeroedFrame(space, vma, page, pteAddress))
+                return OutOfMemory(manager);
+            manager.Stat.DemandZeroFault++;
+            return FaultResult.Handled;
+        }
+
+        // Write to the zero page an earlier read mapped (Linux: do_wp_page ->
+        // wp_page_copy on the zero pfn): a copy-on-write from the zero page, which needs
+        // no copy, only a fresh zeroed frame. The zero frame has no share to drop and no
+        // rmap entry to remove. Reclaim never rewrites a zero PTE, so the entry is still
+        // the zero page after the allocation.
+        static FaultResult ZeroPageWrite(AddressSpace space, Vma vma, ulong page, ulong pteAddress)
+        {
+            MemoryManager manager = space.Manager;
+            if (!vma.IsPrivate)
+                Mm.Panic("FaultHandler.ZeroPageWrite: zero page in a shared VMA");
+            if (!MapZeroedFrame(space, vma, page, pteAddress))
+                return OutOfMemory(manager);
+            manager.Stat.ZeroPageCow++;
+            return FaultResult.Handled;
+        }
+
+        // Maps a fresh zeroed frame of the process's own, writable as the VMA allows, at
+        // `page` over whatever the PTE holds (none, or the zero page). False when no frame
+        // could be had even after reclaim.
+        static bool MapZeroedFrame(AddressSpace space, Vma vma, ulong page, ulong pteAddress)
         {
             MemoryManager manager = space.Manager;
             ulong pfn = manager.AllocateUserFrame();
             if (pfn == FrameAllocator.NoFrame)
-                return OutOfMemory(manager);
+                return false;
             manager.Physical.ZeroFrame(pfn);
             manager.Rmap.PrepareAnon(vma);
             NewAnonymousMapping(manager, pfn, vma, page);
             space.PageTable.Replace(pteAddress, page, Pte.Map(pfn, vma.PteFlags()));
-            manager.Stat.DemandZeroFault++;
-            return FaultResult.Handled;
+            return true;
         }
 
         // Write to a write-protected page of a writable private VMA (Linux: do_wp_page).

@@ -8,7 +8,8 @@ namespace Cowbird.Mm.Vm
     // holds few pages but one page table per place; counting only resident pages would
     // spare it and kill a smaller neighbour.
     //   Resident: PTEs holding a frame, PROT_NONE ones included (Linux: get_mm_rss,
-    //             which counts a page per mapping, so a COW-shared page counts in both);
+    //             which counts a page per mapping, so a COW-shared page counts in both),
+    //             except the zero page, which no process owns;
     //   Swap:     swap PTEs (MM_SWAPENTS);
     //   Tables:   PageTable.TablePages (mm_pgtables_bytes / PAGE_SIZE).
     // One instance is reused: a score allocates nothing. O(mapped range) per address space.
@@ -16,10 +17,12 @@ namespace Cowbird.Mm.Vm
     {
         ulong resident;
         ulong swapEntries;
+        ZeroPage zeroPage;
 
         // The score of `space`, in pages.
         public ulong Score(AddressSpace space)
         {
+            zeroPage = space.Manager.ZeroPage;
             resident = 0;
             swapEntries = 0;
             for (Vma vma = space.Vmas.First; vma != null; vma = vma.Next)
@@ -35,7 +38,7 @@ namespace Cowbird.Mm.Vm
         {
             if (pte.IsSwap)
                 swapEntries++;
-            else if (pte.HasFrame)
+            else if (pte.HasFrame && !zeroPage.IsMappedBy(pte))
                 resident++;
         }
     }

@@ -58,6 +58,20 @@ namespace Cowbird.Tests.Host.Model
             };
         }
 
+        // The same runs with the shared zero page turned off (kernel mm.zero_page=0): every
+        // first touch allocates, as a write does.
+        public ModelOptions WithoutZeroPage()
+        {
+            System.Func<TestMachine> make = NewMachine;
+            NewMachine = () =>
+            {
+                TestMachine m = make();
+                m.Manager.ZeroPage.Enabled = false;
+                return m;
+            };
+            return this;
+        }
+
         static OpKind[] With(OpKind[] mix, params OpKind[] more)
         {
             var all = new List<OpKind>(mix);

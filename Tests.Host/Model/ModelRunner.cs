@@ -65,6 +65,7 @@ namespace Cowbird.Tests.Host.Model
                 if (failure == null)
                 {
                     ModelStepper.VerifyAll(m, model);
+                    log.Add($"zero page reads {m.Manager.Stat.ZeroPageFault} writes {m.Manager.Stat.ZeroPageCow}");
                     log.Add($"swap totals pswpin {m.Manager.Stat.PswpIn} pswpout {m.Manager.Stat.PswpOut}");
                     m.AssertNoLeaks();
                     if (m.Manager.Rmap is AnonVmaReverseMap anon)

@@ -365,8 +365,8 @@ namespace Cowbird.Tests.Host.Model
         static string Referenced(TestMachine m, ModelProcess p, int pid, int anyPage)
         {
             Pte pte = p.Space.PageTable.Lookup(AddressOf(anyPage));
-            if (!pte.HasFrame)
-                return "referenced skipped";
+            if (!pte.HasFrame || m.Manager.ZeroPage.IsMappedBy(pte))
+                return "referenced skipped";     // reclaim never asks about the zero page
             var referenced = new PageReferenced(m.Manager);
             int count = referenced.Count(pte.Frame);
             Assert.InRange(count, 0, m.Frames.Frame(pte.Frame).MapCount);
@@ -381,8 +381,8 @@ namespace Cowbird.Tests.Host.Model
         static string UnmapAndRestore(TestMachine m, ModelProcess p, int pid, int anyPage)
         {
             Pte pte = p.Space.PageTable.Lookup(AddressOf(anyPage));
-            if (!pte.HasFrame)
-                return "unmap skipped";
+            if (!pte.HasFrame || m.Manager.ZeroPage.IsMappedBy(pte))
+                return "unmap skipped";     // reclaim never unmaps the zero page: it is on no LRU
             ulong frame = pte.Frame;
             bool shared = (m.Frames.Frame(frame).Flags & PageFrameFlags.Shmem) != 0;
             Dictionary<(AddressSpace, ulong), Pte> before = Rmap.RmapTestSupport.MappingsOf(m, frame);

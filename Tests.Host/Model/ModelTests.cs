@@ -98,4 +98,38 @@ namespace Cowbird.Tests.Host.Model
             ModelSuite.RunSwappingSeed(design, seed, AnonOffsets.Reserve);
         }
     }
+
+    // The shared zero page on (the default of every run above) and off: the reference
+    // model knows nothing of it, so both must read the same bytes; the runs also show the
+    // zero page was used exactly when it is on.
+    public class ModelTestsZeroPage
+    {
+        [Theory]
+        [InlineData(true, 401)]
+        [InlineData(false, 402)]
+        public void Random_operations_match_the_reference_model_with_the_zero_page_on_and_off(bool zeroPage, int seed)
+        {
+            ModelOptions options = ModelOptions.For(RmapDesign.AnonVmaChain);
+            AssertZeroPageUse(ModelSuite.RunSeed(seed, zeroPage ? options : options.WithoutZeroPage()), zeroPage);
+        }
+
+        [Theory]
+        [InlineData(true, 403)]
+        [InlineData(false, 404)]
+        public void Random_operations_match_the_reference_model_with_the_zero_page_on_and_off_while_swapping(bool zeroPage, int seed)
+        {
+            ModelOptions options = ModelOptions.Swapping();
+            AssertZeroPageUse(ModelSuite.RunSeed(seed, zeroPage ? options : options.WithoutZeroPage()), zeroPage);
+        }
+
+        static void AssertZeroPageUse(List<string> log, bool zeroPage)
+        {
+            string line = log.Find(l => l.StartsWith("zero page reads"));
+            Assert.NotNull(line);
+            if (zeroPage)
+                Assert.DoesNotContain("reads 0 ", line);
+            else
+                Assert.Equal("zero page reads 0 writes 0", line);
+        }
+    }
 }

@@ -148,7 +148,7 @@ namespace Cowbird.Tests.Host.Rmap
             Assert.Equal((long)(p + Page.Size), a.Mmap(p + Page.Size, Page.Size, Protection.Write, FixedPrivate));
             Assert.Equal(2, a.Vmas.Count);
             m.Write(a, p, 1);
-            m.Read(a, p + Page.Size);
+            m.Write(a, p + Page.Size, 1);
             m.Check();
             Assert.Same(a.FindVma(p).AnonVma, a.FindVma(p + Page.Size).AnonVma);
             Assert.Equal(1, Anon(m).Allocator.LiveAnonVmas);

@@ -100,8 +100,10 @@ namespace Cowbird.Tests.Host
         {
             using var m = new TestMachine(64, rmap: design);
             var a = m.NewSpace();
-            ulong p = m.MapAnonymous(a, 1, Protection.Read);
-            Assert.Equal(0, m.Read(a, p));
+            ulong p = m.MapAnonymous(a, 1);
+            m.Write(a, p, 5);
+            Assert.Equal(0, a.Mprotect(p, Page.Size, Protection.Read));
+            Assert.False(a.PageTable.Lookup(p).IsWritable);
             Assert.Equal(0, a.Mprotect(p, Page.Size, ReadWrite));
             Assert.True(a.PageTable.Lookup(p).IsWritable);
             m.Check();
