@@ -19,6 +19,13 @@ cpu_inb:
         in      al, dx
         ret
 
+# uint cpu_inl(ushort port)
+        .globl cpu_inl
+cpu_inl:
+        mov     edx, edi
+        in      eax, dx
+        ret
+
 # void cpu_outl(ushort port, uint value)
         .globl cpu_outl
 cpu_outl:

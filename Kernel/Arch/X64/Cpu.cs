@@ -15,6 +15,10 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern byte InByte(ushort port);
 
+        [RuntimeImport("cpu_inl")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern uint InDword(ushort port);
+
         [RuntimeImport("cpu_outl")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void OutDword(ushort port, uint value);
