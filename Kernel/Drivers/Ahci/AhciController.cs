@@ -115,6 +115,12 @@ namespace Cowbird.Kernel.Drivers.Ahci
                 KernelConsole.WriteLine(": does not stop or no memory for it, skipped");
                 return null;
             }
+            if (port.Signature == AhciRegisters.SignatureAtapi)
+            {
+                WritePort(number);
+                KernelConsole.WriteLine(": ATAPI (packet) device, skipped");
+                return null;
+            }
             if (port.Signature != AhciRegisters.SignatureAta)
             {
                 WritePort(number);

@@ -53,5 +53,6 @@ namespace Cowbird.Kernel.Drivers.Ahci
         public const uint SstsDetMask = 0xF;
         public const uint SstsDetPresent = 3;  // device present and PHY communication up
         public const uint SignatureAta = 0x00000101;
+        public const uint SignatureAtapi = 0xEB140101;
     }
 }
