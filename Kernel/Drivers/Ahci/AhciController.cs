@@ -18,6 +18,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
         private const byte ClassStorage = 0x01, SubclassSata = 0x06, ProgIfAhci = 0x01;
         private const int AbarIndex = 5;
         private const ulong AbarSize = 0x1100;          // generic registers + 32 ports
+        private const ulong FourGiB = 1UL << 32;         // the DMA limit without CAP.S64A
 
         private static AhciDisk[] s_disks;
 
@@ -37,7 +38,8 @@ namespace Cowbird.Kernel.Drivers.Ahci
                 return s_disks;
             TakeOwnership(hba);
             Write(hba, AhciRegisters.Ghc, Read(hba, AhciRegisters.Ghc) | AhciRegisters.GhcAe);
-            s_disks = ProbePorts(hba);
+            ulong dmaLimit = (Read(hba, AhciRegisters.Cap) & AhciRegisters.CapS64a) != 0 ? ulong.MaxValue : FourGiB;
+            s_disks = ProbePorts(hba, dmaLimit);
             return s_disks;
         }
 
@@ -84,7 +86,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
                 KernelConsole.WriteLine("ahci: the firmware did not release the controller, taking it anyway");
         }
 
-        private static AhciDisk[] ProbePorts(byte* hba)
+        private static AhciDisk[] ProbePorts(byte* hba, ulong dmaLimit)
         {
             uint implemented = Read(hba, AhciRegisters.Pi);
             AhciDisk[] found = new AhciDisk[AhciRegisters.MaxPorts];
@@ -93,7 +95,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
             {
                 if ((implemented & (1u << number)) == 0)
                     continue;
-                AhciDisk disk = ProbePort(number, hba + AhciRegisters.PortBase + (uint)number * AhciRegisters.PortStride);
+                AhciDisk disk = ProbePort(number, hba + AhciRegisters.PortBase + (uint)number * AhciRegisters.PortStride, dmaLimit);
                 if (disk != null)
                     found[count++] = disk;
             }
@@ -104,15 +106,15 @@ namespace Cowbird.Kernel.Drivers.Ahci
         }
 
         // "ahci: port 0: ATA disk "QEMU HARDDISK", 131072 sectors (64 MiB)"
-        private static AhciDisk ProbePort(int number, byte* registers)
+        private static AhciDisk ProbePort(int number, byte* registers, ulong dmaLimit)
         {
             if (!AhciPort.DevicePresent(registers))
                 return null;
-            AhciPort port = AhciPort.Start(number, registers);
+            AhciPort port = AhciPort.Start(number, registers, dmaLimit);
             if (port == null)
             {
                 WritePort(number);
-                KernelConsole.WriteLine(": does not stop or no memory for it, skipped");
+                KernelConsole.WriteLine(": does not stop or no memory it can reach, skipped");
                 return null;
             }
             if (port.Signature == AhciRegisters.SignatureAtapi)

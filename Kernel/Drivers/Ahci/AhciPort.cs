@@ -36,13 +36,15 @@ namespace Cowbird.Kernel.Drivers.Ahci
 
         public readonly int Number;
         private readonly byte* _registers;
+        private readonly ulong _dmaLimit;                // first physical address the HBA cannot reach
         private readonly ulong _memory;                 // physical address of the frame
         private readonly byte* _memoryView;              // the same frame in the direct map
 
-        private AhciPort(int number, byte* registers, ulong memory)
+        private AhciPort(int number, byte* registers, ulong dmaLimit, ulong memory)
         {
             Number = number;
             _registers = registers;
+            _dmaLimit = dmaLimit;
             _memory = memory;
             _memoryView = KernelLayout.PhysicalToVirtual(memory);
         }
@@ -57,13 +59,19 @@ namespace Cowbird.Kernel.Drivers.Ahci
             (Cpu.ReadMmio32((uint*)(registers + AhciRegisters.PxSsts)) & AhciRegisters.SstsDetMask) == AhciRegisters.SstsDetPresent;
 
         // Stops the port, gives it a fresh frame for its command list and received FISes,
-        // and starts it again; null when no frame is left or the port does not stop.
-        public static AhciPort Start(int number, byte* registers)
+        // and starts it again; null when no frame is left below `dmaLimit` (4 GiB for an
+        // HBA without 64-bit addressing) or the port does not stop.
+        public static AhciPort Start(int number, byte* registers, ulong dmaLimit)
         {
             ulong pfn = KernelMemory.AllocateKernelFrame(mayReclaim: false);
             if (pfn == 0)
                 return null;
-            var port = new AhciPort(number, registers, pfn << Page.Shift);
+            var port = new AhciPort(number, registers, dmaLimit, pfn << Page.Shift);
+            if (port._memory + Page.Size > dmaLimit)
+            {
+                KernelMemory.FreeKernelFrame(pfn);
+                return null;
+            }
             RuntimeMemory.Fill(port._memoryView, 0, PageSize);
             if (!port.Stop())
             {
@@ -83,11 +91,12 @@ namespace Cowbird.Kernel.Drivers.Ahci
         // buffer [buffer, +bytes) is described by the PRDT (kernel virtual addresses,
         // split at page boundaries), `write` says its direction. Returns 0, or -EIO on a
         // task-file error or timeout (logged with PxTFD and PxIS), -EINVAL when the
-        // buffer needs more PRD entries than the table holds.
+        // buffer needs more PRD entries than the table holds or lies where the HBA cannot
+        // reach (not mapped, or above its DMA limit).
         public int Run(byte* fis, byte* buffer, uint bytes, bool write)
         {
             byte* table = _memoryView + CommandTableOffset;
-            int entries = FillPrdt(table + PrdtOffset, buffer, bytes);
+            int entries = FillPrdt(table + PrdtOffset, buffer, bytes, _dmaLimit);
             if (entries < 0)
                 return -(int)Errno.EINVAL;
             RuntimeMemory.Copy(table, fis, CommandFisDwords * 4);
@@ -139,8 +148,9 @@ namespace Cowbird.Kernel.Drivers.Ahci
         }
 
         // Fills the PRDT with one entry per page-bounded piece of [buffer, +bytes) and
-        // returns the entry count; -1 when a piece is not mapped or the table is full.
-        private static int FillPrdt(byte* prdt, byte* buffer, uint bytes)
+        // returns the entry count; -1 when a piece is not mapped, lies at or above
+        // `dmaLimit`, or the table is full.
+        private static int FillPrdt(byte* prdt, byte* buffer, uint bytes, ulong dmaLimit)
         {
             int count = 0;
             ulong address = (ulong)buffer;
@@ -150,7 +160,8 @@ namespace Cowbird.Kernel.Drivers.Ahci
                 ulong pieceEnd = (address & ~Page.OffsetMask) + Page.Size;
                 if (pieceEnd > end)
                     pieceEnd = end;
-                if (count == MaxPrdEntries || !KernelPageTable.Translate(address, out ulong physical))
+                if (count == MaxPrdEntries || !KernelPageTable.Translate(address, out ulong physical) ||
+                    physical + (pieceEnd - address) > dmaLimit)
                     return -1;
                 uint* entry = (uint*)(prdt + count * PrdEntrySize);
                 entry[0] = (uint)physical;
