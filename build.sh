@@ -29,13 +29,14 @@ usage() {
 Usage: ./build.sh <verb> [options]
 
 Verbs:
-  run [--mem MB] [--swap MB] [--rmap NAME] [--rmap-offsets MODE] [--timeout SECONDS] [--verbose] [--window] [--] [PROGRAM [ARGS...]]
+  run [--mem MB] [--swap MB] [--swap-bus ahci|ide] [--rmap NAME] [--rmap-offsets MODE] [--timeout SECONDS] [--verbose] [--window] [--] [PROGRAM [ARGS...]]
                    PROGRAM (a static x86-64 ELF on this machine) runs on Cowbird as
                    pid 1 (/bin/<name>, argv = name ARGS); stdout gets exactly its bytes,
                    the exit status is its own (128+N killed by signal N, 125 kernel
                    panic, 124 timeout, default 120 s); the kernel log goes to a file
                    named on stderr at the end (--verbose: to stderr). --mem: guest RAM
-                   (default 128); --swap: attach a fresh mkswap'ed IDE disk of MB;
+                   (default 128); --swap: attach a fresh mkswap'ed disk of MB, on
+                   an AHCI (SATA) controller, or on IDE with --swap-bus ide;
                    --rmap: the reverse-mapping design (kernel command line rmap=NAME:
                    anon_vma_chain, the default, scan, pte_chain, anon_vma_2004 or
                    object_tree; docs/rmap-designs.md);
@@ -162,13 +163,16 @@ bundled_programs() {
 # COWBIRD_SWAP_BLKDEBUG (environment, with --swap) names a QEMU blkdebug rule file put in
 # front of the swap disk, to make chosen sectors fail (tests of swap read errors).
 run_program() {
-  local mem=128 swap=0 timeout_s=120 verbose=0
+  local mem=128 swap=0 swap_bus=ahci timeout_s=120 verbose=0
   # QEMU's display: none by default (the serial line is the console); --window shows the screen.
   local display=(-display none)
   while [ $# -gt 0 ]; do
     case "$1" in
       --mem) mem="$2"; shift 2 ;;
       --swap) swap="$2"; shift 2 ;;
+      --swap-bus)
+        [[ "${2:-}" =~ ^(ahci|ide)$ ]] || { echo "run: --swap-bus needs ahci or ide" >&2; exit 2; }
+        swap_bus="$2"; shift 2 ;;
       --rmap)
         [[ "${2:-}" =~ ^[a-z0-9_]+$ ]] || { echo "run: --rmap needs a design name" >&2; exit 2; }
         COWBIRD_KERNEL_ARGS="rmap=$2${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}"; shift 2 ;;
@@ -190,7 +194,7 @@ run_program() {
     COWBIRD_SWAP_BLKDEBUG="$(from_caller "$COWBIRD_SWAP_BLKDEBUG")"
   fi
   if [ $# -eq 0 ]; then
-    run_default_system "$mem" "$swap" "${display[@]}"
+    run_default_system "$mem" "$swap" "$swap_bus" "${display[@]}"
     return
   fi
   local given="$1" program
@@ -209,9 +213,8 @@ run_program() {
   : >"$log"
   local disk=()
   if [ "$swap" -gt 0 ]; then
-    truncate -s "${swap}M" "$work/swap.img"
-    mkswap -q "$work/swap.img" >&2
-    disk=(-drive "file=${COWBIRD_SWAP_BLKDEBUG:+blkdebug:$COWBIRD_SWAP_BLKDEBUG:}$work/swap.img,format=raw,if=ide,index=0,media=disk")
+    make_swap_disk "$work/swap.img" "$swap"
+    mapfile -t disk < <(swap_disk_arguments "$work/swap.img" "$swap_bus")
   fi
   local tail_pid=""
   if [ "$verbose" -eq 1 ]; then
@@ -231,6 +234,24 @@ run_program() {
   result="$(decode_run_result "$status" "$log")" || true
   [ "$verbose" -eq 1 ] || log "kernel log: $log"
   exit "$result"
+}
+
+# A fresh swap disk image of MB megabytes at PATH, with mkswap's header.
+make_swap_disk() {
+  truncate -s "$2M" "$1"
+  mkswap -q "$1" >&2
+}
+
+# QEMU's arguments for the swap disk image PATH on BUS, one per line: ahci (a SATA disk
+# on port 0 of an AHCI controller, what q35 and VMware give) or ide (the primary master).
+# COWBIRD_SWAP_BLKDEBUG puts a blkdebug rule file in front of the image.
+swap_disk_arguments() {
+  local file="${COWBIRD_SWAP_BLKDEBUG:+blkdebug:$COWBIRD_SWAP_BLKDEBUG:}$1"
+  if [ "$2" = ide ]; then
+    printf '%s\n' -drive "file=$file,format=raw,if=ide,index=0,media=disk"
+  else
+    printf '%s\n' -device ahci,id=ahci -drive "id=swap,file=$file,if=none,format=raw" -device ide-hd,drive=swap,bus=ahci.0
+  fi
 }
 
 # Maps how QEMU ended (and the kernel log) to the runner's exit status; prints it.
@@ -257,10 +278,10 @@ decode_run_result() {
 }
 
 # No PROGRAM: the interactive default system, sh on the serial console (kernel log mixed in)
-# and on the screen; the arguments after MEM and SWAP are QEMU's display options.
+# and on the screen; the arguments after MEM, SWAP and SWAP_BUS are QEMU's display options.
 run_default_system() {
-  local mem="$1" swap="$2"
-  shift 2
+  local mem="$1" swap="$2" swap_bus="$3"
+  shift 3
   local display=("$@")
   build_kernel_quietly
   local work
@@ -271,9 +292,8 @@ run_default_system() {
   Kernel/Build/mkinitrd.sh "$work/initrd.cpio" "${programs[@]}"
   local disk=()
   if [ "$swap" -gt 0 ]; then
-    truncate -s "${swap}M" "$work/swap.img"
-    mkswap -q "$work/swap.img" >&2
-    disk=(-drive "file=${COWBIRD_SWAP_BLKDEBUG:+blkdebug:$COWBIRD_SWAP_BLKDEBUG:}$work/swap.img,format=raw,if=ide,index=0,media=disk")
+    make_swap_disk "$work/swap.img" "$swap"
+    mapfile -t disk < <(swap_disk_arguments "$work/swap.img" "$swap_bus")
   fi
   log "booting the default system: sh on the serial console (Ctrl-A X leaves QEMU)"
   local status=0

@@ -78,7 +78,13 @@ namespace Cowbird.Kernel
         public static void WriteHex(ulong value)
         {
             Write("0x");
-            for (int shift = 60; shift >= 0; shift -= 4)
+            WriteHexDigits(value, 16);
+        }
+
+        // Writes the low `digits` hex digits of `value`, zero-padded, without 0x.
+        public static void WriteHexDigits(ulong value, int digits)
+        {
+            for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4)
                 WriteHexDigit((int)((value >> shift) & 0xF));
         }
     }

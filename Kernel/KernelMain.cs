@@ -2,6 +2,7 @@ using System.Runtime;
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Drivers.Pci;
 using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Processes;
@@ -47,6 +48,7 @@ namespace Cowbird.Kernel
             ConsoleDevice.Initialize(rawConsole);
             Cpu.EnableInterrupts();
             PrintBanner(bootInfo);
+            PciBus.Enumerate();
             KernelSwap.Initialize(KernelMemory.Manager);
 
             if (bootInfo.CommandLine.TryGetValue(SelfTestRunner.CommandLineKey, out _, out _))

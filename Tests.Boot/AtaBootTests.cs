@@ -10,7 +10,7 @@ using Xunit;
 
 namespace Cowbird.Tests.Boot
 {
-    // The ATA driver and swap discovery on QEMU IDE disks. Every test makes its own
+    // The ATA drivers (IDE and AHCI) and swap discovery on QEMU disks. Every test makes its own
     // disk images in a temporary directory (truncate + /sbin/mkswap), boots, and
     // checks the kernel log, the exit status and, where the kernel wrote, the bytes
     // of the image file itself.
@@ -227,12 +227,76 @@ namespace Cowbird.Tests.Boot
             Assert.Contains($"swap: primary master {Model}: swap on, 16 MiB area, {ReadU32(swap, 1028)} slots", result.Serial);
         }
 
-        private static BootResult Boot(string commandLine, params string[] drives)
+        // A SATA disk on port 0 of an AHCI controller added to the i440FX machine (the
+        // runner's --swap): found before the IDE positions, used for swap through DMA.
+        [Fact]
+        public void SwapDiskOnAnAhciPortIsFoundAndUsed()
         {
-            BootResult result = Qemu.BootKernel(commandLine, drives: drives);
+            string swap = SwapImage("swap.img", 64);
+            uint lastPage = ReadU32(swap, 1028);
+            BootResult result = BootAhci("selftest=ataswap", Ahci($"file={swap},format=raw", 0));
+            Assert.True(result.ExitCode == KernelExit.Success, "the ataswap self-test failed. " + result);
+            Assert.Contains($"ahci: port 0: ATA disk {Model}, 131072 sectors (64 MiB)\n", result.Serial);
+            Assert.Contains($"swap: AHCI port 0 {Model}: swap on, 64 MiB area, {lastPage} slots (63 MiB), 0 bad pages, type 0", result.Serial);
+            AssertSlotsHoldPattern(swap, result, expectedCount: 64);
+        }
+
+        // q35's own AHCI controller (00:1f.2), the disk on its port 2.
+        [Fact]
+        public void SwapDiskOnQ35sAhciControllerIsFound()
+        {
+            string swap = SwapImage("swap.img", 16);
+            BootResult result = Qemu.BootKernel("selftest=ataswap", machine: new[]
+            {
+                "-M", "q35", "-drive", $"id=swap,file={swap},if=none,format=raw", "-device", "ide-hd,drive=swap,bus=ide.2",
+            });
+            Assert.True(result.ExitCode == KernelExit.Success, "the ataswap self-test failed. " + result);
+            Assert.Contains($"swap: AHCI port 2 {Model}: swap on, 16 MiB area, {ReadU32(swap, 1028)} slots", result.Serial);
+            AssertSlotsHoldPattern(swap, result, expectedCount: 64);
+        }
+
+        [Fact]
+        public void AhciDiskWinsOverAnIdeDisk()
+        {
+            string ide = SwapImage("ide.img", 16);
+            string sata = SwapImage("sata.img", 16);
+            BootResult result = Qemu.BootKernel("selftest=banner", drives: new[] { Ide(ide, 0) }, machine: Ahci($"file={sata},format=raw", 0));
+            Assert.True(result.ExitCode == KernelExit.Success, result.ToString());
+            Assert.Contains($"swap: AHCI port 0 {Model}: swap on, 16 MiB area", result.Serial);
+            Assert.Contains($"swap: primary master {Model}: swap is already on another disk, ignored", result.Serial);
+        }
+
+        // blkdebug fails every read of sector 0 of the AHCI disk: the task-file error comes
+        // back as a logged error, the header is unreadable, and the kernel boots on.
+        [Fact]
+        public void AhciReadErrorIsReportedNotFatal()
+        {
+            string swap = SwapImage("swap.img", 16);
+            string config = BlkdebugConfig("sector0.conf", ("read_aio", 0));
+            BootResult result = BootAhci("selftest=banner", Ahci($"file=blkdebug:{config}:{swap},format=raw", 0));
+            Assert.True(result.ExitCode == KernelExit.Success, result.ToString());
+            Assert.Matches(@"ahci: port 0: command error, status 0x41, error 0x4, interrupt status 0x[0-9a-f]+\n", result.Serial);
+            Assert.Contains($"swap: AHCI port 0 {Model}: swap header unreadable (ReadFailed: page 0 could not be read), ignored", result.Serial);
+            Assert.Contains("\nswap: none", result.Serial);
+        }
+
+        private static BootResult Boot(string commandLine, params string[] drives) => BootWith(commandLine, drives, null);
+
+        private static BootResult BootAhci(string commandLine, string[] machine) => BootWith(commandLine, null, machine);
+
+        private static BootResult BootWith(string commandLine, string[] drives, string[] machine)
+        {
+            BootResult result = Qemu.BootKernel(commandLine, drives: drives, machine: machine);
             Assert.False(result.TimedOut, "QEMU timed out. " + result);
             return result;
         }
+
+        // An AHCI controller with the disk `drive` (QEMU -drive options, without id and
+        // interface) on port `port`.
+        private static string[] Ahci(string drive, int port) => new[]
+        {
+            "-device", "ahci,id=ahci", "-drive", $"id=sata,{drive},if=none", "-device", $"ide-hd,drive=sata,bus=ahci.{port}",
+        };
 
         private static string Ide(string image, int index) => $"file={image},format=raw,if=ide,index={index},media=disk";
 

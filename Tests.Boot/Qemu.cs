@@ -26,14 +26,19 @@ namespace Cowbird.Tests.Boot
 
         // Boots iso/kernel.elf directly (Multiboot1) with `commandLine` as the kernel command line.
         // With `stopMarker`, QEMU is stopped as soon as the serial log contains it.
-        // Each of `drives` is attached as `-drive <value>` (e.g. an IDE disk image).
-        public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null, string stopMarker = null, IEnumerable<string> drives = null) =>
-            Run(commandLine.Length == 0 ? "idle" : commandLine, WithDrives(new List<string>
+        // Each of `drives` is attached as `-drive <value>` (e.g. an IDE disk image);
+        // `machine` holds further QEMU arguments as they are (e.g. -M q35, -device ahci).
+        public static BootResult BootKernel(string commandLine, string memory = DefaultMemory, TimeSpan? timeout = null, string stopMarker = null, IEnumerable<string> drives = null, IEnumerable<string> machine = null)
+        {
+            var arguments = WithDrives(new List<string>
             {
                 "-kernel", Repository.KernelElf,
                 "-append", commandLine,
                 "-m", memory,
-            }, drives), stopMarker, timeout ?? DefaultTimeout);
+            }, drives);
+            arguments.AddRange(machine ?? Array.Empty<string>());
+            return Run(commandLine.Length == 0 ? "idle" : commandLine, arguments, stopMarker, timeout ?? DefaultTimeout);
+        }
 
         // Boots iso/cowbird.iso (or `isoPath`) through GRUB (BIOS, or UEFI with `uefiFirmware`);
         // stops QEMU as soon as the serial log contains `stopMarker`, when given.

@@ -1,7 +1,7 @@
 namespace Cowbird.Mm.Swap
 {
     // The seam between swap and a disk: a device of 4096-byte pages, read and written
-    // one page at a time. The kernel's ATA/virtio driver implements it; the host tests
+    // one page at a time. The kernel's disk drivers implement it (DiskBlockDevice); the host tests
     // use a RAM disk that counts I/O and injects errors.
     // Contract for implementations: pageIndex < PageCount, buffer points to PageSize
     // writable bytes; return 0 on success or a negative errno (-(int)Errno.EIO,

@@ -36,18 +36,11 @@ namespace Cowbird.Kernel.Drivers
         public const uint MaxSectorsPerCommand = 256;
         public const ulong Lba28Limit = 1UL << 28;    // first sector LBA28 cannot address
 
-        private const int IdentifyWords = 256;
         private const int WordsPerSector = SectorSize / 2;
-        private const int IdentifyModelWord = 27;          // words 27-46: model, 2 chars per word, high byte first
-        private const int ModelLength = 40;
         private const int IdentifyCapabilitiesWord = 49;   // bit 9: LBA supported
-        private const int IdentifyLba28CountWord = 60;     // words 60-61: LBA28 sector count
-        private const int IdentifyCommandSetsWord = 83;    // bit 10: LBA48 supported
-        private const int IdentifyLba48CountWord = 100;    // words 100-103: LBA48 sector count
         private const int IdentifyMultipleWord = 47;       // bits 7-0: largest DRQ block for READ/WRITE MULTIPLE
         private const int IdentifyDwordIoWord = 48;        // bit 0: 32-bit PIO data transfers allowed
         private const ushort CapabilityLba = 1 << 9;
-        private const ushort CommandSetLba48 = 1 << 10;
         private const ushort MultipleMaxMask = 0xFF;
         private const ushort DwordIoSupported = 1;
         // The DRQ block size multiple mode is set to: one 4 KiB page.
@@ -62,21 +55,17 @@ namespace Cowbird.Kernel.Drivers
         // Sectors per DRQ block: PageSectors once SET MULTIPLE MODE succeeded, else 1
         // (READ/WRITE SECTORS).
         public uint MultipleSectors { get; private set; } = 1;
-        private readonly byte[] _model = new byte[ModelLength];
+        private readonly byte[] _model = new byte[AtaIdentifyData.ModelLength];
         private readonly int _modelLength;
 
         private AtaDisk(AtaChannel channel, int drive, ushort* identify)
         {
             Channel = channel;
             Drive = drive;
-            SupportsLba48 = (identify[IdentifyCommandSetsWord] & CommandSetLba48) != 0;
+            SupportsLba48 = AtaIdentifyData.SupportsLba48(identify);
             UsesDwordIo = (identify[IdentifyDwordIoWord] & DwordIoSupported) != 0;
-            ulong lba28Count = identify[IdentifyLba28CountWord] | ((ulong)identify[IdentifyLba28CountWord + 1] << 16);
-            ulong lba48Count = 0;
-            for (int i = 3; i >= 0; i--)
-                lba48Count = (lba48Count << 16) | identify[IdentifyLba48CountWord + i];
-            SectorCount = SupportsLba48 && lba48Count != 0 ? lba48Count : lba28Count;
-            _modelLength = CopyModel(identify, _model);
+            SectorCount = AtaIdentifyData.SectorCount(identify);
+            _modelLength = AtaIdentifyData.CopyModel(identify, _model);
         }
 
         // "master" or "slave".
@@ -104,7 +93,7 @@ namespace Cowbird.Kernel.Drivers
             disk = null;
             if (channel.IsFloating)
                 return AtaDeviceKind.None;
-            ushort* identify = stackalloc ushort[IdentifyWords];
+            ushort* identify = stackalloc ushort[AtaIdentifyData.Words];
             channel.Begin("AtaDisk.Identify: channel already running a command");
             AtaDeviceKind kind = SendIdentify(channel, drive, identify);
             channel.End();
@@ -178,7 +167,7 @@ namespace Cowbird.Kernel.Drivers
                 return signature;
             if (channel.WaitDataRequest(out status) != 0)
                 return Signature(channel) == AtaDeviceKind.Atapi ? AtaDeviceKind.Atapi : AtaDeviceKind.Unknown;
-            Cpu.InWords((ushort)(channel.IoBase + AtaRegisters.Data), identify, IdentifyWords);
+            Cpu.InWords((ushort)(channel.IoBase + AtaRegisters.Data), identify, AtaIdentifyData.Words);
             _ = channel.Status;
             return AtaDeviceKind.Ata;
         }
@@ -315,24 +304,6 @@ namespace Cowbird.Kernel.Drivers
             KernelConsole.WriteHexCompact(error);
             KernelConsole.Write('\n');
             return -(int)Errno.EIO;
-        }
-
-        // Copies the IDENTIFY model string (byte-swapped words) and trims the space padding.
-        private static int CopyModel(ushort* identify, byte[] model)
-        {
-            for (int i = 0; i < ModelLength / 2; i++)
-            {
-                ushort word = identify[IdentifyModelWord + i];
-                model[2 * i] = (byte)(word >> 8);
-                model[2 * i + 1] = (byte)word;
-            }
-            int length = ModelLength;
-            while (length > 0 && (model[length - 1] == ' ' || model[length - 1] == 0))
-                length--;
-            for (int i = 0; i < length; i++)
-                if (model[i] < 0x20 || model[i] >= 0x7F)
-                    model[i] = (byte)'?';
-            return length;
         }
     }
 }

@@ -25,7 +25,7 @@ namespace Cowbird.Kernel.SelfTests
             AtaDisk disk = null;
             AtaDisk[] disks = AtaBus.Disks;
             for (int i = 0; i < disks.Length && disk == null; i++)
-                if (disks[i] != KernelSwap.Disk)
+                if (!KernelSwap.IsSwapDisk(disks[i]))
                     disk = disks[i];
             if (!Check(disk != null, "a scratch ATA disk is attached"))
                 return false;

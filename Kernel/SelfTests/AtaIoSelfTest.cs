@@ -90,7 +90,7 @@ namespace Cowbird.Kernel.SelfTests
         {
             AtaDisk[] disks = AtaBus.Disks;
             for (int i = 0; i < disks.Length; i++)
-                if (disks[i] != KernelSwap.Disk)
+                if (!KernelSwap.IsSwapDisk(disks[i]))
                     return disks[i];
             return null;
         }

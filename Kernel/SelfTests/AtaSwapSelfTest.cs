@@ -47,10 +47,10 @@ namespace Cowbird.Kernel.SelfTests
             return ok;
         }
 
-        // Reads page 0 through a new AtaBlockDevice and compares the parsed header.
+        // Reads page 0 again through the swap disk's driver and compares the parsed header.
         private static bool HeaderAgrees(SwapDevice device, byte* page)
         {
-            var disk = new AtaBlockDevice(KernelSwap.Disk);
+            DiskBlockDevice disk = KernelSwap.Disk;
             if (disk.ReadPage(0, page) != 0)
                 return false;
             SwapHeaderStatus status = SwapHeader.Parse(page, disk.PageCount, out SwapHeader header);

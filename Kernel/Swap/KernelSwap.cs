@@ -1,16 +1,18 @@
 using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Drivers.Ahci;
 using Cowbird.Mm;
 using Cowbird.Mm.Swap;
 
 namespace Cowbird.Kernel.Swap
 {
     // Swap discovery at boot (Linux: what `swapon` in an init script would do).
-    // The kernel probes the IDE disks and swaps to the first one whose page 0 is a
-    // valid Linux swap header written by mkswap; every other disk is listed and left
-    // alone. The chosen swap space is attached to the memory manager
+    // The kernel probes the AHCI (SATA) disks, then the IDE disks, and swaps to the
+    // first one whose page 0 is a valid Linux swap header written by mkswap; every
+    // other disk is listed and left alone. Both drivers are used through one interface,
+    // DiskBlockDevice. The chosen swap space is attached to the memory manager
     // (MemoryManager.AttachSwap), so from then on every user-page allocation below the
     // low watermark reclaims: LRU pages are unmapped through the rmap and written to this
-    // disk (synchronously, with interrupts off: AtaChannel). With no such disk there is
+    // disk (synchronously, with interrupts off: AhciPort, AtaChannel). With no such disk there is
     // no swap (Space stays null): reclaim can then free nothing, and memory exhaustion
     // kills a process instead (OomKiller).
     //
@@ -27,7 +29,7 @@ namespace Cowbird.Kernel.Swap
 
         private static SwapSpace s_space;
         private static SwapDevice s_device;
-        private static AtaDisk s_disk;
+        private static DiskBlockDevice s_disk;
         private static bool s_initialized;
 
         public static SwapSpace Space => s_space;
@@ -35,7 +37,14 @@ namespace Cowbird.Kernel.Swap
         public static SwapDevice Device => s_device;
 
         // The disk swap is on, or null.
-        public static AtaDisk Disk => s_disk;
+        public static DiskBlockDevice Disk => s_disk;
+
+        // True when swap is on the IDE disk `disk` (self-tests leave that one alone).
+        public static bool IsSwapDisk(AtaDisk disk)
+        {
+            var ata = s_disk as AtaBlockDevice;
+            return ata != null && ata.Disk == disk;
+        }
 
         // meminfo SwapTotal in bytes: the slots that can hold pages.
         public static ulong TotalBytes => s_space == null ? 0 : s_space.TotalSlots * BlockDevice.PageSize;
@@ -43,7 +52,7 @@ namespace Cowbird.Kernel.Swap
         // meminfo SwapFree in bytes.
         public static ulong FreeBytes => s_space == null ? 0 : s_space.FreeSlots * BlockDevice.PageSize;
 
-        // Probes the ATA disks, turns swap on for the first one with a valid header and
+        // Probes the AHCI and ATA disks, turns swap on for the first one with a valid header and
         // attaches it to `manager`. The frame allocator's usable frames size the swap cache
         // and bound the slot map. Logs one "swap:" line per disk, and "swap: none" when no
         // disk carries a header. Call once, at boot, after the MemoryManager exists.
@@ -53,7 +62,7 @@ namespace Cowbird.Kernel.Swap
                 Panic.Halt("KernelSwap.Initialize: called twice, or before the memory manager");
             s_initialized = true;
             ulong frameCount = manager.Frames.TotalFrames;
-            AtaDisk[] disks = AtaBus.Probe();
+            DiskBlockDevice[] disks = Candidates();
             byte[] scratch = new byte[BlockDevice.PageSize];
             fixed (byte* page = scratch)
             {
@@ -71,11 +80,23 @@ namespace Cowbird.Kernel.Swap
                 manager.AttachSwap(s_space);
         }
 
-        // Validates `disk`'s header and, when it is valid, makes it the swap device.
-        private static void TrySwapOn(AtaDisk disk, ulong frameCount, byte* scratch)
+        // Every disk the drivers found, AHCI ports first, then IDE positions.
+        private static DiskBlockDevice[] Candidates()
         {
-            var device = new AtaBlockDevice(disk, flushWrites: false);
-            SwapHeaderStatus status = ReadHeader(device, scratch, out SwapHeader header);
+            AhciDisk[] sata = AhciController.Probe();
+            AtaDisk[] ide = AtaBus.Probe();
+            DiskBlockDevice[] disks = new DiskBlockDevice[sata.Length + ide.Length];
+            for (int i = 0; i < sata.Length; i++)
+                disks[i] = new AhciBlockDevice(sata[i]);
+            for (int i = 0; i < ide.Length; i++)
+                disks[sata.Length + i] = new AtaBlockDevice(ide[i], flushWrites: false);
+            return disks;
+        }
+
+        // Validates `disk`'s header and, when it is valid, makes it the swap device.
+        private static void TrySwapOn(DiskBlockDevice disk, ulong frameCount, byte* scratch)
+        {
+            SwapHeaderStatus status = ReadHeader(disk, scratch, out SwapHeader header);
             if (status != SwapHeaderStatus.Valid)
             {
                 LogRefused(disk, status);
@@ -87,7 +108,7 @@ namespace Cowbird.Kernel.Swap
                 return;
             }
             var space = new SwapSpace(frameCount);
-            int result = space.SwapOn(device, scratch, out int type, out status);
+            int result = space.SwapOn(disk, scratch, out int type, out status);
             if (result != 0)
             {
                 LogRefused(disk, status);
@@ -111,7 +132,7 @@ namespace Cowbird.Kernel.Swap
         }
 
         // "swap: on primary master "QEMU HARDDISK": 64 MiB area, 16383 slots (63 MiB), 0 bad pages, type 0"
-        private static void LogActive(AtaDisk disk, SwapDevice device, int type)
+        private static void LogActive(DiskBlockDevice disk, SwapDevice device, int type)
         {
             WriteDisk(disk);
             KernelConsole.Write(": swap on, ");
@@ -128,7 +149,7 @@ namespace Cowbird.Kernel.Swap
         }
 
         // "swap: primary slave "QEMU HARDDISK": no swap header (...), ignored"
-        private static void LogRefused(AtaDisk disk, SwapHeaderStatus status)
+        private static void LogRefused(DiskBlockDevice disk, SwapHeaderStatus status)
         {
             WriteDisk(disk);
             if (status == SwapHeaderStatus.NoMagic)
@@ -144,7 +165,7 @@ namespace Cowbird.Kernel.Swap
         }
 
         // "swap: ... swap area too large (4194304 slots, at most 16 per frame of RAM = 262144), ignored"
-        private static void LogTooLarge(AtaDisk disk, ulong slots, ulong frameCount)
+        private static void LogTooLarge(DiskBlockDevice disk, ulong slots, ulong frameCount)
         {
             WriteDisk(disk);
             KernelConsole.Write(": swap area too large for this machine (");
@@ -154,7 +175,7 @@ namespace Cowbird.Kernel.Swap
             KernelConsole.WriteLine("), ignored");
         }
 
-        private static void LogIgnored(AtaDisk disk, string why)
+        private static void LogIgnored(DiskBlockDevice disk, string why)
         {
             WriteDisk(disk);
             KernelConsole.Write(": ");
@@ -162,13 +183,10 @@ namespace Cowbird.Kernel.Swap
             KernelConsole.WriteLine(", ignored");
         }
 
-        private static void WriteDisk(AtaDisk disk)
+        private static void WriteDisk(DiskBlockDevice disk)
         {
             KernelConsole.Write("swap: ");
-            disk.WritePosition();
-            KernelConsole.Write(" \"");
-            disk.WriteModel();
-            KernelConsole.Write("\"");
+            disk.WriteName();
         }
     }
 }

@@ -19,6 +19,26 @@ cpu_inb:
         in      al, dx
         ret
 
+# uint cpu_inl(ushort port)
+        .globl cpu_inl
+cpu_inl:
+        mov     edx, edi
+        in      eax, dx
+        ret
+
+# uint cpu_mmio_read32(uint* address): one 32-bit load the compiler cannot merge,
+# reorder or hoist out of a polling loop (a device register).
+        .globl cpu_mmio_read32
+cpu_mmio_read32:
+        mov     eax, [rdi]
+        ret
+
+# void cpu_mmio_write32(uint* address, uint value): one 32-bit store to a device register.
+        .globl cpu_mmio_write32
+cpu_mmio_write32:
+        mov     [rdi], esi
+        ret
+
 # void cpu_outl(ushort port, uint value)
         .globl cpu_outl
 cpu_outl:

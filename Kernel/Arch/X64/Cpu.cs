@@ -15,6 +15,19 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern byte InByte(ushort port);
 
+        [RuntimeImport("cpu_inl")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern uint InDword(ushort port);
+
+        // A device register read or write (memory-mapped I/O): exactly one 32-bit access.
+        [RuntimeImport("cpu_mmio_read32")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern uint ReadMmio32(uint* address);
+
+        [RuntimeImport("cpu_mmio_write32")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void WriteMmio32(uint* address, uint value);
+
         [RuntimeImport("cpu_outl")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void OutDword(ushort port, uint value);

@@ -86,5 +86,24 @@ namespace Cowbird.Kernel.Arch.X64
             *pdpte = physical | Pte.Present | Pte.Writable | Pte.PageSize | Pte.NoExecute;
             Cpu.InvalidatePage(virtualAddress);
         }
+
+        // Makes the direct map's 2 MiB pages that cover [virtualAddress, +size) uncached
+        // (PCD and PWT: strong uncacheable with the default PAT), for device registers:
+        // every read must reach the device and every write must leave the CPU at once.
+        // False when part of the range is not mapped by a 2 MiB page (RAM above 4 GiB
+        // is mapped with 1 GiB pages; no device register lives there on the PC).
+        public static bool MakeUncached(ulong virtualAddress, ulong size)
+        {
+            ulong span = PageTable.SpanOf(PdLevel);
+            for (ulong page = virtualAddress & ~(span - 1); page < virtualAddress + size; page += span)
+            {
+                ulong* pde = EntryAt(page, PdLevel);
+                if (pde == null || (*pde & (Pte.Present | Pte.PageSize)) != (Pte.Present | Pte.PageSize))
+                    return false;
+                *pde |= Pte.CacheDisable | Pte.WriteThrough;
+                Cpu.InvalidatePage(page);
+            }
+            return true;
+        }
     }
 }
