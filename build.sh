@@ -19,7 +19,7 @@ from_caller() {
 }
 
 # Debian packages the build and the tests need.
-DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio console-setup-linux)
+DEB_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common grub-efi-amd64-bin xorriso mtools musl-tools ovmf binutils gdb strace util-linux cpio console-setup-linux python3)
 
 # Test projects run by `./build.sh test`, fastest first.
 TEST_PROJECTS=(Tests.Host Tests.Boot Tests.User)
@@ -52,6 +52,13 @@ Verbs:
                    runs User/tests/syscall_fuzz on Cowbird once per seed (default seed 1,
                    200000 calls, 600 s each) and prints a line per seed and a summary:
                    seeds run, passed, failed, hung, panicked. Not part of `test`.
+  bench [--quick] [--rounds N] [--mem MB] [--no-docs]
+                   Cowbird against Linux in the same QEMU: boots Debian's linux-image-amd64
+                   (fetched once with apt-get download into out/vs-linux/) and Cowbird
+                   alternately, N rounds (default 5; --quick: one short round), both
+                   running User/out/vmbench with the same RAM (default 128) and a swap
+                   disk; prints the medians and the median Cowbird/Linux ratio of each
+                   figure and writes the table into docs/benchmarks.md. Not part of `test`.
   iso              build iso/kernel.elf and iso/cowbird.iso only
   debug [CMDLINE]  boot QEMU paused with a gdb stub (port 1234, or $GDB_PORT) and attach
                    gdb to iso/kernel.elf (serial output goes to iso/serial.log); prints how C# method
@@ -450,6 +457,10 @@ main() {
     run) setup; run_kernel "$@" ;;
     debug) setup; debug_kernel "$@" ;;
     fuzz) setup; build_kernel_quietly; fuzz_kernel "$@" ;;
+    bench)
+      setup; build_kernel_quietly
+      bundled_programs >/dev/null || { log "building the User/ programs failed"; exit 2; }
+      exec python3 Benchmarks/VsLinux/bench.py "$@" ;;
     *) echo "unknown verb: $verb" >&2; usage >&2; exit 2 ;;
   esac
 }

@@ -42,6 +42,10 @@ namespace Cowbird.Tests.User
         public void DemoRunsAndPrintsCounters(string name) =>
             ProgramChecks.AssertDemoRunsAndPrintsCounters(Runner, name, CounterLine, Log);
 
+        /// <summary>vmbench prints every figure the Linux comparison needs.</summary>
+        [Fact]
+        public void BenchmarkPrintsEveryFigure() => ProgramChecks.AssertBenchmarkPrintsEveryFigure(Runner, Log);
+
         /// <summary>The shell as pid 1 runs /bin/forkdemo (whose parent is then pid 1) and
         /// `exit 7` ends the machine with status 7.</summary>
         [Fact]

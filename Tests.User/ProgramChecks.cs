@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
@@ -21,6 +22,29 @@ namespace Cowbird.Tests.User
             log.WriteLine(run.Describe());
             Assert.True(run.ExitCode == 0 && !run.TimedOut, run.Describe());
             Assert.Matches(counterLine, run.Stdout);
+        }
+
+        /// <summary>The figures of vmbench that `./build.sh bench` compares with Linux.</summary>
+        private static readonly string[] BenchmarkFigures =
+        {
+            "fork_exit_wait_0mib", "fork_exit_wait_1mib", "fork_exit_wait_64mib", "cow_fault", "write_fault",
+            "read_fault", "munmap", "swap_fill", "swap_readback", "swap_rewrite",
+        };
+
+        /// <summary>vmbench ends with status 0 (its data read back right) and prints every figure
+        /// once, with a positive value, in the format the bench driver parses.</summary>
+        public static void AssertBenchmarkPrintsEveryFigure(ProgramRunner runner, ITestOutputHelper log)
+        {
+            RunResult run = runner.Run(ProgramTable.Get("vmbench"));
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0 && !run.TimedOut, run.Describe());
+            foreach (string figure in BenchmarkFigures)
+            {
+                MatchCollection lines = Regex.Matches(run.Stdout, $@"(?m)^vmbench: {figure} ([0-9.]+) \S+ \(.+\)$");
+                Assert.True(lines.Count == 1, $"{figure}: {lines.Count} lines\n{run.Stdout}");
+                Assert.True(double.Parse(lines[0].Groups[1].Value, CultureInfo.InvariantCulture) > 0,
+                    $"{figure} is not positive\n{run.Stdout}");
+            }
         }
 
         /// <summary>The shell as pid 1 runs /bin/forkdemo (whose parent is then pid 1) and

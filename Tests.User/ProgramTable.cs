@@ -73,6 +73,8 @@ namespace Cowbird.Tests.User
             Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",
                  memMb: 64, swapMb: 384, timeoutSeconds: 600),
+            Demo("vmbench", "the figures `./build.sh bench` compares with Linux (fork+exit+wait, COW, first-write and first-read faults, munmap, swap throughput); here one quick round over 16 MiB, its data checked",
+                 args: new[] { "--quick", "--swap-mib", "16" }, timeoutSeconds: 300),
             new ProgramSpec("sh", ProgramKind.Shell, DefaultMemMb, 0, 120, None, None,
                 "the interactive shell: runs /bin/<name> with arguments and pipelines a | b | c, builtins help and exit"),
         };
@@ -90,7 +92,7 @@ namespace Cowbird.Tests.User
             new(name, ProgramKind.Test, memMb, swapMb, timeoutSeconds, hostArgs ?? None, cowbirdArgs ?? None, purpose, kernelArgs);
 
         private static ProgramSpec Demo(string name, string purpose, int memMb = DefaultMemMb, int swapMb = 0,
-            int timeoutSeconds = 120) =>
-            new(name, ProgramKind.Demo, memMb, swapMb, timeoutSeconds, None, None, purpose);
+            int timeoutSeconds = 120, string[] args = null) =>
+            new(name, ProgramKind.Demo, memMb, swapMb, timeoutSeconds, args ?? None, args ?? None, purpose);
     }
 }

@@ -26,6 +26,10 @@ namespace Cowbird.Tests.User
         public void DemoRunsAndPrintsCounters(string name) =>
             ProgramChecks.AssertDemoRunsAndPrintsCounters(runner, name, CounterLine, log);
 
+        /// <summary>vmbench prints every figure the Linux comparison needs.</summary>
+        [Fact]
+        public void BenchmarkPrintsEveryFigure() => ProgramChecks.AssertBenchmarkPrintsEveryFigure(runner, log);
+
         /// <summary>The shell runs programs with arguments, reports non-zero endings and unknown
         /// commands, lists the programs on `help`, and `exit N` ends it with status N.</summary>
         [Fact]
