@@ -3,7 +3,8 @@
 
 Each round boots Cowbird and Debian's Linux 6.1 one after the other (the order alternates from
 round to round) under the same QEMU: TCG, one vCPU, the same CPU model, the same RAM and a fresh
-swap disk of the same size. Both run the same static program, User/out/vmbench, which prints
+swap disk of the same size (on Cowbird a SATA disk on AHCI, on Linux virtio-blk: what a user
+would give each). Both run the same static program, User/out/vmbench, which prints
 its figures ("vmbench: NAME VALUE UNIT (DETAIL)"). The driver adds one figure of its own, the
 boot: host seconds from QEMU's start to the first line of init (vmbench itself on Cowbird,
 Benchmarks/VsLinux/linux_init on Linux).
@@ -223,7 +224,8 @@ def boot_cowbird(directory, mem, arguments, swap_mib, timeout_s):
                              "-append", "console=raw",
                              "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
                              "-serial", f"file:{kernel_log}",
-                             "-drive", f"file={disk},format=raw,if=ide,index=0,media=disk"]
+                             "-device", "ahci,id=ahci", "-drive", f"id=swap,file={disk},if=none,format=raw",
+                             "-device", "ide-hd,drive=swap,bus=ahci.0"]
     return Boot("Cowbird", command, timeout_s, kernel_log)
 
 
