@@ -30,9 +30,10 @@ namespace Cowbird.Kernel.Memory
         private const ulong SlackFraction = 32;
 
         // The least RAM Cowbird runs in (QEMU -m; Tests.Boot boots it there and forks):
-        // the kernel image, the frame descriptors and their slack, and MinimumUserFrames.
+        // the kernel image, the initrd of the default system (about 2 MiB), the frame descriptors
+        // and their slack, and MinimumUserFrames.
         // Below it the kernel says so in one line and powers off with ExitStatus.TooLittleMemory.
-        public const ulong MinimumRamMiB = 8;
+        public const ulong MinimumRamMiB = 10;
         private const ulong MinimumUserFrames = 256;
 
         // What the kernel itself took at boot, for the banner.

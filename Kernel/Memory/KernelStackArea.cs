@@ -21,7 +21,7 @@ namespace Cowbird.Kernel.Memory
 
         private static KernelPageWindow s_window;
         // One bit per slot (1 = a stack): 8 KiB, where a bool per slot would take 64 KiB of the
-        // heap on a machine that may have only 8 MiB of RAM.
+        // heap on a machine that may have only 10 MiB of RAM (KernelMemory.MinimumRamMiB).
         private static readonly ulong[] s_used = new ulong[MaxSlots / 64];
 
         public static void Initialize()
