@@ -10,10 +10,11 @@ namespace Cowbird.Kernel.Arch.X64
     // a panic naming the fault and the C# method (FaultReport), anything else a
     // panic naming the vector.
     //
-    // The process issue plugs in here: a page-fault handler (vector 14) that asks
-    // Kernel.Mm's FaultHandler and kills a user process instead of panicking, a
-    // syscall entry (syscall/sysret, separate from the IDT) that builds the same
-    // TrapFrame, and Gdt.TaskState->Rsp0 set on every process switch.
+    // Processes plug in here: Process/PageFaultHandler registers vector 14 (it asks
+    // Kernel.Mm's FaultHandler and kills a user process instead of panicking),
+    // Process/UserExceptionHandler the other exceptions a user program can raise,
+    // and the drivers their IRQs. The syscall entry (SyscallSetup, syscall/sysret,
+    // separate from the IDT) builds the same TrapFrame.
     public static unsafe class Interrupts
     {
         // One handler per vector; null = no handler.
