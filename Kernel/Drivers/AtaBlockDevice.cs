@@ -26,7 +26,7 @@ namespace Cowbird.Kernel.Drivers
         {
             Disk.WritePosition();
             KernelConsole.Write(" \"");
-            Disk.WriteModel();
+            Disk.Identity.WriteModel();
             KernelConsole.Write("\"");
         }
     }

@@ -53,13 +53,8 @@ namespace Cowbird.Kernel.Drivers
             KernelConsole.Write(drive == 0 ? " master: " : " slave: ");
             if (kind == AtaDeviceKind.Ata)
             {
-                KernelConsole.Write("ATA disk \"");
-                disk.WriteModel();
-                KernelConsole.Write("\", ");
-                KernelConsole.WriteDecimal(disk.SectorCount);
-                KernelConsole.Write(" sectors (");
-                KernelConsole.WriteDecimal(disk.SectorCount * AtaDisk.SectorSize >> 20);
-                KernelConsole.WriteLine(disk.SupportsLba48 ? " MiB), LBA48" : " MiB), LBA28");
+                disk.Identity.WriteSummary();
+                KernelConsole.WriteLine(disk.SupportsLba48 ? ", LBA48" : ", LBA28");
             }
             else if (kind == AtaDeviceKind.Atapi)
                 KernelConsole.WriteLine("ATAPI (packet) device, skipped");

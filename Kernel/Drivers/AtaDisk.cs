@@ -32,7 +32,7 @@ namespace Cowbird.Kernel.Drivers
     // A failure is also logged with the status and error registers.
     public sealed unsafe class AtaDisk
     {
-        public const int SectorSize = 512;
+        public const int SectorSize = AtaIdentity.SectorSize;
         public const uint MaxSectorsPerCommand = 256;
         public const ulong Lba28Limit = 1UL << 28;    // first sector LBA28 cannot address
 
@@ -48,24 +48,19 @@ namespace Cowbird.Kernel.Drivers
 
         public readonly AtaChannel Channel;
         public readonly int Drive;                // 0 master, 1 slave
-        public readonly ulong SectorCount;
-        public readonly bool SupportsLba48;
+        public readonly AtaIdentity Identity;
         // 32-bit PIO data transfers (IDENTIFY word 48).
         public readonly bool UsesDwordIo;
         // Sectors per DRQ block: PageSectors once SET MULTIPLE MODE succeeded, else 1
         // (READ/WRITE SECTORS).
         public uint MultipleSectors { get; private set; } = 1;
-        private readonly byte[] _model = new byte[AtaIdentifyData.ModelLength];
-        private readonly int _modelLength;
 
         private AtaDisk(AtaChannel channel, int drive, ushort* identify)
         {
             Channel = channel;
             Drive = drive;
-            SupportsLba48 = AtaIdentifyData.SupportsLba48(identify);
+            Identity = new AtaIdentity(identify);
             UsesDwordIo = (identify[IdentifyDwordIoWord] & DwordIoSupported) != 0;
-            SectorCount = AtaIdentifyData.SectorCount(identify);
-            _modelLength = AtaIdentifyData.CopyModel(identify, _model);
         }
 
         // "master" or "slave".
@@ -79,12 +74,8 @@ namespace Cowbird.Kernel.Drivers
             KernelConsole.Write(DriveName);
         }
 
-        // Writes the model string from IDENTIFY (e.g. "QEMU HARDDISK").
-        public void WriteModel()
-        {
-            for (int i = 0; i < _modelLength; i++)
-                KernelConsole.Write((char)_model[i]);
-        }
+        public ulong SectorCount => Identity.SectorCount;
+        public bool SupportsLba48 => Identity.SupportsLba48;
 
         // Sends IDENTIFY DEVICE to `drive` on `channel` and classifies what answers.
         // On AtaDeviceKind.Ata, `disk` is the disk; otherwise null.

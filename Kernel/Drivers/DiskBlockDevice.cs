@@ -12,7 +12,7 @@ namespace Cowbird.Kernel.Drivers
     // disk fails or times out.
     public abstract unsafe class DiskBlockDevice : BlockDevice
     {
-        public const uint SectorSize = 512;
+        public const uint SectorSize = AtaIdentity.SectorSize;
         public const uint SectorsPerPage = PageSize / SectorSize;
 
         public abstract ulong SectorCount { get; }

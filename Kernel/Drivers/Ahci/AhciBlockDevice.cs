@@ -20,7 +20,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
         {
             Disk.WritePosition();
             KernelConsole.Write(" \"");
-            Disk.WriteModel();
+            Disk.Identity.WriteModel();
             KernelConsole.Write("\"");
         }
     }

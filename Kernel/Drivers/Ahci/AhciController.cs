@@ -138,13 +138,9 @@ namespace Cowbird.Kernel.Drivers.Ahci
                 KernelConsole.WriteLine(": IDENTIFY failed or no LBA48, skipped");
                 return null;
             }
-            KernelConsole.Write(": ATA disk \"");
-            disk.WriteModel();
-            KernelConsole.Write("\", ");
-            KernelConsole.WriteDecimal(disk.SectorCount);
-            KernelConsole.Write(" sectors (");
-            KernelConsole.WriteDecimal(disk.SectorCount * AhciDisk.SectorSize >> 20);
-            KernelConsole.WriteLine(" MiB)");
+            KernelConsole.Write(": ");
+            disk.Identity.WriteSummary();
+            KernelConsole.WriteLine("");
             return disk;
         }
 

@@ -12,7 +12,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
     // EIO when the disk reports an error or does not answer in time (AhciPort logs it).
     public sealed unsafe class AhciDisk
     {
-        public const int SectorSize = 512;
+        public const int SectorSize = AtaIdentity.SectorSize;
         // READ/WRITE DMA EXT count 0 means 65536 sectors; one page-sized PRD entry
         // each keeps a command within the PRDT.
         public const uint MaxSectorsPerCommand = (uint)AhciPort.MaxPrdEntries * (uint)(Page.Size / SectorSize);
@@ -26,15 +26,12 @@ namespace Cowbird.Kernel.Drivers.Ahci
         private const int FisBytes = 20;
 
         public readonly AhciPort Port;
-        public readonly ulong SectorCount;
-        private readonly byte[] _model = new byte[AtaIdentifyData.ModelLength];
-        private readonly int _modelLength;
+        public readonly AtaIdentity Identity;
 
         private AhciDisk(AhciPort port, ushort* identify)
         {
             Port = port;
-            SectorCount = AtaIdentifyData.SectorCount(identify);
-            _modelLength = AtaIdentifyData.CopyModel(identify, _model);
+            Identity = new AtaIdentity(identify);
         }
 
         // Sends IDENTIFY DEVICE on `port`; the disk, or null when the command fails or
@@ -53,12 +50,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
             }
         }
 
-        // Writes the model string from IDENTIFY (e.g. "QEMU HARDDISK").
-        public void WriteModel()
-        {
-            for (int i = 0; i < _modelLength; i++)
-                KernelConsole.Write((char)_model[i]);
-        }
+        public ulong SectorCount => Identity.SectorCount;
 
         // Writes "AHCI port N".
         public void WritePosition()
