@@ -117,19 +117,18 @@ def cpio_newc(entries):
     """A cpio archive in the "newc" format from (path, mode, data, rdev_major, rdev_minor) entries."""
     out = bytearray()
 
-    def add(name, mode, data, major=0, minor=0, ino=[0]):
-        ino[0] += 1
+    def add(ino, name, mode, data, major=0, minor=0):
         name_bytes = name.encode() + b"\0"
-        fields = [ino[0], mode, 0, 0, 1, 0, len(data), 0, 0, major, minor, len(name_bytes), 0]
+        fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, major, minor, len(name_bytes), 0]
         out.extend(b"070701" + b"".join(b"%08X" % v for v in fields))
         out.extend(name_bytes)
         out.extend(b"\0" * (-len(out) % 4))
         out.extend(data)
         out.extend(b"\0" * (-len(out) % 4))
 
-    for entry in entries:
-        add(*entry)
-    add("TRAILER!!!", 0, b"")
+    for ino, entry in enumerate(entries, start=1):
+        add(ino, *entry)
+    add(len(entries) + 1, "TRAILER!!!", 0, b"")
     return bytes(out)
 
 
