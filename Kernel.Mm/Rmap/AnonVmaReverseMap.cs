@@ -57,6 +57,10 @@ namespace Cowbird.Mm.Rmap
         public AnonVmaReverseMap(MemoryManager memoryManager) : base(memoryManager) { }
 
         public override long MetadataObjects { get { return Allocator.LiveAnonVmas + Allocator.LiveChains; } }
+        public override long MetadataBytes
+        {
+            get { return (long)Allocator.LiveAnonVmas * RmapObjectBytes.AnonVma + (long)Allocator.LiveChains * RmapObjectBytes.AnonVmaChain; }
+        }
 
         // Pages are found by offset: AnonOffsets.Reserve applies.
         public override bool UsesPageOffsets { get { return true; } }
