@@ -23,7 +23,8 @@ namespace Cowbird.Tests.User
         public static readonly IReadOnlyList<ProgramSpec> All = new[]
         {
             Test("fork_cow", "fork + COW: parent and 4 concurrent children each see the pre-fork data and only their own writes (buffer, .data, .bss, stack); a grandchild generation"),
-            Test("fork_chain", "a chain of 10 processes, each verifying its ancestors' pages and writing its own"),
+            Test("fork_chain", "a chain of 10 processes, each verifying its ancestors' pages and writing its own; on Cowbird the rmap metadata (/proc/vmstat rmap_objects, rmap_bytes) exactly back after the chain",
+                 cowbirdArgs: new[] { "--assert-rmap" }),
             Test("mprotect_split", "mprotect splits a region into 3 VMAs (/proc/self/maps); writing the read-only page or reading PROT_NONE kills a child with SIGSEGV seen through wait4"),
             Test("munmap_hole", "munmap of a region's middle: neighbours intact, touching the hole is SIGSEGV, a COW-sharing child keeps its page, MAP_FIXED refills with zeros"),
             Test("mremap_cow", "mremap grow/move/shrink of COW-shared memory in parent and child, each keeping its own data"),
