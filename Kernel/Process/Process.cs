@@ -83,6 +83,12 @@ namespace Cowbird.Kernel.Processes
         // The pid that sent each pending signal (0: the kernel), for a handler's siginfo.
         public readonly int[] SignalSenders = new int[Signal.Count + 1];
         public ulong SignalMask;
+        // rt_sigsuspend's caller's mask while the call's temporary mask is in place
+        // (RestoreMaskAfterSignal): the first handler's frame saves it instead of SignalMask,
+        // so rt_sigreturn brings it back; with no handler it comes back on the way to ring 3
+        // (Linux: saved_sigmask, TIF_RESTORE_SIGMASK).
+        public ulong SavedSignalMask;
+        public bool RestoreMaskAfterSignal;
         public ulong ClearChildTid;
 
         // The program's file name (the base name of the path execve ran, or of pid 1's argv[0];

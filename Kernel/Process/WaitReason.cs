@@ -5,6 +5,8 @@ namespace Cowbird.Kernel.Processes
     {
         None,
         ChildExit,
+        // Nothing but a signal (pause, rt_sigsuspend).
+        Signal,
         Timer,
         ConsoleInput,
         // Data in a pipe, or its last writer gone (Process.WaitChannel: the pipe).

@@ -25,12 +25,17 @@ namespace Cowbird.Kernel.Syscalls
             long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
-            // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK: EINTR whenever a handler ran.
-            if (result == -(long)Errno.EINTR && number != SyscallNumber.Nanosleep)
+            // has SA_RESTART, except the calls that give EINTR whenever a handler ran.
+            if (result == -(long)Errno.EINTR && !EintrAfterAnyHandler(number))
                 current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
             current.InterruptedSyscall = 0;
         }
+
+        // nanosleep (Linux's -ERESTART_RESTARTBLOCK), pause and rt_sigsuspend (-ERESTARTNOHAND):
+        // a handler ends them with EINTR, SA_RESTART or not.
+        private static bool EintrAfterAnyHandler(ulong number) =>
+            number == SyscallNumber.Nanosleep || number == SyscallNumber.Pause || number == SyscallNumber.RtSigsuspend;
 
         // The system call number: rax's low 32 bits.
         private static ulong Number(TrapFrame* frame)
@@ -71,6 +76,10 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
+                case SyscallNumber.Tkill: return SignalSyscalls.Tkill(current, (int)a0, (int)a1);
+                case SyscallNumber.Tgkill: return SignalSyscalls.Tgkill(current, (int)a0, (int)a1, (int)a2);
+                case SyscallNumber.Pause: return SignalWaitSyscalls.Pause();
+                case SyscallNumber.RtSigsuspend: return SignalWaitSyscalls.RtSigsuspend(current, a0, a1);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
