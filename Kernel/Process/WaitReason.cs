@@ -9,6 +9,8 @@ namespace Cowbird.Kernel.Processes
         Signal,
         Timer,
         ConsoleInput,
+        // The terminal's output restarted after VSTOP (IXON).
+        ConsoleOutput,
         // Data in a pipe, or its last writer gone (Process.WaitChannel: the pipe).
         PipeRead,
         // Room in a pipe, or its last reader gone (Process.WaitChannel: the pipe).
