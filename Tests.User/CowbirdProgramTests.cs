@@ -42,24 +42,6 @@ namespace Cowbird.Tests.User
         public void DemoRunsAndPrintsCounters(string name) =>
             ProgramChecks.AssertDemoRunsAndPrintsCounters(Runner, name, CounterLine, Log);
 
-        /// <summary>Swap I/O is batched: swapdemo's sequential fill and read-back move at least two
-        /// pages per disk command on average (Cowbird's vmstat swap_write_commands and
-        /// swap_read_commands against pswpout and pswpin), counted, not timed.</summary>
-        [Fact]
-        public void SwapDemoMovesSeveralPagesPerSwapCommand()
-        {
-            RunResult run = Runner.Run(ProgramTable.Get("swapdemo"));
-            Log.WriteLine(run.Describe());
-            Assert.True(run.ExitCode == 0 && !run.TimedOut, run.Describe());
-            foreach ((string phase, string verb) in new[] { ("filling", "written"), ("reading back", "read") })
-            {
-                Match line = Regex.Match(run.Stdout, $@"(?m)^  {phase}: (\d+) pages {verb} in (\d+) swap commands$");
-                Assert.True(line.Success, $"no '{phase}' swap command line\n" + run.Describe());
-                long pages = long.Parse(line.Groups[1].Value), commands = long.Parse(line.Groups[2].Value);
-                Assert.True(commands > 0 && pages >= 2 * commands, $"{phase}: {pages} pages in {commands} commands");
-            }
-        }
-
         /// <summary>vmbench prints every figure the Linux comparison needs.</summary>
         [Fact]
         public void BenchmarkPrintsEveryFigure() => ProgramChecks.AssertBenchmarkPrintsEveryFigure(Runner, Log);
