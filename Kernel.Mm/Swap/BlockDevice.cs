@@ -28,15 +28,7 @@ namespace Cowbird.Mm.Swap
         // EIO (some buffers' content unspecified).
         public virtual unsafe int ReadPages(ulong firstPage, byte** buffers, uint count)
         {
-            if (!RunFits(firstPage, count) || buffers == null)
-                return -(int)Errno.EINVAL;
-            for (uint i = 0; i < count; i++)
-            {
-                int result = ReadPage(firstPage + i, buffers[i]);
-                if (result != 0)
-                    return result;
-            }
-            return 0;
+            return PageByPage(firstPage, buffers, count, false);
         }
 
         // Copies buffers[0..count) to pages firstPage .. firstPage + count - 1 of the device,
@@ -44,11 +36,17 @@ namespace Cowbird.Mm.Swap
         // new content.
         public virtual unsafe int WritePages(ulong firstPage, byte** buffers, uint count)
         {
+            return PageByPage(firstPage, buffers, count, true);
+        }
+
+        // The default run: one WritePage or ReadPage per page, stopping at the first error.
+        unsafe int PageByPage(ulong firstPage, byte** buffers, uint count, bool write)
+        {
             if (!RunFits(firstPage, count) || buffers == null)
                 return -(int)Errno.EINVAL;
             for (uint i = 0; i < count; i++)
             {
-                int result = WritePage(firstPage + i, buffers[i]);
+                int result = write ? WritePage(firstPage + i, buffers[i]) : ReadPage(firstPage + i, buffers[i]);
                 if (result != 0)
                     return result;
             }

@@ -52,25 +52,29 @@ namespace Cowbird.Tests.Host.Swap
             return 0;
         }
 
-        public override int ReadPages(ulong firstPage, byte** buffers, uint count)
-        {
-            int check = CheckRun(firstPage, buffers, count);
-            if (check != 0)
-                return check;
-            ReadRequests++;
-            for (uint i = 0; i < count; i++)
-                ReadPage(firstPage + i, buffers[i]);
-            return 0;
-        }
+        public override int ReadPages(ulong firstPage, byte** buffers, uint count) =>
+            Request(firstPage, buffers, count, write: false);
 
-        public override int WritePages(ulong firstPage, byte** buffers, uint count)
+        public override int WritePages(ulong firstPage, byte** buffers, uint count) =>
+            Request(firstPage, buffers, count, write: true);
+
+        // One request for a run: counted once, failing whole (CheckRun) or moving every page.
+        int Request(ulong firstPage, byte** buffers, uint count, bool write)
         {
             int check = CheckRun(firstPage, buffers, count);
             if (check != 0)
                 return check;
-            WriteRequests++;
+            if (write)
+                WriteRequests++;
+            else
+                ReadRequests++;
             for (uint i = 0; i < count; i++)
-                WritePage(firstPage + i, buffers[i]);
+            {
+                if (write)
+                    WritePage(firstPage + i, buffers[i]);
+                else
+                    ReadPage(firstPage + i, buffers[i]);
+            }
             return 0;
         }
 

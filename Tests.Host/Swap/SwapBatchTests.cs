@@ -18,10 +18,7 @@ namespace Cowbird.Tests.Host.Swap
         public void Reclaim_writes_a_sequential_fill_in_one_command_per_batch(RmapDesign design)
         {
             using var m = new TestMachine(256, swapPages: 256, rmap: design);
-            var a = m.NewSpace();
-            ulong p = m.MapAnonymous(a, 64);
-            WritePages(m, a, p, 64, 5);
-            ReclaimAll(m);
+            ulong p = FillAndSwapOut(m, 64, 5, out AddressSpace a);
             Assert.Equal(64UL, m.Manager.Stat.PswpOut);
             Assert.Equal(64, m.SwapDisk.Writes);
             Assert.Equal(64 / SwapOutBatch.Capacity, m.SwapDisk.WriteRequests);
@@ -36,10 +33,7 @@ namespace Cowbird.Tests.Host.Swap
         public void Read_back_of_a_sequential_fill_reads_each_window_in_one_command(RmapDesign design)
         {
             using var m = new TestMachine(256, swapPages: 256, rmap: design);
-            var a = m.NewSpace();
-            ulong p = m.MapAnonymous(a, 64);
-            WritePages(m, a, p, 64, 6);
-            ReclaimAll(m);
+            ulong p = FillAndSwapOut(m, 64, 6, out AddressSpace a);
             m.SwapDisk.Reads = 0;
             AssertPages(m, a, p, 64, 6);
             // Slots 1..64 in aligned windows of 8: [0,8) holds slots 1..7, then seven full
@@ -84,10 +78,7 @@ namespace Cowbird.Tests.Host.Swap
         public void A_bad_slot_in_the_read_ahead_window_fails_only_its_own_page(RmapDesign design)
         {
             using var m = new TestMachine(128, swapPages: 64, rmap: design);
-            var a = m.NewSpace();
-            ulong p = m.MapAnonymous(a, 7);
-            WritePages(m, a, p, 7, 8);
-            ReclaimAll(m);
+            ulong p = FillAndSwapOut(m, 7, 8, out AddressSpace a);
             m.SwapDisk.FailPage = 3;                       // page 2's slot
             Assert.Equal(Pattern(8, 0, 0), m.ReadU64(a, p));
             m.Check();
