@@ -205,6 +205,56 @@ int main(void) {
             Assert.Contains("COWBIRD-EXIT signal=7", run.KernelLog);
         }
 
+        // Swap I/O is batched on both buses: a sequential fill of 96 MiB in 64 MiB of RAM and its
+        // read-back move at least two pages per disk command on average (reclaim writes runs
+        // of up to 32 consecutive slots, read-ahead reads its 8-slot window), as /proc/vmstat's
+        // pswpout/swap_write_commands and pswpin/swap_read_commands count them: no timing.
+        [Theory]
+        [InlineData("ahci")]
+        [InlineData("ide")]
+        public void SwapIoMovesSeveralPagesPerCommand(string bus)
+        {
+            string program = ProcessTestHarness.Compile("swapbatch", @"
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+static long counter(const char *name) {
+    char line[128]; long value = -1; size_t n = strlen(name);
+    FILE *f = fopen(""/proc/vmstat"", ""r"");
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, name, n) == 0 && line[n] == ' ') sscanf(line + n, ""%ld"", &value);
+    fclose(f);
+    return value;
+}
+int main(void) {
+    size_t size = 96 << 20;
+    char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return 2;
+    long out0 = counter(""pswpout""), writes0 = counter(""swap_write_commands"");
+    for (size_t i = 0; i < size; i += 4096) p[i] = (char)(i >> 12);
+    long in1 = counter(""pswpin""), reads1 = counter(""swap_read_commands"");
+    printf(""written %ld pages in %ld commands\n"", counter(""pswpout"") - out0, counter(""swap_write_commands"") - writes0);
+    size_t bad = 0;
+    for (size_t i = 0; i < size; i += 4096) bad += p[i] != (char)(i >> 12);
+    printf(""read %ld pages in %ld commands\n"", counter(""pswpin"") - in1, counter(""swap_read_commands"") - reads1);
+    printf(""%zu bad pages\n"", bad);
+    return bad != 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "384", "--swap-bus", bus }, program,
+                Array.Empty<string>());
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Contains("\n0 bad pages\n", "\n" + run.StdoutText);
+            foreach (string verb in new[] { "written", "read" })
+            {
+                Match line = Regex.Match(run.StdoutText, $@"(?m)^{verb} (\d+) pages in (\d+) commands$");
+                Assert.True(line.Success, run.Describe());
+                long pages = long.Parse(line.Groups[1].Value), commands = long.Parse(line.Groups[2].Value);
+                Assert.True(commands > 0 && pages >= 2 * commands, $"{bus}: {verb} {pages} pages in {commands} commands");
+            }
+        }
+
         // Forking past the process limit (threads-max, sized from RAM) fails with
         // EAGAIN, cleanly: every child forked before is killed and reaped, and pid 1 goes on.
         [Fact]

@@ -35,7 +35,12 @@ namespace Cowbird.Mm.Reclaim
     //   4. write the page to its slot unless it is clean (in the cache, not Dirty: the
     //      slot already holds an identical copy, e.g. a page swapped in read-only or read
     //      ahead and never written, so no write is needed; cached pages are never mapped
-    //      writable, so they cannot be dirtied behind our back);
+    //      writable, so they cannot be dirtied behind our back). Pages to write wait in a
+    //      batch (SwapOutBatch, up to 32) until it is full or the pass ends; the batch is
+    //      then written one device command per run of consecutive slots, and since the
+    //      cluster allocator hands out slots in a row, a pass is usually one command per
+    //      32 pages. A page in the batch is unmapped, in the swap cache and held by the
+    //      reclaimer, so nothing can map, free or pick it again until it is written;
     //   5. a shared page's object replaces its frame entry with the swap entry (count 1);
     //   6. the page leaves the swap cache (ClearCache) and the last reference is dropped:
     //      the frame is free.
@@ -59,6 +64,7 @@ namespace Cowbird.Mm.Reclaim
         readonly MemoryManager mm;
         readonly PageReferenced referenced;
         readonly TryToUnmap unmapper;
+        readonly SwapOutBatch batch;
         public readonly Watermarks Watermarks;
         bool running;
 
@@ -67,6 +73,7 @@ namespace Cowbird.Mm.Reclaim
             mm = memoryManager;
             referenced = new PageReferenced(memoryManager);
             unmapper = new TryToUnmap(memoryManager);
+            batch = new SwapOutBatch(memoryManager);
             Watermarks = new Watermarks(memoryManager.Frames.TotalFrames);
         }
 
@@ -75,33 +82,43 @@ namespace Cowbird.Mm.Reclaim
         // use). Looks at each LRU page a bounded number of times, so it always ends.
         public ulong Reclaim(ulong target)
         {
-            Lru lru = mm.Lru;
             if (running || target == 0 || !CanFreeAnything())
                 return 0;
             running = true;
             ulong freed = 0;
-            ulong budget = 3 * (lru.ActiveCount + lru.InactiveCount) + 8;
-            while (freed < target && budget > 0)
+            ulong budget = 3 * (mm.Lru.ActiveCount + mm.Lru.InactiveCount) + 8;
+            bool listsEmpty = false;
+            while (freed < target && budget > 0 && !listsEmpty)
             {
-                budget--;
-                if (lru.InactiveCount < lru.ActiveCount || lru.InactiveCount == 0)
-                    AgeActive(lru);
-                ulong pfn = lru.InactiveTail;
-                if (pfn == FrameAllocator.NoFrame)
+                while (freed + (ulong)batch.Count < target && budget > 0 && !batch.IsFull && !listsEmpty)
                 {
-                    if (lru.ActiveCount == 0)
-                        break;
-                    continue;                   // aging refills the inactive list
+                    budget--;
+                    listsEmpty = !ScanOne(ref freed);
                 }
-                mm.Stat.PgScan++;
-                if (ShrinkPage(pfn))
-                {
-                    freed++;
-                    mm.Stat.PgSteal++;
-                }
+                freed += WriteBatch();
             }
             running = false;
             return freed;
+        }
+
+        // One step of the scan: ages the active list while it is the longer one, then
+        // shrinks the inactive tail; a page freed at once is added to `freed`, a page that
+        // must be written joins the batch. False when both lists are empty.
+        bool ScanOne(ref ulong freed)
+        {
+            Lru lru = mm.Lru;
+            if (lru.InactiveCount < lru.ActiveCount || lru.InactiveCount == 0)
+                AgeActive(lru);
+            ulong pfn = lru.InactiveTail;
+            if (pfn == FrameAllocator.NoFrame)
+                return lru.ActiveCount != 0;    // aging refills the inactive list
+            mm.Stat.PgScan++;
+            if (ShrinkPage(pfn))
+            {
+                freed++;
+                mm.Stat.PgSteal++;
+            }
+            return true;
         }
 
         // False when anonymous pages are not worth scanning: no swap, or no free slot
@@ -176,7 +193,8 @@ namespace Cowbird.Mm.Reclaim
             return frame.RefCount != expected;
         }
 
-        // Steps 1-4 and 6 for a private anonymous page (or a cached page nobody maps).
+        // Steps 1-3 for a private anonymous page (or a cached page nobody maps); a clean
+        // page is freed at once (step 6, true), a Dirty one joins the batch (false).
         bool SwapOutPrivate(ulong pfn)
         {
             ref PageFrame frame = ref mm.Frames.Frame(pfn);
@@ -195,18 +213,14 @@ namespace Cowbird.Mm.Reclaim
             SwapEntry entry = SwapEntry.FromPte(frame.SwapEntry);
             mm.Frames.Get(pfn);
             UnmapEverywhere(pfn, entry);
-            if ((frame.Flags & PageFrameFlags.Dirty) != 0 && !WriteOut(pfn, entry))
-            {
-                mm.Lru.Activate(pfn);
-                mm.PutUserPage(pfn);
-                return false;
-            }
+            if ((frame.Flags & PageFrameFlags.Dirty) != 0)
+                return Queue(pfn);
             mm.SwapState.DeleteFromCache(pfn);
             mm.PutUserPage(pfn);
             return true;
         }
 
-        // Steps 1-6 for a page of a shared anonymous object.
+        // Steps 1-3 for a page of a shared anonymous object, which then joins the batch.
         bool SwapOutShared(ulong pfn)
         {
             ref PageFrame frame = ref mm.Frames.Frame(pfn);
@@ -221,16 +235,64 @@ namespace Cowbird.Mm.Reclaim
                 mm.Swap.ClearCache(entry);
                 return KeepActive(pfn);
             }
+            owner.NoteSwapSlot(frame.Index, entry);
             mm.Frames.Get(pfn);
             UnmapEverywhere(pfn, entry);
-            if (!WriteOut(pfn, entry))
+            return Queue(pfn);
+        }
+
+        // Puts an unmapped page that must be written into the batch, and out of the way of
+        // the scan (the inactive list's head) until the batch is written. Returns false:
+        // nothing is freed yet.
+        bool Queue(ulong pfn)
+        {
+            batch.Add(pfn);
+            mm.Lru.Deactivate(pfn);
+            return false;
+        }
+
+        // Step 4 for the batch, one device command per run of consecutive slots, then
+        // steps 5-6 for every page written (Finish). Returns the number of frames freed.
+        ulong WriteBatch()
+        {
+            batch.SortBySlot();
+            ulong freed = 0;
+            int start = 0;
+            while (start < batch.Count)
             {
-                mm.SwapState.DeleteFromCache(pfn);
+                int end = batch.RunEnd(start);
+                bool written = batch.WriteRun(start, end);
+                for (int i = start; i < end; i++)
+                    if (Finish(batch.Pfn(i), written))
+                        freed++;
+                start = end;
+            }
+            batch.Clear();
+            mm.Stat.PgSteal += freed;
+            return freed;
+        }
+
+        // Steps 5-6 for one page of the batch: written, a shared page's object takes the
+        // swap entry, the page leaves the swap cache and the reclaimer's reference frees
+        // it (true). Not written (an I/O error): a private page stays in the cache, Dirty;
+        // a shared one leaves the cache, releasing its slot, and stays in its object; both
+        // go to the active list (false).
+        bool Finish(ulong pfn, bool written)
+        {
+            ref PageFrame frame = ref mm.Frames.Frame(pfn);
+            bool shared = (frame.Flags & PageFrameFlags.Shmem) != 0;
+            if (!written)
+            {
+                mm.Stat.SwapWriteError++;
+                if (shared)
+                    mm.SwapState.DeleteFromCache(pfn);
                 mm.Lru.Activate(pfn);
                 mm.PutUserPage(pfn);
                 return false;
             }
-            owner.SwapOutPage(frame.Index, pfn, entry);
+            frame.Flags &= ~PageFrameFlags.Dirty;
+            if (shared)
+                ((SharedAnonObject)frame.Mapping).SwapOutPage(frame.Index, pfn, SwapEntry.FromPte(frame.SwapEntry));
             mm.SwapState.DeleteFromCache(pfn);
             mm.PutUserPage(pfn);
             return true;
@@ -247,19 +309,6 @@ namespace Cowbird.Mm.Reclaim
             for (int i = 0; i < privateMappings; i++)
                 if (mm.Swap.Duplicate(entry) != 0)
                     Mm.Panic("Reclaimer.UnmapEverywhere: swap count overflow");
-        }
-
-        // Step 4: writes the page to its slot. False (page still Dirty) on an I/O error.
-        unsafe bool WriteOut(ulong pfn, SwapEntry entry)
-        {
-            byte* page = mm.Physical.Pointer(Page.FrameToAddress(pfn), Page.Size);
-            if (mm.Swap.WritePage(entry, page) != 0)
-            {
-                mm.Stat.SwapWriteError++;
-                return false;
-            }
-            mm.Frames.Frame(pfn).Flags &= ~PageFrameFlags.Dirty;
-            return true;
         }
 
         // The page cannot be swapped out now (no slot): give it a round on the active list.

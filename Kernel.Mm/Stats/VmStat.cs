@@ -65,6 +65,10 @@ namespace Cowbird.Mm.Stats
         // vmstat pswpin/pswpout: pages read from and written to swap devices.
         public ulong PswpIn { get { return swap == null ? 0 : swap.PswpIn; } }
         public ulong PswpOut { get { return swap == null ? 0 : swap.PswpOut; } }
+        // vmstat swap_read_commands/swap_write_commands (Cowbird's own names): device
+        // requests that moved those pages, one per run of consecutive slots.
+        public ulong SwapReadCommands { get { return swap == null ? 0 : swap.ReadCommands; } }
+        public ulong SwapWriteCommands { get { return swap == null ? 0 : swap.WriteCommands; } }
         // meminfo SwapFree and SwapTotal, in pages (0 without swap).
         public ulong SwapFree { get { return swap == null ? 0 : swap.FreeSlots; } }
         public ulong SwapTotal { get { return swap == null ? 0 : swap.TotalSlots; } }

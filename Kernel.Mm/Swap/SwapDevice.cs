@@ -37,23 +37,36 @@ namespace Cowbird.Mm.Swap
             return status;
         }
 
-        // Writes `page` (PageSize bytes) to `slot`. The slot must be allocated (count > 0
-        // or HasCache): writing a free slot would be lost, so it is EINVAL like an unusable
-        // slot. Returns 0 or the device's errno.
-        public unsafe int WriteSlot(ulong slot, byte* page)
+        // Writes pages[0..count) to slots firstSlot .. firstSlot + count - 1 in one device
+        // request. Every slot must be allocated (count > 0 or HasCache): writing a free slot
+        // would be lost, so it is EINVAL like an unusable slot (nothing is written).
+        // Returns 0 or the device's errno.
+        public unsafe int WriteSlots(ulong firstSlot, byte** pages, uint count)
         {
-            if (!Map.IsUsable(slot) || Map.IsFree(slot))
+            if (!AllAllocated(firstSlot, count))
                 return -(int)Errno.EINVAL;
-            return Device.WritePage(slot, page);
+            return Device.WritePages(firstSlot, pages, count);
         }
 
-        // Reads `slot` into `page` (PageSize bytes). The slot must be allocated.
-        // Returns 0 or the device's errno (EIO: the caller must not map the page).
-        public unsafe int ReadSlot(ulong slot, byte* page)
+        // Reads slots firstSlot .. firstSlot + count - 1 into pages[0..count) in one device
+        // request. Every slot must be allocated. Returns 0 or the device's errno (EIO: the
+        // caller must map none of the pages).
+        public unsafe int ReadSlots(ulong firstSlot, byte** pages, uint count)
         {
-            if (!Map.IsUsable(slot) || Map.IsFree(slot))
+            if (!AllAllocated(firstSlot, count))
                 return -(int)Errno.EINVAL;
-            return Device.ReadPage(slot, page);
+            return Device.ReadPages(firstSlot, pages, count);
+        }
+
+        // True when count > 0 and every slot of the run is usable and allocated.
+        bool AllAllocated(ulong firstSlot, uint count)
+        {
+            if (count == 0)
+                return false;
+            for (ulong slot = firstSlot; slot < firstSlot + count; slot++)
+                if (!Map.IsUsable(slot) || Map.IsFree(slot))
+                    return false;
+            return true;
         }
     }
 }

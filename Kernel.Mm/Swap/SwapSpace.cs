@@ -16,6 +16,11 @@ namespace Cowbird.Mm.Swap
 
         public ulong PswpIn;     // pages read from swap (Linux vmstat pswpin)
         public ulong PswpOut;    // pages written to swap (Linux vmstat pswpout)
+        // Device requests that read or wrote those pages, one per run of consecutive slots
+        // (Cowbird's vmstat swap_read_commands / swap_write_commands): pages per command
+        // above 1 shows the batching at work.
+        public ulong ReadCommands;
+        public ulong WriteCommands;
 
         // A swap space whose cache can hold one entry per frame of RAM.
         public SwapSpace(ulong frameCount)
@@ -202,29 +207,50 @@ namespace Cowbird.Mm.Swap
             return map != null && map.HasCache(entry.Slot);
         }
 
-        // Writes `page` (PageSize bytes) to `entry`'s slot; counts pswpout on success.
-        // Returns 0, EINVAL for an entry naming no allocated slot, or the device's errno.
+        // Writes `page` (PageSize bytes) to `entry`'s slot: WritePages with a run of one.
         public unsafe int WritePage(SwapEntry entry, byte* page)
         {
-            SwapDevice device = DeviceOf(entry.Type);
+            return WritePages(entry, &page, 1);
+        }
+
+        // Reads `entry`'s slot into `page` (PageSize bytes): ReadPages with a run of one.
+        public unsafe int ReadPage(SwapEntry entry, byte* page)
+        {
+            return ReadPages(entry, &page, 1);
+        }
+
+        // Writes pages[0..count) to the run of slots starting at `first` (same device,
+        // consecutive slots) in one device request; counts pswpout per page and one write
+        // command on success. Returns 0, EINVAL for a run naming a slot that is not
+        // allocated, or the device's errno.
+        public unsafe int WritePages(SwapEntry first, byte** pages, uint count)
+        {
+            SwapDevice device = DeviceOf(first.Type);
             if (device == null)
                 return -(int)Errno.EINVAL;
-            int result = device.WriteSlot(entry.Slot, page);
+            int result = device.WriteSlots(first.Slot, pages, count);
             if (result == 0)
-                PswpOut++;
+            {
+                PswpOut += count;
+                WriteCommands++;
+            }
             return result;
         }
 
-        // Reads `entry`'s slot into `page` (PageSize bytes); counts pswpin on success.
-        // Returns 0, EINVAL for an entry naming no allocated slot, or the device's errno.
-        public unsafe int ReadPage(SwapEntry entry, byte* page)
+        // Reads the run of slots starting at `first` into pages[0..count) in one device
+        // request; counts pswpin per page and one read command on success. Returns 0,
+        // EINVAL for a run naming a slot that is not allocated, or the device's errno.
+        public unsafe int ReadPages(SwapEntry first, byte** pages, uint count)
         {
-            SwapDevice device = DeviceOf(entry.Type);
+            SwapDevice device = DeviceOf(first.Type);
             if (device == null)
                 return -(int)Errno.EINVAL;
-            int result = device.ReadSlot(entry.Slot, page);
+            int result = device.ReadSlots(first.Slot, pages, count);
             if (result == 0)
-                PswpIn++;
+            {
+                PswpIn += count;
+                ReadCommands++;
+            }
             return result;
         }
 

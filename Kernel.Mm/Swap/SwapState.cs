@@ -20,6 +20,11 @@ namespace Cowbird.Mm.Swap
     {
         readonly MemoryManager mm;
         readonly ulong[] window = new ulong[SwapReadAhead.MaxWindow];
+        // One swap-in's claimed slots and their frames, ascending by slot, and the frames'
+        // addresses as the byte* list a device request takes.
+        readonly ulong[] claimedSlots = new ulong[SwapReadAhead.MaxWindow];
+        readonly ulong[] claimedFrames = new ulong[SwapReadAhead.MaxWindow];
+        readonly ulong[] pageAddresses = new ulong[SwapReadAhead.MaxWindow];
         // Slots read per private swap-in fault, the faulting one included (a power of
         // two, 1..SwapReadAhead.MaxWindow; Linux: 1 << page_cluster). 1 turns read-ahead off.
         public uint ReadAheadWindow = SwapReadAhead.DefaultWindow;
@@ -104,65 +109,161 @@ namespace Cowbird.Mm.Swap
                 mm.Frames.Get(pfn);
                 return Errno.None;
             }
-            Errno error = ReadIntoCache(entry, true, out pfn);
+            Errno error = ReadIntoCache(entry, readAhead, out pfn);
             if (error != Errno.None)
                 return error;
             mm.Frames.Get(pfn);
-            if (readAhead)
-                ReadAround(entry);
             return Errno.None;
         }
 
-        // Reads `entry` (not cached, count > 0) into a new frame that goes into the cache
-        // (holding the frame's only reference) and onto the inactive list. Allocation may
-        // reclaim only when `mayReclaim` (not for read-ahead).
-        Errno ReadIntoCache(SwapEntry entry, bool mayReclaim, out ulong pfn)
+        // Reads `entry` (not cached, count > 0) into a new frame and, when `readAhead`, the
+        // other in-use, uncached slots of its window into more new frames, one device
+        // command per run of consecutive slots (the whole window in one command when it is
+        // contiguous). Each page read goes into the cache (holding the frame's only
+        // reference) and onto the inactive list; the read-ahead ones are flagged ReadAhead
+        // and counted swap_ra. Only the faulting slot's frame may reclaim: read-ahead takes
+        // frames while more than Watermarks.Min are free, and its failures only shrink it.
+        // `pfn` is the faulting slot's frame. Errno.None, ENOMEM or EIO (nothing of
+        // `entry` cached, the slot keeps its count).
+        Errno ReadIntoCache(SwapEntry entry, bool readAhead, out ulong pfn)
         {
             pfn = FrameAllocator.NoFrame;
             if (Swap.PrepareCache(entry) != 0)
                 Mm.Panic("SwapState.ReadIntoCache: slot free or already being read");
-            ulong frameNumber = mayReclaim ? mm.AllocateUserFrame() : mm.Frames.AllocFrame();
+            ulong frameNumber = mm.AllocateUserFrame();
             if (frameNumber == FrameAllocator.NoFrame)
             {
                 Swap.ClearCache(entry);
                 return Errno.ENOMEM;
             }
-            unsafe
+            int count = ClaimWindow(entry, frameNumber, readAhead);
+            bool faultRead = false;
+            int faultRunLength = 0;
+            int runStart = 0;
+            while (runStart < count)
             {
-                byte* page = mm.Physical.Pointer(Page.FrameToAddress(frameNumber), Page.Size);
-                if (Swap.ReadPage(entry, page) != 0)
+                int runEnd = RunEnd(runStart, count);
+                bool hasFault = claimedSlots[runStart] <= entry.Slot && entry.Slot <= claimedSlots[runEnd - 1];
+                bool read = ReadRun(entry.Type, runStart, runEnd, entry.Slot);
+                if (hasFault)
                 {
-                    Swap.ClearCache(entry);
-                    mm.Frames.Put(frameNumber);
-                    return Errno.EIO;
+                    faultRead = read;
+                    faultRunLength = runEnd - runStart;
                 }
+                runStart = runEnd;
             }
-            if (Swap.Cache.Add(entry, frameNumber) != 0)
-                Mm.Panic("SwapState.ReadIntoCache: swap cache full");
-            ref PageFrame frame = ref mm.Frames.Frame(frameNumber);
-            frame.Flags |= PageFrameFlags.Anonymous | PageFrameFlags.SwapCache;
-            frame.SwapEntry = entry.ToPte();
-            mm.Lru.Add(frameNumber);
+            if (!faultRead && !(faultRunLength > 1 && RetryAlone(entry, frameNumber)))
+            {
+                Release(entry, frameNumber);
+                return Errno.EIO;
+            }
             pfn = frameNumber;
             return Errno.None;
         }
 
-        // Read-ahead: brings the other in-use, uncached slots of entry's aligned window
-        // into the cache (flagged ReadAhead, counted swap_ra), while that leaves more than
-        // Watermarks.Min frames free. Errors just stop it: read-ahead is only a guess.
-        void ReadAround(SwapEntry entry)
+        // Fills claimedSlots/claimedFrames, ascending by slot, with `entry`'s slot and
+        // `frame` and, when `readAhead`, each read-ahead slot of its window whose HasCache
+        // could be claimed and for which a frame was free. Returns how many.
+        int ClaimWindow(SwapEntry entry, ulong frame, bool readAhead)
         {
-            int n = Swap.ReadAheadWindow(entry, ReadAheadWindow, window);
+            int n = readAhead ? Swap.ReadAheadWindow(entry, ReadAheadWindow, window) : 1;
+            int count = 0;
+            bool faultPlaced = false;
             for (int i = 1; i < n; i++)
             {
                 if (mm.Frames.FreeFrames <= mm.Reclaimer.Watermarks.Min)
-                    return;
-                ulong pfn;
-                if (ReadIntoCache(new SwapEntry(entry.Type, window[i]), false, out pfn) != Errno.None)
-                    return;
-                mm.Frames.Frame(pfn).Flags |= PageFrameFlags.ReadAhead;
+                    break;
+                SwapEntry neighbour = new SwapEntry(entry.Type, window[i]);
+                if (Swap.PrepareCache(neighbour) != 0)
+                    Mm.Panic("SwapState.ClaimWindow: read-ahead slot free or already being read");
+                ulong extra = mm.Frames.AllocFrame();
+                if (extra == FrameAllocator.NoFrame)
+                {
+                    Swap.ClearCache(neighbour);
+                    break;
+                }
+                if (!faultPlaced && window[i] > entry.Slot)
+                {
+                    Claim(count++, entry.Slot, frame);
+                    faultPlaced = true;
+                }
+                Claim(count++, window[i], extra);
+            }
+            if (!faultPlaced)
+                Claim(count++, entry.Slot, frame);
+            return count;
+        }
+
+        void Claim(int index, ulong slot, ulong frame)
+        {
+            claimedSlots[index] = slot;
+            claimedFrames[index] = frame;
+        }
+
+        // End (exclusive) of the run of consecutive slots that starts at claim `start`.
+        int RunEnd(int start, int count)
+        {
+            int end = start + 1;
+            while (end < count && claimedSlots[end] == claimedSlots[end - 1] + 1)
+                end++;
+            return end;
+        }
+
+        // Reads claims [start, end) of device `type` in one command. On success each page
+        // joins the cache (the ones other than `faultSlot` as read-ahead); on failure the
+        // read-ahead claims are released and the faulting one, if in the run, is left to the
+        // caller. True on success.
+        unsafe bool ReadRun(int type, int start, int end, ulong faultSlot)
+        {
+            for (int i = start; i < end; i++)
+                pageAddresses[i] = (ulong)mm.Physical.Pointer(Page.FrameToAddress(claimedFrames[i]), Page.Size);
+            int result;
+            fixed (ulong* addresses = pageAddresses)
+                result = Swap.ReadPages(new SwapEntry(type, claimedSlots[start]), (byte**)(addresses + start), (uint)(end - start));
+            for (int i = start; i < end; i++)
+            {
+                bool isFault = claimedSlots[i] == faultSlot;
+                if (result == 0)
+                    Cache(new SwapEntry(type, claimedSlots[i]), claimedFrames[i], !isFault);
+                else if (!isFault)
+                    Release(new SwapEntry(type, claimedSlots[i]), claimedFrames[i]);
+            }
+            return result == 0;
+        }
+
+        // The faulting slot's run of several slots failed: reads the slot by itself (a bad
+        // neighbour must not fail the fault). True when it was read and cached.
+        unsafe bool RetryAlone(SwapEntry entry, ulong frame)
+        {
+            byte* page = mm.Physical.Pointer(Page.FrameToAddress(frame), Page.Size);
+            if (Swap.ReadPage(entry, page) != 0)
+                return false;
+            Cache(entry, frame, false);
+            return true;
+        }
+
+        // A slot just read into `frame` (its HasCache claimed) joins the swap cache and the
+        // inactive list; `readAhead` flags it and counts swap_ra.
+        void Cache(SwapEntry entry, ulong frame, bool readAhead)
+        {
+            if (Swap.Cache.Add(entry, frame) != 0)
+                Mm.Panic("SwapState.Cache: swap cache full");
+            ref PageFrame descriptor = ref mm.Frames.Frame(frame);
+            descriptor.Flags |= PageFrameFlags.Anonymous | PageFrameFlags.SwapCache;
+            descriptor.SwapEntry = entry.ToPte();
+            mm.Lru.Add(frame);
+            if (readAhead)
+            {
+                descriptor.Flags |= PageFrameFlags.ReadAhead;
                 mm.Stat.SwapRa++;
             }
+        }
+
+        // A claim whose read failed or was not needed: HasCache cleared, frame freed.
+        void Release(SwapEntry entry, ulong frame)
+        {
+            Swap.ClearCache(entry);
+            mm.Frames.Put(frame);
         }
     }
 }

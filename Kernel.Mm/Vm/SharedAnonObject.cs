@@ -39,7 +39,7 @@ namespace Cowbird.Mm.Vm
         int mappingCount;
         // True once released (catches a second release).
         bool released;
-        // The last page swapped out and its entry (slot 0: none yet), so the next one can
+        // The last page given a swap slot and its entry (slot 0: none yet), so the next one can
         // go next to it (PreferredSwapEntry).
         SwapEntry lastSwapped;
         ulong lastSwappedIndex;
@@ -183,6 +183,15 @@ namespace Cowbird.Mm.Vm
             return new SwapEntry(lastSwapped.Type, slot);
         }
 
+        // Reclaim gave page `index` the slot `swapEntry` and will write it there: the
+        // next page's PreferredSwapEntry is measured from it, before the write is done, so
+        // the pages of one reclaim batch get consecutive slots too.
+        public void NoteSwapSlot(ulong index, SwapEntry swapEntry)
+        {
+            lastSwapped = swapEntry;
+            lastSwappedIndex = index;
+        }
+
         // Reclaim's last step for page `index` (resident in `pfn`, unmapped, written to
         // `swapEntry`, still in the swap cache): the object now holds the swap entry (one
         // count of the slot) instead of the frame, and drops its reference to the frame.
@@ -194,8 +203,6 @@ namespace Cowbird.Mm.Vm
                 Mm.Panic("SharedAnonObject.SwapOutPage: swap count overflow");
             if (!pages.Store(index, SwapTagOf(swapEntry)))
                 Mm.Panic("SharedAnonObject.SwapOutPage: replacing an entry needed a node");
-            lastSwapped = swapEntry;
-            lastSwappedIndex = index;
             mm.PutUserPage(pfn);
         }
 

@@ -1,7 +1,7 @@
 namespace Cowbird.Kernel.Drivers
 {
-    // An ATA (IDE) disk as a DiskBlockDevice. A page is one command (and, in multiple
-    // mode, one DRQ block). Writes are flushed to the medium before returning unless
+    // An ATA (IDE) disk as a DiskBlockDevice. A run of up to 32 pages (256 sectors, the
+    // most one command moves) is one command, each page one DRQ block in multiple mode. Writes are flushed to the medium before returning unless
     // the device was made with flushWrites = false: the swap device, whose contents do
     // not outlive the boot (Linux does not flush swap writes either; a later read sees
     // the data regardless).
@@ -18,9 +18,11 @@ namespace Cowbird.Kernel.Drivers
 
         public override ulong SectorCount => Disk.SectorCount;
 
-        protected override int ReadSectors(ulong lba, uint count, byte* buffer) => Disk.ReadSectors(lba, count, buffer);
+        protected override uint MaxPagesPerCommand => AtaDisk.MaxSectorsPerCommand / SectorsPerPage;
 
-        protected override int WriteSectors(ulong lba, uint count, byte* buffer) => Disk.WriteSectors(lba, count, buffer, FlushWrites);
+        protected override int ReadPageRun(ulong lba, byte** pages, uint count) => Disk.ReadPages(lba, pages, count);
+
+        protected override int WritePageRun(ulong lba, byte** pages, uint count) => Disk.WritePages(lba, pages, count, FlushWrites);
 
         public override void WriteName()
         {

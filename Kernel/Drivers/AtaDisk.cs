@@ -115,19 +115,33 @@ namespace Cowbird.Kernel.Drivers
         public int ReadSectors(ulong lba, uint count, byte* buffer)
         {
             Channel.Begin("AtaDisk.ReadSectors: channel already running a command");
-            int result = Transfer(lba, count, buffer, write: false);
+            int result = Transfer(lba, count, buffer, null, write: false);
             Channel.End();
             return result;
         }
 
-        // Writes `count` sectors from `buffer` to `lba`, then, when `flush`, flushes the
-        // disk's write cache so the data survives a power loss. Swap passes flush = false:
-        // swap contents die with the machine anyway (Linux never flushes swap writes), and
-        // a read after the write sees the new data either way.
-        public int WriteSectors(ulong lba, uint count, byte* buffer, bool flush = true)
+        // Reads `pageCount` pages (PageSectors sectors each) from `lba` into pages[0..pageCount),
+        // each page its own buffer, in one command (pageCount × PageSectors ≤ MaxSectorsPerCommand).
+        public int ReadPages(ulong lba, byte** pages, uint pageCount)
         {
-            Channel.Begin("AtaDisk.WriteSectors: channel already running a command");
-            int result = Transfer(lba, count, buffer, write: true);
+            if (pages == null)
+                return -(int)Errno.EINVAL;
+            Channel.Begin("AtaDisk.ReadPages: channel already running a command");
+            int result = Transfer(lba, pageCount * PageSectors, null, pages, write: false);
+            Channel.End();
+            return result;
+        }
+
+        // Writes pages[0..pageCount) to the disk at `lba` in one command, then, when `flush`,
+        // flushes the disk's write cache so the data survives a power loss. Swap passes
+        // flush = false: swap contents die with the machine anyway (Linux never flushes
+        // swap writes), and a read after the write sees the new data either way.
+        public int WritePages(ulong lba, byte** pages, uint pageCount, bool flush = true)
+        {
+            if (pages == null)
+                return -(int)Errno.EINVAL;
+            Channel.Begin("AtaDisk.WritePages: channel already running a command");
+            int result = Transfer(lba, pageCount * PageSectors, null, pages, write: true);
             if (result == 0 && flush)
                 result = FlushCache();
             Channel.End();
@@ -176,11 +190,13 @@ namespace Cowbird.Kernel.Drivers
             return AtaDeviceKind.Unknown;
         }
 
-        // Checks the range, issues the read or write command and moves the sectors.
-        // The channel must be claimed.
-        private int Transfer(ulong lba, uint count, byte* buffer, bool write)
+        // Checks the range, issues the read or write command and moves the sectors, to or
+        // from one contiguous `buffer`, or, when it is null, a list of `pages` of
+        // PageSectors sectors each (a DRQ block never straddles two of them: it is one
+        // sector or one page). The channel must be claimed.
+        private int Transfer(ulong lba, uint count, byte* buffer, byte** pages, bool write)
         {
-            if (buffer == null || count == 0 || count > MaxSectorsPerCommand ||
+            if ((buffer == null && pages == null) || count == 0 || count > MaxSectorsPerCommand ||
                 lba >= SectorCount || count > SectorCount - lba)
                 return -(int)Errno.EINVAL;
             bool lba48 = lba + count > Lba28Limit;
@@ -195,7 +211,10 @@ namespace Cowbird.Kernel.Drivers
                 if (Channel.WaitDataRequest(out _) != 0)
                     return Failed(write ? "write" : "read", lba, count);
                 uint block = count - done < MultipleSectors ? count - done : MultipleSectors;
-                MoveBlock(buffer + (ulong)done * SectorSize, block, write);
+                byte* data = pages == null
+                    ? buffer + (ulong)done * SectorSize
+                    : pages[done / PageSectors] + (ulong)(done % PageSectors) * SectorSize;
+                MoveBlock(data, block, write);
             }
             if (write && CommandCompleted() != 0)
                 return Failed("write", lba, count);

@@ -119,6 +119,8 @@ namespace Cowbird.Kernel.Fs
             Counter(text, "pgfault ", stat.PgFault);
             Counter(text, "pswpin ", stat.PswpIn);
             Counter(text, "pswpout ", stat.PswpOut);
+            Counter(text, "swap_read_commands ", stat.SwapReadCommands);
+            Counter(text, "swap_write_commands ", stat.SwapWriteCommands);
             Counter(text, "pgcowfault ", stat.PgCowFault);
             Counter(text, "pgzeropage ", stat.ZeroPageFault);
             Counter(text, "rmap_objects ", (ulong)KernelMemory.Manager.Rmap.MetadataObjects);

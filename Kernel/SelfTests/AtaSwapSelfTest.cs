@@ -1,6 +1,8 @@
 using Cowbird.Mm;
+using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Drivers;
+using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Swap;
 using Cowbird.Mm.Swap;
 
@@ -10,11 +12,16 @@ namespace Cowbird.Kernel.SelfTests
     // agrees with the active SwapDevice (slot count = last_page - bad pages, all free,
     // meminfo totals), then SlotCount pages go through the real swap path: slots from
     // the allocator (never a bad one), pattern written with SwapSpace.WritePage, read
-    // back with ReadPage (pswpout/pswpin counted), slots released, free count restored.
+    // back with ReadPage (pswpout/pswpin counted), slots released, free count restored;
+    // then a run of RunPages consecutive slots, longer than one command of either driver
+    // (32 pages on IDE, 120 on AHCI), written with one WritePages and read back with one
+    // ReadPages into frames in another order, so each page must land in its own slot and
+    // come back into its own frame.
     // The host test checks the image file at the logged slots ("ataswap: wrote slot N").
     public sealed unsafe class AtaSwapSelfTest : SelfTest
     {
         private const int SlotCount = 64;
+        private const uint RunPages = 130;
 
         public override string Name => "ataswap";
 
@@ -42,6 +49,7 @@ namespace Cowbird.Kernel.SelfTests
                 ok &= Check(KernelSwap.TotalBytes == space.TotalSlots * BlockDevice.PageSize &&
                             KernelSwap.FreeBytes == KernelSwap.TotalBytes, "SwapTotal/SwapFree in bytes");
                 ok &= Check(RoundTrip(space, device, page), "64 pages written to fresh slots and read back");
+                ok &= Check(RunRoundTrip(space), "a run of 130 slots written and read back, one request each way");
                 ok &= Check(space.FreeSlots == space.TotalSlots, "every slot is free again");
             }
             return ok;
@@ -85,6 +93,44 @@ namespace Cowbird.Kernel.SelfTests
                 ok &= space.ClearCache(entries[i]) == 0;
             // A released slot is free: reading it through swap is refused.
             ok &= space.ReadPage(entries[0], page) == -(int)Errno.EINVAL;
+            return ok;
+        }
+
+        // Writes RunPages consecutive fresh slots from RunPages frames in one request, reads
+        // them back in one request with the frames rotated by 7, checks each page, and
+        // releases slots and frames.
+        private static bool RunRoundTrip(SwapSpace space)
+        {
+            ulong* frames = stackalloc ulong[(int)RunPages];
+            byte** pages = stackalloc byte*[(int)RunPages];
+            if (space.AllocateRange(RunPages, out SwapEntry first) != 0)
+                return false;
+            uint allocated = 0;
+            while (allocated < RunPages && (frames[allocated] = KernelMemory.AllocateKernelFrame(mayReclaim: false)) != 0)
+                allocated++;
+            bool ok = allocated == RunPages;
+            if (ok)
+            {
+                for (uint i = 0; i < RunPages; i++)
+                {
+                    pages[i] = KernelLayout.PhysicalToVirtual(frames[i] << Page.Shift);
+                    AtaIoSelfTest.FillPattern(pages[i], first.Slot + i);
+                }
+                ok &= space.WritePages(first, pages, RunPages) == 0;
+                for (uint i = 0; i < RunPages; i++)
+                {
+                    pages[i] = KernelLayout.PhysicalToVirtual(frames[(i + 7) % RunPages] << Page.Shift);
+                    for (int b = 0; b < BlockDevice.PageSize; b++)
+                        pages[i][b] = 0;
+                }
+                ok &= space.ReadPages(first, pages, RunPages) == 0;
+                for (uint i = 0; i < RunPages; i++)
+                    ok &= AtaIoSelfTest.HasPattern(pages[i], first.Slot + i);
+            }
+            for (uint i = 0; i < allocated; i++)
+                KernelMemory.FreeKernelFrame(frames[i]);
+            for (uint i = 0; i < RunPages; i++)
+                ok &= space.Free(new SwapEntry(first.Type, first.Slot + i)) == 0;
             return ok;
         }
 

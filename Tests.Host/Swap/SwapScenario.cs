@@ -57,6 +57,17 @@ namespace Cowbird.Tests.Host.Swap
             return p;
         }
 
+        // A new process with `pages` private pages written with pattern `tag`, then every
+        // page swapped out. Returns the mapping's address.
+        public static ulong FillAndSwapOut(TestMachine m, int pages, int tag, out AddressSpace space)
+        {
+            space = m.NewSpace();
+            ulong p = m.MapAnonymous(space, pages);
+            WritePages(m, space, p, pages, tag);
+            ReclaimAll(m);
+            return p;
+        }
+
         // Reclaims until nothing more can be freed (every swappable page is out).
         public static void ReclaimAll(TestMachine m)
         {

@@ -1,7 +1,8 @@
 namespace Cowbird.Kernel.Drivers.Ahci
 {
-    // An AHCI disk as a DiskBlockDevice: a page is one READ/WRITE DMA EXT of 8 sectors,
-    // the PRDT pointing straight at the caller's buffer (no copy). Writes are not
+    // An AHCI disk as a DiskBlockDevice: a run of pages is one READ/WRITE DMA EXT, one
+    // PRDT entry per page pointing straight at the caller's buffer (no copy), up to the
+    // PRDT's AhciPort.MaxPrdEntries entries. Writes are not
     // flushed: the swap device's contents do not outlive the boot, and a later read
     // sees the data regardless.
     public sealed unsafe class AhciBlockDevice : DiskBlockDevice
@@ -12,9 +13,11 @@ namespace Cowbird.Kernel.Drivers.Ahci
 
         public override ulong SectorCount => Disk.SectorCount;
 
-        protected override int ReadSectors(ulong lba, uint count, byte* buffer) => Disk.ReadSectors(lba, count, buffer);
+        protected override uint MaxPagesPerCommand => AhciDisk.MaxPagesPerCommand;
 
-        protected override int WriteSectors(ulong lba, uint count, byte* buffer) => Disk.WriteSectors(lba, count, buffer);
+        protected override int ReadPageRun(ulong lba, byte** pages, uint count) => Disk.ReadPages(lba, pages, count);
+
+        protected override int WritePageRun(ulong lba, byte** pages, uint count) => Disk.WritePages(lba, pages, count);
 
         public override void WriteName()
         {

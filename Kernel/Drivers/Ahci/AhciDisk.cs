@@ -13,9 +13,10 @@ namespace Cowbird.Kernel.Drivers.Ahci
     public sealed unsafe class AhciDisk
     {
         public const int SectorSize = AtaIdentity.SectorSize;
-        // READ/WRITE DMA EXT count 0 means 65536 sectors; one page-sized PRD entry
-        // each keeps a command within the PRDT.
-        public const uint MaxSectorsPerCommand = (uint)AhciPort.MaxPrdEntries * (uint)(Page.Size / SectorSize);
+        // One PRD entry per page: a command moves at most as many pages as the PRDT has
+        // entries (120, well below READ/WRITE DMA EXT's 65536 sectors).
+        public const uint MaxPagesPerCommand = (uint)AhciPort.MaxPrdEntries;
+        private const uint PageSectors = (uint)(Page.Size / SectorSize);
 
         private const byte FisTypeRegisterHostToDevice = 0x27;
         private const byte FisCommandBit = 0x80;
@@ -59,20 +60,22 @@ namespace Cowbird.Kernel.Drivers.Ahci
             KernelConsole.WriteDecimal((ulong)Port.Number);
         }
 
-        // Reads `count` sectors from `lba` into `buffer` (count * 512 bytes).
-        public int ReadSectors(ulong lba, uint count, byte* buffer) =>
-            Transfer(CommandReadDmaExt, lba, count, buffer, write: false);
+        // Reads `pageCount` pages from sector `lba` into pages[0..pageCount), each page its
+        // own buffer, in one command.
+        public int ReadPages(ulong lba, byte** pages, uint pageCount) =>
+            Transfer(CommandReadDmaExt, lba, pages, pageCount, write: false);
 
-        // Writes `count` sectors from `buffer` to the disk at `lba`.
-        public int WriteSectors(ulong lba, uint count, byte* buffer) =>
-            Transfer(CommandWriteDmaExt, lba, count, buffer, write: true);
+        // Writes pages[0..pageCount) to the disk at sector `lba` in one command.
+        public int WritePages(ulong lba, byte** pages, uint pageCount) =>
+            Transfer(CommandWriteDmaExt, lba, pages, pageCount, write: true);
 
-        private int Transfer(byte command, ulong lba, uint count, byte* buffer, bool write)
+        private int Transfer(byte command, ulong lba, byte** pages, uint pageCount, bool write)
         {
-            if (buffer == null || count == 0 || count > MaxSectorsPerCommand || lba >= SectorCount || count > SectorCount - lba)
+            ulong count = (ulong)pageCount * PageSectors;
+            if (pages == null || pageCount == 0 || pageCount > MaxPagesPerCommand || lba >= SectorCount || count > SectorCount - lba)
                 return -(int)Errno.EINVAL;
             byte* fis = stackalloc byte[FisBytes];
-            return Port.Run(Fis(command, lba, count, fis), buffer, count * SectorSize, write);
+            return Port.RunPages(Fis(command, lba, (uint)count, fis), pages, pageCount, write);
         }
 
         // Fills `fis` (FisBytes) with a register host-to-device FIS and returns it.

@@ -95,10 +95,29 @@ namespace Cowbird.Kernel.Drivers.Ahci
         // reach (not mapped, or above its DMA limit).
         public int Run(byte* fis, byte* buffer, uint bytes, bool write)
         {
-            byte* table = _memoryView + CommandTableOffset;
-            int entries = FillPrdt(table + PrdtOffset, buffer, bytes, _dmaLimit);
-            if (entries < 0)
+            int entries = FillPrdt(_memoryView + CommandTableOffset + PrdtOffset, buffer, bytes, _dmaLimit);
+            return entries < 0 ? -(int)Errno.EINVAL : Execute(fis, entries, write);
+        }
+
+        // Runs one ATA command through slot 0 whose data are `count` pages, each its own
+        // page-aligned buffer (kernel virtual addresses): one PRD entry per page. The same
+        // results as Run; -EINVAL for more pages than the PRDT holds.
+        public int RunPages(byte* fis, byte** pages, uint count, bool write)
+        {
+            byte* prdt = _memoryView + CommandTableOffset + PrdtOffset;
+            if (count > MaxPrdEntries)
                 return -(int)Errno.EINVAL;
+            for (int i = 0; i < (int)count; i++)
+                if (!SetPrdEntry(prdt, i, (ulong)pages[i], Page.Size, _dmaLimit))
+                    return -(int)Errno.EINVAL;
+            return Execute(fis, (int)count, write);
+        }
+
+        // Copies `fis` into the command table, fills command header 0 for a PRDT of
+        // `entries` entries, and issues the command with interrupts off.
+        private int Execute(byte* fis, int entries, bool write)
+        {
+            byte* table = _memoryView + CommandTableOffset;
             RuntimeMemory.Copy(table, fis, CommandFisDwords * 4);
             uint* header = (uint*)_memoryView;
             header[0] = CommandFisDwords | (write ? HeaderWrite : 0) | (uint)entries << 16;
@@ -160,18 +179,26 @@ namespace Cowbird.Kernel.Drivers.Ahci
                 ulong pieceEnd = (address & ~Page.OffsetMask) + Page.Size;
                 if (pieceEnd > end)
                     pieceEnd = end;
-                if (count == MaxPrdEntries || !KernelPageTable.Translate(address, out ulong physical) ||
-                    physical + (pieceEnd - address) > dmaLimit)
+                if (count == MaxPrdEntries || !SetPrdEntry(prdt, count, address, pieceEnd - address, dmaLimit))
                     return -1;
-                uint* entry = (uint*)(prdt + count * PrdEntrySize);
-                entry[0] = (uint)physical;
-                entry[1] = (uint)(physical >> 32);
-                entry[2] = 0;
-                entry[3] = (uint)(pieceEnd - address - 1) & PrdByteCountMask;
                 count++;
                 address = pieceEnd;
             }
             return count;
+        }
+
+        // Sets PRD entry `index` to the `bytes` (1..Page.Size, not crossing a page) at
+        // kernel virtual `address`; false when it is not mapped or lies at or above `dmaLimit`.
+        private static bool SetPrdEntry(byte* prdt, int index, ulong address, ulong bytes, ulong dmaLimit)
+        {
+            if (!KernelPageTable.Translate(address, out ulong physical) || physical + bytes > dmaLimit)
+                return false;
+            uint* entry = (uint*)(prdt + index * PrdEntrySize);
+            entry[0] = (uint)physical;
+            entry[1] = (uint)(physical >> 32);
+            entry[2] = 0;
+            entry[3] = (uint)(bytes - 1) & PrdByteCountMask;
+            return true;
         }
 
         // Clears ST and FRE and waits for the command list and FIS receive engines to stop
