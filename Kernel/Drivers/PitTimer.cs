@@ -62,12 +62,10 @@ namespace Cowbird.Kernel.Drivers
                 Cpu.WaitForInterrupt();
         }
 
-        // One tick; a tick that interrupted ring 3 is CPU time of the running process.
+        // One tick.
         public override void Handle(TrapFrame* frame)
         {
             s_ticks++;
-            if (frame->FromUserMode)
-                Scheduler.ChargeUserTick();
         }
     }
 }

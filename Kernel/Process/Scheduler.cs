@@ -30,12 +30,14 @@ namespace Cowbird.Kernel.Processes
         public static void Initialize()
         {
             Interrupts.SetUserReturnHandler(new Scheduler());
+            Interrupts.SetUserEntryHandler(new UserEntry());
         }
 
         // Leaves the boot stack for good and runs the processes.
         public static void Start()
         {
             Process next = PickNext();
+            CpuAccounting.StartRunning(next);
             SwitchTo(next, ref s_bootRsp);
         }
 
@@ -105,7 +107,9 @@ namespace Cowbird.Kernel.Processes
         // process runs again (never for a zombie).
         public static void Schedule()
         {
+            CpuAccounting.LeaveKernel(s_current);
             Process next = PickNext();
+            CpuAccounting.StartRunning(next);
             if (next != s_current)
             {
                 SwitchTo(next, ref s_current.SavedRsp);
@@ -158,13 +162,6 @@ namespace Cowbird.Kernel.Processes
                 UserModeCpu.ContextSwitch(save, next.SavedRsp);
         }
 
-        // A timer tick interrupted ring 3: the running process used it (its CPU time).
-        public static void ChargeUserTick()
-        {
-            if (s_current != null)
-                s_current.CpuTicks++;
-        }
-
         // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending
         // signals act (a fatal one ends the process, a stop signal stops it); a used-up time
         // slice lets others run.
@@ -175,8 +172,15 @@ namespace Cowbird.Kernel.Processes
             if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
                 Schedule();
             SignalDelivery.ActOnPending(current);
+            CpuAccounting.LeaveKernel(current);
         }
 
         public override void Handle(TrapFrame* frame) => OnReturnToUser();
+
+        // First on every interrupt from ring 3: the running process's user time ends.
+        private sealed class UserEntry : InterruptHandler
+        {
+            public override void Handle(TrapFrame* frame) => CpuAccounting.EnterKernel(s_current);
+        }
     }
 }

@@ -21,12 +21,14 @@ namespace Cowbird.Kernel.Syscalls
         private static void Dispatch(TrapFrame* frame)
         {
             Process current = Scheduler.Current;
+            CpuAccounting.EnterKernel(current);
             ulong number = Number(frame);
             long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
-            // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK: EINTR whenever a handler ran.
-            if (result == -(long)Errno.EINTR && number != SyscallNumber.Nanosleep)
+            // has SA_RESTART. The sleeps are -ERESTART_RESTARTBLOCK or -ERESTARTNOHAND: EINTR
+            // whenever a handler ran.
+            if (result == -(long)Errno.EINTR && number != SyscallNumber.Nanosleep && number != SyscallNumber.ClockNanosleep)
                 current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
             current.InterruptedSyscall = 0;
@@ -70,11 +72,17 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
+                case SyscallNumber.Sigaltstack: return SignalSyscalls.Sigaltstack(current, a0, a1);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
                 case SyscallNumber.ClockGetres: return TimeSyscalls.ClockGetres(current, (int)a0, a1);
+                case SyscallNumber.ClockNanosleep: return TimeSyscalls.ClockNanosleep(current, (int)a0, (int)a1, a2, a3);
+                case SyscallNumber.Gettimeofday: return TimeSyscalls.Gettimeofday(current, a0, a1);
+                case SyscallNumber.Time: return TimeSyscalls.Time(current, a0);
+                case SyscallNumber.Times: return UsageSyscalls.Times(current, a0);
+                case SyscallNumber.Getrusage: return UsageSyscalls.Getrusage(current, (int)a0, a1);
                 case SyscallNumber.Getpid: return current.Pid;
                 case SyscallNumber.Gettid: return current.Pid;
                 case SyscallNumber.Getppid: return current.Parent != null ? current.Parent.Pid : 0;
@@ -90,6 +98,7 @@ namespace Cowbird.Kernel.Syscalls
                     ProcessLifecycle.Exit(current, Signal.ExitedStatus((int)a0));
                     return 0;
                 case SyscallNumber.Wait4: return ProcessSyscalls.Wait4(current, (int)a0, a1, (int)a2, a3);
+                case SyscallNumber.Waitid: return ProcessSyscalls.Waitid(current, (int)a0, (int)a1, a2, (int)a3, a4);
                 case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
                 case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
                 default: return Unknown(current, number);
