@@ -257,8 +257,10 @@ namespace Cowbird.Kernel.Processes
         // matching `pid` (ProcessGroups.WaitMatches: -1 any, 0 the caller's group, < -1 that
         // group; with ByGroup, group `pid`), reaps a zombie (WEXITED), or reports a stop
         // (WUNTRACED) or a continue (WCONTINUED) once each; WNOWAIT leaves all as it was.
-        // The child's pid with its report, 0 (WNOHANG and nothing to report), -ECHILD (no
-        // such child, now or any more), or -EINTR when a fatal signal interrupted the wait.
+        // A zombie counts as a child only for WEXITED (Linux's wait_task_zombie leaves
+        // notask_error alone). The child's pid with its report, 0 (WNOHANG and nothing to
+        // report), -ECHILD (no such child, now or any more), or -EINTR when a fatal signal
+        // interrupted the wait.
         public static int Wait(Process parent, int pid, WaitOptions options, out WaitReport report)
         {
             report = default;
@@ -270,7 +272,8 @@ namespace Cowbird.Kernel.Processes
                 for (int i = 0; i < ProcessTable.MaxThreads && !options.CloneOnly; i++)
                 {
                     Process child = ProcessTable.At(i);
-                    if (child == null || child.Parent != parent || !Selects(parent, child, pid, options))
+                    if (child == null || child.Parent != parent || !Selects(parent, child, pid, options)
+                        || (child.IsZombie && !options.Exited))
                         continue;
                     any = true;
                     int reported = Report(parent, child, options, out report);
@@ -302,8 +305,6 @@ namespace Cowbird.Kernel.Processes
             report.Usage = ResourceUsage.Sum(child.Usage, child.ReapedChildrenUsage);
             if (child.IsZombie)
             {
-                if (!options.Exited)
-                    return 0;
                 report.Status = child.ExitStatus;
                 report.Code = Signal.ExitCode(child.ExitStatus);
                 report.InfoStatus = Signal.ExitInfoStatus(child.ExitStatus);
