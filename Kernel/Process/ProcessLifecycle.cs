@@ -106,6 +106,7 @@ namespace Cowbird.Kernel.Processes
             image.Space.Activate();
             old.Destroy();
             InstallImage(process, image);
+            LimitSyscalls.ApplyToSpace(process);
             UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, 0);
             UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
