@@ -186,32 +186,30 @@ static void on_segv(int sig, siginfo_t *info, void *context)
     _exit(sig == SIGSEGV && info->si_code == SEGV_MAPERR && on_alt((unsigned long)&here) ? 42 : 1);
 }
 
+/* A child that recurses without end with an SA_ONSTACK SIGSEGV handler, and an alternate
+   stack when `with_alt_stack`. Returns its pid. */
+static pid_t overflowing_child(int with_alt_stack)
+{
+    pid_t pid = cb_fork("stack overflow");
+    if (pid == 0) {
+        if (with_alt_stack)
+            set_altstack(alt, 0, ALT_SIZE);
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_sigaction = on_segv;
+        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+        sigaction(SIGSEGV, &sa, 0);
+        recurse(0);
+        _exit(2);
+    }
+    return pid;
+}
+
 /* Unbounded recursion: the SIGSEGV handler can run only on the alternate stack. */
 static void check_stack_overflow(void)
 {
-    pid_t pid = cb_fork("overflow with alternate stack");
-    if (pid == 0) {
-        set_altstack(alt, 0, ALT_SIZE);
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_sigaction = on_segv;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigaction(SIGSEGV, &sa, 0);
-        recurse(0);
-        _exit(2);
-    }
-    cb_expect_exit(pid, 42, "a stack overflow's SIGSEGV (SEGV_MAPERR) reaches a handler on the alternate stack");
-    pid = cb_fork("overflow without alternate stack");
-    if (pid == 0) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_sigaction = on_segv;
-        sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigaction(SIGSEGV, &sa, 0);
-        recurse(0);
-        _exit(2);
-    }
-    cb_expect_signal(pid, SIGSEGV, "without an alternate stack the overflow kills with SIGSEGV");
+    cb_expect_exit(overflowing_child(1), 42, "a stack overflow's SIGSEGV (SEGV_MAPERR) reaches a handler on the alternate stack");
+    cb_expect_signal(overflowing_child(0), SIGSEGV, "without an alternate stack the overflow kills with SIGSEGV");
 }
 
 int main(int argc, char **argv)
