@@ -1,5 +1,4 @@
 using Cowbird.Kernel.Arch.X64;
-using Cowbird.Kernel.Processes;
 
 namespace Cowbird.Kernel.Drivers
 {

@@ -15,6 +15,8 @@ namespace Cowbird.Kernel.Processes
     //     middle of kernel data-structure updates.
     //   - Switching = TSS.Rsp0 + per-CPU kernel stack, CR3, FS base, then the kernel
     //     stacks (context_switch). User SSE registers are on each kernel stack already.
+    //   - Each switch, and each entry from and return to ring 3, counts the running
+    //     process's CPU time (CpuAccounting).
     public sealed unsafe class Scheduler : InterruptHandler
     {
         // Ticks (10 ms) a process runs before another runnable one gets the CPU.

@@ -11,7 +11,7 @@ namespace Cowbird.Kernel.Syscalls
     public static unsafe class UsageSyscalls
     {
         private const int RusageSelf = 0, RusageThread = 1, RusageChildren = -1;
-        public const int RusageSize = 144;
+        private const int RusageSize = 144;
         private const int MinorFaultsOffset = 64, MajorFaultsOffset = 72;
         private const ulong NanosecondsPerClockTick = ResourceUsage.NanosecondsPerClockTick;
         private const ulong NanosecondsPerMicrosecond = 1000;
