@@ -99,6 +99,36 @@ namespace Cowbird.Tests.Boot
             Assert.Contains("PASS a background read stops its group with SIGTTIN", output);
         }
 
+        // With IEXTEN, Ctrl-R reprints the line being typed on a new line, and Ctrl-V makes the
+        // next key literal: Ctrl-C then reaches the program as a byte instead of sending SIGINT.
+        // With IXON, Ctrl-S holds a program's output (the shell's) until Ctrl-Q; what is typed
+        // is still echoed.
+        [Fact]
+        public void CtrlRReprintsCtrlVQuotesAndCtrlSHoldsOutput()
+        {
+            using var machine = new InteractiveQemu("terminal-extensions");
+            int at = machine.WaitForShell();
+
+            machine.Type("tty --no");
+            machine.Qmp.SendKey("ctrl", "r");
+            machine.Type("-echo\n");
+            at = machine.WaitForSerial("tty --no^R\ntty --no-echo\npassword: ", at);
+            machine.Type("a");
+            machine.Qmp.SendKey("ctrl", "v");
+            machine.Qmp.SendKey("ctrl", "c");
+            machine.Type("b\n");
+            at = machine.WaitForSerial("got: a\u0003b\n", at);
+            at = machine.WaitForPrompt(at);
+
+            machine.Qmp.SendKey("ctrl", "s");
+            machine.Type("help\n");
+            at = machine.WaitForSerial("help\n", at);
+            System.Threading.Thread.Sleep(1000);
+            Assert.DoesNotContain("Builtins", machine.Serial.Substring(at));
+            machine.Qmp.SendKey("ctrl", "q");
+            machine.WaitForSerial("Cowbird sh. Builtins", at);
+        }
+
         // A program that turns ECHO off reads what is typed without it being echoed; without
         // ICANON a key is read at once, without Enter. Ctrl-D at an empty prompt is end of
         // input: the shell (pid 1) ends with status 0.

@@ -89,14 +89,20 @@ namespace Cowbird.Kernel.Fs
             return n;
         }
 
-        // Before `process` writes: with TOSTOP, a background process gets SIGTTOU (Terminal).
-        // 0, or -errno.
+        // Before `process` writes: with TOSTOP, a background process gets SIGTTOU (Terminal);
+        // then the write waits while VSTOP holds the output (IXON). 0, or -errno.
         public static int CheckWrite(Process process)
         {
             Terminal terminal = Terminal.Console;
-            if (terminal == null || !terminal.Settings.Has(Termios.Tostop))
+            if (terminal == null)
                 return 0;
-            return terminal.CheckForeground(process, Signal.SIGTTOU);
+            if (terminal.Settings.Has(Termios.Tostop))
+            {
+                int check = terminal.CheckForeground(process, Signal.SIGTTOU);
+                if (check != 0)
+                    return check;
+            }
+            return terminal.WaitForOutput();
         }
 
         // Writes `count` bytes a program wrote: through the terminal's output processing, or

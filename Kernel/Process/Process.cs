@@ -86,6 +86,12 @@ namespace Cowbird.Kernel.Processes
         // kernel), or how the child changed for SIGCHLD.
         public readonly SignalFrame.Info[] PendingInfo = new SignalFrame.Info[Signal.Count + 1];
         public ulong SignalMask;
+        // rt_sigsuspend's caller's mask while the call's temporary mask is in place
+        // (RestoreMaskAfterSignal): the first handler's frame saves it instead of SignalMask,
+        // so rt_sigreturn brings it back; with no handler it comes back on the way to ring 3
+        // (Linux: saved_sigmask, TIF_RESTORE_SIGMASK).
+        public ulong SavedSignalMask;
+        public bool RestoreMaskAfterSignal;
         // The alternate signal stack (sigaltstack): fork copies it, execve disables it.
         public SignalStack AltStack = new SignalStack();
         public ulong ClearChildTid;

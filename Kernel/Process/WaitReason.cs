@@ -5,8 +5,12 @@ namespace Cowbird.Kernel.Processes
     {
         None,
         ChildExit,
+        // Nothing but a signal (pause, rt_sigsuspend).
+        Signal,
         Timer,
         ConsoleInput,
+        // The terminal's output restarted after VSTOP (IXON).
+        ConsoleOutput,
         // Data in a pipe, or its last writer gone (Process.WaitChannel: the pipe).
         PipeRead,
         // Room in a pipe, or its last reader gone (Process.WaitChannel: the pipe).

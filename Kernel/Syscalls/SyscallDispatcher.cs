@@ -26,13 +26,19 @@ namespace Cowbird.Kernel.Syscalls
             long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
-            // has SA_RESTART. The sleeps are -ERESTART_RESTARTBLOCK or -ERESTARTNOHAND: EINTR
-            // whenever a handler ran.
-            if (result == -(long)Errno.EINTR && number != SyscallNumber.Nanosleep && number != SyscallNumber.ClockNanosleep)
+            // has SA_RESTART, except the calls that give EINTR whenever a handler ran.
+            if (result == -(long)Errno.EINTR && !EintrAfterAnyHandler(number))
                 current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
             current.InterruptedSyscall = 0;
         }
+
+        // nanosleep and clock_nanosleep (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND for
+        // TIMER_ABSTIME), pause and rt_sigsuspend (-ERESTARTNOHAND): a handler ends them with
+        // EINTR, SA_RESTART or not.
+        private static bool EintrAfterAnyHandler(ulong number) =>
+            number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
+            || number == SyscallNumber.RtSigsuspend;
 
         // The system call number: rax's low 32 bits.
         private static ulong Number(TrapFrame* frame)
@@ -74,6 +80,10 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
                 case SyscallNumber.Sigaltstack: return SignalSyscalls.Sigaltstack(current, a0, a1);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
+                case SyscallNumber.Tkill: return SignalSyscalls.Tkill(current, (int)a0, (int)a1);
+                case SyscallNumber.Tgkill: return SignalSyscalls.Tgkill(current, (int)a0, (int)a1, (int)a2);
+                case SyscallNumber.Pause: return SignalWaitSyscalls.Pause();
+                case SyscallNumber.RtSigsuspend: return SignalWaitSyscalls.RtSigsuspend(current, a0, a1);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);

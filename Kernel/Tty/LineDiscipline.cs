@@ -6,13 +6,18 @@ namespace Cowbird.Kernel.Tty
     // The terminal's line discipline (Linux: drivers/tty/n_tty.c), between the input
     // interrupts and read(), and between write() and the output devices.
     //
-    // Input (Receive, in the interrupt handler, one byte at a time):
-    //   - ICRNL/INLCR/IGNCR translate or drop carriage returns and newlines.
+    // Input (Receive, in the interrupt handler, one byte at a time; Linux's order):
+    //   - IXON: VSTOP stops the terminal's output, VSTART restarts it (neither is input);
+    //     with IXANY any other key restarts it too, and so does a signal character.
     //   - ISIG: VINTR, VQUIT and VSUSP send SIGINT, SIGQUIT and SIGTSTP to the foreground
     //     group, discard the pending input (unless NOFLSH) and echo as ^C, ^\, ^Z.
+    //   - ICRNL/INLCR/IGNCR translate or drop carriage returns and newlines.
     //   - ICANON: the line is edited in `edit` (VERASE erases a character, VWERASE a word
-    //     with IEXTEN, VKILL the line) and becomes readable when '\n', VEOL or VEOF ends it.
-    //     VEOF on an empty line is end of file: read() returns 0 once.
+    //     with IEXTEN, VKILL the line) and becomes readable when '\n', VEOL, VEOL2 (with
+    //     IEXTEN) or VEOF ends it. VEOF on an empty line is end of file: read() returns 0
+    //     once. With IEXTEN, VLNEXT makes the next byte literal (no signal, no editing, no
+    //     translation; echoed "^\b" until it comes) and VREPRINT echoes the line again on a
+    //     new line.
     //   - Without ICANON every byte is readable at once, and read() follows VMIN and VTIME.
     //   - ECHO echoes what is typed (control characters as ^X with ECHOCTL), ECHOE erases with
     //     "\b \b", ECHOK/ECHOKE echo a killed line; ECHONL echoes '\n' even without ECHO.
@@ -36,6 +41,8 @@ namespace Cowbird.Kernel.Tty
         private int linesReady;
         private readonly byte[] edit = new byte[BufferSize];
         private int editLength;
+        // VLNEXT came: the next byte is taken literally.
+        private bool literalNext;
 
         public LineDiscipline(Terminal owner)
         {
@@ -48,6 +55,19 @@ namespace Cowbird.Kernel.Tty
         public void Receive(byte c)
         {
             Termios t = terminal.Settings;
+            if (literalNext)
+            {
+                literalNext = false;
+                ReceiveData(t, c);
+                return;
+            }
+            bool flowControl = (t.InputFlags & Termios.Ixon) != 0;
+            if (flowControl && ReceiveFlowChar(t, c))
+                return;
+            if (t.Has(Termios.Isig) && ReceiveSignalChar(t, c))
+                return;
+            if (flowControl && (t.InputFlags & Termios.Ixany) != 0 && terminal.OutputStopped)
+                terminal.StartOutput();
             if (c == '\r')
             {
                 if ((t.InputFlags & Termios.Igncr) != 0)
@@ -57,20 +77,40 @@ namespace Cowbird.Kernel.Tty
             }
             else if (c == '\n' && (t.InputFlags & Termios.Inlcr) != 0)
                 c = (byte)'\r';
-            if (t.Has(Termios.Isig) && ReceiveSignalChar(t, c))
-                return;
             if (t.Has(Termios.Icanon))
                 ReceiveCanonical(t, c);
             else
-            {
-                if (t.Has(Termios.Echo))
-                    Echo(t, c);
-                Push(c);
-                Scheduler.WakeAll(WaitReason.ConsoleInput);
-            }
+                ReceiveData(t, c);
         }
 
-        // VINTR, VQUIT, VSUSP: true when `c` was one of them and its signal went out.
+        // `c` as data, nothing special: added to the line in canonical mode, else readable at once.
+        private void ReceiveData(Termios t, byte c)
+        {
+            if (t.Has(Termios.Icanon))
+            {
+                AddToLine(t, c);
+                return;
+            }
+            if (t.Has(Termios.Echo))
+                Echo(t, c);
+            Push(c);
+            Scheduler.WakeAll(WaitReason.ConsoleInput);
+        }
+
+        // VSTOP and VSTART (IXON): true when `c` was one of them.
+        private bool ReceiveFlowChar(Termios t, byte c)
+        {
+            if (t.Is(c, Termios.Vstart))
+                terminal.StartOutput();
+            else if (t.Is(c, Termios.Vstop))
+                terminal.StopOutput();
+            else
+                return false;
+            return true;
+        }
+
+        // VINTR, VQUIT, VSUSP: true when `c` was one of them and its signal went out (which
+        // also restarts stopped output, as Linux's n_tty_receive_signal_char does).
         private bool ReceiveSignalChar(Termios t, byte c)
         {
             int signal = t.Is(c, Termios.Vintr) ? Signal.SIGINT
@@ -80,6 +120,8 @@ namespace Cowbird.Kernel.Tty
                 return false;
             if (!t.Has(Termios.Noflsh))
                 Flush();
+            if ((t.InputFlags & Termios.Ixon) != 0)
+                terminal.StartOutput();
             if (t.Has(Termios.Echo))
                 Echo(t, c);
             terminal.SignalForeground(signal);
@@ -95,20 +137,51 @@ namespace Cowbird.Kernel.Tty
                 EraseBack(t, true);
             else if (t.Is(c, Termios.Vkill))
                 KillLine(t);
+            else if (extended && t.Is(c, Termios.Vlnext))
+                StartLiteral(t);
+            else if (extended && t.Is(c, Termios.Vreprint) && t.Has(Termios.Echo))
+                Reprint(t, c);
             else if (t.Is(c, Termios.Veof))
                 EndLine(EndOfFile);
-            else if (c == '\n' || t.Is(c, Termios.Veol))
+            else if (c == '\n' || t.Is(c, Termios.Veol) || (extended && t.Is(c, Termios.Veol2)))
             {
                 if (t.Has(Termios.Echo) || t.Has(Termios.Echonl))
                     Echo(t, c);
                 EndLine((ushort)(c | EndOfLine));
             }
-            else if (editLength < BufferSize - 1)
+            else
+                ReceiveData(t, c);
+        }
+
+        // Appends `c` to the line being edited (echoed), unless the line is full.
+        private void AddToLine(Termios t, byte c)
+        {
+            if (editLength >= BufferSize - 1)
+                return;
+            if (t.Has(Termios.Echo))
+                Echo(t, c);
+            edit[editLength++] = c;
+        }
+
+        // VLNEXT: the next byte is literal. With ECHO and ECHOCTL, "^" then a backspace show
+        // it is awaited (the literal byte's echo then writes over the caret).
+        private void StartLiteral(Termios t)
+        {
+            literalNext = true;
+            if (t.Has(Termios.Echo) && t.Has(Termios.Echoctl))
             {
-                if (t.Has(Termios.Echo))
-                    Echo(t, c);
-                edit[editLength++] = c;
+                Output((byte)'^');
+                Output(Backspace);
             }
+        }
+
+        // VREPRINT: echoes the reprint character, a newline and the line being edited.
+        private void Reprint(Termios t, byte c)
+        {
+            Echo(t, c);
+            Output((byte)'\n');
+            for (int i = 0; i < editLength; i++)
+                Echo(t, edit[i]);
         }
 
         // Erases the last character (or word, as Linux's WERASE: non-word characters, then
@@ -198,13 +271,16 @@ namespace Cowbird.Kernel.Tty
             head = tail = 0;
             linesReady = 0;
             editLength = 0;
+            literalNext = false;
         }
 
-        // The mode changed from `before` to the current settings: leaving canonical mode makes
-        // the line being edited readable as it is; entering it makes what is readable a line
-        // (Linux's n_tty_set_termios "push").
+        // The mode changed from `before` to the current settings: turning IXON off restarts
+        // stopped output; leaving canonical mode makes the line being edited readable as it
+        // is; entering it makes what is readable a line (Linux's n_tty_set_termios "push").
         public void SettingsChanged(Termios before)
         {
+            if ((before.InputFlags & Termios.Ixon) != 0 && (terminal.Settings.InputFlags & Termios.Ixon) == 0)
+                terminal.StartOutput();             // output stopped by VSTOP goes on without IXON
             bool wasCanonical = before.Has(Termios.Icanon), canonical = terminal.Settings.Has(Termios.Icanon);
             if (wasCanonical && !canonical)
             {

@@ -25,6 +25,9 @@ namespace Cowbird.Kernel.Tty
         public int Session;
         public int ForegroundGroup;
         public readonly LineDiscipline Line;
+        // VSTOP stopped the output (IXON) until VSTART, or any key with IXANY (Linux:
+        // tty->flow.stopped): programs' writes wait; kernel messages and echoes still go out.
+        public bool OutputStopped { get; private set; }
 
         private Terminal()
         {
@@ -52,6 +55,26 @@ namespace Cowbird.Kernel.Tty
 
         // Whether this is `process`'s controlling terminal.
         public bool Controls(Process process) => process.HasTerminal && Session != 0 && Session == process.Session;
+
+        // VSTOP (Linux's stop_tty).
+        public void StopOutput() => OutputStopped = true;
+
+        // VSTART, or any key with IXANY (start_tty): waiting writers go on.
+        public void StartOutput()
+        {
+            OutputStopped = false;
+            Scheduler.WakeAll(WaitReason.ConsoleOutput, this);
+        }
+
+        // Before a program writes: waits while the output is stopped. 0, or -EINTR when a
+        // signal that is caught or fatal ends the wait.
+        public int WaitForOutput()
+        {
+            while (OutputStopped)
+                if (!Scheduler.SleepOn(WaitReason.ConsoleOutput, this))
+                    return -(int)Errno.EINTR;
+            return 0;
+        }
 
         // Sends `signal` to the foreground group, if there is one (VINTR, VQUIT, VSUSP, a resize).
         public void SignalForeground(int signal)

@@ -10,7 +10,7 @@ namespace Cowbird.Kernel.Tty
         public const int Size = 36;
 
         // c_iflag
-        public const uint Ignbrk = 0x1, Inlcr = 0x40, Igncr = 0x80, Icrnl = 0x100, Ixon = 0x400;
+        public const uint Ignbrk = 0x1, Inlcr = 0x40, Igncr = 0x80, Icrnl = 0x100, Ixon = 0x400, Ixany = 0x800;
         // c_oflag
         public const uint Opost = 0x1, Onlcr = 0x4;
         // c_cflag: B38400 | CS8 | CREAD | HUPCL, what Linux's tty_std_termios has
@@ -19,8 +19,9 @@ namespace Cowbird.Kernel.Tty
         public const uint Isig = 0x1, Icanon = 0x2, Echo = 0x8, Echoe = 0x10, Echok = 0x20, Echonl = 0x40,
             Noflsh = 0x80, Tostop = 0x100, Echoctl = 0x200, Echoke = 0x800, Iexten = 0x8000;
         // c_cc indices
-        public const int Vintr = 0, Vquit = 1, Verase = 2, Vkill = 3, Veof = 4, Vtime = 5, Vmin = 6, Vstart = 8,
-            Vstop = 9, Vsusp = 10, Veol = 11, Vreprint = 12, Vwerase = 14, Vlnext = 15;
+        public const int Vintr = 0, Vquit = 1, Verase = 2, Vkill = 3, Veof = 4, Vtime = 5, Vmin = 6, Vswtc = 7,
+            Vstart = 8, Vstop = 9, Vsusp = 10, Veol = 11, Vreprint = 12, Vdiscard = 13, Vwerase = 14, Vlnext = 15,
+            Veol2 = 16;
         // A c_cc entry of 0 turns that function off (_POSIX_VDISABLE).
         public const byte Disabled = 0;
 
@@ -49,16 +50,16 @@ namespace Cowbird.Kernel.Tty
             cc[Veof] = 0x04;
             cc[Vtime] = 0;
             cc[Vmin] = 1;
-            cc[7] = 0;          // VSWTC
+            cc[Vswtc] = 0;
             cc[Vstart] = 0x11;
             cc[Vstop] = 0x13;
             cc[Vsusp] = 0x1a;
             cc[Veol] = 0;
             cc[Vreprint] = 0x12;
-            cc[13] = 0x0f;      // VDISCARD
+            cc[Vdiscard] = 0x0f;
             cc[Vwerase] = 0x17;
             cc[Vlnext] = 0x16;
-            cc[16] = 0;         // VEOL2
+            cc[Veol2] = 0;
             return t;
         }
 

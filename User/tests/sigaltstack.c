@@ -35,7 +35,7 @@ static stack_t read_altstack(void)
     return old;
 }
 
-/* kill(getpid()): musl's raise() uses tkill, outside Cowbird's subset. */
+/* kill(getpid()): the signal acts before the call returns, on Linux as on Cowbird. */
 static void send_self(int sig)
 {
     cb_syscall(SYS_kill, cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0), sig, 0, 0, 0, 0);

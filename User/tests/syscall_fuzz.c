@@ -11,12 +11,13 @@
  *
  * The seed is printed first (INFO line): the same seed makes the same calls, so a kernel panic
  * or hang it finds can be replayed. Calls that would reach outside the child are never made:
- * kill goes only to the child itself (never a stop signal) or to pids that do not exist,
- * execve only gets paths that cannot be read, open never creates a file, nanosleep never sleeps
- * long (nor clock_nanosleep, never on a CPU clock), waitid never waits, stdin is closed so read never waits for a terminal, and every pipe is non-blocking (fcntl
- * F_SETFL keeps O_NONBLOCK) so no read or write of it waits for the child itself. A child's own calls may zero or
- * unmap any of its memory, its stack included, so nothing a call needs for staying inside the
- * child is kept there.
+ * kill, tkill and tgkill go only to the child itself (never a stop signal) or to pids that do
+ * not exist, setpgid and setsid move only the child, execve only gets paths that cannot be
+ * read, open never creates a file, nanosleep and clock_nanosleep never sleep long (never on a
+ * CPU clock), waitid never waits, stdin is closed so read never waits for a terminal, and
+ * every pipe is non-blocking (fcntl F_SETFL keeps O_NONBLOCK) so no read or write of it waits
+ * for the child itself. A child's own calls may zero or unmap any of its memory, its stack
+ * included, so nothing a call needs for staying inside the child is kept there.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -152,6 +153,53 @@ static void pipe_call(long fds, unsigned long bits)
     cb_syscall(SYS_pipe2, fds, flags, 0, 0, 0, 0);
 }
 
+/* A pid for the group and thread calls, from `bits`: 0, the child itself (asked for at each
+   call, never kept: see kill below), a pid that does not exist, or a negative one (INT_MIN
+   among them). Never another process's pid. */
+static long group_pid_of(unsigned long bits)
+{
+    switch (bits % 4) {
+    case 0: return 0;
+    case 1: return cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    case 2: return 900000 + (long)((bits >> 2) % 1000);
+    default: return (bits >> 2) & 1 ? (long)INT32_MIN : -2 - (long)((bits >> 3) % 1000);
+    }
+}
+
+/* The process-group, session and thread-signal calls, picked and fed by `bits` (no draw from
+   the random stream, so the other calls of a seed stay as they were). Nothing reaches outside
+   the child: setpgid and setsid move only the child (the parent is never its child), and
+   tkill/tgkill send a real signal only to pids that do not exist, never a stop signal to
+   itself (it would wait for a SIGCONT forever). */
+static void group_call(unsigned long bits)
+{
+    long pid = group_pid_of(bits >> 3);
+    long sig = (long)((bits >> 12) % 65);
+    if (pid == 0 || pid == cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0))
+        sig = 0;
+    switch (bits % 8) {
+    case 0: cb_syscall(SYS_getppid, 0, 0, 0, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_getpgrp, 0, 0, 0, 0, 0, 0); break;
+    case 2: cb_syscall(SYS_getpgid, pid, 0, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_getsid, pid, 0, 0, 0, 0, 0); break;
+    case 4: cb_syscall(SYS_setpgid, (bits >> 20) & 1 ? 0 : pid, group_pid_of(bits >> 21), 0, 0, 0, 0); break;
+    case 5: cb_syscall(SYS_setsid, 0, 0, 0, 0, 0, 0); break;
+    case 6: cb_syscall(SYS_tkill, pid, sig, 0, 0, 0, 0); break;
+    default: cb_syscall(SYS_tgkill, group_pid_of(bits >> 20), pid, sig, 0, 0, 0); break;
+    }
+}
+
+/* An ioctl request: usually the hostile int drawn, but every third pointer picks a terminal
+   request instead (on a pipe or a closed fd: the child has no terminal open). */
+static long ioctl_request(long drawn, unsigned long bits)
+{
+    static const long terminal[] = { 0x5401, 0x5402, 0x5403, 0x5404, 0x5413, 0x5414, 0x540F, 0x5410,
+                                     0x5429, 0x540E, 0x5422, 0x541B, 0x540B, 0x5409 };
+    if (bits % 3 != 0)
+        return drawn;
+    return terminal[(bits >> 2) % (sizeof terminal / sizeof terminal[0])];
+}
+
 /* sched_yield, or (picked by a pointer's bits, so the random stream stays as it was) a call that
    reads or writes what a process used or the time: gettimeofday, time, times, getrusage,
    sigaltstack, waitid (always WNOHANG: the child's own children may still run). */
@@ -204,7 +252,11 @@ static void one_call(void)
     case 7: cb_syscall(SYS_brk, below(2) ? hostile_address() : (long)next(), 0, 0, 0, 0, 0); break;
     case 8: cb_syscall(SYS_rt_sigaction, hostile_int(), a, hostile_pointer(), below(2) ? 8 : hostile_int(), 0, 0); break;
     case 9: cb_syscall(SYS_rt_sigprocmask, hostile_int(), a, hostile_pointer(), below(2) ? 8 : hostile_int(), 0, 0); break;
-    case 10: cb_syscall(SYS_ioctl, any_fd(), hostile_int(), a, 0, 0, 0); break;
+    case 10: {
+        long fd = any_fd();
+        cb_syscall(SYS_ioctl, fd, ioctl_request(hostile_int(), (unsigned long)a), a, 0, 0, 0);
+        break;
+    }
     case 11: cb_syscall(SYS_writev, 3 + (long)below(37), a, hostile_int(), 0, 0, 0); break;
     case 12: usage_call((unsigned long)a); break;
     case 13: cb_syscall(SYS_mremap, hostile_address(), hostile_length(), hostile_length(), below(8), hostile_address(), 0); break;
@@ -248,7 +300,7 @@ static void one_call(void)
         cb_syscall(SYS_kill, pid, sig, 0, 0, 0, 0);
         break;
     }
-    case 21: cb_syscall(SYS_getppid, 0, 0, 0, 0, 0, 0); break;
+    case 21: group_call((unsigned long)a); break;
     case 22: if (below(16) == 0) cb_syscall(SYS_arch_prctl, hostile_int(), a, 0, 0, 0, 0); break;
     case 23: cb_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0); break;
     case 24: cb_syscall(SYS_set_tid_address, a, 0, 0, 0, 0, 0); break;
