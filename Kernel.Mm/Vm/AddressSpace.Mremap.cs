@@ -31,7 +31,8 @@ namespace Cowbird.Mm.Vm
         //           (shrinking) reaching past TaskSize;
         //   EPERM   a fixed destination below MmapMin (Linux: mmap_min_addr);
         //   EFAULT  no VMA at oldAddress, or (growing or moving) the old range runs past it;
-        //   ENOMEM  cannot grow in place without MAYMOVE, no free range, out of frames,
+        //   ENOMEM  growth past SizeLimit (MREMAP_DONTUNMAP: the whole new range; after the
+        //           EFAULT checks), cannot grow in place without MAYMOVE, no free range, out of frames,
         //           or the growth of an Account VMA is refused its commitment (the charge
         //           comes after the VMA count check, before anything moves).
         public long Mremap(ulong oldAddress, ulong oldLength, ulong newLength, RemapFlags flags, ulong newAddress)
@@ -61,6 +62,8 @@ namespace Cowbird.Mm.Vm
             Vma last = RemapUnitLast(vma);
             if (oldLength > last.End - oldAddress)
                 return -(long)Errno.EFAULT;
+            if (!MayExpand(newLength - oldLength))
+                return -(long)Errno.ENOMEM;
             if (oldAddress + oldLength == last.End && CanExpand(last, newLength - oldLength))
             {
                 if (ChargeGrowth(last, newLength - oldLength) != Errno.None)
@@ -91,6 +94,8 @@ namespace Cowbird.Mm.Vm
         {
             if (!vma.IsShared)
                 return -(long)Errno.EINVAL;
+            if (!MayExpand(newLength))
+                return -(long)Errno.ENOMEM;
             if (target == 0)
             {
                 if ((flags & RemapFlags.MayMove) == 0)
@@ -165,6 +170,8 @@ namespace Cowbird.Mm.Vm
                 return DuplicateShared(vma, oldAddress, newLength, RemapFlags.MayMove, newAddress);
             if (oldLength > RemapUnitEnd(vma) - oldAddress)
                 return -(long)Errno.EFAULT;
+            if (!MayExpand(newLength - oldLength) || ((flags & RemapFlags.DontUnmap) != 0 && !MayExpand(oldLength)))
+                return -(long)Errno.ENOMEM;
             if (!fixedAddress)
             {
                 newAddress = PlaceNear(newAddress, newLength);

@@ -5,7 +5,8 @@ namespace Cowbird.Mm.Vm
     // A GrowsDown VMA (the stack exec builds, or mmap with MAP_GROWSDOWN) covers only what
     // has been needed so far. A fault at an address no VMA contains, just below such a VMA,
     // moves the VMA's start down to that page instead of giving SIGSEGV, when:
-    //   - the grown VMA is no bigger than StackLimit (RLIMIT_STACK's soft value);
+    //   - the grown VMA is no bigger than StackLimit (RLIMIT_STACK's soft value), and the
+    //     space stays within SizeLimit (RLIMIT_AS);
     //   - an accessible VMA below, unless it grows down too, stays StackGuardGap away
     //     (Linux's stack_guard_gap: a runaway stack hits a hole, not someone's heap);
     //   - the growth can be committed (an Account VMA is charged for the new pages);
@@ -39,7 +40,7 @@ namespace Cowbird.Mm.Vm
         }
 
         // Moves the start of GrowsDown `vma` down to the page holding `address` (below it,
-        // in no VMA). Errno.None; EPERM below MmapMin; ENOMEM past StackLimit, within the
+        // in no VMA). Errno.None; EPERM below MmapMin; ENOMEM past StackLimit or SizeLimit, within the
         // guard gap of an accessible VMA below, past its offset reservation, or when the
         // growth cannot be committed.
         // Nothing changes on an error.
@@ -53,6 +54,8 @@ namespace Cowbird.Mm.Vm
                 && start - below.End < StackGuardGap)
                 return Errno.ENOMEM;
             if (vma.End - start > StackLimit)
+                return Errno.ENOMEM;
+            if (!MayExpand(vma.Start - start))
                 return Errno.ENOMEM;
             ulong grow = (vma.Start - start) >> Page.Shift;
             if (!CanGrowOffsetsDown(vma, grow))

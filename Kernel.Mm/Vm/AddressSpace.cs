@@ -99,7 +99,8 @@ namespace Cowbird.Mm.Vm
         // EINVAL for zero length, unknown prot bits, not exactly one of MAP_PRIVATE and
         // MAP_SHARED, MAP_GROWSDOWN with MAP_SHARED, or an unaligned fixed address; EBADF
         // without MAP_ANONYMOUS (there are no files); EEXIST for MAP_FIXED_NOREPLACE over
-        // a mapping; ENOMEM when the length overflows, no room is left, or the commitment
+        // a mapping; ENOMEM when the length overflows, no room is left, SizeLimit would be
+        // passed (MAP_FIXED: checked before it unmaps anything), or the commitment
         // is refused (CommitAccounting; as in Linux's mmap_region, MAP_FIXED has already
         // unmapped what was there).
         public long Mmap(ulong address, ulong length, Protection prot, MapFlags flags)
@@ -125,6 +126,8 @@ namespace Cowbird.Mm.Vm
                     return -(long)Errno.EINVAL;
                 if (!IsUserRange(address, length, out end))
                     return -(long)Errno.ENOMEM;
+                if (!MayExpand(length - MappedBytesIn(address, end)))
+                    return -(long)Errno.ENOMEM;
                 if (!Vmas.IsFree(address, end))
                 {
                     if ((flags & MapFlags.FixedNoReplace) != 0)
@@ -137,7 +140,7 @@ namespace Cowbird.Mm.Vm
             else
             {
                 address = PlaceNear(Page.AlignDown(address), length);
-                if (address == 0)
+                if (address == 0 || !MayExpand(length))
                     return -(long)Errno.ENOMEM;
                 end = address + length;
             }
@@ -183,7 +186,7 @@ namespace Cowbird.Mm.Vm
         // brk with Linux's semantics: asks to move the end of the heap to `requested`.
         // Returns the new break on success and the unchanged old break on any failure
         // (below BrkStart, reaching another mapping or the page below it, out of user space,
-        // the growth's commitment refused). The heap is charged (VmaFlags.Account) like a
+        // past SizeLimit, the growth's commitment refused). The heap is charged (VmaFlags.Account) like a
         // private writable mapping; shrinking frees the pages above the new end and uncharges.
         public ulong Brk(ulong requested)
         {
@@ -198,7 +201,7 @@ namespace Cowbird.Mm.Vm
             {
                 // Linux keeps a one-page gap below the next mapping (find_vma_intersection
                 // up to newbrk + PAGE_SIZE), so the heap never runs straight into it.
-                if (!Vmas.IsFree(oldEnd, newEnd + Page.Size) || Vmas.Count > MaxMapCount)
+                if (!Vmas.IsFree(oldEnd, newEnd + Page.Size) || Vmas.Count > MaxMapCount || !MayExpand(newEnd - oldEnd))
                     return brk;
                 if (Manager.Commit.Charge(this, (newEnd - oldEnd) >> Page.Shift) != Errno.None)
                     return brk;
@@ -225,6 +228,7 @@ namespace Cowbird.Mm.Vm
             child.brk = brk;
             InheritOffsetCounter(child);
             child.StackLimit = StackLimit;
+            child.SizeLimit = SizeLimit;
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {

@@ -1,5 +1,4 @@
 using Cowbird.Kernel.Arch.X64;
-using Cowbird.Kernel.Processes;
 
 namespace Cowbird.Kernel.Drivers
 {
@@ -62,12 +61,10 @@ namespace Cowbird.Kernel.Drivers
                 Cpu.WaitForInterrupt();
         }
 
-        // One tick; a tick that interrupted ring 3 is CPU time of the running process.
+        // One tick.
         public override void Handle(TrapFrame* frame)
         {
             s_ticks++;
-            if (frame->FromUserMode)
-                Scheduler.ChargeUserTick();
         }
     }
 }

@@ -16,6 +16,8 @@ namespace Cowbird.Kernel.Processes
     // that is checked before the fault is handled, never found out half-way.
     // From ring 0 it is a kernel bug: kernel code reaches user memory only through
     // UserMemory (which never dereferences user addresses), so it panics as before.
+    // Each handled fault counts in the process's ResourceUsage (getrusage); faults the
+    // kernel takes through UserMemory do not (Linux counts those too).
     public sealed unsafe class PageFaultHandler : InterruptHandler
     {
         // Kernel heap a fault may need: an anon_vma and a chain, with room to spare.
@@ -45,9 +47,13 @@ namespace Cowbird.Kernel.Processes
                 OomKiller.Run(current);
                 return;
             }
+            ulong swapIns = KernelMemory.Manager.Stat.PswpIn;
             FaultResult result = FaultHandler.Handle(current.Space, address, frame->ErrorCode);
             if (result == FaultResult.Handled)
+            {
+                CountFault(current, KernelMemory.Manager.Stat.PswpIn != swapIns);
                 return;
+            }
             if (result == FaultResult.OutOfMemory)
             {
                 OomKiller.Run(current);
@@ -67,6 +73,16 @@ namespace Cowbird.Kernel.Processes
             }
             Report(current, frame, address, "segfault", "");
             SignalDelivery.Force(current, Signal.SIGSEGV, result == FaultResult.SegvAccErr ? SegvAccErr : SegvMapErr, address);
+        }
+
+        // A fault was handled: major when it read from swap (Linux's VM_FAULT_MAJOR),
+        // minor otherwise (ru_minflt, ru_majflt).
+        private static void CountFault(Process current, bool readSwap)
+        {
+            if (readSwap)
+                current.Usage.MajorFaults++;
+            else
+                current.Usage.MinorFaults++;
         }
 
         // "<name>[<pid>]: <what> at <addr> ip <rip> sp <rsp> error <code><why>" (Linux's

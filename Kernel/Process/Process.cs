@@ -64,10 +64,12 @@ namespace Cowbird.Kernel.Processes
         // The user's GS base (arch_prctl ARCH_SET_GS); in KERNEL_GS_BASE while it runs
         // in the kernel, swapgs puts it in GS_BASE on the way out.
         public ulong GsBase;
-        // Timer ticks that found this process running in ring 3: its CPU time, as the
-        // CPU-time clocks report it (the kernel runs with interrupts off, so its own
-        // work on the process's behalf is not seen by the tick).
-        public ulong CpuTicks;
+        // CPU time and faults so far (CpuAccounting, PageFaultHandler), the Clock.Monotonic
+        // time its CPU time was last counted up to, and the usage of the children wait4 or
+        // waitid reaped, theirs included (Linux: signal->cutime, cstime, cmin_flt, cmaj_flt).
+        public ResourceUsage Usage;
+        public ulong CpuStamp;
+        public ResourceUsage ReapedChildrenUsage;
         // Tick at which the process last got the CPU (round-robin quantum).
         public ulong SliceStart;
 
@@ -80,8 +82,9 @@ namespace Cowbird.Kernel.Processes
         // sleep, plus one (0 = none), while its return to ring 3 delivers signals: a handler
         // with SA_RESTART makes it run again (SyscallDispatcher, SignalDelivery).
         public ulong InterruptedSyscall;
-        // The pid that sent each pending signal (0: the kernel), for a handler's siginfo.
-        public readonly int[] SignalSenders = new int[Signal.Count + 1];
+        // What a handler's siginfo says about each pending signal: who sent it (pid 0: the
+        // kernel), or how the child changed for SIGCHLD.
+        public readonly SignalFrame.Info[] PendingInfo = new SignalFrame.Info[Signal.Count + 1];
         public ulong SignalMask;
         // rt_sigsuspend's caller's mask while the call's temporary mask is in place
         // (RestoreMaskAfterSignal): the first handler's frame saves it instead of SignalMask,
@@ -89,6 +92,8 @@ namespace Cowbird.Kernel.Processes
         // (Linux: saved_sigmask, TIF_RESTORE_SIGMASK).
         public ulong SavedSignalMask;
         public bool RestoreMaskAfterSignal;
+        // The alternate signal stack (sigaltstack): fork copies it, execve disables it.
+        public SignalStack AltStack = new SignalStack();
         public ulong ClearChildTid;
 
         // The program's file name (the base name of the path execve ran, or of pid 1's argv[0];

@@ -106,12 +106,14 @@ namespace Cowbird.Kernel.Processes
             image.Space.Activate();
             old.Destroy();
             InstallImage(process, image);
+            LimitSyscalls.ApplyToSpace(process);
             UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, 0);
             UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
             process.SetName(path, pathLength);
             process.HasExeced = true;
             process.Files.CloseOnExec();
+            process.AltStack.Reset();
             // Caught signals return to their default action; ignored ones stay ignored, but
             // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)
@@ -142,6 +144,7 @@ namespace Cowbird.Kernel.Processes
             child.FsBase = parent.FsBase;
             child.GsBase = parent.GsBase;
             child.SignalMask = parent.SignalMask;
+            child.AltStack = parent.AltStack.Copy();
             child.ProcessGroup = parent.ProcessGroup;
             child.Session = parent.Session;
             child.HasTerminal = parent.HasTerminal;
@@ -208,7 +211,8 @@ namespace Cowbird.Kernel.Processes
                 ProcessTable.Detach(process);
             }
             if (action.Handler != Signal.SigIgn)
-                SignalDelivery.Send(parent, Signal.SIGCHLD, process.Pid);
+                SignalDelivery.Send(parent, Signal.SIGCHLD, SignalDelivery.ChildInfo(process,
+                    Signal.ExitCode(process.ExitStatus), Signal.ExitInfoStatus(process.ExitStatus)));
             Scheduler.Wake(parent);
         }
 
@@ -231,24 +235,40 @@ namespace Cowbird.Kernel.Processes
                 Scheduler.Wake(s_init);
         }
 
-        // What wait4 waits for (its options, decoded).
+        // What wait4 and waitid wait for (their options, decoded).
         public struct WaitOptions
         {
             public bool NoHang;       // WNOHANG: return 0 instead of sleeping
-            public bool Stopped;      // WUNTRACED: report a child's stop
+            public bool Exited;       // WEXITED (implied by wait4): report and reap an ended child
+            public bool Stopped;      // WUNTRACED, WSTOPPED: report a child's stop
             public bool Continued;    // WCONTINUED: report a child's continue by SIGCONT
+            public bool NoWait;       // WNOWAIT: report, but leave the child as it was
+            public bool ByGroup;      // waitid P_PGID: `pid` is a process group
             public bool CloneOnly;    // __WCLONE without __WALL: only children that do not
                                       // report their exit with SIGCHLD, which Cowbird has none of
         }
 
-        // wait4 without the user-memory part (Linux's do_wait): for a child matching `pid`
-        // (ProcessGroups.WaitMatches: -1 any, 0 the caller's group, < -1 that group), reaps a zombie, or reports a stop (WUNTRACED) or a continue
-        // (WCONTINUED) once each. The child's pid with its status, 0 (WNOHANG and nothing
-        // to report), -ECHILD (no such child, now or any more), or -EINTR when a fatal
-        // signal interrupted the wait.
-        public static int Wait(Process parent, int pid, WaitOptions options, out int status)
+        // What a wait learned about one child.
+        public struct WaitReport
         {
-            status = 0;
+            public int Pid;
+            public int Status;          // wait4's status word
+            public int Code;            // waitid's si_code (CLD_*)
+            public int InfoStatus;      // waitid's si_status: exit code or signal
+            public ResourceUsage Usage; // the child's, its reaped children's included (wait4's rusage)
+        }
+
+        // wait4 and waitid without the user-memory part (Linux's do_wait): for a child
+        // matching `pid` (ProcessGroups.WaitMatches: -1 any, 0 the caller's group, < -1 that
+        // group; with ByGroup, group `pid`), reaps a zombie (WEXITED), or reports a stop
+        // (WUNTRACED) or a continue (WCONTINUED) once each; WNOWAIT leaves all as it was.
+        // A zombie counts as a child only for WEXITED (Linux's wait_task_zombie leaves
+        // notask_error alone). The child's pid with its report, 0 (WNOHANG and nothing to
+        // report), -ECHILD (no such child, now or any more), or -EINTR when a fatal signal
+        // interrupted the wait.
+        public static int Wait(Process parent, int pid, WaitOptions options, out WaitReport report)
+        {
+            report = default;
             bool interrupted = false;
             while (true)
             {
@@ -257,10 +277,11 @@ namespace Cowbird.Kernel.Processes
                 for (int i = 0; i < ProcessTable.MaxThreads && !options.CloneOnly; i++)
                 {
                     Process child = ProcessTable.At(i);
-                    if (child == null || child.Parent != parent || !ProcessGroups.WaitMatches(parent, child, pid))
+                    if (child == null || child.Parent != parent || !Selects(parent, child, pid, options)
+                        || (child.IsZombie && !options.Exited))
                         continue;
                     any = true;
-                    int reported = Report(child, options, out status);
+                    int reported = Report(parent, child, options, out report);
                     if (reported != 0)
                         return reported;
                 }
@@ -276,29 +297,46 @@ namespace Cowbird.Kernel.Processes
             }
         }
 
-        // What wait4 learns from one child, in Linux's order (wait_consider_task): its
-        // exit (reaping it), else its stop, else its continue. The pid, or 0 for nothing.
-        private static int Report(Process child, WaitOptions options, out int status)
+        private static bool Selects(Process parent, Process child, int pid, WaitOptions options) =>
+            options.ByGroup ? child.ProcessGroup == pid : ProcessGroups.WaitMatches(parent, child, pid);
+
+        // What a wait learns from one child, in Linux's order (wait_consider_task): its
+        // exit (reaping it: its usage joins the parent's children's), else its stop, else
+        // its continue. The pid, or 0 for nothing.
+        private static int Report(Process parent, Process child, WaitOptions options, out WaitReport report)
         {
-            status = 0;
-            int childPid = child.Pid;
+            report = default;
+            report.Pid = child.Pid;
+            report.Usage = ResourceUsage.Sum(child.Usage, child.ReapedChildrenUsage);
             if (child.IsZombie)
             {
-                status = child.ExitStatus;
-                ProcessTable.Remove(child);
-                return childPid;
+                report.Status = child.ExitStatus;
+                report.Code = Signal.ExitCode(child.ExitStatus);
+                report.InfoStatus = Signal.ExitInfoStatus(child.ExitStatus);
+                if (!options.NoWait)
+                {
+                    parent.ReapedChildrenUsage = ResourceUsage.Sum(parent.ReapedChildrenUsage, report.Usage);
+                    ProcessTable.Remove(child);
+                }
+                return report.Pid;
             }
             if (options.Stopped && child.StopReport != 0)
             {
-                status = Signal.StoppedStatus(child.StopReport);
-                child.StopReport = 0;
-                return childPid;
+                report.Status = Signal.StoppedStatus(child.StopReport);
+                report.Code = Signal.CldStopped;
+                report.InfoStatus = child.StopReport;
+                if (!options.NoWait)
+                    child.StopReport = 0;
+                return report.Pid;
             }
             if (options.Continued && child.ContinueReport)
             {
-                status = Signal.ContinuedStatus;
-                child.ContinueReport = false;
-                return childPid;
+                report.Status = Signal.ContinuedStatus;
+                report.Code = Signal.CldContinued;
+                report.InfoStatus = Signal.SIGCONT;
+                if (!options.NoWait)
+                    child.ContinueReport = false;
+                return report.Pid;
             }
             return 0;
         }

@@ -5,7 +5,9 @@ namespace Cowbird.Kernel.Processes
     // The soft value is the one enforced; the hard value caps what the soft value may be set
     // to (LimitSyscalls holds the rules for changing them). Cowbird enforces NOFILE (open, dup,
     // dup2: FileTable), STACK (the stack execve maps and its argument space: ProgramImage,
-    // ExecArguments) and, as Linux does for root, not NPROC; the others are kept and reported.
+    // ExecArguments; its growth: AddressSpace.StackLimit), AS (the total size of the
+    // mappings: AddressSpace.SizeLimit, from execve's image on; the image itself is built
+    // without it) and, as Linux does for root, not NPROC; the others are kept and reported.
     public sealed class ResourceLimits
     {
         public const int Count = 16;                 // RLIM_NLIMITS

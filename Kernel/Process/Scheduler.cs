@@ -15,6 +15,8 @@ namespace Cowbird.Kernel.Processes
     //     middle of kernel data-structure updates.
     //   - Switching = TSS.Rsp0 + per-CPU kernel stack, CR3, FS base, then the kernel
     //     stacks (context_switch). User SSE registers are on each kernel stack already.
+    //   - Each switch, and each entry from and return to ring 3, counts the running
+    //     process's CPU time (CpuAccounting).
     public sealed unsafe class Scheduler : InterruptHandler
     {
         // Ticks (10 ms) a process runs before another runnable one gets the CPU.
@@ -30,12 +32,14 @@ namespace Cowbird.Kernel.Processes
         public static void Initialize()
         {
             Interrupts.SetUserReturnHandler(new Scheduler());
+            Interrupts.SetUserEntryHandler(new UserEntry());
         }
 
         // Leaves the boot stack for good and runs the processes.
         public static void Start()
         {
             Process next = PickNext();
+            CpuAccounting.StartRunning(next);
             SwitchTo(next, ref s_bootRsp);
         }
 
@@ -105,7 +109,9 @@ namespace Cowbird.Kernel.Processes
         // process runs again (never for a zombie).
         public static void Schedule()
         {
+            CpuAccounting.LeaveKernel(s_current);
             Process next = PickNext();
+            CpuAccounting.StartRunning(next);
             if (next != s_current)
             {
                 SwitchTo(next, ref s_current.SavedRsp);
@@ -158,13 +164,6 @@ namespace Cowbird.Kernel.Processes
                 UserModeCpu.ContextSwitch(save, next.SavedRsp);
         }
 
-        // A timer tick interrupted ring 3: the running process used it (its CPU time).
-        public static void ChargeUserTick()
-        {
-            if (s_current != null)
-                s_current.CpuTicks++;
-        }
-
         // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending
         // signals act (a fatal one ends the process, a stop signal stops it); a used-up time
         // slice lets others run.
@@ -175,8 +174,15 @@ namespace Cowbird.Kernel.Processes
             if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
                 Schedule();
             SignalDelivery.ActOnPending(current);
+            CpuAccounting.LeaveKernel(current);
         }
 
         public override void Handle(TrapFrame* frame) => OnReturnToUser();
+
+        // First on every interrupt from ring 3: the running process's user time ends.
+        private sealed class UserEntry : InterruptHandler
+        {
+            public override void Handle(TrapFrame* frame) => CpuAccounting.EnterKernel(s_current);
+        }
     }
 }

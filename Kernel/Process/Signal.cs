@@ -33,10 +33,15 @@ namespace Cowbird.Kernel.Processes
             | 1UL << (SIGABRT - 1) | 1UL << (SIGBUS - 1) | 1UL << (SIGFPE - 1) | 1UL << (SIGSEGV - 1)
             | 1UL << (SIGXCPU - 1) | 1UL << (SIGXFSZ - 1) | 1UL << (SIGSYS - 1);
 
+        // si_code of SIGCHLD and of waitid's siginfo (CLD_*): how a child changed.
+        public const int CldExited = 1, CldKilled = 2, CldDumped = 3, CldStopped = 5, CldContinued = 6;
+
         // wait4's status for a child continued by SIGCONT (WIFCONTINUED).
         public const int ContinuedStatus = 0xFFFF;
         // The low byte of a stopped child's status (WIFSTOPPED).
         private const int StoppedLowByte = 0x7F;
+        // WCOREDUMP's bit, which Cowbird never sets.
+        private const int CoreDumpBit = 0x80;
 
         // The bit of `signal` in a signal set (sigset_t: bit n-1 for signal n).
         public static ulong Bit(int signal) => 1UL << (signal - 1);
@@ -59,6 +64,13 @@ namespace Cowbird.Kernel.Processes
 
         // wait4's status for a death by `signal`; never a core-dump bit (no core is written).
         public static int KilledStatus(int signal) => signal & 0x7F;
+
+        // The si_code of an ended child with wait status `status` (Linux's wait_task_zombie).
+        public static int ExitCode(int status) =>
+            (status & 0x7F) == 0 ? CldExited : (status & CoreDumpBit) != 0 ? CldDumped : CldKilled;
+
+        // The si_status of an ended child: its exit code, or the signal that killed it.
+        public static int ExitInfoStatus(int status) => (status & 0x7F) == 0 ? (status >> 8) & 0xFF : status & 0x7F;
 
         // wait4's status for a child stopped by `signal`: (signal << 8) | 0x7f.
         public static int StoppedStatus(int signal) => (signal << 8) | StoppedLowByte;

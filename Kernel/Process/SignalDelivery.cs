@@ -39,6 +39,15 @@ namespace Cowbird.Kernel.Processes
         // siginfo names (0 for the kernel; the first sender of a signal already pending stays).
         public static void Send(Process target, int signal, int senderPid = 0)
         {
+            SignalFrame.Info info = default;
+            info.Code = SiUser;
+            info.SenderPid = senderPid;
+            Send(target, signal, info);
+        }
+
+        // Sends `signal` with the siginfo `info` (kept if the signal is not pending yet).
+        public static void Send(Process target, int signal, SignalFrame.Info info)
+        {
             if (target.IsZombie)
                 return;
             ulong bit = Signal.Bit(signal);
@@ -54,7 +63,7 @@ namespace Cowbird.Kernel.Processes
             if (!blocked && Ignores(target, signal))
                 return;
             if ((target.PendingSignals & bit) == 0)
-                target.SignalSenders[signal] = senderPid;
+                target.PendingInfo[signal] = info;
             target.PendingSignals |= bit;
             if (blocked || (target.State == ProcessState.Stopped && signal != Signal.SIGKILL))
                 return;
@@ -89,12 +98,7 @@ namespace Cowbird.Kernel.Processes
                     return true;
                 current.PendingSignals &= ~Signal.Bit(signal);
                 if (IsHandler(action.Handler))
-                {
-                    SignalFrame.Info info = default;
-                    info.Code = SiUser;
-                    info.SenderPid = current.SignalSenders[signal];
-                    DeliverToHandler(current, signal, action, info);
-                }
+                    DeliverToHandler(current, signal, action, current.PendingInfo[signal]);
                 else if (Ignores(current, signal))
                     continue;
                 else if (Signal.IsStop(signal))
@@ -140,7 +144,8 @@ namespace Cowbird.Kernel.Processes
                 ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));
         }
 
-        // Sets up the handler's frame and the mask it runs with; a frame that cannot be made
+        // Sets up the handler's frame and the mask it runs with, and disarms an alternate
+        // stack with SS_AUTODISARM (Linux's signal_delivered); a frame that cannot be made
         // (no SA_RESTORER, bad stack) kills the process with SIGSEGV (Linux's force_sigsegv).
         private static void DeliverToHandler(Process current, int signal, SignalAction action, SignalFrame.Info info)
         {
@@ -152,6 +157,8 @@ namespace Cowbird.Kernel.Processes
                 current.PendingKill = Signal.SIGSEGV;
                 return;
             }
+            if (((uint)current.AltStack.Flags & SignalStack.SsAutoDisarm) != 0)
+                current.AltStack.Reset();
             ulong blocked = action.Mask;
             if ((action.Flags & SaNoDefer) == 0)
                 blocked |= Signal.Bit(signal);
@@ -226,7 +233,26 @@ namespace Cowbird.Kernel.Processes
                 return;
             Scheduler.Wake(parent);
             if ((parent.SignalActions[Signal.SIGCHLD].Flags & SaNoCldStop) == 0)
-                Send(parent, Signal.SIGCHLD, child.Pid);
+            {
+                bool stopped = child.StopReport != 0;
+                Send(parent, Signal.SIGCHLD, ChildInfo(child, stopped ? Signal.CldStopped : Signal.CldContinued,
+                    stopped ? child.StopReport : Signal.SIGCONT));
+            }
+        }
+
+        // The siginfo of the SIGCHLD that tells a parent how `child` changed (Linux's
+        // do_notify_parent and do_notify_parent_cldstop): si_code `code` (CLD_*), the
+        // child's pid, uid 0, si_status `status`, and its own CPU time in clock ticks.
+        public static SignalFrame.Info ChildInfo(Process child, int code, int status)
+        {
+            SignalFrame.Info info = default;
+            info.Code = code;
+            info.SenderPid = child.Pid;
+            info.IsChild = true;
+            info.Status = status;
+            info.UserTicks = child.Usage.User / ResourceUsage.NanosecondsPerClockTick;
+            info.SystemTicks = child.Usage.System / ResourceUsage.NanosecondsPerClockTick;
+            return info;
         }
     }
 }

@@ -19,6 +19,11 @@ namespace Cowbird.Kernel.Processes
     //
     // Below the interrupted rsp Linux skips the 128-byte red zone, then places the FP state,
     // then the frame, with rsp + 8 a multiple of 16 at handler entry (as after a call).
+    // A handler with SA_ONSTACK starts instead from the top of the alternate signal stack
+    // (SignalStack) when one is armed and the process is not on it yet; a frame that would
+    // not fit on the alternate stack, entered or nested, is a bad stack (Linux's
+    // get_sigframe). uc_stack holds the alternate stack as sigaltstack set it, and
+    // rt_sigreturn sets it back from there (restore_altstack), errors ignored.
     public static unsafe class SignalFrame
     {
         private const ulong RedZone = 128;
@@ -29,7 +34,7 @@ namespace Cowbird.Kernel.Processes
         private const int ScRdi = 8, ScRsi = 9, ScRbp = 10, ScRbx = 11, ScRdx = 12, ScRax = 13,
             ScRcx = 14, ScRsp = 15, ScRip = 16, ScEflags = 17, ScSegments = 18, ScErr = 19,
             ScTrapno = 20, ScOldmask = 21, ScCr2 = 22, ScFpstate = 23;
-        private const int SsDisable = 2;
+        private const ulong SaOnStack = 0x08000000;
         // UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS (no xsave state, so no UC_FP_XSTATE).
         private const ulong UcFlags = 2 | 4;
         // The rflags bits rt_sigreturn takes from the frame (Linux's FIX_EFLAGS: AC OF DF TF SF
@@ -47,6 +52,10 @@ namespace Cowbird.Kernel.Processes
             public int SenderPid;     // kill's sender (SI_USER)
             public ulong Address;     // the fault address (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP)
             public bool IsFault;
+            public bool IsChild;      // SIGCHLD: SenderPid is the child, with these:
+            public int Status;        //   its exit code, or the signal that killed, stopped or continued it
+            public ulong UserTicks;   //   its user and system time, in clock ticks
+            public ulong SystemTicks;
         }
 
         // Pushes a frame for `signal` under the current user stack and points the registers at
@@ -56,14 +65,24 @@ namespace Cowbird.Kernel.Processes
         public static bool Push(Process process, int signal, SignalAction action, Info info, ulong oldMask)
         {
             TrapFrame* regs = process.Frame;
-            ulong fpstate = (regs->Rsp - RedZone - FxSave.AreaSize) & ~63UL;
+            SignalStack altStack = process.AltStack;
+            bool nested = altStack.IsOn(regs->Rsp);
+            ulong sp = regs->Rsp - RedZone;
+            bool entering = (action.Flags & SaOnStack) != 0 && altStack.Available(sp);
+            if (entering)
+                sp = altStack.Base + altStack.Size;
+            ulong fpstate = (sp - FxSave.AreaSize) & ~63UL;
             ulong frame = ((fpstate - FrameSize + 8) & ~15UL) - 8;
+            if ((nested || entering) && !altStack.Contains(frame))
+                return false;
             byte* buffer = stackalloc byte[(int)FrameSize];
             for (int i = 0; i < (int)FrameSize; i++)
                 buffer[i] = 0;
             *(ulong*)buffer = action.Restorer;
             *(ulong*)(buffer + UContext) = UcFlags;
-            *(int*)(buffer + Stack + 8) = SsDisable;
+            *(ulong*)(buffer + Stack) = altStack.Base;
+            *(int*)(buffer + Stack + 8) = altStack.Flags;
+            *(ulong*)(buffer + Stack + 16) = altStack.Size;
             SaveRegisters((ulong*)(buffer + MContext), regs, info, oldMask, fpstate);
             *(ulong*)(buffer + SigMask) = oldMask;
             WriteInfo(buffer + SigInfo, signal, info);
@@ -119,6 +138,8 @@ namespace Cowbird.Kernel.Processes
                 FxSave.Reset(process.FxSaveArea);
             RestoreRegisters(regs, sc);
             process.SignalMask = *(ulong*)(buffer + SigMask) & ~Signal.KernelOnly;
+            process.AltStack.Change(regs->Rsp, *(ulong*)(buffer + Stack), *(int*)(buffer + Stack + 8),
+                *(ulong*)(buffer + Stack + 16));
             return (long)sc[ScRax];
         }
 
@@ -155,16 +176,25 @@ namespace Cowbird.Kernel.Processes
             regs->Ss = Gdt.UserDataSelector;
         }
 
-        // siginfo_t: si_signo, si_errno, si_code, then (offset 16) si_pid and si_uid for kill,
-        // or si_addr for a fault.
+        // siginfo_t: si_signo, si_errno, si_code, then (offset 16) si_pid and si_uid (0) for
+        // kill, followed for SIGCHLD by si_status (24), si_utime (32) and si_stime (40); or
+        // si_addr for a fault.
         private static void WriteInfo(byte* si, int signal, Info info)
         {
             *(int*)si = signal;
             *(int*)(si + 8) = info.Code;
             if (info.IsFault)
+            {
                 *(ulong*)(si + 16) = info.Address;
-            else
-                *(int*)(si + 16) = info.SenderPid;
+                return;
+            }
+            *(int*)(si + 16) = info.SenderPid;
+            if (info.IsChild)
+            {
+                *(int*)(si + 24) = info.Status;
+                *(ulong*)(si + 32) = info.UserTicks;
+                *(ulong*)(si + 40) = info.SystemTicks;
+            }
         }
     }
 }

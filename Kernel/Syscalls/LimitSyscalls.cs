@@ -54,8 +54,9 @@ namespace Cowbird.Kernel.Syscalls
             return oldAddress == 0 ? 0 : WriteLimit(process, oldAddress, oldSoft, oldHard);
         }
 
-        // do_prlimit's checks, then the change. A new stack limit applies at once to how far
-        // the target's stack may grow (Linux reads RLIMIT_STACK at each expansion). 0 or -errno.
+        // do_prlimit's checks, then the change. A new stack or address-space limit applies at
+        // once to how far the target's stack and mappings may grow (Linux reads RLIMIT_STACK
+        // and RLIMIT_AS at each expansion). 0 or -errno.
         private static long Change(Process target, uint resource, ulong soft, ulong hard)
         {
             if (resource >= ResourceLimits.Count)
@@ -65,9 +66,17 @@ namespace Cowbird.Kernel.Syscalls
             if (resource == ResourceLimits.OpenFiles && hard > FileTable.MaxDescriptors)
                 return -(long)Errno.EPERM;
             target.Limits.Set((int)resource, soft, hard);
-            if (resource == ResourceLimits.Stack && target.Space != null)
-                target.Space.StackLimit = soft;
+            if (target.Space != null)
+                ApplyToSpace(target);
             return 0;
+        }
+
+        // Gives `process`'s address space the soft limits Kernel.Mm enforces: RLIMIT_STACK
+        // (stack growth) and RLIMIT_AS (the total size of the mappings). At execve and setrlimit.
+        public static void ApplyToSpace(Process process)
+        {
+            process.Space.StackLimit = process.Limits.Soft(ResourceLimits.Stack);
+            process.Space.SizeLimit = process.Limits.Soft(ResourceLimits.AddressSpace);
         }
 
         // Writes a struct rlimit {soft, hard} to user memory. 0 or -EFAULT.

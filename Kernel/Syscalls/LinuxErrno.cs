@@ -14,5 +14,6 @@ namespace Cowbird.Kernel.Syscalls
         public const int ESPIPE = 29;
         public const int EPIPE = 32;
         public const int ENAMETOOLONG = 36;
+        public const int EOPNOTSUPP = 95;
     }
 }

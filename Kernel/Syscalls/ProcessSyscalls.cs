@@ -5,15 +5,15 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // execve, wait4, arch_prctl: the argument handling in front of ProcessLifecycle.
+    // execve, wait4, waitid, arch_prctl: the argument handling in front of ProcessLifecycle.
     public static unsafe class ProcessSyscalls
     {
         private const int MaxPath = 4096;
-        private const int WaitNoHang = 1, WaitUntraced = 2, WaitContinued = 8;
+        private const int WaitNoHang = 1, WaitUntraced = 2, WaitExited = 4, WaitContinued = 8, WaitNoWait = 0x01000000;
         // Thread and clone selectors: __WNOTHREAD means nothing without threads; __WALL and
         // __WCLONE choose children by the signal they report their exit with (all use SIGCHLD).
         private const int WaitNoThread = 0x20000000, WaitAll = 0x40000000, WaitClone = unchecked((int)0x80000000);
-        private const int RusageSize = 144;
+        private const int IdAll = 0, IdPid = 1, IdGroup = 2, IdPidFd = 3;
         private const int ArchSetGs = 0x1001, ArchSetFs = 0x1002, ArchGetFs = 0x1003, ArchGetGs = 0x1004,
             ArchGetCpuid = 0x1011, ArchSetCpuid = 0x1012;
 
@@ -42,26 +42,78 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EINVAL;
             if (pid == int.MinValue)
                 return -LinuxErrno.ESRCH;
-            ProcessLifecycle.WaitOptions wait;
-            wait.NoHang = (options & WaitNoHang) != 0;
-            wait.Stopped = (options & WaitUntraced) != 0;
-            wait.Continued = (options & WaitContinued) != 0;
-            wait.CloneOnly = (options & WaitClone) != 0 && (options & WaitAll) == 0;
-            int status;
-            int result = ProcessLifecycle.Wait(process, pid, wait, out status);
+            ProcessLifecycle.WaitOptions wait = Decode(options | WaitExited);
+            int result = ProcessLifecycle.Wait(process, pid, wait, out ProcessLifecycle.WaitReport report);
             if (result <= 0)
                 return result;
-            if (statusAddress != 0 && UserMemory.CopyToUser(process.Space, statusAddress, (byte*)&status, 4) != Errno.None)
+            if (statusAddress != 0 && UserMemory.CopyToUser(process.Space, statusAddress, (byte*)&report.Status, 4) != Errno.None)
                 return -(long)Errno.EFAULT;
-            if (rusage != 0)
-            {
-                byte* zeros = stackalloc byte[RusageSize];
-                for (int i = 0; i < RusageSize; i++)
-                    zeros[i] = 0;
-                if (UserMemory.CopyToUser(process.Space, rusage, zeros, RusageSize) != Errno.None)
-                    return -(long)Errno.EFAULT;
-            }
+            if (rusage != 0 && UsageSyscalls.WriteRusage(process, rusage, report.Usage) != 0)
+                return -(long)Errno.EFAULT;
             return result;
+        }
+
+        // waitid(idtype, id, infop, options, rusage), in Linux's order (kernel_waitid):
+        // unknown options, or none of WEXITED/WSTOPPED/WCONTINUED, are EINVAL; P_ALL any
+        // child, P_PID child `id` (> 0), P_PGID a child in group `id` (0: the caller's);
+        // P_PIDFD takes a pidfd, which Cowbird has none of (EBADF); other types EINVAL. Then
+        // the wait; a report writes the rusage (EFAULT), then infop gets si_signo SIGCHLD,
+        // si_code, si_pid, si_uid and si_status, all zero when WNOHANG found nothing. 0.
+        public static long Waitid(Process process, int idType, int id, ulong infoAddress, int options, ulong rusage)
+        {
+            const int known = WaitNoHang | WaitExited | WaitUntraced | WaitContinued | WaitNoWait | WaitNoThread
+                | WaitAll | WaitClone;
+            if ((options & ~known) != 0 || (options & (WaitExited | WaitUntraced | WaitContinued)) == 0)
+                return -(long)Errno.EINVAL;
+            ProcessLifecycle.WaitOptions wait = Decode(options);
+            int pid;
+            if (idType == IdAll)
+                pid = -1;
+            else if (idType == IdPid && id > 0)
+                pid = id;
+            else if (idType == IdGroup && id >= 0)
+            {
+                pid = id == 0 ? process.ProcessGroup : id;
+                wait.ByGroup = true;
+            }
+            else if (idType == IdPidFd && id >= 0)
+                return -(long)Errno.EBADF;
+            else
+                return -(long)Errno.EINVAL;
+            int result = ProcessLifecycle.Wait(process, pid, wait, out ProcessLifecycle.WaitReport report);
+            if (result < 0)
+                return result;
+            if (result > 0 && rusage != 0 && UsageSyscalls.WriteRusage(process, rusage, report.Usage) != 0)
+                return -(long)Errno.EFAULT;
+            return infoAddress == 0 ? 0 : WriteWaitInfo(process, infoAddress, result > 0, report);
+        }
+
+        // The wait options of wait4 and waitid, decoded.
+        private static ProcessLifecycle.WaitOptions Decode(int options)
+        {
+            ProcessLifecycle.WaitOptions wait = default;
+            wait.NoHang = (options & WaitNoHang) != 0;
+            wait.Exited = (options & WaitExited) != 0;
+            wait.Stopped = (options & WaitUntraced) != 0;
+            wait.Continued = (options & WaitContinued) != 0;
+            wait.NoWait = (options & WaitNoWait) != 0;
+            wait.CloneOnly = (options & WaitClone) != 0 && (options & WaitAll) == 0;
+            return wait;
+        }
+
+        // waitid's siginfo: signo, errno, code, pid, uid, status; the rest of the 128 bytes is
+        // left as it was. All zero when nothing was `reported`. 0 or -EFAULT.
+        private static long WriteWaitInfo(Process process, ulong address, bool reported, ProcessLifecycle.WaitReport report)
+        {
+            int* info = stackalloc int[7];
+            info[0] = reported ? Signal.SIGCHLD : 0;
+            info[1] = 0;
+            info[2] = reported ? report.Code : 0;
+            info[3] = 0;
+            info[4] = reported ? report.Pid : 0;
+            info[5] = 0;
+            info[6] = reported ? report.InfoStatus : 0;
+            return UserMemory.CopyToUser(process.Space, address, (byte*)info, 28) == Errno.None ? 0 : -(long)Errno.EFAULT;
         }
 
         // arch_prctl(code, address) as Linux 6.1's do_arch_prctl_64 (+ the CPUID codes):

@@ -4,7 +4,7 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // rt_sigaction, rt_sigprocmask, kill, rt_sigreturn, with Linux's order of checks (kernel/signal.c):
+    // rt_sigaction, rt_sigprocmask, kill, rt_sigreturn, sigaltstack, with Linux's order of checks (kernel/signal.c):
     // a new action or mask is in force before the old one is copied out, so a bad pointer
     // for the old one gives EFAULT after the change. Actions are stored as Linux stores them;
     // what the kernel does with them is SignalDelivery's.
@@ -12,6 +12,8 @@ namespace Cowbird.Kernel.Syscalls
     {
         // The kernel's sigset_t: 64 signals in 8 bytes (rt_sig* calls give EINVAL for any other size).
         public const ulong SigsetSize = 8;
+        // stack_t: ss_sp, ss_flags (an int, padded), ss_size.
+        private const ulong StackTSize = 24;
         private const int SigBlock = 0, SigUnblock = 1, SigSetmask = 2;
         // The sa_flags bits Linux x86-64 keeps (UAPI_SA_FLAGS): SA_NOCLDSTOP, SA_NOCLDWAIT,
         // SA_SIGINFO, SA_EXPOSE_TAGBITS, SA_RESTORER, SA_ONSTACK, SA_RESTART, SA_NODEFER,
@@ -167,6 +169,31 @@ namespace Cowbird.Kernel.Syscalls
         {
             if (signal != 0)
                 SignalDelivery.Send(target, signal, senderPid);
+        }
+
+        // sigaltstack(ss, old_ss): reads ss (EFAULT), changes the alternate stack as
+        // SignalStack.Change rules from the caller's stack pointer, then writes the old one
+        // (ss_sp, ss_flags as read back, ss_size) unless the change failed (EFAULT).
+        public static long Sigaltstack(Process process, ulong newAddress, ulong oldAddress)
+        {
+            ulong* stack = stackalloc ulong[3];
+            if (newAddress != 0 && UserMemory.CopyFromUser(process.Space, (byte*)stack, newAddress, StackTSize) != Errno.None)
+                return -(long)Errno.EFAULT;
+            SignalStack altStack = process.AltStack;
+            ulong sp = process.Frame->Rsp;
+            ulong* old = stackalloc ulong[3];
+            old[0] = altStack.Base;
+            old[1] = (uint)altStack.ReadBackFlags(sp);
+            old[2] = altStack.Size;
+            if (newAddress != 0)
+            {
+                int error = altStack.Change(sp, stack[0], (int)stack[1], stack[2]);
+                if (error != 0)
+                    return -error;
+            }
+            if (oldAddress != 0 && UserMemory.CopyToUser(process.Space, oldAddress, (byte*)old, StackTSize) != Errno.None)
+                return -(long)Errno.EFAULT;
+            return 0;
         }
 
         // rt_sigreturn: back from a handler to the interrupted code (SignalFrame.Return). The

@@ -21,6 +21,7 @@ namespace Cowbird.Kernel.Syscalls
         private static void Dispatch(TrapFrame* frame)
         {
             Process current = Scheduler.Current;
+            CpuAccounting.EnterKernel(current);
             ulong number = Number(frame);
             long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
@@ -32,10 +33,12 @@ namespace Cowbird.Kernel.Syscalls
             current.InterruptedSyscall = 0;
         }
 
-        // nanosleep (Linux's -ERESTART_RESTARTBLOCK), pause and rt_sigsuspend (-ERESTARTNOHAND):
-        // a handler ends them with EINTR, SA_RESTART or not.
+        // nanosleep and clock_nanosleep (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND for
+        // TIMER_ABSTIME), pause and rt_sigsuspend (-ERESTARTNOHAND): a handler ends them with
+        // EINTR, SA_RESTART or not.
         private static bool EintrAfterAnyHandler(ulong number) =>
-            number == SyscallNumber.Nanosleep || number == SyscallNumber.Pause || number == SyscallNumber.RtSigsuspend;
+            number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
+            || number == SyscallNumber.RtSigsuspend;
 
         // The system call number: rax's low 32 bits.
         private static ulong Number(TrapFrame* frame)
@@ -75,6 +78,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
+                case SyscallNumber.Sigaltstack: return SignalSyscalls.Sigaltstack(current, a0, a1);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
                 case SyscallNumber.Tkill: return SignalSyscalls.Tkill(current, (int)a0, (int)a1);
                 case SyscallNumber.Tgkill: return SignalSyscalls.Tgkill(current, (int)a0, (int)a1, (int)a2);
@@ -84,6 +88,11 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
                 case SyscallNumber.ClockGetres: return TimeSyscalls.ClockGetres(current, (int)a0, a1);
+                case SyscallNumber.ClockNanosleep: return TimeSyscalls.ClockNanosleep(current, (int)a0, (int)a1, a2, a3);
+                case SyscallNumber.Gettimeofday: return TimeSyscalls.Gettimeofday(current, a0, a1);
+                case SyscallNumber.Time: return TimeSyscalls.Time(current, a0);
+                case SyscallNumber.Times: return UsageSyscalls.Times(current, a0);
+                case SyscallNumber.Getrusage: return UsageSyscalls.Getrusage(current, (int)a0, a1);
                 case SyscallNumber.Getpid: return current.Pid;
                 case SyscallNumber.Gettid: return current.Pid;
                 case SyscallNumber.Getppid: return current.Parent != null ? current.Parent.Pid : 0;
@@ -99,6 +108,7 @@ namespace Cowbird.Kernel.Syscalls
                     ProcessLifecycle.Exit(current, Signal.ExitedStatus((int)a0));
                     return 0;
                 case SyscallNumber.Wait4: return ProcessSyscalls.Wait4(current, (int)a0, a1, (int)a2, a3);
+                case SyscallNumber.Waitid: return ProcessSyscalls.Waitid(current, (int)a0, (int)a1, a2, (int)a3, a4);
                 case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
                 case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
                 default: return Unknown(current, number);

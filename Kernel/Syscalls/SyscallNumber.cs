@@ -6,7 +6,7 @@ namespace Cowbird.Kernel.Syscalls
         public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11,
             Brk = 12, RtSigaction = 13, RtSigprocmask = 14, RtSigreturn = 15, Ioctl = 16, Readv = 19, Writev = 20, Pipe = 22, SchedYield = 24,
             Mremap = 25, Madvise = 28, Dup = 32, Dup2 = 33, Pause = 34, Nanosleep = 35, Getpid = 39, Fork = 57, Execve = 59, Exit = 60,
-            Wait4 = 61, Kill = 62, Fcntl = 72, Getrlimit = 97, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Setrlimit = 160, ArchPrctl = 158, Gettid = 186, Tkill = 200, SetTidAddress = 218,
-            ClockGettime = 228, ClockGetres = 229, ExitGroup = 231, Tgkill = 234, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302;
+            Wait4 = 61, Kill = 62, Fcntl = 72, Gettimeofday = 96, Getrlimit = 97, Getrusage = 98, Times = 100, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Sigaltstack = 131, Setrlimit = 160, ArchPrctl = 158, Gettid = 186, Tkill = 200, Time = 201, SetTidAddress = 218,
+            ClockGettime = 228, ClockGetres = 229, ClockNanosleep = 230, ExitGroup = 231, Tgkill = 234, Waitid = 247, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302;
     }
 }

@@ -13,11 +13,11 @@
  * or hang it finds can be replayed. Calls that would reach outside the child are never made:
  * kill, tkill and tgkill go only to the child itself (never a stop signal) or to pids that do
  * not exist, setpgid and setsid move only the child, execve only gets paths that cannot be
- * read, open never creates a file, nanosleep never sleeps long, stdin is closed so read never
- * waits for a terminal, and every pipe is non-blocking (fcntl F_SETFL keeps O_NONBLOCK) so no
- * read or write of it waits for the child itself. A child's own calls may zero or unmap any of
- * its memory, its stack included, so nothing a call needs for staying inside the child is kept
- * there.
+ * read, open never creates a file, nanosleep and clock_nanosleep never sleep long (never on a
+ * CPU clock), waitid never waits, stdin is closed so read never waits for a terminal, and
+ * every pipe is non-blocking (fcntl F_SETFL keeps O_NONBLOCK) so no read or write of it waits
+ * for the child itself. A child's own calls may zero or unmap any of its memory, its stack
+ * included, so nothing a call needs for staying inside the child is kept there.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -200,6 +200,34 @@ static long ioctl_request(long drawn, unsigned long bits)
     return terminal[(bits >> 2) % (sizeof terminal / sizeof terminal[0])];
 }
 
+/* sched_yield, or (picked by a pointer's bits, so the random stream stays as it was) a call that
+   reads or writes what a process used or the time: gettimeofday, time, times, getrusage,
+   sigaltstack, waitid (always WNOHANG: the child's own children may still run). */
+static void usage_call(unsigned long bits)
+{
+    long a = (long)bits, options = WNOHANG | (long)((bits >> 6) & (WEXITED | WSTOPPED | WCONTINUED | WNOWAIT));
+    switch ((bits >> 3) % 12) {
+    case 0: cb_syscall(SYS_gettimeofday, a, (bits >> 6) & 1 ? a : 0, 0, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_time, a, 0, 0, 0, 0, 0); break;
+    case 2: cb_syscall(SYS_times, a, 0, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_getrusage, (long)((bits >> 6) % 5) - 2, a, 0, 0, 0, 0); break;
+    case 4: cb_syscall(SYS_sigaltstack, (bits >> 6) & 1 ? a : 0, a, 0, 0, 0, 0); break;
+    case 5: cb_syscall(SYS_waitid, (long)((bits >> 10) % 5), (long)(bits >> 12) % 3 - 1, a, options, a, 0); break;
+    default: cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0); break;
+    }
+}
+
+/* clock_nanosleep with a request that is never a long sleep (as nanosleep's in one_call) on a
+   clock and with flags picked by `pick`: a wall or monotonic clock (TIMER_ABSTIME is then a time
+   long past), or one that does not sleep. Never the caller's CPU clock: it would not move. */
+static void clock_nanosleep_call(long pick, long request, long remaining)
+{
+    static const int clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_MONOTONIC_RAW,
+                                  CLOCK_THREAD_CPUTIME_ID, 10, -5 };
+    unsigned long bits = (unsigned long)pick >> 2;
+    cb_syscall(SYS_clock_nanosleep, clocks[bits % 8], (bits >> 3) & 3, request, remaining, 0, 0);
+}
+
 /* One call. Returns nothing: the result does not matter, surviving it does. */
 static void one_call(void)
 {
@@ -230,7 +258,7 @@ static void one_call(void)
         break;
     }
     case 11: cb_syscall(SYS_writev, 3 + (long)below(37), a, hostile_int(), 0, 0, 0); break;
-    case 12: cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0); break;
+    case 12: usage_call((unsigned long)a); break;
     case 13: cb_syscall(SYS_mremap, hostile_address(), hostile_length(), hostile_length(), below(8), hostile_address(), 0); break;
     case 14: cb_syscall(SYS_madvise, hostile_address(), hostile_length(), hostile_int(), 0, 0, 0); break;
     case 15: {   /* never a long sleep: a bad pointer, a bad tv_nsec, or at most 1 ms */
@@ -239,7 +267,10 @@ static void one_call(void)
         ts[1] = below(2) ? (long)below(1000000) : hostile_int();
         if (ts[1] >= 0 && ts[1] < 1000000000 && ts[1] > 1000000)
             ts[1] = 1000000;
-        cb_syscall(SYS_nanosleep, below(3) ? (long)ts : never_mapped(), hostile_pointer(), 0, 0, 0, 0);
+        if (ts[1] % 4 != 3)
+            cb_syscall(SYS_nanosleep, below(3) ? (long)ts : never_mapped(), hostile_pointer(), 0, 0, 0, 0);
+        else
+            clock_nanosleep_call(ts[1], below(3) ? (long)ts : never_mapped(), hostile_pointer());
         break;
     }
     case 16: cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0); break;

@@ -23,6 +23,9 @@ namespace Cowbird.Kernel.Arch.X64
         // Runs after every interrupt or exception that came from ring 3, once the
         // handler (and EOI) are done: the scheduler preempts and delivers kills here.
         private static InterruptHandler s_userReturn;
+        // Runs first on every interrupt or exception that came from ring 3, before its
+        // handler: the process's user time ends here (CpuAccounting).
+        private static InterruptHandler s_userEntry;
 
         [RuntimeImport("trap_set_dispatch_ready")]
         [MethodImpl(MethodImplOptions.InternalCall)]
@@ -62,6 +65,9 @@ namespace Cowbird.Kernel.Arch.X64
         // Makes `handler` run before every return to ring 3 from an interrupt.
         public static void SetUserReturnHandler(InterruptHandler handler) => s_userReturn = handler;
 
+        // Makes `handler` run first on every interrupt from ring 3.
+        public static void SetUserEntryHandler(InterruptHandler handler) => s_userEntry = handler;
+
         // Called by trap_common with interrupts disabled.
         [RuntimeExport("trap_dispatch")]
         private static void Dispatch(TrapFrame* frame)
@@ -71,6 +77,8 @@ namespace Cowbird.Kernel.Arch.X64
             int irq = vector - Pic8259.IrqBase;
             if (isIrq && Pic8259.IsSpurious(irq))
                 return;
+            if (frame->FromUserMode && s_userEntry != null)
+                s_userEntry.Handle(frame);
             InterruptHandler handler = s_handlers[vector];
             if (handler == null)
                 FaultReport.Panic(frame);
