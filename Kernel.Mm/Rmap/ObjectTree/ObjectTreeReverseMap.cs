@@ -84,6 +84,10 @@ namespace Cowbird.Mm.Rmap
 
         public override long MetadataObjects { get { return LiveObjects + ShadowIndexes; } }
 
+        // Objects count the PTEs of each VMA (ObjectPteCounter, the inherited-PTE counts),
+        // which a table shared between two VMAs' spaces would count once for both.
+        public override bool AllowsSharedTables { get { return false; } }
+
         // An object for `vma`'s first page: an adjacent compatible unflagged VMA's, else a
         // new root.
         public override void PrepareAnon(Vma vma)

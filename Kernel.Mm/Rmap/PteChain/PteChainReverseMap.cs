@@ -51,6 +51,10 @@ namespace Cowbird.Mm.Rmap
 
         public override long MetadataObjects { get { return LiveEntries; } }
 
+        // Entries name one address space each: a table shared by fork would leave its
+        // other sharers unrecorded.
+        public override bool AllowsSharedTables { get { return false; } }
+
         // Bytes of rmap metadata per frame of RAM (the three side tables).
         public static int TableBytesPerFrame { get { return 8 + 8 + 8; } }
 
