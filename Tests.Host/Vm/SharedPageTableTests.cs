@@ -12,6 +12,10 @@ namespace Cowbird.Tests.Host.Vm
     {
         const int Pages = 8;
 
+        // The designs under which fork shares tables (ReverseMap.AllowsSharedTables).
+        public static TheoryData<RmapDesign> SharingDesigns =>
+            new TheoryData<RmapDesign> { RmapDesign.AnonVmaChain, RmapDesign.AnonVma2004, RmapDesign.PageTableScan };
+
         // A machine with sharing on and a process with Pages written pages (page i holds
         // i + 1); `swapPages` attaches swap.
         static TestMachine Machine(RmapDesign design, out AddressSpace parent, out ulong p, int frames = 128, int swapPages = 0)
@@ -38,10 +42,7 @@ namespace Cowbird.Tests.Host.Vm
                 Assert.Equal(i == changed ? value : (byte)(i + 1), m.Read(space, p + (ulong)i * Page.Size));
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
-        [InlineData(RmapDesign.PageTableScan)]
+        [Theory, MemberData(nameof(SharingDesigns))]
         public void Fork_shares_the_table_and_counts_each_page_once(RmapDesign design)
         {
             using var m = Machine(design, out var parent, out ulong p);
@@ -62,10 +63,7 @@ namespace Cowbird.Tests.Host.Vm
             m.AssertNoLeaks();
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
-        [InlineData(RmapDesign.PageTableScan)]
+        [Theory, MemberData(nameof(SharingDesigns))]
         public void The_first_write_copies_the_table_and_the_last_sharer_takes_it_over(RmapDesign design)
         {
             using var m = Machine(design, out var parent, out ulong p);
@@ -219,10 +217,7 @@ namespace Cowbird.Tests.Host.Vm
             m.AssertNoLeaks();
         }
 
-        [Theory]
-        [InlineData(RmapDesign.AnonVmaChain)]
-        [InlineData(RmapDesign.AnonVma2004)]
-        [InlineData(RmapDesign.PageTableScan)]
+        [Theory, MemberData(nameof(SharingDesigns))]
         public void Reclaim_swaps_out_a_page_of_a_shared_table_for_every_sharer_at_once(RmapDesign design)
         {
             using var m = Machine(design, out var parent, out ulong p, frames: 64, swapPages: 64);
