@@ -48,6 +48,10 @@ namespace Cowbird.Mm
         // The shared zero page: the one frame read faults on fresh private anonymous
         // memory map, and the switch that turns that off.
         public readonly ZeroPage ZeroPage;
+        // Whether fork shares last-level page tables copy-on-write (AddressSpace.SharedTables.cs;
+        // kernel command line mm.shared_pt=0 turns it off, for teaching and comparison).
+        // It only decides what later forks do, so it may change at any time.
+        public bool SharePageTables = true;
 
         // PML4 entries 256..511 (the kernel half) copied into every new address space so
         // all of them share the kernel's page tables. Null on the host: no kernel half.

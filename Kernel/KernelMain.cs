@@ -39,6 +39,7 @@ namespace Cowbird.Kernel
             OvercommitSysctls.Apply(bootInfo.CommandLine, KernelMemory.Manager.Commit);
             KernelRmap.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
             KernelZeroPage.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
+            KernelSharedPageTables.Initialize(bootInfo.CommandLine, KernelMemory.Manager);
             SyscallSetup.Initialize();
             PageFaultHandler.Register();
             UserExceptionHandler.RegisterAll();
@@ -110,6 +111,7 @@ namespace Cowbird.Kernel
             KernelConsole.WriteLine(" KiB); more heap grows on demand");
             KernelRmap.WriteBannerLine();
             KernelZeroPage.WriteBannerLine(KernelMemory.Manager);
+            KernelSharedPageTables.WriteBannerLine(KernelMemory.Manager);
             Screen.WriteBannerLine(bootInfo);
             if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
             {

@@ -119,6 +119,17 @@ namespace Cowbird.Tests.Boot
         public void BannerSaysWhetherTheZeroPageIsOn(string commandLine, string expected) =>
             AssertBannerSays(commandLine, expected);
 
+        // mm.shared_pt: the banner says whether fork shares last-level page tables; 0 turns
+        // it off, a design that records single PTEs cannot use it, a value other than 0 or
+        // 1 keeps it on and says so.
+        [Theory]
+        [InlineData("", "shared page tables: on (fork shares last-level tables")]
+        [InlineData("mm.shared_pt=0", "shared page tables: off (mm.shared_pt=0 on the command line)")]
+        [InlineData("rmap=pte_chain", "shared page tables: off (this rmap design records single PTEs)")]
+        [InlineData("mm.shared_pt=yes", "mm.shared_pt: not 0 or 1 on the command line, keeping it on")]
+        public void BannerSaysWhetherPageTablesAreShared(string commandLine, string expected) =>
+            AssertBannerSays(commandLine, expected);
+
         // Boots the banner self-test with `commandLine` added; it must pass and print `expected`.
         static void AssertBannerSays(string commandLine, string expected)
         {

@@ -69,6 +69,12 @@ namespace Cowbird.Tests.Host
     // I16. under AnonOffsets.Reserve (OffsetReservationInvariants): each private VMA's
     //      reservation contains its offsets and lies below the space's counter; the
     //      reservations of a space's private VMAs are disjoint (unless the counter wrapped).
+    // I18. shared last-level tables (CheckSharedTables): a table's RefCount is the number
+    //      of PD entries naming it; an entry naming a table with RefCount > 1 is read-only
+    //      (PageTable.SharedTableFlags); only last-level tables are shared; a leaf of a
+    //      shared table counts once in MapCount, swap counts and the LRU (I2, I13), and
+    //      for each mapped frame the sum of its PTEs' table RefCounts is the number of
+    //      (space, address) pairs mapping it, the ones its rmap walk visits (I10).
     // I17. the zero page (CheckZeroPage): its PTEs are never writable and lie only in
     //      private VMAs; they count in no MapCount, walk and LRU (the checks above leave
     //      them out, so an rmap design or count that took them in fails there); the zero
@@ -82,13 +88,15 @@ namespace Cowbird.Tests.Host
             var mapCounts = new Dictionary<ulong, int>();
             var tablePages = new Dictionary<ulong, int>();
             var swapPtes = new Dictionary<ulong, int>();
+            var leafTables = new Dictionary<ulong, int>();
+            var sharers = new Dictionary<ulong, int>();
             int zeroPtes = 0;
             int vmas = 0;
             foreach (AddressSpace space in machine.Spaces)
             {
                 vmas += space.Vmas.Count;
                 Tagged("I6", errors, () => CheckVmaTree(space, errors));
-                zeroPtes += CheckPageTables(machine, space, mapCounts, tablePages, swapPtes, errors);
+                zeroPtes += CheckPageTables(machine, space, new LeafCounts(mapCounts, swapPtes, leafTables, sharers), tablePages, errors);
                 if (machine.Manager.Offsets == AnonOffsets.Reserve)
                     Tagged("I16", errors, () => OffsetReservationInvariants.Check(space, errors));
             }
@@ -105,6 +113,7 @@ namespace Cowbird.Tests.Host
                 errors.Add($"[I8] {machine.Manager.LiveVmas} VMAs are live (not released) but the trees hold {vmas}");
             foreach (string stale in machine.Mmu.StaleEntries())
                 errors.Add("[I7] " + stale);
+            Tagged("I18", errors, () => CheckSharedTables(machine, leafTables, sharers, errors));
             CheckRmap(machine, errors);
             Tagged("I15", errors, () => CheckCommit(machine, errors));
             if (errors.Count > 0)
@@ -174,18 +183,26 @@ namespace Cowbird.Tests.Host
 
         // 1 and the raw data for 2-4: walks one space's user half.
         // Walks `space`'s tables into the counts; returns how many PTEs map the zero page.
-        static int CheckPageTables(TestMachine machine, AddressSpace space, Dictionary<ulong, int> mapCounts,
-                                   Dictionary<ulong, int> tablePages, Dictionary<ulong, int> swapPtes, List<string> errors)
+        static int CheckPageTables(TestMachine machine, AddressSpace space, LeafCounts counts,
+                                   Dictionary<ulong, int> tablePages, List<string> errors)
         {
             ulong root = space.PageTable.Root;
             Add(tablePages, Page.AddressToFrame(root));
-            return WalkTable(machine, space, root, PageTable.Levels - 1, 0, mapCounts, tablePages, swapPtes, errors);
+            return WalkTable(machine, space, root, PageTable.Levels - 1, 0, counts, tablePages, errors);
         }
 
+        // What the leaves of all spaces hold, each leaf counted once however many spaces
+        // share its table: frames (MapCount), swap PTEs, PD entries per last-level table,
+        // and per frame the sum of its leaves' table sharers.
+        sealed record LeafCounts(Dictionary<ulong, int> MapCounts, Dictionary<ulong, int> SwapPtes,
+                                 Dictionary<ulong, int> LeafTables, Dictionary<ulong, int> Sharers);
+
         static int WalkTable(TestMachine machine, AddressSpace space, ulong table, int level, ulong tableBase,
-                             Dictionary<ulong, int> mapCounts, Dictionary<ulong, int> tablePages,
-                             Dictionary<ulong, int> swapPtes, List<string> errors)
+                             LeafCounts counts, Dictionary<ulong, int> tablePages, List<string> errors)
         {
+            // A last-level table another space's walk already counted: check its leaves
+            // against this space's VMAs only.
+            bool counted = level == 0 && counts.LeafTables[Page.AddressToFrame(table)] > 1;
             int zeroPtes = 0;
             int limit = level == PageTable.Levels - 1 ? PageTable.KernelHalfFirstEntry : PageTable.EntriesPerTable;
             for (int i = 0; i < limit; i++)
@@ -196,14 +213,19 @@ namespace Cowbird.Tests.Host
                     continue;
                 if (level > 0)
                 {
-                    if (!entry.IsPresent || (entry.Raw & ~(Pte.FrameMask | Pte.Accessed)) != Pte.TableFlags)
+                    ulong flags = entry.Raw & ~(Pte.FrameMask | Pte.Accessed);
+                    if (!entry.IsPresent || (flags != Pte.TableFlags && (level != 1 || flags != PageTable.SharedTableFlags)))
                         errors.Add($"[I3] table entry at level {level} for 0x{address:x} is malformed: 0x{entry.Raw:x}");
                     Add(tablePages, entry.Frame);
-                    zeroPtes += WalkTable(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, mapCounts, tablePages, swapPtes, errors);
+                    if (level == 1)
+                    {
+                        Add(counts.LeafTables, entry.Frame);
+                        if (entry.IsWritable && machine.Frames.Frame(entry.Frame).RefCount > 1)
+                            errors.Add($"[I18] writable PD entry for 0x{address:x} names a shared table (RefCount {machine.Frames.Frame(entry.Frame).RefCount})");
+                    }
+                    zeroPtes += WalkTable(machine, space, Page.FrameToAddress(entry.Frame), level - 1, address, counts, tablePages, errors);
                     continue;
                 }
-                if (entry.IsSwap)
-                    Add(swapPtes, entry.Raw);
                 CheckLeaf(space, address, entry, errors);
                 if (machine.Manager.ZeroPage.IsMappedBy(entry))
                 {
@@ -211,9 +233,16 @@ namespace Cowbird.Tests.Host
                     CheckZeroLeaf(space, address, entry, errors);
                 }
                 else if (entry.HasFrame)
-                {
-                    Add(mapCounts, entry.Frame);
                     CheckLinearIndex(machine, space, address, entry, errors);
+                if (counted)
+                    continue;
+                if (entry.IsSwap)
+                    Add(counts.SwapPtes, entry.Raw);
+                else if (entry.HasFrame && !machine.Manager.ZeroPage.IsMappedBy(entry))
+                {
+                    Add(counts.MapCounts, entry.Frame);
+                    int tableSharers = machine.Frames.Frame(Page.AddressToFrame(table)).RefCount;
+                    counts.Sharers[entry.Frame] = (counts.Sharers.TryGetValue(entry.Frame, out int sum) ? sum : 0) + tableSharers;
                 }
             }
             return zeroPtes;
@@ -324,9 +353,9 @@ namespace Cowbird.Tests.Host
                 }
                 if (tables > 0)
                 {
-                    if (tables != 1 || maps != 0)
-                        errors.Add($"[I3] page-table frame {pfn} referenced {tables} times as a table, {maps} as a page");
-                    if ((frame.Flags & PageFrameFlags.PageTable) == 0 || frame.RefCount != 1 || frame.MapCount != 0)
+                    if (tables != frame.RefCount || maps != 0)
+                        errors.Add($"[I3] page-table frame {pfn} (RefCount {frame.RefCount}) referenced {tables} times as a table, {maps} as a page");
+                    if ((frame.Flags & PageFrameFlags.PageTable) == 0 || frame.MapCount != 0)
                         errors.Add($"[I3] page-table frame {pfn}: flags {frame.Flags} RefCount {frame.RefCount} MapCount {frame.MapCount}");
                     continue;
                 }
@@ -359,6 +388,34 @@ namespace Cowbird.Tests.Host
             ulong tableCount = (ulong)tablePages.Count;
             if (machine.Manager.Stat.PageTablePages != tableCount)
                 errors.Add($"[I3] VmStat.PageTablePages = {machine.Manager.Stat.PageTablePages} but {tableCount} table pages are live");
+        }
+
+        // 18: only last-level tables are shared (I3 checked each table's RefCount against
+        // the entries naming it), and each mapped frame's leaves, weighted by their
+        // table's sharers, add up to the (space, address) pairs mapping it.
+        static void CheckSharedTables(TestMachine machine, Dictionary<ulong, int> leafTables,
+                                      Dictionary<ulong, int> sharers, List<string> errors)
+        {
+            foreach (var (pfn, frame) in AllTableRefs(machine))
+                if (frame > 1 && !leafTables.ContainsKey(pfn))
+                    errors.Add($"upper-level table {pfn} has RefCount {frame}");
+            foreach (var (pfn, set) in RawMappings(machine))
+            {
+                int sum = sharers.TryGetValue(pfn, out int s) ? s : 0;
+                if (sum != set.Count)
+                    errors.Add($"frame {pfn}: its PTEs' table sharers add up to {sum}, {set.Count} (space, address) pairs map it");
+            }
+        }
+
+        // Every page-table frame below a PML4 with its RefCount.
+        static IEnumerable<(ulong, int)> AllTableRefs(TestMachine machine)
+        {
+            for (ulong pfn = machine.Frames.FirstFrame; pfn < machine.Frames.EndFrame; pfn++)
+            {
+                PageFrame frame = machine.Frames.Frame(pfn);
+                if ((frame.Flags & PageFrameFlags.PageTable) != 0 && (frame.Flags & PageFrameFlags.Free) == 0)
+                    yield return (pfn, frame.RefCount);
+            }
         }
 
         // 13: swap slots against the PTEs, the shared objects and the swap cache.

@@ -59,6 +59,9 @@ namespace Cowbird.Tests.Host
             Mmu = new SoftMmu(Ram);
             Tlb tlb = tlbForTest == null ? Mmu.Tlb : tlbForTest(Mmu.Tlb);
             Manager = new MemoryManager(Ram, Frames, tlb, Mmu.Switcher, null);
+            // Tests that count each copied PTE expect fork to copy; the shared-table tests
+            // and the model runs turn sharing on themselves.
+            Manager.SharePageTables = false;
             if (rmap != RmapDesign.AnonVmaChain)
                 Manager.SetReverseMap(RmapDesigns.Create(rmap, Manager));
             Design = rmap;

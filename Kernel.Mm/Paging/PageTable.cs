@@ -10,14 +10,16 @@ namespace Cowbird.Mm.Paging
     //   - Only the user half (PML4 entries 0..255, addresses below UserEnd) belongs to
     //     this table; entries 256..511 are the kernel's, copied at creation, shared by
     //     every address space and never freed here.
-    //   - Every page-table page has PageFrameFlags.PageTable, RefCount 1, MapCount 0,
-    //     and is reachable from exactly one entry (or is the root).
-    //   - Intermediate entries are Present|Writable|User: permissions live in the leaves.
+    //   - Every page-table page has PageFrameFlags.PageTable, MapCount 0, and is reachable
+    //     from exactly one entry (or is the root), RefCount 1; except a last-level table
+    //     shared by fork (PageTable.Shared.cs), reachable from RefCount PD entries.
+    //   - Intermediate entries are Present|Writable|User: permissions live in the leaves;
+    //     only a PD entry naming a shared last-level table lacks Writable.
     //   - Whoever changes a leaf that was present goes through Replace, which
     //     invalidates the TLB, so no stale translation survives an edit.
     //   - After an unmap, FreeEmptyTables returns the tables left empty, so a table page
     //     exists only while something below it is in use (plus the PML4).
-    public sealed class PageTable
+    public sealed partial class PageTable
     {
         public const int EntriesPerTable = 512;
         public const int Levels = 4;
@@ -70,13 +72,13 @@ namespace Cowbird.Mm.Paging
         // the way is missing (the entry is then implicitly none).
         public ulong FindPte(ulong virtualAddress)
         {
-            return Descend(virtualAddress, false);
+            return Descend(virtualAddress, 0, false);
         }
 
         // Like FindPte, but allocates missing tables; 0 only when out of frames.
         public ulong EnsurePte(ulong virtualAddress)
         {
-            return Descend(virtualAddress, true);
+            return Descend(virtualAddress, 0, true);
         }
 
         // The leaf entry for `virtualAddress` (none when its tables are missing).
@@ -94,8 +96,11 @@ namespace Cowbird.Mm.Paging
 
         // Writes `value` into the leaf entry at `pteAddress` (which maps
         // `virtualAddress`) and invalidates the TLB when the old entry was present.
+        // The entry's table must not be shared with another address space (unshare first).
         public void Replace(ulong pteAddress, ulong virtualAddress, Pte value)
         {
+            if (IsSharedTableFrame(Page.AddressToFrame(pteAddress)))
+                Mm.Panic("PageTable.Replace: the entry lies in a table another address space shares");
             Pte old = Read(pteAddress);
             mm.Physical.WriteU64(pteAddress, value.Raw);
             if (old.IsPresent)
@@ -143,15 +148,15 @@ namespace Cowbird.Mm.Paging
             mm.Tlb.FlushAll(Root);
         }
 
-        // Walks from the PML4 to the leaf entry of `virtualAddress`, allocating missing
-        // tables (reclaiming if needed) when `allocate`. Returns the entry's physical
-        // address or 0.
-        ulong Descend(ulong virtualAddress, bool allocate)
+        // Walks from the PML4 to the entry at `stopLevel` (0 = the leaf) for
+        // `virtualAddress`, allocating missing tables (reclaiming if needed) when
+        // `allocate`. Returns the entry's physical address or 0.
+        ulong Descend(ulong virtualAddress, int stopLevel, bool allocate)
         {
             if (virtualAddress >= UserEnd)
                 Mm.Panic("PageTable: address in the kernel half");
             ulong table = Root;
-            for (int level = Levels - 1; level > 0; level--)
+            for (int level = Levels - 1; level > stopLevel; level--)
             {
                 ulong entryAddress = table + (ulong)IndexAt(virtualAddress, level) * 8;
                 Pte entry = Read(entryAddress);
@@ -168,7 +173,7 @@ namespace Cowbird.Mm.Paging
                 }
                 table = Page.FrameToAddress(entry.Frame);
             }
-            return table + (ulong)IndexAt(virtualAddress, 0) * 8;
+            return table + (ulong)IndexAt(virtualAddress, stopLevel) * 8;
         }
 
         // Visits the leaves under the table at `table` (a `level` table covering
@@ -204,7 +209,7 @@ namespace Cowbird.Mm.Paging
             {
                 ulong entryAddress = table + (ulong)i * 8;
                 Pte entry = Read(entryAddress);
-                if (!entry.IsPresent || level == 0)
+                if (!entry.IsPresent || level == 0 || IsSharedEntry(level, entry))
                     continue;
                 ulong child = Page.FrameToAddress(entry.Frame);
                 if (level > 1 && PruneTable(child, level - 1, tableBase + (ulong)i * span, start, end))
@@ -250,7 +255,7 @@ namespace Cowbird.Mm.Paging
         // A zeroed frame marked as a page table; physical address, or 0 when out of frames
         // even after reclaim (MemoryManager.AllocateFrameWithReclaim: leaf PTEs may have
         // changed meanwhile, never the tables themselves).
-        static ulong AllocTablePage(MemoryManager mm)
+        internal static ulong AllocTablePage(MemoryManager mm)
         {
             ulong pfn = mm.AllocateFrameWithReclaim();
             if (pfn == FrameAllocator.NoFrame)
@@ -268,6 +273,8 @@ namespace Cowbird.Mm.Paging
             ref PageFrame frame = ref mm.Frames.Frame(pfn);
             if ((frame.Flags & PageFrameFlags.PageTable) == 0)
                 Mm.Panic("PageTable: freeing a frame that is not a page table");
+            if (frame.RefCount != 1)
+                Mm.Panic("PageTable: freeing a table another address space shares");
             frame.Flags &= ~PageFrameFlags.PageTable;
             mm.Stat.PageTablePages--;
             mm.Frames.Put(pfn);

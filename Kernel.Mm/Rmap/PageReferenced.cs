@@ -29,7 +29,7 @@ namespace Cowbird.Mm.Rmap
         {
             if (pte.IsPresent && pte.IsAccessed)
             {
-                vma.Owner.PageTable.Replace(pteAddress, address, pte.Without(Pte.Accessed));
+                vma.Owner.ReplaceForSharers(pteAddress, address, pte.Without(Pte.Accessed));
                 references++;
             }
             return true;

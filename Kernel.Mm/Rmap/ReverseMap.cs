@@ -75,6 +75,13 @@ namespace Cowbird.Mm.Rmap
         // and it can run with AnonOffsets.Reserve (MemoryManager.SetAnonOffsets).
         public virtual bool UsesPageOffsets { get { return false; } }
 
+        // True when the design's walk finds a page under a last-level table fork shared
+        // (AddressSpace.SharedTables.cs) from every sharer: it looks each PTE up through a
+        // VMA or a page table. A design that records single PTEs by address space (PTE
+        // chains) or counts PTEs per object (the object tree) says false, and fork copies
+        // tables under it.
+        public virtual bool AllowsSharedTables { get { return true; } }
+
         // Live metadata objects the design allocated beyond fixed per-frame and per-VMA
         // fields (anon_vmas and chains, PTE-chain entries, families), for comparisons.
         public virtual long MetadataObjects { get { return 0; } }

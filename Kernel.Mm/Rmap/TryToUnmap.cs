@@ -40,7 +40,7 @@ namespace Cowbird.Mm.Rmap
 
         public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
         {
-            vma.Owner.PageTable.Replace(pteAddress, address, vma.IsShared ? Pte.NoneEntry : replacement);
+            vma.Owner.ReplaceForSharers(pteAddress, address, vma.IsShared ? Pte.NoneEntry : replacement);
             if (pte.IsDirty)
                 manager.Frames.Frame(pfn).Flags |= PageFrameFlags.Dirty;
             manager.Rmap.RemovePage(pfn, vma, address);

@@ -50,6 +50,13 @@ namespace Cowbird.Mm.Stats
         public ulong PgDeactivate;
         // Swap-outs abandoned because the device failed to write (the page stays).
         public ulong SwapWriteError;
+        // Last-level page tables fork shared instead of copying (vmstat name pt_share,
+        // Cowbird's own), and shared tables a change later unshared: by a copy of their
+        // entries (pt_unshare_copy) or by taking over a table nobody else shared any more
+        // (pt_unshare_takeover).
+        public ulong PageTablesShared;
+        public ulong PageTablesCopied;
+        public ulong PageTablesTakenOver;
         // Page-table pages currently allocated by all address spaces (meminfo: PageTables).
         public ulong PageTablePages;
 

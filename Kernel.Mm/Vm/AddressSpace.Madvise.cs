@@ -98,6 +98,8 @@ namespace Cowbird.Mm.Vm
         // [start, end) of `vma` gets `advice` (Linux: madvise_vma_behavior). 0 or -errno.
         int AdvisePiece(Vma vma, ulong start, ulong end, Advice advice)
         {
+            if (ChangesEntries(advice) && UnshareTables(start, end) != Errno.None)
+                return -(int)Errno.ENOMEM;
             switch (advice)
             {
                 case Advice.WillNeed:
@@ -134,6 +136,15 @@ namespace Cowbird.Mm.Vm
                     break;
             }
             return UpdateVmaFlags(vma, start, end, FlagsAdvised(vma.Flags, advice));
+        }
+
+        // True for the advice that rewrites this space's leaf entries (so a shared table
+        // there is unshared first): dropping pages and clearing Accessed bits. REMOVE acts
+        // on shared VMAs, whose tables are never shared; POPULATE faults.
+        static bool ChangesEntries(Advice advice)
+        {
+            return advice == Advice.Cold || advice == Advice.PageOut || advice == Advice.DontNeed
+                || advice == Advice.DontNeedLocked || advice == Advice.Free;
         }
 
         // The VMA flags `flags` become under a flag-setting `advice`.

@@ -51,6 +51,8 @@ namespace Cowbird.Mm.Vm
                 ulong pieceEnd = vma.End < end ? vma.End : end;
                 if (vma.Prot != prot)
                 {
+                    if (UnshareTables(cursor, pieceEnd) != Errno.None)
+                        return -(int)Errno.ENOMEM;
                     // Linux's mprotect_fixup charges before it merges or splits.
                     VmaFlags flags = FlagsAfter(vma, prot);
                     ulong charged = flags != vma.Flags ? (pieceEnd - cursor) >> Page.Shift : 0;

@@ -193,6 +193,9 @@ namespace Cowbird.Mm.Vm
         {
             if (Vmas.Count >= MaxMapCount - 3)
                 return -(long)Errno.ENOMEM;
+            if (UnshareTables(oldAddress, oldAddress + oldLength) != Errno.None
+                || UnshareTables(target, target + oldLength) != Errno.None)
+                return -(long)Errno.ENOMEM;
             ulong charge = dontUnmap ? newLength : newLength - oldLength;
             if (ChargeGrowth(vma, charge) != Errno.None)
                 return -(long)Errno.ENOMEM;

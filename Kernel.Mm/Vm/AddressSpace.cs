@@ -214,8 +214,10 @@ namespace Cowbird.Mm.Vm
 
         // fork: a new address space with a copy of every VMA (but MADV_DONTFORK ones; a
         // MADV_WIPEONFORK one is copied empty), sharing every private page
-        // copy-on-write (both sides write-protected, the parent's TLB invalidated) and
-        // every frame's MapCount/RefCount raised by one per copied PTE. Each Account VMA's
+        // copy-on-write: the last-level tables CanShareTable allows are shared whole
+        // (AddressSpace.SharedTables.cs), the other entries are copied, both sides
+        // write-protected (the parent's TLB invalidated), and every frame's
+        // MapCount/RefCount raised by one per copied PTE. Each Account VMA's
         // copy is charged, with the parent's size limits (Linux: dup_mmap).
         // Returns Errno.None and the child, or ENOMEM (child null, nothing leaked, the
         // commitment back where it was).
@@ -229,6 +231,12 @@ namespace Cowbird.Mm.Vm
             InheritOffsetCounter(child);
             child.StackLimit = StackLimit;
             child.SizeLimit = SizeLimit;
+            if (ShareTablesWith(child) != Errno.None)
+            {
+                child.Destroy();
+                child = null;
+                return Errno.ENOMEM;
+            }
             ForkCopier copier = forkCopier;
             for (Vma vma = Vmas.First; vma != null; vma = vma.Next)
             {
@@ -255,7 +263,7 @@ namespace Cowbird.Mm.Vm
                 Manager.Rmap.ForkVma(copy, vma);
                 child.LinkSharedObject(copy, vma.SharedObject);
                 copier.Start(child, copy);
-                PageTable.Walk(vma.Start, vma.End, copier);
+                CopyUnsharedEntries(child, vma, copier);
                 copier.Finish();
                 if (copier.OutOfMemory)
                 {
@@ -268,12 +276,14 @@ namespace Cowbird.Mm.Vm
         }
 
         // Exit: unmaps everything, frees every frame this space held a reference to, every
-        // page-table page and the PML4. The kernel must have switched to another address
-        // space first (the PML4 is freed); the object must not be used afterwards.
+        // page-table page and the PML4 (a table others still share only loses this space's
+        // share). The kernel must have switched to another address space first (the PML4
+        // is freed); the object must not be used afterwards.
         public void Destroy()
         {
             if (destroyed)
                 Mm.Panic("AddressSpace.Destroy: already destroyed");
+            DropSharedTables();
             while (Vmas.First != null)
                 RemoveVma(Vmas.First);
             PageTable.Destroy();
@@ -342,6 +352,8 @@ namespace Cowbird.Mm.Vm
             if (vma == null || vma.Start >= end)
                 return 0;
             if (vma.Start < start && vma.End > end && Vmas.Count >= MaxMapCount)
+                return -(int)Errno.ENOMEM;
+            if (UnshareTables(start, end) != Errno.None)
                 return -(int)Errno.ENOMEM;
             if (vma.Start < start)
                 vma = SplitVma(vma, start);
@@ -453,10 +465,30 @@ namespace Cowbird.Mm.Vm
             }
         }
 
-        // Per-PTE action of Fork (Linux: copy_present_pte / copy_nonpresent_pte):
-        // write-protects private writable pages in the parent and copies the entry into
-        // the child; a swap entry gains one holder (swap_duplicate); the zero page's
-        // entry (read-only already) is copied as it is, with no count or rmap entry. A page-table frame the
+        // One more table gets the entry `pte`, for `vma` (the VMA that holds the new copy)
+        // at `address` (Linux: copy_present_pte / copy_nonpresent_pte): a swap entry gains
+        // one holder (swap_duplicate); the zero page's entry (read-only already) gains no
+        // count or rmap entry; a frame gains one mapping (DupPage) and one reference.
+        // Returns the entry both tables hold: a private writable page write-protected.
+        Pte DuplicateEntry(Pte pte, Vma vma, ulong address)
+        {
+            if (pte.IsSwap)
+            {
+                if (Manager.Swap.Duplicate(SwapEntry.FromPte(pte.Raw)) != 0)
+                    Mm.Panic("AddressSpace: swap count overflow");
+                return pte;
+            }
+            if (Manager.ZeroPage.IsMappedBy(pte))
+                return pte;
+            if (vma.IsPrivate && pte.IsWritable)
+                pte = pte.Without(Pte.Writable);
+            Manager.Rmap.DupPage(pte.Frame, vma, address);
+            Manager.Frames.Get(pte.Frame);
+            return pte;
+        }
+
+        // Per-PTE action of Fork: copies the entry into the child through DuplicateEntry,
+        // write-protecting private writable pages in the parent too. A page-table frame the
         // child needs may come from reclaim, which can swap out the very page being
         // copied, so the parent's PTE is read again after the child's table exists.
         sealed class ForkCopier : PteVisitor
@@ -502,26 +534,10 @@ namespace Cowbird.Mm.Vm
                 pte = parent.PageTable.Read(pteAddress);
                 if (pte.IsNone)
                     return;
-                if (pte.IsSwap)
-                {
-                    if (parent.Manager.Swap.Duplicate(SwapEntry.FromPte(pte.Raw)) != 0)
-                        Mm.Panic("AddressSpace.Fork: swap count overflow");
-                    child.PageTable.Replace(childPte, virtualAddress, pte);
-                    return;
-                }
-                if (parent.Manager.ZeroPage.IsMappedBy(pte))
-                {
-                    child.PageTable.Replace(childPte, virtualAddress, pte);
-                    return;
-                }
-                if (childVma.IsPrivate && pte.IsWritable)
-                {
-                    pte = pte.Without(Pte.Writable);
-                    parent.PageTable.Replace(pteAddress, virtualAddress, pte);
-                }
-                child.PageTable.Replace(childPte, virtualAddress, pte);
-                parent.Manager.Rmap.DupPage(pte.Frame, childVma, virtualAddress);
-                parent.Manager.Frames.Get(pte.Frame);
+                Pte copy = parent.DuplicateEntry(pte, childVma, virtualAddress);
+                if (copy.Raw != pte.Raw)
+                    parent.PageTable.Replace(pteAddress, virtualAddress, copy);
+                child.PageTable.Replace(childPte, virtualAddress, copy);
             }
         }
     }

@@ -19,6 +19,7 @@ namespace Cowbird.Mm.Vm
     //                                                        zero page, else copy-on-write
     //                                                        (or reuse)
     //   5. the PTE already allows it (stale TLB entry)     -> invalidate, Handled
+    // A fault in a last-level table fork shared unshares it first (AddressSpace.UnshareTable).
     // Every PTE change goes through PageTable.Replace, which invalidates the TLB.
     // Frames for user pages and page tables come from MemoryManager.AllocateFrameWithReclaim:
     // other PTEs (even this space's) can change while it runs, so a path that decided
@@ -39,6 +40,10 @@ namespace Cowbird.Mm.Vm
             if (IsAccessError(vma, errorCode))
                 return Segv(manager, FaultResult.SegvAccErr);
             ulong page = Page.AlignDown(address);
+            // Every fault changes an entry (or, for a stale TLB entry, could not tell one
+            // from a write to a shared table): the table becomes this space's own first.
+            if (space.UnshareTable(page) != Errno.None)
+                return OutOfMemory(manager);
             ulong pteAddress = space.PageTable.EnsurePte(page);
             if (pteAddress == 0)
                 return OutOfMemory(manager);

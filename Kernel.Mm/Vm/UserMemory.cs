@@ -77,7 +77,8 @@ namespace Cowbird.Mm.Vm
 
         // Resolves `address` to a physical address the kernel may read (or write, when
         // `write`), faulting the page in (demand-zero, swap-in, or breaking COW) first when
-        // its PTE does not allow it.
+        // its PTE does not allow it. A write under a shared last-level table faults too, as
+        // the CPU would through its read-only PD entry, so the table is unshared first.
         static Errno MakeAccessible(AddressSpace space, ulong address, bool write, out ulong physical)
         {
             physical = 0;
@@ -90,7 +91,7 @@ namespace Cowbird.Mm.Vm
             // that found no memory at all goes to the OutOfMemoryHandler, as a user
             // access would go to the OOM killer, and is retried without counting.
             int faults = 0;
-            while (!Allows(pte, write))
+            while (!Allows(pte, write) || (write && space.PageTable.IsSharedAt(address)))
             {
                 if (faults == MaxFaultsPerPage)
                     return Errno.ENOMEM;

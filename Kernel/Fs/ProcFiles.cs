@@ -10,8 +10,10 @@ namespace Cowbird.Kernel.Fs
     //   /proc/meminfo    "MemTotal:       131072 kB" (label padded to 16 columns, value right-aligned;
     //                    Linux's order: MemTotal ... SwapFree, PageTables, CommitLimit, Committed_AS)
     //   /proc/vmstat     "pgfault 1234" one counter a line (pgcowfault, pgzeropage, the
-    //                    read faults that mapped the zero page, and rmap_objects and
-    //                    rmap_bytes, the reverse map's live metadata, are Cowbird's own)
+    //                    read faults that mapped the zero page; rmap_objects and
+    //                    rmap_bytes, the reverse map's live metadata; pt_share,
+    //                    pt_unshare_copy, pt_unshare_takeover, the last-level page tables
+    //                    fork shared and later unshared, are Cowbird's own)
     //   /proc/self/maps  "00400000-00401000 r-xp 00000000 00:00 0" + [heap]/[stack] names,
     //                    one record per VMA, so a process with tens of thousands of VMAs
     //                    is described a page at a time
@@ -125,6 +127,9 @@ namespace Cowbird.Kernel.Fs
             Counter(text, "pgzeropage ", stat.ZeroPageFault);
             Counter(text, "rmap_objects ", (ulong)KernelMemory.Manager.Rmap.MetadataObjects);
             Counter(text, "rmap_bytes ", (ulong)KernelMemory.Manager.Rmap.MetadataBytes);
+            Counter(text, "pt_share ", stat.PageTablesShared);
+            Counter(text, "pt_unshare_copy ", stat.PageTablesCopied);
+            Counter(text, "pt_unshare_takeover ", stat.PageTablesTakenOver);
         }
 
         private static void Counter(TextBuilder text, string name, ulong value)

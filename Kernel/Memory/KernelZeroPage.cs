@@ -3,10 +3,9 @@ using Cowbird.Mm;
 
 namespace Cowbird.Kernel.Memory
 {
-    // The shared zero page from the command line: `mm.zero_page=0` turns it off (every
-    // first touch of private anonymous memory then allocates a frame, as Cowbird did
-    // before it had one), `mm.zero_page=1` keeps the default, on. Any other value keeps
-    // the default and says so: a typo on the command line must not stop the boot.
+    // The shared zero page from the command line (MmSwitch): `mm.zero_page=0` turns it off
+    // (every first touch of private anonymous memory then allocates a frame, as Cowbird
+    // did before it had one).
     public static class KernelZeroPage
     {
         public const string CommandLineKey = "mm.zero_page";
@@ -14,12 +13,8 @@ namespace Cowbird.Kernel.Memory
         // Applies the command line's choice to `manager`'s zero page.
         public static void Initialize(CommandLine commandLine, MemoryManager manager)
         {
-            if (!commandLine.TryGetValue(CommandLineKey, out _, out _))
-                return;
-            if (commandLine.HasValue(CommandLineKey, "0"))
+            if (MmSwitch.TurnedOff(commandLine, CommandLineKey))
                 manager.ZeroPage.Enabled = false;
-            else if (!commandLine.HasValue(CommandLineKey, "1"))
-                KernelConsole.WriteLine("mm.zero_page: not 0 or 1 on the command line, keeping it on");
         }
 
         // The banner line: "zero page: on (frame N; mm.zero_page=0 turns it off)" or

@@ -38,6 +38,20 @@ namespace Cowbird.Tests.Host.Model
         {
             return new ModelOptions { NewMachine = () => new TestMachine(DefaultFrames, rmap: design, offsets: offsets) };
         }
+
+        // The same runs with fork sharing last-level page tables on or off (kernel
+        // mm.shared_pt=0; TestMachine leaves it off unless asked).
+        public ModelOptions WithSharedTables(bool on)
+        {
+            System.Func<TestMachine> make = NewMachine;
+            NewMachine = () =>
+            {
+                TestMachine m = make();
+                m.Manager.SharePageTables = on;
+                return m;
+            };
+            return this;
+        }
         public IReadOnlyList<OpKind> Mix = DefaultMix;
         public int MaxProcesses = 6;
         // Full content check of every process every this many steps (and at the end).

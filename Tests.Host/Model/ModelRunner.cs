@@ -66,6 +66,7 @@ namespace Cowbird.Tests.Host.Model
                 {
                     ModelStepper.VerifyAll(m, model);
                     log.Add($"zero page reads {m.Manager.Stat.ZeroPageFault} writes {m.Manager.Stat.ZeroPageCow}");
+                    log.Add($"page tables shared {m.Manager.Stat.PageTablesShared} copied {m.Manager.Stat.PageTablesCopied} taken over {m.Manager.Stat.PageTablesTakenOver}");
                     log.Add($"swap totals pswpin {m.Manager.Stat.PswpIn} pswpout {m.Manager.Stat.PswpOut}");
                     m.AssertNoLeaks();
                     if (m.Manager.Rmap is AnonVmaReverseMap anon)

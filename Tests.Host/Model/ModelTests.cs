@@ -48,14 +48,16 @@ namespace Cowbird.Tests.Host.Model
         }
 
         // A swapping run: as RunSeed, and reclaim freed frames, pages went out and came back.
-        public static void RunSwappingSeed(RmapDesign design, int seed, AnonOffsets? offsets = null)
+        // Returns the log. `sharedTables`: fork shares last-level page tables.
+        public static List<string> RunSwappingSeed(RmapDesign design, int seed, AnonOffsets? offsets = null, bool sharedTables = false)
         {
-            List<string> log = RunSeed(seed, ModelOptions.Swapping(design, offsets));
+            List<string> log = RunSeed(seed, ModelOptions.Swapping(design, offsets).WithSharedTables(sharedTables));
             Assert.True(log.Exists(line => line.StartsWith("reclaim") && !line.EndsWith(" 0")), "reclaim never freed a frame");
             string totals = log[log.Count - 1];
             Assert.StartsWith("swap totals", totals);
             Assert.DoesNotContain("pswpin 0 ", totals + " ");
             Assert.DoesNotContain("pswpout 0 ", totals + " ");
+            return log;
         }
     }
 
@@ -64,7 +66,7 @@ namespace Cowbird.Tests.Host.Model
         [Theory, DesignPerSeed(101, 102, 103, 104, 105)]
         public void Random_operations_match_the_reference_model(RmapDesign design, int seed)
         {
-            ModelSuite.RunSeed(seed, ModelOptions.For(design));
+            ModelSuite.RunSeed(seed, ModelOptions.For(design).WithSharedTables(true));
         }
     }
 
@@ -74,7 +76,43 @@ namespace Cowbird.Tests.Host.Model
         [Theory, DesignPerSeed(201, 202, 203, 204, 205)]
         public void Random_operations_match_the_reference_model_while_swapping_constantly(RmapDesign design, int seed)
         {
-            ModelSuite.RunSwappingSeed(design, seed);
+            ModelSuite.RunSwappingSeed(design, seed, sharedTables: true);
+        }
+    }
+
+    // Fork sharing last-level page tables on (A and B above run with it) and off (the
+    // reservation and zero-page runs): the reference model knows nothing of it, so both
+    // must read the same bytes; the runs show tables were shared exactly when it is on.
+    public class ModelTestsSharedTables
+    {
+        [Theory]
+        [InlineData(true, 501)]
+        [InlineData(false, 502)]
+        public void Random_operations_match_the_reference_model_with_shared_page_tables_on_and_off(bool on, int seed)
+        {
+            AssertSharing(ModelSuite.RunSeed(seed, ModelOptions.For(RmapDesign.AnonVmaChain).WithSharedTables(on)), on);
+        }
+
+        [Theory]
+        [InlineData(true, 503)]
+        [InlineData(false, 504)]
+        public void Random_operations_match_the_reference_model_with_shared_page_tables_on_and_off_while_swapping(bool on, int seed)
+        {
+            AssertSharing(ModelSuite.RunSwappingSeed(RmapDesign.AnonVmaChain, seed, sharedTables: on), on);
+        }
+
+        static void AssertSharing(List<string> log, bool on)
+        {
+            string line = log.Find(l => l.StartsWith("page tables shared"));
+            Assert.NotNull(line);
+            if (on)
+            {
+                Assert.DoesNotContain("shared 0 ", line);
+                Assert.DoesNotContain("copied 0 ", line);
+                Assert.DoesNotContain("taken over 0", line + " ");
+            }
+            else
+                Assert.Equal("page tables shared 0 copied 0 taken over 0", line);
         }
     }
 

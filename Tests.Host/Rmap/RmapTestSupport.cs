@@ -45,14 +45,29 @@ namespace Cowbird.Tests.Host.Rmap
             return mappings;
         }
 
+        // Number of distinct PTEs among `mappings` (a shared table's PTE maps its page for
+        // every sharer): what the frame's MapCount counts.
+        public static int PteCount(Dictionary<(AddressSpace, ulong), Pte> mappings)
+        {
+            var ptes = new HashSet<ulong>();
+            foreach (var (space, address) in mappings.Keys)
+                ptes.Add(space.PageTable.FindPte(address));
+            return ptes.Count;
+        }
+
         // Undoes a TryToUnmap of private page `pfn` done with the caller's own reference
         // (what a test does where no swap-out follows): writes the saved PTEs back, one
         // map count and reference each, clears Dirty and drops the caller's reference.
+        // A PTE in a last-level table several spaces share is written (and counted) once.
         public static void PutBackByHand(TestMachine m, ulong pfn, Dictionary<(AddressSpace, ulong), Pte> mappings)
         {
+            var written = new HashSet<ulong>();
             foreach (var ((space, address), pte) in mappings)
             {
-                space.PageTable.Replace(space.PageTable.FindPte(address), address, pte);
+                ulong pteAddress = space.PageTable.FindPte(address);
+                if (!written.Add(pteAddress))
+                    continue;
+                space.ReplaceForSharers(pteAddress, address, pte);
                 m.Manager.Rmap.AddAnonPage(pfn, space.FindVma(address), address);
                 m.Frames.Get(pfn);
             }

@@ -88,6 +88,10 @@ namespace Cowbird.Mm.Rmap
             get { return (long)LiveObjects * RmapObjectBytes.AnonObject + ShadowIndexes * RmapObjectBytes.ShadowIndex; }
         }
 
+        // Objects count the PTEs of each VMA (ObjectPteCounter, the inherited-PTE counts),
+        // which a table shared between two VMAs' spaces would count once for both.
+        public override bool AllowsSharedTables { get { return false; } }
+
         // An object for `vma`'s first page: an adjacent compatible unflagged VMA's, else a
         // new root.
         public override void PrepareAnon(Vma vma)

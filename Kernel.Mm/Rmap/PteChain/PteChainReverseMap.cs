@@ -55,6 +55,10 @@ namespace Cowbird.Mm.Rmap
         // The three side tables: directSpace, directAddress and chains, 8 bytes each.
         public override int BytesPerFrame { get { return 8 + 8 + 8; } }
 
+        // Entries name one address space each: a table shared by fork would leave its
+        // other sharers unrecorded.
+        public override bool AllowsSharedTables { get { return false; } }
+
         // A new frame: its linear index (swap-in checks it) and a direct entry.
         protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)
         {
