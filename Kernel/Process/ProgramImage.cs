@@ -1,5 +1,6 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
 using Cowbird.Mm;
@@ -38,24 +39,25 @@ namespace Cowbird.Kernel.Processes
             public ulong StackStart;
         }
 
-        // Loads the initrd file `path` with a stack for the soft stack limit `stackLimit`.
-        // 0 or -errno (ENOENT, ENOTDIR, EACCES, ENOEXEC, ENOMEM).
-        public static int Build(byte* path, int pathLength, ArgumentList argv, ArgumentList envp, ulong stackLimit, out Result result)
+        // Loads the file `path` (walked from the directory `start`) with a stack for the soft
+        // stack limit `stackLimit`. 0 or -errno (the path walk's, EACCES, ENOEXEC, ENOMEM).
+        public static int Build(Inode start, byte* path, int pathLength, ArgumentList argv, ArgumentList envp, ulong stackLimit, out Result result)
         {
             result = default;
-            byte* file;
-            ulong size;
-            int error = ExecutableLookup.Find(path, pathLength, out file, out size);
+            Inode file;
+            int error = ExecutableLookup.Find(start, path, pathLength, out file);
             if (error != 0)
                 return error;
-            error = ElfLoader.Validate(file, size);
+            byte* header = stackalloc byte[ElfLoader.HeaderSize];
+            byte* table = stackalloc byte[ElfLoader.MaxProgramHeaderBytes];
+            error = ElfLoader.ReadHeaders(file, header, table);
             if (error != 0)
                 return error;
             AddressSpace space = AddressSpace.Create(KernelMemory.Manager);
             if (space == null)
                 return -(int)Errno.ENOMEM;
             ElfLoader.Image image;
-            error = ElfLoader.Load(space, file, size, out image);
+            error = ElfLoader.Load(space, file, header, table, out image);
             if (error == 0 && space.SetBrkStart(image.BrkStart) != Errno.None)
                 error = -LinuxErrno.ENOEXEC;
             ulong sp = 0, stackStart = 0;
