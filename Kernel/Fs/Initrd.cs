@@ -1,4 +1,7 @@
+using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Fs.RamFs;
+using Cowbird.Kernel.Memory;
+using Cowbird.Mm;
 using Cowbird.Kernel.Fs.Vfs;
 
 namespace Cowbird.Kernel.Fs
@@ -10,7 +13,8 @@ namespace Cowbird.Kernel.Fs
     // The entry named "TRAILER!!!" ends the archive. Directories, regular files (their
     // data copied into frames) and symlinks (the data is the target) are unpacked with
     // their permission bits; other types, and entries whose directory is missing, are
-    // skipped.
+    // skipped. The archive's frames go to the frame allocator as the unpacking passes them
+    // (Linux: free_initrd_mem), so a file's copy never needs much more than its own room.
     public static unsafe class Initrd
     {
         private const int HeaderSize = 110;
@@ -20,6 +24,8 @@ namespace Cowbird.Kernel.Fs
 
         private static byte* s_start;
         private static ulong s_length;
+        // The physical address below which the archive's whole frames were given back.
+        private static ulong s_releasedUpTo;
 
         public static bool IsPresent => s_start != null;
 
@@ -33,26 +39,43 @@ namespace Cowbird.Kernel.Fs
         // (so a directory comes before what it holds, as `find | cpio` writes them).
         public static void Unpack(Inode root)
         {
+            if (s_start == null)
+                return;
             ulong offset = 0;
-            while (s_start != null && offset + HeaderSize <= s_length)
+            while (offset + HeaderSize <= s_length)
             {
                 byte* header = s_start + offset;
                 if (!IsMagic(header))
-                    return;
+                    break;
                 ulong nameSize = Field(header, NameSizeField);
                 ulong fileSize = Field(header, FileSizeField);
                 byte* name = header + HeaderSize;
                 ulong dataOffset = AlignUp4(offset + HeaderSize + nameSize);
                 if (nameSize == 0 || dataOffset + fileSize > s_length)
-                    return;
+                    break;
                 int nameLength = (int)nameSize - 1;
                 if (IsTrailer(name, nameLength))
-                    return;
+                    break;
                 SkipPrefix(ref name, ref nameLength);
                 if (nameLength > 0 && nameLength < PathWalk.MaxPath)
                     Add(root, name, nameLength, (uint)Field(header, ModeField), s_start + dataOffset, fileSize);
                 offset = AlignUp4(dataOffset + fileSize);
+                Release(offset);
             }
+            Release(s_length);
+        }
+
+        // Gives the archive's whole frames below `offset` that were not given yet to the
+        // allocator (a frame the archive shares with other boot data at either end stays).
+        private static void Release(ulong offset)
+        {
+            ulong start = KernelLayout.VirtualToPhysical(s_start);
+            if (s_releasedUpTo == 0)
+                s_releasedUpTo = start;
+            ulong end = start + (offset < s_length ? offset : s_length);
+            KernelMemory.ReleaseBootMemory(s_releasedUpTo, end);
+            if (Page.AlignDown(end) > s_releasedUpTo)
+                s_releasedUpTo = Page.AlignDown(end);
         }
 
         // One entry: `path` below `root`, of `mode`, with `size` bytes of `data`.

@@ -17,7 +17,8 @@
  * - symlink/readlink/link/rename/renameat2: targets, loops (ELOOP), trailing slashes, hard link
  *   counts, replacing, EINVAL/ENOTEMPTY/EISDIR/ENOTDIR/EEXIST/EPERM.
  * - access/chmod/fchmod/umask/truncate/ftruncate/fsync.
- * - /dev/null, /dev/zero, /dev/full; execve through a symlink, EACCES, ENOEXEC, ENOENT.
+ * - /dev/null, /dev/zero, /dev/full; execve through a symlink, EACCES, ENOEXEC, ENOENT, and
+ *   of a "#!" script (interpreter, its argument, the script's path, the rest of argv).
  * - 300 files of 64 KiB created and deleted: with --assert-memfree (Cowbird) MemFree must be
  *   exactly what it was, and meminfo's Shmem must have held the open file's pages.
  */
@@ -458,6 +459,24 @@ static void exec_checks(const char *self)
         _exit(99);
     }
     cb_expect_exit(pid, 42, "execve through a symlink runs the program");
+    char line[400];
+    snprintf(line, sizeof line, "#!  %s --script-check  \n", self);
+    make_file("script", line);
+    sys_chmod(at("script"), 0755);
+    pid = cb_fork("exec of a script");
+    if (pid == 0) {
+        char *args[] = { "script-name", "extra", 0 };
+        execve(at("script"), args, 0);
+        _exit(99);
+    }
+    cb_expect_exit(pid, 43, "a #! script runs its interpreter with its argument, its path and the rest of argv");
+    make_file("noname", "#!   \n");
+    sys_chmod(at("noname"), 0755);
+    char *none[] = { "x", 0 };
+    cb_check_ret(cb_syscall(SYS_execve, (long)at("noname"), (long)none, 0, 0, 0, 0), -ENOEXEC, "a #! line without an interpreter is ENOEXEC");
+    make_file("badinterp", "#!/nonexistent/interpreter\n");
+    sys_chmod(at("badinterp"), 0755);
+    cb_check_ret(cb_syscall(SYS_execve, (long)at("badinterp"), (long)none, 0, 0, 0, 0), -ENOENT, "a #! script with a missing interpreter is ENOENT");
     char *argv[] = { "x", 0 };
     cb_check_ret(cb_syscall(SYS_execve, (long)top, (long)argv, 0, 0, 0, 0), -EACCES, "execve of a directory is EACCES");
     cb_check_ret(cb_syscall(SYS_execve, (long)at("m"), (long)argv, 0, 0, 0, 0), -EACCES, "execve of a file without x bits is EACCES");
@@ -503,6 +522,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--exec-check") == 0)
         return 42;
+    if (argc > 1 && strcmp(argv[1], "--script-check") == 0)
+        return argc == 4 && strstr(argv[2], "/script") && strcmp(argv[3], "extra") == 0 ? 43 : 1;
     cb_begin("files");
     char self[256];
     cb_self_path(argv[0], self, sizeof self);
@@ -520,7 +541,7 @@ int main(int argc, char **argv)
     exec_checks(self);
     memory_checks(argc > 1 && strcmp(argv[1], "--assert-memfree") == 0);
 
-    const char *files[] = { "d/b", "d/ln", "d/l1", "d/l2", "d/dangling", "d/up", "m", "junk", "self-link", 0 };
+    const char *files[] = { "d/b", "d/ln", "d/l1", "d/l2", "d/dangling", "d/up", "m", "junk", "self-link", "script", "noname", "badinterp", 0 };
     int clean = 1;
     for (int i = 0; files[i]; i++)
         clean &= sys_unlink(at(files[i])) == 0;

@@ -1,9 +1,12 @@
 namespace Cowbird.Kernel.Fs.Vfs
 {
     // The entries of a RAM directory: find, add and remove names. A directory's link count
-    // is 2 ("." and its name in the parent) plus one per subdirectory (their ".."), as Linux.
+    // is 2 ("." and its name in the parent) plus one per subdirectory (their ".."), as Linux;
+    // its size is EntrySize per entry, "." and ".." included, as tmpfs says (BOGO_DIRENT_SIZE).
     public static unsafe class Directory
     {
+        public const ulong EntrySize = 20;
+
         // The entry named `name` in `dir`, or null.
         public static DirEntry Find(Inode dir, byte* name, int length)
         {
@@ -31,6 +34,7 @@ namespace Cowbird.Kernel.Fs.Vfs
                 node.Parent = dir;
                 dir.Links++;
             }
+            dir.Size += EntrySize;
             dir.Modified();
         }
 
@@ -48,6 +52,7 @@ namespace Cowbird.Kernel.Fs.Vfs
             }
             if (entry.Node.IsDirectory)
                 dir.Links--;
+            dir.Size -= EntrySize;
             dir.Modified();
         }
 

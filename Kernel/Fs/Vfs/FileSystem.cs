@@ -27,6 +27,7 @@ namespace Cowbird.Kernel.Fs.Vfs
         {
             Root = new Inode(Inode.DirectoryType | DirectoryMode, NextNumber());
             Root.Links = 2;
+            Root.Size = 2 * Directory.EntrySize;
             Root.Parent = Root;
             Initrd.Unpack(Root);
             Inode tmp = MakeDirectory(Root, "tmp");
@@ -41,7 +42,10 @@ namespace Cowbird.Kernel.Fs.Vfs
         {
             Inode node = new Inode(mode, NextNumber());
             if (node.IsDirectory)
+            {
                 node.Links = 2;
+                node.Size = 2 * Directory.EntrySize;
+            }
             Directory.Add(dir, name, length, node);
             return node;
         }
