@@ -1,3 +1,4 @@
+using Cowbird.Kernel.Fs.RamFs;
 using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Syscalls;
 using Cowbird.Mm;
@@ -174,7 +175,7 @@ namespace Cowbird.Kernel.Processes
             {
                 ulong at = offset + done;
                 ulong inPage = at & Page.OffsetMask;
-                ulong n = Page.Size - inPage < filesz - done ? Page.Size - inPage : filesz - done;
+                ulong n = FilePages.PieceLength(at, filesz - done);
                 byte* page = file.Pages.PageAt(at >> Page.Shift);
                 Errno error = page != null ? UserMemory.CopyToUser(space, vaddr + done, page + inPage, n) : Errno.None;
                 if (error != Errno.None)

@@ -4,7 +4,6 @@ namespace Cowbird.Kernel.Syscalls
     public static class LinuxErrno
     {
         public const int ESRCH = 3;
-        public const int ENXIO = 6;
         public const int E2BIG = 7;
         public const int ENOEXEC = 8;
         public const int ECHILD = 10;
@@ -15,8 +14,6 @@ namespace Cowbird.Kernel.Syscalls
         public const int ENOTTY = 25;
         public const int EFBIG = 27;
         public const int ESPIPE = 29;
-        public const int EROFS = 30;
-        public const int EMLINK = 31;
         public const int EPIPE = 32;
         public const int ERANGE = 34;
         public const int ENAMETOOLONG = 36;

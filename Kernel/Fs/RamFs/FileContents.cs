@@ -27,7 +27,7 @@ namespace Cowbird.Kernel.Fs.RamFs
             {
                 ulong at = offset + done;
                 ulong inPage = at & Page.OffsetMask;
-                ulong n = Page.Size - inPage < count - done ? Page.Size - inPage : count - done;
+                ulong n = FilePages.PieceLength(at, count - done);
                 byte* page = node.Pages.PageAt(at >> Page.Shift);
                 long copied = page != null ? ToUser(space, buffer + done, page + inPage, n) : ZerosToUser(space, buffer + done, n);
                 if (copied < 0)
@@ -82,7 +82,7 @@ namespace Cowbird.Kernel.Fs.RamFs
             {
                 ulong at = offset + done;
                 ulong inPage = at & Page.OffsetMask;
-                ulong n = Page.Size - inPage < count - done ? Page.Size - inPage : count - done;
+                ulong n = FilePages.PieceLength(at, count - done);
                 byte* page = node.Pages.PageForWrite(at >> Page.Shift);
                 if (page == null)
                 {

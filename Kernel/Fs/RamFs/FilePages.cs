@@ -16,6 +16,14 @@ namespace Cowbird.Kernel.Fs.RamFs
         // Frames this file holds (st_blocks is 8 times this).
         public ulong FrameCount { get; private set; }
 
+        // How many of `left` bytes from file offset `at` lie in the page `at` is in: the piece
+        // one page copy moves.
+        public static ulong PieceLength(ulong at, ulong left)
+        {
+            ulong inPage = Page.Size - (at & Page.OffsetMask);
+            return inPage < left ? inPage : left;
+        }
+
         // The bytes of page `index`, or null for a hole.
         public byte* PageAt(ulong index)
         {
@@ -51,7 +59,7 @@ namespace Cowbird.Kernel.Fs.RamFs
             while (count > 0)
             {
                 ulong inPage = offset & Page.OffsetMask;
-                ulong n = Page.Size - inPage < count ? Page.Size - inPage : count;
+                ulong n = PieceLength(offset, count);
                 byte* page = PageAt(offset >> Page.Shift);
                 for (ulong i = 0; i < n; i++)
                     target[i] = page != null ? page[inPage + i] : (byte)0;
