@@ -459,7 +459,7 @@ static void exec_checks(const char *self)
         _exit(99);
     }
     cb_expect_exit(pid, 42, "execve through a symlink runs the program");
-    char line[400];
+    char line[440];
     snprintf(line, sizeof line, "#!  %s --script-check  \n", self);
     make_file("script", line);
     sys_chmod(at("script"), 0755);
@@ -525,8 +525,16 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "--script-check") == 0)
         return argc == 4 && strstr(argv[2], "/script") && strcmp(argv[3], "extra") == 0 ? 43 : 1;
     cb_begin("files");
-    char self[256];
-    cb_self_path(argv[0], self, sizeof self);
+    char self[400], relative[256];
+    cb_self_path(argv[0], relative, sizeof relative);
+    /* The symlink and the script below name it from another directory: make it absolute. */
+    if (relative[0] == '/')
+        snprintf(self, sizeof self, "%s", relative);
+    else {
+        char cwd[128] = "";
+        sys_getcwd(cwd, sizeof cwd);
+        snprintf(self, sizeof self, "%s/%s", cwd, relative);
+    }
     snprintf(top, sizeof top, "/tmp/cbfiles.XXXXXX");
     if (!mkdtemp(top)) {
         cb_print("FAIL mkdtemp under /tmp");
