@@ -37,6 +37,41 @@ namespace Cowbird.Tests.Host
         }
 
         [Fact]
+        public void Reserved_frames_handed_over_later_join_the_free_blocks()
+        {
+            var map = new MemoryMap();
+            map.Add(1024 * Page.Size, 512 * Page.Size);
+            map.Add(1536 * Page.Size + 16 * Page.Size, 496 * Page.Size);   // frames 1536..1551 reserved
+            var frames = new FrameAllocator(map);
+            Assert.Equal(1008UL, frames.FreeFrames);
+            Assert.False(frames.Manages(1540));
+            ulong added = frames.AddReserved(new MemoryRange(1536 * Page.Size, 16 * Page.Size));
+            Assert.Equal(16UL, added);
+            Assert.Equal(1024UL, frames.FreeFrames);
+            Assert.Equal(1024UL, frames.TotalFrames);
+            Assert.True(frames.Manages(1540));
+            Assert.Equal(1024UL, frames.FirstFree(FrameAllocator.MaxOrder));
+            Assert.Equal(0UL, frames.AddReserved(new MemoryRange(1536 * Page.Size, 16 * Page.Size)));
+            Assert.Equal(0UL, frames.AddReserved(new MemoryRange(4096 * Page.Size, 16 * Page.Size)));
+        }
+
+        [Fact]
+        public void A_range_given_at_construction_gets_descriptors_beyond_the_usable_ones()
+        {
+            var map = new MemoryMap();
+            map.Add(1024 * Page.Size, 1024 * Page.Size);
+            var frames = new FrameAllocator(map, new MemoryRange(2048 * Page.Size, 64 * Page.Size));
+            Assert.Equal(1024UL, frames.FreeFrames);
+            Assert.False(frames.Manages(2050));
+            Assert.Equal(64UL, frames.AddReserved(new MemoryRange(2048 * Page.Size, 64 * Page.Size)));
+            Assert.Equal(1088UL, frames.FreeFrames);
+            Assert.True(frames.Manages(2050));
+            ulong pfn = frames.Alloc(6);
+            Assert.Equal(2048UL, pfn);
+            frames.Free(pfn, 6);
+        }
+
+        [Fact]
         public void Split_hands_out_aligned_blocks_and_free_coalesces_back_to_one_block()
         {
             var frames = Over(1024 * Page.Size, 1024 * Page.Size);   // one order-10 block

@@ -14,7 +14,10 @@ SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocma
 pipe sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill fcntl getrlimit getppid
 setrlimit arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group dup3 pipe2 prlimit64
 setpgid getpgid getpgrp setsid getsid pause rt_sigsuspend tkill tgkill gettimeofday getrusage times sigaltstack time
-clock_nanosleep waitid"
+clock_nanosleep waitid
+stat fstat lstat lseek pread64 pwrite64 access fsync fdatasync truncate ftruncate getcwd chdir fchdir rename mkdir rmdir
+creat link unlink symlink readlink chmod fchmod umask getdents64 openat mkdirat newfstatat unlinkat renameat linkat
+symlinkat readlinkat fchmodat faccessat renameat2 faccessat2"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

@@ -29,10 +29,21 @@ namespace Cowbird.Mm.Physical
 
         // Builds the allocator over every whole frame inside the map's usable ranges.
         // Overlapping ranges are a boot bug: panic.
-        public FrameAllocator(MemoryMap map)
+        public FrameAllocator(MemoryMap map) : this(map, new MemoryRange(0, 0))
+        {
+        }
+
+        // The same, with descriptors also for the frames of `later` (reserved until
+        // AddReserved hands them over: the initrd, once unpacked).
+        public FrameAllocator(MemoryMap map, MemoryRange later)
         {
             ulong lowest = ulong.MaxValue;
             ulong highest = 0;
+            if (FirstWholeFrame(later) < EndWholeFrame(later))
+            {
+                lowest = FirstWholeFrame(later);
+                highest = EndWholeFrame(later);
+            }
             for (int i = 0; i < map.Count; i++)
             {
                 ulong first = FirstWholeFrame(map[i]);
@@ -184,6 +195,26 @@ namespace Cowbird.Mm.Physical
         public ulong NextFree(ulong pfn)
         {
             return Frame(pfn).Next;
+        }
+
+        // Hands the reserved frames wholly inside `range` that have descriptors to the
+        // allocator (Linux: free_initrd_mem, once the boot module was unpacked); frames
+        // outside the descriptors' span stay unused. Returns how many were added.
+        public ulong AddReserved(MemoryRange range)
+        {
+            ulong added = 0;
+            ulong end = EndWholeFrame(range);
+            for (ulong pfn = FirstWholeFrame(range); pfn < end; pfn++)
+            {
+                if (pfn < firstFrame || pfn >= EndFrame || (Slot(pfn).Flags & PageFrameFlags.Reserved) == 0)
+                    continue;
+                Slot(pfn).Flags = PageFrameFlags.Free;
+                freeFrames++;
+                totalFrames++;
+                MergeAndPush(pfn, 0);
+                added++;
+            }
+            return added;
         }
 
         // First frame number lying wholly inside `range`.

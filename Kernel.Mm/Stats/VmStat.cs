@@ -59,6 +59,9 @@ namespace Cowbird.Mm.Stats
         public ulong PageTablesTakenOver;
         // Page-table pages currently allocated by all address spaces (meminfo: PageTables).
         public ulong PageTablePages;
+        // Frames holding the contents of RAM file system files (meminfo: Shmem, and Cached,
+        // as Linux counts tmpfs pages in both); the kernel's file system keeps it.
+        public ulong ShmemPages;
 
         public VmStat(FrameAllocator frameAllocator)
         {

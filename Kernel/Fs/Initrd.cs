@@ -1,22 +1,31 @@
+using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Fs.RamFs;
+using Cowbird.Kernel.Memory;
+using Cowbird.Mm;
+using Cowbird.Kernel.Fs.Vfs;
+
 namespace Cowbird.Kernel.Fs
 {
     // The initial RAM disk: a cpio "newc" archive (what `cpio -o -H newc` writes) the
-    // boot loader loaded as the first module. Files stay where the loader put them;
-    // lookups walk the archive. Each entry: a 110-byte ASCII header "070701" + 13
-    // eight-digit hex fields, the NUL-terminated name (header + name padded to 4 bytes),
-    // then the data (padded to 4). The entry named "TRAILER!!!" ends the archive.
+    // boot loader loaded as the first module, unpacked into the RAM file system at boot.
+    // Each entry: a 110-byte ASCII header "070701" + 13 eight-digit hex fields, the
+    // NUL-terminated name (header + name padded to 4 bytes), then the data (padded to 4).
+    // The entry named "TRAILER!!!" ends the archive. Directories, regular files (their
+    // data copied into frames) and symlinks (the data is the target) are unpacked with
+    // their permission bits; other types, and entries whose directory is missing, are
+    // skipped. The archive's frames go to the frame allocator as the unpacking passes them
+    // (Linux: free_initrd_mem), so a file's copy never needs much more than its own room.
     public static unsafe class Initrd
     {
         private const int HeaderSize = 110;
         private const int ModeField = 1;
         private const int FileSizeField = 6;
         private const int NameSizeField = 11;
-        public const uint ModeTypeMask = 0xF000;
-        public const uint ModeDirectory = 0x4000;
-        public const uint ModeRegular = 0x8000;
 
         private static byte* s_start;
         private static ulong s_length;
+        // The physical address below which the archive's whole frames were given back.
+        private static ulong s_releasedUpTo;
 
         public static bool IsPresent => s_start != null;
 
@@ -26,73 +35,79 @@ namespace Cowbird.Kernel.Fs
             s_length = length;
         }
 
-        // Finds `path` (absolute or relative, "/" and "./" prefixes ignored).
-        // True with its data and mode; false when absent or the archive is malformed.
-        public static bool Find(byte* path, int pathLength, out byte* data, out ulong size, out uint mode)
+        // Unpacks every entry of the archive into the directory `root`, in archive order
+        // (so a directory comes before what it holds, as `find | cpio` writes them).
+        public static void Unpack(Inode root)
         {
-            data = null;
-            size = 0;
-            mode = 0;
-            SkipPrefix(ref path, ref pathLength);
             if (s_start == null)
-                return false;
+                return;
             ulong offset = 0;
             while (offset + HeaderSize <= s_length)
             {
                 byte* header = s_start + offset;
                 if (!IsMagic(header))
-                    return false;
+                    break;
                 ulong nameSize = Field(header, NameSizeField);
                 ulong fileSize = Field(header, FileSizeField);
                 byte* name = header + HeaderSize;
                 ulong dataOffset = AlignUp4(offset + HeaderSize + nameSize);
                 if (nameSize == 0 || dataOffset + fileSize > s_length)
-                    return false;
+                    break;
                 int nameLength = (int)nameSize - 1;
                 if (IsTrailer(name, nameLength))
-                    return false;
+                    break;
                 SkipPrefix(ref name, ref nameLength);
-                if (Equal(name, nameLength, path, pathLength))
-                {
-                    data = s_start + dataOffset;
-                    size = fileSize;
-                    mode = (uint)Field(header, ModeField);
-                    return true;
-                }
+                if (nameLength > 0 && nameLength < PathWalk.MaxPath)
+                    Add(root, name, nameLength, (uint)Field(header, ModeField), s_start + dataOffset, fileSize);
                 offset = AlignUp4(dataOffset + fileSize);
+                Release(offset);
             }
-            return false;
+            Release(s_length);
         }
 
-        // True when some entry lies below `path` (a directory the archive only implies).
-        public static bool HasEntriesBelow(byte* path, int pathLength)
+        // Gives the archive's whole frames below `offset` that were not given yet to the
+        // allocator (a frame the archive shares with other boot data at either end stays).
+        private static void Release(ulong offset)
         {
-            SkipPrefix(ref path, ref pathLength);
-            ulong offset = 0;
-            while (s_start != null && offset + HeaderSize <= s_length && IsMagic(s_start + offset))
+            ulong start = KernelLayout.VirtualToPhysical(s_start);
+            if (s_releasedUpTo == 0)
+                s_releasedUpTo = start;
+            ulong end = start + (offset < s_length ? offset : s_length);
+            KernelMemory.ReleaseBootMemory(s_releasedUpTo, end);
+            if (Page.AlignDown(end) > s_releasedUpTo)
+                s_releasedUpTo = Page.AlignDown(end);
+        }
+
+        // One entry: `path` below `root`, of `mode`, with `size` bytes of `data`.
+        private static void Add(Inode root, byte* path, int length, uint mode, byte* data, ulong size)
+        {
+            if (PathWalk.LookupParent(root, path, length, out Inode dir, out int nameAt, out int nameLength,
+                    out PathWalk.LastKind kind, out _) != 0 || kind != PathWalk.LastKind.Normal)
+                return;
+            byte* name = path + nameAt;
+            DirEntry existing = Directory.Find(dir, name, nameLength);
+            uint type = mode & Inode.TypeMask;
+            if (existing != null)
             {
-                byte* header = s_start + offset;
-                ulong nameSize = Field(header, NameSizeField);
-                byte* name = header + HeaderSize;
-                int nameLength = (int)nameSize - 1;
-                if (nameSize == 0 || IsTrailer(name, nameLength))
-                    return false;
-                SkipPrefix(ref name, ref nameLength);
-                if (nameLength > pathLength && name[pathLength] == '/' && Equal(name, pathLength, path, pathLength))
-                    return true;
-                offset = AlignUp4(AlignUp4(offset + HeaderSize + nameSize) + Field(header, FileSizeField));
+                if (type == Inode.DirectoryType && existing.Node.IsDirectory)
+                    existing.Node.Mode = mode;
+                return;
             }
-            return false;
+            if (type != Inode.DirectoryType && type != Inode.Regular && type != Inode.Symlink)
+                return;
+            Inode node = FileSystem.Create(dir, name, nameLength, mode & (Inode.TypeMask | Inode.PermissionMask));
+            if (type == Inode.Symlink)
+                node.Target = Copy(data, size);
+            else if (type == Inode.Regular)
+                FileContents.Fill(node, data, size);
         }
 
-        // True when `path` names the root directory ("/", ".", "./", "//", ...), which the
-        // archive only implies.
-        public static bool IsRoot(byte* path, int length)
+        private static byte[] Copy(byte* data, ulong size)
         {
-            for (int i = 0; i < length; i++)
-                if (path[i] != '/' && path[i] != '.')
-                    return false;
-            return true;
+            byte[] bytes = new byte[size];
+            for (ulong i = 0; i < size; i++)
+                bytes[i] = data[i];
+            return bytes;
         }
 
         private static void SkipPrefix(ref byte* name, ref int length)
@@ -101,6 +116,7 @@ namespace Cowbird.Kernel.Fs
             {
                 if (length > 0 && name[0] == '/') { name++; length--; }
                 else if (length > 1 && name[0] == '.' && name[1] == '/') { name += 2; length -= 2; }
+                else if (length == 1 && name[0] == '.') { length = 0; return; }
                 else return;
             }
         }
@@ -125,16 +141,6 @@ namespace Cowbird.Kernel.Fs
                 value = (value << 4) | (uint)digit;
             }
             return value;
-        }
-
-        private static bool Equal(byte* a, int aLength, byte* b, int bLength)
-        {
-            if (aLength != bLength)
-                return false;
-            for (int i = 0; i < aLength; i++)
-                if (a[i] != b[i])
-                    return false;
-            return true;
         }
 
         private static ulong AlignUp4(ulong value) => (value + 3) & ~3UL;

@@ -1,10 +1,12 @@
+using Cowbird.Kernel.Fs.Vfs;
+
 namespace Cowbird.Kernel.Fs
 {
     // An open file description (Linux: struct file), shared by the descriptors fork and dup
-    // copy: one offset and one set of status flags for all of them. Either the console, bytes
-    // in memory (an initrd file in place), a /proc file generated as it is read (Generated),
-    // or one end of a pipe (Pipe; the access mode tells which end).
-    public sealed unsafe class OpenFile
+    // copy: one offset and one set of status flags for all of them. Either the console, an
+    // inode of the tree (a RAM file, a directory, a device, or a /proc file generated as it
+    // is read: Generated), or one end of a pipe (Pipe; the access mode tells which end).
+    public sealed class OpenFile
     {
         // The status flags (open(2), fcntl F_GETFL) Cowbird keeps, with Linux's values.
         public const int ReadOnly = 0, WriteOnly = 1, ReadWrite = 2, AccessModeMask = 3,
@@ -13,48 +15,55 @@ namespace Cowbird.Kernel.Fs
         public const int CloseOnExecFlag = 0x80000;
 
         public readonly bool IsConsole;
-        public readonly bool IsDirectory;
-        private readonly byte* data;
+        // The file's inode; null for pipes and the console of fds 0-2.
+        public readonly Inode Node;
         public readonly SeqFile Generated;
         public readonly Pipe Pipe;
-        public readonly ulong Size;
+        // For a regular file the byte offset; for a directory the position of the next entry
+        // getdents returns.
         public ulong Offset;
         // Access mode and status flags (fcntl F_SETFL changes Append and NonBlocking).
         public int StatusFlags;
         // Descriptors referring to this description, in every process (FileTable counts them).
         public int References;
 
-        private OpenFile(bool console, bool directory, byte* bytes, SeqFile generated, Pipe pipe, ulong size, int statusFlags)
+        private OpenFile(bool console, Inode node, SeqFile generated, Pipe pipe, int statusFlags)
         {
             IsConsole = console;
-            IsDirectory = directory;
-            data = bytes;
+            Node = node;
             Generated = generated;
             Pipe = pipe;
-            Size = size;
             StatusFlags = statusFlags;
+            if (node != null)
+                node.Opens++;
         }
 
-        public static OpenFile Console() => new OpenFile(true, false, null, null, null, 0, ReadWrite | LargeFile);
-        public static OpenFile InMemory(byte* bytes, ulong size) => new OpenFile(false, false, bytes, null, null, size, ReadOnly | LargeFile);
-        public static OpenFile Generating(SeqSource source) => new OpenFile(false, false, null, new SeqFile(source), null, 0, ReadOnly | LargeFile);
-        public static OpenFile Directory() => new OpenFile(false, true, null, null, null, 0, ReadOnly | LargeFile);
+        // The console: fds 0-2 of the first process (no inode), or /dev/console and /dev/tty.
+        public static OpenFile Console(Inode node = null) => new OpenFile(true, node, null, null, ReadWrite | LargeFile);
+        // A /proc file: `node`'s text from `source`.
+        public static OpenFile Generating(Inode node, SeqSource source) => new OpenFile(false, node, new SeqFile(source), null, ReadOnly | LargeFile);
+        // A RAM file, directory or device of the tree.
+        public static OpenFile OfInode(Inode node) => new OpenFile(false, node, null, null, ReadOnly | LargeFile);
         // One end of `pipe`: its reading end, or its writing end. Linux gives pipes no O_LARGEFILE.
         public static OpenFile PipeEnd(Pipe pipe, bool writeEnd, int statusFlags) =>
-            new OpenFile(false, false, null, null, pipe, 0, (writeEnd ? WriteOnly : ReadOnly) | statusFlags);
+            new OpenFile(false, null, null, pipe, (writeEnd ? WriteOnly : ReadOnly) | statusFlags);
 
         public bool CanRead => (StatusFlags & AccessModeMask) != WriteOnly;
         public bool CanWrite => (StatusFlags & AccessModeMask) != ReadOnly;
         public bool IsNonBlocking => (StatusFlags & NonBlocking) != 0;
+        public bool IsDirectory => Node != null && Node.IsDirectory;
+        // A RAM file's contents (not a device, /proc file or directory).
+        public bool IsRegular => Node != null && Node.IsRegular && !Node.IsProc;
+        // Whether lseek and pread/pwrite work: not on pipes and terminals (ESPIPE).
+        public bool IsSeekable => Pipe == null && !IsConsole;
 
         // The last descriptor referring to this description was closed (FileTable).
         public void Release()
         {
             if (Pipe != null)
                 Pipe.CloseEnd(CanWrite);
+            if (Node != null)
+                Node.Closed();
         }
-
-        // Byte `index` (< Size) of an in-memory file's contents.
-        public byte At(ulong index) => data[index];
     }
 }

@@ -8,7 +8,8 @@ namespace Cowbird.Kernel.Fs
 {
     // The /proc files, in Linux's formats, generated as they are read (SeqFile):
     //   /proc/meminfo    "MemTotal:       131072 kB" (label padded to 16 columns, value right-aligned;
-    //                    Linux's order: MemTotal ... SwapFree, PageTables, CommitLimit, Committed_AS)
+    //                    Linux's order: MemTotal ... SwapFree, Shmem, PageTables, CommitLimit,
+    //                    Committed_AS; Cached and Shmem are the RAM file system's pages)
     //   /proc/vmstat     "pgfault 1234" one counter a line (pgcowfault, pgzeropage, the
     //                    read faults that mapped the zero page; rmap_objects and
     //                    rmap_bytes, the reverse map's live metadata; pt_share,
@@ -70,6 +71,62 @@ namespace Cowbird.Kernel.Fs
 
         private static unsafe bool Is(byte* path, int length, string name) => PathName.Is(path, length, name);
 
+        // The name of entry `index` (0 = the first) of the /proc directory `dirPath`, copied
+        // to `nameOut` (at most `capacity` bytes): its length, or -1 past the last entry. The
+        // entries are the next components of the files below `dirPath`, each once, in the
+        // order of FileNames; an entry with more path after it is a directory.
+        public static unsafe int ListEntry(byte* dirPath, int dirLength, int index, byte* nameOut, int capacity, out bool isDirectory)
+        {
+            isDirectory = false;
+            int found = 0;
+            for (int i = 0; i < FileNames.Length; i++)
+            {
+                int start, end;
+                if (!ChildOf(FileNames[i], dirPath, dirLength, out start, out end) || SeenBefore(i, dirPath, dirLength, start, end))
+                    continue;
+                if (found++ < index)
+                    continue;
+                int length = end - start < capacity ? end - start : capacity;
+                for (int k = 0; k < length; k++)
+                    nameOut[k] = (byte)FileNames[i][start + k];
+                isDirectory = end < FileNames[i].Length;
+                return length;
+            }
+            return -1;
+        }
+
+        // Whether `file` lies below `dirPath`; the next component is file[start, end).
+        private static unsafe bool ChildOf(string file, byte* dirPath, int dirLength, out int start, out int end)
+        {
+            start = dirLength + 1;
+            end = start;
+            if (file.Length <= start || file[dirLength] != '/')
+                return false;
+            for (int k = 0; k < dirLength; k++)
+                if (file[k] != dirPath[k])
+                    return false;
+            while (end < file.Length && file[end] != '/')
+                end++;
+            return true;
+        }
+
+        // Whether a file before FileNames[index] has the same next component below `dirPath`.
+        private static unsafe bool SeenBefore(int index, byte* dirPath, int dirLength, int start, int end)
+        {
+            for (int j = 0; j < index; j++)
+            {
+                int otherStart, otherEnd;
+                if (!ChildOf(FileNames[j], dirPath, dirLength, out otherStart, out otherEnd) || otherEnd - otherStart != end - start)
+                    continue;
+                bool same = true;
+                for (int k = start; k < end && same; k++)
+                    same = FileNames[j][k] == FileNames[index][k];
+                if (same)
+                    return true;
+            }
+            return false;
+        }
+
         private static void MemInfo(TextBuilder text)
         {
             VmStat stat = KernelMemory.Manager.Stat;
@@ -77,8 +134,10 @@ namespace Cowbird.Kernel.Fs
             Field(text, "MemTotal:", stat.TotalFrames * kbPerFrame);
             Field(text, "MemFree:", stat.FreeFrames * kbPerFrame);
             Field(text, "MemAvailable:", stat.FreeFrames * kbPerFrame);
+            Field(text, "Cached:", stat.ShmemPages * kbPerFrame);
             Field(text, "SwapTotal:", stat.SwapTotal * kbPerFrame);
             Field(text, "SwapFree:", stat.SwapFree * kbPerFrame);
+            Field(text, "Shmem:", stat.ShmemPages * kbPerFrame);
             Field(text, "PageTables:", stat.PageTablePages * kbPerFrame);
             CommitAccounting commit = KernelMemory.Manager.Commit;
             Field(text, "CommitLimit:", commit.CommitLimit * kbPerFrame);

@@ -38,6 +38,15 @@ namespace Cowbird.Kernel.Fs
             return n;
         }
 
+        // Starts the file again from its first record (lseek to 0).
+        public void Rewind()
+        {
+            buffer.Length = 0;
+            consumed = 0;
+            cursor = 0;
+            ended = false;
+        }
+
         // Undoes the last Read's hand-over of its last `count` bytes (the reader could not
         // take them), so the next Read returns them again.
         public void GiveBack(int count)

@@ -60,7 +60,8 @@ namespace Cowbird.Kernel.Memory
             s_kernelPml4 = Cpu.ReadCr3() & Pte.FrameMask;
             MemoryMap map = UsableMemory(bootInfo);
             map = GiveDescriptorRoomToHeap(map, bootInfo);
-            FrameAllocator frames = new FrameAllocator(map);
+            // The initrd's frames get descriptors too: they join the allocator once unpacked.
+            FrameAllocator frames = new FrameAllocator(map, new MemoryRange(bootInfo.InitrdStart, bootInfo.InitrdEnd - bootInfo.InitrdStart));
             s_frames = frames;
             ulong[] kernelHalf = new ulong[PageTable.EntriesPerTable - PageTable.KernelHalfFirstEntry];
             KernelStackArea.Initialize();
@@ -182,6 +183,16 @@ namespace Cowbird.Kernel.Memory
         }
 
         public static void FreeKernelFrame(ulong pfn) => s_frames.Put(pfn);
+
+        // Gives the whole frames of the physical range [start, end), reserved at boot (the
+        // initrd, once unpacked), to the frame allocator.
+        public static void ReleaseBootMemory(ulong start, ulong end)
+        {
+            ulong first = AlignUp(start);
+            ulong last = Page.AlignDown(end);
+            if (first < last)
+                s_frames.AddReserved(new MemoryRange(first, last - first));
+        }
 
         // The runtime's hook: a new heap region (see Runtime/Native/GcStubs.S).
         [RuntimeExport("kernel_heap_grow")]

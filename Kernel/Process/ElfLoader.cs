@@ -1,3 +1,5 @@
+using Cowbird.Kernel.Fs.RamFs;
+using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Syscalls;
 using Cowbird.Mm;
 using Cowbird.Mm.Paging;
@@ -9,11 +11,12 @@ namespace Cowbird.Kernel.Processes
     // each PT_LOAD segment becomes a private anonymous VMA with the segment's
     // protections, its file bytes copied in and the rest (BSS) left as demand-zero
     // pages. Anything else (bad magic, 32-bit, another machine, a dynamic or truncated
-    // file, segments outside user space) is -ENOEXEC, before anything is mapped.
+    // file, segments outside user space, more than a page of program headers) is
+    // -ENOEXEC, before anything is mapped. The file is an inode of the RAM file system.
     // Layout: System V ABI / ELF-64 Object File Format (Elf64_Ehdr 64 bytes, Elf64_Phdr 56).
     public static unsafe class ElfLoader
     {
-        private const int HeaderSize = 64;
+        public const int HeaderSize = 64;
         private const int ProgramHeaderSize = 56;
         private const byte ClassElf64 = 2;
         private const byte DataLittleEndian = 1;
@@ -35,26 +38,36 @@ namespace Cowbird.Kernel.Processes
             public ulong BrkStart;
         }
 
-        // Checks the file only: 0 or -ENOEXEC.
-        public static int Validate(byte* file, ulong size)
+        // The most program header bytes Linux's load_elf_phdrs accepts (ELF_MIN_ALIGN).
+        public const int MaxProgramHeaderBytes = 4096;
+
+        // Reads the ELF header of `file` into `header` (HeaderSize bytes) and its program
+        // headers into `table` (MaxProgramHeaderBytes), and checks them: 0 or -ENOEXEC.
+        public static int ReadHeaders(Inode file, byte* header, byte* table)
         {
-            if (size < HeaderSize || file[0] != 0x7F || file[1] != 'E' || file[2] != 'L' || file[3] != 'F'
-                || file[4] != ClassElf64 || file[5] != DataLittleEndian
-                || *(ushort*)(file + 16) != TypeExecutable || *(ushort*)(file + 18) != MachineX86_64
-                || *(ushort*)(file + 54) != ProgramHeaderSize)
+            ulong size = file.Size;
+            if (size < HeaderSize)
                 return -ENOEXEC;
-            ulong entry = *(ulong*)(file + 24);
-            ulong phoff = *(ulong*)(file + 32);
-            ulong phnum = *(ushort*)(file + 56);
+            file.Pages.Read(0, header, HeaderSize);
+            if (header[0] != 0x7F || header[1] != 'E' || header[2] != 'L' || header[3] != 'F'
+                || header[4] != ClassElf64 || header[5] != DataLittleEndian
+                || *(ushort*)(header + 16) != TypeExecutable || *(ushort*)(header + 18) != MachineX86_64
+                || *(ushort*)(header + 54) != ProgramHeaderSize)
+                return -ENOEXEC;
+            ulong entry = *(ulong*)(header + 24);
+            ulong phoff = *(ulong*)(header + 32);
+            ulong phnum = *(ushort*)(header + 56);
             // The entry must be a user address: ring 3 is entered with iretq/sysret, which
             // fault in the kernel on a non-canonical rip. (Unmapped is fine: SIGSEGV.)
-            if (entry >= AddressSpace.MmapTop || phnum == 0 || phoff > size || phnum * ProgramHeaderSize > size - phoff)
+            if (entry >= AddressSpace.MmapTop || phnum == 0 || phnum * ProgramHeaderSize > MaxProgramHeaderBytes
+                || phoff > size || phnum * ProgramHeaderSize > size - phoff)
                 return -ENOEXEC;
+            file.Pages.Read(phoff, table, phnum * ProgramHeaderSize);
             int loads = 0;
             ulong previousVaddr = 0;
             for (ulong i = 0; i < phnum; i++)
             {
-                byte* ph = file + phoff + i * ProgramHeaderSize;
+                byte* ph = table + i * ProgramHeaderSize;
                 if (*(uint*)ph != SegmentLoad)
                     continue;
                 ulong offset = *(ulong*)(ph + 8), vaddr = *(ulong*)(ph + 16);
@@ -74,18 +87,18 @@ namespace Cowbird.Kernel.Processes
         // Two passes: every segment is first mapped writable and filled through
         // UserMemory (the one way the kernel writes user memory), then given its own
         // protection, so a page two segments share can still be filled by the second.
-        public static int Load(AddressSpace space, byte* file, ulong size, out Image image)
+        public static int Load(AddressSpace space, Inode file, byte* header, byte* table, out Image image)
         {
             image = default;
-            image.Entry = *(ulong*)(file + 24);
-            ulong phoff = *(ulong*)(file + 32);
-            ulong phnum = *(ushort*)(file + 56);
+            image.Entry = *(ulong*)(header + 24);
+            ulong phoff = *(ulong*)(header + 32);
+            ulong phnum = *(ushort*)(header + 56);
             image.ProgramHeaderCount = phnum;
             ulong highest = 0;
             ulong mappedEnd = 0;
             for (ulong i = 0; i < phnum; i++)
             {
-                byte* ph = file + phoff + i * ProgramHeaderSize;
+                byte* ph = table + i * ProgramHeaderSize;
                 uint type = *(uint*)ph;
                 ulong offset = *(ulong*)(ph + 8), vaddr = *(ulong*)(ph + 16);
                 ulong filesz = *(ulong*)(ph + 32), memsz = *(ulong*)(ph + 40);
@@ -95,13 +108,13 @@ namespace Cowbird.Kernel.Processes
                     continue;
                 if (image.ProgramHeaders == 0 && phoff >= offset && phoff < offset + filesz)
                     image.ProgramHeaders = vaddr + (phoff - offset);
-                int error = MapSegment(space, file + offset, vaddr, filesz, memsz, ref mappedEnd);
+                int error = MapSegment(space, file, offset, vaddr, filesz, memsz, ref mappedEnd);
                 if (error != 0)
                     return error;
                 if (vaddr + memsz > highest)
                     highest = vaddr + memsz;
             }
-            int protectError = ProtectSegments(space, file, phoff, phnum);
+            int protectError = ProtectSegments(space, table, phnum);
             if (protectError != 0)
                 return protectError;
             image.BrkStart = (highest + Page.OffsetMask) & ~Page.OffsetMask;
@@ -122,12 +135,12 @@ namespace Cowbird.Kernel.Processes
         }
 
         // Second pass of Load: each segment's pages get the protection its flags ask for.
-        private static int ProtectSegments(AddressSpace space, byte* file, ulong phoff, ulong phnum)
+        private static int ProtectSegments(AddressSpace space, byte* table, ulong phnum)
         {
             ulong mappedEnd = 0;
             for (ulong i = 0; i < phnum; i++)
             {
-                byte* ph = file + phoff + i * ProgramHeaderSize;
+                byte* ph = table + i * ProgramHeaderSize;
                 if (*(uint*)ph != SegmentLoad)
                     continue;
                 SegmentPages(*(ulong*)(ph + 16), *(ulong*)(ph + 40), ref mappedEnd, out ulong start, out ulong end);
@@ -146,8 +159,9 @@ namespace Cowbird.Kernel.Processes
             return prot;
         }
 
-        // One PT_LOAD: a writable VMA over its pages (SegmentPages), then its file bytes.
-        private static int MapSegment(AddressSpace space, byte* bytes, ulong vaddr, ulong filesz, ulong memsz, ref ulong mappedEnd)
+        // One PT_LOAD: a writable VMA over its pages (SegmentPages), then its file bytes,
+        // copied a page of the file at a time (holes stay the VMA's zeros).
+        private static int MapSegment(AddressSpace space, Inode file, ulong offset, ulong vaddr, ulong filesz, ulong memsz, ref ulong mappedEnd)
         {
             SegmentPages(vaddr, memsz, ref mappedEnd, out ulong start, out ulong end);
             if (start < end)
@@ -157,10 +171,18 @@ namespace Cowbird.Kernel.Processes
                 if (mapped < 0)
                     return (int)mapped == -(int)Errno.ENOMEM ? (int)mapped : -ENOEXEC;
             }
-            Errno error = UserMemory.CopyToUser(space, vaddr, bytes, filesz);
-            if (error == Errno.None)
-                return 0;
-            return error == Errno.ENOMEM ? -(int)Errno.ENOMEM : -ENOEXEC;
+            for (ulong done = 0; done < filesz; )
+            {
+                ulong at = offset + done;
+                ulong inPage = at & Page.OffsetMask;
+                ulong n = FilePages.PieceLength(at, filesz - done);
+                byte* page = file.Pages.PageAt(at >> Page.Shift);
+                Errno error = page != null ? UserMemory.CopyToUser(space, vaddr + done, page + inPage, n) : Errno.None;
+                if (error != Errno.None)
+                    return error == Errno.ENOMEM ? -(int)Errno.ENOMEM : -ENOEXEC;
+                done += n;
+            }
+            return 0;
         }
     }
 }

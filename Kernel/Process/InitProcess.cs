@@ -1,11 +1,12 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Boot;
 using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Tty;
 
 namespace Cowbird.Kernel.Processes
 {
-    // Chooses and starts pid 1 from the initrd:
+    // Builds the file tree (the initrd unpacked into it), then chooses and starts pid 1:
     //   - `etc/init.argv` (argv strings, each NUL-terminated; the runner writes it):
     //     run /bin/<argv[0]> with exactly that argv;
     //   - else /bin/sh, the interactive default system, on the console's terminal (with a raw
@@ -21,28 +22,19 @@ namespace Cowbird.Kernel.Processes
         {
             if (bootInfo.InitrdEnd > bootInfo.InitrdStart)
                 Initrd.Initialize(KernelLayout.PhysicalToVirtual(bootInfo.InitrdStart), bootInfo.InitrdEnd - bootInfo.InitrdStart);
+            FileSystem.Initialize();
             if (!Initrd.IsPresent)
             {
                 KernelConsole.WriteLine("init: no initrd (boot module): no programs to run");
                 return;
             }
-            byte* data;
-            ulong size;
-            uint mode;
-            bool fromArgvFile = Find("etc/init.argv", out data, out size, out mode);
-            ArgumentList argv = new ArgumentList(fromArgvFile ? (int)size : DefaultArgvBytes, fromArgvFile ? (int)size : 2);
+            Inode argvFile = Find("/etc/init.argv");
+            bool fromArgvFile = argvFile != null && argvFile.IsRegular;
+            int size = fromArgvFile ? (int)argvFile.Size : 0;
+            ArgumentList argv = new ArgumentList(fromArgvFile ? size : DefaultArgvBytes, fromArgvFile ? size : 2);
             if (fromArgvFile)
-            {
-                ulong start = 0;
-                for (ulong i = 0; i < size; i++)
-                {
-                    if (data[i] != 0)
-                        continue;
-                    argv.Add(data + start, (int)(i - start));
-                    start = i + 1;
-                }
-            }
-            else if (Find("bin/sh", out data, out size, out mode))
+                AddStrings(argv, argvFile, size);
+            else if (Find("/bin/sh") != null)
             {
                 Add(argv, "sh");
                 if (Terminal.Console == null)
@@ -83,12 +75,31 @@ namespace Cowbird.Kernel.Processes
             Scheduler.Start();
         }
 
-        private static bool Find(string name, out byte* data, out ulong size, out uint mode)
+        // The inode at the absolute `name`, or null.
+        private static Inode Find(string name)
         {
             byte* path = stackalloc byte[64];
             for (int i = 0; i < name.Length; i++)
                 path[i] = (byte)name[i];
-            return Initrd.Find(path, name.Length, out data, out size, out mode);
+            return PathWalk.Lookup(FileSystem.Root, path, name.Length, true, out Inode node) == 0 ? node : null;
+        }
+
+        // Adds the NUL-terminated strings of the file `strings` (`size` bytes) to `list`.
+        private static void AddStrings(ArgumentList list, Inode strings, int size)
+        {
+            byte[] bytes = new byte[size];
+            fixed (byte* data = bytes)
+            {
+                strings.Pages.Read(0, data, (ulong)size);
+                int start = 0;
+                for (int i = 0; i < size; i++)
+                {
+                    if (data[i] != 0)
+                        continue;
+                    list.Add(data + start, i - start);
+                    start = i + 1;
+                }
+            }
         }
 
         private static void Add(ArgumentList list, string text)

@@ -77,6 +77,10 @@ namespace Cowbird.Kernel.Processes
         // copies them, execve keeps them).
         public FileTable Files = new FileTable();
         public ResourceLimits Limits;
+        // The working directory (null: the root) and the file mode creation mask, both
+        // inherited on fork and kept by execve.
+        public Fs.Vfs.Inode Cwd;
+        public uint Umask = 0x12;    // 022
         public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
         // The number of the system call that just returned -EINTR because a signal ended its
         // sleep, plus one (0 = none), while its return to ring 3 delivers signals: a handler

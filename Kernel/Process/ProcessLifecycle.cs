@@ -1,6 +1,7 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
 using Cowbird.Kernel.Tty;
@@ -38,7 +39,7 @@ namespace Cowbird.Kernel.Processes
             ArgumentList envp = new ArgumentList(0, 0);
             ResourceLimits limits = ResourceLimits.ForInit(ProcessTable.MaxThreads);
             ProgramImage.Result image;
-            int error = ProgramImage.Build(path, pathLength, argv, envp, limits.Soft(ResourceLimits.Stack), out image);
+            int error = ProgramImage.Build(FileSystem.Root, path, pathLength, argv, envp, limits.Soft(ResourceLimits.Stack), out image);
             if (error != 0)
                 return error;
             Process process = ProcessTable.Create(out _);
@@ -99,7 +100,7 @@ namespace Cowbird.Kernel.Processes
         public static int Exec(Process process, byte* path, int pathLength, ArgumentList argv, ArgumentList envp)
         {
             ProgramImage.Result image;
-            int error = ProgramImage.Build(path, pathLength, argv, envp, process.Limits.Soft(ResourceLimits.Stack), out image);
+            int error = ProgramImage.Build(process.Cwd ?? FileSystem.Root, path, pathLength, argv, envp, process.Limits.Soft(ResourceLimits.Stack), out image);
             if (error != 0)
                 return error;
             AddressSpace old = process.Space;
@@ -152,6 +153,8 @@ namespace Cowbird.Kernel.Processes
             for (int i = 0; i <= Signal.Count; i++)
                 child.SignalActions[i] = parent.SignalActions[i];
             child.Files = parent.Files.Copy();
+            child.Cwd = parent.Cwd;
+            child.Umask = parent.Umask;
             child.Limits = parent.Limits.Copy();
             *child.Frame = *parent.Frame;
             child.Frame->Rax = 0;

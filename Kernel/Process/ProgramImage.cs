@@ -1,5 +1,6 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
 using Cowbird.Mm;
@@ -26,6 +27,8 @@ namespace Cowbird.Kernel.Processes
             AtUid = 11, AtEuid = 12, AtGid = 13, AtEgid = 14, AtHwcap = 16, AtClktck = 17, AtSecure = 23, AtRandom = 25;
         private const int AuxPairs = 14;
         private const int ProgramHeaderEntrySize = 56;
+        // Linux's exec_binprm: an interpreter may itself be a script, five levels deep.
+        private const int MaxScriptDepth = 5;
 
         private static ulong s_random;
 
@@ -38,24 +41,51 @@ namespace Cowbird.Kernel.Processes
             public ulong StackStart;
         }
 
-        // Loads the initrd file `path` with a stack for the soft stack limit `stackLimit`.
-        // 0 or -errno (ENOENT, ENOTDIR, EACCES, ENOEXEC, ENOMEM).
-        public static int Build(byte* path, int pathLength, ArgumentList argv, ArgumentList envp, ulong stackLimit, out Result result)
+        // Loads the file `path` (walked from the directory `start`) with a stack for the soft
+        // stack limit `stackLimit`; a "#!" script loads its interpreter instead (ScriptLine),
+        // at most MaxScriptDepth scripts deep (ELOOP). 0 or -errno (the path walk's, EACCES,
+        // ENOEXEC, ENOMEM).
+        public static int Build(Inode start, byte* path, int pathLength, ArgumentList argv, ArgumentList envp, ulong stackLimit, out Result result)
         {
             result = default;
-            byte* file;
-            ulong size;
-            int error = ExecutableLookup.Find(path, pathLength, out file, out size);
-            if (error != 0)
-                return error;
-            error = ElfLoader.Validate(file, size);
+            Inode file;
+            byte* line = stackalloc byte[ScriptLine.Size];
+            byte* interpreter = stackalloc byte[ScriptLine.Size];
+            for (int depth = 0; ; depth++)
+            {
+                int error = ExecutableLookup.Find(start, path, pathLength, out file);
+                if (error != 0)
+                    return error;
+                int script = ScriptLine.Parse(file, line, out int nameAt, out int nameLength, out int argAt, out int argLength);
+                if (script == 0)
+                    break;
+                if (script < 0)
+                    return -LinuxErrno.ENOEXEC;
+                if (depth == MaxScriptDepth)
+                    return -LinuxErrno.ELOOP;
+                argv = ScriptLine.Arguments(argv, line + nameAt, nameLength, line + argAt, argLength, path, pathLength);
+                for (int i = 0; i < nameLength; i++)
+                    interpreter[i] = line[nameAt + i];
+                path = interpreter;
+                pathLength = nameLength;
+            }
+            return Load(file, argv, envp, stackLimit, out result);
+        }
+
+        // Builds the address space of the ELF file `file`.
+        private static int Load(Inode file, ArgumentList argv, ArgumentList envp, ulong stackLimit, out Result result)
+        {
+            result = default;
+            byte* header = stackalloc byte[ElfLoader.HeaderSize];
+            byte* table = stackalloc byte[ElfLoader.MaxProgramHeaderBytes];
+            int error = ElfLoader.ReadHeaders(file, header, table);
             if (error != 0)
                 return error;
             AddressSpace space = AddressSpace.Create(KernelMemory.Manager);
             if (space == null)
                 return -(int)Errno.ENOMEM;
             ElfLoader.Image image;
-            error = ElfLoader.Load(space, file, size, out image);
+            error = ElfLoader.Load(space, file, header, table, out image);
             if (error == 0 && space.SetBrkStart(image.BrkStart) != Errno.None)
                 error = -LinuxErrno.ENOEXEC;
             ulong sp = 0, stackStart = 0;

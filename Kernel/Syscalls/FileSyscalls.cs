@@ -1,13 +1,16 @@
 using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Fs.RamFs;
+using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Processes;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // read, write, open, close, ioctl, readv, writev. Files: the console (fds 0-2, /dev/tty,
-    // /dev/console), initrd files (read-only, in place), the /proc files (ProcFiles, generated
-    // as they are read) and pipes (PipeSyscalls moves their bytes). A transfer copies through a
+    // read, write, close, readv, writev, pread64, pwrite64, lseek. Files: the console (fds
+    // 0-2, /dev/tty, /dev/console), RAM files (FileContents), the devices of /dev
+    // (DeviceFiles), the /proc files (ProcFiles, generated as they are read) and pipes
+    // (PipeSyscalls moves their bytes). A transfer copies through a
     // kernel bounce buffer, one chunk at a time through UserMemory: a bad buffer gives
     // -EFAULT when nothing was transferred yet, else the count done so far (as Linux).
     // As in Linux's vfs_read/vfs_write, a buffer range reaching past TASK_SIZE (a huge
@@ -18,11 +21,8 @@ namespace Cowbird.Kernel.Syscalls
     public static unsafe class FileSyscalls
     {
         private const int ChunkSize = 512;
-        private const int MaxPath = 4096;
-        private const int Create = 0x40;
-        private const int DirectoryOnly = 0x10000;
+        private const int SeekSet = 0, SeekCur = 1, SeekEnd = 2;
         private const int MaxIovecs = 1024;
-        private const int EROFS = 30;
         // Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): the most one call moves.
         private const ulong MaxRwCount = 0x7ffff000;
         // What Linux's pipe_write copies at once: one page of the source.
@@ -58,22 +58,26 @@ namespace Cowbird.Kernel.Syscalls
                 return error == Errno.None ? got : -(long)error;
             }
             if (file.Generated != null)
-                return ReadGenerated(process, file.Generated, buffer, count, chunk);
-            ulong done = 0;
-            while (done < count && file.Offset < file.Size)
             {
-                ulong n = count - done;
-                if (n > ChunkSize) n = ChunkSize;
-                if (n > file.Size - file.Offset) n = file.Size - file.Offset;
-                for (ulong i = 0; i < n; i++)
-                    chunk[i] = file.At(file.Offset + i);
-                Errno error = UserMemory.CopyToUser(process.Space, buffer + done, chunk, n);
-                if (error != Errno.None)
-                    return done > 0 ? (long)done : -(long)error;
-                file.Offset += n;
-                done += n;
+                long generated = ReadGenerated(process, file.Generated, buffer, count, chunk);
+                if (generated > 0)
+                    file.Offset += (ulong)generated;
+                return generated;
             }
-            return (long)done;
+            long read = ReadAt(process, file, file.Offset, buffer, count);
+            if (read > 0)
+                file.Offset += (ulong)read;
+            return read;
+        }
+
+        // Reads from `offset` of a RAM file or a device (zeros, or end of file for
+        // /dev/null) into the user's `buffer`: the count, or -errno.
+        private static long ReadAt(Process process, OpenFile file, ulong offset, ulong buffer, ulong count)
+        {
+            if (file.IsRegular)
+                return FileContents.Read(process.Space, file.Node, offset, buffer, count);
+            ulong zeros = DeviceFiles.ReadLength(file.Node.Device, count);
+            return FileContents.ZerosToUser(process.Space, buffer, zeros);
         }
 
         // read of a /proc file: chunk by chunk from its SeqFile. A bad buffer gives -EFAULT
@@ -109,12 +113,24 @@ namespace Cowbird.Kernel.Syscalls
             return WriteTo(process, file, buffer, count < MaxRwCount ? count : MaxRwCount);
         }
 
-        // Writes the user's [buffer, buffer + count) to `file` (the console or a pipe's
-        // writing end): the count written, or -errno when nothing was.
+        // Writes the user's [buffer, buffer + count) to `file` (the console, a pipe's writing
+        // end, a RAM file at its offset, or the end under O_APPEND, or a device): the count
+        // written, or -errno when nothing was.
         private static long WriteTo(Process process, OpenFile file, ulong buffer, ulong count)
         {
             if (file.Pipe != null)
                 return count == 0 ? 0 : PipeSyscalls.Write(process, file, buffer, count);
+            if (file.IsRegular)
+            {
+                if ((file.StatusFlags & OpenFile.Append) != 0)
+                    file.Offset = file.Node.Size;
+                long written = FileContents.Write(process.Space, file.Node, file.Offset, buffer, count);
+                if (written > 0)
+                    file.Offset += (ulong)written;
+                return written;
+            }
+            if (!file.IsConsole)
+                return DeviceFiles.Write(file.Node.Device, count);
             int check = ConsoleDevice.CheckWrite(process);    // a background job's write (TOSTOP)
             return check != 0 ? check : WriteConsole(process, buffer, count);
         }
@@ -207,68 +223,80 @@ namespace Cowbird.Kernel.Syscalls
             return 0;
         }
 
-        public static long Open(Process process, ulong pathAddress, int flags)
+        // lseek(fd, offset, whence): EBADF, ESPIPE on pipes and terminals, EINVAL for an
+        // unknown whence or a negative result. A RAM file seeks anywhere (SEEK_SET, SEEK_CUR,
+        // SEEK_END); a directory by entry position (not SEEK_END, as Linux's
+        // dcache_dir_lseek); a /proc file only where it is or back to 0, which reads it
+        // afresh; a device stays at 0.
+        public static long Lseek(Process process, int fd, long offset, int whence)
         {
-            byte* path = stackalloc byte[MaxPath];
-            int length = UserStrings.Copy(process.Space, pathAddress, path, MaxPath);
-            if (length < 0)
-                return length;
-            if (length == 0)
-                return -(long)Errno.ENOENT;
-            int fd = process.Files.LowestFree(process.Limits.Soft(ResourceLimits.OpenFiles));
-            if (fd < 0)
-                return -LinuxErrno.EMFILE;
-            bool readOnly = (flags & OpenFile.AccessModeMask) == OpenFile.ReadOnly;
-            OpenFile file;
-            SeqSource generated = ProcFiles.Open(path, length, process);
-            int terminal = TerminalIoctls.OpenByPath(process, path, length);
-            if (terminal < 0)
-                return terminal;
-            if (terminal > 0)
-                file = OpenFile.Console();
-            else if (generated != null)
-            {
-                if (!readOnly)
-                    return -(long)Errno.EACCES;
-                if ((flags & DirectoryOnly) != 0)
-                    return -LinuxErrno.ENOTDIR;
-                file = OpenFile.Generating(generated);
-            }
-            else if (ProcFiles.IsDirectory(path, length) || Initrd.IsRoot(path, length))
-            {
-                if (!readOnly)
-                    return -LinuxErrno.EISDIR;
-                file = OpenFile.Directory();
-            }
+            OpenFile file = FileOf(process, fd);
+            if (file == null)
+                return -(long)Errno.EBADF;
+            if (!file.IsSeekable)
+                return -LinuxErrno.ESPIPE;
+            long basis;
+            if (whence == SeekSet)
+                basis = 0;
+            else if (whence == SeekCur)
+                basis = (long)file.Offset;
+            else if (whence == SeekEnd && file.IsRegular)
+                basis = (long)file.Node.Size;
             else
+                return -(long)Errno.EINVAL;
+            long target = basis + offset;
+            if (target < 0 || (offset > 0 && target < basis))
+                return -(long)Errno.EINVAL;
+            if (file.Node.Type == Inode.CharDevice)
+                return 0;
+            if (file.Generated != null && target != (long)file.Offset)
             {
-                byte* data;
-                ulong size;
-                uint mode;
-                bool found = Initrd.Find(path, length, out data, out size, out mode);
-                bool directory = found ? (mode & Initrd.ModeTypeMask) == Initrd.ModeDirectory : Initrd.HasEntriesBelow(path, length);
-                if (!found && !directory)
-                    return (flags & Create) != 0 ? -EROFS : -(long)Errno.ENOENT;
-                if (directory)
-                {
-                    if (!readOnly)
-                        return -LinuxErrno.EISDIR;
-                    file = OpenFile.Directory();
-                }
-                else
-                {
-                    if (!readOnly)
-                        return -EROFS;
-                    if ((flags & DirectoryOnly) != 0)
-                        return -LinuxErrno.ENOTDIR;
-                    file = OpenFile.InMemory(data, size);
-                }
+                if (target != 0)
+                    return -(long)Errno.EINVAL;
+                file.Generated.Rewind();
             }
-            // What F_GETFL shows: the access mode and the status flags Cowbird knows (Linux
-            // keeps more of open's flags there, and O_LARGEFILE on x86-64).
-            file.StatusFlags = (flags & (OpenFile.AccessModeMask | OpenFile.Append | OpenFile.NonBlocking)) | OpenFile.LargeFile;
-            process.Files.Install(fd, file, (flags & OpenFile.CloseOnExecFlag) != 0);
-            return fd;
+            file.Offset = (ulong)target;
+            return target;
+        }
+
+        // pread64(fd, buffer, count, offset): read at `offset`, the file's offset unchanged.
+        // Linux's order: a negative offset is EINVAL, then EBADF (no fd, or not readable),
+        // ESPIPE (pipes, terminals, /proc files here), EFAULT, EISDIR.
+        public static long Pread64(Process process, int fd, ulong buffer, ulong count, long offset)
+        {
+            if (offset < 0)
+                return -(long)Errno.EINVAL;
+            OpenFile file = FileOf(process, fd);
+            if (file == null || !file.CanRead)
+                return -(long)Errno.EBADF;
+            if (!file.IsSeekable || file.Generated != null)
+                return -LinuxErrno.ESPIPE;
+            if (!IsUserRange(buffer, count))
+                return -(long)Errno.EFAULT;
+            if (file.IsDirectory)
+                return -LinuxErrno.EISDIR;
+            return ReadAt(process, file, (ulong)offset, buffer, count < MaxRwCount ? count : MaxRwCount);
+        }
+
+        // pwrite64(fd, buffer, count, offset): write at `offset` (under O_APPEND at the end,
+        // as Linux does), the file's offset unchanged. The checks in pread64's order.
+        public static long Pwrite64(Process process, int fd, ulong buffer, ulong count, long offset)
+        {
+            if (offset < 0)
+                return -(long)Errno.EINVAL;
+            OpenFile file = FileOf(process, fd);
+            if (file == null || !file.CanWrite)
+                return -(long)Errno.EBADF;
+            if (!file.IsSeekable || file.Generated != null)
+                return -LinuxErrno.ESPIPE;
+            if (!IsUserRange(buffer, count))
+                return -(long)Errno.EFAULT;
+            if (count > MaxRwCount)
+                count = MaxRwCount;
+            if (!file.IsRegular)
+                return DeviceFiles.Write(file.Node.Device, count);
+            ulong at = (file.StatusFlags & OpenFile.Append) != 0 ? file.Node.Size : (ulong)offset;
+            return FileContents.Write(process.Space, file.Node, at, buffer, count);
         }
 
         public static long Close(Process process, int fd)

@@ -9,20 +9,11 @@ namespace Cowbird.Kernel.Syscalls
         {
             switch (number)
             {
-                case 4: return "stat";
-                case 5: return "fstat";
-                case 6: return "lstat";
                 case 7: return "poll";
-                case 8: return "lseek";
-                case 17: return "pread64";
-                case 21: return "access";
                 case 34: return "pause";
                 case 56: return "clone";
                 case 58: return "vfork";
                 case 63: return "uname";
-                case 79: return "getcwd";
-                case 80: return "chdir";
-                case 89: return "readlink";
                 case 102: return "getuid";
                 case 104: return "getgid";
                 case 107: return "geteuid";
@@ -31,8 +22,6 @@ namespace Cowbird.Kernel.Syscalls
                 case 200: return "tkill";
                 case 202: return "futex";
                 case 234: return "tgkill";
-                case 257: return "openat";
-                case 262: return "newfstatat";
                 case 273: return "set_robust_list";
                 case 318: return "getrandom";
                 case 334: return "rseq";

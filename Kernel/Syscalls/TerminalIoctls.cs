@@ -66,16 +66,14 @@ namespace Cowbird.Kernel.Syscalls
             }
         }
 
-        // open() of `path`: 1 when it names the terminal (/dev/tty: the caller's controlling
-        // terminal, ENXIO without one; /dev/console), 0 when it is another path, or -errno.
-        public static int OpenByPath(Process process, byte* path, int length)
+        // open() of /dev/tty (`controllingTty`: the caller's controlling terminal, ENXIO
+        // without one, as with a raw console) or /dev/console (always there): 0, or -errno.
+        public static int OpenDevice(Process process, bool controllingTty)
         {
             Terminal terminal = Terminal.Console;
-            if (terminal == null)
+            if (!controllingTty)
                 return 0;
-            if (PathName.Is(path, length, "/dev/tty"))
-                return terminal.Controls(process) ? 1 : -ENXIO;
-            return PathName.Is(path, length, "/dev/console") ? 1 : 0;
+            return terminal != null && terminal.Controls(process) ? 0 : -ENXIO;
         }
 
         // TCSETS, TCSETSW, TCSETSF: the job-control check, then the new settings are read

@@ -1,0 +1,81 @@
+namespace Cowbird.Kernel.Fs.Vfs
+{
+    // The entries of a RAM directory: find, add and remove names. A directory's link count
+    // is 2 ("." and its name in the parent) plus one per subdirectory (their ".."), as Linux;
+    // its size is EntrySize per entry, "." and ".." included, as tmpfs says (BOGO_DIRENT_SIZE).
+    public static unsafe class Directory
+    {
+        public const ulong EntrySize = 20;
+
+        // The entry named `name` in `dir`, or null.
+        public static DirEntry Find(Inode dir, byte* name, int length)
+        {
+            for (DirEntry entry = dir.Entries; entry != null; entry = entry.Next)
+                if (entry.Is(name, length))
+                    return entry;
+            return null;
+        }
+
+        // Adds `node` to `dir` as `name` (which is not there yet), at the end of the list.
+        public static void Add(Inode dir, byte* name, int length, Inode node)
+        {
+            DirEntry added = new DirEntry(name, length, node);
+            if (dir.Entries == null)
+                dir.Entries = added;
+            else
+            {
+                DirEntry last = dir.Entries;
+                while (last.Next != null)
+                    last = last.Next;
+                last.Next = added;
+            }
+            if (node.IsDirectory)
+            {
+                node.Parent = dir;
+                dir.Links++;
+            }
+            dir.Size += EntrySize;
+            dir.Modified();
+        }
+
+        // Takes `entry` out of `dir`; the inode keeps its link count (the caller decides).
+        public static void Remove(Inode dir, DirEntry entry)
+        {
+            if (dir.Entries == entry)
+                dir.Entries = entry.Next;
+            else
+            {
+                DirEntry before = dir.Entries;
+                while (before.Next != entry)
+                    before = before.Next;
+                before.Next = entry.Next;
+            }
+            if (entry.Node.IsDirectory)
+                dir.Links--;
+            dir.Size -= EntrySize;
+            dir.Modified();
+        }
+
+        // The entry at position `index` (0 = the first), or null past the end.
+        public static DirEntry At(Inode dir, ulong index)
+        {
+            DirEntry entry = dir.Entries;
+            for (ulong i = 0; entry != null && i < index; i++)
+                entry = entry.Next;
+            return entry;
+        }
+
+        // Whether `ancestor` is `node` or lies above it (rename must not move a directory
+        // into itself).
+        public static bool IsAncestor(Inode ancestor, Inode node)
+        {
+            for (Inode at = node; ; at = at.Parent)
+            {
+                if (at == ancestor)
+                    return true;
+                if (at.Parent == at || at.Parent == null)
+                    return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using Cowbird.Kernel.Fs;
+using Cowbird.Kernel.Fs.Vfs;
+using Cowbird.Kernel.Processes;
+using Cowbird.Mm;
+using Cowbird.Mm.Vm;
+
+namespace Cowbird.Kernel.Syscalls
+{
+    // getdents64, mkdir/mkdirat, chdir/fchdir, getcwd. A directory's entries are listed
+    // as ".", "..", then its names in creation order; the open file's offset is the position
+    // of the next one, which each struct linux_dirent64 gives as d_off.
+    public static unsafe class DirectorySyscalls
+    {
+        // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
+        private const int DirentHeader = 19;
+        private const byte TypeFifo = 1, TypeChar = 2, TypeDirectory = 4, TypeRegular = 8, TypeSymlink = 10;
+        private const uint DirectoryBits = 0x3FF;     // mkdir keeps 01777 of the mode
+
+        // getdents64(fd, buffer, count): EBADF, ENOTDIR, EFAULT (nothing written yet), EINVAL
+        // when the buffer cannot hold the next entry; else the bytes written, 0 at the end.
+        public static long Getdents64(Process process, int fd, ulong buffer, ulong count)
+        {
+            OpenFile file = process.Files.Get(fd);
+            if (file == null)
+                return -(long)Errno.EBADF;
+            if (!file.IsDirectory)
+                return -LinuxErrno.ENOTDIR;
+            if (!FileSyscalls.IsUserRange(buffer, count))
+                return -(long)Errno.EFAULT;
+            byte* record = stackalloc byte[DirentHeader + PathWalk.MaxName + 1 + 8];
+            ulong done = 0;
+            while (true)
+            {
+                int nameLength = EntryAt(file.Node, file.Offset, record + DirentHeader, out ulong number, out byte type);
+                if (nameLength < 0)
+                    break;
+                int size = (DirentHeader + nameLength + 1 + 7) & ~7;
+                if (done + (ulong)size > count)
+                    return done > 0 ? (long)done : -(long)Errno.EINVAL;
+                for (int i = DirentHeader + nameLength; i < size; i++)
+                    record[i] = 0;
+                *(ulong*)record = number;
+                *(ulong*)(record + 8) = file.Offset + 1;
+                *(ushort*)(record + 16) = (ushort)size;
+                record[18] = type;
+                if (UserMemory.CopyToUser(process.Space, buffer + done, record, (ulong)size) != Errno.None)
+                    return done > 0 ? (long)done : -(long)Errno.EFAULT;
+                done += (ulong)size;
+                file.Offset++;
+            }
+            file.Node.AccessTime = FileSystem.Now();
+            return (long)done;
+        }
+
+        // Entry `position` of `dir`: its name copied to `name` (its length returned), inode
+        // number and d_type; -1 past the last.
+        private static int EntryAt(Inode dir, ulong position, byte* name, out ulong number, out byte type)
+        {
+            number = dir.Number;
+            type = TypeDirectory;
+            if (position < 2)
+            {
+                if (position == 1)
+                    number = (dir.Parent ?? dir).Number;
+                name[0] = (byte)'.';
+                name[1] = (byte)'.';
+                return (int)position + 1;
+            }
+            if (dir.IsProc)
+                return ProcEntryAt(dir, position - 2, name, out number, out type);
+            DirEntry entry = Directory.At(dir, position - 2);
+            if (entry == null)
+                return -1;
+            for (int i = 0; i < entry.Name.Length; i++)
+                name[i] = entry.Name[i];
+            number = entry.Node.Number;
+            type = TypeOf(entry.Node);
+            return entry.Name.Length;
+        }
+
+        // Entry `index` of the /proc directory `dir`, as ProcFiles lists it.
+        private static int ProcEntryAt(Inode dir, ulong index, byte* name, out ulong number, out byte type)
+        {
+            number = 0;
+            type = TypeRegular;
+            int length;
+            bool isDirectory;
+            fixed (byte* dirPath = dir.ProcPath)
+                length = ProcFiles.ListEntry(dirPath, dir.ProcPath.Length, (int)index, name, PathWalk.MaxName, out isDirectory);
+            if (length < 0)
+                return -1;
+            Inode node = ProcMount.Lookup(dir, name, length);
+            if (node != null)
+                number = node.Number;
+            if (isDirectory)
+                type = TypeDirectory;
+            return length;
+        }
+
+        private static byte TypeOf(Inode node)
+        {
+            switch (node.Type)
+            {
+                case Inode.DirectoryType: return TypeDirectory;
+                case Inode.Symlink: return TypeSymlink;
+                case Inode.CharDevice: return TypeChar;
+                case Inode.Fifo: return TypeFifo;
+                default: return TypeRegular;
+            }
+        }
+
+        public static long Mkdir(Process process, ulong pathAddress, uint mode) =>
+            Mkdirat(process, PathArguments.AtFdCwd, pathAddress, mode);
+
+        // mkdirat(dirfd, path, mode): a new directory of mode & 01777 & ~umask. EEXIST when
+        // the name exists (or is "/", ".", ".."); the parent walk's errors; EACCES in /proc.
+        public static long Mkdirat(Process process, int dirfd, ulong pathAddress, uint mode)
+        {
+            int error = NameSyscalls.ParentOf(process, dirfd, pathAddress, out Inode dir, out byte[] name, out PathWalk.LastKind kind, out _);
+            if (error != 0)
+                return error;
+            if (kind != PathWalk.LastKind.Normal)
+                return -(long)Errno.EEXIST;
+            fixed (byte* bytes = name)
+            {
+                if (NameSyscalls.Exists(dir, bytes, name.Length))
+                    return -(long)Errno.EEXIST;
+                error = NameSyscalls.CheckCreate(dir);
+                if (error != 0)
+                    return error;
+                FileSystem.Create(dir, bytes, name.Length, Inode.DirectoryType | (mode & DirectoryBits & ~process.Umask));
+            }
+            return 0;
+        }
+
+        public static long Chdir(Process process, ulong pathAddress)
+        {
+            int error = PathArguments.Lookup(process, PathArguments.AtFdCwd, pathAddress, true, out Inode node);
+            if (error != 0)
+                return error;
+            if (!node.IsDirectory)
+                return -LinuxErrno.ENOTDIR;
+            process.Cwd = node;
+            return 0;
+        }
+
+        public static long Fchdir(Process process, int fd)
+        {
+            OpenFile file = process.Files.Get(fd);
+            if (file == null)
+                return -(long)Errno.EBADF;
+            if (!file.IsDirectory)
+                return -LinuxErrno.ENOTDIR;
+            process.Cwd = file.Node;
+            return 0;
+        }
+
+        // getcwd(buffer, size): the cwd's absolute path and a NUL, its length with the NUL
+        // returned. ENOENT when the cwd was removed, ERANGE when `size` is too small,
+        // EFAULT for a bad buffer.
+        public static long Getcwd(Process process, ulong buffer, ulong size)
+        {
+            Inode cwd = PathArguments.Cwd(process);
+            if (cwd.Links == 0)
+                return -(long)Errno.ENOENT;
+            byte* path = stackalloc byte[PathWalk.MaxPath];
+            int start = PathWalk.MaxPath;
+            path[--start] = 0;
+            for (Inode at = cwd; at != FileSystem.Root && at.Parent != null; at = at.Parent)
+            {
+                byte[] name = NameIn(at.Parent, at);
+                if (name == null || start < name.Length + 2)
+                    return -LinuxErrno.ENAMETOOLONG;
+                start -= name.Length;
+                for (int i = 0; i < name.Length; i++)
+                    path[start + i] = name[i];
+                path[--start] = (byte)'/';
+            }
+            if (start == PathWalk.MaxPath - 1)
+                path[--start] = (byte)'/';
+            ulong length = (ulong)(PathWalk.MaxPath - start);
+            if (length > size)
+                return -LinuxErrno.ERANGE;
+            if (UserMemory.CopyToUser(process.Space, buffer, path + start, length) != Errno.None)
+                return -(long)Errno.EFAULT;
+            return (long)length;
+        }
+
+        // The name `child` has in `dir` (a /proc directory's last path component), or null.
+        private static byte[] NameIn(Inode dir, Inode child)
+        {
+            if (child.IsProc)
+            {
+                int at = child.ProcPath.Length;
+                while (at > 0 && child.ProcPath[at - 1] != '/')
+                    at--;
+                byte[] tail = new byte[child.ProcPath.Length - at];
+                for (int i = 0; i < tail.Length; i++)
+                    tail[i] = child.ProcPath[at + i];
+                return tail;
+            }
+            for (DirEntry entry = dir.Entries; entry != null; entry = entry.Next)
+                if (entry.Node == child)
+                    return entry.Name;
+            return null;
+        }
+    }
+}
