@@ -159,6 +159,13 @@ bundled_programs() {
   Kernel/Build/user-programs.sh
 }
 
+# The default system's /bin: the User/ programs and Debian's busybox (fetched once into
+# out/busybox/). A runner's initrd holds only the User/ programs and PROGRAM: busybox's
+# 2 MB would not fit the smallest guests the tests boot.
+default_system_programs() {
+  bundled_programs && Kernel/Build/busybox.sh
+}
+
 # The runner. A contract other tools script against:
 #   COM1 carries only the programs' bytes (kernel command line console=raw), unchanged,
 #   to this script's stdout; COM2 carries the kernel log, into a file. pid 1's end is the
@@ -294,7 +301,7 @@ run_default_system() {
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
   local programs=() list
-  list="$(bundled_programs)" || { log "building the User/ programs failed"; exit 2; }
+  list="$(default_system_programs)" || { log "building the User/ programs or fetching busybox failed"; exit 2; }
   mapfile -t programs <<<"$list"
   Kernel/Build/mkinitrd.sh "$work/initrd.cpio" "${programs[@]}"
   local disk=()
@@ -450,6 +457,8 @@ main() {
     setup) setup ;;
     test)
       setup
+      # The busybox comparison suite runs Debian's busybox: fetch it once, before the suites.
+      Kernel/Build/busybox.sh >/dev/null || log "fetching busybox failed: the busybox tests will fail"
       # Tests.Boot also builds the kernel; building it here first shows its errors plainly.
       build_kernel || log "kernel build failed: the boot tests will fail"
       test_all ;;
