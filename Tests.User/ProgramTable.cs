@@ -69,6 +69,7 @@ namespace Cowbird.Tests.User
             Test("nproc_limit", "threads-max (RAM pages / 32) and Linux's default limits; a 1000-deep fork chain; a fork bomb ends in EAGAIN at threads-max, all killed and reaped, MemFree back within 1% (checked on Cowbird with 256 MiB)",
                  memMb: 256, cowbirdArgs: new[] { "--cowbird" }, timeoutSeconds: 600),
             Test("clock_precision", "clocks better than a tick: clock_getres of MONOTONIC/REALTIME/BOOTTIME/MONOTONIC_RAW at most 1 us, COARSE coarser, NULL/unknown ids/bad pointer; 100,000 MONOTONIC reads never go backwards with some step under 1 ms; REALTIME, BOOTTIME, COARSE never backwards, COARSE never ahead; nanosleep never early; fork + wait takes > 0 ns; CPU time moves"),
+            Test("busybox_calls", "the process calls busybox and glibc make: clone with fork's flags (CHILD_SETTID, CHILD_CLEARTID, PARENT_SETTID), a new stack, Linux's EINVAL combinations; vfork; uname (Linux, x86_64, release >= 3.2); sysinfo; uid/gid calls; getrandom flags, partial writes, EFAULT; set_robust_list; sched_getaffinity; prctl PR_SET_NAME/PR_GET_NAME"),
             Demo("forkdemo", "three children report pid and parent, the parent reaps them; page-fault figures"),
             Demo("cowdemo", "fork then writes: pgfault and the COW-fault counter grow with the pages written"),
             Demo("swapdemo", "fills more than RAM and reads it back; pswpout/pswpin and SwapFree figures",

@@ -62,12 +62,14 @@ namespace Cowbird.Kernel.Drivers
                 Cpu.WaitForInterrupt();
         }
 
-        // One tick; a tick that interrupted ring 3 is CPU time of the running process.
+        // One tick; a tick that interrupted ring 3 is CPU time of the running process. The
+        // load averages sample the run queue on the tick, as Linux's do.
         public override void Handle(TrapFrame* frame)
         {
             s_ticks++;
             if (frame->FromUserMode)
                 Scheduler.ChargeUserTick();
+            LoadAverage.OnTick();
         }
     }
 }

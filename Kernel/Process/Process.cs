@@ -84,6 +84,8 @@ namespace Cowbird.Kernel.Processes
         public readonly int[] SignalSenders = new int[Signal.Count + 1];
         public ulong SignalMask;
         public ulong ClearChildTid;
+        // set_robust_list's head (0: none), forgotten at exec; a fork child starts without one.
+        public ulong RobustList;
 
         // The program's file name (the base name of the path execve ran, or of pid 1's argv[0];
         // at most 15 bytes), like Linux's comm.
@@ -104,15 +106,24 @@ namespace Cowbird.Kernel.Processes
 
         public bool IsZombie => State == ProcessState.Zombie;
 
+        // The name from a path: its base name, cut to 15 bytes.
         public void SetName(byte* name, int length)
         {
             int start = 0;
             for (int i = 0; i < length; i++)
                 if (name[i] == '/')
                     start = i + 1;
+            SetNameBytes(name + start, length - start);
+        }
+
+        // The name as given (prctl PR_SET_NAME), cut to 15 bytes.
+        public void SetNameBytes(byte* name, int length)
+        {
             NameBytes = 0;
-            for (int i = start; i < length && NameBytes < MaxNameBytes - 1; i++)
+            for (int i = 0; i < length && NameBytes < MaxNameBytes - 1; i++)
                 Name[NameBytes++] = name[i];
+            for (int i = NameBytes; i < MaxNameBytes; i++)
+                Name[i] = 0;
         }
 
         public void CopyNameFrom(Process other)

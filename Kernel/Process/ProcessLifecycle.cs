@@ -93,6 +93,7 @@ namespace Cowbird.Kernel.Processes
             process.FsBase = 0;
             process.GsBase = 0;
             process.ClearChildTid = 0;
+            process.RobustList = 0;
         }
 
         // execve for the current process (argv/envp already copied in). Only returns on error.
@@ -125,12 +126,18 @@ namespace Cowbird.Kernel.Processes
         }
 
         // fork: a copy of `parent` whose syscall returns 0. The child's pid, or -errno.
-        public static int Fork(Process parent)
+        public static int Fork(Process parent) => Fork(parent, out _);
+
+        // fork, also giving the child (null on error) for clone's extras, which the caller
+        // sets before the child first runs (it is runnable, but cannot run until this call
+        // returns to user mode).
+        public static int Fork(Process parent, out Process child)
         {
+            child = null;
             AddressSpace childSpace;
             if (parent.Space.Fork(out childSpace) != Errno.None)
                 return -(int)Errno.ENOMEM;
-            Process child = ProcessTable.Create(out bool limitReached);
+            child = ProcessTable.Create(out bool limitReached);
             if (child == null)
             {
                 childSpace.Destroy();

@@ -71,27 +71,50 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
+                case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
+                case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
+                case SyscallNumber.SchedGetaffinity: return ThreadSyscalls.SchedGetaffinity(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
                 case SyscallNumber.ClockGetres: return TimeSyscalls.ClockGetres(current, (int)a0, a1);
                 case SyscallNumber.Getpid: return current.Pid;
                 case SyscallNumber.Gettid: return current.Pid;
                 case SyscallNumber.Getppid: return current.Parent != null ? current.Parent.Pid : 0;
+                case SyscallNumber.Getuid:
+                case SyscallNumber.Getgid:
+                case SyscallNumber.Geteuid:
+                case SyscallNumber.Getegid:
+                    return 0;
+                case SyscallNumber.Setuid:
+                case SyscallNumber.Setgid:
+                    return IdentitySyscalls.SetId((uint)a0);
+                case SyscallNumber.Getgroups: return IdentitySyscalls.Getgroups((int)a0);
+                case SyscallNumber.Getresuid:
+                case SyscallNumber.Getresgid:
+                    return IdentitySyscalls.GetRes(current, a0, a1, a2);
                 case SyscallNumber.Setpgid: return GroupSyscalls.Setpgid(current, (int)a0, (int)a1);
                 case SyscallNumber.Getpgid: return GroupSyscalls.Getpgid(current, (int)a0);
                 case SyscallNumber.Getpgrp: return current.ProcessGroup;
                 case SyscallNumber.Setsid: return GroupSyscalls.Setsid(current);
                 case SyscallNumber.Getsid: return GroupSyscalls.Getsid(current, (int)a0);
                 case SyscallNumber.Fork: return ProcessLifecycle.Fork(current);
+                case SyscallNumber.Clone: return CloneSyscalls.Clone(current, a0, a1, a2, a3, a4);
+                case SyscallNumber.Vfork: return CloneSyscalls.Vfork(current);
                 case SyscallNumber.Execve: return ProcessSyscalls.Execve(current, a0, a1, a2);
                 case SyscallNumber.Exit:
                 case SyscallNumber.ExitGroup:
                     ProcessLifecycle.Exit(current, Signal.ExitedStatus((int)a0));
                     return 0;
                 case SyscallNumber.Wait4: return ProcessSyscalls.Wait4(current, (int)a0, a1, (int)a2, a3);
+                case SyscallNumber.Prctl: return PrctlSyscalls.Prctl(current, (int)a0, a1);
                 case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
                 case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
+                case SyscallNumber.SetRobustList: return ThreadSyscalls.SetRobustList(current, a0, a1);
+                case SyscallNumber.Getrandom: return RandomSyscalls.Getrandom(current, a0, a1, (uint)a2);
+                // Cowbird has no restartable sequences, like a Linux built without CONFIG_RSEQ;
+                // glibc then runs without them, and the call is not worth a log line.
+                case SyscallNumber.Rseq: return -(long)Errno.ENOSYS;
                 default: return Unknown(current, number);
             }
         }

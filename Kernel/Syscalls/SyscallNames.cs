@@ -17,28 +17,17 @@ namespace Cowbird.Kernel.Syscalls
                 case 17: return "pread64";
                 case 21: return "access";
                 case 34: return "pause";
-                case 56: return "clone";
-                case 58: return "vfork";
-                case 63: return "uname";
                 case 79: return "getcwd";
                 case 80: return "chdir";
                 case 89: return "readlink";
                 case 96: return "gettimeofday";
-                case 102: return "getuid";
-                case 104: return "getgid";
-                case 107: return "geteuid";
-                case 108: return "getegid";
                 case 131: return "sigaltstack";
-                case 157: return "prctl";
                 case 200: return "tkill";
                 case 202: return "futex";
                 case 230: return "clock_nanosleep";
                 case 234: return "tgkill";
                 case 257: return "openat";
                 case 262: return "newfstatat";
-                case 273: return "set_robust_list";
-                case 318: return "getrandom";
-                case 334: return "rseq";
                 case 435: return "clone3";
                 default: return null;
             }

@@ -1,0 +1,220 @@
+/*
+ * busybox_calls: the process calls Debian's busybox and glibc make, as Linux answers them.
+ * clone with fork's flags (SIGCHLD, CLONE_CHILD_SETTID, CLONE_CHILD_CLEARTID,
+ * CLONE_PARENT_SETTID) writes the child's pid where each flag says; clone with a new stack
+ * starts the child on it; combinations Linux itself refuses (CLONE_THREAD without
+ * CLONE_SIGHAND, CLONE_SIGHAND without CLONE_VM, CLONE_NEWNS with CLONE_FS) are EINVAL; vfork
+ * runs a child whose exit status the parent reaps. uname names Linux on x86_64 with a release
+ * of at least 3.2 (glibc's minimum); sysinfo's figures are consistent (mem_unit 1, free <=
+ * total, a live child counted); uid and gid calls agree with each other; setuid to one's own
+ * uid works, to -1 is EINVAL; getgroups(-1) is EINVAL; getrandom fills buffers differently
+ * each time, stops at an unwritable page, rejects unknown flags; set_robust_list takes only
+ * its 24-byte head; sched_getaffinity wants whole longs; prctl PR_SET_NAME keeps 15 bytes and
+ * PR_GET_NAME returns them. Bad pointers are EFAULT throughout.
+ * No check depends on who runs it (root or not, pid 1 or not, how many CPUs).
+ */
+#define _GNU_SOURCE
+#include "cbtest.h"
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/utsname.h>
+#include <sys/sysinfo.h>
+
+#define BAD_POINTER 8L
+
+static long raw_clone(unsigned long flags, long stack, int *parent_tid, int *child_tid)
+{
+    return cb_syscall(SYS_clone, (long)flags, stack, (long)parent_tid, (long)child_tid, 0, 0);
+}
+
+static void check_clone_as_fork(void)
+{
+    static int child_tid = -1, parent_tid = -1;
+    long pid = raw_clone(SIGCHLD | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_PARENT_SETTID,
+                         0, &parent_tid, &child_tid);
+    if (pid == 0) {
+        /* The child's copy holds its own pid (CHILD_SETTID), not the parent's write. */
+        _exit(child_tid == (int)cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0) && parent_tid == -1 ? 0 : 1);
+    }
+    CHECK(pid > 0, "clone(SIGCHLD|CHILD_SETTID|CHILD_CLEARTID|PARENT_SETTID) makes a child");
+    if (pid <= 0)
+        return;
+    CHECK(parent_tid == pid, "CLONE_PARENT_SETTID writes the child's pid in the parent");
+    CHECK(child_tid == -1, "CLONE_CHILD_SETTID does not write in the parent's memory");
+    cb_expect_exit((pid_t)pid, 0, "the child found its pid at child_tid and no parent write");
+}
+
+/* clone with a new stack: the child checks it runs on `stack` and exits 40 (41 if not). */
+static long clone_on_stack(unsigned long flags, void *stack)
+{
+    long ret;
+    __asm__ volatile(
+        "syscall\n\t"
+        "test %%rax, %%rax\n\t"
+        "jnz 1f\n\t"
+        "xor %%edi, %%edi\n\t"
+        "cmp %%rsp, %[stack]\n\t"
+        "setne %%dil\n\t"
+        "add $40, %%edi\n\t"
+        "mov $60, %%eax\n\t"
+        "syscall\n\t"
+        "1:\n\t"
+        : "=a"(ret)
+        : "a"((long)SYS_clone), "D"(flags), "S"(stack), "d"(0L), [stack] "r"(stack)
+        : "rcx", "r11", "r10", "r8", "memory");
+    return ret;
+}
+
+static void check_clone_stack_and_flags(void)
+{
+    char *area = mmap(NULL, 4 * CB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    long pid = clone_on_stack(SIGCHLD, area + 2 * CB_PAGE);
+    CHECK(pid > 0, "clone(SIGCHLD) with a new stack makes a child");
+    if (pid > 0)
+        cb_expect_exit((pid_t)pid, 40, "the child's stack pointer is the new stack");
+    munmap(area, 4 * CB_PAGE);
+
+    cb_check_ret(raw_clone(SIGCHLD | CLONE_THREAD, 0, NULL, NULL), -EINVAL, "clone CLONE_THREAD without CLONE_SIGHAND: EINVAL");
+    cb_check_ret(raw_clone(SIGCHLD | CLONE_SIGHAND, 0, NULL, NULL), -EINVAL, "clone CLONE_SIGHAND without CLONE_VM: EINVAL");
+    cb_check_ret(raw_clone(SIGCHLD | CLONE_NEWNS | CLONE_FS, 0, NULL, NULL), -EINVAL, "clone CLONE_NEWNS with CLONE_FS: EINVAL");
+
+    pid_t child = vfork();
+    if (child == 0)
+        _exit(3);
+    CHECK(child > 0, "vfork makes a child");
+    if (child > 0)
+        cb_expect_exit(child, 3, "the vfork child's exit status reaches the parent");
+}
+
+/* The number before the first '.' and the one after it. */
+static void version_of(const char *release, long *major, long *minor)
+{
+    char *end;
+    *major = strtol(release, &end, 10);
+    *minor = *end == '.' ? strtol(end + 1, NULL, 10) : -1;
+}
+
+static void check_uname_and_sysinfo(void)
+{
+    struct utsname u;
+    memset(&u, 0x55, sizeof u);
+    cb_check_ret(cb_syscall(SYS_uname, (long)&u, 0, 0, 0, 0, 0), 0, "uname succeeds");
+    CHECK(strcmp(u.sysname, "Linux") == 0, "uname: sysname Linux");
+    CHECK(strcmp(u.machine, "x86_64") == 0, "uname: machine x86_64");
+    long major, minor;
+    version_of(u.release, &major, &minor);
+    CHECK(major > 3 || (major == 3 && minor >= 2), "uname: a release of Linux 3.2 or later (glibc's minimum)");
+    CHECK(memchr(u.nodename, 0, sizeof u.nodename) && memchr(u.domainname, 0, sizeof u.domainname),
+          "uname: every field NUL-terminated");
+    cb_check_ret(cb_syscall(SYS_uname, BAD_POINTER, 0, 0, 0, 0, 0), -EFAULT, "uname with a bad pointer: EFAULT");
+
+    pid_t child = cb_fork("sysinfo's process count");
+    if (child == 0) {
+        struct timespec second = { 1, 0 };
+        for (;;)
+            nanosleep(&second, NULL);
+    }
+    struct sysinfo s;
+    memset(&s, 0x55, sizeof s);
+    cb_check_ret(cb_syscall(SYS_sysinfo, (long)&s, 0, 0, 0, 0, 0), 0, "sysinfo succeeds");
+    CHECK(s.mem_unit == 1, "sysinfo: mem_unit 1 (figures in bytes)");
+    CHECK(s.totalram >= 8UL << 20 && s.freeram > 0 && s.freeram <= s.totalram, "sysinfo: 0 < freeram <= totalram, at least 8 MiB");
+    CHECK(s.freeswap <= s.totalswap, "sysinfo: freeswap <= totalswap");
+    CHECK(s.procs >= 2, "sysinfo: procs counts the caller and its child");
+    CHECK(s.totalhigh == 0 && s.freehigh == 0, "sysinfo: no high memory");
+    cb_check_ret(cb_syscall(SYS_sysinfo, BAD_POINTER, 0, 0, 0, 0, 0), -EFAULT, "sysinfo with a bad pointer: EFAULT");
+    if (child > 0) {
+        kill(child, SIGKILL);
+        int status;
+        cb_wait(child, &status);
+    }
+}
+
+static void check_ids(void)
+{
+    long uid = cb_syscall(SYS_getuid, 0, 0, 0, 0, 0, 0), gid = cb_syscall(SYS_getgid, 0, 0, 0, 0, 0, 0);
+    CHECK(uid >= 0 && uid == cb_syscall(SYS_geteuid, 0, 0, 0, 0, 0, 0), "getuid equals geteuid");
+    CHECK(gid >= 0 && gid == cb_syscall(SYS_getegid, 0, 0, 0, 0, 0, 0), "getgid equals getegid");
+    unsigned r = 77, e = 77, s = 77;
+    cb_check_ret(cb_syscall(SYS_getresuid, (long)&r, (long)&e, (long)&s, 0, 0, 0), 0, "getresuid succeeds");
+    CHECK(r == uid && e == uid && s == uid, "getresuid: real, effective and saved are getuid's");
+    cb_check_ret(cb_syscall(SYS_getresgid, (long)&r, (long)&e, (long)&s, 0, 0, 0), 0, "getresgid succeeds");
+    CHECK(r == gid && e == gid && s == gid, "getresgid: real, effective and saved are getgid's");
+    cb_check_ret(cb_syscall(SYS_getresuid, (long)&r, BAD_POINTER, (long)&s, 0, 0, 0), -EFAULT, "getresuid with a bad pointer: EFAULT");
+    cb_check_ret(cb_syscall(SYS_getresgid, BAD_POINTER, (long)&e, (long)&s, 0, 0, 0), -EFAULT, "getresgid with a bad pointer: EFAULT");
+    cb_check_ret(cb_syscall(SYS_setuid, uid, 0, 0, 0, 0, 0), 0, "setuid to one's own uid");
+    cb_check_ret(cb_syscall(SYS_setgid, gid, 0, 0, 0, 0, 0), 0, "setgid to one's own gid");
+    cb_check_ret(cb_syscall(SYS_setuid, -1, 0, 0, 0, 0, 0), -EINVAL, "setuid(-1): EINVAL");
+    cb_check_ret(cb_syscall(SYS_setgid, -1, 0, 0, 0, 0, 0), -EINVAL, "setgid(-1): EINVAL");
+    CHECK(cb_syscall(SYS_getgroups, 0, 0, 0, 0, 0, 0) >= 0, "getgroups(0, NULL) counts the groups");
+    cb_check_ret(cb_syscall(SYS_getgroups, -1, 0, 0, 0, 0, 0), -EINVAL, "getgroups(-1): EINVAL");
+}
+
+static void check_getrandom(void)
+{
+    unsigned char a[64], b[64];
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+    cb_check_ret(cb_syscall(SYS_getrandom, (long)a, sizeof a, 0, 0, 0, 0), sizeof a, "getrandom of 64 bytes returns 64");
+    cb_check_ret(cb_syscall(SYS_getrandom, (long)b, sizeof b, GRND_NONBLOCK, 0, 0, 0), sizeof b, "getrandom GRND_NONBLOCK returns 64");
+    CHECK(memcmp(a, b, sizeof a) != 0, "two getrandom calls give different bytes");
+    int zeros = 0;
+    for (size_t i = 0; i < sizeof a; i++)
+        zeros += a[i] == 0;
+    CHECK(zeros < 16, "getrandom's bytes are not mostly zero");
+    cb_check_ret(cb_syscall(SYS_getrandom, (long)a, 16, GRND_RANDOM, 0, 0, 0), 16, "getrandom GRND_RANDOM returns 16");
+    cb_check_ret(cb_syscall(SYS_getrandom, (long)a, 0, 0, 0, 0, 0), 0, "getrandom of 0 bytes returns 0");
+    cb_check_ret(cb_syscall(SYS_getrandom, (long)a, 16, 8, 0, 0, 0), -EINVAL, "getrandom with flag 8: EINVAL");
+    cb_check_ret(cb_syscall(SYS_getrandom, (long)a, 16, 4 | GRND_RANDOM, 0, 0, 0), -EINVAL, "getrandom GRND_INSECURE|GRND_RANDOM: EINVAL");
+    cb_check_ret(cb_syscall(SYS_getrandom, BAD_POINTER, 16, 0, 0, 0, 0), -EFAULT, "getrandom into a bad pointer: EFAULT");
+    cb_check_ret(cb_syscall(SYS_getrandom, 0x7ffffffff000L, 16, 0, 0, 0, 0), -EFAULT, "getrandom past the end of user space: EFAULT");
+    char *pages = mmap(NULL, 2 * CB_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mprotect(pages + CB_PAGE, CB_PAGE, PROT_NONE);
+    cb_check_ret(cb_syscall(SYS_getrandom, (long)(pages + CB_PAGE - 100), 300, 0, 0, 0, 0), 100,
+                 "getrandom across into a PROT_NONE page returns the 100 bytes before it");
+    munmap(pages, 2 * CB_PAGE);
+}
+
+static void check_thread_calls(void)
+{
+    long head[3] = { 0, 0, 0 };
+    head[0] = (long)head;
+    cb_check_ret(cb_syscall(SYS_set_robust_list, (long)head, 24, 0, 0, 0, 0), 0, "set_robust_list with a 24-byte head");
+    cb_check_ret(cb_syscall(SYS_set_robust_list, (long)head, 23, 0, 0, 0, 0), -EINVAL, "set_robust_list with length 23: EINVAL");
+
+    unsigned long mask[16];
+    memset(mask, 0, sizeof mask);
+    long size = cb_syscall(SYS_sched_getaffinity, 0, sizeof mask, (long)mask, 0, 0, 0);
+    CHECK(size >= 8 && size % 8 == 0 && mask[0] != 0, "sched_getaffinity: whole longs, some CPU allowed");
+    cb_check_ret(cb_syscall(SYS_sched_getaffinity, 0, 4, (long)mask, 0, 0, 0), -EINVAL, "sched_getaffinity with 4 bytes: EINVAL");
+    cb_check_ret(cb_syscall(SYS_sched_getaffinity, 0, 12, (long)mask, 0, 0, 0), -EINVAL, "sched_getaffinity with 12 bytes: EINVAL");
+    cb_check_ret(cb_syscall(SYS_sched_getaffinity, -1, sizeof mask, (long)mask, 0, 0, 0), -ESRCH, "sched_getaffinity of pid -1: ESRCH");
+    cb_check_ret(cb_syscall(SYS_sched_getaffinity, 0, sizeof mask, BAD_POINTER, 0, 0, 0), -EFAULT, "sched_getaffinity into a bad pointer: EFAULT");
+
+    char name[16];
+    cb_check_ret(cb_syscall(SYS_prctl, PR_SET_NAME, (long)"abcdefghijklmnopqrst", 0, 0, 0, 0), 0, "prctl PR_SET_NAME with 20 bytes");
+    memset(name, 'x', sizeof name);
+    cb_check_ret(cb_syscall(SYS_prctl, PR_GET_NAME, (long)name, 0, 0, 0, 0), 0, "prctl PR_GET_NAME");
+    CHECK(memcmp(name, "abcdefghijklmno", 16) == 0, "PR_GET_NAME: the first 15 bytes and a NUL");
+    cb_check_ret(cb_syscall(SYS_prctl, PR_SET_NAME, (long)"a/b", 0, 0, 0, 0), 0, "prctl PR_SET_NAME a/b");
+    cb_syscall(SYS_prctl, PR_GET_NAME, (long)name, 0, 0, 0, 0);
+    CHECK(strcmp(name, "a/b") == 0, "PR_GET_NAME keeps a slash");
+    cb_check_ret(cb_syscall(SYS_prctl, PR_SET_NAME, BAD_POINTER, 0, 0, 0, 0), -EFAULT, "PR_SET_NAME from a bad pointer: EFAULT");
+    cb_check_ret(cb_syscall(SYS_prctl, PR_GET_NAME, BAD_POINTER, 0, 0, 0, 0), -EFAULT, "PR_GET_NAME into a bad pointer: EFAULT");
+    cb_check_ret(cb_syscall(SYS_prctl, 12345, 0, 0, 0, 0, 0), -EINVAL, "prctl of an unknown option: EINVAL");
+}
+
+int main(void)
+{
+    cb_begin("busybox_calls");
+    check_clone_as_fork();
+    check_clone_stack_and_flags();
+    check_uname_and_sysinfo();
+    check_ids();
+    check_getrandom();
+    check_thread_calls();
+    return cb_end();
+}
