@@ -63,12 +63,13 @@ namespace Cowbird.Kernel.Drivers
         }
 
         // One tick; a tick that interrupted ring 3 is CPU time of the running process. The
-        // load averages sample the run queue on the tick, as Linux's do.
+        // system's CPU time and load averages are sampled on the tick, as Linux's are.
         public override void Handle(TrapFrame* frame)
         {
             s_ticks++;
             if (frame->FromUserMode)
                 Scheduler.ChargeUserTick();
+            CpuTime.OnTick(frame->FromUserMode);
             LoadAverage.OnTick();
         }
     }

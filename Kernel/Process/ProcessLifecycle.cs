@@ -3,6 +3,7 @@ using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
+using Cowbird.Kernel.Time;
 using Cowbird.Kernel.Tty;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
@@ -49,6 +50,8 @@ namespace Cowbird.Kernel.Processes
             }
             fixed (byte* name = argv.Bytes)
                 process.SetName(name, argv.LengthAt(0));
+            process.SetExePath(path, pathLength);
+            process.StartNanoseconds = Clock.Monotonic;
             OpenFile console = OpenFile.Console();
             for (int fd = 0; fd < 3; fd++)
                 process.Files.Install(fd, console);
@@ -94,6 +97,8 @@ namespace Cowbird.Kernel.Processes
             process.GsBase = 0;
             process.ClearChildTid = 0;
             process.RobustList = 0;
+            process.ArgStart = image.ArgStart;
+            process.ArgEnd = image.ArgEnd;
         }
 
         // execve for the current process (argv/envp already copied in). Only returns on error.
@@ -111,6 +116,7 @@ namespace Cowbird.Kernel.Processes
             UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
             process.SetName(path, pathLength);
+            process.SetExePath(path, pathLength);
             process.HasExeced = true;
             process.Files.CloseOnExec();
             // Caught signals return to their default action; ignored ones stay ignored, but
@@ -153,6 +159,10 @@ namespace Cowbird.Kernel.Processes
             child.Session = parent.Session;
             child.HasTerminal = parent.HasTerminal;
             child.CopyNameFrom(parent);
+            child.ExePath = parent.ExePath;
+            child.ArgStart = parent.ArgStart;
+            child.ArgEnd = parent.ArgEnd;
+            child.StartNanoseconds = Clock.Monotonic;
             for (int i = 0; i <= Signal.Count; i++)
                 child.SignalActions[i] = parent.SignalActions[i];
             child.Files = parent.Files.Copy();

@@ -108,6 +108,7 @@ namespace Cowbird.Kernel.Processes
             Process next = PickNext();
             if (next != s_current)
             {
+                CpuTime.OnSwitch();
                 SwitchTo(next, ref s_current.SavedRsp);
                 ProcessTable.FreeDetached();
             }
@@ -129,8 +130,10 @@ namespace Cowbird.Kernel.Processes
                         return process;
                     }
                 }
+                CpuTime.Idle = true;
                 Cpu.WaitForInterrupt();
                 Cpu.DisableInterrupts();
+                CpuTime.Idle = false;
             }
         }
 

@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Processes;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
@@ -25,10 +26,24 @@ namespace Cowbird.Kernel.Syscalls
                 return length;
             if (length == 0)
                 return -(long)Errno.ENOENT;
+            length = FollowExeLink(process, path, length);
             int error = ExecArguments.Copy(process, length, argvAddress, envpAddress, out ArgumentList argv, out ArgumentList envp);
             if (error == 0)
                 error = ProcessLifecycle.Exec(process, path, length, argv, envp);
             return error;
+        }
+
+        // /proc/self/exe and /proc/<pid>/exe are links to the program file: execve runs that
+        // file (busybox runs its applets this way). Replaces `path` with the target when it
+        // names one and returns the new length (the target always fits: it was a path).
+        private static int FollowExeLink(Process process, byte* path, int length)
+        {
+            byte[] target = ProcFiles.ExeTarget(path, length, process);
+            if (target == null || target.Length > MaxPath)
+                return length;
+            for (int i = 0; i < target.Length; i++)
+                path[i] = target[i];
+            return target.Length;
         }
 
         // wait4(pid, status, options, rusage): pid -1 = any child, > 0 = that child, 0 = a
