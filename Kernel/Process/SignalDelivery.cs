@@ -114,6 +114,11 @@ namespace Cowbird.Kernel.Processes
         public static void ActOnPending(Process current)
         {
             HandlePending(current, true);
+            if (current.RestoreSignalMask)
+            {
+                current.SignalMask = current.SavedSignalMask;
+                current.RestoreSignalMask = false;
+            }
             if (current.PendingKill != 0)
                 ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));
         }
@@ -141,7 +146,9 @@ namespace Cowbird.Kernel.Processes
         {
             RestartIfAsked(current, action);
             ulong oldMask = current.SignalMask;
-            if ((action.Flags & SaRestorer) == 0 || !SignalFrame.Push(current, signal, action, info, oldMask))
+            ulong frameMask = current.RestoreSignalMask ? current.SavedSignalMask : oldMask;
+            current.RestoreSignalMask = false;
+            if ((action.Flags & SaRestorer) == 0 || !SignalFrame.Push(current, signal, action, info, frameMask))
             {
                 current.PendingKill = Signal.SIGSEGV;
                 return;

@@ -11,5 +11,7 @@ namespace Cowbird.Kernel.Processes
         PipeRead,
         // Room in a pipe, or its last reader gone (Process.WaitChannel: the pipe).
         PipeWrite,
+        // Nothing but a signal (rt_sigsuspend, pause).
+        Signal,
     }
 }

@@ -67,6 +67,37 @@ namespace Cowbird.Kernel.Syscalls
             return 0;
         }
 
+        // rt_sigsuspend(mask, sigsetsize): waits with `mask` in force until a signal runs a
+        // handler or ends the process; always -EINTR (Linux's -ERESTARTNOHAND: never
+        // restarted, as a handler always runs). The caller's own mask returns when the
+        // handler does (SavedSignalMask). EINVAL for another set size, EFAULT for the mask.
+        public static long RtSigsuspend(Process process, ulong maskAddress, ulong setSize)
+        {
+            if (setSize != SigsetSize)
+                return -(long)Errno.EINVAL;
+            ulong mask = 0;
+            if (UserMemory.CopyFromUser(process.Space, (byte*)&mask, maskAddress, SigsetSize) != Errno.None)
+                return -(long)Errno.EFAULT;
+            process.SavedSignalMask = process.SignalMask;
+            process.RestoreSignalMask = true;
+            process.SignalMask = mask & ~Signal.KernelOnly;
+            return Pause();
+        }
+
+        // The calls that return EINTR whenever a handler ran, whatever its SA_RESTART.
+        public static bool EndsWithHandler(ulong number) =>
+            number == SyscallNumber.Nanosleep || number == SyscallNumber.Pause || number == SyscallNumber.RtSigsuspend;
+
+        // pause(): sleeps until a signal runs a handler or ends the process; -EINTR. A stop
+        // and continue, or an ignored signal, does not end it.
+        public static long Pause()
+        {
+            while (Scheduler.Sleep(WaitReason.Signal, 0))
+            {
+            }
+            return -(long)Errno.EINTR;
+        }
+
         // kill(pid, sig). pid > 0: that process (zombies still exist for kill); -1: every
         // process but pid 1 and the caller; 0: the caller's process group; < -1: group -pid
         // (zombies count as members); INT_MIN: ESRCH. ESRCH when nobody was found, EINVAL for

@@ -25,8 +25,9 @@ namespace Cowbird.Kernel.Syscalls
             long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
-            // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK: EINTR whenever a handler ran.
-            if (result == -(long)Errno.EINTR && number != SyscallNumber.Nanosleep)
+            // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK, pause and rt_sigsuspend
+            // -ERESTARTNOHAND: EINTR whenever a handler ran.
+            if (result == -(long)Errno.EINTR && !SignalSyscalls.EndsWithHandler(number))
                 current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
             current.InterruptedSyscall = 0;
@@ -70,6 +71,8 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
+                case SyscallNumber.Pause: return SignalSyscalls.Pause();
+                case SyscallNumber.RtSigsuspend: return SignalSyscalls.RtSigsuspend(current, a0, a1);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
                 case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
                 case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);

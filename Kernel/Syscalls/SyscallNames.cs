@@ -16,7 +16,6 @@ namespace Cowbird.Kernel.Syscalls
                 case 8: return "lseek";
                 case 17: return "pread64";
                 case 21: return "access";
-                case 34: return "pause";
                 case 79: return "getcwd";
                 case 80: return "chdir";
                 case 89: return "readlink";

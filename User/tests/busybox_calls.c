@@ -10,7 +10,9 @@
  * uid works, to -1 is EINVAL; getgroups(-1) is EINVAL; getrandom fills buffers differently
  * each time, stops at an unwritable page, rejects unknown flags; set_robust_list takes only
  * its 24-byte head; sched_getaffinity wants whole longs; prctl PR_SET_NAME keeps 15 bytes and
- * PR_GET_NAME returns them. Bad pointers are EFAULT throughout.
+ * PR_GET_NAME returns them; rt_sigsuspend and pause wait for a handler and return EINTR,
+ * rt_sigsuspend with its mask in force during the handler and the caller's mask after it.
+ * Bad pointers are EFAULT throughout.
  * No check depends on who runs it (root or not, pid 1 or not, how many CPUs).
  */
 #define _GNU_SOURCE
@@ -207,6 +209,67 @@ static void check_thread_calls(void)
     cb_check_ret(cb_syscall(SYS_prctl, 12345, 0, 0, 0, 0, 0), -EINVAL, "prctl of an unknown option: EINVAL");
 }
 
+static volatile int handled;
+static volatile unsigned long mask_in_handler;
+
+static void on_usr1(int signal)
+{
+    (void)signal;
+    unsigned long mask = 0;
+    cb_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&mask, 8, 0, 0);
+    mask_in_handler = mask;
+    handled++;
+}
+
+/* A child that sends SIGUSR1 to the caller after a short while, then exits. */
+static pid_t signal_me_soon(void)
+{
+    pid_t parent = getpid();
+    pid_t child = cb_fork("a child that signals its parent");
+    if (child == 0) {
+        struct timespec pause_ms = { 0, 20000000 };
+        nanosleep(&pause_ms, NULL);
+        kill(parent, SIGUSR1);
+        _exit(0);
+    }
+    return child;
+}
+
+static void check_sigsuspend(void)
+{
+    const unsigned long usr1 = 1UL << (SIGUSR1 - 1), usr2 = 1UL << (SIGUSR2 - 1);
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_usr1;
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGUSR1, &action, NULL);
+    unsigned long blocked = usr1 | usr2, empty = 0, now = 0;
+    cb_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&blocked, 0, 8, 0, 0);
+
+    cb_check_ret(cb_syscall(SYS_rt_sigsuspend, (long)&empty, 4, 0, 0, 0, 0), -EINVAL, "rt_sigsuspend with a 4-byte set: EINVAL");
+    cb_check_ret(cb_syscall(SYS_rt_sigsuspend, BAD_POINTER, 8, 0, 0, 0, 0), -EFAULT, "rt_sigsuspend from a bad pointer: EFAULT");
+
+    pid_t child = signal_me_soon();
+    handled = 0;
+    cb_check_ret(cb_syscall(SYS_rt_sigsuspend, (long)&empty, 8, 0, 0, 0, 0), -EINTR,
+                 "rt_sigsuspend returns EINTR once a handler ran, even with SA_RESTART");
+    CHECK(handled == 1, "the SIGUSR1 blocked before the call was delivered during it");
+    CHECK(mask_in_handler == usr1, "the handler ran with the call's mask plus its own signal (SIGUSR2 unblocked)");
+    cb_syscall(SYS_rt_sigprocmask, SIG_BLOCK, 0, (long)&now, 8, 0, 0);
+    CHECK(now == blocked, "after the handler the caller's own mask is back");
+    if (child > 0)
+        cb_expect_exit(child, 0, "the signalling child");
+
+    cb_syscall(SYS_rt_sigprocmask, SIG_SETMASK, (long)&empty, 0, 8, 0, 0);
+    child = signal_me_soon();
+    handled = 0;
+    cb_check_ret(cb_syscall(SYS_pause, 0, 0, 0, 0, 0, 0), -EINTR, "pause returns EINTR once a handler ran");
+    CHECK(handled == 1, "pause: the handler ran once");
+    if (child > 0)
+        cb_expect_exit(child, 0, "the signalling child");
+    signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
     cb_begin("busybox_calls");
@@ -216,5 +279,6 @@ int main(void)
     check_ids();
     check_getrandom();
     check_thread_calls();
+    check_sigsuspend();
     return cb_end();
 }
