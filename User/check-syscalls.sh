@@ -14,7 +14,7 @@ SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocma
 pipe sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill fcntl getrlimit getppid
 setrlimit arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group dup3 pipe2 prlimit64
 setpgid getpgid getpgrp setsid getsid clone vfork uname sysinfo getuid getgid setuid setgid geteuid getegid
-getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom pause rt_sigsuspend"
+getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom pause rt_sigsuspend poll"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

@@ -86,7 +86,8 @@ namespace Cowbird.Kernel.Syscalls
 
         // The calls that return EINTR whenever a handler ran, whatever its SA_RESTART.
         public static bool EndsWithHandler(ulong number) =>
-            number == SyscallNumber.Nanosleep || number == SyscallNumber.Pause || number == SyscallNumber.RtSigsuspend;
+            number == SyscallNumber.Nanosleep || number == SyscallNumber.Pause || number == SyscallNumber.RtSigsuspend
+            || number == SyscallNumber.Poll;
 
         // pause(): sleeps until a signal runs a handler or ends the process; -EINTR. A stop
         // and continue, or an ignored signal, does not end it.

@@ -25,8 +25,8 @@ namespace Cowbird.Kernel.Syscalls
             long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
-            // has SA_RESTART. nanosleep is -ERESTART_RESTARTBLOCK, pause and rt_sigsuspend
-            // -ERESTARTNOHAND: EINTR whenever a handler ran.
+            // has SA_RESTART. nanosleep and poll are -ERESTART_RESTARTBLOCK, pause and
+            // rt_sigsuspend -ERESTARTNOHAND: EINTR whenever a handler ran.
             if (result == -(long)Errno.EINTR && !SignalSyscalls.EndsWithHandler(number))
                 current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
@@ -50,6 +50,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Write: return FileSyscalls.Write(current, (int)a0, a1, a2);
                 case SyscallNumber.Open: return FileSyscalls.Open(current, a0, (int)a1);
                 case SyscallNumber.Close: return FileSyscalls.Close(current, (int)a0);
+                case SyscallNumber.Poll: return PollSyscalls.Poll(current, a0, a1, (int)a2);
                 case SyscallNumber.Ioctl: return TerminalIoctls.Ioctl(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Dup: return DescriptorSyscalls.Dup(current, (int)a0);
                 case SyscallNumber.Dup2: return DescriptorSyscalls.Dup2(current, (uint)a0, (uint)a1);

@@ -12,7 +12,6 @@ namespace Cowbird.Kernel.Syscalls
                 case 4: return "stat";
                 case 5: return "fstat";
                 case 6: return "lstat";
-                case 7: return "poll";
                 case 8: return "lseek";
                 case 17: return "pread64";
                 case 21: return "access";

@@ -3,7 +3,7 @@ namespace Cowbird.Kernel.Syscalls
     // Linux x86-64 system call numbers Cowbird implements (arch/x86/entry/syscalls/syscall_64.tbl).
     public static class SyscallNumber
     {
-        public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Mmap = 9, Mprotect = 10, Munmap = 11,
+        public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Poll = 7, Mmap = 9, Mprotect = 10, Munmap = 11,
             Brk = 12, RtSigaction = 13, RtSigprocmask = 14, RtSigreturn = 15, Ioctl = 16, Readv = 19, Writev = 20, Pipe = 22, SchedYield = 24,
             Mremap = 25, Madvise = 28, Dup = 32, Dup2 = 33, Pause = 34, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Vfork = 58, Execve = 59, Exit = 60,
             Wait4 = 61, Kill = 62, Uname = 63, Fcntl = 72, Getrlimit = 97, Sysinfo = 99, Getuid = 102, Getgid = 104, Setuid = 105, Setgid = 106,

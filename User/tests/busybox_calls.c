@@ -11,7 +11,8 @@
  * each time, stops at an unwritable page, rejects unknown flags; set_robust_list takes only
  * its 24-byte head; sched_getaffinity wants whole longs; prctl PR_SET_NAME keeps 15 bytes and
  * PR_GET_NAME returns them; rt_sigsuspend and pause wait for a handler and return EINTR,
- * rt_sigsuspend with its mask in force during the handler and the caller's mask after it.
+ * rt_sigsuspend with its mask in force during the handler and the caller's mask after it;
+ * poll reports pipe ends (POLLIN, POLLOUT, POLLHUP, POLLERR), POLLNVAL and times out.
  * Bad pointers are EFAULT throughout.
  * No check depends on who runs it (root or not, pid 1 or not, how many CPUs).
  */
@@ -20,6 +21,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/random.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
@@ -270,6 +272,50 @@ static void check_sigsuspend(void)
     signal(SIGUSR1, SIG_DFL);
 }
 
+static void check_poll(void)
+{
+    int fds[2];
+    pipe(fds);
+    struct pollfd p[4];
+    memset(p, 0, sizeof p);
+    p[0].fd = fds[0];
+    p[0].events = POLLIN;
+    p[1].fd = fds[1];
+    p[1].events = POLLOUT;
+    p[2].fd = -1;
+    p[2].events = POLLIN;
+    p[2].revents = 77;
+    p[3].fd = 1000;
+    p[3].events = POLLIN;
+    cb_check_ret(cb_syscall(SYS_poll, (long)p, 4, 0, 0, 0, 0), 2, "poll: the write end and a closed fd report, the empty read end does not");
+    CHECK(p[0].revents == 0 && p[1].revents == POLLOUT && p[2].revents == 0 && p[3].revents == POLLNVAL,
+          "poll: revents 0, POLLOUT, 0 for fd -1, POLLNVAL for a closed fd");
+    struct timespec before, after;
+    clock_gettime(CLOCK_MONOTONIC, &before);
+    cb_check_ret(cb_syscall(SYS_poll, (long)p, 1, 30, 0, 0, 0), 0, "poll of an empty pipe times out with 0");
+    clock_gettime(CLOCK_MONOTONIC, &after);
+    long elapsed_ms = (after.tv_sec - before.tv_sec) * 1000 + (after.tv_nsec - before.tv_nsec) / 1000000;
+    CHECK(elapsed_ms >= 29, "poll waited its 30 ms timeout");
+    cb_syscall(SYS_write, fds[1], (long)"x", 1, 0, 0, 0);
+    cb_check_ret(cb_syscall(SYS_poll, (long)p, 1, -1, 0, 0, 0), 1, "poll of a pipe with data returns at once");
+    CHECK(p[0].revents == POLLIN, "poll: POLLIN with data");
+    cb_syscall(SYS_close, fds[1], 0, 0, 0, 0, 0);
+    p[0].events = POLLOUT;
+    cb_check_ret(cb_syscall(SYS_poll, (long)p, 1, -1, 0, 0, 0), 1, "poll of a read end without writers returns at once");
+    CHECK(p[0].revents == POLLHUP, "poll: POLLHUP is reported even when not asked for");
+    cb_syscall(SYS_close, fds[0], 0, 0, 0, 0, 0);
+    pipe(fds);
+    p[0].fd = fds[1];
+    p[0].events = POLLOUT;
+    cb_syscall(SYS_close, fds[0], 0, 0, 0, 0, 0);
+    cb_check_ret(cb_syscall(SYS_poll, (long)p, 1, 0, 0, 0, 0), 1, "poll of a write end without readers");
+    CHECK(p[0].revents == (POLLOUT | POLLERR), "poll: POLLOUT|POLLERR without readers");
+    cb_syscall(SYS_close, fds[1], 0, 0, 0, 0, 0);
+    cb_check_ret(cb_syscall(SYS_poll, BAD_POINTER, 1, 0, 0, 0, 0), -EFAULT, "poll of a bad array: EFAULT");
+    cb_check_ret(cb_syscall(SYS_poll, (long)p, 1L << 30, 0, 0, 0, 0), -EINVAL, "poll of more entries than RLIMIT_NOFILE: EINVAL");
+    cb_check_ret(cb_syscall(SYS_poll, 0, 0, 0, 0, 0, 0), 0, "poll of no entries with timeout 0 returns 0");
+}
+
 int main(void)
 {
     cb_begin("busybox_calls");
@@ -280,5 +326,6 @@ int main(void)
     check_getrandom();
     check_thread_calls();
     check_sigsuspend();
+    check_poll();
     return cb_end();
 }
