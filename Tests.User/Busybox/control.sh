@@ -1,5 +1,10 @@
 # Shell control flow: loops, arithmetic, case, functions, exit statuses, subshells,
-# command substitution and parameter expansion.
+# command substitution and parameter expansion; what uname says.
+# mask: (?<=^shell pid )\d+$
+# mask: (?<=^release )\S+$
+echo "shell pid $$"
+echo "system $(uname -s) on $(uname -m)"
+echo "release $(uname -r)"
 i=0
 while [ $i -lt 3 ]; do
     echo "while $i"
