@@ -27,13 +27,7 @@ namespace Cowbird.Kernel.Fs.Proc
         // stat's obsolete signal fields show signals 1-31 only.
         private const ulong StatSignalBits = 0x7fffffff;
 
-        public static unsafe int Index(byte* name, int length)
-        {
-            for (int i = 0; i < Names.Length; i++)
-                if (PathName.Is(name, length, Names[i]))
-                    return i;
-            return -1;
-        }
+        public static unsafe int Index(byte* name, int length) => PathName.IndexIn(Names, name, length);
 
         // The text source of file `index` of `process`.
         public static SeqSource Open(int index, Process process)

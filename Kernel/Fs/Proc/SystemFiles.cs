@@ -51,17 +51,9 @@ namespace Cowbird.Kernel.Fs.Proc
             }
         }
 
-        public static unsafe int FileIndex(byte* name, int length) => IndexIn(Names, name, length);
+        public static unsafe int FileIndex(byte* name, int length) => PathName.IndexIn(Names, name, length);
 
-        public static unsafe int DirectoryIndex(byte* name, int length) => IndexIn(Directories, name, length);
-
-        private static unsafe int IndexIn(string[] names, byte* name, int length)
-        {
-            for (int i = 0; i < names.Length; i++)
-                if (PathName.Is(name, length, names[i]))
-                    return i;
-            return -1;
-        }
+        public static unsafe int DirectoryIndex(byte* name, int length) => PathName.IndexIn(Directories, name, length);
 
         private static void MemInfo(TextBuilder text)
         {
