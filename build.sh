@@ -43,7 +43,8 @@ Verbs:
                    --rmap-offsets: anonymous page offsets (rmap_offsets=MODE: linear,
                    the default, or reserve, under the anon_vma designs).
                    Without PROGRAM: the interactive default system (sh on the serial
-                   console with the User/ programs; Ctrl-A X leaves QEMU).
+                   console with the User/ programs and Debian's busybox, fetched once
+                   into out/busybox/; Ctrl-A X leaves QEMU).
                    --window: open QEMU's window (the VGA screen, with the keyboard
                    as a console input) instead of running without a display.
   run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
