@@ -29,7 +29,7 @@ usage() {
 Usage: ./build.sh <verb> [options]
 
 Verbs:
-  run [--mem MB] [--swap MB] [--swap-bus ahci|ide] [--rmap NAME] [--rmap-offsets MODE] [--timeout SECONDS] [--verbose] [--window] [--] [PROGRAM [ARGS...]]
+  run [--mem MB] [--swap MB] [--swap-bus ahci|ide] [--rmap NAME] [--rmap-offsets MODE] [--rmap-reuse 0|1] [--timeout SECONDS] [--verbose] [--window] [--] [PROGRAM [ARGS...]]
                    PROGRAM (a static x86-64 ELF on this machine) runs on Cowbird as
                    pid 1 (/bin/<name>, argv = name ARGS); stdout gets exactly its bytes,
                    the exit status is its own (128+N killed by signal N, 125 kernel
@@ -41,7 +41,9 @@ Verbs:
                    anon_vma_chain, the default, scan, pte_chain, anon_vma_2004 or
                    object_tree; docs/rmap-designs.md);
                    --rmap-offsets: anonymous page offsets (rmap_offsets=MODE: linear,
-                   the default, or reserve, under the anon_vma designs).
+                   the default, or reserve, under the anon_vma designs);
+                   --rmap-reuse 0: anon_vma_chain without Linux's 2015 reuse of idle
+                   ancestor anon_vmas (rmap_reuse=0).
                    Without PROGRAM: the interactive default system (sh on the serial
                    console with the User/ programs and Debian's busybox, fetched once
                    into out/busybox/; Ctrl-A X leaves QEMU).
@@ -194,6 +196,9 @@ run_program() {
       --rmap-offsets)
         [[ "${2:-}" =~ ^[a-z]+$ ]] || { echo "run: --rmap-offsets needs linear or reserve" >&2; exit 2; }
         COWBIRD_KERNEL_ARGS="rmap_offsets=$2${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}"; shift 2 ;;
+      --rmap-reuse)
+        [[ "${2:-}" =~ ^[01]$ ]] || { echo "run: --rmap-reuse needs 0 or 1" >&2; exit 2; }
+        COWBIRD_KERNEL_ARGS="rmap_reuse=$2${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}"; shift 2 ;;
       --timeout) timeout_s="$2"; shift 2 ;;
       --verbose) verbose=1; shift ;;
       --window) display=(); shift ;;

@@ -4,10 +4,11 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Benchmarks
 {
-    // Prints, for every design, what the workloads that sank each design in Linux's history
-    // leave behind: rmap metadata objects (ReverseMap.MetadataObjects), the objects its last
-    // fork made, and the length of one rmap walk (mappings found / page-table words read: a
-    // design that looks in more VMAs or page tables reads more). Deterministic counts from
+    // Prints, for every design (and anon_vma_chain without its 2015 reuse), what the
+    // workloads that sank each design in Linux's history leave behind: rmap metadata
+    // objects (ReverseMap.MetadataObjects), the objects its last fork made, and the length
+    // of one rmap walk (mappings found / page-table words read: a design that looks in more
+    // VMAs or page tables reads more). Deterministic counts from
     // the soft MMU, no timing, so they can go in docs/rmap-designs.md as they are.
     //   - large fork: a 4096-page process forks once (PTE chains copy one entry per PTE);
     //   - server: a 64-page server forks 256 short-lived children, 8 alive at a time, each
@@ -40,21 +41,21 @@ namespace Cowbird.Benchmarks
             PrintWorkload("storm: 256 children that exit at once, a COW write in the parent after each fork; walk of page 0", Storm);
         }
 
-        static void PrintWorkload(string title, System.Func<RmapDesign, Outcome> run)
+        static void PrintWorkload(string title, System.Func<RmapVariant, Outcome> run)
         {
             System.Console.WriteLine();
             System.Console.WriteLine(title);
             System.Console.Write("| |");
-            for (int d = 0; d < RmapDesigns.Count; d++)
-                System.Console.Write($" {RmapDesigns.Name((RmapDesign)d)} |");
+            foreach (RmapVariant variant in RmapVariant.All)
+                System.Console.Write($" {variant.Label} |");
             System.Console.WriteLine();
             System.Console.Write("|---|");
-            for (int d = 0; d < RmapDesigns.Count; d++)
+            foreach (RmapVariant variant in RmapVariant.All)
                 System.Console.Write("---:|");
             System.Console.WriteLine();
-            var outcomes = new Outcome[RmapDesigns.Count];
-            for (int d = 0; d < RmapDesigns.Count; d++)
-                outcomes[d] = run((RmapDesign)d);
+            var outcomes = new Outcome[RmapVariant.All.Length];
+            for (int v = 0; v < outcomes.Length; v++)
+                outcomes[v] = run(RmapVariant.All[v]);
             PrintRow("metadata objects", outcomes, o => o.Objects.ToString());
             PrintRow("objects the last fork made", outcomes, o => o.ForkObjects.ToString());
             PrintRow("walk: found / words read", outcomes, o => $"{o.Found} / {o.WalkWords}");
@@ -68,10 +69,10 @@ namespace Cowbird.Benchmarks
             System.Console.WriteLine();
         }
 
-        static Outcome LargeFork(RmapDesign design)
+        static Outcome LargeFork(RmapVariant variant)
         {
             const int bigPages = 4096;
-            using var m = new BenchMachine(bigPages + 512, design);
+            using var m = variant.NewMachine(bigPages + 512);
             AddressSpace parent = m.NewSpace();
             m.MapFixed(parent, Base, bigPages);
             m.Touch(parent, Base, bigPages, 1);
@@ -80,10 +81,10 @@ namespace Cowbird.Benchmarks
             return Measure(m, m.Manager.Rmap.MetadataObjects - before, parent, Base);
         }
 
-        static Outcome Server(RmapDesign design)
+        static Outcome Server(RmapVariant variant)
         {
             const int children = 256, alive = 8;
-            using var m = new BenchMachine(Pages + alive * 16 + 512, design);
+            using var m = variant.NewMachine(Pages + alive * 16 + 512);
             AddressSpace server = m.NewSpace();
             m.MapFixed(server, Base, Pages);
             m.Touch(server, Base, Pages, 1);
@@ -101,10 +102,10 @@ namespace Cowbird.Benchmarks
             return Measure(m, forkObjects, server, Base + Page.Size);
         }
 
-        static Outcome Chain(RmapDesign design)
+        static Outcome Chain(RmapVariant variant)
         {
             const int generations = 64;
-            using var m = new BenchMachine(Pages + generations * 16 + 512, design);
+            using var m = variant.NewMachine(Pages + generations * 16 + 512);
             AddressSpace current = m.NewSpace();
             m.MapFixed(current, Base, Pages);
             m.Touch(current, Base, Pages, 1);
@@ -121,10 +122,10 @@ namespace Cowbird.Benchmarks
             return Measure(m, forkObjects, current, Base);
         }
 
-        static Outcome Storm(RmapDesign design)
+        static Outcome Storm(RmapVariant variant)
         {
             const int children = 256;
-            using var m = new BenchMachine(Pages + 512, design);
+            using var m = variant.NewMachine(Pages + 512);
             AddressSpace parent = m.NewSpace();
             m.MapFixed(parent, Base, Pages);
             m.Touch(parent, Base, Pages, 1);

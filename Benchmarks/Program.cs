@@ -10,6 +10,8 @@ namespace Cowbird.Benchmarks
     //   --rmap-lengths  only print how long each rmap walk is (words read), no timing;
     //   --vma-counts    only print the VMAs realloc-style workloads leave with linear
     //                   and with reserved anonymous page offsets, no timing;
+    //   --rmap-bytes    only print the bytes of rmap metadata after K forks of a 64 MiB
+    //                   process against Linux's struct page, no timing;
     //   --rmap-history  only print what the workloads that sank each rmap design leave
     //                   (metadata, fork work, walk length), no timing.
     public static class Program
@@ -21,6 +23,12 @@ namespace Cowbird.Benchmarks
             if (rest.Remove("--vma-counts"))
             {
                 VmaCountTable.Print();
+                if (rest.Count == 0)
+                    return 0;
+            }
+            if (rest.Remove("--rmap-bytes"))
+            {
+                MetadataBytesTable.Print();
                 if (rest.Count == 0)
                     return 0;
             }

@@ -101,6 +101,15 @@ namespace Cowbird.Tests.Boot
         public void BannerNamesTheAnonymousOffsets(string commandLine, string expected) =>
             AssertBannerSays(commandLine, expected);
 
+        // rmap_reuse=0: the banner says anon_vma_chain runs without the 2015 reuse; other
+        // designs and other values keep the default and say why.
+        [Theory]
+        [InlineData("rmap_reuse=0", "rmap: anon_vma_chain, no anon_vma reuse (reverse-mapping design")]
+        [InlineData("rmap=pte_chain rmap_reuse=0", "rmap_reuse: only anon_vma_chain reuses anon_vmas, ignored")]
+        [InlineData("rmap_reuse=no", "rmap_reuse: not 0 or 1 on the command line, keeping it on")]
+        public void BannerSaysWhetherAnonVmasAreReused(string commandLine, string expected) =>
+            AssertBannerSays(commandLine, expected);
+
         // mm.zero_page: the banner says whether read faults map the shared zero page; 0 turns
         // it off, a value other than 0 or 1 keeps it on and says so.
         [Theory]

@@ -29,16 +29,20 @@ namespace Cowbird.Tests.User
         /// null for the kernel's default.</summary>
         private readonly string _offsets;
 
-        public CowbirdRunner(string rmap = null, string offsets = null)
+        /// <summary>False: anon_vma_chain without its reuse of idle anon_vmas (`--rmap-reuse 0`).</summary>
+        private readonly bool _reuse;
+
+        public CowbirdRunner(string rmap = null, string offsets = null, bool reuse = true)
         {
             _rmap = rmap;
             _offsets = offsets;
+            _reuse = reuse;
         }
 
         /// <summary>The arguments of build.sh that run spec's program with args on Cowbird
         /// (under reverse-mapping design `rmap` when it is not null).</summary>
         public static IReadOnlyList<string> BuildShArguments(ProgramSpec spec, IReadOnlyList<string> args, string rmap = null,
-                                                             string offsets = null)
+                                                             string offsets = null, bool reuse = true)
         {
             var list = new List<string> { "run", "--mem", spec.MemMb.ToString(), "--timeout", spec.TimeoutSeconds.ToString() };
             if (spec.SwapMb > 0)
@@ -47,6 +51,8 @@ namespace Cowbird.Tests.User
                 list.AddRange(new[] { "--rmap", rmap });
             if (offsets != null)
                 list.AddRange(new[] { "--rmap-offsets", offsets });
+            if (!reuse)
+                list.AddRange(new[] { "--rmap-reuse", "0" });
             list.Add("--");
             list.Add(UserPrograms.PathOf(spec.Name));
             list.AddRange(args);
@@ -56,7 +62,7 @@ namespace Cowbird.Tests.User
         public override RunResult Run(ProgramSpec spec, IReadOnlyList<string> args, string stdin = null)
         {
             var command = new[] { System.IO.Path.Combine(UserPrograms.RepositoryRoot, "build.sh") }
-                .Concat(BuildShArguments(spec, args, _rmap, _offsets)).ToList();
+                .Concat(BuildShArguments(spec, args, _rmap, _offsets, _reuse)).ToList();
             var environment = new Dictionary<string, string> { ["COWBIRD_KERNEL_ARGS"] = spec.KernelArgs };
             return ProcessRunner.Run(Name, "bash", command, stdin,
                 TimeSpan.FromSeconds(spec.TimeoutSeconds + HostGraceSeconds), UserPrograms.RepositoryRoot, environment);

@@ -23,7 +23,8 @@ namespace Cowbird.Tests.User
         public static readonly IReadOnlyList<ProgramSpec> All = new[]
         {
             Test("fork_cow", "fork + COW: parent and 4 concurrent children each see the pre-fork data and only their own writes (buffer, .data, .bss, stack); a grandchild generation"),
-            Test("fork_chain", "a chain of 10 processes, each verifying its ancestors' pages and writing its own"),
+            Test("fork_chain", "a chain of 10 processes, each verifying its ancestors' pages and writing its own; on Cowbird the rmap metadata (/proc/vmstat rmap_objects, rmap_bytes) exactly back after the chain",
+                 cowbirdArgs: new[] { "--assert-rmap" }),
             Test("mprotect_split", "mprotect splits a region into 3 VMAs (/proc/self/maps); writing the read-only page or reading PROT_NONE kills a child with SIGSEGV seen through wait4"),
             Test("munmap_hole", "munmap of a region's middle: neighbours intact, touching the hole is SIGSEGV, a COW-sharing child keeps its page, MAP_FIXED refills with zeros"),
             Test("mremap_cow", "mremap grow/move/shrink of COW-shared memory in parent and child, each keeping its own data"),
@@ -55,6 +56,8 @@ namespace Cowbird.Tests.User
             Test("wait_status", "wait4 status encodings: exit 0/1/42/255/263, exit vs exit_group, SIGKILL/SIGTERM via kill(), ECHILD, ESRCH, getppid of an orphan"),
             Test("signals", "default actions (SIGCHLD/SIGCONT/SIGURG/SIGWINCH ignored, others kill), SIGSTOP/SIGCONT with wait4 WUNTRACED/WCONTINUED statuses, SIGKILL and SIGTERM to a stopped child, SIGTSTP/SIGTTIN/SIGTTOU, blocked and discarded signals, SIGCHLD SIG_IGN and SA_NOCLDWAIT autoreap, rt_sigaction/rt_sigprocmask order of checks, read-back masks and flags"),
             Test("wait4_edges", "wait4 order of checks: bad status/rusage pointers still reap then EFAULT, WNOHANG with bad pointers gives 0, a stop reported once even with a bad pointer, INT_MIN ESRCH, WEXITED/WNOWAIT/unknown options EINVAL, __WCLONE/__WALL, pid 0"),
+            Test("orphan_pgrp", "in a child that called setsid: a group that an exit orphans while a member is stopped gets SIGHUP then SIGCONT (handlers run in that order, the member goes on; without handlers SIGHUP kills it), for a child's group and for the exiting process's own group; a group still linked by another member's parent is hung up only when that last link exits"),
+            Test("signal_waits", "raise (tkill) runs the handler before it returns; tkill/tgkill/kill look the target up first (ESRCH) and then check the signal (EINVAL), tid and tgid positive, tgkill needs the thread's own process; pause gives EINTR after a SA_RESTART handler; rt_sigsuspend's temporary mask during the handler, EINTR, the caller's mask restored, EINVAL for sigsetsize 4, EFAULT"),
             Test("tty", "process groups and sessions in a child that called setsid: setpgid/getpgid/getpgrp/setsid/getsid with EPERM, EACCES after execve, ESRCH, EINVAL; wait4(0) and wait4(-pgid); kill(0) and kill(-pgid), ESRCH for an empty group; terminal ioctls (TCGETS/TCSETS round trip, TIOCGWINSZ, ENOTTY for another session's terminal) where stdin is a terminal, ENOTTY elsewhere"),
             Test("signal_handlers", "user signal handlers: siginfo (SI_USER, sender pid), masks with sa_mask/SA_NODEFER, SA_RESETHAND, registers and MXCSR intact across a handler, a SIGSEGV handler fixing a PROT_NONE page, nanosleep/wait4 EINTR, no SA_RESTORER is SIGSEGV"),
             Test("traps", "CPU exceptions from ring 3 as on Linux: int3 SIGTRAP, into/ud2 SIGILL, hlt/int $0x41/int $0x80 SIGSEGV, #DE and unmasked x87 (#MF) SIGFPE, even when blocked or ignored; exact wait4 status without the core-dump bit"),

@@ -61,17 +61,33 @@ namespace Cowbird.Tests.User
             AssertPasses(program, rmap, "reserve");
         }
 
-        /// <summary>Runs `program` on Cowbird booted with `rmap` (and `offsets` unless null)
-        /// and asserts it passed.</summary>
-        private void AssertPasses(string program, string rmap, string offsets)
+        /// <summary>anon_vma_chain without Linux's 2015 reuse of idle anon_vmas (`--rmap-reuse 0`,
+        /// kernel command line rmap_reuse=0).</summary>
+        public static IEnumerable<object[]> NoReuseCases()
+        {
+            foreach (string program in Programs)
+                yield return new object[] { program };
+        }
+
+        /// <summary>The program passes under anon_vma_chain without the reuse.</summary>
+        [Theory]
+        [MemberData(nameof(NoReuseCases))]
+        public void ProgramPassesWithoutAnonVmaReuse(string program)
+        {
+            AssertPasses(program, RmapDesigns.Name(RmapDesign.AnonVmaChain), null, reuse: false);
+        }
+
+        /// <summary>Runs `program` on Cowbird booted with `rmap` (and `offsets` unless null, and
+        /// without anon_vma reuse when `reuse` is false) and asserts it passed.</summary>
+        private void AssertPasses(string program, string rmap, string offsets, bool reuse = true)
         {
             ProgramSpec spec = ProgramTable.Get(program);
-            RunResult run = new CowbirdRunner(rmap, offsets).Run(spec);
+            RunResult run = new CowbirdRunner(rmap, offsets, reuse).Run(spec);
             _log.WriteLine(run.Describe());
             string problem = spec.Kind == ProgramKind.Demo
                 ? (run.ExitCode == 0 && !run.TimedOut ? null : "demo did not end with status 0")
                 : TestOutput.Problem(program, run);
-            Assert.True(problem == null, $"{program} with rmap={rmap}{(offsets == null ? "" : " rmap_offsets=" + offsets)}: {problem}\n{run.Describe()}");
+            Assert.True(problem == null, $"{program} with rmap={rmap}{(offsets == null ? "" : " rmap_offsets=" + offsets)}{(reuse ? "" : " rmap_reuse=0")}: {problem}\n{run.Describe()}");
         }
     }
 }

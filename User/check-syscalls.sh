@@ -13,8 +13,8 @@ OUT="${CB_USER_OUT:-$HERE/out}"   # CB_USER_OUT: check programs in another folde
 SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl readv writev
 pipe sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill fcntl getrlimit getppid
 setrlimit arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group dup3 pipe2 prlimit64
-setpgid getpgid getpgrp setsid getsid clone vfork uname sysinfo getuid getgid setuid setgid geteuid getegid
-getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom pause rt_sigsuspend poll"
+setpgid getpgid getpgrp setsid getsid pause rt_sigsuspend tkill tgkill clone vfork uname sysinfo getuid getgid
+setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

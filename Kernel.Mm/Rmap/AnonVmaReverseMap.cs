@@ -40,11 +40,16 @@ namespace Cowbird.Mm.Rmap
     //   - A VMA's chain list is newest first, so UnlinkVma releases a root after its children.
     // Reuse (2015, "degree" heuristic): on fork, a child VMA reuses an ancestor anon_vma that
     // no VMA has as its own (NumActiveVmas == 0) and that has fewer than 2 children, so long
-    // fork chains with exits keep anon_vmas at most about 2x the VMAs.
+    // fork chains with exits keep anon_vmas at most about 2x the VMAs. ReuseIdleAncestors =
+    // false turns it off (kernel rmap_reuse=0), as Linux was from 2010 to 2015: then every
+    // fork makes a new anon_vma, and a fork chain whose parents exit keeps them all.
     public sealed class AnonVmaReverseMap : ReverseMap
     {
         // Creates and releases anon_vmas and chains, counting the live ones.
         public readonly AnonVmaAllocator Allocator = new AnonVmaAllocator();
+        // Whether fork may reuse an idle ancestor anon_vma (the 2015 heuristic). Either
+        // setting keeps every invariant; only the number of anon_vmas differs.
+        public bool ReuseIdleAncestors = true;
         // Made once and reused by every walk: a walk allocates nothing.
         readonly ChainWalker walker = new ChainWalker();
         readonly SharedObjectWalker objectWalker = new SharedObjectWalker();
@@ -52,6 +57,10 @@ namespace Cowbird.Mm.Rmap
         public AnonVmaReverseMap(MemoryManager memoryManager) : base(memoryManager) { }
 
         public override long MetadataObjects { get { return Allocator.LiveAnonVmas + Allocator.LiveChains; } }
+        public override long MetadataBytes
+        {
+            get { return (long)Allocator.LiveAnonVmas * RmapObjectBytes.AnonVma + (long)Allocator.LiveChains * RmapObjectBytes.AnonVmaChain; }
+        }
 
         // Pages are found by offset: AnonOffsets.Reserve applies.
         public override bool UsesPageOffsets { get { return true; } }
@@ -253,7 +262,8 @@ namespace Cowbird.Mm.Rmap
 
         // anon_vma_clone core: links `destination` to each anon_vma of source, oldest first,
         // so its list ends up in the same newest-first order. When destination has no anon_vma
-        // of its own yet (fork), an idle ancestor with fewer than 2 children is reused.
+        // of its own yet (fork), an idle ancestor with fewer than 2 children is reused
+        // (unless ReuseIdleAncestors is off).
         void CloneChains(Vma destination, Vma source)
         {
             AnonVmaChain last = source.AnonVmaChainHead;
@@ -263,7 +273,7 @@ namespace Cowbird.Mm.Rmap
             {
                 AnonVma anonVma = chain.AnonVma;
                 Link(destination, anonVma);
-                if (destination.AnonVma == null && source.AnonVma != null
+                if (ReuseIdleAncestors && destination.AnonVma == null && source.AnonVma != null
                     && anonVma.NumChildren < 2 && anonVma.NumActiveVmas == 0)
                     destination.AnonVma = anonVma;
             }

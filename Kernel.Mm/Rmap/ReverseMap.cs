@@ -79,6 +79,13 @@ namespace Cowbird.Mm.Rmap
         // fields (anon_vmas and chains, PTE-chain entries, families), for comparisons.
         public virtual long MetadataObjects { get { return 0; } }
 
+        // Bytes of those live objects (each weighed with RmapObjectBytes).
+        public virtual long MetadataBytes { get { return 0; } }
+
+        // Bytes the design adds for every frame of RAM, mapped or not, beyond PageFrame
+        // (side tables indexed by frame, as fields of Linux's struct page would be).
+        public virtual int BytesPerFrame { get { return 0; } }
+
         // page_add_new_anon_rmap: the first mapping of a new frame.
         public void AddNewAnonPage(ulong pfn, Vma vma, ulong address)
         {

@@ -83,12 +83,12 @@ namespace Cowbird.Kernel.Processes
         // The pid that sent each pending signal (0: the kernel), for a handler's siginfo.
         public readonly int[] SignalSenders = new int[Signal.Count + 1];
         public ulong SignalMask;
-        // rt_sigsuspend's caller's own mask while the call's temporary one is in force: the
-        // next handler's frame saves it (so rt_sigreturn restores it), or, when no handler
-        // runs, the return to user mode puts it back (Linux's saved_sigmask with
-        // TIF_RESTORE_SIGMASK).
+        // rt_sigsuspend's caller's mask while the call's temporary mask is in place
+        // (RestoreMaskAfterSignal): the first handler's frame saves it instead of SignalMask,
+        // so rt_sigreturn brings it back; with no handler it comes back on the way to ring 3
+        // (Linux: saved_sigmask, TIF_RESTORE_SIGMASK).
         public ulong SavedSignalMask;
-        public bool RestoreSignalMask;
+        public bool RestoreMaskAfterSignal;
         public ulong ClearChildTid;
         // set_robust_list's head (0: none), forgotten at exec; a fork child starts without one.
         public ulong RobustList;

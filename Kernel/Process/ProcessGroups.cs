@@ -1,3 +1,5 @@
+using Cowbird.Kernel.Syscalls;
+
 namespace Cowbird.Kernel.Processes
 {
     // Process groups and sessions (Linux: kernel/sys.c, kernel/exit.c). A group and a session
@@ -15,6 +17,9 @@ namespace Cowbird.Kernel.Processes
     //     Cowbird's init has no parent, but it stands for the system's job-control shell, so
     //     its own group is never orphaned, and children of init count like any others (Linux
     //     skips children of the real init, where init is never a shell).
+    //   - A group that an exit orphans while some member is stopped gets SIGHUP, then SIGCONT
+    //     (POSIX; Linux's kill_orphaned_pgrp): nobody is left to continue those members, so
+    //     they are woken to be told their terminal session is gone. HangUpIfOrphaned.
     public static class ProcessGroups
     {
         // Makes the new pid 1 the leader of group 1 and session 1.
@@ -54,6 +59,33 @@ namespace Cowbird.Kernel.Processes
             if (pid == -1)
                 return true;
             return child.ProcessGroup == (pid == 0 ? parent.ProcessGroup : -pid);
+        }
+
+        // Linux's kill_orphaned_pgrp, called as `link` exits (already a zombie): for its own
+        // group with `link` its parent, and for each child's group, once that child is given
+        // to init, with `link` the exiting parent. When `link` was in another group of the same
+        // session, the exit has just orphaned `group` (of `session`), and a member is stopped,
+        // the group gets SIGHUP, then SIGCONT.
+        public static void HangUpIfOrphaned(int group, int session, Process link)
+        {
+            if (link.ProcessGroup == group || link.Session != session)
+                return;
+            if (!IsOrphaned(group) || !HasStoppedMember(group))
+                return;
+            SignalSyscalls.SendToGroup(group, Signal.SIGHUP, 0);
+            SignalSyscalls.SendToGroup(group, Signal.SIGCONT, 0);
+        }
+
+        // Whether a member of `group` is stopped (Linux's has_stopped_jobs).
+        private static bool HasStoppedMember(int group)
+        {
+            for (int i = 0; i < ProcessTable.MaxThreads; i++)
+            {
+                Process process = ProcessTable.At(i);
+                if (IsMember(process, group) && process.State == ProcessState.Stopped)
+                    return true;
+            }
+            return false;
         }
 
         // Whether group `group` is orphaned (see the rules above). Zombies do not count.

@@ -188,6 +188,8 @@ namespace Cowbird.Kernel.Processes
             process.ExitStatus = status;
             process.State = ProcessState.Zombie;
             ReparentChildren(process);
+            if (process.Parent != null)
+                ProcessGroups.HangUpIfOrphaned(process.ProcessGroup, process.Session, process.Parent);
             NotifyParentOfExit(process);
             Scheduler.Schedule();
             Panic.Halt("ProcessLifecycle.Exit: a zombie ran again");
@@ -227,7 +229,8 @@ namespace Cowbird.Kernel.Processes
             Scheduler.Wake(parent);
         }
 
-        // Gives `process`'s children to init (zombies included: init reaps them).
+        // Gives `process`'s children to init (zombies included: init reaps them); a child's
+        // group that `process` was the last link of is hung up if stopped (ProcessGroups).
         private static void ReparentChildren(Process process)
         {
             bool zombies = false;
@@ -238,6 +241,7 @@ namespace Cowbird.Kernel.Processes
                 {
                     child.Parent = s_init;
                     zombies |= child.IsZombie;
+                    ProcessGroups.HangUpIfOrphaned(child.ProcessGroup, child.Session, process);
                 }
             }
             if (zombies)

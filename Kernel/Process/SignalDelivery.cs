@@ -114,13 +114,13 @@ namespace Cowbird.Kernel.Processes
         public static void ActOnPending(Process current)
         {
             HandlePending(current, true);
-            if (current.RestoreSignalMask)
-            {
-                current.SignalMask = current.SavedSignalMask;
-                current.RestoreSignalMask = false;
-            }
             if (current.PendingKill != 0)
                 ProcessLifecycle.Exit(current, Signal.KilledStatus(current.PendingKill));
+            if (current.RestoreMaskAfterSignal)
+            {
+                current.SignalMask = current.SavedSignalMask;
+                current.RestoreMaskAfterSignal = false;
+            }
         }
 
         // A CPU fault in ring 3 raised `signal` (Linux's force_sig_fault): its handler runs if
@@ -145,9 +145,8 @@ namespace Cowbird.Kernel.Processes
         private static void DeliverToHandler(Process current, int signal, SignalAction action, SignalFrame.Info info)
         {
             RestartIfAsked(current, action);
-            ulong oldMask = current.SignalMask;
-            ulong frameMask = current.RestoreSignalMask ? current.SavedSignalMask : oldMask;
-            current.RestoreSignalMask = false;
+            ulong frameMask = current.RestoreMaskAfterSignal ? current.SavedSignalMask : current.SignalMask;
+            current.RestoreMaskAfterSignal = false;
             if ((action.Flags & SaRestorer) == 0 || !SignalFrame.Push(current, signal, action, info, frameMask))
             {
                 current.PendingKill = Signal.SIGSEGV;
@@ -156,7 +155,7 @@ namespace Cowbird.Kernel.Processes
             ulong blocked = action.Mask;
             if ((action.Flags & SaNoDefer) == 0)
                 blocked |= Signal.Bit(signal);
-            current.SignalMask = (oldMask | blocked) & ~Signal.KernelOnly;
+            current.SignalMask = (current.SignalMask | blocked) & ~Signal.KernelOnly;
             if ((action.Flags & SaResetHand) != 0)
                 current.SignalActions[signal].Handler = Signal.SigDfl;
         }

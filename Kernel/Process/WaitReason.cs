@@ -5,13 +5,13 @@ namespace Cowbird.Kernel.Processes
     {
         None,
         ChildExit,
+        // Nothing but a signal (pause, rt_sigsuspend).
+        Signal,
         Timer,
         ConsoleInput,
         // Data in a pipe, or its last writer gone (Process.WaitChannel: the pipe).
         PipeRead,
         // Room in a pipe, or its last reader gone (Process.WaitChannel: the pipe).
         PipeWrite,
-        // Nothing but a signal (rt_sigsuspend, pause).
-        Signal,
     }
 }

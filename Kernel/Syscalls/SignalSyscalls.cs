@@ -10,7 +10,8 @@ namespace Cowbird.Kernel.Syscalls
     // what the kernel does with them is SignalDelivery's.
     public static unsafe class SignalSyscalls
     {
-        private const ulong SigsetSize = 8;
+        // The kernel's sigset_t: 64 signals in 8 bytes (rt_sig* calls give EINVAL for any other size).
+        public const ulong SigsetSize = 8;
         private const int SigBlock = 0, SigUnblock = 1, SigSetmask = 2;
         // The sa_flags bits Linux x86-64 keeps (UAPI_SA_FLAGS): SA_NOCLDSTOP, SA_NOCLDWAIT,
         // SA_SIGINFO, SA_EXPOSE_TAGBITS, SA_RESTORER, SA_ONSTACK, SA_RESTART, SA_NODEFER,
@@ -67,75 +68,82 @@ namespace Cowbird.Kernel.Syscalls
             return 0;
         }
 
-        // rt_sigsuspend(mask, sigsetsize): waits with `mask` in force until a signal runs a
-        // handler or ends the process; always -EINTR (Linux's -ERESTARTNOHAND: never
-        // restarted, as a handler always runs). The caller's own mask returns when the
-        // handler does (SavedSignalMask). EINVAL for another set size, EFAULT for the mask.
-        public static long RtSigsuspend(Process process, ulong maskAddress, ulong setSize)
-        {
-            if (setSize != SigsetSize)
-                return -(long)Errno.EINVAL;
-            ulong mask = 0;
-            if (UserMemory.CopyFromUser(process.Space, (byte*)&mask, maskAddress, SigsetSize) != Errno.None)
-                return -(long)Errno.EFAULT;
-            process.SavedSignalMask = process.SignalMask;
-            process.RestoreSignalMask = true;
-            process.SignalMask = mask & ~Signal.KernelOnly;
-            return Pause();
-        }
-
-        // The calls that return EINTR whenever a handler ran, whatever its SA_RESTART.
-        public static bool EndsWithHandler(ulong number) =>
-            number == SyscallNumber.Nanosleep || number == SyscallNumber.Pause || number == SyscallNumber.RtSigsuspend
-            || number == SyscallNumber.Poll;
-
-        // pause(): sleeps until a signal runs a handler or ends the process; -EINTR. A stop
-        // and continue, or an ignored signal, does not end it.
-        public static long Pause()
-        {
-            while (Scheduler.Sleep(WaitReason.Signal, 0))
-            {
-            }
-            return -(long)Errno.EINTR;
-        }
-
         // kill(pid, sig). pid > 0: that process (zombies still exist for kill); -1: every
-        // process but pid 1 and the caller; 0: the caller's process group; < -1: group -pid
-        // (zombies count as members); INT_MIN: ESRCH. ESRCH when nobody was found, EINVAL for
-        // a bad signal. Signal 0 only checks existence. A signal the caller sends itself acts
-        // before the call returns (Scheduler.OnReturnToUser).
+        // process but pid 1 and the caller, zombies included; 0: the caller's process group;
+        // < -1: group -pid (zombies count as members); INT_MIN: ESRCH. As in Linux, the
+        // targets are looked up first: ESRCH when there is none, then EINVAL for a bad signal
+        // (kill(99999, 999) is ESRCH, kill(getpid(), 999) EINVAL). Signal 0 only checks
+        // existence. A signal the caller sends itself acts before the call returns
+        // (Scheduler.OnReturnToUser).
         public static long Kill(Process process, int pid, int signal)
         {
-            if (signal < 0 || signal > Signal.Count)
-                return -(long)Errno.EINVAL;
             if (pid == int.MinValue)
                 return -LinuxErrno.ESRCH;
             if (pid > 0)
-            {
-                Process target = ProcessTable.Find(pid);
-                if (target == null)
-                    return -LinuxErrno.ESRCH;
-                SendIfSignal(target, signal, process.Pid);
-                return 0;
-            }
+                return SendToOne(ProcessTable.Find(pid), signal, process.Pid);
             if (pid == -1)
                 return SendToAllButInit(process, signal);
-            return SendToGroup(pid == 0 ? process.ProcessGroup : -pid, signal, process.Pid) ? 0 : -LinuxErrno.ESRCH;
+            int group = pid == 0 ? process.ProcessGroup : -pid;
+            if (!ProcessGroups.GroupExists(group))
+                return -LinuxErrno.ESRCH;
+            if (!IsValid(signal))
+                return -(long)Errno.EINVAL;
+            SendToGroup(group, signal, process.Pid);
+            return 0;
         }
 
-        // kill(-1, sig): every live process but init and the caller. 0, or -ESRCH for none.
+        // tkill(tid, sig) (musl's raise()): tid must be positive (EINVAL) and name a thread
+        // (ESRCH); every Cowbird process is one thread, whose tid is its pid. Then EINVAL for a
+        // bad signal, as Linux's do_tkill checks.
+        public static long Tkill(Process process, int tid, int signal)
+        {
+            if (tid <= 0)
+                return -(long)Errno.EINVAL;
+            return SendToOne(ProcessTable.Find(tid), signal, process.Pid);
+        }
+
+        // tgkill(tgid, tid, sig) (glibc's raise()): as tkill, with tgid positive too (EINVAL)
+        // and the thread's process (ESRCH when tid is not in process tgid).
+        public static long Tgkill(Process process, int tgid, int tid, int signal)
+        {
+            if (tid <= 0 || tgid <= 0)
+                return -(long)Errno.EINVAL;
+            Process target = ProcessTable.Find(tid);
+            return SendToOne(target != null && target.Pid == tgid ? target : null, signal, process.Pid);
+        }
+
+        // Sends `signal` to `target` (null: not found, ESRCH; a bad signal: EINVAL).
+        private static long SendToOne(Process target, int signal, int senderPid)
+        {
+            if (target == null)
+                return -LinuxErrno.ESRCH;
+            if (!IsValid(signal))
+                return -(long)Errno.EINVAL;
+            SendIfSignal(target, signal, senderPid);
+            return 0;
+        }
+
+        // 0 (existence only) or a signal number, 1..64.
+        private static bool IsValid(int signal) => signal >= 0 && signal <= Signal.Count;
+
+        // kill(-1, sig): every unreaped process but init and the caller (Linux's for_each_process
+        // sees zombies too, though a signal does nothing to them). ESRCH when there is none,
+        // else EINVAL for a bad signal, else 0.
         private static long SendToAllButInit(Process process, int signal)
         {
             bool found = false;
             for (int i = 0; i < ProcessTable.MaxThreads; i++)
             {
                 Process target = ProcessTable.At(i);
-                if (target == null || target == process || target.IsZombie || target.Pid == ProcessLifecycle.InitPid)
+                if (target == null || target.Detached || target == process || target.Pid == ProcessLifecycle.InitPid)
                     continue;
                 found = true;
-                SendIfSignal(target, signal, process.Pid);
+                if (IsValid(signal))
+                    SendIfSignal(target, signal, process.Pid);
             }
-            return found ? 0 : -LinuxErrno.ESRCH;
+            if (!found)
+                return -LinuxErrno.ESRCH;
+            return IsValid(signal) ? 0 : -(long)Errno.EINVAL;
         }
 
         // Sends `signal` (0: none) to every member of `group` (Linux's __kill_pgrp_info);

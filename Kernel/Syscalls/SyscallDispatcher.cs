@@ -25,13 +25,18 @@ namespace Cowbird.Kernel.Syscalls
             long result = Call(current, frame, number);
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
-            // has SA_RESTART. nanosleep and poll are -ERESTART_RESTARTBLOCK, pause and
-            // rt_sigsuspend -ERESTARTNOHAND: EINTR whenever a handler ran.
-            if (result == -(long)Errno.EINTR && !SignalSyscalls.EndsWithHandler(number))
+            // has SA_RESTART, except the calls that give EINTR whenever a handler ran.
+            if (result == -(long)Errno.EINTR && !EintrAfterAnyHandler(number))
                 current.InterruptedSyscall = number + 1;
             Scheduler.OnReturnToUser();
             current.InterruptedSyscall = 0;
         }
+
+        // nanosleep and poll (Linux's -ERESTART_RESTARTBLOCK), pause and rt_sigsuspend
+        // (-ERESTARTNOHAND): a handler ends them with EINTR, SA_RESTART or not.
+        private static bool EintrAfterAnyHandler(ulong number) =>
+            number == SyscallNumber.Nanosleep || number == SyscallNumber.Pause || number == SyscallNumber.RtSigsuspend
+            || number == SyscallNumber.Poll;
 
         // The system call number: rax's low 32 bits.
         private static ulong Number(TrapFrame* frame)
@@ -72,9 +77,11 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
-                case SyscallNumber.Pause: return SignalSyscalls.Pause();
-                case SyscallNumber.RtSigsuspend: return SignalSyscalls.RtSigsuspend(current, a0, a1);
                 case SyscallNumber.Kill: return SignalSyscalls.Kill(current, (int)a0, (int)a1);
+                case SyscallNumber.Tkill: return SignalSyscalls.Tkill(current, (int)a0, (int)a1);
+                case SyscallNumber.Tgkill: return SignalSyscalls.Tgkill(current, (int)a0, (int)a1, (int)a2);
+                case SyscallNumber.Pause: return SignalWaitSyscalls.Pause();
+                case SyscallNumber.RtSigsuspend: return SignalWaitSyscalls.RtSigsuspend(current, a0, a1);
                 case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
                 case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;

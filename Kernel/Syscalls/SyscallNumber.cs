@@ -8,8 +8,8 @@ namespace Cowbird.Kernel.Syscalls
             Mremap = 25, Madvise = 28, Dup = 32, Dup2 = 33, Pause = 34, Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Vfork = 58, Execve = 59, Exit = 60,
             Wait4 = 61, Kill = 62, Uname = 63, Fcntl = 72, Getrlimit = 97, Sysinfo = 99, Getuid = 102, Getgid = 104, Setuid = 105, Setgid = 106,
             Geteuid = 107, Getegid = 108, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getgroups = 115, Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Prctl = 157, Setrlimit = 160, ArchPrctl = 158, Gettid = 186,
-            SchedGetaffinity = 204, SetTidAddress = 218,
-            ClockGettime = 228, ClockGetres = 229, ExitGroup = 231, SetRobustList = 273, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302,
+            Tkill = 200, SchedGetaffinity = 204, SetTidAddress = 218,
+            ClockGettime = 228, ClockGetres = 229, ExitGroup = 231, Tgkill = 234, SetRobustList = 273, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302,
             Getrandom = 318, Rseq = 334;
     }
 }

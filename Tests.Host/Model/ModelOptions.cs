@@ -72,6 +72,20 @@ namespace Cowbird.Tests.Host.Model
             return this;
         }
 
+        // The same runs with anon_vma_chain's 2015 reuse of idle ancestors turned off (kernel
+        // rmap_reuse=0): every fork makes a new anon_vma. Only for AnonVmaChain machines.
+        public ModelOptions WithoutAnonVmaReuse()
+        {
+            System.Func<TestMachine> make = NewMachine;
+            NewMachine = () =>
+            {
+                TestMachine m = make();
+                ((AnonVmaReverseMap)m.Manager.Rmap).ReuseIdleAncestors = false;
+                return m;
+            };
+            return this;
+        }
+
         static OpKind[] With(OpKind[] mix, params OpKind[] more)
         {
             var all = new List<OpKind>(mix);

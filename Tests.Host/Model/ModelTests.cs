@@ -99,6 +99,25 @@ namespace Cowbird.Tests.Host.Model
         }
     }
 
+    // anon_vma_chain without the 2015 reuse of idle ancestor anon_vmas (kernel rmap_reuse=0):
+    // an optimisation, so turning it off must change nothing the reference model can see.
+    public class ModelTestsNoReuse
+    {
+        [Theory]
+        [InlineData(501)]
+        public void Random_operations_match_the_reference_model_without_anon_vma_reuse(int seed)
+        {
+            ModelSuite.RunSeed(seed, ModelOptions.For(RmapDesign.AnonVmaChain).WithoutAnonVmaReuse());
+        }
+
+        [Theory]
+        [InlineData(502)]
+        public void Random_operations_match_the_reference_model_without_anon_vma_reuse_while_swapping(int seed)
+        {
+            ModelSuite.RunSeed(seed, ModelOptions.Swapping().WithoutAnonVmaReuse());
+        }
+    }
+
     // The shared zero page on (the default of every run above) and off: the reference
     // model knows nothing of it, so both must read the same bytes; the runs also show the
     // zero page was used exactly when it is on.

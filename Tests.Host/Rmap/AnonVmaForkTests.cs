@@ -194,6 +194,33 @@ namespace Cowbird.Tests.Host.Rmap
         }
 
         [Fact]
+        public void Without_reuse_a_fork_chain_with_exits_keeps_one_anon_vma_per_generation()
+        {
+            // Linux from 2010 to 2015: each fork gives the child a new anon_vma under its
+            // parent's, and an exited parent's anon_vma stays as long as a descendant is
+            // linked to it, so the chain list grows by one per generation.
+            using var m = new TestMachine(256);
+            Anon(m).ReuseIdleAncestors = false;
+            var current = m.NewSpace();
+            ulong p = m.MapAnonymous(current, 2);
+            m.Write(current, p, 1);
+            const int generations = 16;
+            for (int generation = 0; generation < generations; generation++)
+            {
+                var child = m.Fork(current);
+                m.Write(child, p, (byte)generation);
+                m.Exit(current);
+                current = child;
+                m.Check();
+                Assert.Equal(generation + 2, Anon(m).Allocator.LiveAnonVmas);
+                Assert.Equal(generation + 2, ChainLength(current.FindVma(p)));
+            }
+            m.Exit(current);
+            Assert.Equal(0, Anon(m).Allocator.LiveAnonVmas);
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
         public void An_idle_ancestor_anon_vma_is_reused_by_a_grandchild()
         {
             using var m = new TestMachine(128);

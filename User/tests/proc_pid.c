@@ -11,6 +11,7 @@
  */
 #include "cbtest.h"
 #include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 
@@ -151,6 +152,19 @@ static void check_status(void)
     sigprocmask(SIG_UNBLOCK, &block, NULL);
 }
 
+/* Reads the stat file `path` until its state is `state`, yielding the CPU in between (no
+   sleep: a SIGCHLD would interrupt it, which strace shows as restart_syscall). Gives up after
+   many tries; the caller's check then fails on the last text read. */
+static void wait_for_state(const char *path, const char *state)
+{
+    char field[32];
+    for (int i = 0; i < 200000; i++) {
+        if (slurp(path) > 0 && stat_field(text, 3, field, sizeof field) && strcmp(field, state) == 0)
+            return;
+        sched_yield();
+    }
+}
+
 static void check_children(const char *argv0)
 {
     char path[64], field[32];
@@ -164,13 +178,8 @@ static void check_children(const char *argv0)
         _exit(0);
     }
     cb_syscall(SYS_close, pipefd[0], 0, 0, 0, 0, 0);
-    for (int i = 0; i < 1000; i++) {
-        struct timespec ms = { 0, 1000000 };
-        snprintf(path, sizeof path, "/proc/%d/stat", child);
-        if (slurp(path) > 0 && stat_field(text, 3, field, sizeof field) && strcmp(field, "S") == 0)
-            break;
-        nanosleep(&ms, NULL);
-    }
+    snprintf(path, sizeof path, "/proc/%d/stat", child);
+    wait_for_state(path, "S");
     CHECK(stat_field(text, 3, field, sizeof field) && strcmp(field, "S") == 0, "a child blocked in read is S");
     CHECK(stat_number(text, 4) == getpid(), "the child's ppid is the caller");
     snprintf(path, sizeof path, "/proc/%d/cmdline", child);
@@ -179,12 +188,7 @@ static void check_children(const char *argv0)
     cb_syscall(SYS_close, pipefd[1], 0, 0, 0, 0, 0);
 
     snprintf(path, sizeof path, "/proc/%d/stat", child);
-    for (int i = 0; i < 1000; i++) {
-        struct timespec ms = { 0, 1000000 };
-        if (slurp(path) > 0 && stat_field(text, 3, field, sizeof field) && strcmp(field, "Z") == 0)
-            break;
-        nanosleep(&ms, NULL);
-    }
+    wait_for_state(path, "Z");
     CHECK(stat_field(text, 3, field, sizeof field) && strcmp(field, "Z") == 0, "an exited, unreaped child is Z");
     snprintf(path, sizeof path, "/proc/%d/cmdline", child);
     cb_check_ret(slurp(path), 0, "a zombie's cmdline is empty");

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Plots the rmap walk lengths and metadata of every design against the number of forks K.
 
-Reads the output of `dotnet run -c Release --project Benchmarks -- --rmap-lengths` on stdin
-(the markdown table: | K forks | design | shared page | private page | metadata objects |)
-and writes two SVG line charts with a logarithmic y axis into the folder given as argument:
+Reads the output of `dotnet run -c Release --project Benchmarks -- --rmap-lengths --rmap-bytes`
+on stdin (two markdown tables: | K forks | design | shared page | private page | metadata
+objects | and | K forks | design | per frame | objects | per page in use | per VMA |) and writes
+SVG line charts with a logarithmic y axis into the folder given as argument:
   rmap-walk-words.svg   page-table words one walk of the page shared by all K+1 reads
   rmap-metadata.svg     rmap metadata objects after the K forks
+  rmap-bytes.svg        rmap metadata bytes per page in use after K forks of a 64 MiB
+                        process, against the 64 bytes of Linux's struct page
 Only the Python standard library is used, so it runs wherever the build does.
 """
 import math
@@ -17,16 +20,21 @@ LEFT, RIGHT, TOP, BOTTOM = 70, 170, 40, 50
 
 
 def read_rows(lines):
-    """(K, design, shared words, private words, objects) for each table row."""
-    rows = []
+    """The rows of both tables: (K, design, shared words, private words, objects) for the
+    walk-length table, (K, design, per frame, objects, bytes per page, bytes per VMA) for the
+    bytes table."""
+    lengths, sizes = [], []
     for line in lines:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 5 or not cells[0].isdigit():
+        if not cells[0].isdigit():
             continue
-        shared = int(cells[2].split("/")[1])
-        private = int(cells[3].split("/")[1])
-        rows.append((int(cells[0]), cells[1], shared, private, int(cells[4])))
-    return rows
+        if len(cells) == 5:
+            shared = int(cells[2].split("/")[1])
+            private = int(cells[3].split("/")[1])
+            lengths.append((int(cells[0]), cells[1], shared, private, int(cells[4])))
+        elif len(cells) == 6:
+            sizes.append((int(cells[0]), cells[1], int(cells[2]), int(cells[3]), float(cells[4]), float(cells[5])))
+    return lengths, sizes
 
 
 def log_position(value, low, high, length):
@@ -35,10 +43,10 @@ def log_position(value, low, high, length):
     return length * (math.log10(value) - math.log10(low)) / (math.log10(high) - math.log10(low))
 
 
-def chart(title, ylabel, series, ks):
-    """An SVG document: one line per (name, {K: value}) in `series`."""
+def chart(title, ylabel, series, ks, low=1, reference=None):
+    """An SVG document: one line per (name, {K: value}) in `series`, on a log axis from `low`;
+    `reference`: (value, label) drawn as a dashed horizontal line."""
     values = [v for _, points in series for v in points.values()]
-    low = 1
     high = 10 ** math.ceil(math.log10(max(max(values), 10)))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     k_low, k_high = min(ks), max(ks)
@@ -53,12 +61,17 @@ def chart(title, ylabel, series, ks):
            f'font-family="sans-serif" font-size="12">',
            f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
            f'<text x="{WIDTH / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>']
-    decade = 1
+    decade = low
     while decade <= high:
         y = y_of(decade)
         out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="#ddd"/>')
-        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{decade}</text>')
+        out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{decade:g}</text>')
         decade *= 10
+    if reference is not None:
+        y = y_of(reference[0])
+        out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="black" '
+                   f'stroke-dasharray="6,4"/>')
+        out.append(f'<text x="{LEFT + 6}" y="{y - 6:.1f}">{reference[1]}</text>')
     for k in ks:
         x = x_of(k)
         out.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">{k}</text>')
@@ -94,9 +107,9 @@ def series_of(rows, column):
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: rmap_lengths.py OUTPUT_FOLDER < rmap-lengths output")
-    rows = read_rows(sys.stdin)
-    if not rows:
-        sys.exit("rmap_lengths.py: no table rows on stdin (run the benchmark with --rmap-lengths)")
+    rows, sizes = read_rows(sys.stdin)
+    if not rows or not sizes:
+        sys.exit("rmap_lengths.py: no table rows on stdin (run the benchmark with --rmap-lengths --rmap-bytes)")
     ks = sorted({row[0] for row in rows})
     folder = sys.argv[1]
     with open(f"{folder}/rmap-walk-words.svg", "w") as f:
@@ -105,6 +118,10 @@ def main():
     with open(f"{folder}/rmap-metadata.svg", "w") as f:
         f.write(chart("Reverse-map metadata after K forks", "metadata objects (0 drawn at 1)",
                       series_of(rows, 4), ks))
+    with open(f"{folder}/rmap-bytes.svg", "w") as f:
+        f.write(chart("Reverse-map bytes per page after K forks of 64 MiB", "bytes per page in use (0 drawn at 0.01)",
+                      series_of(sizes, 4), sorted({row[0] for row in sizes}), low=0.01,
+                      reference=(64, "Linux struct page: 64 bytes")))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ namespace Cowbird.Mm.Rmap
         public AnonVma2004ReverseMap(MemoryManager memoryManager) : base(memoryManager) { }
 
         public override long MetadataObjects { get { return LiveFamilies; } }
+        public override long MetadataBytes { get { return (long)LiveFamilies * RmapObjectBytes.AnonVmaFamily; } }
 
         // Pages are found by offset: AnonOffsets.Reserve applies.
         public override bool UsesPageOffsets { get { return true; } }

@@ -83,6 +83,10 @@ namespace Cowbird.Mm.Rmap
         }
 
         public override long MetadataObjects { get { return LiveObjects + ShadowIndexes; } }
+        public override long MetadataBytes
+        {
+            get { return (long)LiveObjects * RmapObjectBytes.AnonObject + ShadowIndexes * RmapObjectBytes.ShadowIndex; }
+        }
 
         // An object for `vma`'s first page: an adjacent compatible unflagged VMA's, else a
         // new root.

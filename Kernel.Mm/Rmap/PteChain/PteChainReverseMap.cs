@@ -50,9 +50,10 @@ namespace Cowbird.Mm.Rmap
         }
 
         public override long MetadataObjects { get { return LiveEntries; } }
+        public override long MetadataBytes { get { return LiveEntries * RmapObjectBytes.PteChainEntry; } }
 
-        // Bytes of rmap metadata per frame of RAM (the three side tables).
-        public static int TableBytesPerFrame { get { return 8 + 8 + 8; } }
+        // The three side tables: directSpace, directAddress and chains, 8 bytes each.
+        public override int BytesPerFrame { get { return 8 + 8 + 8; } }
 
         // A new frame: its linear index (swap-in checks it) and a direct entry.
         protected override void NewAnonPage(ulong pfn, Vma vma, ulong address)

@@ -11,8 +11,9 @@ namespace Cowbird.Kernel.Fs.Proc
     // read (so its figures are taken together):
     //   meminfo    "MemTotal:       131072 kB" (label padded to 16 columns, value right-aligned;
     //              Linux's order: MemTotal ... SwapFree, PageTables, CommitLimit, Committed_AS)
-    //   vmstat     "pgfault 1234" one counter a line (pgcowfault and pgzeropage, the read
-    //              faults that mapped the zero page, are Cowbird's own)
+    //   vmstat     "pgfault 1234" one counter a line (pgcowfault, pgzeropage, the read
+    //              faults that mapped the zero page, and rmap_objects and rmap_bytes, the
+    //              reverse map's live metadata, are Cowbird's own)
     //   uptime     "12.34 10.01": seconds since boot and the CPU's idle seconds
     //   loadavg    "0.00 0.01 0.05 1/12 345": load averages, runnable/all processes, last pid
     //   stat       "cpu  user nice system idle iowait irq softirq steal guest guest_nice" in
@@ -86,6 +87,8 @@ namespace Cowbird.Kernel.Fs.Proc
             Counter(text, "pswpout ", stat.PswpOut);
             Counter(text, "pgcowfault ", stat.PgCowFault);
             Counter(text, "pgzeropage ", stat.ZeroPageFault);
+            Counter(text, "rmap_objects ", (ulong)KernelMemory.Manager.Rmap.MetadataObjects);
+            Counter(text, "rmap_bytes ", (ulong)KernelMemory.Manager.Rmap.MetadataBytes);
         }
 
         private static void Counter(TextBuilder text, string name, ulong value)
