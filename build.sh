@@ -45,7 +45,8 @@ Verbs:
                    --rmap-reuse 0: anon_vma_chain without Linux's 2015 reuse of idle
                    ancestor anon_vmas (rmap_reuse=0).
                    Without PROGRAM: the interactive default system (sh on the serial
-                   console with the User/ programs; Ctrl-A X leaves QEMU).
+                   console with the User/ programs and Debian's busybox, fetched once
+                   into out/busybox/; Ctrl-A X leaves QEMU).
                    --window: open QEMU's window (the VGA screen, with the keyboard
                    as a console input) instead of running without a display.
   run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
@@ -159,6 +160,13 @@ run_kernel_cmdline() {
 # The User/ programs (built if needed), for the initrd's /bin.
 bundled_programs() {
   Kernel/Build/user-programs.sh
+}
+
+# The default system's /bin: the User/ programs and Debian's busybox (fetched once into
+# out/busybox/). A runner's initrd holds only the User/ programs and PROGRAM: busybox's
+# 2 MB would not fit the smallest guests the tests boot.
+default_system_programs() {
+  bundled_programs && Kernel/Build/busybox.sh
 }
 
 # The runner. A contract other tools script against:
@@ -299,7 +307,7 @@ run_default_system() {
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
   local programs=() list
-  list="$(bundled_programs)" || { log "building the User/ programs failed"; exit 2; }
+  list="$(default_system_programs)" || { log "building the User/ programs or fetching busybox failed"; exit 2; }
   mapfile -t programs <<<"$list"
   Kernel/Build/mkinitrd.sh "$work/initrd.cpio" "${programs[@]}"
   local disk=()
@@ -455,6 +463,8 @@ main() {
     setup) setup ;;
     test)
       setup
+      # The busybox comparison suite runs Debian's busybox: fetch it once, before the suites.
+      Kernel/Build/busybox.sh >/dev/null || log "fetching busybox failed: the busybox tests will fail"
       # Tests.Boot also builds the kernel; building it here first shows its errors plainly.
       build_kernel || log "kernel build failed: the boot tests will fail"
       test_all ;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The initrd of the ISO: the default system (every User/ program in /bin, no etc/init.argv,
-# so the kernel starts /bin/sh). Rewrites OUTPUT only when a program is newer than it, so
+# The initrd of the ISO: the default system (every User/ program and Debian's busybox in
+# /bin, no etc/init.argv, so the kernel starts /bin/sh). Rewrites OUTPUT only when a program is newer than it, so
 # an unchanged build does not remake the ISO.
 # Usage: Kernel/Build/iso-initrd.sh OUTPUT
 set -euo pipefail
@@ -11,6 +11,7 @@ build="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 list="$("$build/user-programs.sh")"
 mapfile -t programs <<<"$list"
 [ ${#programs[@]} -gt 0 ] || { echo "$0: User/ built no programs" >&2; exit 1; }
+programs+=("$("$build/busybox.sh")")
 stale=0
 [ -e "$output" ] || stale=1
 for p in "${programs[@]}" "$build/mkinitrd.sh"; do

@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Processes;
 
 namespace Cowbird.Kernel.Drivers
 {
@@ -61,10 +62,13 @@ namespace Cowbird.Kernel.Drivers
                 Cpu.WaitForInterrupt();
         }
 
-        // One tick.
+        // One tick. The system's CPU time (/proc/stat) and the load averages are sampled on
+        // the tick, as Linux's are; a process's own CPU time is CpuAccounting's (the TSC).
         public override void Handle(TrapFrame* frame)
         {
             s_ticks++;
+            CpuTime.OnTick(frame->FromUserMode);
+            LoadAverage.OnTick();
         }
     }
 }

@@ -64,6 +64,17 @@ namespace Cowbird.Kernel.Fs
             Scheduler.WakeAll(WaitReason.ConsoleInput);
         }
 
+        // True when a read() would find input without sleeping (poll's POLLIN): bytes the
+        // terminal's line discipline can hand out, or, without a terminal, received bytes.
+        public static bool InputReady
+        {
+            get
+            {
+                Terminal terminal = Terminal.Console;
+                return terminal != null ? terminal.Line.Available() > 0 : s_head != s_tail;
+            }
+        }
+
         // read() of up to `count` (> 0) bytes into `target` for `process`: the count, or
         // -errno (EINTR when a signal interrupted the wait, EIO from job control).
         public static int Read(Process process, byte* target, int count)

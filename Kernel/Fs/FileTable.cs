@@ -16,6 +16,9 @@ namespace Cowbird.Kernel.Fs
         private bool[] closeOnExec = new bool[InitialSize];
 
         // The file `fd` refers to; null when none (any fd, negative or huge, may be asked).
+        // How many descriptors the table has room for now (it grows): /proc's FDSize.
+        public int Capacity => files.Length;
+
         public OpenFile Get(int fd) => fd >= 0 && fd < files.Length ? files[fd] : null;
 
         // The lowest fd with no file, if it is below `limit`; -1 otherwise (Linux's alloc_fd).

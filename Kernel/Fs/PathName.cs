@@ -13,5 +13,14 @@ namespace Cowbird.Kernel.Fs
                     return false;
             return true;
         }
+
+        // The index of the entry of `names` that `path` is exactly, or -1.
+        public static int IndexIn(string[] names, byte* path, int length)
+        {
+            for (int i = 0; i < names.Length; i++)
+                if (Is(path, length, names[i]))
+                    return i;
+            return -1;
+        }
     }
 }

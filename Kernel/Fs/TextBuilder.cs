@@ -39,6 +39,18 @@ namespace Cowbird.Kernel.Fs
                 Append(digits[--count]);
         }
 
+        // A signed decimal, minus sign first, no padding.
+        public void AppendSigned(long value)
+        {
+            if (value < 0)
+            {
+                Append((byte)'-');
+                AppendDecimal((ulong)(-value), 0);
+            }
+            else
+                AppendDecimal((ulong)value, 0);
+        }
+
         // Lower-case hex with at least `width` digits, zero-padded (no 0x).
         public void AppendHex(ulong value, int width)
         {

@@ -99,6 +99,16 @@ namespace Cowbird.Kernel.Processes
         // The alternate signal stack (sigaltstack): fork copies it, execve disables it.
         public SignalStack AltStack = new SignalStack();
         public ulong ClearChildTid;
+        // set_robust_list's head (0: none), forgotten at exec; a fork child starts without one.
+        public ulong RobustList;
+        // The program file's path, as execve was given it (made absolute from the root):
+        // what /proc/<pid>/exe names, and what an execve of /proc/self/exe runs.
+        public byte[] ExePath;
+        // The argument strings in user memory, NUL-separated (/proc/<pid>/cmdline).
+        public ulong ArgStart, ArgEnd;
+        // When the process was forked (or init started), Clock.Monotonic nanoseconds
+        // (/proc/<pid>/stat's starttime).
+        public ulong StartNanoseconds;
 
         // The program's file name (the base name of the path execve ran, or of pid 1's argv[0];
         // at most 15 bytes), like Linux's comm.
@@ -119,15 +129,36 @@ namespace Cowbird.Kernel.Processes
 
         public bool IsZombie => State == ProcessState.Zombie;
 
+        // The name from a path: its base name, cut to 15 bytes.
         public void SetName(byte* name, int length)
         {
             int start = 0;
             for (int i = 0; i < length; i++)
                 if (name[i] == '/')
                     start = i + 1;
+            SetNameBytes(name + start, length - start);
+        }
+
+        // Remembers `path` as the program's file, with a "/" in front of a relative path
+        // (paths resolve from the root).
+        public void SetExePath(byte* path, int length)
+        {
+            int slash = length > 0 && path[0] == '/' ? 0 : 1;
+            byte[] copy = new byte[length + slash];
+            copy[0] = (byte)'/';
+            for (int i = 0; i < length; i++)
+                copy[slash + i] = path[i];
+            ExePath = copy;
+        }
+
+        // The name as given (prctl PR_SET_NAME), cut to 15 bytes.
+        public void SetNameBytes(byte* name, int length)
+        {
             NameBytes = 0;
-            for (int i = start; i < length && NameBytes < MaxNameBytes - 1; i++)
+            for (int i = 0; i < length && NameBytes < MaxNameBytes - 1; i++)
                 Name[NameBytes++] = name[i];
+            for (int i = NameBytes; i < MaxNameBytes; i++)
+                Name[i] = 0;
         }
 
         public void CopyNameFrom(Process other)

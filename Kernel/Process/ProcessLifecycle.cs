@@ -4,6 +4,7 @@ using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
+using Cowbird.Kernel.Time;
 using Cowbird.Kernel.Tty;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
@@ -50,6 +51,8 @@ namespace Cowbird.Kernel.Processes
             }
             fixed (byte* name = argv.Bytes)
                 process.SetName(name, argv.LengthAt(0));
+            process.SetExePath(path, pathLength);
+            process.StartNanoseconds = Clock.Monotonic;
             OpenFile console = OpenFile.Console();
             for (int fd = 0; fd < 3; fd++)
                 process.Files.Install(fd, console);
@@ -94,6 +97,9 @@ namespace Cowbird.Kernel.Processes
             process.FsBase = 0;
             process.GsBase = 0;
             process.ClearChildTid = 0;
+            process.RobustList = 0;
+            process.ArgStart = image.ArgStart;
+            process.ArgEnd = image.ArgEnd;
         }
 
         // execve for the current process (argv/envp already copied in). Only returns on error.
@@ -112,6 +118,7 @@ namespace Cowbird.Kernel.Processes
             UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
             process.SetName(path, pathLength);
+            process.SetExePath(path, pathLength);
             process.HasExeced = true;
             process.Files.CloseOnExec();
             process.AltStack.Reset();
@@ -128,12 +135,18 @@ namespace Cowbird.Kernel.Processes
         }
 
         // fork: a copy of `parent` whose syscall returns 0. The child's pid, or -errno.
-        public static int Fork(Process parent)
+        public static int Fork(Process parent) => Fork(parent, out _);
+
+        // fork, also giving the child (null on error) for clone's extras, which the caller
+        // sets before the child first runs (it is runnable, but cannot run until this call
+        // returns to user mode).
+        public static int Fork(Process parent, out Process child)
         {
+            child = null;
             AddressSpace childSpace;
             if (parent.Space.Fork(out childSpace) != Errno.None)
                 return -(int)Errno.ENOMEM;
-            Process child = ProcessTable.Create(out bool limitReached);
+            child = ProcessTable.Create(out bool limitReached);
             if (child == null)
             {
                 childSpace.Destroy();
@@ -150,6 +163,10 @@ namespace Cowbird.Kernel.Processes
             child.Session = parent.Session;
             child.HasTerminal = parent.HasTerminal;
             child.CopyNameFrom(parent);
+            child.ExePath = parent.ExePath;
+            child.ArgStart = parent.ArgStart;
+            child.ArgEnd = parent.ArgEnd;
+            child.StartNanoseconds = Clock.Monotonic;
             for (int i = 0; i <= Signal.Count; i++)
                 child.SignalActions[i] = parent.SignalActions[i];
             child.Files = parent.Files.Copy();

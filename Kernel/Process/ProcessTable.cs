@@ -34,6 +34,9 @@ namespace Cowbird.Kernel.Processes
 
         public static int Count => s_count;
 
+        // The last pid handed out: also the number of processes created since boot.
+        public static int LastPid => s_nextPid - 1;
+
         // The number of slots: the most processes that may exist at once.
         public static int MaxThreads => s_slots.Length;
 

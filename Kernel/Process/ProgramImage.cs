@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Drivers;
 using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Memory;
@@ -30,7 +31,6 @@ namespace Cowbird.Kernel.Processes
         // Linux's exec_binprm: an interpreter may itself be a script, five levels deep.
         private const int MaxScriptDepth = 5;
 
-        private static ulong s_random;
 
         // The result: the new space and the registers the program starts with.
         public struct Result
@@ -39,6 +39,10 @@ namespace Cowbird.Kernel.Processes
             public ulong Entry;
             public ulong StackPointer;
             public ulong StackStart;
+            // Where the argument strings lie on the new stack, NUL-separated
+            // (/proc/<pid>/cmdline reads them there, as Linux's arg_start..arg_end).
+            public ulong ArgStart;
+            public ulong ArgEnd;
         }
 
         // Loads the file `path` (walked from the directory `start`) with a stack for the soft
@@ -88,9 +92,9 @@ namespace Cowbird.Kernel.Processes
             error = ElfLoader.Load(space, file, header, table, out image);
             if (error == 0 && space.SetBrkStart(image.BrkStart) != Errno.None)
                 error = -LinuxErrno.ENOEXEC;
-            ulong sp = 0, stackStart = 0;
+            ulong sp = 0, stackStart = 0, argStart = 0;
             if (error == 0)
-                error = BuildStack(space, argv, envp, image, stackLimit, out sp, out stackStart);
+                error = BuildStack(space, argv, envp, image, stackLimit, out sp, out stackStart, out argStart);
             if (error != 0)
             {
                 space.Destroy();
@@ -100,15 +104,18 @@ namespace Cowbird.Kernel.Processes
             result.Entry = image.Entry;
             result.StackPointer = sp;
             result.StackStart = stackStart;
+            result.ArgStart = argStart;
+            result.ArgEnd = argStart + (ulong)argv.Length;
             return 0;
         }
 
         private static int BuildStack(AddressSpace space, ArgumentList argv, ArgumentList envp, ElfLoader.Image image,
-            ulong stackLimit, out ulong sp, out ulong stackStart)
+            ulong stackLimit, out ulong sp, out ulong stackStart, out ulong argvAt)
         {
             // Strings and random bytes at the top, the words (argc, pointers, auxv) below them.
             ulong stringsSize = (ulong)(argv.Length + envp.Length + RandomBytes);
             ulong stringsAt = (StackTop - stringsSize) & ~15UL;
+            argvAt = stringsAt;
             ulong words = 1 + (ulong)argv.Count + 1 + (ulong)envp.Count + 1 + AuxPairs * 2;
             sp = (stringsAt - words * 8) & ~15UL;
             space.StackLimit = stackLimit;
@@ -118,9 +125,9 @@ namespace Cowbird.Kernel.Processes
                                      MapFlags.Private | MapFlags.Anonymous | MapFlags.FixedNoReplace | MapFlags.GrowsDown);
             if (mapped < 0)
                 return (int)mapped;
-            ulong argvAt = stringsAt, envpAt = stringsAt + (ulong)argv.Length, randomAt = envpAt + (ulong)envp.Length;
+            ulong envpAt = stringsAt + (ulong)argv.Length, randomAt = envpAt + (ulong)envp.Length;
             byte* random = stackalloc byte[RandomBytes];
-            FillRandom(random, RandomBytes);
+            RandomSource.Fill(random, RandomBytes);
             int error = CopyOut(space, argvAt, argv.Bytes, argv.Length);
             if (error == 0)
                 error = CopyOut(space, envpAt, envp.Bytes, envp.Length);
@@ -222,21 +229,6 @@ namespace Cowbird.Kernel.Processes
                 at += (ulong)count * 8;
                 count = 0;
                 return -(int)error;
-            }
-        }
-
-        // xorshift64, seeded once from the time-stamp counter: AT_RANDOM needs
-        // unpredictable-enough bytes (musl's stack protector canary), not crypto.
-        private static void FillRandom(byte* target, int count)
-        {
-            if (s_random == 0)
-                s_random = UserModeCpu.ReadTsc() | 1;
-            for (int i = 0; i < count; i++)
-            {
-                s_random ^= s_random << 13;
-                s_random ^= s_random >> 7;
-                s_random ^= s_random << 17;
-                target[i] = (byte)s_random;
             }
         }
     }

@@ -114,6 +114,7 @@ namespace Cowbird.Kernel.Processes
             CpuAccounting.StartRunning(next);
             if (next != s_current)
             {
+                CpuTime.OnSwitch();
                 SwitchTo(next, ref s_current.SavedRsp);
                 ProcessTable.FreeDetached();
             }
@@ -135,8 +136,10 @@ namespace Cowbird.Kernel.Processes
                         return process;
                     }
                 }
+                CpuTime.Idle = true;
                 Cpu.WaitForInterrupt();
                 Cpu.DisableInterrupts();
+                CpuTime.Idle = false;
             }
         }
 

@@ -86,7 +86,7 @@ namespace Cowbird.Kernel.Syscalls
             int length;
             bool isDirectory;
             fixed (byte* dirPath = dir.ProcPath)
-                length = ProcFiles.ListEntry(dirPath, dir.ProcPath.Length, (int)index, name, PathWalk.MaxName, out isDirectory);
+                length = ProcFiles.ListEntry(dirPath, dir.ProcPath.Length, Scheduler.Current, (int)index, name, PathWalk.MaxName, out isDirectory);
             if (length < 0)
                 return -1;
             Inode node = ProcMount.Lookup(dir, name, length);

@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Arch.X64;
+using Cowbird.Kernel.Fs;
 using Cowbird.Kernel.Processes;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
@@ -25,10 +26,31 @@ namespace Cowbird.Kernel.Syscalls
                 return length;
             if (length == 0)
                 return -(long)Errno.ENOENT;
+            bool followed = FollowExeLink(process, path, ref length);
             int error = ExecArguments.Copy(process, length, argvAddress, envpAddress, out ArgumentList argv, out ArgumentList envp);
             if (error == 0)
                 error = ProcessLifecycle.Exec(process, path, length, argv, envp);
+            // Linux names the process after the path execve was given: "exe" for the link.
+            if (error == 0 && followed)
+            {
+                byte* exe = stackalloc byte[] { (byte)'e', (byte)'x', (byte)'e' };
+                process.SetName(exe, 3);
+            }
             return error;
+        }
+
+        // /proc/self/exe and /proc/<pid>/exe are links to the program file: execve runs that
+        // file (busybox runs its applets this way). Replaces `path` (MaxPath bytes) and its
+        // `length` with the target when it names one; true then.
+        private static bool FollowExeLink(Process process, byte* path, ref int length)
+        {
+            byte[] target = ProcFiles.ExeTarget(path, length, process);
+            if (target == null || target.Length > MaxPath)
+                return false;
+            for (int i = 0; i < target.Length; i++)
+                path[i] = target[i];
+            length = target.Length;
+            return true;
         }
 
         // wait4(pid, status, options, rusage): pid -1 = any child, > 0 = that child, 0 = a

@@ -33,12 +33,12 @@ namespace Cowbird.Kernel.Syscalls
             current.InterruptedSyscall = 0;
         }
 
-        // nanosleep and clock_nanosleep (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND for
-        // TIMER_ABSTIME), pause and rt_sigsuspend (-ERESTARTNOHAND): a handler ends them with
-        // EINTR, SA_RESTART or not.
+        // nanosleep, clock_nanosleep and poll (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND
+        // for TIMER_ABSTIME), pause and rt_sigsuspend (-ERESTARTNOHAND): a handler ends them
+        // with EINTR, SA_RESTART or not.
         private static bool EintrAfterAnyHandler(ulong number) =>
             number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
-            || number == SyscallNumber.RtSigsuspend;
+            || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll;
 
         // The system call number: rax's low 32 bits.
         private static ulong Number(TrapFrame* frame)
@@ -61,6 +61,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Fstat: return StatSyscalls.Fstat(current, (int)a0, a1);
                 case SyscallNumber.Lstat: return StatSyscalls.Lstat(current, a0, a1);
                 case SyscallNumber.Lseek: return FileSyscalls.Lseek(current, (int)a0, (long)a1, (int)a2);
+                case SyscallNumber.Poll: return PollSyscalls.Poll(current, a0, a1, (int)a2);
                 case SyscallNumber.Ioctl: return TerminalIoctls.Ioctl(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Pread64: return FileSyscalls.Pread64(current, (int)a0, a1, a2, (long)a3);
                 case SyscallNumber.Pwrite64: return FileSyscalls.Pwrite64(current, (int)a0, a1, a2, (long)a3);
@@ -122,7 +123,10 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Tgkill: return SignalSyscalls.Tgkill(current, (int)a0, (int)a1, (int)a2);
                 case SyscallNumber.Pause: return SignalWaitSyscalls.Pause();
                 case SyscallNumber.RtSigsuspend: return SignalWaitSyscalls.RtSigsuspend(current, a0, a1);
+                case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
+                case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
+                case SyscallNumber.SchedGetaffinity: return ThreadSyscalls.SchedGetaffinity(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
                 case SyscallNumber.ClockGetres: return TimeSyscalls.ClockGetres(current, (int)a0, a1);
@@ -134,12 +138,26 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Getpid: return current.Pid;
                 case SyscallNumber.Gettid: return current.Pid;
                 case SyscallNumber.Getppid: return current.Parent != null ? current.Parent.Pid : 0;
+                case SyscallNumber.Getuid:
+                case SyscallNumber.Getgid:
+                case SyscallNumber.Geteuid:
+                case SyscallNumber.Getegid:
+                    return 0;
+                case SyscallNumber.Setuid:
+                case SyscallNumber.Setgid:
+                    return IdentitySyscalls.SetId((uint)a0);
+                case SyscallNumber.Getgroups: return IdentitySyscalls.Getgroups((int)a0);
+                case SyscallNumber.Getresuid:
+                case SyscallNumber.Getresgid:
+                    return IdentitySyscalls.GetRes(current, a0, a1, a2);
                 case SyscallNumber.Setpgid: return GroupSyscalls.Setpgid(current, (int)a0, (int)a1);
                 case SyscallNumber.Getpgid: return GroupSyscalls.Getpgid(current, (int)a0);
                 case SyscallNumber.Getpgrp: return current.ProcessGroup;
                 case SyscallNumber.Setsid: return GroupSyscalls.Setsid(current);
                 case SyscallNumber.Getsid: return GroupSyscalls.Getsid(current, (int)a0);
                 case SyscallNumber.Fork: return ProcessLifecycle.Fork(current);
+                case SyscallNumber.Clone: return CloneSyscalls.Clone(current, a0, a1, a2, a3, a4);
+                case SyscallNumber.Vfork: return CloneSyscalls.Vfork(current);
                 case SyscallNumber.Execve: return ProcessSyscalls.Execve(current, a0, a1, a2);
                 case SyscallNumber.Exit:
                 case SyscallNumber.ExitGroup:
@@ -147,8 +165,14 @@ namespace Cowbird.Kernel.Syscalls
                     return 0;
                 case SyscallNumber.Wait4: return ProcessSyscalls.Wait4(current, (int)a0, a1, (int)a2, a3);
                 case SyscallNumber.Waitid: return ProcessSyscalls.Waitid(current, (int)a0, (int)a1, a2, (int)a3, a4);
+                case SyscallNumber.Prctl: return PrctlSyscalls.Prctl(current, (int)a0, a1);
                 case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
                 case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
+                case SyscallNumber.SetRobustList: return ThreadSyscalls.SetRobustList(current, a0, a1);
+                case SyscallNumber.Getrandom: return RandomSyscalls.Getrandom(current, a0, a1, (uint)a2);
+                // Cowbird has no restartable sequences, like a Linux built without CONFIG_RSEQ;
+                // glibc then runs without them, and the call is not worth a log line.
+                case SyscallNumber.Rseq: return -(long)Errno.ENOSYS;
                 default: return Unknown(current, number);
             }
         }

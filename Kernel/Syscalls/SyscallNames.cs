@@ -9,22 +9,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             switch (number)
             {
-                case 7: return "poll";
-                case 34: return "pause";
-                case 56: return "clone";
-                case 58: return "vfork";
-                case 63: return "uname";
-                case 102: return "getuid";
-                case 104: return "getgid";
-                case 107: return "geteuid";
-                case 108: return "getegid";
-                case 157: return "prctl";
-                case 200: return "tkill";
                 case 202: return "futex";
-                case 234: return "tgkill";
-                case 273: return "set_robust_list";
-                case 318: return "getrandom";
-                case 334: return "rseq";
                 case 435: return "clone3";
                 default: return null;
             }

@@ -209,6 +209,18 @@ cpu_cpuid:
         pop     rbx
         ret
 
+# int cpu_rdrand(ulong* value): one RDRAND; 1 with *value set when the CPU had a number
+# ready (carry set), 0 when it had none this time.
+        .globl cpu_rdrand
+cpu_rdrand:
+        rdrand  rax
+        jnc     1f
+        mov     [rdi], rax
+        mov     eax, 1
+        ret
+1:      xor     eax, eax
+        ret
+
 # void cpu_halt_forever(void): interrupts off, stop.
         .globl cpu_halt_forever
 cpu_halt_forever:

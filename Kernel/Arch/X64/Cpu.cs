@@ -129,6 +129,12 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void CpuId(uint leaf, uint* registers);
 
+        // One RDRAND (only where CPUID.1:ECX bit 30 says the CPU has it): 1 with *value set,
+        // 0 when the CPU had no number ready this time (the caller retries or falls back).
+        [RuntimeImport("cpu_rdrand")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern int RdRand(ulong* value);
+
         // Disables interrupts and halts the CPU for good.
         [RuntimeImport("cpu_halt_forever")]
         [MethodImpl(MethodImplOptions.InternalCall)]
