@@ -20,11 +20,6 @@ namespace Cowbird.Tests.User
     /// </summary>
     public sealed class BusyboxScriptTests
     {
-        /// <summary>Scripts that need the file system (openat, getdents64, /dev/null for
-        /// background jobs, a writable /tmp): skipped until the VFS is merged. Enable them by
-        /// emptying this list.</summary>
-        public static readonly string[] WaitingForFileSystem = { "jobs.sh", "files.sh", "procps.sh" };
-
         private const int TimeoutSeconds = 120;
         private readonly ITestOutputHelper log;
 
@@ -35,29 +30,11 @@ namespace Cowbird.Tests.User
         private static IEnumerable<string> AllScripts() =>
             Directory.GetFiles(ScriptDirectory, "*.sh").Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
 
-        public static IEnumerable<object[]> ReadyScripts =>
-            AllScripts().Where(n => !WaitingForFileSystem.Contains(n)).Select(n => new object[] { n });
-
-        public static IEnumerable<object[]> FileSystemScripts =>
-            AllScripts().Where(n => WaitingForFileSystem.Contains(n)).Select(n => new object[] { n });
+        public static IEnumerable<object[]> Scripts => AllScripts().Select(n => new object[] { n });
 
         [Theory]
-        [MemberData(nameof(ReadyScripts))]
+        [MemberData(nameof(Scripts))]
         public void ScriptPrintsWhatLinuxPrints(string script) => Compare(script);
-
-        [Theory(Skip = "needs the VFS (openat, getdents64, /dev/null): empty WaitingForFileSystem when it is merged")]
-        [MemberData(nameof(FileSystemScripts))]
-        public void FileSystemScriptPrintsWhatLinuxPrints(string script) => Compare(script);
-
-        /// <summary>Every script waiting for the file system exists, and at least one is ready.</summary>
-        [Fact]
-        public void ScriptListsNameRealScripts()
-        {
-            var all = AllScripts().ToList();
-            foreach (string name in WaitingForFileSystem)
-                Assert.Contains(name, all);
-            Assert.NotEmpty(ReadyScripts);
-        }
 
         /// <summary>A mask hides what it matches and nothing else, and unmasked lines still differ.</summary>
         [Fact]
