@@ -10,7 +10,7 @@
  * - A fork bomb: children that sleep are forked until fork fails or 3000 exist; the first failure
  *   must be EAGAIN; all are then killed and reaped, and fork works again.
  * With --cowbird (on Cowbird, where this program is pid 1 and alone): threads-max is MemTotal's
- * pages / 32, the default limits are Linux's (NOFILE 1024/4096, STACK 8 MiB/unlimited, CORE
+ * pages / 32 less the initrd's share, the default limits are Linux's (NOFILE 1024/4096, STACK 8 MiB/unlimited, CORE
  * 0/unlimited, AS unlimited, NPROC threads-max / 2), pid 1 reaps all 1000 links, the bomb must end in EAGAIN exactly when
  * threads-max processes exist, and MemFree must come back within 1% once they are reaped. On
  * Linux those figures are printed on INFO lines only.
@@ -60,8 +60,11 @@ static void check_defaults(long max_threads)
     if (from_ram < 20)
         from_ram = 20;
     cb_print("INFO threads-max %ld, MemTotal %ld kB", max_threads, total_kb);
+    /* Linux sizes max_threads at boot, before the initrd's pages join MemTotal, and so does
+       Cowbird: threads-max is MemTotal's pages / 32 less the initrd's share. */
     if (on_cowbird)
-        cb_check_ret(max_threads, from_ram, "threads-max is MemTotal's pages / 32");
+        CHECK(max_threads <= from_ram && max_threads >= from_ram * 9 / 10,
+              "threads-max %ld is MemTotal's pages / 32 (%ld) less the initrd's share", max_threads, from_ram);
     default_limit("RLIMIT_NPROC", RLIMIT_NPROC, (unsigned long)max_threads / 2, (unsigned long)max_threads / 2);
     default_limit("RLIMIT_NOFILE", RLIMIT_NOFILE, 1024, 4096);
     default_limit("RLIMIT_STACK", RLIMIT_STACK, 8UL << 20, RLIM_INF);
