@@ -17,9 +17,9 @@ namespace Cowbird.Kernel.SelfTests
             ok &= Check(bootInfo.AvailableMemoryBytes >= 16UL * 1024 * 1024, "at least 16 MiB of RAM is available");
             ok &= Check(bootInfo.CommandLine.HasValue(SelfTestRunner.CommandLineKey, Name), "the command line selects this test");
             ulong before = PitTimer.Ticks;
-            ulong clockBefore = Clock.Monotonic;
-            PitTimer.WaitTicks(3);
-            ulong elapsed = Clock.Monotonic - clockBefore;
+            ulong elapsed = ClockOverThreeTicks();
+            for (int attempt = 1; attempt < ClockAttempts && !KeepsPace(elapsed); attempt++)
+                elapsed = ClockOverThreeTicks();
             KernelConsole.Write("  timer: ");
             KernelConsole.WriteDecimal(PitTimer.Ticks);
             KernelConsole.WriteLine(" ticks");
@@ -27,10 +27,25 @@ namespace Cowbird.Kernel.SelfTests
             KernelConsole.WriteDecimal(elapsed);
             KernelConsole.WriteLine(" ns over 3 ticks");
             ok &= Check(PitTimer.Ticks > before, "the timer ticks");
-            // Three ticks span at least two whole tick periods; a clock that counts fewer
-            // nanoseconds than that is slower than the PIT (a wrong calibration).
-            ok &= Check(elapsed >= 2 * PitTimer.NanosecondsPerTick * 9 / 10, "the clock keeps pace with the timer");
+            ok &= Check(KeepsPace(elapsed), "the clock keeps pace with the timer");
             return ok;
         }
+
+        // A QEMU whose host thread was descheduled delivers the PIT ticks it missed back to
+        // back, so one measurement can see three ticks in microseconds. A wrong calibration
+        // fails every attempt; a burst of late ticks does not repeat five times.
+        private const int ClockAttempts = 5;
+
+        // The clock's nanoseconds while the timer ticks three times.
+        private static ulong ClockOverThreeTicks()
+        {
+            ulong clockBefore = Clock.Monotonic;
+            PitTimer.WaitTicks(3);
+            return Clock.Monotonic - clockBefore;
+        }
+
+        // Three ticks span at least two whole tick periods; a clock that counts fewer
+        // nanoseconds than that is slower than the PIT (a wrong calibration).
+        private static bool KeepsPace(ulong elapsed) => elapsed >= 2 * PitTimer.NanosecondsPerTick * 9 / 10;
     }
 }
