@@ -33,14 +33,17 @@ namespace Cowbird.Kernel.Processes
         private const ulong SyscallInstructionBytes = 2;
         private const ulong SaNoCldStop = 1, SaRestart = 0x10000000, SaRestorer = 0x04000000, SaNoDefer = 0x40000000,
             SaResetHand = 0x80000000;
-        private const int SiUser = 0;
+        // siginfo's si_code for a signal a process sent: kill() and the kernel (SI_USER), tkill()
+        // and tgkill() (SI_TKILL).
+        public const int SiUser = 0, SiTkill = -6;
 
         // Sends `signal` (1..64) to `target`, as kill() does; `senderPid` is what a handler's
-        // siginfo names (0 for the kernel; the first sender of a signal already pending stays).
-        public static void Send(Process target, int signal, int senderPid = 0)
+        // siginfo names (0 for the kernel; the first sender of a signal already pending stays),
+        // `code` its si_code.
+        public static void Send(Process target, int signal, int senderPid = 0, int code = SiUser)
         {
             SignalFrame.Info info = default;
-            info.Code = SiUser;
+            info.Code = code;
             info.SenderPid = senderPid;
             Send(target, signal, info);
         }

@@ -82,7 +82,7 @@ namespace Cowbird.Kernel.Syscalls
             if (pid == int.MinValue)
                 return -LinuxErrno.ESRCH;
             if (pid > 0)
-                return SendToOne(ProcessTable.Find(pid), signal, process.Pid);
+                return SendToOne(ProcessTable.Find(pid), signal, process.Pid, SignalDelivery.SiUser);
             if (pid == -1)
                 return SendToAllButInit(process, signal);
             int group = pid == 0 ? process.ProcessGroup : -pid;
@@ -101,7 +101,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             if (tid <= 0)
                 return -(long)Errno.EINVAL;
-            return SendToOne(ProcessTable.Find(tid), signal, process.Pid);
+            return SendToOne(ProcessTable.Find(tid), signal, process.Pid, SignalDelivery.SiTkill);
         }
 
         // tgkill(tgid, tid, sig) (glibc's raise()): as tkill, with tgid positive too (EINVAL)
@@ -111,17 +111,19 @@ namespace Cowbird.Kernel.Syscalls
             if (tid <= 0 || tgid <= 0)
                 return -(long)Errno.EINVAL;
             Process target = ProcessTable.Find(tid);
-            return SendToOne(target != null && target.Pid == tgid ? target : null, signal, process.Pid);
+            return SendToOne(target != null && target.Pid == tgid ? target : null, signal, process.Pid, SignalDelivery.SiTkill);
         }
 
-        // Sends `signal` to `target` (null: not found, ESRCH; a bad signal: EINVAL).
-        private static long SendToOne(Process target, int signal, int senderPid)
+        // Sends `signal` with si_code `code` to `target` (null: not found, ESRCH; a bad
+        // signal: EINVAL).
+        private static long SendToOne(Process target, int signal, int senderPid, int code)
         {
             if (target == null)
                 return -LinuxErrno.ESRCH;
             if (!IsValid(signal))
                 return -(long)Errno.EINVAL;
-            SendIfSignal(target, signal, senderPid);
+            if (signal != 0)
+                SignalDelivery.Send(target, signal, senderPid, code);
             return 0;
         }
 

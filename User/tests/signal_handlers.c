@@ -2,7 +2,7 @@
  * signal_handlers: user signal handlers as Linux x86-64 runs them (rt_sigframe with siginfo
  * and ucontext, rt_sigreturn).
  *   - A SA_SIGINFO handler for SIGUSR1 sent by kill() to the process itself gets signo, SI_USER
- *     and the sender's pid, and a ucontext whose saved mask is the one before the handler.
+ *     and the sender's pid (SI_TKILL from tkill and tgkill), and a ucontext whose saved mask is the one before the handler.
  *   - The handler runs with the signal and sa_mask blocked (not the signal with SA_NODEFER);
  *     the mask comes back after it returns. SA_RESETHAND resets the action to SIG_DFL.
  *   - Registers (rbx, rdx, r8-r10, r12-r15) and the SSE control register survive a handler that
@@ -77,6 +77,11 @@ static void basic_delivery(void)
     CHECK(mask_in_handler == (before | bit(SIGUSR1) | bit(SIGUSR2)), "in the handler SIGUSR1 and sa_mask (SIGUSR2) are blocked");
     CHECK(mask_in_uc == before, "uc_sigmask is the mask before the handler");
     CHECK(current_mask() == before, "the mask is back after the handler returns");
+
+    cb_check_ret(syscall(SYS_tkill, getpid(), SIGUSR1), 0, "tkill(self, SIGUSR1) with a handler returns 0");
+    CHECK(hits == 2 && seen_code == SI_TKILL && seen_pid == getpid(), "tkill's siginfo: si_code SI_TKILL, si_pid the sender");
+    cb_check_ret(syscall(SYS_tgkill, getpid(), getpid(), SIGUSR1), 0, "tgkill(self, self, SIGUSR1) with a handler returns 0");
+    CHECK(hits == 3 && seen_code == SI_TKILL && seen_pid == getpid(), "tgkill's siginfo: si_code SI_TKILL, si_pid the sender");
 
     install(SIGUSR1, info_handler, SA_NODEFER, 0);
     kill(getpid(), SIGUSR1);
