@@ -7,8 +7,9 @@ namespace Cowbird.Tests.Host.Rmap
 {
     // Invariant 10d of the checker, under the tree of address spaces (the invariants at the
     // top of Rmap/ObjectTree/ObjectTreeReverseMap.cs): object lists and counts, the tree's
-    // shape after Settle, every mapped private frame's owner above every VMA mapping it with
-    // no shadow of its index in between, and the inherited-PTE counts, from the raw page tables.
+    // shape after Settle (no shadows on a root), every mapped private frame's owner above
+    // every VMA mapping it with no shadow of its index in between, and the inherited-PTE
+    // counts, from the raw page tables.
     public static class ObjectTreeInvariants
     {
         public static void Check(TestMachine machine, ObjectTreeReverseMap rmap,
@@ -86,6 +87,8 @@ namespace Cowbird.Tests.Host.Rmap
                 errors.Add("object tree: a live object nothing refers to was not freed");
             if (obj.Vmas == 0 && obj.Children == 1)
                 errors.Add("object tree: an object whose only reference is one child was not merged");
+            if (obj.Parent == null && obj.Shadowed.Count != 0)
+                errors.Add($"object tree: a root keeps {obj.Shadowed.Count} shadowed indexes with no ancestor to hide");
         }
 
         // True when `obj` is `owner` or below it with no object shadowing `index` between

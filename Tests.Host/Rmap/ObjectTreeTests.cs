@@ -135,6 +135,8 @@ namespace Cowbird.Tests.Host.Rmap
             Assert.Same(shadow, root.MergedInto);
             Assert.Null(shadow.Parent);
             Assert.Equal(1, Tree(m).LiveObjects);
+            Assert.Equal(0, shadow.Shadowed.Count);             // a root has nothing above it to shadow
+            Assert.Equal(0, Tree(m).ShadowIndexes);
             Assert.Same(shadow, Tree(m).Owner(inherited));      // the root's page is the child's now
             Assert.Equal(0, shadow.InheritedPtes);
             Assert.Equal(new[] { (child, p + Page.Size) }, Walk(m, inherited));
@@ -152,10 +154,13 @@ namespace Cowbird.Tests.Host.Rmap
             AnonObject shadow = ObjectAt(child, p);
             Assert.NotNull(shadow.Parent);                      // page 2 is still the parent's
             Assert.Equal(0, Tree(m).Collapses);
+            Assert.Equal(2, Tree(m).ShadowIndexes);
             m.Write(child, p + 2 * Page.Size, 52);              // the last inherited page
             m.Check();
             Assert.Equal(1, Tree(m).Collapses);
             Assert.Null(shadow.Parent);
+            Assert.Equal(0, shadow.Shadowed.Count);             // cut off: its shadows hide nothing now
+            Assert.Equal(0, Tree(m).ShadowIndexes);
             Assert.Equal(0, ObjectAt(parent, p).Children);
             for (int i = 0; i < 3; i++)
             {
@@ -217,6 +222,44 @@ namespace Cowbird.Tests.Host.Rmap
             Assert.Equal(1, m.Read(parent, p));
             Assert.Same(root, Tree(m).Owner(FrameAt(parent, p)));
             m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void A_parent_that_wrote_after_its_fork_keeps_no_shadow_once_the_child_exited()
+        {
+            using var m = NewMachine();
+            var (parent, child, p) = ForkedPages(m, 3);
+            m.Write(parent, p, 10);                             // the parent's VMA to a child object
+            AnonObject own = ObjectAt(parent, p);
+            Assert.True(own.Shadowed.Contains(parent.FindVma(p).PageIndexOf(p)));
+            m.Write(child, p + Page.Size, 11);                  // the child's VMA to another one
+            m.Check();
+            Assert.Equal(3, Tree(m).LiveObjects);
+            m.Exit(child);                                      // the old object merges into the parent's
+            m.Check();
+            Assert.Null(own.Parent);
+            Assert.Equal(1, Tree(m).LiveObjects);
+            Assert.Equal(0, Tree(m).ShadowIndexes);
+            Assert.Equal(1, Tree(m).MetadataObjects);           // as before the fork
+            m.AssertNoLeaks();
+        }
+
+        [Fact]
+        public void A_merge_under_a_grandparent_keeps_the_child_s_shadows()
+        {
+            using var m = NewMachine();
+            var (parent, child, p) = ForkedPages(m, 2);
+            m.Write(child, p, 20);                              // child object C under the root, shadows 0
+            var grandchild = m.Fork(child);
+            m.Write(child, p, 21);                              // child's VMA to an object under C
+            m.Write(grandchild, p, 22);                         // grandchild's VMA to another one
+            AnonObject mine = ObjectAt(child, p);
+            m.Exit(grandchild);                                 // C: no VMA, one child: merged into it
+            m.Check();
+            Assert.Same(ObjectAt(parent, p), mine.Parent);      // under the root, which still has page 0
+            Assert.True(mine.Shadowed.Contains(child.FindVma(p).PageIndexOf(p)));
+            Assert.Equal(new[] { (parent, p) }, Walk(m, FrameAt(parent, p)));
             m.AssertNoLeaks();
         }
 

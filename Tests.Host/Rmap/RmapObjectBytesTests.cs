@@ -1,6 +1,7 @@
 using Cowbird.Mm;
 using Cowbird.Mm.Physical;
 using Cowbird.Mm.Rmap;
+using Cowbird.Mm.Vm;
 using Xunit;
 
 namespace Cowbird.Tests.Host.Rmap
@@ -67,6 +68,45 @@ namespace Cowbird.Tests.Host.Rmap
             m.Exit(child);
             m.Exit(parent);
             Assert.Equal(0, m.Manager.Rmap.MetadataBytes);
+        }
+
+        // User/tests/fork_chain.c --assert-rmap: a process with written pages and a written
+        // stack forks a chain of ten, each level writing its own page and its stack before
+        // its fork; each parent writes its stack after the fork and after its child exited.
+        // Once the chain is gone, the first process's metadata is what it was before.
+        [Theory, AllDesigns]
+        public void Metadata_is_back_where_it_started_once_a_fork_chain_exited(RmapDesign design)
+        {
+            const int Depth = 10;
+            using var m = new TestMachine(512, rmap: design);
+            var spaces = new System.Collections.Generic.List<AddressSpace> { m.NewSpace() };
+            ulong pages = m.MapAnonymous(spaces[0], Depth);
+            ulong stack = m.MapAnonymous(spaces[0], 2, Protection.All);   // another protection: a VMA of its own
+            for (int i = 0; i < Depth; i++)
+                m.Write(spaces[0], pages + (ulong)i * Page.Size, 1);
+            m.Write(spaces[0], stack + Page.Size, 1);
+            long objects = m.Manager.Rmap.MetadataObjects;
+            long bytes = m.Manager.Rmap.MetadataBytes;
+            for (int level = 0; level < Depth; level++)
+            {
+                m.Write(spaces[level], pages + (ulong)level * Page.Size, (byte)(level + 2));
+                m.Write(spaces[level], stack + Page.Size, (byte)(level + 2));
+                if (level + 1 < Depth)
+                {
+                    spaces.Add(m.Fork(spaces[level]));
+                    m.Write(spaces[level], stack + Page.Size, 0);
+                }
+            }
+            m.Check();
+            for (int level = Depth - 1; level > 0; level--)
+            {
+                m.Exit(spaces[level]);
+                m.Write(spaces[level - 1], stack + Page.Size, 1);
+                m.Check();
+            }
+            Assert.Equal(objects, m.Manager.Rmap.MetadataObjects);
+            Assert.Equal(bytes, m.Manager.Rmap.MetadataBytes);
+            m.AssertNoLeaks();
         }
     }
 }

@@ -54,7 +54,9 @@ namespace Cowbird.Mm.Rmap
     // Invariants (Tests.Host/Rmap/ObjectTreeInvariants.cs checks them after every step):
     //   1. vma.AnonObject != null <=> vma is on that object's VMA list, once; Vmas and
     //      Children count the lists; a live object has References > 0 (Settle frees it at
-    //      0) and never exactly no VMA and one child (Settle merges it); shared VMAs have none.
+    //      0) and never exactly no VMA and one child (Settle merges it); a root shadows
+    //      nothing (Settle drops the shadows of an object that becomes one); shared VMAs
+    //      have none.
     //   2. A mapped private frame's Owner is a live object that is the object of every
     //      VMA mapping it, or an ancestor of it; no object below the owner on the way down
     //      to such a VMA's object shadows the frame's Index (walks are complete).
@@ -321,6 +323,7 @@ namespace Cowbird.Mm.Rmap
                 else if (CanCollapse(obj))
                 {
                     Detach(obj);
+                    DropShadows(obj);
                     Collapses++;
                     obj = parent;
                 }
@@ -355,6 +358,8 @@ namespace Cowbird.Mm.Rmap
             Detach(obj);
             if (parent != null)
                 AddChild(parent, child);
+            else
+                DropShadows(child);
             obj.MergedInto = child;
             Free(obj);
             Merges++;
@@ -397,7 +402,15 @@ namespace Cowbird.Mm.Rmap
                 Mm.Panic("ObjectTreeReverseMap.Free: object still in use");
             obj.Live = false;
             LiveObjects--;
+            DropShadows(obj);
+        }
+
+        // `obj` is a root now (or dead): with no ancestor there is no page its shadows could
+        // hide from the walk, so they go (a root never gets a parent again).
+        void DropShadows(AnonObject obj)
+        {
             ShadowIndexes -= obj.Shadowed.Count;
+            obj.Shadowed.Clear();
         }
 
         // `child` at the head of `parent`'s list of children.

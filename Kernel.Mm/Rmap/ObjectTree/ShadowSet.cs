@@ -2,7 +2,8 @@ namespace Cowbird.Mm.Rmap
 {
     // The set of page indexes an AnonObject shadows (Rmap/ObjectTree/): an AVL tree of
     // heap nodes keyed by index, balanced by Avl like the VMA tree. Indexes are only ever
-    // added (Add) while the object lives; the whole set goes with its object.
+    // added (Add) one by one; the whole set goes at once (Clear) when its object dies or
+    // becomes a root.
     public sealed class ShadowSet
     {
         Node root;
@@ -29,6 +30,13 @@ namespace Cowbird.Mm.Rmap
             int before = Count;
             root = Insert(root, index);
             return Count != before;
+        }
+
+        // Empties the set (its nodes go to the collector).
+        public void Clear()
+        {
+            root = null;
+            Count = 0;
         }
 
         // The subtree `node` with `index` in it, rebalanced on the way back up.
