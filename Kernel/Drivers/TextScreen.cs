@@ -12,6 +12,11 @@ namespace Cowbird.Kernel.Drivers
         private readonly char[] _text;   // what each cell shows, row by row
         private int _row;
         private int _column;             // == Columns after the last cell of a line is written
+        private EscapeState _escape;
+        private int _parameter;          // the CSI sequence's first number, as far as it is read
+
+        // Where Write is in an escape sequence (ESC, or ESC [ parameters final byte).
+        private enum EscapeState { None, Escape, Csi }
 
         protected TextScreen(int columns, int rows)
         {
@@ -47,12 +52,14 @@ namespace Cowbird.Kernel.Drivers
 
         // Writes one character at the cursor: '\n' starts a new line, '\r' returns to column 0,
         // '\b' moves one cell left (the shell erases with "\b \b"), '\t' goes to the next
-        // multiple of 8; other control characters (an escape sequence's ESC among them) are
-        // not shown.
+        // multiple of 8; an escape sequence is read whole (Escape); other control characters
+        // are not shown.
         public void Write(char c)
         {
             HideCursor(_row, CursorColumn);
-            if (c == '\n')
+            if (_escape != EscapeState.None || c == '\x1b')
+                Escape(c);
+            else if (c == '\n')
                 NewLine();
             else if (c == '\r')
                 _column = 0;
@@ -70,6 +77,54 @@ namespace Cowbird.Kernel.Drivers
             else if (c >= ' ')
                 Put(c);
             ShowCursor(_row, CursorColumn);
+        }
+
+        // One character of an escape sequence. The line editors' CSI sequences act (busybox's
+        // `ESC [ J` and `ESC [ K` erase after the cursor, `ESC [ N C` and `ESC [ N D` move it
+        // right and left); every other sequence, such as the `ESC [ 6 n` question for the
+        // cursor's position, which only a terminal on the serial line can answer, is dropped.
+        private void Escape(char c)
+        {
+            if (_escape == EscapeState.None)
+            {
+                _escape = EscapeState.Escape;
+                return;
+            }
+            if (_escape == EscapeState.Escape)
+            {
+                _escape = c == '[' ? EscapeState.Csi : EscapeState.None;
+                _parameter = 0;
+                return;
+            }
+            if (c >= '0' && c <= '9')
+            {
+                if (_parameter < 1000)
+                    _parameter = _parameter * 10 + (c - '0');
+                return;
+            }
+            if (c < '@' || c > '~')
+                return;                   // other parameter or intermediate bytes
+            _escape = EscapeState.None;
+            int count = _parameter > 0 ? _parameter : 1;
+            if (c == 'C')
+                _column = _column + count < Columns ? _column + count : Columns - 1;
+            else if (c == 'D')
+                _column = CursorColumn - count > 0 ? CursorColumn - count : 0;
+            else if (c == 'K' && _parameter == 0)
+                EraseRow(_row, CursorColumn);
+            else if (c == 'J' && _parameter == 0)
+            {
+                EraseRow(_row, CursorColumn);
+                for (int row = _row + 1; row < Rows; row++)
+                    EraseRow(row, 0);
+            }
+        }
+
+        // Blanks row `row` from column `from` to its end.
+        private void EraseRow(int row, int from)
+        {
+            for (int column = from; column < Columns; column++)
+                Set(row, column, ' ');
         }
 
         // Past the end of a full line the cursor stays on its last cell until the next character wraps.
