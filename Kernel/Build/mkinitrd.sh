@@ -41,7 +41,7 @@ if [ -n "$root" ]; then
 fi
 for program in "$@"; do
   name="$(basename "$program")"
-  if [[ "$program" == *=* ]]; then
+  if [[ "$program" =~ ^[^/=]+= ]]; then
     name="${program%%=*}"
     program="${program#*=}"
   fi

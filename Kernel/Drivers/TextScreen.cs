@@ -13,7 +13,9 @@ namespace Cowbird.Kernel.Drivers
         private int _row;
         private int _column;             // == Columns after the last cell of a line is written
         private EscapeState _escape;
-        private int _parameter;          // the CSI sequence's first number, as far as it is read
+        private readonly int[] _parameters = new int[2];   // the CSI sequence's numbers so far
+        private int _parameterIndex;     // which of them the digits go to
+        private bool _privateSequence;   // a '?' sequence (ESC [ ? ...): a mode nobody here has
 
         // Where Write is in an escape sequence (ESC, or ESC [ parameters final byte).
         private enum EscapeState { None, Escape, Csi }
@@ -79,10 +81,13 @@ namespace Cowbird.Kernel.Drivers
             ShowCursor(_row, CursorColumn);
         }
 
-        // One character of an escape sequence. The line editors' CSI sequences act (busybox's
-        // `ESC [ J` and `ESC [ K` erase after the cursor, `ESC [ N C` and `ESC [ N D` move it
-        // right and left); every other sequence, such as the `ESC [ 6 n` question for the
-        // cursor's position, which only a terminal on the serial line can answer, is dropped.
+        // One character of an escape sequence: ESC and one more character, or a CSI sequence
+        // (ESC [, up to two numbers separated by ';', a final byte). The CSI sequences that
+        // ash's line editor, vi, less and top use act: A B C D move the cursor up, down, right
+        // and left, H (and f) put it at row;column, J erases to the end of the screen (2J:
+        // all of it), K to the end of the line (2K: all of it). Every other sequence is
+        // dropped, such as colours, the alternate screen (`ESC [ ? 1049 h`) and the `ESC [ 6 n`
+        // question for the cursor's position, which only a terminal on the serial line answers.
         private void Escape(char c)
         {
             if (_escape == EscapeState.None)
@@ -93,32 +98,59 @@ namespace Cowbird.Kernel.Drivers
             if (_escape == EscapeState.Escape)
             {
                 _escape = c == '[' ? EscapeState.Csi : EscapeState.None;
-                _parameter = 0;
+                _parameters[0] = 0;
+                _parameters[1] = 0;
+                _parameterIndex = 0;
+                _privateSequence = false;
                 return;
             }
             if (c >= '0' && c <= '9')
             {
-                if (_parameter < 1000)
-                    _parameter = _parameter * 10 + (c - '0');
-                return;
+                if (_parameters[_parameterIndex] < 1000)
+                    _parameters[_parameterIndex] = _parameters[_parameterIndex] * 10 + (c - '0');
             }
-            if (c < '@' || c > '~')
-                return;                   // other parameter or intermediate bytes
-            _escape = EscapeState.None;
-            int count = _parameter > 0 ? _parameter : 1;
-            if (c == 'C')
-                _column = _column + count < Columns ? _column + count : Columns - 1;
-            else if (c == 'D')
-                _column = CursorColumn - count > 0 ? CursorColumn - count : 0;
-            else if (c == 'K' && _parameter == 0)
-                EraseRow(_row, CursorColumn);
-            else if (c == 'J' && _parameter == 0)
+            else if (c == ';')
+                _parameterIndex = _parameterIndex == 0 ? 1 : _parameterIndex;
+            else if (c == '?')
+                _privateSequence = true;
+            else if (c >= '@' && c <= '~')
             {
-                EraseRow(_row, CursorColumn);
-                for (int row = _row + 1; row < Rows; row++)
-                    EraseRow(row, 0);
+                _escape = EscapeState.None;
+                if (!_privateSequence)
+                    ControlSequence(c, _parameters[0], _parameters[1]);
             }
         }
+
+        // The CSI sequence with final byte `c` and numbers `first` and `second` (0 if absent).
+        private void ControlSequence(char c, int first, int second)
+        {
+            int count = first > 0 ? first : 1;
+            int column = CursorColumn;
+            if (c == 'A')
+                _row = Clamp(_row - count, Rows);
+            else if (c == 'B')
+                _row = Clamp(_row + count, Rows);
+            else if (c == 'C')
+                _column = Clamp(column + count, Columns);
+            else if (c == 'D')
+                _column = Clamp(column - count, Columns);
+            else if (c == 'H' || c == 'f')
+            {
+                _row = Clamp(count - 1, Rows);
+                _column = Clamp((second > 0 ? second : 1) - 1, Columns);
+            }
+            else if (c == 'K')
+                EraseRow(_row, first == 2 ? 0 : column);
+            else if (c == 'J')
+            {
+                for (int row = first == 2 ? 0 : _row + 1; row < Rows; row++)
+                    EraseRow(row, 0);
+                if (first != 2)
+                    EraseRow(_row, column);
+            }
+        }
+
+        private static int Clamp(int value, int limit) => value < 0 ? 0 : value >= limit ? limit - 1 : value;
 
         // Blanks row `row` from column `from` to its end.
         private void EraseRow(int row, int from)
