@@ -52,6 +52,31 @@ namespace Cowbird.Tests.Boot
             Assert.Matches(@"(?m)^130$", status);
         }
 
+        // Ash's job control: Ctrl-Z stops the foreground job (SIGTSTP to its group), `jobs`
+        // lists it, `fg` gives it the terminal and continues it (its SIGCONT trap says so, after
+        // ash made its group the foreground one), and Ctrl-C then kills it.
+        [Fact]
+        public void CtrlZStopsAJobAndFgContinuesIt()
+        {
+            using var machine = new InteractiveQemu("default-ash-ctrl-z");
+            int at = machine.WaitForAsh();
+
+            machine.Type("sh -c 'trap \"echo continued\" cont; echo sleeping; while true; do sleep 1; done'\n");
+            at = machine.WaitForSerial("\nsleeping\n", at);
+            machine.Qmp.SendKey("ctrl", "z");
+            at = machine.WaitForSerial("Stopped", at);
+            at = machine.WaitForAshPrompt(at);
+
+            string jobs = Run(machine, "jobs", ref at);
+            Assert.Matches(@"\[1\]\+ +Stopped +sh -c", jobs);
+
+            machine.Type("fg\n");
+            at = machine.WaitForSerial("\ncontinued\n", at);
+            machine.Qmp.SendKey("ctrl", "c");
+            at = machine.WaitForAshPrompt(machine.WaitForSerial("^C", at));
+            Assert.Matches(@"(?m)^130$", Run(machine, "echo $?", ref at));
+        }
+
         // Types `command` and Enter at ash's prompt; returns what the serial line shows up to
         // the next prompt, and moves `at` past it.
         private static string Run(InteractiveQemu machine, string command, ref int at)

@@ -58,7 +58,7 @@ namespace Cowbird.Tests.Boot
         }
 
         // Types `text` on the keyboard (US layout), one key press per character: lower-case
-        // letters, digits, space, '\n' (Enter) and the signs - / . ; ' $ | ?.
+        // letters, digits, space, '\n' (Enter) and the signs - / . ; ' " $ | ?.
         public void Type(string text)
         {
             foreach (char c in text)
@@ -68,6 +68,7 @@ namespace Cowbird.Tests.Boot
                     case '$': Qmp.SendKey("shift", "4"); break;
                     case '|': Qmp.SendKey("shift", "backslash"); break;
                     case '?': Qmp.SendKey("shift", "slash"); break;
+                    case '"': Qmp.SendKey("shift", "apostrophe"); break;
                     default:
                         Qmp.SendKey(c switch { ' ' => "spc", '-' => "minus", '/' => "slash", '.' => "dot", ';' => "semicolon", '\'' => "apostrophe", '\n' => "ret", _ => c.ToString() });
                         break;
