@@ -44,9 +44,10 @@ Verbs:
                    the default, or reserve, under the anon_vma designs);
                    --rmap-reuse 0: anon_vma_chain without Linux's 2015 reuse of idle
                    ancestor anon_vmas (rmap_reuse=0).
-                   Without PROGRAM: the interactive default system (sh on the serial
-                   console with the User/ programs and Debian's busybox, fetched once
-                   into out/busybox/; Ctrl-A X leaves QEMU).
+                   Without PROGRAM: the interactive default system (busybox ash on the
+                   serial console, Debian's busybox fetched once into out/busybox/ with
+                   its applets linked in /bin beside the User/ programs; Ctrl-A X leaves
+                   QEMU).
                    --window: open QEMU's window (the VGA screen, with the keyboard
                    as a console input) instead of running without a display.
   run KEY=VALUE... boot with that kernel command line, e.g. ./build.sh run selftest=runtime
@@ -160,13 +161,6 @@ run_kernel_cmdline() {
 # The User/ programs (built if needed), for the initrd's /bin.
 bundled_programs() {
   Kernel/Build/user-programs.sh
-}
-
-# The default system's /bin: the User/ programs and Debian's busybox (fetched once into
-# out/busybox/). A runner's initrd holds only the User/ programs and PROGRAM: busybox's
-# 2 MB would not fit the smallest guests the tests boot.
-default_system_programs() {
-  bundled_programs && Kernel/Build/busybox.sh
 }
 
 # The runner. A contract other tools script against:
@@ -297,7 +291,7 @@ decode_run_result() {
   echo 125
 }
 
-# No PROGRAM: the interactive default system, sh on the serial console (kernel log mixed in)
+# No PROGRAM: the interactive default system, busybox ash on the serial console (kernel log mixed in)
 # and on the screen; the arguments after MEM, SWAP and SWAP_BUS are QEMU's display options.
 run_default_system() {
   local mem="$1" swap="$2" swap_bus="$3"
@@ -306,16 +300,16 @@ run_default_system() {
   build_kernel_quietly
   local work
   work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-run.XXXXXX")"
-  local programs=() list
-  list="$(default_system_programs)" || { log "building the User/ programs or fetching busybox failed"; exit 2; }
-  mapfile -t programs <<<"$list"
-  Kernel/Build/mkinitrd.sh "$work/initrd.cpio" "${programs[@]}"
+  # The ISO's initrd (Kernel/Build/iso-initrd.sh): busybox and its applet links, the User/
+  # programs, /etc. A runner's initrd holds only the User/ programs and PROGRAM: busybox's
+  # 2 MB would not fit the smallest guests the tests boot.
+  Kernel/Build/iso-initrd.sh "$work/initrd.cpio" || { log "building the User/ programs or fetching busybox failed"; exit 2; }
   local disk=()
   if [ "$swap" -gt 0 ]; then
     make_swap_disk "$work/swap.img" "$swap"
     mapfile -t disk < <(swap_disk_arguments "$work/swap.img" "$swap_bus")
   fi
-  log "booting the default system: sh on the serial console (Ctrl-A X leaves QEMU)"
+  log "booting the default system: busybox ash on the serial console (Ctrl-A X leaves QEMU)"
   local status=0
   qemu-system-x86_64 -cpu max -accel tcg -m "${mem}M" -no-reboot "${display[@]}" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

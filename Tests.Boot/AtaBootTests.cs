@@ -211,7 +211,7 @@ namespace Cowbird.Tests.Boot
         [Fact]
         public void IsoBootSkipsTheCdRom()
         {
-            BootResult result = Qemu.BootIso(ShellText.Greeting);
+            BootResult result = Qemu.BootIso(ShellText.AshGreeting);
             Assert.True(result.StoppedAtMarker, "the shell did not start. " + result);
             Assert.Contains(CdRomSkipped, result.Serial);
             Assert.Contains("\nswap: none", result.Serial);
@@ -221,7 +221,7 @@ namespace Cowbird.Tests.Boot
         public void IsoBootFindsASwapDisk()
         {
             string swap = SwapImage("swap.img", 16);
-            BootResult result = Qemu.BootIso(ShellText.Greeting, drives: new[] { Ide(swap, 0) });
+            BootResult result = Qemu.BootIso(ShellText.AshGreeting, drives: new[] { Ide(swap, 0) });
             Assert.True(result.StoppedAtMarker, "the shell did not start. " + result);
             Assert.Contains(CdRomSkipped, result.Serial);
             Assert.Contains($"swap: primary master {Model}: swap on, 16 MiB area, {ReadU32(swap, 1028)} slots", result.Serial);

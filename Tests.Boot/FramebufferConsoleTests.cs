@@ -34,6 +34,37 @@ namespace Cowbird.Tests.Boot
             }
         }
 
+        // Busybox `clear` (ESC [ H ESC [ J) empties the screen and puts the cursor top left,
+        // and ash's question for the cursor position (ESC [ 6 n) after each prompt leaves no
+        // trace: the prompt and what follows are the first rows, nothing below them.
+        [Fact]
+        public void ClearEmptiesTheUefiScreen()
+        {
+            using var machine = new InteractiveQemu("framebuffer-clear", Qemu.UefiFirmware);
+            string dump = Path.Combine(Path.GetTempPath(), "cowbird-screen-" + Guid.NewGuid().ToString("N") + ".ppm");
+            try
+            {
+                int at = machine.WaitForAsh();
+                machine.Type("clear\n");
+                at = machine.WaitForAshPrompt(machine.WaitForSerial("clear\n", at));
+                machine.Type("echo one\n");
+                machine.WaitForAshPrompt(machine.WaitForSerial("\none\n", at));
+                machine.Qmp.Screendump(dump);
+
+                string[] rows = ScreenText.Read(dump);
+                string screen = string.Join("\n", rows);
+                Assert.True(rows.Length > 3, "the screen has too few rows:\n" + screen);
+                Assert.Equal(ShellText.AshPrompt + "echo one", rows[0]);
+                Assert.Equal("one", rows[1]);
+                Assert.StartsWith(ShellText.AshPrompt.TrimEnd(), rows[2]);
+                Assert.All(rows.Skip(3), row => Assert.Equal("", row));
+            }
+            finally
+            {
+                File.Delete(dump);
+            }
+        }
+
         // Types `help` once the shell prompts, then reads the screen.
         private static void AssertHelpOnScreen(InteractiveQemu machine, int bitsPerPixel)
         {

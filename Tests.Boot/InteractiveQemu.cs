@@ -57,20 +57,44 @@ namespace Cowbird.Tests.Boot
             }
         }
 
-        // Types `text` on the keyboard, one key press per character: lower-case letters,
-        // digits, space, '-' and '\n' (Enter).
+        // Types `text` on the keyboard (US layout), one key press per character: lower-case
+        // letters, digits, space, '\n' (Enter) and the signs - / . ; ' " $ | ?.
         public void Type(string text)
         {
             foreach (char c in text)
-                Qmp.SendKey(c switch { ' ' => "spc", '-' => "minus", '\n' => "ret", _ => c.ToString() });
+            {
+                switch (c)
+                {
+                    case '$': Qmp.SendKey("shift", "4"); break;
+                    case '|': Qmp.SendKey("shift", "backslash"); break;
+                    case '?': Qmp.SendKey("shift", "slash"); break;
+                    case '"': Qmp.SendKey("shift", "apostrophe"); break;
+                    default:
+                        Qmp.SendKey(c switch { ' ' => "spc", '-' => "minus", '/' => "slash", '.' => "dot", ';' => "semicolon", '\'' => "apostrophe", '\n' => "ret", _ => c.ToString() });
+                        break;
+                }
+            }
         }
 
-        // Waits for the shell's prompt from character `from` of the serial log on; returns
-        // the index just past it.
+        // Waits for the project's shell's prompt from character `from` of the serial log on;
+        // returns the index just past it.
         public int WaitForPrompt(int from = 0) => WaitForSerial("$ ", from);
 
-        // Boots, waits for the shell's greeting and first prompt; returns the index past it.
-        public int WaitForShell() => WaitForPrompt(WaitForSerial(ShellText.Greeting));
+        // Waits for busybox ash's prompt from character `from` on; returns the index past it.
+        public int WaitForAshPrompt(int from = 0) => WaitForSerial(ShellText.AshPrompt, from);
+
+        // Boots into the default system, busybox ash (pid 1): waits for its greeting and first
+        // prompt; returns the index past it.
+        public int WaitForAsh() => WaitForAshPrompt(WaitForSerial(ShellText.AshGreeting));
+
+        // Boots into ash, starts the project's shell from it (`cbsh`) and waits for its greeting
+        // and first prompt; returns the index past it.
+        public int WaitForShell()
+        {
+            int at = WaitForAsh();
+            Type("cbsh\n");
+            return WaitForPrompt(WaitForSerial(ShellText.Greeting, at));
+        }
 
         public void Dispose()
         {

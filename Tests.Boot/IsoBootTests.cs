@@ -4,8 +4,8 @@ using Xunit;
 namespace Cowbird.Tests.Boot
 {
     // iso/cowbird.iso boots the same kernel through GRUB's multiboot2 command, with the
-    // initrd as a Multiboot2 module: the kernel prints its banner and starts the shell,
-    // so QEMU is stopped as soon as the shell greets.
+    // initrd as a Multiboot2 module: the kernel prints its banner and starts busybox ash,
+    // so QEMU is stopped as soon as ash greets.
     public class IsoBootTests
     {
 
@@ -21,7 +21,7 @@ namespace Cowbird.Tests.Boot
         }
 
         [Fact]
-        public void BootsThroughGrubBios() => AssertBannerThroughGrub(Qemu.BootIso(ShellText.Greeting));
+        public void BootsThroughGrubBios() => AssertBannerThroughGrub(Qemu.BootIso(ShellText.AshGreeting));
 
         // The kernel's symbol table is part of the loaded image, so panics name C#
         // methods under GRUB too (here a stack overflow, through the double-fault stack).
@@ -47,7 +47,7 @@ namespace Cowbird.Tests.Boot
         public void BootsThroughGrubUefi()
         {
             Assert.True(File.Exists(Qemu.UefiFirmware), $"{Qemu.UefiFirmware} is missing: install Debian's ovmf (./build.sh setup)");
-            AssertBannerThroughGrub(Qemu.BootIso(ShellText.Greeting, Qemu.UefiFirmware));
+            AssertBannerThroughGrub(Qemu.BootIso(ShellText.AshGreeting, Qemu.UefiFirmware));
         }
     }
 }

@@ -5,7 +5,8 @@ namespace Cowbird.Tests.Boot
     // The console is a terminal with Linux's line discipline, and the shell does job control:
     // keys typed through QMP (the PS/2 keyboard) are edited, echoed and turned into signals by
     // the kernel, and what the terminal echoes comes back on the serial line ("\r\n" read as
-    // "\n"). Each test boots the ISO (BIOS) into the interactive shell.
+    // "\n"). Each test boots the ISO (BIOS) into busybox ash and starts the project's shell,
+    // cbsh, whose job control and `tty` helper the tests drive.
     public sealed class TerminalTests
     {
         // Backspace erases a character, Ctrl-W a word and Ctrl-U the line, with "\b \b" per
@@ -131,7 +132,8 @@ namespace Cowbird.Tests.Boot
 
         // A program that turns ECHO off reads what is typed without it being echoed; without
         // ICANON a key is read at once, without Enter. Ctrl-D at an empty prompt is end of
-        // input: the shell (pid 1) ends with status 0.
+        // input: cbsh ends and ash (pid 1) prompts again; Ctrl-D at its prompt ends it with
+        // status 0, which powers the machine off.
         [Fact]
         public void NoEchoReadsAndCtrlDAtAnEmptyPrompt()
         {
@@ -151,6 +153,8 @@ namespace Cowbird.Tests.Boot
             at = machine.WaitForSerial("key: 1 byte(s), first 0x71\n", at);
             at = machine.WaitForPrompt(at);
 
+            machine.Qmp.SendKey("ctrl", "d");
+            at = machine.WaitForAshPrompt(at);
             machine.Qmp.SendKey("ctrl", "d");
             machine.WaitForSerial("COWBIRD-EXIT status=0", at);
         }

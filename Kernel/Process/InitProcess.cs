@@ -9,12 +9,13 @@ namespace Cowbird.Kernel.Processes
     // Builds the file tree (the initrd unpacked into it), then chooses and starts pid 1:
     //   - `etc/init.argv` (argv strings, each NUL-terminated; the runner writes it):
     //     run /bin/<argv[0]> with exactly that argv;
-    //   - else /bin/sh, the interactive default system, on the console's terminal (with a raw
-    //     console, /bin/sh -e: the shell echoes and edits itself);
+    //   - else the interactive default system's shell: on the console's terminal /bin/sh -l,
+    //     busybox ash as a login shell (it reads /etc/profile); with a raw console, which
+    //     neither echoes nor edits, /bin/cbsh -e, the project's shell, which does both itself;
     //   - else say so and idle.
     public static unsafe class InitProcess
     {
-        // Room for the default command, "sh -e".
+        // Room for the default command, "cbsh -e".
         private const int DefaultArgvBytes = 16;
 
         // Starts pid 1 and the scheduler (never returns), or returns when there is nothing to run.
@@ -34,15 +35,21 @@ namespace Cowbird.Kernel.Processes
             ArgumentList argv = new ArgumentList(fromArgvFile ? size : DefaultArgvBytes, fromArgvFile ? size : 2);
             if (fromArgvFile)
                 AddStrings(argv, argvFile, size);
-            else if (Find("/bin/sh") != null)
+            else if (Terminal.Console != null && Find("/bin/sh") != null)
             {
                 Add(argv, "sh");
-                if (Terminal.Console == null)
-                    Add(argv, "-e");
+                Add(argv, "-l");
+            }
+            else if (Terminal.Console == null && Find("/bin/cbsh") != null)
+            {
+                Add(argv, "cbsh");
+                Add(argv, "-e");
             }
             if (argv.Count == 0)
             {
-                KernelConsole.WriteLine("init: the initrd has neither etc/init.argv nor bin/sh: nothing to run");
+                KernelConsole.WriteLine(Terminal.Console != null
+                    ? "init: the initrd has neither etc/init.argv nor bin/sh: nothing to run"
+                    : "init: the initrd has neither etc/init.argv nor bin/cbsh: nothing to run");
                 return;
             }
             byte* path = stackalloc byte[4096];
