@@ -25,6 +25,7 @@ namespace Cowbird.Tests.Boot
         [InlineData("runtime")]
         [InlineData("interrupts")]
         [InlineData("directmap")]
+        [InlineData("kernel-stacks")]
         public void PassingSelfTests(string name) => BootAndExpect(name, KernelExit.Success, $"selftest {name}: PASS");
 
         // With 4.5 GiB, QEMU puts RAM above 4 GiB: the direct map must grow past

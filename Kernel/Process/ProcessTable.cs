@@ -24,11 +24,13 @@ namespace Cowbird.Kernel.Processes
         private static Process[] s_slots;
         private static int s_nextPid = 1;
         private static int s_count;
-        // The most processes that existed since the last collection Remove made.
+        // The most processes that existed since Remove last asked for a trim.
         private static int s_peak;
-        // Processes are dying off after a peak (set by a collection in Remove, cleared by
-        // the next fork): Remove then collects each time the count halves again.
+        // Processes are dying off after a peak (set by Remove when it asks for a trim,
+        // cleared by the next fork): Remove then asks again each time the count halves.
         private static bool s_draining;
+        // Remove asked for a collection and trim that TrimHeapIfDue has not run yet.
+        private static bool s_trimDue;
         // Detached zombies not freed yet.
         private static int s_detached;
 
@@ -118,11 +120,12 @@ namespace Cowbird.Kernel.Processes
 
         // Forgets a reaped zombie and frees its kernel stack (never the running one). When
         // half of the processes there were at the last peak are gone (at least ManyGone), and
-        // then each time their number halves again until the next fork, the heap is collected
-        // and trimmed: the dead processes' kernel objects (process, files, VMAs) filled heap
-        // segments that go back to the frame allocator only once a collection finds them
-        // empty, and a few survivors pin a segment, so a fork bomb's memory comes back only
-        // when its last processes are reaped too, not at the next heap shortage.
+        // then each time their number halves again until the next fork, the heap is due for
+        // a collection and trim (TrimHeapIfDue): the dead processes' kernel objects (process,
+        // files, VMAs) filled heap segments that go back to the frame allocator only once a
+        // collection finds them empty, and a few survivors pin a segment, so a fork bomb's
+        // memory comes back only when its last processes are reaped too, not at the next
+        // heap shortage.
         public static void Remove(Process process)
         {
             for (int i = 0; i < MaxThreads; i++)
@@ -136,12 +139,26 @@ namespace Cowbird.Kernel.Processes
                     {
                         s_peak = s_count;
                         s_draining = true;
-                        Gc.CollectAndTrim();
+                        s_trimDue = true;
                     }
                     return;
                 }
             }
             Panic.Halt("ProcessTable.Remove: not in the table");
+        }
+
+        // Collects and trims the heap if Remove asked for it. Call it only where no kernel
+        // frame below holds a dead process: at the end of a system call, once the call's
+        // frames are gone. Not from Remove itself: its caller (wait4 reaping a child) holds
+        // the process just removed, the conservative stack scan finds it, and that one dead
+        // process with its files and signal tables keeps whole grown segments (each an
+        // eighth of the heap) from going back.
+        public static void TrimHeapIfDue()
+        {
+            if (!s_trimDue)
+                return;
+            s_trimDue = false;
+            Gc.CollectAndTrim();
         }
     }
 }

@@ -37,6 +37,7 @@ namespace Cowbird.Kernel.SelfTests
             new HeapWindowSelfTest(),
             new HeapKernelMmSelfTest(),
             new HeapPageMapSelfTest(),
+            new KernelStacksSelfTest(),
             new GcBenchSelfTest(),
             new DispatchSelfTest(),
             new DispatchDefaultMethodSelfTest(),

@@ -24,6 +24,7 @@ namespace Cowbird.Kernel.Syscalls
             CpuAccounting.EnterKernel(current);
             ulong number = Number(frame);
             long result = Call(current, frame, number);
+            ProcessTable.TrimHeapIfDue();
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
             // has SA_RESTART, except the calls that give EINTR whenever a handler ran.
