@@ -48,7 +48,7 @@ namespace Cowbird.Kernel.Syscalls
                 done += (ulong)size;
                 file.Offset++;
             }
-            file.Node.AccessTime = FileSystem.Now();
+            file.Node.Accessed();
             return (long)done;
         }
 
