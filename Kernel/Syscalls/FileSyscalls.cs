@@ -21,7 +21,7 @@ namespace Cowbird.Kernel.Syscalls
     public static unsafe class FileSyscalls
     {
         private const int ChunkSize = 512;
-        private const int SeekSet = 0, SeekCur = 1, SeekEnd = 2;
+        private const int SeekSet = 0, SeekCur = 1, SeekEnd = 2, SeekData = 3, SeekHole = 4;
         private const int MaxIovecs = 1024;
         // Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): the most one call moves.
         private const ulong MaxRwCount = 0x7ffff000;
@@ -215,7 +215,7 @@ namespace Cowbird.Kernel.Syscalls
 
         // lseek(fd, offset, whence): EBADF, ESPIPE on pipes and terminals, EINVAL for an
         // unknown whence or a negative result. A RAM file seeks anywhere (SEEK_SET, SEEK_CUR,
-        // SEEK_END); a directory by entry position (not SEEK_END, as Linux's
+        // SEEK_END) and finds its data and holes (SEEK_DATA, SEEK_HOLE); a directory by entry position (not SEEK_END, as Linux's
         // dcache_dir_lseek); a /proc file only where it is or back to 0, which reads it
         // afresh; a device stays at 0.
         public static long Lseek(Process process, int fd, long offset, int whence)
@@ -225,6 +225,8 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EBADF;
             if (!file.IsSeekable)
                 return -LinuxErrno.ESPIPE;
+            if ((whence == SeekData || whence == SeekHole) && file.IsRegular)
+                return SeekDataOrHole(file, offset, whence == SeekHole);
             long basis;
             if (whence == SeekSet)
                 basis = 0;
@@ -247,6 +249,28 @@ namespace Cowbird.Kernel.Syscalls
             }
             file.Offset = (ulong)target;
             return target;
+        }
+
+        // lseek's SEEK_DATA and SEEK_HOLE on a RAM file (tmpfs's shmem_file_llseek): the first
+        // offset at or after `offset` in a page holding a frame (data), or in a page without
+        // one or at the end (hole; every file has one at its size). ENXIO for an offset
+        // outside the file, or no data after it. The file's offset moves there.
+        private static long SeekDataOrHole(OpenFile file, long offset, bool hole)
+        {
+            ulong size = file.Node.Size;
+            if (offset < 0 || (ulong)offset >= size)
+                return -LinuxErrno.ENXIO;
+            ulong at = (ulong)offset;
+            while (at < size && (file.Node.Pages.PageAt(at >> Page.Shift) == null) != hole)
+                at = (at | Page.OffsetMask) + 1;
+            if (at >= size)
+            {
+                if (!hole)
+                    return -LinuxErrno.ENXIO;
+                at = size;
+            }
+            file.Offset = at;
+            return (long)at;
         }
 
         // pread64(fd, buffer, count, offset): read at `offset`, the file's offset unchanged.
