@@ -261,13 +261,19 @@ namespace Cowbird.Kernel.Syscalls
             if (offset < 0 || (ulong)offset >= size)
                 return -LinuxErrno.ENXIO;
             ulong at = (ulong)offset;
-            while (at < size && (file.Node.Pages.PageAt(at >> Page.Shift) == null) != hole)
-                at = (at | Page.OffsetMask) + 1;
-            if (at >= size)
+            if (hole)
             {
-                if (!hole)
+                while (at < size && file.Node.Pages.PageAt(at >> Page.Shift) != null)
+                    at = (at | Page.OffsetMask) + 1;
+                at = at < size ? at : size;
+            }
+            else
+            {
+                ulong page = file.Node.Pages.NextData(at >> Page.Shift);
+                if (page == ulong.MaxValue || page >= (size + Page.OffsetMask) >> Page.Shift)
                     return -LinuxErrno.ENXIO;
-                at = size;
+                if (page != at >> Page.Shift)
+                    at = page << Page.Shift;
             }
             file.Offset = at;
             return (long)at;

@@ -15,7 +15,8 @@
  * - open O_CREAT through a dangling symlink creates its target; O_EXCL on a symlink is EEXIST.
  * - renameat2 RENAME_EXCHANGE of two files and of a file and a directory in other
  *   directories (link counts, ".."), ENOENT, EINVAL for flag mixes and a move into itself.
- * - lseek SEEK_DATA/SEEK_HOLE on a file with a hole, ENXIO at and past the end.
+ * - lseek SEEK_DATA/SEEK_HOLE on a file with a hole, ENXIO at and past the end; a write
+ *   1 TiB into a file (a sparse file: the kernel must not index every page up to there).
  * The checks avoid what differs between a host file system and Cowbird's RAM file system
  * (file system magic and sizes, owners other than 0, which a user namespace cannot map).
  */
@@ -449,6 +450,14 @@ static void seek_checks(void)
     cb_check_ret(sys_lseek(fd, 3 * 4096 + 11, SEEK_DATA), -ENXIO, "SEEK_DATA at the end is ENXIO");
     cb_check_ret(sys_lseek(fd, 3 * 4096 + 11, SEEK_HOLE), -ENXIO, "SEEK_HOLE at the end is ENXIO");
     cb_check_ret(sys_lseek(fd, -1, SEEK_DATA), -ENXIO, "SEEK_DATA at a negative offset is ENXIO");
+    cb_check_ret(sys_pwrite(fd, "far", 3, 1L << 40), 3, "a write 1 TiB into the file");
+    cb_check_ret(sys_lseek(fd, 4 * 4096, SEEK_DATA), 1L << 40, "SEEK_DATA skips the terabyte hole");
+    cb_check_ret(sys_lseek(fd, 4 * 4096, SEEK_HOLE), 4 * 4096, "SEEK_HOLE is where it starts");
+    char c = 1;
+    cb_check_ret(cb_syscall(SYS_pread64, fd, (long)&c, 1, 1L << 39, 0, 0), 1, "a read in the middle of the hole");
+    cb_check_ret(c, 0, "reads a zero");
+    cb_check_ret(cb_syscall(SYS_ftruncate, fd, 4096, 0, 0, 0, 0), 0, "ftruncate back to one page");
+    cb_check_ret(sys_lseek(fd, 0, SEEK_HOLE), 4096, "the far page is gone");
     sys_close(fd);
     make_file("dense", "all data here");
     fd = sys_open(at("dense"), O_RDONLY, 0);
