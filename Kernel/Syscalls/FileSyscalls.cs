@@ -215,9 +215,9 @@ namespace Cowbird.Kernel.Syscalls
 
         // lseek(fd, offset, whence): EBADF, ESPIPE on pipes and terminals, EINVAL for an
         // unknown whence or a negative result. A RAM file seeks anywhere (SEEK_SET, SEEK_CUR,
-        // SEEK_END) and finds its data and holes (SEEK_DATA, SEEK_HOLE); a directory by entry position (not SEEK_END, as Linux's
-        // dcache_dir_lseek); a /proc file only where it is or back to 0, which reads it
-        // afresh; a device stays at 0.
+        // SEEK_END) and finds its data and holes (SEEK_DATA, SEEK_HOLE); a directory by
+        // getdents64 position (not SEEK_END, as Linux's dcache_dir_lseek); a /proc file only
+        // where it is or back to 0, which reads it afresh; a device stays at 0.
         public static long Lseek(Process process, int fd, long offset, int whence)
         {
             OpenFile file = FileOf(process, fd);

@@ -17,6 +17,7 @@
  *   directories (link counts, ".."), ENOENT, EINVAL for flag mixes and a move into itself.
  * - lseek SEEK_DATA/SEEK_HOLE on a file with a hole, ENXIO at and past the end; a write
  *   1 TiB into a file (a sparse file: the kernel must not index every page up to there).
+ * - getdents64 in small pieces while the names read are removed lists every name once.
  * The checks avoid what differs between a host file system and Cowbird's RAM file system
  * (file system magic and sizes, owners other than 0, which a user namespace cannot map).
  */
@@ -471,6 +472,38 @@ static void seek_checks(void)
     sys_close(fds[1]);
 }
 
+/* A directory read in small pieces while each name read is removed (what rm -r does): every
+   name comes once, none is skipped, and the directory ends empty. */
+static void listing_checks(void)
+{
+    enum { NAMES = 40 };
+    sys_mkdir(at("many"), 0755);
+    char name[64];
+    for (int i = 0; i < NAMES; i++) {
+        snprintf(name, sizeof name, "many/file-%02d", i);
+        make_file(name, "x");
+    }
+    long fd = sys_open(at("many"), O_RDONLY | O_DIRECTORY, 0);
+    int seen[NAMES] = { 0 }, twice = 0, total = 0;
+    char dents[200];
+    long n;
+    while ((n = cb_syscall(SYS_getdents64, fd, (long)dents, sizeof dents, 0, 0, 0)) > 0)
+        for (long off = 0; off < n; off += *(unsigned short *)(dents + off + 16)) {
+            const char *entry = dents + off + 19;
+            int i;
+            if (sscanf(entry, "file-%d", &i) != 1 || i < 0 || i >= NAMES)
+                continue;
+            twice |= seen[i]++;
+            total++;
+            snprintf(name, sizeof name, "many/%s", entry);
+            sys_unlink(at(name));
+        }
+    sys_close(fd);
+    cb_check_ret(total, NAMES, "getdents64 in 200-byte pieces while removing each name read lists all %d", NAMES);
+    CHECK(!twice, "no name twice");
+    cb_check_ret(sys_rmdir(at("many")), 0, "the directory is empty after");
+}
+
 int main(void)
 {
     cb_begin("file_calls");
@@ -487,6 +520,7 @@ int main(void)
     create_through_link_checks();
     exchange_checks();
     seek_checks();
+    listing_checks();
 
     const char *files[] = { "src", "dst", "line", "big", "bigcopy", "sx", "sxlink", "t", "tlink", "o", "olink", "dangling",
                             "created", "chain", "deep", "loop", "slash", "xa", "xb", "sparse", "dense", 0 };

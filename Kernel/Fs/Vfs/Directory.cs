@@ -20,6 +20,7 @@ namespace Cowbird.Kernel.Fs.Vfs
         public static void Add(Inode dir, byte* name, int length, Inode node)
         {
             DirEntry added = new DirEntry(name, length, node);
+            added.Position = dir.NextPosition++;
             if (dir.Entries == null)
                 dir.Entries = added;
             else
@@ -82,11 +83,11 @@ namespace Cowbird.Kernel.Fs.Vfs
             from.Links--;
         }
 
-        // The entry at position `index` (0 = the first), or null past the end.
-        public static DirEntry At(Inode dir, ulong index)
+        // The first entry whose position is `position` or later, or null past the end.
+        public static DirEntry AtOrAfter(Inode dir, ulong position)
         {
             DirEntry entry = dir.Entries;
-            for (ulong i = 0; entry != null && i < index; i++)
+            while (entry != null && entry.Position < position)
                 entry = entry.Next;
             return entry;
         }

@@ -33,6 +33,8 @@ namespace Cowbird.Kernel.Fs.Vfs
 
         public DirEntry Entries;
         public Inode Parent;
+        // A directory's next DirEntry.Position.
+        public ulong NextPosition;
         public readonly FilePages Pages;
         public byte[] Target;
         public byte[] ProcPath;
