@@ -84,25 +84,10 @@ static long sys_chown(const char *p, long u, long g) { return cb_syscall(SYS_cho
 static long sys_renameat2(const char *a, const char *b, long flags) { return cb_syscall(SYS_renameat2, AT_FDCWD, (long)a, AT_FDCWD, (long)b, flags, 0); }
 
 /* `name` inside the test directory. */
-static const char *at(const char *name)
-{
-    static char paths[4][320];
-    static int next;
-    char *p = paths[next++ % 4];
-    snprintf(p, sizeof paths[0], "%s/%s", top, name);
-    return p;
-}
+static const char *at(const char *name) { return cb_path_in(top, name); }
 
-/* Creates (or empties) the file `name` holding `text`; 0 or -errno. */
-static long make_file(const char *name, const char *text)
-{
-    long fd = sys_open(at(name), O_CREAT | O_WRONLY | O_TRUNC, 0644);
-    if (fd < 0)
-        return fd;
-    long n = sys_write(fd, text, (long)strlen(text));
-    sys_close(fd);
-    return n == (long)strlen(text) ? 0 : -EIO;
-}
+/* Creates (or empties) `name` in the test directory holding `text`. */
+static long make_file(const char *name, const char *text) { return cb_write_file(at(name), text); }
 
 /* The contents of `name` as a string (at most size - 1 bytes). */
 static const char *contents(const char *name, char *buf, size_t size)
