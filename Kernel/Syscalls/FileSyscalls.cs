@@ -24,7 +24,7 @@ namespace Cowbird.Kernel.Syscalls
         private const int SeekSet = 0, SeekCur = 1, SeekEnd = 2, SeekData = 3, SeekHole = 4;
         private const int MaxIovecs = 1024;
         // Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): the most one call moves.
-        private const ulong MaxRwCount = 0x7ffff000;
+        public const ulong MaxRwCount = 0x7ffff000;
         // What Linux's pipe_write copies at once: one page of the source.
         private const ulong PipePage = 4096;
 

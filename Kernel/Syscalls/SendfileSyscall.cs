@@ -28,9 +28,6 @@ namespace Cowbird.Kernel.Syscalls
     // was sent before it, or its error when nothing was.
     public static unsafe class SendfileSyscall
     {
-        // Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): the most one call moves.
-        private const ulong MaxRwCount = 0x7ffff000;
-
         public static long Sendfile(Process process, int outFd, int inFd, ulong offsetAddress, ulong count)
         {
             long position = 0;
@@ -50,7 +47,7 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EBADF;
             if (output.Pipe == null && (output.StatusFlags & OpenFile.Append) != 0 || !input.IsRegular)
                 return -(long)Errno.EINVAL;
-            long sent = Copy(process, input, (ulong)position, output, count < MaxRwCount ? count : MaxRwCount);
+            long sent = Copy(process, input, (ulong)position, output, count < FileSyscalls.MaxRwCount ? count : FileSyscalls.MaxRwCount);
             if (sent > 0)
                 position += sent;
             if (offsetAddress == 0)
