@@ -8,7 +8,8 @@ namespace Cowbird.Kernel.Syscalls
 {
     // getdents64, mkdir/mkdirat, chdir/fchdir, getcwd. A directory's entries are listed
     // as ".", "..", then its names in creation order; the open file's offset is the position
-    // of the next one, which each struct linux_dirent64 gives as d_off.
+    // of the next one, which each struct linux_dirent64 gives as d_off. A RAM directory's
+    // positions stay fixed while names come and go (DirEntry.Position).
     public static unsafe class DirectorySyscalls
     {
         // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
@@ -31,7 +32,7 @@ namespace Cowbird.Kernel.Syscalls
             ulong done = 0;
             while (true)
             {
-                int nameLength = EntryAt(file.Node, file.Offset, record + DirentHeader, out ulong number, out byte type);
+                int nameLength = EntryAt(file.Node, file.Offset, record + DirentHeader, out ulong number, out byte type, out ulong next);
                 if (nameLength < 0)
                     break;
                 int size = (DirentHeader + nameLength + 1 + 7) & ~7;
@@ -40,24 +41,27 @@ namespace Cowbird.Kernel.Syscalls
                 for (int i = DirentHeader + nameLength; i < size; i++)
                     record[i] = 0;
                 *(ulong*)record = number;
-                *(ulong*)(record + 8) = file.Offset + 1;
+                *(ulong*)(record + 8) = next;
                 *(ushort*)(record + 16) = (ushort)size;
                 record[18] = type;
                 if (UserMemory.CopyToUser(process.Space, buffer + done, record, (ulong)size) != Errno.None)
                     return done > 0 ? (long)done : -(long)Errno.EFAULT;
                 done += (ulong)size;
-                file.Offset++;
+                file.Offset = next;
             }
-            file.Node.AccessTime = FileSystem.Now();
+            file.Node.Accessed();
             return (long)done;
         }
 
-        // Entry `position` of `dir`: its name copied to `name` (its length returned), inode
-        // number and d_type; -1 past the last.
-        private static int EntryAt(Inode dir, ulong position, byte* name, out ulong number, out byte type)
+        // The entry at or after `position` of `dir` (0 ".", 1 "..", then a RAM directory's
+        // entries at 2 + their DirEntry.Position, or /proc's by index): its name copied to
+        // `name` (its length returned), inode number, d_type, and the position after it
+        // (d_off); -1 past the last.
+        private static int EntryAt(Inode dir, ulong position, byte* name, out ulong number, out byte type, out ulong next)
         {
             number = dir.Number;
             type = TypeDirectory;
+            next = position + 1;
             if (position < 2)
             {
                 if (position == 1)
@@ -68,13 +72,14 @@ namespace Cowbird.Kernel.Syscalls
             }
             if (dir.IsProc)
                 return ProcEntryAt(dir, position - 2, name, out number, out type);
-            DirEntry entry = Directory.At(dir, position - 2);
+            DirEntry entry = Directory.AtOrAfter(dir, position - 2);
             if (entry == null)
                 return -1;
             for (int i = 0; i < entry.Name.Length; i++)
                 name[i] = entry.Name[i];
             number = entry.Node.Number;
             type = TypeOf(entry.Node);
+            next = entry.Position + 3;
             return entry.Name.Length;
         }
 

@@ -21,10 +21,10 @@ namespace Cowbird.Kernel.Syscalls
     public static unsafe class FileSyscalls
     {
         private const int ChunkSize = 512;
-        private const int SeekSet = 0, SeekCur = 1, SeekEnd = 2;
+        private const int SeekSet = 0, SeekCur = 1, SeekEnd = 2, SeekData = 3, SeekHole = 4;
         private const int MaxIovecs = 1024;
         // Linux's MAX_RW_COUNT (INT_MAX rounded down to a page): the most one call moves.
-        private const ulong MaxRwCount = 0x7ffff000;
+        public const ulong MaxRwCount = 0x7ffff000;
         // What Linux's pipe_write copies at once: one page of the source.
         private const ulong PipePage = 4096;
 
@@ -110,21 +110,21 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EBADF;    // initrd and /proc files are opened read-only
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
-            return WriteTo(process, file, buffer, count < MaxRwCount ? count : MaxRwCount);
+            return WriteTo(process, file, WriteSource.User(process.Space, buffer), count < MaxRwCount ? count : MaxRwCount);
         }
 
-        // Writes the user's [buffer, buffer + count) to `file` (the console, a pipe's writing
-        // end, a RAM file at its offset, or the end under O_APPEND, or a device): the count
+        // Writes `count` bytes of `source` to `file` (the console, a pipe's writing end, a
+        // RAM file at its offset, or the end under O_APPEND, or a device): the count
         // written, or -errno when nothing was.
-        private static long WriteTo(Process process, OpenFile file, ulong buffer, ulong count)
+        public static long WriteTo(Process process, OpenFile file, WriteSource source, ulong count)
         {
             if (file.Pipe != null)
-                return count == 0 ? 0 : PipeSyscalls.Write(process, file, buffer, count);
+                return count == 0 ? 0 : PipeSyscalls.Write(process, file, source, count);
             if (file.IsRegular)
             {
                 if ((file.StatusFlags & OpenFile.Append) != 0)
                     file.Offset = file.Node.Size;
-                long written = FileContents.Write(process.Space, file.Node, file.Offset, buffer, count);
+                long written = FileContents.Write(source, file.Node, file.Offset, count);
                 if (written > 0)
                     file.Offset += (ulong)written;
                 return written;
@@ -132,26 +132,26 @@ namespace Cowbird.Kernel.Syscalls
             if (!file.IsConsole)
                 return DeviceFiles.Write(file.Node.Device, count);
             int check = ConsoleDevice.CheckWrite(process);    // a background job's write (TOSTOP)
-            return check != 0 ? check : WriteConsole(process, buffer, count);
+            return check != 0 ? check : WriteConsole(source, count);
         }
 
-        // Writes the user's [buffer, buffer + count) to the console a page of the source
-        // at a time (PipePage bytes from `buffer` on): a page is written only when all of
-        // it can be read, so a bad buffer gives -EFAULT when nothing was written yet, else
-        // the count of whole pages written.
-        private static long WriteConsole(Process process, ulong buffer, ulong count)
+        // Writes `count` bytes of `source` to the console a page of the source at a time
+        // (PipePage bytes): a page is written only when all of it can be read, so a bad
+        // buffer gives -EFAULT when nothing was written yet, else the count of whole pages
+        // written.
+        private static long WriteConsole(WriteSource source, ulong count)
         {
             byte* chunk = stackalloc byte[ChunkSize];
             ulong done = 0;
             while (done < count)
             {
                 ulong piece = count - done < PipePage ? count - done : PipePage;
-                if (!IsReadable(process, buffer + done, piece))
+                if (!source.IsReadable(done, piece))
                     return done > 0 ? (long)done : -(long)Errno.EFAULT;
                 for (ulong at = 0; at < piece; at += ChunkSize)
                 {
                     ulong n = piece - at < ChunkSize ? piece - at : ChunkSize;
-                    Errno error = UserMemory.CopyFromUser(process.Space, chunk, buffer + done + at, n);
+                    Errno error = source.CopyTo(chunk, done + at, n);
                     if (error != Errno.None)
                         return done + at > 0 ? (long)(done + at) : -(long)error;
                     ConsoleDevice.Write(chunk, (int)n);
@@ -159,16 +159,6 @@ namespace Cowbird.Kernel.Syscalls
                 done += piece;
             }
             return (long)done;
-        }
-
-        // True when every page of the user's [address, address + length) (length > 0) can
-        // be read; the pages are faulted in.
-        public static bool IsReadable(Process process, ulong address, ulong length)
-        {
-            for (ulong page = Page.AlignDown(address); page < address + length; page += Page.Size)
-                if (UserMemory.FaultIn(process.Space, page, false) != Errno.None)
-                    return false;
-            return true;
         }
 
         public static long Writev(Process process, int fd, ulong iov, long count) => Vectored(process, fd, iov, count, true);
@@ -196,7 +186,7 @@ namespace Cowbird.Kernel.Syscalls
                 UserMemory.CopyFromUser(process.Space, (byte*)vectors, iov + (ulong)i * 16, 16);
                 if (!write && total > 0 && (file.IsConsole || (file.Pipe != null && file.Pipe.IsEmpty)))
                     break;
-                long moved = write ? WriteTo(process, file, vectors[0], vectors[1]) : Read(process, fd, vectors[0], vectors[1]);
+                long moved = write ? WriteTo(process, file, WriteSource.User(process.Space, vectors[0]), vectors[1]) : Read(process, fd, vectors[0], vectors[1]);
                 if (moved < 0)
                     return total > 0 ? total : moved;
                 total += moved;
@@ -225,9 +215,9 @@ namespace Cowbird.Kernel.Syscalls
 
         // lseek(fd, offset, whence): EBADF, ESPIPE on pipes and terminals, EINVAL for an
         // unknown whence or a negative result. A RAM file seeks anywhere (SEEK_SET, SEEK_CUR,
-        // SEEK_END); a directory by entry position (not SEEK_END, as Linux's
-        // dcache_dir_lseek); a /proc file only where it is or back to 0, which reads it
-        // afresh; a device stays at 0.
+        // SEEK_END) and finds its data and holes (SEEK_DATA, SEEK_HOLE); a directory by
+        // getdents64 position (not SEEK_END, as Linux's dcache_dir_lseek); a /proc file only
+        // where it is or back to 0, which reads it afresh; a device stays at 0.
         public static long Lseek(Process process, int fd, long offset, int whence)
         {
             OpenFile file = FileOf(process, fd);
@@ -235,6 +225,8 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EBADF;
             if (!file.IsSeekable)
                 return -LinuxErrno.ESPIPE;
+            if ((whence == SeekData || whence == SeekHole) && file.IsRegular)
+                return SeekDataOrHole(file, offset, whence == SeekHole);
             long basis;
             if (whence == SeekSet)
                 basis = 0;
@@ -257,6 +249,34 @@ namespace Cowbird.Kernel.Syscalls
             }
             file.Offset = (ulong)target;
             return target;
+        }
+
+        // lseek's SEEK_DATA and SEEK_HOLE on a RAM file (tmpfs's shmem_file_llseek): the first
+        // offset at or after `offset` in a page holding a frame (data), or in a page without
+        // one or at the end (hole; every file has one at its size). ENXIO for an offset
+        // outside the file, or no data after it. The file's offset moves there.
+        private static long SeekDataOrHole(OpenFile file, long offset, bool hole)
+        {
+            ulong size = file.Node.Size;
+            if (offset < 0 || (ulong)offset >= size)
+                return -LinuxErrno.ENXIO;
+            ulong at = (ulong)offset;
+            if (hole)
+            {
+                while (at < size && file.Node.Pages.PageAt(at >> Page.Shift) != null)
+                    at = (at | Page.OffsetMask) + 1;
+                at = at < size ? at : size;
+            }
+            else
+            {
+                ulong page = file.Node.Pages.NextData(at >> Page.Shift);
+                if (page == ulong.MaxValue || page >= (size + Page.OffsetMask) >> Page.Shift)
+                    return -LinuxErrno.ENXIO;
+                if (page != at >> Page.Shift)
+                    at = page << Page.Shift;
+            }
+            file.Offset = at;
+            return (long)at;
         }
 
         // pread64(fd, buffer, count, offset): read at `offset`, the file's offset unchanged.
@@ -296,7 +316,7 @@ namespace Cowbird.Kernel.Syscalls
             if (!file.IsRegular)
                 return DeviceFiles.Write(file.Node.Device, count);
             ulong at = (file.StatusFlags & OpenFile.Append) != 0 ? file.Node.Size : (ulong)offset;
-            return FileContents.Write(process.Space, file.Node, at, buffer, count);
+            return FileContents.Write(WriteSource.User(process.Space, buffer), file.Node, at, count);
         }
 
         public static long Close(Process process, int fd)

@@ -4,6 +4,7 @@ namespace Cowbird.Kernel.Syscalls
     public static class LinuxErrno
     {
         public const int ESRCH = 3;
+        public const int ENXIO = 6;
         public const int E2BIG = 7;
         public const int ENOEXEC = 8;
         public const int ECHILD = 10;

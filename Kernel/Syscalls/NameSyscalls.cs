@@ -121,12 +121,14 @@ namespace Cowbird.Kernel.Syscalls
         public static long Renameat(Process process, int oldDirfd, ulong oldAddress, int newDirfd, ulong newAddress) =>
             Renameat2(process, oldDirfd, oldAddress, newDirfd, newAddress, 0);
 
-        // renameat2 with flags 0 or RENAME_NOREPLACE (RENAME_EXCHANGE and RENAME_WHITEOUT,
-        // which tmpfs has, are EINVAL here). Linux's order: flags, both walks, "/", "." and
-        // ".." are EBUSY, then the source must exist, then the checks of CheckRename.
+        // renameat2 with flags 0, RENAME_NOREPLACE or RENAME_EXCHANGE (RENAME_WHITEOUT, which
+        // tmpfs has, is EINVAL here). Linux's order: flags (unknown ones, or EXCHANGE with
+        // another, EINVAL), both walks, "/", "." and ".." are EBUSY, then the source must
+        // exist, then the checks of CheckRename or CheckExchange.
         public static long Renameat2(Process process, int oldDirfd, ulong oldAddress, int newDirfd, ulong newAddress, uint flags)
         {
-            if ((flags & ~(uint)(RenameNoReplace | RenameExchange | RenameWhiteout)) != 0 || (flags & RenameNoReplace) == 0 && flags != 0)
+            if ((flags & ~(uint)(RenameNoReplace | RenameExchange | RenameWhiteout)) != 0 || (flags & RenameWhiteout) != 0
+                || flags == (RenameNoReplace | RenameExchange))
                 return -(long)Errno.EINVAL;
             int error = ParentOf(process, oldDirfd, oldAddress, out Inode oldDir, out byte[] oldName, out PathWalk.LastKind oldKind, out bool oldSlash);
             if (error != 0)
@@ -143,6 +145,13 @@ namespace Cowbird.Kernel.Syscalls
                 if (source == null)
                     return -(long)Errno.ENOENT;
                 Inode target = Find(newDir, newBytes, newName.Length);
+                if ((flags & RenameExchange) != 0)
+                {
+                    error = CheckExchange(oldDir, source, oldSlash, newDir, target, newSlash);
+                    if (error == 0 && source != target)
+                        Exchange(oldDir, oldBytes, oldName.Length, newDir, newBytes, newName.Length);
+                    return error;
+                }
                 error = CheckRename(oldDir, source, oldSlash, newDir, target, newSlash, flags);
                 if (error != 0 || source == target)
                     return error;
@@ -168,10 +177,9 @@ namespace Cowbird.Kernel.Syscalls
                 return -LinuxErrno.ENOTDIR;
             if (target != null && (flags & RenameNoReplace) != 0)
                 return -(int)Errno.EEXIST;
-            if (oldDir.IsProc != newDir.IsProc || oldDir.IsProc)
-                return oldDir.IsProc && newDir.IsProc ? -(int)Errno.EPERM : -LinuxErrno.EXDEV;
-            if (source.IsDirectory && Directory.IsAncestor(source, newDir))
-                return -(int)Errno.EINVAL;
+            int error = CheckMove(oldDir, source, newDir);
+            if (error != 0)
+                return error;
             if (target == null)
                 return CheckCreate(newDir);
             if (target == source)
@@ -183,6 +191,40 @@ namespace Cowbird.Kernel.Syscalls
             if (!source.IsDirectory && target.IsDirectory)
                 return -LinuxErrno.EISDIR;
             return target.IsDirectory && target.Entries != null ? -LinuxErrno.ENOTEMPTY : 0;
+        }
+
+        // The checks of RENAME_EXCHANGE of `source` (in `oldDir`) and `target` (in `newDir`):
+        // the target must exist (ENOENT); a trailing slash on a name that is no directory is
+        // ENOTDIR; neither may move into itself (EINVAL); types and contents do not matter.
+        private static int CheckExchange(Inode oldDir, Inode source, bool oldSlash, Inode newDir, Inode target, bool newSlash)
+        {
+            if (target == null)
+                return -(int)Errno.ENOENT;
+            if (!source.IsDirectory && oldSlash || !target.IsDirectory && newSlash)
+                return -LinuxErrno.ENOTDIR;
+            int error = CheckMove(oldDir, source, newDir);
+            if (error != 0 || source == target)
+                return error;
+            return target.IsDirectory && Directory.IsAncestor(target, oldDir) ? -(int)Errno.EINVAL : 0;
+        }
+
+        // What any move of `source` from `oldDir` to `newDir` needs: both outside /proc (EPERM
+        // inside it, EXDEV across), and a directory not moving below itself (EINVAL).
+        private static int CheckMove(Inode oldDir, Inode source, Inode newDir)
+        {
+            if (oldDir.IsProc != newDir.IsProc || oldDir.IsProc)
+                return oldDir.IsProc && newDir.IsProc ? -(int)Errno.EPERM : -LinuxErrno.EXDEV;
+            return source.IsDirectory && Directory.IsAncestor(source, newDir) ? -(int)Errno.EINVAL : 0;
+        }
+
+        // Swaps what the names `oldName` in `oldDir` and `newName` in `newDir` refer to.
+        private static void Exchange(Inode oldDir, byte* oldName, int oldLength, Inode newDir, byte* newName, int newLength)
+        {
+            DirEntry first = Directory.Find(oldDir, oldName, oldLength);
+            DirEntry second = Directory.Find(newDir, newName, newLength);
+            Directory.Exchange(oldDir, first, newDir, second);
+            first.Node.Changed();
+            second.Node.Changed();
         }
 
         public static long Link(Process process, ulong oldAddress, ulong newAddress) =>

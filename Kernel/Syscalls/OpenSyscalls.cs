@@ -8,8 +8,8 @@ namespace Cowbird.Kernel.Syscalls
 {
     // open, openat and creat (fs/open.c, fs/namei.c path_openat), in Linux's order: the
     // path is copied, a free fd found (EMFILE), the path walked; with O_CREAT a missing last
-    // name becomes an empty regular file of mode & ~umask, an existing one is EEXIST under
-    // O_EXCL; then the checks on what was found:
+    // name (or the missing target of a dangling symlink) becomes an empty regular file of
+    // mode & ~umask, an existing one (a symlink too) is EEXIST under O_EXCL; then the checks on what was found:
     //   ELOOP    a symlink as the last component under O_NOFOLLOW;
     //   EISDIR   O_CREAT on a directory (or a name ending in "/", ".", ".."), or a
     //            directory opened for writing;
@@ -21,6 +21,8 @@ namespace Cowbird.Kernel.Syscalls
     {
         private const int Create = 0x40, Exclusive = 0x80, Truncate = 0x200, DirectoryOnly = 0x10000, NoFollow = 0x20000;
         private const uint ModeBits = 0xFFF;    // S_IALLUGO
+        // Linux's MAXSYMLINKS: the symlinks one walk follows before ELOOP.
+        private const int MaxCreateLinks = 40;
 
         public static long Open(Process process, ulong pathAddress, int flags, uint mode) =>
             Openat(process, PathArguments.AtFdCwd, pathAddress, flags, mode);
@@ -43,7 +45,7 @@ namespace Cowbird.Kernel.Syscalls
                 return error;
             Inode node;
             if ((flags & Create) != 0)
-                error = FindOrCreate(process, start, path, length, flags, mode, out node);
+                error = FindOrCreate(process, start, path, length, flags, mode, 0, out node);
             else
                 error = PathWalk.Lookup(start, path, length, (flags & NoFollow) == 0, out node);
             if (error != 0)
@@ -59,8 +61,11 @@ namespace Cowbird.Kernel.Syscalls
             return fd;
         }
 
-        // O_CREAT's walk: the existing inode at `path`, or a new regular file there.
-        private static int FindOrCreate(Process process, Inode start, byte* path, int length, int flags, uint mode, out Inode node)
+        // O_CREAT's walk: the existing inode at `path`, or a new regular file there. A
+        // dangling symlink as the last component (followed unless O_NOFOLLOW or O_EXCL) makes
+        // the file its target names, walked from the link's directory, as Linux does; at most
+        // MaxCreateLinks links are followed so (ELOOP).
+        private static int FindOrCreate(Process process, Inode start, byte* path, int length, int flags, uint mode, int links, out Inode node)
         {
             node = null;
             int error = PathWalk.LookupParent(start, path, length, out Inode dir, out int nameAt, out int nameLength,
@@ -73,9 +78,19 @@ namespace Cowbird.Kernel.Syscalls
             {
                 if ((flags & Exclusive) != 0)
                     return -(int)Errno.EEXIST;
-                if (node.IsSymlink && (flags & NoFollow) == 0)
-                    return PathWalk.Lookup(dir, path + nameAt, nameLength, true, out node);
-                return 0;
+                if (!node.IsSymlink || (flags & NoFollow) != 0)
+                    return 0;
+                error = PathWalk.Lookup(dir, path + nameAt, nameLength, true, out Inode followed);
+                if (error != -(int)Errno.ENOENT)
+                {
+                    node = followed;
+                    return error;
+                }
+                if (++links > MaxCreateLinks)
+                    return -LinuxErrno.ELOOP;
+                byte[] target = node.Target;
+                fixed (byte* bytes = target)
+                    return FindOrCreate(process, dir, bytes, target.Length, flags, mode, links, out node);
             }
             if (dir.IsProc)
                 return -(int)Errno.EACCES;

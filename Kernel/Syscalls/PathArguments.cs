@@ -72,5 +72,38 @@ namespace Cowbird.Kernel.Syscalls
             int error = Start(process, dirfd, path, length, out Inode start);
             return error != 0 ? error : PathWalk.Lookup(start, path, length, followLast, out node);
         }
+
+        // The file a call taking (dirfd, path, AT_* flags) names (fstatat, statx, utimensat,
+        // fchownat): the path walked from dirfd, its last symlink followed unless
+        // AT_SYMLINK_NOFOLLOW; or, for an empty path with AT_EMPTY_PATH, the file open as
+        // dirfd (the cwd for AT_FDCWD), where `node` is null for a pipe or the console and
+        // `file` says which. 0, or -errno (ENOENT for an empty path without AT_EMPTY_PATH).
+        public static int LookupAt(Process process, int dirfd, ulong address, int flags, out Inode node, out OpenFile file)
+        {
+            node = null;
+            file = null;
+            byte* path = stackalloc byte[PathWalk.MaxPath];
+            int length = Copy(process, address, path);
+            if (length < 0)
+                return length;
+            if (length == 0)
+            {
+                if ((flags & AtEmptyPath) == 0)
+                    return -(int)Errno.ENOENT;
+                if (dirfd != AtFdCwd)
+                {
+                    file = process.Files.Get(dirfd);
+                    if (file == null)
+                        return -(int)Errno.EBADF;
+                    node = file.Node;
+                    return 0;
+                }
+            }
+            int error = Start(process, dirfd, path, length, out Inode start);
+            if (error != 0)
+                return error;
+            node = start;
+            return length > 0 ? PathWalk.Lookup(start, path, length, (flags & AtSymlinkNofollow) == 0, out node) : 0;
+        }
     }
 }

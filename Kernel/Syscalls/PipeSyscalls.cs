@@ -80,8 +80,9 @@ namespace Cowbird.Kernel.Syscalls
             }
         }
 
-        // write to a pipe's writing end: `count` (> 0) bytes from the user's `buffer`.
-        public static long Write(Process process, OpenFile file, ulong buffer, ulong count)
+        // write to a pipe's writing end: `count` (> 0) bytes from `source` (the user's
+        // buffer, or sendfile's kernel page).
+        public static long Write(Process process, OpenFile file, WriteSource source, ulong count)
         {
             Fs.Pipe pipe = file.Pipe;
             if (pipe.Readers == 0)
@@ -91,7 +92,7 @@ namespace Cowbird.Kernel.Syscalls
             byte* room = pipe.RoomInNewest(partial);
             if (partial != 0 && room != null)
             {
-                if (!CopyPiece(process, room, buffer, partial))
+                if (!CopyPiece(source, room, 0, partial))
                     return -(long)Errno.EFAULT;
                 pipe.Added((int)partial);
                 done = partial;
@@ -106,7 +107,7 @@ namespace Cowbird.Kernel.Syscalls
                     if (slot == null)
                         return done > 0 ? (long)done : -(long)Errno.ENOMEM;
                     ulong piece = count - done < Page.Size ? count - done : Page.Size;
-                    if (!CopyPiece(process, slot, buffer + done, piece))
+                    if (!CopyPiece(source, slot, done, piece))
                         return done > 0 ? (long)done : -(long)Errno.EFAULT;
                     pipe.Added((int)piece);
                     done += piece;
@@ -120,12 +121,11 @@ namespace Cowbird.Kernel.Syscalls
             return (long)done;
         }
 
-        // Copies the user's [source, source + length) into `target`, only if all of it can be
-        // read (nothing is written from a partly readable source page, as in Linux).
-        private static bool CopyPiece(Process process, byte* target, ulong source, ulong length)
+        // Copies [at, at + length) of `source` into `target`, only if all of it can be read
+        // (nothing is written from a partly readable source page, as in Linux).
+        private static bool CopyPiece(WriteSource source, byte* target, ulong at, ulong length)
         {
-            return FileSyscalls.IsReadable(process, source, length)
-                && UserMemory.CopyFromUser(process.Space, target, source, length) == Errno.None;
+            return source.IsReadable(at, length) && source.CopyTo(target, at, length) == Errno.None;
         }
 
         // No reader is left: SIGPIPE (acted on before the return to ring 3), then -EPIPE, or

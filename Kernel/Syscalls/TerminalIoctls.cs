@@ -20,7 +20,6 @@ namespace Cowbird.Kernel.Syscalls
             Tcflsh = 0x540B, Tiocsctty = 0x540E, Tiocgpgrp = 0x540F, Tiocspgrp = 0x5410, Tiocgwinsz = 0x5413,
             Tiocswinsz = 0x5414, Fionread = 0x541B, Tiocnotty = 0x5422, Tiocgsid = 0x5429;
         private const ulong TcInputFlush = 0, TcBothFlush = 2;
-        private const int ENXIO = 6;
 
         public static long Ioctl(Process process, int fd, uint request, ulong arg)
         {
@@ -73,7 +72,7 @@ namespace Cowbird.Kernel.Syscalls
             Terminal terminal = Terminal.Console;
             if (!controllingTty)
                 return 0;
-            return terminal != null && terminal.Controls(process) ? 0 : -ENXIO;
+            return terminal != null && terminal.Controls(process) ? 0 : -LinuxErrno.ENXIO;
         }
 
         // TCSETS, TCSETSW, TCSETSF: the job-control check, then the new settings are read

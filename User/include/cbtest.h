@@ -397,6 +397,28 @@ CB_FN size_t cb_count_nonzero(const void *p, size_t len)
     return n;
 }
 
+/* "dir/name" in one of 4 static buffers used in turn, so one call may take up to 4 such paths. */
+CB_FN const char *cb_path_in(const char *dir, const char *name)
+{
+    static char paths[4][320];
+    static int next;
+    char *p = paths[next++ % 4];
+    snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+    return p;
+}
+
+/* Creates (or empties) the file `path` (mode 0644) holding `text`, with open/write/close.
+   Returns the write's result (the length of text), or open's negative errno. */
+CB_FN long cb_write_file(const char *path, const char *text)
+{
+    long fd = cb_syscall(SYS_open, (long)path, O_CREAT | O_WRONLY | O_TRUNC, 0644, 0, 0, 0);
+    if (fd < 0)
+        return fd;
+    long n = cb_syscall(SYS_write, fd, (long)text, (long)strlen(text), 0, 0, 0);
+    cb_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+    return n;
+}
+
 /* Reads up to size-1 bytes of a file with open/read/close into buf (NUL-terminated). Returns the
    length, or a negative errno. */
 CB_FN long cb_read_file(const char *path, char *buf, size_t size)

@@ -70,25 +70,10 @@ static long sys_ftruncate(long fd, long len) { return cb_syscall(SYS_ftruncate, 
 static long sys_getdents64(long fd, void *b, long n) { return cb_syscall(SYS_getdents64, fd, (long)b, n, 0, 0, 0); }
 
 /* `name` inside the test directory. */
-static const char *at(const char *name)
-{
-    static char paths[4][320];
-    static int next;
-    char *p = paths[next++ % 4];
-    snprintf(p, sizeof paths[0], "%s/%s", top, name);
-    return p;
-}
+static const char *at(const char *name) { return cb_path_in(top, name); }
 
-/* Creates `name` in the test directory with `text` as contents; the result of the last call. */
-static long make_file(const char *name, const char *text)
-{
-    long fd = sys_open(at(name), O_CREAT | O_WRONLY | O_TRUNC, 0644);
-    if (fd < 0)
-        return fd;
-    long n = sys_write(fd, text, (long)strlen(text));
-    sys_close(fd);
-    return n;
-}
+/* Creates `name` in the test directory with `text` as contents; the result of the write. */
+static long make_file(const char *name, const char *text) { return cb_write_file(at(name), text); }
 
 /* The contents of `path` (up to size - 1 bytes, NUL-terminated), or "" on an error. */
 static const char *contents(const char *path, char *buf, size_t size)

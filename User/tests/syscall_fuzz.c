@@ -13,7 +13,9 @@
  * or hang it finds can be replayed. Calls that would reach outside the child are never made:
  * kill, tkill and tgkill go only to the child itself (never a stop signal) or to pids that do
  * not exist, setpgid and setsid move only the child, execve only gets paths that cannot be
- * read, open never creates a file, nanosleep and clock_nanosleep never sleep long (never on a
+ * read, open never creates a file outside the fuzzer's own directory under /tmp (made with
+ * mkdtemp, emptied and removed at the end), the file calls only name paths inside it and
+ * move at most 16 KiB a call, nanosleep and clock_nanosleep never sleep long (never on a
  * CPU clock), waitid never waits, stdin is closed so read never waits for a terminal, and
  * every pipe is non-blocking (fcntl F_SETFL keeps O_NONBLOCK) so no read or write of it waits
  * for the child itself. A child's own calls may zero or unmap any of its memory, its stack
@@ -228,6 +230,115 @@ static void clock_nanosleep_call(long pick, long request, long remaining)
     cb_syscall(SYS_clock_nanosleep, clocks[bits % 8], (bits >> 3) & 3, request, remaining, 0, 0);
 }
 
+/* The fuzzer's directory under /tmp (mkdtemp in main) and the names the file calls use in it:
+   two files, a directory, a name in it, a symlink (made by main to "a") and the directory
+   itself. Built before the children start; a child's random writes may garble them, so every
+   call that makes or removes a name checks its path first (inside_fuzz_dir). */
+#define FUZZ_NAMES 6
+static char fuzz_dir[32];
+static char fuzz_paths[FUZZ_NAMES][48];
+static const char *const fuzz_names[FUZZ_NAMES] = { "a", "b", "d", "d/c", "l", "" };
+
+/* Whether `path` still lies in the fuzzer's directory: its prefix, and no "..". */
+static int inside_fuzz_dir(const char *path)
+{
+    return strncmp(path, "/tmp/cbfuzz.", 12) == 0 && strlen(path) < sizeof fuzz_paths[0] && !strstr(path, "..");
+}
+
+/* A file call, picked and fed by a pointer's bits (no draw from the random stream, so the
+   other calls of a seed stay as they were): open/openat (O_CREAT too) of the fuzzer's paths,
+   read, write, lseek (SEEK_DATA/SEEK_HOLE too), fstat, getdents64, unlink/rmdir, mkdir,
+   rename/renameat2, sendfile, and statx, utimensat, fchmod, symlink. Buffers are `a` (the
+   hostile pointer) or the child's own buffer; counts stay below 16 KiB, so a host's disk
+   never fills. */
+static void file_call(long a, unsigned long bits)
+{
+    const char *path = fuzz_paths[bits % FUZZ_NAMES];
+    const char *other = fuzz_paths[(bits >> 3) % FUZZ_NAMES];
+    long fd = (long)((bits >> 6) % 10), fd2 = (long)((bits >> 10) % 10);
+    long buffer = (bits >> 14) & 1 ? a : (long)(rw_buf + ((bits >> 15) % 8) * CB_PAGE);
+    long count = (long)((bits >> 18) % 16384);
+    long offset = (bits >> 32) & 1 ? (long)((bits >> 33) % 65536) : (long)(bits >> 33) - (1L << 29);
+    if (!inside_fuzz_dir(path) || !inside_fuzz_dir(other))
+        return;
+    switch ((bits >> 24) % 14) {
+    case 0: {
+        long flags = (long)(bits >> 28) & (O_ACCMODE | O_APPEND | O_TRUNC | O_EXCL | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        cb_syscall(SYS_open, (long)path, flags | O_NONBLOCK | ((bits >> 40) & 1 ? O_CREAT : 0), 0644, 0, 0, 0);
+        break;
+    }
+    case 1: cb_syscall(SYS_openat, (bits >> 28) & 1 ? AT_FDCWD : fd, (long)path, O_RDWR | O_CREAT | O_NONBLOCK, 0600, 0, 0); break;
+    case 2: cb_syscall(SYS_read, fd, buffer, count, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_write, fd, buffer, count, 0, 0, 0); break;
+    case 4: cb_syscall(SYS_lseek, fd, offset, (long)((bits >> 28) % 6), 0, 0, 0); break;
+    case 5: cb_syscall(SYS_fstat, fd, buffer, 0, 0, 0, 0); break;
+    case 6: cb_syscall(SYS_getdents64, fd, buffer, count, 0, 0, 0); break;
+    case 7: cb_syscall((bits >> 28) & 1 ? SYS_rmdir : SYS_unlink, (long)path, 0, 0, 0, 0, 0); break;
+    case 8: cb_syscall(SYS_mkdir, (long)path, 0755, 0, 0, 0, 0); break;
+    case 9: cb_syscall(SYS_renameat2, AT_FDCWD, (long)path, AT_FDCWD, (long)other, (long)((bits >> 28) % 8), 0); break;
+    case 10: {
+        long *where = (long *)(rw_buf + 8 * CB_PAGE);
+        *where = offset;
+        long pointer = (bits >> 28) % 3 == 0 ? 0 : (bits >> 28) % 3 == 1 ? (long)where : a;
+        cb_syscall(SYS_sendfile, fd, fd2, pointer, count, 0, 0);
+        break;
+    }
+    case 11: cb_syscall(SYS_statx, (bits >> 28) & 1 ? AT_FDCWD : fd, (bits >> 29) & 1 ? (long)path : (long)"",
+                        (long)((bits >> 30) & 0x7100), (long)(bits >> 36), buffer, 0); break;
+    case 12: cb_syscall(SYS_utimensat, (bits >> 28) & 1 ? AT_FDCWD : fd, (bits >> 29) & 1 ? (long)path : 0, buffer,
+                        (long)((bits >> 30) & 0x1100), 0, 0); break;
+    default: if ((bits >> 28) & 1)
+            cb_syscall(SYS_fchmod, fd, (long)((bits >> 29) & 07777), 0, 0, 0, 0);
+        else
+            cb_syscall(SYS_symlink, (long)fuzz_names[(bits >> 29) % FUZZ_NAMES], (long)path, 0, 0, 0, 0);
+        break;
+    }
+}
+
+/* Makes the fuzzer's directory and its symlink "l" -> "a", and fills fuzz_paths; 0 when
+   /tmp refuses. */
+static int make_fuzz_dir(void)
+{
+    snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/cbfuzz.XXXXXX");
+    if (!mkdtemp(fuzz_dir))
+        return 0;
+    for (int i = 0; i < FUZZ_NAMES; i++)
+        snprintf(fuzz_paths[i], sizeof fuzz_paths[i], "%s/%s", fuzz_dir, fuzz_names[i]);
+    fuzz_paths[FUZZ_NAMES - 1][strlen(fuzz_dir)] = 0;
+    cb_syscall(SYS_symlink, (long)"a", (long)fuzz_paths[4], 0, 0, 0, 0);
+    return 1;
+}
+
+/* Removes `path` and, for a directory, what is in it first (the children's renames may have
+   nested the names in any way); only inside the fuzzer's directory. A listing is read whole
+   before anything in it is removed, and read again while the directory is not empty: a
+   removal may move the entries after it to lower positions. 1 when the path is gone. */
+static int remove_tree(const char *path)
+{
+    if (!inside_fuzz_dir(path))
+        return 0;
+    if (cb_syscall(SYS_unlink, (long)path, 0, 0, 0, 0, 0) == 0)
+        return 1;
+    for (int round = 0; round < 8; round++) {
+        long fd = cb_syscall(SYS_open, (long)path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, 0, 0, 0);
+        if (fd < 0)
+            return 0;
+        char dents[4096];
+        long n = cb_syscall(SYS_getdents64, fd, (long)dents, sizeof dents, 0, 0, 0);
+        cb_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
+        for (long off = 0; off < n; off += *(unsigned short *)(dents + off + 16)) {
+            const char *name = dents + off + 19;
+            char inner[sizeof fuzz_paths[0]];
+            if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0
+                && snprintf(inner, sizeof inner, "%s/%s", path, name) < (int)sizeof inner)
+                remove_tree(inner);
+        }
+        if (cb_syscall(SYS_rmdir, (long)path, 0, 0, 0, 0, 0) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* One call. Returns nothing: the result does not matter, surviving it does. */
 static void one_call(void)
 {
@@ -273,7 +384,12 @@ static void one_call(void)
             clock_nanosleep_call(ts[1], below(3) ? (long)ts : never_mapped(), hostile_pointer());
         break;
     }
-    case 16: cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0); break;
+    case 16:   /* getpid, or a file call when the pointer's low bits say so (the stream stays) */
+        if ((unsigned long)a % 4 == 0)
+            cb_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+        else    /* mixed, so a pointer's few varying bits pick any call and argument */
+            file_call(a, ((unsigned long)a >> 2) * 0x9E3779B97F4A7C15UL ^ (unsigned long)a >> 7);
+        break;
     case 17: {   /* fork: the new process leaves at once */
         if (below(8) == 0) {
             long pid = cb_syscall(SYS_fork, 0, 0, 0, 0, 0, 0);
@@ -376,7 +492,7 @@ int main(int argc, char **argv)
     cb_begin("syscall_fuzz");
     cb_print("INFO seed %llu, %ld calls", (unsigned long long)seed, calls);
     calls_made = cb_map_shared(1);
-    if (!calls_made)
+    if (!calls_made || !CHECK(make_fuzz_dir(), "a directory of its own under /tmp"))
         return cb_end();
     /* A child that kills itself (unmapping its own buffers, a signal to itself, ...) is
        replaced by the next one, until the calls are made. */
@@ -397,6 +513,7 @@ int main(int argc, char **argv)
     CHECK(*calls_made >= calls, "the fuzzing children made all the calls");
     cb_print("INFO %d children: %d exited, %d died of a signal", children, exited, signalled);
     CHECK(lost == 0, "every fuzzing child was forked and reaped");
+    CHECK(remove_tree(fuzz_dir), "the files the children made are removed with their directory");
     /* The kernel is still whole: fork, memory and /proc work. */
     char *p = cb_map_private(64);
     if (p)

@@ -23,6 +23,8 @@ namespace Cowbird.Kernel.Fs.Proc
     //   stat       "cpu  user nice system idle iowait irq softirq steal guest guest_nice" in
     //              ticks (USER_HZ), the same for cpu0, then ctxt, btime, processes,
     //              procs_running, procs_blocked
+    //   mounts     "none / tmpfs rw,relatime 0 0": the RAM file system at / and /proc, in
+    //              fstab's format (what df and mount read)
     //   sys/vm/overcommit_memory, sys/vm/overcommit_ratio   "0\n" (read-only here)
     //   sys/kernel/threads-max   "1006\n", the most processes fork allows (read-only here)
     // Swap figures come from the swap space attached to the memory manager (0 without swap).
@@ -32,10 +34,10 @@ namespace Cowbird.Kernel.Fs.Proc
         // RootFileCount are /proc's own (its listing shows them).
         public static readonly string[] Names =
         {
-            "meminfo", "vmstat", "uptime", "loadavg", "stat",
+            "meminfo", "vmstat", "uptime", "loadavg", "stat", "mounts",
             "sys/vm/overcommit_memory", "sys/vm/overcommit_ratio", "sys/kernel/threads-max",
         };
-        public const int RootFileCount = 5;
+        public const int RootFileCount = 6;
 
         // The directories below /proc/sys, relative to /proc.
         public static readonly string[] Directories = { "sys", "sys/vm", "sys/kernel" };
@@ -50,8 +52,9 @@ namespace Cowbird.Kernel.Fs.Proc
                 case 2: return new OneRecord(Uptime);
                 case 3: return new OneRecord(LoadAvg);
                 case 4: return new OneRecord(Stat);
-                case 5: return new OneRecord(OvercommitMemory);
-                case 6: return new OneRecord(OvercommitRatio);
+                case 5: return new OneRecord(Mounts);
+                case 6: return new OneRecord(OvercommitMemory);
+                case 7: return new OneRecord(OvercommitRatio);
                 default: return new OneRecord(ThreadsMax);
             }
         }
@@ -59,6 +62,12 @@ namespace Cowbird.Kernel.Fs.Proc
         public static unsafe int FileIndex(byte* name, int length) => PathName.IndexIn(Names, name, length);
 
         public static unsafe int DirectoryIndex(byte* name, int length) => PathName.IndexIn(Directories, name, length);
+
+        private static void Mounts(TextBuilder text)
+        {
+            text.Append("none / tmpfs rw,relatime 0 0\n");
+            text.Append("proc /proc proc rw,relatime 0 0\n");
+        }
 
         private static void MemInfo(TextBuilder text)
         {

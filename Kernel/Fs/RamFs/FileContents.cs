@@ -36,7 +36,7 @@ namespace Cowbird.Kernel.Fs.RamFs
                 if ((ulong)copied < n)
                     break;
             }
-            node.AccessTime = FileSystem.Now();
+            node.Accessed();
             return (long)done;
         }
 
@@ -67,10 +67,10 @@ namespace Cowbird.Kernel.Fs.RamFs
             return error == Errno.None ? (long)count : -(long)error;
         }
 
-        // Copies `count` bytes from the user's `buffer` to `offset` of `node`, growing it.
-        // The count copied, or -errno when none could be (EFAULT, ENOSPC without frames,
-        // EFBIG past MaxSize).
-        public static long Write(AddressSpace space, Inode node, ulong offset, ulong buffer, ulong count)
+        // Copies `count` bytes from `source` (the user's buffer, or sendfile's kernel page) to
+        // `offset` of `node`, growing it. The count copied, or -errno when none could be
+        // (EFAULT, ENOSPC without frames, EFBIG past MaxSize).
+        public static long Write(WriteSource source, Inode node, ulong offset, ulong count)
         {
             if (offset >= MaxSize)
                 return count == 0 ? 0 : -LinuxErrno.EFBIG;
@@ -89,7 +89,7 @@ namespace Cowbird.Kernel.Fs.RamFs
                     error = -(long)Errno.ENOSPC;
                     break;
                 }
-                Errno copy = UserMemory.CopyFromUser(space, page + inPage, buffer + done, n);
+                Errno copy = source.CopyTo(page + inPage, done, n);
                 if (copy != Errno.None)
                 {
                     error = -(long)copy;

@@ -6,12 +6,30 @@ using Cowbird.Mm.Physical;
 namespace Cowbird.Kernel.Fs.RamFs
 {
     // The contents of a RAM file (Linux: a tmpfs inode's page cache): page n of the file
-    // is frame Frames[n] from the frame allocator, or a hole (NoFrame) that reads as zeros.
-    // The kernel reaches a frame's bytes through the direct map. Every frame held here is
-    // counted in VmStat.ShmemPages (meminfo Shmem and Cached) until Truncate gives it back.
+    // is a frame from the frame allocator, or a hole that reads as zeros. The kernel reaches
+    // a frame's bytes through the direct map. Every frame held here is counted in
+    // VmStat.ShmemPages (meminfo Shmem and Cached) until Truncate gives it back.
+    // The page numbers index a radix tree of 512-slot nodes (Linux's xarray; the same
+    // 9 bits a level as x86-64 page tables): the tree is as tall as the highest page needs
+    // and holds nodes only for the ranges written, so a write far past the end (a sparse
+    // file of terabytes) costs a few nodes, not an index as long as the file.
     public sealed unsafe class FilePages
     {
-        private ulong[] frames = new ulong[0];
+        private const int Bits = 9;
+        private const int Fanout = 1 << Bits;
+        private const ulong SlotMask = Fanout - 1;
+
+        // A node of the tree: below the top levels its Children, at level 1 (a leaf) the
+        // Frames of 512 consecutive pages (NoFrame for a hole).
+        private sealed class Node
+        {
+            public Node[] Children;
+            public ulong[] Frames;
+        }
+
+        // The top node and the tree's height: it covers pages [0, 512^height); none at 0.
+        private Node root;
+        private int height;
 
         // Frames this file holds (st_blocks is 8 times this).
         public ulong FrameCount { get; private set; }
@@ -27,9 +45,10 @@ namespace Cowbird.Kernel.Fs.RamFs
         // The bytes of page `index`, or null for a hole.
         public byte* PageAt(ulong index)
         {
-            if (index >= (ulong)frames.Length || frames[index] == FrameAllocator.NoFrame)
+            ulong[] leaf = Leaf(index, false);
+            if (leaf == null || leaf[index & SlotMask] == FrameAllocator.NoFrame)
                 return null;
-            return KernelLayout.PhysicalToVirtual(Page.FrameToAddress(frames[index]));
+            return KernelLayout.PhysicalToVirtual(Page.FrameToAddress(leaf[index & SlotMask]));
         }
 
         // The bytes of page `index`, a zeroed frame allocated for a hole; null when no frame
@@ -39,17 +58,43 @@ namespace Cowbird.Kernel.Fs.RamFs
             byte* bytes = PageAt(index);
             if (bytes != null)
                 return bytes;
-            Grow(index + 1);
             ulong pfn = KernelMemory.Manager.AllocateFrameWithReclaim();
             if (pfn == FrameAllocator.NoFrame)
                 return null;
-            frames[index] = pfn;
+            Leaf(index, true)[index & SlotMask] = pfn;
             FrameCount++;
             KernelMemory.Manager.Stat.ShmemPages++;
             bytes = KernelLayout.PhysicalToVirtual(Page.FrameToAddress(pfn));
             for (ulong i = 0; i < Page.Size; i++)
                 bytes[i] = 0;
             return bytes;
+        }
+
+        // The first page at or after `index` that holds a frame, or ulong.MaxValue when none
+        // does (lseek SEEK_DATA: holes are skipped a subtree at a time).
+        public ulong NextData(ulong index) => height == 0 ? ulong.MaxValue : Next(root, height, 0, index);
+
+        private static ulong Next(Node node, int level, ulong first, ulong from)
+        {
+            ulong span = 1UL << (Bits * (level - 1));
+            for (int slot = 0; slot < Fanout; slot++)
+            {
+                ulong start = first + (ulong)slot * span;
+                if (start + span <= from)
+                    continue;
+                if (level == 1)
+                {
+                    if (node.Frames[slot] != FrameAllocator.NoFrame)
+                        return start;
+                }
+                else if (node.Children[slot] != null)
+                {
+                    ulong found = Next(node.Children[slot], level - 1, start, from);
+                    if (found != ulong.MaxValue)
+                        return found;
+                }
+            }
+            return ulong.MaxValue;
         }
 
         // Copies `count` bytes from file offset `offset` (all below the file's size) to
@@ -74,14 +119,12 @@ namespace Cowbird.Kernel.Fs.RamFs
         public void Truncate(ulong size)
         {
             ulong keep = (size + Page.OffsetMask) >> Page.Shift;
-            for (ulong index = keep; index < (ulong)frames.Length; index++)
+            if (height != 0)
+                Free(root, height, 0, keep);
+            if (keep == 0)
             {
-                if (frames[index] == FrameAllocator.NoFrame)
-                    continue;
-                KernelMemory.FreeKernelFrame(frames[index]);
-                frames[index] = FrameAllocator.NoFrame;
-                FrameCount--;
-                KernelMemory.Manager.Stat.ShmemPages--;
+                root = null;
+                height = 0;
             }
             byte* last = (size & Page.OffsetMask) != 0 ? PageAt(size >> Page.Shift) : null;
             if (last != null)
@@ -89,18 +132,83 @@ namespace Cowbird.Kernel.Fs.RamFs
                     last[i] = 0;
         }
 
-        // Makes room for `count` page slots (the index doubles, like FileTable's).
-        private void Grow(ulong count)
+        // Frees the frames of pages `keep` and above under `node` (at `level`, its first page
+        // `first`), and drops the nodes wholly past `keep`.
+        private void Free(Node node, int level, ulong first, ulong keep)
         {
-            if (count <= (ulong)frames.Length)
-                return;
-            ulong size = frames.Length == 0 ? 4 : (ulong)frames.Length;
-            while (size < count)
-                size *= 2;
-            ulong[] bigger = new ulong[size];
-            for (int i = 0; i < frames.Length; i++)
-                bigger[i] = frames[i];
-            frames = bigger;
+            ulong span = 1UL << (Bits * (level - 1));
+            for (int slot = 0; slot < Fanout; slot++)
+            {
+                ulong start = first + (ulong)slot * span;
+                if (start + span <= keep)
+                    continue;
+                if (level == 1)
+                {
+                    if (node.Frames[slot] == FrameAllocator.NoFrame)
+                        continue;
+                    KernelMemory.FreeKernelFrame(node.Frames[slot]);
+                    node.Frames[slot] = FrameAllocator.NoFrame;
+                    FrameCount--;
+                    KernelMemory.Manager.Stat.ShmemPages--;
+                }
+                else if (node.Children[slot] != null)
+                {
+                    Free(node.Children[slot], level - 1, start, keep);
+                    if (start >= keep)
+                        node.Children[slot] = null;
+                }
+            }
+        }
+
+        // The leaf holding page `index`'s slot; with `create`, made (and the tree grown
+        // taller) when missing, else null.
+        private ulong[] Leaf(ulong index, bool create)
+        {
+            if (create)
+                while (height == 0 || index >> (Bits * height) != 0)
+                    GrowTaller();
+            else if (height == 0 || index >> (Bits * height) != 0)
+                return null;
+            Node node = root;
+            for (int level = height; level > 1; level--)
+            {
+                ulong slot = (index >> (Bits * (level - 1))) & SlotMask;
+                Node child = node.Children[slot];
+                if (child == null)
+                {
+                    if (!create)
+                        return null;
+                    child = NewNode(level - 1);
+                    node.Children[slot] = child;
+                }
+                node = child;
+            }
+            return node.Frames;
+        }
+
+        // One level more on top: the old tree becomes the new root's first child.
+        private void GrowTaller()
+        {
+            Node top = NewNode(height + 1);
+            if (root != null)
+                top.Children[0] = root;
+            root = top;
+            height++;
+        }
+
+        // An empty node for `level` (1: a leaf of holes).
+        private static Node NewNode(int level)
+        {
+            Node node = new Node();
+            if (level > 1)
+            {
+                node.Children = new Node[Fanout];
+                return node;
+            }
+            node.Frames = new ulong[Fanout];
+            for (int i = 0; i < Fanout; i++)
+                node.Frames[i] = FrameAllocator.NoFrame;
+            return node;
         }
     }
 }

@@ -20,6 +20,7 @@ namespace Cowbird.Kernel.Fs.Vfs
         public static void Add(Inode dir, byte* name, int length, Inode node)
         {
             DirEntry added = new DirEntry(name, length, node);
+            added.Position = dir.NextPosition++;
             if (dir.Entries == null)
                 dir.Entries = added;
             else
@@ -56,11 +57,37 @@ namespace Cowbird.Kernel.Fs.Vfs
             dir.Modified();
         }
 
-        // The entry at position `index` (0 = the first), or null past the end.
-        public static DirEntry At(Inode dir, ulong index)
+        // Swaps the inodes of `first` (in `firstDir`) and `second` (in `secondDir`), the names
+        // staying (renameat2's RENAME_EXCHANGE). A directory moving to another parent takes
+        // its ".." there: the parents' link counts follow.
+        public static void Exchange(Inode firstDir, DirEntry first, Inode secondDir, DirEntry second)
+        {
+            Inode node = first.Node;
+            first.Node = second.Node;
+            second.Node = node;
+            if (first.Node.IsDirectory)
+                Adopt(firstDir, first.Node, secondDir);
+            if (second.Node.IsDirectory)
+                Adopt(secondDir, second.Node, firstDir);
+            firstDir.Modified();
+            secondDir.Modified();
+        }
+
+        // The directory `child` moved from `from` into `dir`: its ".." and both link counts.
+        private static void Adopt(Inode dir, Inode child, Inode from)
+        {
+            if (dir == from)
+                return;
+            child.Parent = dir;
+            dir.Links++;
+            from.Links--;
+        }
+
+        // The first entry whose position is `position` or later, or null past the end.
+        public static DirEntry AtOrAfter(Inode dir, ulong position)
         {
             DirEntry entry = dir.Entries;
-            for (ulong i = 0; entry != null && i < index; i++)
+            while (entry != null && entry.Position < position)
                 entry = entry.Next;
             return entry;
         }

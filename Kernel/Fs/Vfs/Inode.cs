@@ -9,18 +9,22 @@ namespace Cowbird.Kernel.Fs.Vfs
     //   - a symlink: its target;
     //   - a character device: its device number (st_rdev; DeviceFiles reads and writes it);
     //   - a /proc file or directory: its path under /proc (ProcMount hands it to ProcFiles).
-    // Owner and group are root's. The contents go back to the allocator when the last name
-    // and the last open file are gone (Links and Opens both 0).
+    // Owner and group start as root's (every process is root); chown changes them. The
+    // contents go back to the allocator when the last name and the last open file are gone
+    // (Links and Opens both 0).
     public sealed class Inode
     {
         public const uint TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, DirectoryType = 0x4000,
             Regular = 0x8000, Symlink = 0xA000;
         public const uint PermissionMask = 0xFFF;
+        // relatime's "a day old" (Linux: 24 * 60 * 60 seconds), in nanoseconds.
+        private const ulong RelatimeInterval = 86400UL * 1000000000;
 
         public uint Mode;
         public int Links;
         public readonly ulong Number;
         public ulong Size;
+        public uint Uid, Gid;
         public uint Device;
         // Times in nanoseconds since the Unix epoch (st_atim, st_mtim, st_ctim).
         public ulong AccessTime, ModifyTime, ChangeTime;
@@ -29,6 +33,8 @@ namespace Cowbird.Kernel.Fs.Vfs
 
         public DirEntry Entries;
         public Inode Parent;
+        // A directory's next DirEntry.Position.
+        public ulong NextPosition;
         public readonly FilePages Pages;
         public byte[] Target;
         public byte[] ProcPath;
@@ -59,8 +65,18 @@ namespace Cowbird.Kernel.Fs.Vfs
             ChangeTime = ModifyTime;
         }
 
-        // The inode itself (mode, links) changed: ctime is now.
+        // The inode itself (mode, owner, links, times) changed: ctime is now.
         public void Changed() => ChangeTime = FileSystem.Now();
+
+        // The contents were read (read, sendfile, getdents): atime becomes now under Linux's
+        // default "relatime" rule (relatime_need_update), only when it is not later than
+        // mtime or ctime, or is a day old, so a file read often is not changed each time.
+        public void Accessed()
+        {
+            ulong now = FileSystem.Now();
+            if (AccessTime <= ModifyTime || AccessTime <= ChangeTime || (long)(now - AccessTime) >= (long)RelatimeInterval)
+                AccessTime = now;
+        }
 
         // Drops one name (unlink, rmdir, a replacing rename); the contents go when no
         // name and no open file is left.
