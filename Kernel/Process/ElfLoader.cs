@@ -27,7 +27,7 @@ namespace Cowbird.Kernel.Processes
         private const uint FlagExecute = 1;
         private const uint FlagWrite = 2;
         private const uint FlagRead = 4;
-        private const int ENOEXEC = LinuxErrno.ENOEXEC;
+        private const int ENOEXEC = (int)Errno.ENOEXEC;
 
         // What the stack builder needs to know about a loaded program (the auxv).
         public struct Image

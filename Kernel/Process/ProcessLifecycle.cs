@@ -306,7 +306,7 @@ namespace Cowbird.Kernel.Processes
                         return reported;
                 }
                 if (!any)
-                    return -LinuxErrno.ECHILD;
+                    return -(int)Errno.ECHILD;
                 if (options.NoHang)
                     return 0;
                 // A signal that ends the sleep comes with a child's exit (SIGCHLD): look at the

@@ -64,9 +64,9 @@ namespace Cowbird.Kernel.Processes
                 if (script == 0)
                     break;
                 if (script < 0)
-                    return -LinuxErrno.ENOEXEC;
+                    return -(int)Errno.ENOEXEC;
                 if (depth == MaxScriptDepth)
-                    return -LinuxErrno.ELOOP;
+                    return -(int)Errno.ELOOP;
                 argv = ScriptLine.Arguments(argv, line + nameAt, nameLength, line + argAt, argLength, path, pathLength);
                 for (int i = 0; i < nameLength; i++)
                     interpreter[i] = line[nameAt + i];
@@ -91,7 +91,7 @@ namespace Cowbird.Kernel.Processes
             ElfLoader.Image image;
             error = ElfLoader.Load(space, file, header, table, out image);
             if (error == 0 && space.SetBrkStart(image.BrkStart) != Errno.None)
-                error = -LinuxErrno.ENOEXEC;
+                error = -(int)Errno.ENOEXEC;
             ulong sp = 0, stackStart = 0, argStart = 0;
             if (error == 0)
                 error = BuildStack(space, argv, envp, image, stackLimit, out sp, out stackStart, out argStart);

@@ -87,7 +87,7 @@ namespace Cowbird.Kernel.Syscalls
             if (error != 0)
                 return error;
             if (node.IsDirectory)
-                return -LinuxErrno.EISDIR;
+                return -(int)Errno.EISDIR;
             if (!node.IsRegular || node.IsProc)
                 return -(long)Errno.EINVAL;
             FileContents.Resize(node, (ulong)length);

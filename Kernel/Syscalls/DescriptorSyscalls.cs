@@ -95,7 +95,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             int fd = process.Files.LowestFree(start, process.Limits.Soft(ResourceLimits.OpenFiles));
             if (fd < 0)
-                return -LinuxErrno.EMFILE;
+                return -(int)Errno.EMFILE;
             process.Files.Install(fd, file, cloexec);
             return fd;
         }

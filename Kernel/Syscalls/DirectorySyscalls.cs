@@ -25,7 +25,7 @@ namespace Cowbird.Kernel.Syscalls
             if (file == null)
                 return -(long)Errno.EBADF;
             if (!file.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             if (!FileSyscalls.IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
             byte* record = stackalloc byte[DirentHeader + PathWalk.MaxName + 1 + 8];
@@ -144,7 +144,7 @@ namespace Cowbird.Kernel.Syscalls
             if (error != 0)
                 return error;
             if (!node.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             process.Cwd = node;
             return 0;
         }
@@ -155,7 +155,7 @@ namespace Cowbird.Kernel.Syscalls
             if (file == null)
                 return -(long)Errno.EBADF;
             if (!file.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             process.Cwd = file.Node;
             return 0;
         }
@@ -175,7 +175,7 @@ namespace Cowbird.Kernel.Syscalls
             {
                 byte[] name = NameIn(at.Parent, at);
                 if (name == null || start < name.Length + 2)
-                    return -LinuxErrno.ENAMETOOLONG;
+                    return -(int)Errno.ENAMETOOLONG;
                 start -= name.Length;
                 for (int i = 0; i < name.Length; i++)
                     path[start + i] = name[i];
@@ -185,7 +185,7 @@ namespace Cowbird.Kernel.Syscalls
                 path[--start] = (byte)'/';
             ulong length = (ulong)(PathWalk.MaxPath - start);
             if (length > size)
-                return -LinuxErrno.ERANGE;
+                return -(int)Errno.ERANGE;
             if (UserMemory.CopyToUser(process.Space, buffer, path + start, length) != Errno.None)
                 return -(long)Errno.EFAULT;
             return (long)length;

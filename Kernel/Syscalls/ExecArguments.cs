@@ -47,7 +47,7 @@ namespace Cowbird.Kernel.Syscalls
                 return (int)envc;
             ulong pointers = ((ulong)(argc > 0 ? argc : 1) + (ulong)envc) * PointerSize;
             if (room <= pointers)
-                return -LinuxErrno.E2BIG;
+                return -(int)Errno.E2BIG;
             long left = (long)(room - pointers) - (pathLength + 1);
             long envBytes = Measure(process.Space, envpAddress, envc, ref left);
             if (envBytes < 0)
@@ -76,7 +76,7 @@ namespace Cowbird.Kernel.Syscalls
             for (ulong i = 0; ; i++)
             {
                 if (i > max)
-                    return -LinuxErrno.E2BIG;
+                    return -(int)Errno.E2BIG;
                 ulong pointer;
                 if (UserMemory.CopyFromUser(space, (byte*)&pointer, address + i * PointerSize, PointerSize) != Errno.None)
                     return -(int)Errno.EFAULT;
@@ -98,10 +98,10 @@ namespace Cowbird.Kernel.Syscalls
                     return length;
                 long size = length + 1;
                 if (size > MaxArgStrlen)
-                    return -LinuxErrno.E2BIG;
+                    return -(int)Errno.E2BIG;
                 left -= size;
                 if (left < 0)
-                    return -LinuxErrno.E2BIG;
+                    return -(int)Errno.E2BIG;
                 total += size;
             }
             return total;

@@ -38,7 +38,7 @@ namespace Cowbird.Kernel.Syscalls
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
             if (file.IsDirectory)
-                return -LinuxErrno.EISDIR;
+                return -(int)Errno.EISDIR;
             if (count == 0)
                 return 0;
             if (count > MaxRwCount)
@@ -224,7 +224,7 @@ namespace Cowbird.Kernel.Syscalls
             if (file == null)
                 return -(long)Errno.EBADF;
             if (!file.IsSeekable)
-                return -LinuxErrno.ESPIPE;
+                return -(int)Errno.ESPIPE;
             if ((whence == SeekData || whence == SeekHole) && file.IsRegular)
                 return SeekDataOrHole(file, offset, whence == SeekHole);
             long basis;
@@ -259,7 +259,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             ulong size = file.Node.Size;
             if (offset < 0 || (ulong)offset >= size)
-                return -LinuxErrno.ENXIO;
+                return -(int)Errno.ENXIO;
             ulong at = (ulong)offset;
             if (hole)
             {
@@ -271,7 +271,7 @@ namespace Cowbird.Kernel.Syscalls
             {
                 ulong page = file.Node.Pages.NextData(at >> Page.Shift);
                 if (page == ulong.MaxValue || page >= (size + Page.OffsetMask) >> Page.Shift)
-                    return -LinuxErrno.ENXIO;
+                    return -(int)Errno.ENXIO;
                 if (page != at >> Page.Shift)
                     at = page << Page.Shift;
             }
@@ -290,11 +290,11 @@ namespace Cowbird.Kernel.Syscalls
             if (file == null || !file.CanRead)
                 return -(long)Errno.EBADF;
             if (!file.IsSeekable || file.Generated != null)
-                return -LinuxErrno.ESPIPE;
+                return -(int)Errno.ESPIPE;
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
             if (file.IsDirectory)
-                return -LinuxErrno.EISDIR;
+                return -(int)Errno.EISDIR;
             return ReadAt(process, file, (ulong)offset, buffer, count < MaxRwCount ? count : MaxRwCount);
         }
 
@@ -308,7 +308,7 @@ namespace Cowbird.Kernel.Syscalls
             if (file == null || !file.CanWrite)
                 return -(long)Errno.EBADF;
             if (!file.IsSeekable || file.Generated != null)
-                return -LinuxErrno.ESPIPE;
+                return -(int)Errno.ESPIPE;
             if (!IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
             if (count > MaxRwCount)

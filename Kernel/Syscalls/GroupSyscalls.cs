@@ -21,7 +21,7 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EINVAL;
             Process target = ProcessTable.Find(pid);
             if (target == null)
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             if (target.Parent == process)
             {
                 if (target.Session != process.Session)
@@ -30,7 +30,7 @@ namespace Cowbird.Kernel.Syscalls
                     return -(long)Errno.EACCES;
             }
             else if (target != process)
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             if (ProcessGroups.IsSessionLeader(target))
                 return -(long)Errno.EPERM;
             if (pgid != pid && !ProcessGroups.AnyInGroup(pgid, process.Session))
@@ -43,14 +43,14 @@ namespace Cowbird.Kernel.Syscalls
         public static long Getpgid(Process process, int pid)
         {
             Process target = pid == 0 ? process : ProcessTable.Find(pid);
-            return target == null ? -LinuxErrno.ESRCH : target.ProcessGroup;
+            return target == null ? -(int)Errno.ESRCH : target.ProcessGroup;
         }
 
         // getsid(pid): the session of pid (0: the caller), or ESRCH.
         public static long Getsid(Process process, int pid)
         {
             Process target = pid == 0 ? process : ProcessTable.Find(pid);
-            return target == null ? -LinuxErrno.ESRCH : target.Session;
+            return target == null ? -(int)Errno.ESRCH : target.Session;
         }
 
         // setsid(): the caller leads a new session and a new group, without a controlling

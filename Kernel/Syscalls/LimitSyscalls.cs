@@ -41,7 +41,7 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EFAULT;
             Process target = pid == 0 ? process : ProcessTable.Find(pid);
             if (target == null)
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             if (resource >= ResourceLimits.Count)
                 return -(long)Errno.EINVAL;
             ulong oldSoft = target.Limits.Soft((int)resource), oldHard = target.Limits.Hard((int)resource);

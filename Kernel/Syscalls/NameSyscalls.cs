@@ -73,14 +73,14 @@ namespace Cowbird.Kernel.Syscalls
         private static int RemoveFile(Inode dir, byte* name, int length, PathWalk.LastKind kind, bool slash)
         {
             if (kind != PathWalk.LastKind.Normal)
-                return -LinuxErrno.EISDIR;
+                return -(int)Errno.EISDIR;
             Inode node = Find(dir, name, length);
             if (node == null)
                 return -(int)Errno.ENOENT;
             if (node.IsDirectory)
-                return -LinuxErrno.EISDIR;
+                return -(int)Errno.EISDIR;
             if (slash)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             if (dir.IsProc)
                 return -(int)Errno.EPERM;
             Directory.Remove(dir, Directory.Find(dir, name, length));
@@ -95,20 +95,20 @@ namespace Cowbird.Kernel.Syscalls
             if (kind == PathWalk.LastKind.Dot)
                 return -(int)Errno.EINVAL;
             if (kind == PathWalk.LastKind.DotDot)
-                return -LinuxErrno.ENOTEMPTY;
+                return -(int)Errno.ENOTEMPTY;
             if (kind == PathWalk.LastKind.Root)
                 return -(int)Errno.EBUSY;
             Inode node = Find(dir, name, length);
             if (node == null)
                 return -(int)Errno.ENOENT;
             if (!node.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             if (dir.IsProc)
                 return -(int)Errno.EPERM;
             if (node.IsProc)
                 return -(int)Errno.EBUSY;
             if (node.Entries != null)
-                return -LinuxErrno.ENOTEMPTY;
+                return -(int)Errno.ENOTEMPTY;
             Directory.Remove(dir, Directory.Find(dir, name, length));
             node.Links = 1;
             node.Unlinked();
@@ -174,7 +174,7 @@ namespace Cowbird.Kernel.Syscalls
         private static int CheckRename(Inode oldDir, Inode source, bool oldSlash, Inode newDir, Inode target, bool newSlash, uint flags)
         {
             if (!source.IsDirectory && (oldSlash || newSlash))
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             if (target != null && (flags & RenameNoReplace) != 0)
                 return -(int)Errno.EEXIST;
             int error = CheckMove(oldDir, source, newDir);
@@ -185,12 +185,12 @@ namespace Cowbird.Kernel.Syscalls
             if (target == source)
                 return 0;
             if (target.IsDirectory && Directory.IsAncestor(target, oldDir))
-                return -LinuxErrno.ENOTEMPTY;
+                return -(int)Errno.ENOTEMPTY;
             if (source.IsDirectory && !target.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             if (!source.IsDirectory && target.IsDirectory)
-                return -LinuxErrno.EISDIR;
-            return target.IsDirectory && target.Entries != null ? -LinuxErrno.ENOTEMPTY : 0;
+                return -(int)Errno.EISDIR;
+            return target.IsDirectory && target.Entries != null ? -(int)Errno.ENOTEMPTY : 0;
         }
 
         // The checks of RENAME_EXCHANGE of `source` (in `oldDir`) and `target` (in `newDir`):
@@ -201,7 +201,7 @@ namespace Cowbird.Kernel.Syscalls
             if (target == null)
                 return -(int)Errno.ENOENT;
             if (!source.IsDirectory && oldSlash || !target.IsDirectory && newSlash)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             int error = CheckMove(oldDir, source, newDir);
             if (error != 0 || source == target)
                 return error;
@@ -213,7 +213,7 @@ namespace Cowbird.Kernel.Syscalls
         private static int CheckMove(Inode oldDir, Inode source, Inode newDir)
         {
             if (oldDir.IsProc != newDir.IsProc || oldDir.IsProc)
-                return oldDir.IsProc && newDir.IsProc ? -(int)Errno.EPERM : -LinuxErrno.EXDEV;
+                return oldDir.IsProc && newDir.IsProc ? -(int)Errno.EPERM : -(int)Errno.EXDEV;
             return source.IsDirectory && Directory.IsAncestor(source, newDir) ? -(int)Errno.EINVAL : 0;
         }
 
@@ -255,7 +255,7 @@ namespace Cowbird.Kernel.Syscalls
                 if (source.IsDirectory)
                     return -(long)Errno.EPERM;
                 if (source.IsProc)
-                    return -LinuxErrno.EXDEV;
+                    return -(int)Errno.EXDEV;
                 Directory.Add(dir, bytes, name.Length, source);
                 source.Links++;
                 source.Changed();

@@ -39,7 +39,7 @@ namespace Cowbird.Kernel.Syscalls
                 return length;
             int fd = process.Files.LowestFree(process.Limits.Soft(ResourceLimits.OpenFiles));
             if (fd < 0)
-                return -LinuxErrno.EMFILE;
+                return -(int)Errno.EMFILE;
             int error = PathArguments.Start(process, dirfd, path, length, out Inode start);
             if (error != 0)
                 return error;
@@ -73,7 +73,7 @@ namespace Cowbird.Kernel.Syscalls
             if (error != 0)
                 return error;
             if (kind != PathWalk.LastKind.Normal || trailingSlash)
-                return -LinuxErrno.EISDIR;
+                return -(int)Errno.EISDIR;
             if (PathWalk.Lookup(dir, path + nameAt, nameLength, false, out node) == 0)
             {
                 if ((flags & Exclusive) != 0)
@@ -87,7 +87,7 @@ namespace Cowbird.Kernel.Syscalls
                     return error;
                 }
                 if (++links > MaxCreateLinks)
-                    return -LinuxErrno.ELOOP;
+                    return -(int)Errno.ELOOP;
                 byte[] target = node.Target;
                 fixed (byte* bytes = target)
                     return FindOrCreate(process, dir, bytes, target.Length, flags, mode, links, out node);
@@ -106,11 +106,11 @@ namespace Cowbird.Kernel.Syscalls
             file = null;
             bool readOnly = (flags & OpenFile.AccessModeMask) == OpenFile.ReadOnly;
             if (node.IsSymlink)
-                return -LinuxErrno.ELOOP;
+                return -(int)Errno.ELOOP;
             if (node.IsDirectory && ((flags & Create) != 0 || !readOnly))
-                return -LinuxErrno.EISDIR;
+                return -(int)Errno.EISDIR;
             if ((flags & DirectoryOnly) != 0 && !node.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             if (node.IsProc && !node.IsDirectory)
             {
                 if (!readOnly)

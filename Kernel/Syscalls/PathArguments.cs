@@ -56,7 +56,7 @@ namespace Cowbird.Kernel.Syscalls
             if (file == null)
                 return -(int)Errno.EBADF;
             if (!file.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
+                return -(int)Errno.ENOTDIR;
             dir = file.Node;
             return 0;
         }

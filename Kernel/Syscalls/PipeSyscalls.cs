@@ -33,7 +33,7 @@ namespace Cowbird.Kernel.Syscalls
             int readFd = process.Files.LowestFree(limit);
             int writeFd = readFd < 0 ? -1 : process.Files.LowestFree(readFd + 1, limit);
             if (writeFd < 0)
-                return -LinuxErrno.EMFILE;
+                return -(int)Errno.EMFILE;
             Fs.Pipe pipe = new Fs.Pipe();
             bool cloexec = (flags & OpenFile.CloseOnExecFlag) != 0;
             int statusFlags = flags & OpenFile.NonBlocking;
@@ -133,7 +133,7 @@ namespace Cowbird.Kernel.Syscalls
         private static long Broken(Process process, ulong done)
         {
             SignalDelivery.Send(process, Signal.SIGPIPE, process.Pid);
-            return done > 0 ? (long)done : -LinuxErrno.EPIPE;
+            return done > 0 ? (long)done : -(int)Errno.EPIPE;
         }
     }
 }

@@ -27,7 +27,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             byte* name = stackalloc byte[Process.MaxNameBytes];
             int length = UserStrings.Copy(process.Space, address, name, Process.MaxNameBytes - 1);
-            if (length == -LinuxErrno.ENAMETOOLONG)
+            if (length == -(int)Errno.ENAMETOOLONG)
                 length = Process.MaxNameBytes - 1;
             else if (length < 0)
                 return -(long)Errno.EFAULT;

@@ -63,7 +63,7 @@ namespace Cowbird.Kernel.Syscalls
             if ((options & ~(WaitNoHang | WaitUntraced | WaitContinued | WaitNoThread | WaitAll | WaitClone)) != 0)
                 return -(long)Errno.EINVAL;
             if (pid == int.MinValue)
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             ProcessLifecycle.WaitOptions wait = Decode(options | WaitExited);
             int result = ProcessLifecycle.Wait(process, pid, wait, out ProcessLifecycle.WaitReport report);
             if (result <= 0)

@@ -37,7 +37,7 @@ namespace Cowbird.Kernel.Syscalls
             if (input == null || !input.CanRead)
                 return -(long)Errno.EBADF;
             if (offsetAddress != 0 && !input.IsSeekable)
-                return -LinuxErrno.ESPIPE;
+                return -(int)Errno.ESPIPE;
             if (offsetAddress == 0)
                 position = (long)input.Offset;
             if (position < 0 || (long)count < 0 || position + (long)count < 0)

@@ -80,14 +80,14 @@ namespace Cowbird.Kernel.Syscalls
         public static long Kill(Process process, int pid, int signal)
         {
             if (pid == int.MinValue)
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             if (pid > 0)
                 return SendToOne(ProcessTable.Find(pid), signal, process.Pid, SignalDelivery.SiUser);
             if (pid == -1)
                 return SendToAllButInit(process, signal);
             int group = pid == 0 ? process.ProcessGroup : -pid;
             if (!ProcessGroups.GroupExists(group))
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             if (!IsValid(signal))
                 return -(long)Errno.EINVAL;
             SendToGroup(group, signal, process.Pid);
@@ -119,7 +119,7 @@ namespace Cowbird.Kernel.Syscalls
         private static long SendToOne(Process target, int signal, int senderPid, int code)
         {
             if (target == null)
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             if (!IsValid(signal))
                 return -(long)Errno.EINVAL;
             if (signal != 0)
@@ -146,7 +146,7 @@ namespace Cowbird.Kernel.Syscalls
                     SendIfSignal(target, signal, process.Pid);
             }
             if (!found)
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             return IsValid(signal) ? 0 : -(long)Errno.EINVAL;
         }
 

@@ -28,7 +28,7 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EBADF;
             Terminal terminal = Terminal.Console;
             if (!file.IsConsole || terminal == null)
-                return -LinuxErrno.ENOTTY;
+                return -(int)Errno.ENOTTY;
             switch (request)
             {
                 case Tcgets:
@@ -44,11 +44,11 @@ namespace Cowbird.Kernel.Syscalls
                 case Tiocswinsz:
                     return SetWindowSize(process, terminal, arg);
                 case Tiocgpgrp:
-                    return terminal.Controls(process) ? PutInt(process, arg, terminal.ForegroundGroup) : -LinuxErrno.ENOTTY;
+                    return terminal.Controls(process) ? PutInt(process, arg, terminal.ForegroundGroup) : -(int)Errno.ENOTTY;
                 case Tiocspgrp:
                     return SetForegroundGroup(process, terminal, arg);
                 case Tiocgsid:
-                    return terminal.Controls(process) ? PutInt(process, arg, terminal.Session) : -LinuxErrno.ENOTTY;
+                    return terminal.Controls(process) ? PutInt(process, arg, terminal.Session) : -(int)Errno.ENOTTY;
                 case Tiocsctty:
                     return MakeControlling(process, terminal, arg);
                 case Tiocnotty:
@@ -61,7 +61,7 @@ namespace Cowbird.Kernel.Syscalls
                     // Output is written synchronously: it has drained already (tcdrain).
                     return terminal.CheckForeground(process, Signal.SIGTTOU);
                 default:
-                    return -LinuxErrno.ENOTTY;
+                    return -(int)Errno.ENOTTY;
             }
         }
 
@@ -72,7 +72,7 @@ namespace Cowbird.Kernel.Syscalls
             Terminal terminal = Terminal.Console;
             if (!controllingTty)
                 return 0;
-            return terminal != null && terminal.Controls(process) ? 0 : -LinuxErrno.ENXIO;
+            return terminal != null && terminal.Controls(process) ? 0 : -(int)Errno.ENXIO;
         }
 
         // TCSETS, TCSETSW, TCSETSF: the job-control check, then the new settings are read
@@ -113,7 +113,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             int check = terminal.CheckForeground(process, Signal.SIGTTOU);
             if (check == -(int)Errno.EIO)
-                return -LinuxErrno.ENOTTY;
+                return -(int)Errno.ENOTTY;
             if (check != 0)
                 return check;
             int group;
@@ -122,9 +122,9 @@ namespace Cowbird.Kernel.Syscalls
             if (group < 0)
                 return -(long)Errno.EINVAL;
             if (!terminal.Controls(process))
-                return -LinuxErrno.ENOTTY;
+                return -(int)Errno.ENOTTY;
             if (!ProcessGroups.GroupExists(group))
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             if (!ProcessGroups.AnyInGroup(group, process.Session))
                 return -(long)Errno.EPERM;
             terminal.ForegroundGroup = group;
@@ -155,7 +155,7 @@ namespace Cowbird.Kernel.Syscalls
         private static long GiveUp(Process process, Terminal terminal)
         {
             if (!terminal.Controls(process))
-                return -LinuxErrno.ENOTTY;
+                return -(int)Errno.ENOTTY;
             if (ProcessGroups.IsSessionLeader(process))
                 terminal.SessionLeaderExits(process);
             else

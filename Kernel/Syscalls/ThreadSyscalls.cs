@@ -35,7 +35,7 @@ namespace Cowbird.Kernel.Syscalls
             if (length == 0 || (length & 7) != 0)
                 return -(long)Errno.EINVAL;
             if (pid < 0 || (pid != 0 && ProcessTable.Find(pid) == null))
-                return -LinuxErrno.ESRCH;
+                return -(int)Errno.ESRCH;
             ulong mask = 1;
             uint size = length < CpuMaskBytes ? length : CpuMaskBytes;
             if (UserMemory.CopyToUser(process.Space, address, (byte*)&mask, size) != Errno.None)

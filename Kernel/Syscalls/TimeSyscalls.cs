@@ -46,7 +46,7 @@ namespace Cowbird.Kernel.Syscalls
             if (!IsKnown(process, clock))
                 return -(long)Errno.EINVAL;
             if (!CanSleepOn(clock))
-                return -LinuxErrno.EOPNOTSUPP;
+                return -(int)Errno.EOPNOTSUPP;
             long* time = stackalloc long[2];
             if (UserMemory.CopyFromUser(process.Space, (byte*)time, request, 16) != Errno.None)
                 return -(long)Errno.EFAULT;

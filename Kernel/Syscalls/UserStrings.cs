@@ -19,7 +19,7 @@ namespace Cowbird.Kernel.Syscalls
                 if (chunk > capacity - length)
                     chunk = capacity - length;
                 if (chunk <= 0)
-                    return -LinuxErrno.ENAMETOOLONG;
+                    return -(int)Errno.ENAMETOOLONG;
                 Errno error = UserMemory.CopyFromUser(space, buffer + length, at, (ulong)chunk);
                 if (error != Errno.None)
                     return -(int)error;

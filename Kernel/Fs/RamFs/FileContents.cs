@@ -73,7 +73,7 @@ namespace Cowbird.Kernel.Fs.RamFs
         public static long Write(WriteSource source, Inode node, ulong offset, ulong count)
         {
             if (offset >= MaxSize)
-                return count == 0 ? 0 : -LinuxErrno.EFBIG;
+                return count == 0 ? 0 : -(int)Errno.EFBIG;
             if (count > MaxSize - offset)
                 count = MaxSize - offset;
             ulong done = 0;

@@ -65,8 +65,8 @@ namespace Cowbird.Kernel.Fs.Vfs
                     return error;
             }
             if (!dir.IsDirectory)
-                return -LinuxErrno.ENOTDIR;
-            return nameLength > MaxName ? -LinuxErrno.ENAMETOOLONG : 0;
+                return -(int)Errno.ENOTDIR;
+            return nameLength > MaxName ? -(int)Errno.ENAMETOOLONG : 0;
         }
 
         // The kind of a last component `name` (`length` bytes; 0 is the root's).
@@ -104,7 +104,7 @@ namespace Cowbird.Kernel.Fs.Vfs
                 bool last = next == length;
                 bool slash = end < length;
                 if (end - at > MaxName)
-                    return -LinuxErrno.ENAMETOOLONG;
+                    return -(int)Errno.ENAMETOOLONG;
                 Inode child = Step(dir, path + at, end - at);
                 if (child == null)
                     return -(int)Errno.ENOENT;
@@ -115,7 +115,7 @@ namespace Cowbird.Kernel.Fs.Vfs
                         return error;
                 }
                 if (slash && !child.IsDirectory)
-                    return -LinuxErrno.ENOTDIR;
+                    return -(int)Errno.ENOTDIR;
                 if (last)
                 {
                     node = child;
@@ -132,7 +132,7 @@ namespace Cowbird.Kernel.Fs.Vfs
         {
             node = null;
             if (++links > MaxLinks)
-                return -LinuxErrno.ELOOP;
+                return -(int)Errno.ELOOP;
             fixed (byte* target = link.Target)
                 return Walk(dir, target, link.Target.Length, true, ref links, out node);
         }
