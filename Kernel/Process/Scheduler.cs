@@ -29,6 +29,10 @@ namespace Cowbird.Kernel.Processes
 
         public static Process Current => s_current;
 
+        // Whether kernel code may sleep for a device while keeping the kernel lock: a process
+        // runs and holds it (not the boot code, which polls).
+        public static bool MaySleepForDevice => KernelLock.HeldBy(s_current);
+
         public static void Initialize()
         {
             Interrupts.SetUserReturnHandler(new Scheduler());
@@ -106,8 +110,48 @@ namespace Cowbird.Kernel.Processes
 
         // Picks the next process (round robin after the current one) and switches to it;
         // idles with interrupts enabled while nothing can run. Returns when the current
-        // process runs again (never for a zombie).
+        // process runs again (never for a zombie). A process that holds the kernel lock
+        // drops it while others run and has it again when this returns (KernelLock, rule 3).
         public static void Schedule()
+        {
+            Process current = s_current;
+            bool held = KernelLock.HeldBy(current);
+            if (held)
+                KernelLock.Release();
+            SwitchAway();
+            if (held)
+            {
+                KernelLock.Acquire();
+                ProcessTable.FreeDetached();
+            }
+        }
+
+        // Blocks the current process, which keeps the kernel lock, until a device's interrupt
+        // wakes it (WakeAll with `reason` and `channel`) or the next tick does: the caller
+        // checks its device again each time this returns (a signal may wake it early too).
+        // No other process enters the kernel meanwhile (KernelLock, rule 4).
+        public static void SleepForDevice(WaitReason reason, object channel)
+        {
+            Process current = s_current;
+            current.State = ProcessState.Sleeping;
+            current.WaitingFor = reason;
+            current.WaitChannel = channel;
+            current.WakeTick = PitTimer.Ticks + 1;
+            SwitchAway();
+        }
+
+        // Blocks the current process until the kernel lock is released (KernelLock.Acquire).
+        public static void SleepForLock()
+        {
+            s_current.State = ProcessState.Sleeping;
+            s_current.WaitingFor = WaitReason.KernelLock;
+            s_current.WakeTick = 0;
+            SwitchAway();
+        }
+
+        // Schedule without the kernel lock: the switch itself. Frees the zombies' kernel
+        // stacks only for a process that holds the lock (Schedule does it after Acquire).
+        private static void SwitchAway()
         {
             CpuAccounting.LeaveKernel(s_current);
             Process next = PickNext();
@@ -116,7 +160,6 @@ namespace Cowbird.Kernel.Processes
             {
                 CpuTime.OnSwitch();
                 SwitchTo(next, ref s_current.SavedRsp);
-                ProcessTable.FreeDetached();
             }
             s_current.SliceStart = PitTimer.Ticks;
         }
@@ -169,23 +212,44 @@ namespace Cowbird.Kernel.Processes
 
         // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending
         // signals act (a fatal one ends the process, a stop signal stops it); a used-up time
-        // slice lets others run.
+        // slice lets others run. The kernel lock is released here (KernelLock, rule 2); a
+        // process that came from an interrupt takes it only to act on a signal.
         public static void OnReturnToUser()
         {
             Process current = s_current;
-            SignalDelivery.ActOnPending(current);
+            ActOnSignals(current);
             if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
                 Schedule();
-            SignalDelivery.ActOnPending(current);
+            ActOnSignals(current);
+            if (KernelLock.HeldBy(current))
+                KernelLock.Release();
             CpuAccounting.LeaveKernel(current);
+        }
+
+        // SignalDelivery.ActOnPending under the kernel lock, taken only when a signal needs it.
+        private static void ActOnSignals(Process current)
+        {
+            if (!KernelLock.HeldBy(current))
+            {
+                if (!SignalDelivery.HasWork(current))
+                    return;
+                KernelLock.Acquire();
+            }
+            SignalDelivery.ActOnPending(current);
         }
 
         public override void Handle(TrapFrame* frame) => OnReturnToUser();
 
-        // First on every interrupt from ring 3: the running process's user time ends.
+        // First on every interrupt from ring 3: the running process's user time ends, and an
+        // exception (not a hardware interrupt) takes the kernel lock (KernelLock, rule 1).
         private sealed class UserEntry : InterruptHandler
         {
-            public override void Handle(TrapFrame* frame) => CpuAccounting.EnterKernel(s_current);
+            public override void Handle(TrapFrame* frame)
+            {
+                CpuAccounting.EnterKernel(s_current);
+                if (frame->Vector < (ulong)Pic8259.IrqBase)
+                    KernelLock.Acquire();
+            }
         }
     }
 }
