@@ -38,6 +38,9 @@ namespace Cowbird.Kernel.Processes
     public static class KernelLock
     {
         private static Process s_owner;
+        // Processes asleep in Acquire: Release walks the process table only when there are any
+        // (it runs at every return to ring 3).
+        private static int s_waiters;
 
         // Whether `process` holds the lock.
         public static bool HeldBy(Process process) => process != null && s_owner == process;
@@ -48,7 +51,11 @@ namespace Cowbird.Kernel.Processes
         {
             Process current = Scheduler.Current;
             while (s_owner != null)
+            {
+                s_waiters++;
                 Scheduler.SleepForLock();
+                s_waiters--;
+            }
             s_owner = current;
         }
 
@@ -59,7 +66,8 @@ namespace Cowbird.Kernel.Processes
             if (s_owner != Scheduler.Current)
                 Panic.Halt("KernelLock.Release: not held by the current process");
             s_owner = null;
-            Scheduler.WakeAll(WaitReason.KernelLock);
+            if (s_waiters > 0)
+                Scheduler.WakeAll(WaitReason.KernelLock);
         }
     }
 }
