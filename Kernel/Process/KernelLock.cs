@@ -14,12 +14,15 @@ namespace Cowbird.Kernel.Processes
     //
     // The rule, and where it is taken and dropped:
     //   1. Entry from ring 3: a system call (SyscallDispatcher) and an exception from ring
-    //      3 (a page fault, a #GP that kills: Scheduler's user-entry hook) take the lock.
+    //      3 (a #GP that kills: Scheduler's user-entry hook) take the lock; a page fault
+    //      takes it in PageFaultHandler once it has read CR2, which the faults of the
+    //      processes that run while it waits for the lock would overwrite.
     //      Hardware interrupts (timer, keyboard, disk) do not: their handlers only count
     //      time, queue input and wake processes, which is safe at any point.
-    //   2. Return to ring 3 (Scheduler.OnReturnToUser) releases it. On that path a process
-    //      that came from an interrupt takes it only if it has signals to act on (a signal
-    //      frame is written to its memory, a kill frees its address space).
+    //   2. Return to ring 3 (Scheduler.OnReturnToUser) releases it, before a spent time
+    //      slice lets others run. On that path a process takes it (again) only if it has
+    //      signals to act on (a signal frame is written to its memory, a kill frees its
+    //      address space).
     //   3. Scheduler.Schedule drops it and takes it again before it returns, for a process
     //      that held it. Every sleep that existed before the disk one (pipe, wait4,
     //      nanosleep, poll, console, pause and sigsuspend, a stop, sched_yield, exit) goes

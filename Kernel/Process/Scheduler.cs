@@ -13,6 +13,8 @@ namespace Cowbird.Kernel.Processes
     //   - Kernel code runs with interrupts disabled; they are enabled only while the
     //     CPU idles in Schedule (sti; hlt), so interrupt handlers never run in the
     //     middle of kernel data-structure updates.
+    //   - System calls and faults run under the kernel lock (KernelLock); Schedule drops it
+    //     while others run, SleepForDevice keeps it.
     //   - Switching = TSS.Rsp0 + per-CPU kernel stack, CR3, FS base, then the kernel
     //     stacks (context_switch). User SSE registers are on each kernel stack already.
     //   - Each switch, and each entry from and return to ring 3, counts the running
@@ -149,8 +151,9 @@ namespace Cowbird.Kernel.Processes
             SwitchAway();
         }
 
-        // Schedule without the kernel lock: the switch itself. Frees the zombies' kernel
-        // stacks only for a process that holds the lock (Schedule does it after Acquire).
+        // The switch itself, leaving the kernel lock as it is. Detached zombies' kernel stacks
+        // are freed by Schedule once it has the lock again, not here: a process without the
+        // lock (one preempted on its way to ring 3) must not touch the kernel heap.
         private static void SwitchAway()
         {
             CpuAccounting.LeaveKernel(s_current);
@@ -212,22 +215,21 @@ namespace Cowbird.Kernel.Processes
 
         // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending
         // signals act (a fatal one ends the process, a stop signal stops it); a used-up time
-        // slice lets others run. The kernel lock is released here (KernelLock, rule 2); a
-        // process that came from an interrupt takes it only to act on a signal.
+        // slice lets others run. The kernel lock is released here (KernelLock, rule 2), before
+        // the slice ends, so a preempted process does not need it again to go on to ring 3.
         public static void OnReturnToUser()
         {
             Process current = s_current;
-            ActOnSignals(current);
+            ActOnSignalsAndUnlock(current);
             if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
                 Schedule();
-            ActOnSignals(current);
-            if (KernelLock.HeldBy(current))
-                KernelLock.Release();
+            ActOnSignalsAndUnlock(current);
             CpuAccounting.LeaveKernel(current);
         }
 
-        // SignalDelivery.ActOnPending under the kernel lock, taken only when a signal needs it.
-        private static void ActOnSignals(Process current)
+        // SignalDelivery.ActOnPending under the kernel lock, which a process that came from an
+        // interrupt takes only when a signal needs it; returns without the lock.
+        private static void ActOnSignalsAndUnlock(Process current)
         {
             if (!KernelLock.HeldBy(current))
             {
@@ -236,18 +238,20 @@ namespace Cowbird.Kernel.Processes
                 KernelLock.Acquire();
             }
             SignalDelivery.ActOnPending(current);
+            KernelLock.Release();
         }
 
         public override void Handle(TrapFrame* frame) => OnReturnToUser();
 
         // First on every interrupt from ring 3: the running process's user time ends, and an
-        // exception (not a hardware interrupt) takes the kernel lock (KernelLock, rule 1).
+        // exception (not a hardware interrupt) takes the kernel lock (KernelLock, rule 1),
+        // except a page fault: PageFaultHandler takes it once it has read CR2.
         private sealed class UserEntry : InterruptHandler
         {
             public override void Handle(TrapFrame* frame)
             {
                 CpuAccounting.EnterKernel(s_current);
-                if (frame->Vector < (ulong)Pic8259.IrqBase)
+                if (frame->Vector < (ulong)Pic8259.IrqBase && frame->Vector != ExceptionVector.PageFault)
                     KernelLock.Acquire();
             }
         }
