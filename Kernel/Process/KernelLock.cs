@@ -53,6 +53,8 @@ namespace Cowbird.Kernel.Processes
         public static void Acquire()
         {
             Process current = Scheduler.Current;
+            if (s_owner == current)
+                Panic.Halt("KernelLock.Acquire: already held by the current process");
             while (s_owner != null)
             {
                 s_waiters++;
