@@ -173,6 +173,9 @@ bundled_programs() {
 # at boot, e.g. COWBIRD_KERNEL_ARGS=sysctl.vm.overcommit_memory=2 for strict overcommit).
 # COWBIRD_SWAP_BLKDEBUG (environment, with --swap) names a QEMU blkdebug rule file put in
 # front of the swap disk, to make chosen sectors fail (tests of swap read errors).
+# COWBIRD_SWAP_IOPS (environment, with --swap) limits the swap disk to that many commands a
+# second (QEMU's throttling), so every command takes milliseconds on any host (tests of
+# what runs while a process waits for the disk).
 run_program() {
   local mem=128 swap=0 swap_bus=ahci timeout_s=120 verbose=0
   # QEMU's display: none by default (the serial line is the console); --window shows the screen.
@@ -201,7 +204,7 @@ run_program() {
       *) break ;;
     esac
   done
-  for n in "$mem" "$swap" "$timeout_s"; do
+  for n in "$mem" "$swap" "$timeout_s" ${COWBIRD_SWAP_IOPS:+"$COWBIRD_SWAP_IOPS"}; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "run: not a number: $n" >&2; exit 2; }
   done
   if [ -n "${COWBIRD_SWAP_BLKDEBUG:-}" ]; then
@@ -258,13 +261,15 @@ make_swap_disk() {
 
 # QEMU's arguments for the swap disk image PATH on BUS, one per line: ahci (a SATA disk
 # on port 0 of an AHCI controller, what q35 and VMware give) or ide (the primary master).
-# COWBIRD_SWAP_BLKDEBUG puts a blkdebug rule file in front of the image.
+# COWBIRD_SWAP_BLKDEBUG puts a blkdebug rule file in front of the image, COWBIRD_SWAP_IOPS
+# throttles it.
 swap_disk_arguments() {
   local file="${COWBIRD_SWAP_BLKDEBUG:+blkdebug:$COWBIRD_SWAP_BLKDEBUG:}$1"
+  local throttle="${COWBIRD_SWAP_IOPS:+,throttling.iops-total=$COWBIRD_SWAP_IOPS}"
   if [ "$2" = ide ]; then
-    printf '%s\n' -drive "file=$file,format=raw,if=ide,index=0,media=disk"
+    printf '%s\n' -drive "file=$file,format=raw,if=ide,index=0,media=disk$throttle"
   else
-    printf '%s\n' -device ahci,id=ahci -drive "id=swap,file=$file,if=none,format=raw" -device ide-hd,drive=swap,bus=ahci.0
+    printf '%s\n' -device ahci,id=ahci -drive "id=swap,file=$file,if=none,format=raw$throttle" -device ide-hd,drive=swap,bus=ahci.0
   fi
 }
 

@@ -219,15 +219,7 @@ int main(void) {
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-static long counter(const char *name) {
-    char line[128]; long value = -1; size_t n = strlen(name);
-    FILE *f = fopen(""/proc/vmstat"", ""r"");
-    if (!f) return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, name, n) == 0 && line[n] == ' ') sscanf(line + n, ""%ld"", &value);
-    fclose(f);
-    return value;
-}
+" + VmstatCounter + @"
 int main(void) {
     size_t size = 96 << 20;
     char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -254,6 +246,75 @@ int main(void) {
                 long pages = long.Parse(line.Groups[1].Value), commands = long.Parse(line.Groups[2].Value);
                 Assert.True(commands > 0 && pages >= 2 * commands, $"{bus}: {verb} {pages} pages in {commands} commands");
             }
+        }
+
+        // A C function for the test programs: counter(""name"") reads one /proc/vmstat figure.
+        private const string VmstatCounter = @"
+static long counter(const char *name) {
+    char line[128]; long value = -1; size_t n = strlen(name);
+    FILE *f = fopen(""/proc/vmstat"", ""r"");
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, name, n) == 0 && line[n] == ' ') sscanf(line + n, ""%ld"", &value);
+    fclose(f);
+    return value;
+}";
+
+        // A process waiting for swap I/O lets the others run: a child that only computes (no
+        // system call, no fault: it counts in a shared page) advances while its parent's page
+        // faults wait for swap reads. The disk is throttled to 500 commands a second, so each
+        // read takes about 2 ms on any host. Before each fault the parent yields, so it starts
+        // the fault with a fresh time slice (20 ms) and is not preempted at the fault's end:
+        // a kernel that busy-waits for the disk shows the counter still across almost every
+        // fault, a sleeping one shows it advanced across almost every fault that read swap.
+        // Counts, not times: the counter must advance across at least half of the 128
+        // faults, and at least half of them must have read swap.
+        [Fact]
+        public void ComputingProcessRunsWhileAnotherWaitsForSwap()
+        {
+            string program = ProcessTestHarness.Compile("swapsleep", @"
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+" + VmstatCounter + @"
+int main(void) {
+    volatile unsigned long *count = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (count == MAP_FAILED) return 2;
+    pid_t child = fork();
+    if (child == 0)
+        for (;;) (*count)++;
+    size_t size = 96 << 20, stride = 64 << 12;
+    char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return 2;
+    for (size_t i = 0; i < size; i += 4096) p[i] = (char)(i >> 12);
+    long reads0 = counter(""swap_read_commands"");
+    int faults = 0, advanced = 0, bad = 0;
+    for (size_t i = 0; faults < 128; i += stride, faults++) {
+        sched_yield();
+        unsigned long before = *count;
+        bad += p[i] != (char)(i >> 12);
+        advanced += *count != before;
+    }
+    long reads = counter(""swap_read_commands"") - reads0;
+    kill(child, SIGKILL);
+    waitpid(child, 0, 0);
+    printf(""%d faults, %ld swap reads, counter advanced across %d, %d bad pages\n"", faults, reads, advanced, bad);
+    return bad != 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "384", "--timeout", "600" }, program,
+                Array.Empty<string>(), new Dictionary<string, string> { ["COWBIRD_SWAP_IOPS"] = "500" });
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Match line = Regex.Match(run.StdoutText, @"(?m)^(\d+) faults, (\d+) swap reads, counter advanced across (\d+), 0 bad pages$");
+            Assert.True(line.Success, run.Describe());
+            int faults = int.Parse(line.Groups[1].Value), reads = int.Parse(line.Groups[2].Value), advanced = int.Parse(line.Groups[3].Value);
+            Assert.True(reads >= faults / 2, $"only {reads} swap reads in {faults} faults: the memory was not swapped out");
+            Assert.True(advanced >= faults / 2, $"the computing process advanced across {advanced} of {faults} faults ({reads} swap reads)");
+            Assert.Matches(@"ahci: interrupt line \d+", run.KernelLog);
         }
 
         // Forking past the process limit (threads-max, sized from RAM) fails with

@@ -41,7 +41,9 @@ namespace Cowbird.Kernel.Processes
                 return;
             }
             Process current = Scheduler.Current;
+            // CR2 first: waiting for the kernel lock runs other processes, whose faults load CR2.
             ulong address = Cpu.ReadCr2();
+            KernelLock.Acquire();
             if (!Gc.EnsureHeadroom(FaultHeapBytes))
             {
                 OomKiller.Run(current);

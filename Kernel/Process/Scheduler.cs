@@ -13,6 +13,8 @@ namespace Cowbird.Kernel.Processes
     //   - Kernel code runs with interrupts disabled; they are enabled only while the
     //     CPU idles in Schedule (sti; hlt), so interrupt handlers never run in the
     //     middle of kernel data-structure updates.
+    //   - System calls and faults run under the kernel lock (KernelLock); Schedule drops it
+    //     while others run, SleepForDevice keeps it.
     //   - Switching = TSS.Rsp0 + per-CPU kernel stack, CR3, FS base, then the kernel
     //     stacks (context_switch). User SSE registers are on each kernel stack already.
     //   - Each switch, and each entry from and return to ring 3, counts the running
@@ -28,6 +30,10 @@ namespace Cowbird.Kernel.Processes
         private static ulong s_bootRsp;
 
         public static Process Current => s_current;
+
+        // Whether kernel code may sleep for a device while keeping the kernel lock: a process
+        // runs and holds it (not the boot code, which polls).
+        public static bool MaySleepForDevice => KernelLock.HeldBy(s_current);
 
         public static void Initialize()
         {
@@ -106,8 +112,49 @@ namespace Cowbird.Kernel.Processes
 
         // Picks the next process (round robin after the current one) and switches to it;
         // idles with interrupts enabled while nothing can run. Returns when the current
-        // process runs again (never for a zombie).
+        // process runs again (never for a zombie). A process that holds the kernel lock
+        // drops it while others run and has it again when this returns (KernelLock, rule 3).
         public static void Schedule()
+        {
+            Process current = s_current;
+            bool held = KernelLock.HeldBy(current);
+            if (held)
+                KernelLock.Release();
+            SwitchAway();
+            if (held)
+            {
+                KernelLock.Acquire();
+                ProcessTable.FreeDetached();
+            }
+        }
+
+        // Blocks the current process, which keeps the kernel lock, until a device's interrupt
+        // wakes it (WakeAll with `reason` and `channel`) or the next tick does: the caller
+        // checks its device again each time this returns (a signal may wake it early too).
+        // No other process enters the kernel meanwhile (KernelLock, rule 4).
+        public static void SleepForDevice(WaitReason reason, object channel)
+        {
+            Process current = s_current;
+            current.State = ProcessState.Sleeping;
+            current.WaitingFor = reason;
+            current.WaitChannel = channel;
+            current.WakeTick = PitTimer.Ticks + 1;
+            SwitchAway();
+        }
+
+        // Blocks the current process until the kernel lock is released (KernelLock.Acquire).
+        public static void SleepForLock()
+        {
+            s_current.State = ProcessState.Sleeping;
+            s_current.WaitingFor = WaitReason.KernelLock;
+            s_current.WakeTick = 0;
+            SwitchAway();
+        }
+
+        // The switch itself, leaving the kernel lock as it is. Detached zombies' kernel stacks
+        // are freed by Schedule once it has the lock again, not here: a process without the
+        // lock (one preempted on its way to ring 3) must not touch the kernel heap.
+        private static void SwitchAway()
         {
             CpuAccounting.LeaveKernel(s_current);
             Process next = PickNext();
@@ -116,7 +163,6 @@ namespace Cowbird.Kernel.Processes
             {
                 CpuTime.OnSwitch();
                 SwitchTo(next, ref s_current.SavedRsp);
-                ProcessTable.FreeDetached();
             }
             s_current.SliceStart = PitTimer.Ticks;
         }
@@ -169,23 +215,45 @@ namespace Cowbird.Kernel.Processes
 
         // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending
         // signals act (a fatal one ends the process, a stop signal stops it); a used-up time
-        // slice lets others run.
+        // slice lets others run. The kernel lock is released here (KernelLock, rule 2), before
+        // the slice ends, so a preempted process does not need it again to go on to ring 3.
         public static void OnReturnToUser()
         {
             Process current = s_current;
-            SignalDelivery.ActOnPending(current);
+            ActOnSignalsAndUnlock(current);
             if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
                 Schedule();
-            SignalDelivery.ActOnPending(current);
+            ActOnSignalsAndUnlock(current);
             CpuAccounting.LeaveKernel(current);
+        }
+
+        // SignalDelivery.ActOnPending under the kernel lock, which a process that came from an
+        // interrupt takes only when a signal needs it; returns without the lock.
+        private static void ActOnSignalsAndUnlock(Process current)
+        {
+            if (!KernelLock.HeldBy(current))
+            {
+                if (!SignalDelivery.HasWork(current))
+                    return;
+                KernelLock.Acquire();
+            }
+            SignalDelivery.ActOnPending(current);
+            KernelLock.Release();
         }
 
         public override void Handle(TrapFrame* frame) => OnReturnToUser();
 
-        // First on every interrupt from ring 3: the running process's user time ends.
+        // First on every interrupt from ring 3: the running process's user time ends, and an
+        // exception (not a hardware interrupt) takes the kernel lock (KernelLock, rule 1),
+        // except a page fault: PageFaultHandler takes it once it has read CR2.
         private sealed class UserEntry : InterruptHandler
         {
-            public override void Handle(TrapFrame* frame) => CpuAccounting.EnterKernel(s_current);
+            public override void Handle(TrapFrame* frame)
+            {
+                CpuAccounting.EnterKernel(s_current);
+                if (frame->Vector < (ulong)Pic8259.IrqBase && frame->Vector != ExceptionVector.PageFault)
+                    KernelLock.Acquire();
+            }
         }
     }
 }

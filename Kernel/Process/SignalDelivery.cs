@@ -116,6 +116,12 @@ namespace Cowbird.Kernel.Processes
             return true;
         }
 
+        // Whether ActOnPending has anything to do for `process`: a kill decided, an unblocked
+        // signal pending, or a mask to restore.
+        public static bool HasWork(Process process) =>
+            process.PendingKill != 0 || (process.PendingSignals & ~process.SignalMask) != 0
+            || process.RestoreMaskAfterSignal;
+
         // HandlePending, then the end of the process if a signal is fatal. Before every return
         // to ring 3.
         public static void ActOnPending(Process current)

@@ -15,5 +15,10 @@ namespace Cowbird.Kernel.Processes
         PipeRead,
         // Room in a pipe, or its last reader gone (Process.WaitChannel: the pipe).
         PipeWrite,
+        // The kernel lock, held by another process (KernelLock).
+        KernelLock,
+        // A disk command to complete (Process.WaitChannel: the disk's port); the sleeper
+        // keeps the kernel lock.
+        Disk,
     }
 }

@@ -10,8 +10,9 @@ namespace Cowbird.Kernel.Syscalls
     // Interrupts stay disabled (SFMASK clears IF) except while a process sleeps.
     // A call whose kernel heap needs cannot be met gets ENOMEM before it starts
     // (SyscallHeadroom).
-    // Before returning to ring 3: a pending kill ends the process, a spent time slice
-    // lets another run (Scheduler.OnReturnToUser).
+    // A call runs under the kernel lock (KernelLock), taken here and released on the way back
+    // to ring 3. Before returning to ring 3: a pending kill ends the process, a spent time
+    // slice lets another run (Scheduler.OnReturnToUser).
     // The number is the low 32 bits of rax, as Linux 6.1's do_syscall_64 reads it (an
     // int): 0x100000027 is getpid. Numbers with the x32 bit (0x40000000) are ENOSYS, as on
     // a Linux without CONFIG_X86_X32_ABI, and so is -1.
@@ -22,6 +23,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             Process current = Scheduler.Current;
             CpuAccounting.EnterKernel(current);
+            KernelLock.Acquire();
             ulong number = Number(frame);
             long result = Call(current, frame, number);
             ProcessTable.TrimHeapIfDue();

@@ -62,6 +62,11 @@ namespace Cowbird.Kernel.Arch.X64
             Pic8259.Unmask(irq);
         }
 
+        // Whether hardware interrupt line `irq` exists and has no handler yet (a driver of a
+        // PCI device checks the line the firmware gave it before taking it).
+        public static bool IrqIsFree(int irq) =>
+            irq >= 0 && irq < Pic8259.IrqCount && irq != Pic8259.CascadeIrq && s_handlers[Pic8259.IrqBase + irq] == null;
+
         // Makes `handler` run before every return to ring 3 from an interrupt.
         public static void SetUserReturnHandler(InterruptHandler handler) => s_userReturn = handler;
 

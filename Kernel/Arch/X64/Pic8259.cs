@@ -18,7 +18,7 @@ namespace Cowbird.Kernel.Arch.X64
         private const byte Icw4Mode8086 = 0x01;
         private const byte EndOfInterruptCommand = 0x20;
         private const byte ReadInServiceCommand = 0x0B;
-        private const int CascadeIrq = 2;
+        public const int CascadeIrq = 2;
         private const int SpuriousMasterIrq = 7, SpuriousSlaveIrq = 15;
 
         private static ushort s_mask = 0xFFFF;       // bit n set = IRQ n masked

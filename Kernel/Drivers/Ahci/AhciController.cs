@@ -12,7 +12,8 @@ namespace Cowbird.Kernel.Drivers.Ahci
     //   5. for each implemented port (PI) with a device (SSTS.DET = 3) whose signature
     //      says ATA disk (not ATAPI, port multiplier or bridge): give it memory, start
     //      it and IDENTIFY it.
-    // Interrupts stay disabled in the HBA (GHC.IE = 0): commands are polled (AhciPort).
+    //   6. route the HBA's PCI interrupt to the ports' waiting processes (AhciInterrupt).
+    // Commands at boot are polled; a process that issues one sleeps until it ends (AhciPort).
     public static unsafe class AhciController
     {
         private const byte ClassStorage = 0x01, SubclassSata = 0x06, ProgIfAhci = 0x01;
@@ -40,6 +41,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
             Write(hba, AhciRegisters.Ghc, Read(hba, AhciRegisters.Ghc) | AhciRegisters.GhcAe);
             ulong dmaLimit = (Read(hba, AhciRegisters.Cap) & AhciRegisters.CapS64a) != 0 ? ulong.MaxValue : FourGiB;
             s_disks = ProbePorts(hba, dmaLimit);
+            AhciInterrupt.Enable(hba, function.InterruptLine, s_disks);
             return s_disks;
         }
 

@@ -1,5 +1,6 @@
 using Cowbird.Kernel.Arch.X64;
 using Cowbird.Kernel.Memory;
+using Cowbird.Kernel.Processes;
 using Cowbird.Mm;
 using RuntimeMemory = Cowbird.Runtime.Memory;
 
@@ -14,15 +15,26 @@ namespace Cowbird.Kernel.Drivers.Ahci
     //                  one physically contiguous piece of the data buffer
     //
     // Only command slot 0 is used: one command at a time per port, like the IDE path.
-    // A command runs with interrupts disabled and is polled to completion (PxCI bit 0
-    // clears) or to an error (PxIS.TFES, PxTFD.ERR) or to PollLimit reads, so a dead
-    // disk gives an error result instead of a hang; the port is then restarted.
+    // A command ends when PxCI bit 0 clears (done) or on an error (PxIS.TFES, PxTFD.ERR);
+    // a dead disk gives an error result instead of a hang, and the port is restarted.
+    // How the issuer waits for that:
+    //   - a process (it holds the kernel lock) polls SpinPolls times, which is all a fast
+    //     command needs, then sleeps (Scheduler.SleepForDevice) until the port's interrupt
+    //     (AhciInterrupt) or the next timer tick wakes it, and looks again; other processes
+    //     run in ring 3 meanwhile. After TimeoutTicks the command has timed out.
+    //   - at boot (IDENTIFY, swap discovery, self-tests) nobody can run instead: it polls
+    //     with interrupts disabled, up to PollLimit reads.
     public sealed unsafe class AhciPort
     {
-        // Polls of PxCI before a command is declared timed out. One MMIO read of an
-        // emulated or real HBA takes at least ~100 ns, so this waits a second or more;
-        // it counts reads, not timer ticks, because page faults run with interrupts off.
+        // Polls of PxCI before a command is declared timed out when polling. One MMIO read
+        // of an emulated or real HBA takes at least ~100 ns, so this waits a second or more;
+        // it counts reads, not timer ticks, because the boot code runs with interrupts off.
         public const uint PollLimit = 10000000;
+        // Polls before a process sleeps: tens of microseconds, which a command the disk
+        // serves from its cache needs, so such a command costs no switch.
+        public const uint SpinPolls = 64;
+        // Ticks a sleeping issuer waits before the command has timed out (5 s).
+        public const ulong TimeoutTicks = 5 * PitTimer.FrequencyHz;
         public const int MaxPrdEntries = (PageSize - CommandTableOffset - PrdtOffset) / PrdEntrySize;
 
         private const int PageSize = (int)Page.Size;
@@ -39,6 +51,8 @@ namespace Cowbird.Kernel.Drivers.Ahci
         private readonly ulong _dmaLimit;                // first physical address the HBA cannot reach
         private readonly ulong _memory;                 // physical address of the frame
         private readonly byte* _memoryView;              // the same frame in the direct map
+        // PxIS bits the interrupt handler cleared since the command was issued (its errors).
+        private uint _interruptStatus;
 
         private AhciPort(int number, byte* registers, ulong dmaLimit, ulong memory)
         {
@@ -114,7 +128,8 @@ namespace Cowbird.Kernel.Drivers.Ahci
         }
 
         // Copies `fis` into the command table, fills command header 0 for a PRDT of
-        // `entries` entries, and issues the command with interrupts off.
+        // `entries` entries, and issues the command with interrupts off (a process's sleep
+        // lets them in while it waits).
         private int Execute(byte* fis, int entries, bool write)
         {
             byte* table = _memoryView + CommandTableOffset;
@@ -130,20 +145,61 @@ namespace Cowbird.Kernel.Drivers.Ahci
             return result;
         }
 
-        // Issues slot 0 and polls it to completion; restarts the port after an error.
+        // Issues slot 0 and waits for it: a short spin, then sleeps when a process issued it,
+        // polling otherwise. Restarts the port after an error or a timeout.
         private int Issue()
         {
+            _interruptStatus = 0;
             Write(AhciRegisters.PxIs, 0xFFFFFFFF);
             Write(AhciRegisters.PxCi, 1);
-            for (uint poll = 0; poll < PollLimit; poll++)
+            int result;
+            for (uint poll = 0; poll < SpinPolls; poll++)
+                if (Finished(out result))
+                    return result;
+            if (!Scheduler.MaySleepForDevice)
             {
-                uint status = Read(AhciRegisters.PxIs);
-                if ((status & AhciRegisters.IsFatalErrors) != 0)
-                    return Failed("error", status);
-                if ((Read(AhciRegisters.PxCi) & 1) == 0)
-                    return (TaskFile & AhciRegisters.TfdErr) != 0 ? Failed("error", status) : 0;
+                for (uint poll = SpinPolls; poll < PollLimit; poll++)
+                    if (Finished(out result))
+                        return result;
+                return Failed("timeout", Read(AhciRegisters.PxIs));
+            }
+            ulong deadline = PitTimer.Ticks + TimeoutTicks;
+            while (PitTimer.Ticks < deadline)
+            {
+                Scheduler.SleepForDevice(WaitReason.Disk, this);
+                if (Finished(out result))
+                    return result;
             }
             return Failed("timeout", Read(AhciRegisters.PxIs));
+        }
+
+        // True when slot 0's command has ended: `result` is 0, or -EIO after an error.
+        private bool Finished(out int result)
+        {
+            result = 0;
+            uint status = _interruptStatus | Read(AhciRegisters.PxIs);
+            if ((status & AhciRegisters.IsFatalErrors) != 0)
+                result = Failed("error", status);
+            else if ((Read(AhciRegisters.PxCi) & 1) != 0)
+                return false;
+            else if ((TaskFile & AhciRegisters.TfdErr) != 0)
+                result = Failed("error", status);
+            return true;
+        }
+
+        // Turns on the interrupts a command's end raises: the device's register FIS (the end
+        // of every DMA command) and the errors. Call once AhciInterrupt handles the HBA's line.
+        public void EnableInterrupts() =>
+            Write(AhciRegisters.PxIe, AhciRegisters.IsDhrs | AhciRegisters.IsFatalErrors);
+
+        // The HBA raised an interrupt for this port: acknowledges it (PxIS is write-1-to-clear,
+        // and the line is level-triggered), keeps the bits for the waiting issuer, wakes it.
+        public void OnInterrupt()
+        {
+            uint status = Read(AhciRegisters.PxIs);
+            Write(AhciRegisters.PxIs, status);
+            _interruptStatus |= status;
+            Scheduler.WakeAll(WaitReason.Disk, this);
         }
 
         // "ahci: port 0: command error, status 0x51, error 0x4, interrupt status 0x40000001"

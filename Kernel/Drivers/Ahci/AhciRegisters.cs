@@ -15,6 +15,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
 
         public const uint CapS64a = 1u << 31;  // 64-bit physical addresses for DMA
         public const uint GhcAe = 1u << 31;    // AHCI enable (else legacy/IDE register set)
+        public const uint GhcIe = 1u << 1;     // interrupt enable (the HBA's PCI interrupt)
         public const uint Cap2Boh = 1u << 0;   // BIOS/OS handoff supported
         public const uint BohcBos = 1u << 0;   // BIOS owns the HBA
         public const uint BohcOos = 1u << 1;   // OS owns the HBA
@@ -43,6 +44,7 @@ namespace Cowbird.Kernel.Drivers.Ahci
         public const uint CmdFr = 1u << 14;    // FIS receive running
         public const uint CmdCr = 1u << 15;    // command list running
 
+        public const uint IsDhrs = 1u << 0;    // device-to-host register FIS: a command ended
         public const uint IsTfes = 1u << 30;   // task file error status
         public const uint IsFatalErrors = IsTfes | 1u << 29 | 1u << 28 | 1u << 27; // TFES, HBFS, HBDS, IFS
 

@@ -10,6 +10,7 @@ namespace Cowbird.Kernel.Drivers.Pci
         public const ushort CommandMemorySpace = 1 << 1;
         public const ushort CommandBusMaster = 1 << 2;
         private const byte BarOffset = 0x10;
+        private const byte InterruptLineOffset = 0x3C;
         private const uint BarIoSpace = 1;
         private const uint BarTypeMask = 0x6, BarType64 = 0x4;
 
@@ -47,6 +48,10 @@ namespace Cowbird.Kernel.Drivers.Pci
                 address |= (ulong)PciConfigSpace.Read32(Bus, Device, Function, (byte)(offset + 4)) << 32;
             return address;
         }
+
+        // The legacy interrupt line (PIC input) the firmware routed the function's INTx pin
+        // to; 0xFF when it routed none.
+        public byte InterruptLine => (byte)PciConfigSpace.Read32(Bus, Device, Function, InterruptLineOffset);
 
         // Sets bits in the command register: memory decoding and bus mastering (DMA) are
         // off until a driver asks for them.
