@@ -39,7 +39,8 @@ Verbs:
                    an AHCI (SATA) controller, or on IDE with --swap-bus ide;
                    --rmap: the reverse-mapping design (kernel command line rmap=NAME:
                    anon_vma_chain, the default, scan, pte_chain, anon_vma_2004 or
-                   object_tree; docs/rmap-designs.md);
+                   object_tree, or the short forms anonvma, ptechain, anonvma2004,
+                   objtree; docs/rmap-designs.md);
                    --rmap-offsets: anonymous page offsets (rmap_offsets=MODE: linear,
                    the default, or reserve, under the anon_vma designs);
                    --rmap-reuse 0: anon_vma_chain without Linux's 2015 reuse of idle

@@ -102,6 +102,17 @@ namespace Cowbird.Tests.Boot
         public void BannerNamesTheAnonymousOffsets(string commandLine, string expected) =>
             AssertBannerSays(commandLine, expected);
 
+        // rmap=NAME: the banner names the design, given by its name or its short form; an
+        // unknown name keeps the default and says so.
+        [Theory]
+        [InlineData("rmap=pte_chain", "rmap: pte_chain (reverse-mapping design")]
+        [InlineData("rmap=objtree", "rmap: object_tree (reverse-mapping design")]
+        [InlineData("rmap=anonvma2004", "rmap: anon_vma_2004 (reverse-mapping design")]
+        [InlineData("rmap=anonvma", "rmap: anon_vma_chain (reverse-mapping design")]
+        [InlineData("rmap=btree", "rmap: unknown design on the command line, using anon_vma_chain")]
+        public void BannerNamesTheRmapDesign(string commandLine, string expected) =>
+            AssertBannerSays(commandLine, expected);
+
         // rmap_reuse=0: the banner says anon_vma_chain runs without the 2015 reuse; other
         // designs and other values keep the default and say why.
         [Theory]

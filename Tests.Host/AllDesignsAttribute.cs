@@ -36,7 +36,7 @@ namespace Cowbird.Tests.Host
             string only = System.Environment.GetEnvironmentVariable("COWBIRD_RMAP");
             var designs = new List<RmapDesign>();
             for (int i = 0; i < RmapDesigns.Count; i++)
-                if (string.IsNullOrEmpty(only) || RmapDesigns.Name((RmapDesign)i) == only)
+                if (string.IsNullOrEmpty(only) || (RmapDesigns.Name((RmapDesign)i) == only || RmapDesigns.ShortName((RmapDesign)i) == only))
                     designs.Add((RmapDesign)i);
             if (designs.Count == 0)
                 throw new System.ArgumentException("COWBIRD_RMAP names no design: " + only);

@@ -1,7 +1,8 @@
 namespace Cowbird.Mm.Rmap
 {
     // The one table of RmapDesign names (kernel command line `rmap=NAME`, the runner's
-    // --rmap, COWBIRD_RMAP in the host tests) and the factory that makes each design.
+    // --rmap, COWBIRD_RMAP in the host tests), their short forms, and the factory that
+    // makes each design.
     public static class RmapDesigns
     {
         // Number of designs (RmapDesign values are 0 .. Count - 1).
@@ -16,6 +17,19 @@ namespace Cowbird.Mm.Rmap
                 case RmapDesign.PteChain: return "pte_chain";
                 case RmapDesign.AnonVma2004: return "anon_vma_2004";
                 case RmapDesign.ObjectTree: return "object_tree";
+                default: return "scan";
+            }
+        }
+
+        // The short form of `design`'s name, accepted wherever a name is: quicker to type.
+        public static string ShortName(RmapDesign design)
+        {
+            switch (design)
+            {
+                case RmapDesign.AnonVmaChain: return "anonvma";
+                case RmapDesign.PteChain: return "ptechain";
+                case RmapDesign.AnonVma2004: return "anonvma2004";
+                case RmapDesign.ObjectTree: return "objtree";
                 default: return "scan";
             }
         }

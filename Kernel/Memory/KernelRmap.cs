@@ -6,7 +6,8 @@ using Cowbird.Mm.Vm;
 namespace Cowbird.Kernel.Memory
 {
     // Chooses the kernel's reverse-mapping design from the command line: `rmap=NAME`,
-    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, scan, ... object_tree), and where
+    // NAME one of RmapDesigns.Name (anon_vma_chain, the default, scan, ... object_tree) or its
+    // ShortName (anonvma, scan, ptechain, anonvma2004, objtree), and where
     // anonymous page offsets come from: `rmap_offsets=MODE`, MODE one of
     // AnonOffsetModes.Name (linear, the default, or reserve: Jamie Lokier's 2004 offset
     // reservations with mremap groups, only under the anon_vma designs), and whether
@@ -42,7 +43,8 @@ namespace Cowbird.Kernel.Memory
             if (!commandLine.TryGetValue(CommandLineKey, out _, out _))
                 return;
             for (int i = 0; i < RmapDesigns.Count; i++)
-                if (commandLine.HasValue(CommandLineKey, RmapDesigns.Name((RmapDesign)i)))
+                if (commandLine.HasValue(CommandLineKey, RmapDesigns.Name((RmapDesign)i))
+                    || commandLine.HasValue(CommandLineKey, RmapDesigns.ShortName((RmapDesign)i)))
                 {
                     Design = (RmapDesign)i;
                     if (Design != RmapDesign.AnonVmaChain)
