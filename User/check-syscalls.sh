@@ -60,7 +60,8 @@ for name in "${names[@]}"; do
   # The last column of strace's summary table is the system call's name. Only the table's
   # rows count (they start with the % time figure): strace may add other lines to the log,
   # e.g. about a traced child killed by SIGKILL.
-  used="$(awk '$1 ~ /^[0-9.]+$/ && $NF != "total" { print $NF }' "$log" | sort -u | tr '\n' ' ')"
+  # Names only: strace may end a row with "...>" when a call was cut by the program's exit.
+  used="$(awk '$1 ~ /^[0-9.]+$/ && $NF != "total" && $NF ~ /^[a-z0-9_]+$/ { print $NF }' "$log" | sort -u | tr '\n' ' ')"
   failures="$(grep -E '^FAIL' "$output" | head -n 5)"
   rm -f "$log" "$output"
   # A sleep that a signal interrupts (or a stop and continue) under ptrace is resumed by the
