@@ -16,7 +16,8 @@ namespace Cowbird.Kernel.Fs
         private bool[] closeOnExec = new bool[InitialSize];
 
         // The file `fd` refers to; null when none (any fd, negative or huge, may be asked).
-        // How many descriptors the table has room for now (it grows): /proc's FDSize.
+        // How many descriptors the table has room for; it grows as descriptors are opened
+        // beyond it. /proc/<pid>/status shows it as FDSize.
         public int Capacity => files.Length;
 
         public OpenFile Get(int fd) => fd >= 0 && fd < files.Length ? files[fd] : null;
