@@ -122,8 +122,7 @@ namespace Cowbird.Kernel.Syscalls
                 return -(int)Errno.ESRCH;
             if (!IsValid(signal))
                 return -(long)Errno.EINVAL;
-            if (signal != 0)
-                SignalDelivery.Send(target, signal, senderPid, code);
+            SendIfSignal(target, signal, senderPid, code);
             return 0;
         }
 
@@ -167,10 +166,12 @@ namespace Cowbird.Kernel.Syscalls
             return found;
         }
 
-        private static void SendIfSignal(Process target, int signal, int senderPid)
+        // Sends `signal` with si_code `code` (SI_USER unless named), unless it is 0 (kill's
+        // existence check).
+        private static void SendIfSignal(Process target, int signal, int senderPid, int code = SignalDelivery.SiUser)
         {
             if (signal != 0)
-                SignalDelivery.Send(target, signal, senderPid);
+                SignalDelivery.Send(target, signal, senderPid, code);
         }
 
         // sigaltstack(ss, old_ss): reads ss (EFAULT), changes the alternate stack as
