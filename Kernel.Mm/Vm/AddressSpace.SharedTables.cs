@@ -97,7 +97,7 @@ namespace Cowbird.Mm.Vm
         public Errno UnshareTable(ulong address)
         {
             ulong entryAddress = PageTable.FindTableEntry(address);
-            if (entryAddress == 0 || !PageTable.IsSharedAt(address))
+            if (entryAddress == 0 || !PageTable.NamesSharedTable(entryAddress))
                 return Errno.None;
             ulong sharedTable = Page.FrameToAddress(PageTable.Read(entryAddress).Frame);
             if (PageTable.Sharers(sharedTable) == 1)

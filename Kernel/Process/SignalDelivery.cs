@@ -205,9 +205,13 @@ namespace Cowbird.Kernel.Processes
         private static bool Ignores(Process process, int signal) =>
             Signal.HandlerIgnores(process.SignalActions[signal].Handler, signal);
 
+        // The lowest-numbered pending signal the mask lets through, or 0. It runs before every
+        // return to ring 3, so the usual answer (nothing pending) costs one test, not a loop.
         private static int LowestDeliverable(Process process)
         {
             ulong deliverable = process.PendingSignals & ~process.SignalMask;
+            if (deliverable == 0)
+                return 0;
             for (int signal = 1; signal <= Signal.Count; signal++)
                 if ((deliverable & Signal.Bit(signal)) != 0)
                     return signal;
