@@ -117,6 +117,7 @@ namespace Cowbird.Kernel.Processes
             UserModeCpu.WriteMsr(UserModeCpu.MsrFsBase, 0);
             UserModeCpu.WriteMsr(UserModeCpu.MsrKernelGsBase, 0);
             FxSave.Reset(process.FxSaveArea);
+            FxSave.LoadX87(process.FxSaveArea);
             process.SetName(path, pathLength);
             process.SetExePath(path, pathLength);
             process.HasExeced = true;
@@ -175,6 +176,7 @@ namespace Cowbird.Kernel.Processes
             child.Limits = parent.Limits.Copy();
             *child.Frame = *parent.Frame;
             child.Frame->Rax = 0;
+            FxSave.SaveX87(parent.FxSaveArea);
             FxSave.Copy(child.FxSaveArea, parent.FxSaveArea);
             PrepareFirstRun(child);
             Scheduler.MakeRunnable(child);

@@ -201,8 +201,12 @@ namespace Cowbird.Kernel.Processes
             }
         }
 
+        // Runs `next`, saving this kernel stack's rsp in `saveRsp`; returns when something
+        // switches back to it. The x87 registers go with the process (FxSave.cs).
         private static void SwitchTo(Process next, ref ulong saveRsp)
         {
+            if (s_current != null)
+                FxSave.SaveX87(s_current.FxSaveArea);
             s_current = next;
             SyscallSetup.SetKernelStack(next.KernelStackTop);
             next.Space.Activate();
@@ -211,6 +215,7 @@ namespace Cowbird.Kernel.Processes
             next.SliceStart = PitTimer.Ticks;
             fixed (ulong* save = &saveRsp)
                 UserModeCpu.ContextSwitch(save, next.SavedRsp);
+            FxSave.LoadX87(s_current.FxSaveArea);
         }
 
         // Called before every return to ring 3 (interrupts, exceptions, syscalls): pending

@@ -87,6 +87,7 @@ namespace Cowbird.Kernel.Processes
             *(ulong*)(buffer + SigMask) = oldMask;
             WriteInfo(buffer + SigInfo, signal, info);
             byte* fx = stackalloc byte[(int)FxSave.AreaSize];
+            FxSave.SaveX87(process.FxSaveArea);
             FxSave.Copy(fx, process.FxSaveArea);
             for (ulong i = SoftwareReservedOffset; i < FxSave.AreaSize; i++)
                 fx[i] = 0;
@@ -103,6 +104,7 @@ namespace Cowbird.Kernel.Processes
             regs->Rcx = regs->Rip;
             regs->R11 = regs->Rflags;
             FxSave.Reset(process.FxSaveArea);
+            FxSave.LoadX87(process.FxSaveArea);
             return true;
         }
 
@@ -136,6 +138,7 @@ namespace Cowbird.Kernel.Processes
             }
             else
                 FxSave.Reset(process.FxSaveArea);
+            FxSave.LoadX87(process.FxSaveArea);
             RestoreRegisters(regs, sc);
             process.SignalMask = *(ulong*)(buffer + SigMask) & ~Signal.KernelOnly;
             process.AltStack.Change(regs->Rsp, *(ulong*)(buffer + Stack), *(int*)(buffer + Stack + 8),

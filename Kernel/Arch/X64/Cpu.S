@@ -228,4 +228,21 @@ cpu_halt_forever:
 1:      hlt
         jmp     1b
 
+# void cpu_fxsave(byte* image): the x87, MMX and SSE registers into the 512-byte,
+# 16-byte aligned `image`.
+        .globl cpu_fxsave
+cpu_fxsave:
+        fxsave  [rdi]
+        ret
+
+# void cpu_fxrstor_keep_kernel_mxcsr(byte* image): loads the registers from a
+# process's fxsave image, then gives MXCSR back its kernel value (kernel_mxcsr),
+# since kernel code runs on after this and must not take #XM for the program's mask.
+        .globl cpu_fxrstor_keep_kernel_mxcsr
+cpu_fxrstor_keep_kernel_mxcsr:
+        fxrstor [rdi]
+        ldmxcsr [rip + kernel_mxcsr]
+        ret
+
         .section .note.GNU-stack, "", @progbits
+

@@ -52,6 +52,17 @@ namespace Cowbird.Kernel.Arch.X64
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void OutDwords(ushort port, uint* buffer, ulong count);
 
+        // Saves the x87, MMX and SSE registers into the 16-byte aligned 512-byte `image`.
+        [RuntimeImport("cpu_fxsave")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void FxSave(byte* image);
+
+        // Loads the registers from the 16-byte aligned fxsave `image`, except MXCSR, which
+        // keeps the kernel's value.
+        [RuntimeImport("cpu_fxrstor_keep_kernel_mxcsr")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void FxRestoreKeepingKernelMxcsr(byte* image);
+
         // Disables interrupts and returns the previous rflags, for RestoreFlags: a
         // critical section that also works when interrupts were already off.
         [RuntimeImport("cpu_save_flags_disable_interrupts")]

@@ -12,9 +12,10 @@
 #   r15 r14 r13 r12 r11 r10 r9 r8 rbp rdi rsi rdx rcx rbx rax
 #   vector errorCode rip cs rflags rsp ss
 #
-# The SSE registers are saved too (fxsave): C# code uses xmm registers for
-# struct copies, so an interrupt must not clobber the code it interrupts.
-# Then MXCSR is set to its reset value (kernel_mxcsr, all SSE exceptions
+# The SSE registers are saved too (SAVE_SSE, below the frame in fxsave's
+# layout): C# code uses xmm registers for struct copies, so an interrupt must
+# not clobber the code it interrupts. The x87 registers stay in the CPU: no
+# kernel code uses them (FxSave.cs says who saves them). Then MXCSR is set to its reset value (kernel_mxcsr, all SSE exceptions
 # masked): a user program may unmask them, and kernel code must never take
 # #XM for that program's choice.
 # Coming from user mode, swapgs makes GS the kernel's per-CPU block (and
@@ -51,7 +52,6 @@ trap_entry_\vector:
         .set    vector, vector + 1
 .endr
 
-        .set    FXSAVE_AREA_SIZE, 512
         .set    RFLAGS_AC, 1 << 18                      # alignment check / SMAP override
 
 trap_common:
@@ -64,15 +64,15 @@ trap_common:
 7:      PUSH_GPRS
         mov     rbx, rsp                                # rbx = TrapFrame* (callee-saved)
         sub     rsp, FXSAVE_AREA_SIZE
-        and     rsp, -16                                # fxsave needs 16-byte alignment
-        fxsave  [rsp]
+        and     rsp, -16                                # movaps needs 16-byte alignment
+        SAVE_SSE
         ldmxcsr [rip + kernel_mxcsr]                    # the interrupted code's SSE exception
         cld                                             # mask is not the kernel's; DF = 0 (SysV)
         cmp     BYTE PTR [rip + trap_dispatch_ready], 0
         je      early_trap
         mov     rdi, rbx
         call    trap_dispatch
-        fxrstor [rsp]
+        RESTORE_SSE
         mov     rsp, rbx
         POP_GPRS
         add     rsp, 16                                 # vector and error code

@@ -13,8 +13,8 @@
 #   context_switch     saves the callee-saved registers and rsp of the running
 #                      kernel stack and resumes another one.
 #   process_first_run  where a new process's kernel stack "returns" to the
-#                      first time: restores its SSE state and its TrapFrame and
-#                      enters ring 3 with iretq.
+#                      first time: restores its whole fxsave image (x87 and
+#                      SSE) and its TrapFrame and enters ring 3 with iretq.
 #
 # Per-CPU block (gs:0 in the kernel): [0] kernel stack top of the running
 # process, [8] scratch for the user rsp during syscall entry.
@@ -27,7 +27,6 @@
         .set    USER_DATA_SELECTOR, 0x1B
         .set    USER_CODE_SELECTOR, 0x23
         .set    SYSCALL_VECTOR, 0x100                   # not an IDT vector (TrapFrame.cs)
-        .set    FXSAVE_AREA_SIZE, 512
 
         .globl syscall_entry
 syscall_entry:
@@ -45,12 +44,12 @@ syscall_entry:
         mov     rbx, rsp                                # rbx = TrapFrame*
         sub     rsp, FXSAVE_AREA_SIZE
         and     rsp, -16
-        fxsave  [rsp]
+        SAVE_SSE
         ldmxcsr [rip + kernel_mxcsr]                    # as trap_common: the kernel's SSE mask
         cld
         mov     rdi, rbx
         call    syscall_dispatch
-        fxrstor [rsp]
+        RESTORE_SSE
         mov     rsp, rbx
         POP_GPRS
         add     rsp, 16                                 # vector, error code
