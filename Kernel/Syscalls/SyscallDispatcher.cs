@@ -25,7 +25,7 @@ namespace Cowbird.Kernel.Syscalls
             CpuAccounting.EnterKernel(current);
             KernelLock.Acquire();
             ulong number = Number(frame);
-            long result = Call(current, frame, number);
+            long result = Call(current, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
             ProcessTable.TrimHeapIfDue();
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
@@ -39,7 +39,7 @@ namespace Cowbird.Kernel.Syscalls
         // nanosleep, clock_nanosleep and poll (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND
         // for TIMER_ABSTIME), pause and rt_sigsuspend (-ERESTARTNOHAND): a handler ends them
         // with EINTR, SA_RESTART or not.
-        private static bool EintrAfterAnyHandler(ulong number) =>
+        internal static bool EintrAfterAnyHandler(ulong number) =>
             number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
             || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll;
 
@@ -49,9 +49,9 @@ namespace Cowbird.Kernel.Syscalls
             return (uint)frame->Rax;
         }
 
-        private static long Call(Process current, TrapFrame* frame, ulong number)
+        // Runs system call `number` (x86-64 numbering) with arguments a0..a5; the result or -errno.
+        internal static long Call(Process current, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
         {
-            ulong a0 = frame->Rdi, a1 = frame->Rsi, a2 = frame->Rdx, a3 = frame->R10, a4 = frame->R8, a5 = frame->R9;
             if (!SyscallHeadroom.Enough(current, number))
                 return -(long)Errno.ENOMEM;
             switch (number)
@@ -188,17 +188,19 @@ namespace Cowbird.Kernel.Syscalls
                 // Cowbird has no restartable sequences, like a Linux built without CONFIG_RSEQ;
                 // glibc then runs without them, and the call is not worth a log line.
                 case SyscallNumber.Rseq: return -(long)Errno.ENOSYS;
-                default: return Unknown(current, number);
+                default: return Unknown(current, "syscall", number, SyscallNames.Of(number));
             }
         }
 
-        // One kernel-log line per call of a syscall Cowbird does not implement.
-        private static long Unknown(Process current, ulong number)
+        // One kernel-log line per call of a syscall Cowbird does not implement:
+        // "<program>[<pid>]: unknown <kind> <number> (<name>) -> ENOSYS"; -ENOSYS.
+        internal static long Unknown(Process current, string kind, ulong number, string name)
         {
             current.WriteNameAndPid();
-            KernelConsole.Write(": unknown syscall ");
+            KernelConsole.Write(": unknown ");
+            KernelConsole.Write(kind);
+            KernelConsole.Write(" ");
             KernelConsole.WriteDecimal(number);
-            string name = SyscallNames.Of(number);
             if (name != null)
             {
                 KernelConsole.Write(" (");

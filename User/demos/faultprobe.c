@@ -10,7 +10,8 @@
  * fault (`./build.sh trace-fault` does this and counts the kernel's instructions until the
  * return to ring 3). A neighbouring page in the same page table is touched first the same way,
  * so the probed fault is the common one: its page table exists already. On its own the program
- * just makes the fault and exits 0, on Linux too.
+ * makes the fault, prints the /proc/vmstat counters it moved (pgfault +1), and exits 0, on
+ * Linux too.
  */
 #include "cbtest.h"
 
@@ -51,13 +52,21 @@ int main(int argc, char **argv)
         cb_print("faultprobe: mmap failed");
         return 1;
     }
+    struct cb_counters before, after;
     if (strcmp(argv[1], "read") == 0) {
         (void)*(volatile char *)r;
-        return probe_read(r + CB_PAGE) == 0 ? 0 : 1;
+        before = cb_read_counters();
+        char v = probe_read(r + CB_PAGE);
+        after = cb_read_counters();
+        cb_print_counter_deltas("faultprobe read", before, after);
+        return v == 0 ? 0 : 1;
     }
     if (strcmp(argv[1], "write") == 0) {
         r[0] = 1;
+        before = cb_read_counters();
         probe_write(r + CB_PAGE, 1);
+        after = cb_read_counters();
+        cb_print_counter_deltas("faultprobe write", before, after);
         return 0;
     }
     if (strcmp(argv[1], "cow") != 0)
@@ -67,7 +76,10 @@ int main(int argc, char **argv)
     pid_t pid = fork();
     if (pid == 0) {
         r[0] = 'c';
+        before = cb_read_counters();
         probe_write(r + CB_PAGE, 'c');
+        after = cb_read_counters();
+        cb_print_counter_deltas("faultprobe cow (the child)", before, after);
         _exit(0);
     }
     int status = 0;
