@@ -20,7 +20,8 @@ creat link unlink symlink readlink chmod fchmod umask getdents64 openat mkdirat 
 symlinkat readlinkat fchmodat faccessat renameat2 faccessat2
 sendfile statx utimensat futimesat utimes utime chown fchown lchown fchownat statfs fstatfs
 clone vfork uname sysinfo getuid getgid
-setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll"
+setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
+syslog"
 
 # strace names the 32-bit calls of `int $0x80` (Kernel/Syscalls/Ia32Number.cs) by their i386
 # names: those that differ from the x86-64 names of the same calls.

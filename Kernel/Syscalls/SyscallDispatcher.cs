@@ -140,6 +140,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigsuspend: return SignalWaitSyscalls.RtSigsuspend(current, a0, a1);
                 case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
                 case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
+                case SyscallNumber.Syslog: return SyslogSyscall.Syslog(current, (int)a0, a1, (int)a2);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
                 case SyscallNumber.SchedGetaffinity: return ThreadSyscalls.SchedGetaffinity(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);

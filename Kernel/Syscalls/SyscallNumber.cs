@@ -11,7 +11,7 @@ namespace Cowbird.Kernel.Syscalls
             Uname = 63, Fcntl = 72, Fsync = 74, Fdatasync = 75, Truncate = 76, Ftruncate = 77, Getcwd = 79,
             Chdir = 80, Fchdir = 81, Rename = 82, Mkdir = 83, Rmdir = 84, Creat = 85, Link = 86, Unlink = 87,
             Symlink = 88, Readlink = 89, Chmod = 90, Fchmod = 91, Chown = 92, Fchown = 93, Lchown = 94, Umask = 95, Gettimeofday = 96, Getrlimit = 97,
-            Getrusage = 98, Sysinfo = 99, Times = 100, Getuid = 102, Getgid = 104, Setuid = 105, Setgid = 106,
+            Getrusage = 98, Sysinfo = 99, Times = 100, Getuid = 102, Syslog = 103, Getgid = 104, Setuid = 105, Setgid = 106,
             Geteuid = 107, Getegid = 108, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getgroups = 115,
             Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Sigaltstack = 131, Utime = 132, Statfs = 137, Fstatfs = 138,
             Prctl = 157, ArchPrctl = 158, Setrlimit = 160, Gettid = 186, Tkill = 200, Time = 201,
