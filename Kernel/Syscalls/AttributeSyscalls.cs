@@ -110,13 +110,21 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // fsync and fdatasync: RAM files have nothing to write back. EBADF for no fd, EINVAL
-        // for pipes and the console (Linux: no fsync method).
+        // for pipes, FIFOs and the console (Linux: no fsync method).
         public static long Fsync(Process process, int fd)
         {
             OpenFile file = process.Files.Get(fd);
             if (file == null)
                 return -(long)Errno.EBADF;
-            return file.Node == null ? -(long)Errno.EINVAL : 0;
+            return file.Node == null || file.Pipe != null ? -(long)Errno.EINVAL : 0;
         }
+
+        // sync: the RAM file system has nothing to write back; always 0 (Linux's returns
+        // nothing else either).
+        public static long Sync() => 0;
+
+        // syncfs(fd): the file system of `fd`, whatever file it is, has nothing to write
+        // back: EBADF for no fd, else 0.
+        public static long Syncfs(Process process, int fd) => process.Files.Get(fd) == null ? -(long)Errno.EBADF : 0;
     }
 }

@@ -78,16 +78,20 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // A file's poll mask: a pipe's read end is readable with data and hung up without
-        // writers; its write end writable with room and in error without readers; the
-        // console readable with input and always writable; other files always both.
+        // writers; its write end writable with room and in error without readers (a FIFO
+        // open O_RDWR is both ends); the console readable with input and always writable;
+        // other files always both.
         private static short Readiness(OpenFile file)
         {
             if (file.Pipe != null)
             {
                 Pipe pipe = file.Pipe;
+                int mask = 0;
                 if (file.CanRead)
-                    return (short)((pipe.IsEmpty ? 0 : PollIn | PollRdNorm) | (pipe.Writers == 0 ? PollHup : 0));
-                return (short)((pipe.IsFull ? 0 : PollOut | PollWrNorm) | (pipe.Readers == 0 ? PollErr : 0));
+                    mask |= (pipe.IsEmpty ? 0 : PollIn | PollRdNorm) | (pipe.Writers == 0 ? PollHup : 0);
+                if (file.CanWrite)
+                    mask |= (pipe.IsFull ? 0 : PollOut | PollWrNorm) | (pipe.Readers == 0 ? PollErr : 0);
+                return (short)mask;
             }
             if (file.IsConsole)
                 return (short)((ConsoleDevice.InputReady ? PollIn | PollRdNorm : 0) | PollOut | PollWrNorm);
