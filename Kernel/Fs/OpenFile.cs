@@ -27,6 +27,10 @@ namespace Cowbird.Kernel.Fs
         public int StatusFlags;
         // Descriptors referring to this description, in every process (FileTable counts them).
         public int References;
+        // A FIFO's reading end opened with O_NONBLOCK while it had no writer: the pipe's
+        // WriteOpens then (Linux: f_version), so that poll reports no hang-up until a writer
+        // has come since; 0 for every other file.
+        public uint WriterOpensAtOpen;
 
         private OpenFile(bool console, Inode node, SeqFile generated, Pipe pipe, int statusFlags)
         {

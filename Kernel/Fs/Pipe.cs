@@ -36,11 +36,11 @@ namespace Cowbird.Kernel.Fs
         // Open file descriptions of each end (a fork or dup shares one; OpenFile counts those).
         public int Readers;
         public int Writers;
-        // How many times each end was ever opened (Linux: r_counter, w_counter): a FIFO's
-        // open waits for the other count to move, so a partner that opened and closed again
-        // meanwhile still lets it go on.
-        public uint ReadOpens;
-        public uint WriteOpens;
+        // How many times each end was ever opened, from 1 (Linux: r_counter, w_counter): a
+        // FIFO's open waits for the other count to move, so a partner that opened and closed
+        // again meanwhile still lets it go on.
+        public uint ReadOpens = 1;
+        public uint WriteOpens = 1;
 
         // A pipe with `ends` readers and as many writers: 1 for pipe(), 0 for a FIFO.
         public Pipe(int ends)

@@ -12,6 +12,7 @@
  *   without a reader is ENXIO, O_RDWR never waits; bytes go through in order; fstat is
  *   S_IFIFO with the node's inode number; lseek/pread ESPIPE, fsync and ftruncate EINVAL,
  *   F_GETPIPE_SZ 65536; end of file when the last writer closes, EPIPE without a reader;
+ *   poll's POLLHUP only once a writer has come to a reader that opened without one;
  *   unread bytes are gone once every end is closed; a blocking O_RDONLY open waits for a
  *   writer in another process (and O_WRONLY for a reader); a handled signal ends a waiting
  *   open with EINTR (the end it took given back), and SA_RESTART restarts it.
@@ -23,6 +24,7 @@
  */
 #include "cbtest.h"
 #include <dirent.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -58,6 +60,14 @@ static unsigned mode_of(const char *name)
 {
     struct stat st;
     return sys_stat(at(name), &st) == 0 ? st.st_mode : 0;
+}
+
+/* The revents poll gives `fd` asked for `events`, at once (timeout 0); -errno on failure. */
+static long poll_events(long fd, short events)
+{
+    struct pollfd p = { (int)fd, events, 0 };
+    long n = cb_syscall(SYS_poll, (long)&p, 1, 0, 0, 0, 0);
+    return n < 0 ? n : p.revents;
 }
 
 static volatile int handled;
@@ -173,6 +183,7 @@ static void fifo_nonblocking_checks(void)
     CHECK(r >= 0, "O_RDONLY|O_NONBLOCK without a writer opens at once");
     cb_check_ret(sys_fcntl(r, F_GETFL, 0), O_NONBLOCK | KERNEL_O_LARGEFILE, "F_GETFL: O_RDONLY|O_NONBLOCK|O_LARGEFILE");
     cb_check_ret(sys_read(r, buf, sizeof buf), 0, "it reads end of file: no writer");
+    cb_check_ret(poll_events(r, POLLIN), 0, "poll: no POLLHUP before a writer has come");
     long w = sys_open(fifo, O_WRONLY | O_NONBLOCK);
     CHECK(w >= 0, "O_WRONLY|O_NONBLOCK with a reader opens");
     cb_check_ret(sys_fcntl(w, F_GETFL, 0), O_WRONLY | O_NONBLOCK | KERNEL_O_LARGEFILE, "F_GETFL: O_WRONLY|O_NONBLOCK|O_LARGEFILE");
@@ -196,6 +207,7 @@ static void fifo_nonblocking_checks(void)
           "fstatfs names the FIFO's file system, not pipefs");
     sys_close(w);
     cb_check_ret(sys_read(r, buf, sizeof buf), 0, "end of file once the writer closed");
+    cb_check_ret(poll_events(r, POLLIN), POLLHUP, "poll: POLLHUP once a writer came and went");
     long w2 = sys_open(fifo, O_WRONLY | O_NONBLOCK | O_TRUNC);
     CHECK(w2 >= 0, "a second writer opens (O_TRUNC ignored)");
     sys_close(r);
@@ -218,6 +230,7 @@ static void fifo_nonblocking_checks(void)
     sys_close(rw);
     rw = sys_open(fifo, O_RDWR | O_NONBLOCK);
     cb_check_ret(sys_read(rw, buf, sizeof buf), -EAGAIN, "after every end closed the unread bytes are gone");
+    cb_check_ret(poll_events(rw, POLLIN | POLLOUT), POLLOUT, "poll of an empty O_RDWR FIFO: POLLOUT");
     sys_close(rw);
     cb_check_ret(sys_open(fifo, 3), -EINVAL, "access mode 3 on a FIFO: EINVAL");
     cb_check_ret(sys_open(fifo, O_RDONLY | O_DIRECTORY), -ENOTDIR, "O_DIRECTORY on a FIFO: ENOTDIR");
