@@ -64,9 +64,11 @@ namespace Cowbird.Kernel.Fs
         // Whether lseek and pread/pwrite work: not on pipes and terminals (ESPIPE).
         public bool IsSeekable => Pipe == null && !IsConsole;
 
-        // The last descriptor referring to this description was closed (FileTable).
+        // The last descriptor referring to this description was closed (FileTable): its
+        // flock lock goes, then what is behind it is told.
         public void Release()
         {
+            FileLocks.Unlock(this);
             if (Pipe != null)
                 ReleasePipeEnds();
             if (Node != null)

@@ -17,6 +17,8 @@ namespace Cowbird.Kernel.Processes
         PipeWrite,
         // A FIFO's other end to be opened (Process.WaitChannel: its pipe).
         FifoOpen,
+        // A flock lock to go (Process.WaitChannel: what the lock lies on, FileLocks).
+        FileLock,
         // The kernel lock, held by another process (KernelLock).
         KernelLock,
         // A disk command to complete (Process.WaitChannel: the disk's port); the sleeper

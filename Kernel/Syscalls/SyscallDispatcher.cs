@@ -73,6 +73,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Dup2: return DescriptorSyscalls.Dup2(current, (uint)a0, (uint)a1);
                 case SyscallNumber.Dup3: return DescriptorSyscalls.Dup3(current, (uint)a0, (uint)a1, (int)a2);
                 case SyscallNumber.Fcntl: return DescriptorSyscalls.Fcntl(current, (int)a0, (uint)a1, a2);
+                case SyscallNumber.Flock: return FlockSyscall.Flock(current, (int)a0, (uint)a1);
                 case SyscallNumber.Fsync:
                 case SyscallNumber.Fdatasync: return AttributeSyscalls.Fsync(current, (int)a0);
                 case SyscallNumber.Sync: return AttributeSyscalls.Sync();

@@ -16,6 +16,11 @@
  *   unread bytes are gone once every end is closed; a blocking O_RDONLY open waits for a
  *   writer in another process (and O_WRONLY for a reader); a handled signal ends a waiting
  *   open with EINTR (the end it took given back), and SA_RESTART restarts it.
+ * - flock: shared and exclusive locks of open files (shared by dup and fork), EWOULDBLOCK
+ *   with LOCK_NB, a conversion that fails has dropped the old lock, released by LOCK_UN and
+ *   by the last close, on files, pipes and FIFOs; a blocking lock waits for another
+ *   process's to go, a handled signal ends the wait (EINTR); EINVAL before EBADF, LOCK_MAND
+ *   ignored.
  * - sync, syncfs (EBADF for a bad fd, 0 on a file and a pipe).
  * - getdents (the old call): struct linux_dirent with d_type in the record's last byte,
  *   records of ALIGN(18 + name + 2, 8) bytes, the same names, inode numbers and types as
@@ -26,6 +31,7 @@
 #include <dirent.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -336,6 +342,94 @@ static void fifo_blocking_checks(void)
     set_action(SIGUSR1, SIG_DFL, 0);
 }
 
+static long sys_flock(long fd, long op) { return cb_syscall(SYS_flock, fd, op, 0, 0, 0, 0); }
+
+static void flock_checks(void)
+{
+    const char *path = at("reg");
+    long a = sys_open(path, O_RDONLY), b = sys_open(path, O_RDWR), c = sys_open(path, O_WRONLY);
+    cb_check_ret(sys_flock(a, LOCK_EX), 0, "flock LOCK_EX");
+    cb_check_ret(sys_flock(a, LOCK_EX), 0, "again: the lock it holds");
+    cb_check_ret(sys_flock(b, LOCK_EX | LOCK_NB), -EWOULDBLOCK, "another open file: LOCK_EX|LOCK_NB is EWOULDBLOCK");
+    cb_check_ret(sys_flock(b, LOCK_SH | LOCK_NB), -EWOULDBLOCK, "and LOCK_SH|LOCK_NB too");
+    long d = cb_syscall(SYS_dup, a, 0, 0, 0, 0, 0);
+    cb_check_ret(sys_flock(d, LOCK_EX | LOCK_NB), 0, "a dup shares the open file and its lock");
+    pid_t pid = cb_fork("lock sharer");
+    if (pid == 0) {
+        cb_child_begin("sharer", 0);
+        cb_check_ret(sys_flock(a, LOCK_EX | LOCK_NB), 0, "a forked child shares the lock");
+        cb_check_ret(sys_flock(b, LOCK_SH | LOCK_NB), -EWOULDBLOCK, "and meets the conflict as its parent does");
+        cb_child_exit();
+    }
+    cb_expect_exit(pid, 0, "the child shares the parent's lock");
+    cb_check_ret(sys_flock(a, LOCK_UN), 0, "LOCK_UN");
+    cb_check_ret(sys_flock(a, LOCK_UN), 0, "LOCK_UN without a lock: 0");
+    cb_check_ret(sys_flock(b, LOCK_SH | LOCK_NB), 0, "once unlocked another open file takes LOCK_SH");
+    cb_check_ret(sys_flock(c, LOCK_SH | LOCK_NB), 0, "and a third one LOCK_SH too");
+    cb_check_ret(sys_flock(a, LOCK_EX | LOCK_NB), -EWOULDBLOCK, "LOCK_EX against two shared locks: EWOULDBLOCK");
+    cb_check_ret(sys_flock(b, LOCK_EX | LOCK_NB), -EWOULDBLOCK, "a conversion to LOCK_EX against a shared lock fails");
+    cb_check_ret(sys_flock(c, LOCK_EX | LOCK_NB), 0, "and dropped the old lock: the other converts");
+    cb_check_ret(sys_flock(b, LOCK_SH | LOCK_NB), -EWOULDBLOCK, "now holding LOCK_EX alone");
+    long c2 = cb_syscall(SYS_dup, c, 0, 0, 0, 0, 0);
+    sys_close(c);
+    cb_check_ret(sys_flock(b, LOCK_SH | LOCK_NB), -EWOULDBLOCK, "closing one of two fds of the open file keeps the lock");
+    sys_close(c2);
+    cb_check_ret(sys_flock(b, LOCK_EX | LOCK_NB), 0, "closing the last releases it");
+    sys_flock(b, LOCK_UN);
+
+    cb_check_ret(sys_flock(99, LOCK_SH), -EBADF, "a closed fd: EBADF");
+    cb_check_ret(sys_flock(99, 0), -EINVAL, "no operation: EINVAL, before EBADF");
+    cb_check_ret(sys_flock(a, LOCK_NB), -EINVAL, "LOCK_NB alone: EINVAL");
+    cb_check_ret(sys_flock(a, LOCK_SH | LOCK_EX), -EINVAL, "LOCK_SH|LOCK_EX: EINVAL");
+    cb_check_ret(sys_flock(a, LOCK_UN | LOCK_SH), -EINVAL, "LOCK_UN|LOCK_SH: EINVAL");
+    cb_check_ret(sys_flock(99, 32 | LOCK_EX), 0, "LOCK_MAND is ignored: 0, whatever the fd");
+
+    int p[2];
+    if (cb_syscall(SYS_pipe, (long)p, 0, 0, 0, 0, 0) == 0) {
+        cb_check_ret(sys_flock(p[0], LOCK_EX), 0, "flock on a pipe's reading end");
+        cb_check_ret(sys_flock(p[1], LOCK_EX | LOCK_NB), -EWOULDBLOCK, "its writing end is the same pipe: EWOULDBLOCK");
+        sys_close(p[0]);
+        sys_close(p[1]);
+    }
+    long f1 = sys_open(at("fifo"), O_RDWR), f2 = sys_open(at("fifo"), O_RDWR);
+    cb_check_ret(sys_flock(f1, LOCK_SH), 0, "flock on a FIFO");
+    cb_check_ret(sys_flock(f2, LOCK_EX | LOCK_NB), -EWOULDBLOCK, "another open of it conflicts");
+    sys_close(f1);
+    sys_close(f2);
+
+    /* A child holds LOCK_EX a while; the parent's blocking LOCK_EX waits for its exit. */
+    volatile int *locked = cb_map_shared(1);
+    if (!locked)
+        return;
+    *locked = 0;
+    pid = cb_fork("lock holder");
+    if (pid == 0) {
+        long fd = sys_open(path, O_RDONLY);
+        sys_flock(fd, LOCK_EX);
+        cb_set_flag(locked, 1);
+        cb_sleep_ms(100);
+        _exit(0);
+    }
+    cb_wait_flag(locked, 1, 5000);
+    cb_check_ret(sys_flock(a, LOCK_EX | LOCK_NB), -EWOULDBLOCK, "a child's lock on its own open file conflicts");
+    cb_check_ret(sys_flock(a, LOCK_EX), 0, "a blocking LOCK_EX waits until the child's exit lets go");
+    cb_expect_exit(pid, 0, "the lock holder exits 0");
+
+    interrupt_done = cb_map_shared(1);
+    if (!interrupt_done)
+        return;
+    set_action(SIGUSR1, count_signal, 0);
+    pid = start_interrupter(getpid());
+    cb_check_ret(sys_flock(b, LOCK_SH), -EINTR, "a handled signal ends a waiting flock: EINTR");
+    cb_set_flag(interrupt_done, 1);
+    cb_expect_exit(pid, 0, "the interrupter exits 0");
+    set_action(SIGUSR1, SIG_DFL, 0);
+    sys_close(a);
+    sys_close(d);
+    cb_check_ret(sys_flock(b, LOCK_SH | LOCK_NB), 0, "the lock goes with the close of its file's last fd");
+    sys_close(b);
+}
+
 static void sync_checks(void)
 {
     int p[2];
@@ -455,6 +549,7 @@ int main(void)
     dtype_checks();
     fifo_nonblocking_checks();
     fifo_blocking_checks();
+    flock_checks();
     sync_checks();
     getdents_checks();
 
