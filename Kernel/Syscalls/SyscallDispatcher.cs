@@ -74,6 +74,8 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Dup3: return DescriptorSyscalls.Dup3(current, (uint)a0, (uint)a1, (int)a2);
                 case SyscallNumber.Fcntl: return DescriptorSyscalls.Fcntl(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Flock: return FlockSyscall.Flock(current, (int)a0, (uint)a1);
+                case SyscallNumber.Fadvise64: return FadviseSyscall.Fadvise64(current, (int)a0, (long)a2, (int)a3);
+                case SyscallNumber.Fallocate: return FallocateSyscall.Fallocate(current, (int)a0, (int)a1, (long)a2, (long)a3);
                 case SyscallNumber.Fsync:
                 case SyscallNumber.Fdatasync: return AttributeSyscalls.Fsync(current, (int)a0);
                 case SyscallNumber.Sync: return AttributeSyscalls.Sync();

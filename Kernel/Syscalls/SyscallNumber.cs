@@ -15,10 +15,10 @@ namespace Cowbird.Kernel.Syscalls
             Geteuid = 107, Getegid = 108, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getgroups = 115,
             Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Sigaltstack = 131, Utime = 132, Mknod = 133, Statfs = 137, Fstatfs = 138,
             Prctl = 157, ArchPrctl = 158, Setrlimit = 160, Sync = 162, Gettid = 186, Tkill = 200, Time = 201,
-            SchedGetaffinity = 204, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ClockGetres = 229,
+            SchedGetaffinity = 204, Getdents64 = 217, SetTidAddress = 218, Fadvise64 = 221, ClockGettime = 228, ClockGetres = 229,
             ClockNanosleep = 230, ExitGroup = 231, Tgkill = 234, Utimes = 235, Waitid = 247, Openat = 257, Mkdirat = 258, Mknodat = 259, Fchownat = 260, Futimesat = 261,
             Newfstatat = 262, Unlinkat = 263, Renameat = 264, Linkat = 265, Symlinkat = 266, Readlinkat = 267,
-            Fchmodat = 268, Faccessat = 269, SetRobustList = 273, Utimensat = 280, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302, Syncfs = 306,
+            Fchmodat = 268, Faccessat = 269, SetRobustList = 273, Utimensat = 280, Fallocate = 285, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302, Syncfs = 306,
             Renameat2 = 316, Getrandom = 318, Statx = 332, Rseq = 334, Faccessat2 = 439;
     }
 }

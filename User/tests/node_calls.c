@@ -21,6 +21,11 @@
  *   by the last close, on files, pipes and FIFOs; a blocking lock waits for another
  *   process's to go, a handled signal ends the wait (EINTR); EINVAL before EBADF, LOCK_MAND
  *   ignored.
+ * - fadvise64: advice 0-5 accepted and ignored, EINVAL, EBADF, ESPIPE on pipes and FIFOs.
+ * - fallocate on a tmpfs file (in /dev/shm on a host whose /tmp is a disk): frames for the
+ *   range (st_blocks), the size grown unless FALLOC_KEEP_SIZE, pages past the size given
+ *   back by ftruncate, PUNCH_HOLE zeroing bytes and freeing whole pages, and the errors in
+ *   Linux's order (EBADF, EINVAL, EOPNOTSUPP, EFBIG, ESPIPE, ENODEV).
  * - sync, syncfs (EBADF for a bad fd, 0 on a file and a pipe).
  * - getdents (the old call): struct linux_dirent with d_type in the record's last byte,
  *   records of ALIGN(18 + name + 2, 8) bytes, the same names, inode numbers and types as
@@ -37,6 +42,14 @@
 
 #define FIFO_SIZE 65536
 #define PIPE_MAGIC 0x50495045
+#define TMPFS_MAGIC 0x01021994
+/* fallocate's modes (linux/falloc.h, which musl's headers lack). */
+#define FALLOC_KEEP_SIZE 0x01
+#define FALLOC_PUNCH_HOLE 0x02
+#define FALLOC_NO_HIDE_STALE 0x04
+#define FALLOC_COLLAPSE_RANGE 0x08
+#define FALLOC_ZERO_RANGE 0x10
+#define FALLOC_UNSHARE_RANGE 0x40
 #define KERNEL_O_LARGEFILE 0x8000
 #define F_GETPIPE_SZ_CMD 1032
 
@@ -430,6 +443,137 @@ static void flock_checks(void)
     sys_close(b);
 }
 
+static long sys_fallocate(long fd, long mode, long off, long len) { return cb_syscall(SYS_fallocate, fd, mode, off, len, 0, 0); }
+static long sys_fadvise(long fd, long off, long len, long advice) { return cb_syscall(SYS_fadvise64, fd, off, len, advice, 0, 0); }
+
+static long blocks_of(long fd)
+{
+    struct stat st;
+    return sys_fstat(fd, &st) == 0 ? st.st_blocks : -1;
+}
+
+static long size_of(long fd)
+{
+    struct stat st;
+    return sys_fstat(fd, &st) == 0 ? st.st_size : -1;
+}
+
+/* A fresh directory on a tmpfs (/dev/shm where /tmp is a disk, as on most hosts; /tmp on
+   Cowbird), so that fallocate meets the same file system on both. 1 when made. */
+static int make_tmpfs_dir(char *dir, size_t size)
+{
+    const char *bases[] = { "/dev/shm", "/tmp", 0 };
+    for (int i = 0; bases[i]; i++) {
+        struct { long type, rest[15]; } sfs;
+        if (cb_syscall(SYS_statfs, (long)bases[i], (long)&sfs, 0, 0, 0, 0) != 0 || sfs.type != TMPFS_MAGIC)
+            continue;
+        snprintf(dir, size, "%s/cbnodes.XXXXXX", bases[i]);
+        return mkdtemp(dir) != 0;
+    }
+    return 0;
+}
+
+static void fadvise_checks(long fd)
+{
+    int p[2], all = 1;
+    for (long advice = 0; advice <= 5; advice++)
+        all &= sys_fadvise(fd, 0, 4096, advice) == 0;
+    CHECK(all, "fadvise64 advice 0-5 (NORMAL to NOREUSE): 0");
+    cb_check_ret(sys_fadvise(fd, 0, 0, 6), -EINVAL, "fadvise64 advice 6: EINVAL");
+    cb_check_ret(sys_fadvise(fd, 0, 0, -1), -EINVAL, "advice -1: EINVAL");
+    cb_check_ret(sys_fadvise(fd, 0, -1, 0), -EINVAL, "a length above 2^63: EINVAL");
+    cb_check_ret(sys_fadvise(fd, -4096, 4096, 0), 0, "a negative offset is not checked");
+    cb_check_ret(sys_fadvise(99, 0, 0, 0), -EBADF, "a closed fd: EBADF");
+    long dir = sys_open("/", O_RDONLY | O_DIRECTORY);
+    cb_check_ret(sys_fadvise(dir, 0, 0, 4), 0, "a directory: 0");
+    sys_close(dir);
+    if (cb_syscall(SYS_pipe, (long)p, 0, 0, 0, 0, 0) == 0) {
+        cb_check_ret(sys_fadvise(p[0], 0, 0, 99), -ESPIPE, "a pipe: ESPIPE, before a bad advice");
+        sys_close(p[0]);
+        sys_close(p[1]);
+    }
+    long fifo = sys_open(at("fifo"), O_RDWR);
+    cb_check_ret(sys_fadvise(fifo, 0, 0, 0), -ESPIPE, "a FIFO: ESPIPE");
+    sys_close(fifo);
+}
+
+static void fallocate_checks(void)
+{
+    char dir[64], buf[16];
+    int p[2];
+    if (!make_tmpfs_dir(dir, sizeof dir)) {
+        cb_print("FAIL no tmpfs directory for fallocate");
+        cb_failed++;
+        return;
+    }
+    const char *path = cb_path_in(dir, "falloc");
+    long fd = cb_syscall(SYS_open, (long)path, O_RDWR | O_CREAT, 0644, 0, 0, 0);
+    fadvise_checks(fd);
+    cb_check_ret(sys_fallocate(fd, 0, 0, 3 * 4096 + 1), 0, "fallocate of 3 pages and a byte");
+    cb_check_ret(size_of(fd), 3 * 4096 + 1, "the size grows to the range's end");
+    cb_check_ret(blocks_of(fd), 32, "4 pages held: 32 blocks");
+    memset(buf, 1, sizeof buf);
+    CHECK(cb_syscall(SYS_pread64, fd, (long)buf, 16, 4096, 0, 0) == 16 && cb_count_nonzero(buf, 16) == 0, "it reads zeros");
+    cb_check_ret(sys_fallocate(fd, FALLOC_KEEP_SIZE, 1 << 20, 4096), 0, "FALLOC_KEEP_SIZE past the end");
+    cb_check_ret(size_of(fd), 3 * 4096 + 1, "keeps the size");
+    cb_check_ret(blocks_of(fd), 40, "and holds one page more");
+    cb_check_ret(cb_syscall(SYS_ftruncate, fd, 3 * 4096 + 1, 0, 0, 0, 0), 0, "ftruncate to the same size");
+    cb_check_ret(blocks_of(fd), 32, "gives back the page past the end");
+    cb_syscall(SYS_pwrite64, fd, (long)"abcdefgh", 8, 4090, 0, 0);
+    cb_check_ret(sys_fallocate(fd, 0, 0, 8192), 0, "fallocate over written bytes");
+    memset(buf, 0, sizeof buf);
+    cb_syscall(SYS_pread64, fd, (long)buf, 8, 4090, 0, 0);
+    CHECK(memcmp(buf, "abcdefgh", 8) == 0, "keeps them");
+    cb_check_ret(sys_fallocate(fd, FALLOC_PUNCH_HOLE | FALLOC_KEEP_SIZE, 4094, 4100), 0,
+                 "FALLOC_PUNCH_HOLE of [4094, 8194)");
+    memset(buf, 1, sizeof buf);
+    cb_syscall(SYS_pread64, fd, (long)buf, 8, 4090, 0, 0);
+    CHECK(memcmp(buf, "abcd\0\0\0\0", 8) == 0, "the bytes in the hole read zeros, those before stay");
+    cb_check_ret(blocks_of(fd), 24, "the page wholly inside is given back");
+    cb_check_ret(size_of(fd), 3 * 4096 + 1, "the size stays");
+    cb_syscall(SYS_pwrite64, fd, (long)"xyz", 3, 100, 0, 0);
+    cb_check_ret(sys_fallocate(fd, FALLOC_PUNCH_HOLE | FALLOC_KEEP_SIZE, 101, 1), 0, "a hole of one byte");
+    cb_syscall(SYS_pread64, fd, (long)buf, 3, 100, 0, 0);
+    CHECK(memcmp(buf, "x\0z", 3) == 0, "zeroes that byte");
+    cb_check_ret(blocks_of(fd), 24, "and keeps the page");
+
+    cb_check_ret(sys_fallocate(fd, FALLOC_PUNCH_HOLE, 0, 1), -EOPNOTSUPP, "PUNCH_HOLE without KEEP_SIZE: EOPNOTSUPP");
+    cb_check_ret(sys_fallocate(fd, FALLOC_PUNCH_HOLE | FALLOC_ZERO_RANGE | FALLOC_KEEP_SIZE, 0, 1), -EOPNOTSUPP,
+                 "PUNCH_HOLE with ZERO_RANGE: EOPNOTSUPP");
+    cb_check_ret(sys_fallocate(fd, 0x100, 0, 1), -EOPNOTSUPP, "an unknown mode bit: EOPNOTSUPP");
+    cb_check_ret(sys_fallocate(fd, FALLOC_NO_HIDE_STALE, 0, 1), -EOPNOTSUPP, "NO_HIDE_STALE: EOPNOTSUPP");
+    cb_check_ret(sys_fallocate(fd, FALLOC_ZERO_RANGE, 0, 4096), -EOPNOTSUPP, "ZERO_RANGE on tmpfs: EOPNOTSUPP");
+    cb_check_ret(sys_fallocate(fd, FALLOC_COLLAPSE_RANGE, 0, 4096), -EOPNOTSUPP, "COLLAPSE_RANGE on tmpfs: EOPNOTSUPP");
+    cb_check_ret(sys_fallocate(fd, FALLOC_UNSHARE_RANGE | FALLOC_KEEP_SIZE, 0, 4096), -EOPNOTSUPP,
+                 "UNSHARE_RANGE on tmpfs: EOPNOTSUPP");
+    cb_check_ret(sys_fallocate(fd, 0, -1, 1), -EINVAL, "a negative offset: EINVAL");
+    cb_check_ret(sys_fallocate(fd, 0, 0, 0), -EINVAL, "a length of 0: EINVAL");
+    cb_check_ret(sys_fallocate(fd, 0x100, 0, -1), -EINVAL, "a negative length: EINVAL, before a bad mode");
+    cb_check_ret(sys_fallocate(fd, 0, 0x7fffffffffffff00L, 0x1000), -EFBIG, "past the largest file size: EFBIG");
+    cb_check_ret(sys_fallocate(99, 0x100, 0, 0), -EBADF, "a closed fd: EBADF first");
+    long ro = sys_open(path, O_RDONLY);
+    cb_check_ret(sys_fallocate(ro, 0, 0, 1), -EBADF, "an fd open only for reading: EBADF");
+    cb_check_ret(sys_fallocate(ro, 0x100, 0, 1), -EOPNOTSUPP, "after the mode's checks");
+    sys_close(ro);
+    long d = sys_open(dir, O_RDONLY | O_DIRECTORY);
+    cb_check_ret(sys_fallocate(d, 0, 0, 1), -EBADF, "a directory (open for reading): EBADF");
+    sys_close(d);
+    long null = sys_open("/dev/null", O_WRONLY);
+    cb_check_ret(sys_fallocate(null, 0, 0, 1), -ENODEV, "a character device: ENODEV");
+    sys_close(null);
+    if (cb_syscall(SYS_pipe, (long)p, 0, 0, 0, 0, 0) == 0) {
+        cb_check_ret(sys_fallocate(p[1], 0, 0, 1), -ESPIPE, "a pipe's writing end: ESPIPE");
+        cb_check_ret(sys_fallocate(p[0], 0, 0, 1), -EBADF, "its reading end: EBADF");
+        sys_close(p[0]);
+        sys_close(p[1]);
+    }
+    long fifo = sys_open(at("fifo"), O_RDWR);
+    cb_check_ret(sys_fallocate(fifo, 0, 0, 1), -ESPIPE, "a FIFO: ESPIPE");
+    sys_close(fifo);
+    sys_close(fd);
+    CHECK(sys_unlink(path) == 0 && sys_rmdir(dir) == 0, "the tmpfs directory is removed");
+}
+
 static void sync_checks(void)
 {
     int p[2];
@@ -550,6 +694,7 @@ int main(void)
     fifo_nonblocking_checks();
     fifo_blocking_checks();
     flock_checks();
+    fallocate_checks();
     sync_checks();
     getdents_checks();
 
