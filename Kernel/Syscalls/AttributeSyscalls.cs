@@ -109,14 +109,16 @@ namespace Cowbird.Kernel.Syscalls
             return 0;
         }
 
-        // fsync and fdatasync: RAM files have nothing to write back. EBADF for no fd, EINVAL
-        // for pipes, FIFOs and the console (Linux: no fsync method).
+        // fsync and fdatasync: RAM files and directories have nothing to write back (tmpfs's
+        // noop_fsync). EBADF for no fd, EINVAL for what has no fsync method in Linux: pipes,
+        // FIFOs, devices, the console and /proc.
         public static long Fsync(Process process, int fd)
         {
             OpenFile file = process.Files.Get(fd);
             if (file == null)
                 return -(long)Errno.EBADF;
-            return file.Node == null || file.Pipe != null ? -(long)Errno.EINVAL : 0;
+            bool ramFile = file.IsRegular || (file.IsDirectory && !file.Node.IsProc);
+            return ramFile ? 0 : -(long)Errno.EINVAL;
         }
 
         // sync: the RAM file system has nothing to write back; always 0 (Linux's returns
