@@ -13,10 +13,11 @@ namespace Cowbird.Kernel.Fs
     //             reader, ENXIO;
     //   O_RDWR    both ends; never waits (the process can talk to itself);
     //   3         EINVAL (no end at all).
-    // A reader that opened without waiting for a writer sees no hang-up in poll until one
-    // has come (OpenFile.WriterOpensAtOpen). A waiting open sleeps on the pipe, woken by any open of it. It goes on once the other
+    // A waiting open sleeps on the pipe, woken by any open of it. It goes on once the other
     // end's count of opens has moved, even if that partner closed again meanwhile; a signal
     // first ends it with EINTR (restarted under SA_RESTART), the end it took given back.
+    // A reader that opened with O_NONBLOCK before any writer sees no hang-up in poll until
+    // one has come (OpenFile.WriterOpensAtOpen).
     public static class Fifo
     {
         private const int NoAccess = 3;
@@ -54,7 +55,7 @@ namespace Cowbird.Kernel.Fs
                 return -(int)Errno.EINTR;
             }
             file = OpenFile.FifoEnd(node, pipe, access);
-            if (!writes && pipe.Writers == 0)
+            if (access == OpenFile.ReadOnly && nonBlocking && pipe.Writers == 0)
                 file.WriterOpensAtOpen = pipe.WriteOpens;
             return 0;
         }

@@ -317,6 +317,7 @@ static void fifo_blocking_checks(void)
     while ((n = sys_read(r, buf + got, sizeof buf - 1 - got)) > 0)
         got += n;
     CHECK(n == 0 && strcmp(buf, "from the writer") == 0, "it reads the writer's bytes, then end of file when it exits");
+    cb_check_ret(poll_events(r, POLLIN), POLLHUP, "poll of the blocking reader: POLLHUP");
     sys_close(r);
     cb_expect_exit(pid, 0, "the writer exits 0");
 
