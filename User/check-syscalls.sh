@@ -19,6 +19,7 @@ stat fstat lstat lseek pread64 pwrite64 access fsync fdatasync truncate ftruncat
 creat link unlink symlink readlink chmod fchmod umask getdents64 openat mkdirat newfstatat unlinkat renameat linkat
 symlinkat readlinkat fchmodat faccessat renameat2 faccessat2
 sendfile statx utimensat futimesat utimes utime chown fchown lchown fchownat statfs fstatfs
+mknod mknodat sync syncfs getdents flock fadvise64 fallocate
 clone vfork uname sysinfo getuid getgid
 setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
 syslog"

@@ -73,8 +73,13 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Dup2: return DescriptorSyscalls.Dup2(current, (uint)a0, (uint)a1);
                 case SyscallNumber.Dup3: return DescriptorSyscalls.Dup3(current, (uint)a0, (uint)a1, (int)a2);
                 case SyscallNumber.Fcntl: return DescriptorSyscalls.Fcntl(current, (int)a0, (uint)a1, a2);
+                case SyscallNumber.Flock: return FlockSyscall.Flock(current, (int)a0, (uint)a1);
+                case SyscallNumber.Fadvise64: return FadviseSyscall.Fadvise64(current, (int)a0, (long)a2, (int)a3);
+                case SyscallNumber.Fallocate: return FallocateSyscall.Fallocate(current, (int)a0, (int)a1, (long)a2, (long)a3);
                 case SyscallNumber.Fsync:
                 case SyscallNumber.Fdatasync: return AttributeSyscalls.Fsync(current, (int)a0);
+                case SyscallNumber.Sync: return AttributeSyscalls.Sync();
+                case SyscallNumber.Syncfs: return AttributeSyscalls.Syncfs(current, (int)a0);
                 case SyscallNumber.Truncate: return AttributeSyscalls.Truncate(current, a0, (long)a1);
                 case SyscallNumber.Ftruncate: return AttributeSyscalls.Ftruncate(current, (int)a0, (long)a1);
                 case SyscallNumber.Getcwd: return DirectorySyscalls.Getcwd(current, a0, a1);
@@ -100,9 +105,12 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Utimes: return TimestampSyscalls.Utimes(current, a0, a1);
                 case SyscallNumber.Pipe: return PipeSyscalls.Pipe(current, a0);
                 case SyscallNumber.Pipe2: return PipeSyscalls.Pipe2(current, a0, (int)a1);
+                case SyscallNumber.Getdents: return DirectorySyscalls.Getdents(current, (int)a0, a1, (uint)a2);
                 case SyscallNumber.Getdents64: return DirectorySyscalls.Getdents64(current, (int)a0, a1, a2);
                 case SyscallNumber.Openat: return OpenSyscalls.Openat(current, (int)a0, a1, (int)a2, (uint)a3);
                 case SyscallNumber.Mkdirat: return DirectorySyscalls.Mkdirat(current, (int)a0, a1, (uint)a2);
+                case SyscallNumber.Mknod: return NodeSyscalls.Mknod(current, a0, (uint)a1, (uint)a2);
+                case SyscallNumber.Mknodat: return NodeSyscalls.Mknodat(current, (int)a0, a1, (uint)a2, (uint)a3);
                 case SyscallNumber.Fchownat: return OwnerSyscalls.Fchownat(current, (int)a0, a1, (uint)a2, (uint)a3, (int)a4);
                 case SyscallNumber.Futimesat: return TimestampSyscalls.Futimesat(current, (int)a0, a1, a2);
                 case SyscallNumber.Newfstatat: return StatSyscalls.Newfstatat(current, (int)a0, a1, a2, (int)a3);

@@ -13,6 +13,10 @@ namespace Cowbird.Kernel.Fs.Vfs
         private const uint ReadWriteAll = 0x1B6;    // 0666
         private const uint OwnerReadWrite = 0x180;  // 0600
 
+        // Whether `device` is one of these, so that a character device node of its number
+        // (mknod) opens; another number has no driver (ENXIO, as Linux's chrdev_open).
+        public static bool Exists(uint device) => device == Null || device == Zero || device == Full || IsTerminal(device);
+
         // Whether `device` is the console (tty or console), which the terminal code serves.
         public static bool IsTerminal(uint device) => device == Tty || device == Console;
 
