@@ -130,6 +130,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Mremap: return MemorySyscalls.Mremap(current, a0, a1, a2, a3, a4);
                 case SyscallNumber.Madvise: return current.Space.Madvise(a0, a1, (int)a2);
                 case SyscallNumber.Mincore: return current.Space.Mincore(a0, a1, a2);
+                case SyscallNumber.Msync: return current.Space.Msync(a0, a1, (int)a2);
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);

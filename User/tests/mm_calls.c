@@ -93,10 +93,45 @@ static void check_mincore_residency(void)
     munmap(s, 2 * CB_PAGE);
 }
 
+static long msync_raw(void *p, unsigned long len, long flags)
+{
+    return cb_syscall(SYS_msync, (long)p, (long)len, flags, 0, 0, 0);
+}
+
+static void check_msync(void)
+{
+    char *p = cb_map_private(3);
+    char *s = cb_map_shared(2);
+    if (!p || !s)
+        return;
+    p[0] = 5;
+    s[0] = 6;
+    cb_check_ret(msync_raw(p, CB_PAGE, 8), -EINVAL, "msync with an unknown flag is EINVAL");
+    cb_check_ret(msync_raw(p + 1, CB_PAGE, MS_SYNC), -EINVAL, "msync of an unaligned address is EINVAL");
+    cb_check_ret(msync_raw(p, CB_PAGE, MS_ASYNC | MS_SYNC), -EINVAL, "msync with MS_ASYNC|MS_SYNC is EINVAL");
+    cb_check_ret(msync_raw(p, -3 * CB_PAGE, MS_SYNC), -ENOMEM, "msync of a wrapping range is ENOMEM");
+    cb_check_ret(msync_raw(p, -1UL, MS_SYNC), 0, "msync of length 2^64-1 (rounds up to 0) is 0");
+    cb_check_ret(msync_raw((void *)0x10000, 0, MS_SYNC), 0, "msync of length 0 is 0");
+    static const long flags[] = { 0, MS_ASYNC, MS_SYNC, MS_INVALIDATE, MS_ASYNC | MS_INVALIDATE, MS_SYNC | MS_INVALIDATE };
+    for (unsigned i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        cb_check_ret(msync_raw(p, 3 * CB_PAGE, flags[i]), 0, "msync(flags %ld) of private memory is 0", flags[i]);
+        cb_check_ret(msync_raw(s, 2 * CB_PAGE, flags[i]), 0, "msync(flags %ld) of shared memory is 0", flags[i]);
+    }
+    CHECK(p[0] == 5 && s[0] == 6, "msync keeps the data");
+    munmap(p + CB_PAGE, CB_PAGE);
+    cb_check_ret(msync_raw(p, 3 * CB_PAGE, MS_ASYNC), -ENOMEM, "msync(MS_ASYNC) over a hole is ENOMEM");
+    cb_check_ret(msync_raw(p, 3 * CB_PAGE, MS_SYNC), -ENOMEM, "msync(MS_SYNC) over a hole is ENOMEM");
+    cb_check_ret(msync_raw(p + CB_PAGE, CB_PAGE, 0), -ENOMEM, "msync of a hole alone is ENOMEM");
+    cb_check_ret(msync_raw((void *)LAST_PAGE, CB_PAGE, MS_SYNC), -ENOMEM, "msync of the last user page is ENOMEM");
+    munmap(p, 3 * CB_PAGE);
+    munmap(s, 2 * CB_PAGE);
+}
+
 int main(void)
 {
     cb_begin("mm_calls");
     check_mincore_arguments();
     check_mincore_residency();
+    check_msync();
     return cb_end();
 }
