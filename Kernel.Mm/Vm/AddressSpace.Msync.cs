@@ -11,7 +11,8 @@ namespace Cowbird.Mm.Vm
         // flags, an unaligned address, or MS_ASYNC with MS_SYNC; ENOMEM when the range
         // wraps (a length that rounds up to 0 is an empty range: 0). Then the VMAs of the
         // range in order: a hole is ENOMEM at once under MS_ASYNC alone, else it is skipped
-        // and reported as ENOMEM at the end; the range running past the last VMA is ENOMEM.
+        // and reported as ENOMEM at the end; MS_INVALIDATE reaching a Locked VMA is EBUSY;
+        // the range running past the last VMA is ENOMEM.
         public int Msync(ulong address, ulong length, int flags)
         {
             const int known = (int)(SyncFlags.Async | SyncFlags.Invalidate | SyncFlags.Sync);
@@ -39,6 +40,8 @@ namespace Cowbird.Mm.Vm
                         return -(int)Errno.ENOMEM;
                     unmappedError = -(int)Errno.ENOMEM;
                 }
+                if ((flags & (int)SyncFlags.Invalidate) != 0 && (vma.Flags & VmaFlags.Locked) != 0)
+                    return -(int)Errno.EBUSY;
                 address = vma.End;
                 if (address >= end)
                     return unmappedError;
