@@ -148,6 +148,29 @@ namespace Cowbird.Tests.Host
         }
 
         [Theory, AllDesigns]
+        public void Locked_pages_stay_resident_while_faults_swap_everything_else_out(RmapDesign design)
+        {
+            using var m = new TestMachine(96, swapPages: 256, rmap: design);
+            var a = m.NewSpace();
+            ulong locked = m.MapAnonymous(a, 8);
+            for (int i = 0; i < 8; i++)
+                m.Write(a, locked + (ulong)i * Page.Size, (byte)(i + 10));
+            Assert.Equal(0, a.Mlock(locked, 8 * Page.Size, 0));
+            ulong bulk = m.MapAnonymous(a, 160);
+            for (int round = 0; round < 2; round++)
+                for (int i = 0; i < 160; i++)
+                    m.Write(a, bulk + (ulong)i * Page.Size, (byte)(i + round));
+            Assert.True(m.Manager.Stat.PswpOut > 0);
+            for (int i = 0; i < 8; i++)
+                Assert.True(a.PageTable.Lookup(locked + (ulong)i * Page.Size).IsPresent);
+            for (int i = 0; i < 8; i++)
+                Assert.Equal(i + 10, m.Read(a, locked + (ulong)i * Page.Size));
+            Assert.Equal(159 + 1, m.Read(a, bulk + 159 * Page.Size));
+            m.Check();
+            m.AssertNoLeaks();
+        }
+
+        [Theory, AllDesigns]
         public void TryToUnmap_refuses_a_locked_page_and_changes_nothing(RmapDesign design)
         {
             using var m = new TestMachine(64, swapPages: 8, rmap: design);
