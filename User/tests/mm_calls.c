@@ -299,6 +299,36 @@ static void check_map_flags(void)
     munmap(n, 2 * CB_PAGE);
 }
 
+static void check_locked_mremap(void)
+{
+    char *p = cb_map_private(1);
+    if (!p)
+        return;
+    long before = locked_kb();
+    mlock_raw(p, CB_PAGE);
+    char *q = mremap(p, CB_PAGE, 3 * CB_PAGE, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED) {
+        CHECK(0, "mremap of a locked page to 3 pages");
+        return;
+    }
+    check_residency(residency(q, 3), "111", "mremap faults in the growth of a locked mapping");
+    cb_check_ret(locked_kb() - before, 12, "the grown mapping stays locked");
+    char *r = mremap(q, 3 * CB_PAGE, 3 * CB_PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+    if (r == MAP_FAILED) {
+        CHECK(0, "mremap(MREMAP_DONTUNMAP) of the locked mapping");
+        munmap(q, 3 * CB_PAGE);
+        return;
+    }
+    check_residency(residency(q, 3), "000", "the old range of MREMAP_DONTUNMAP is empty");
+    cb_check_ret(cb_syscall(SYS_madvise, (long)q, 3 * (long)CB_PAGE, MADV_DONTNEED, 0, 0, 0), 0,
+                 "MREMAP_DONTUNMAP leaves the old range unlocked (MADV_DONTNEED works there)");
+    cb_check_ret(cb_syscall(SYS_madvise, (long)r, 3 * (long)CB_PAGE, MADV_DONTNEED, 0, 0, 0), -EINVAL,
+                 "the moved range stays locked (MADV_DONTNEED is EINVAL there)");
+    check_residency(residency(r, 3), "111", "the moved range keeps its pages");
+    munmap(q, 3 * CB_PAGE);
+    munmap(r, 3 * CB_PAGE);
+}
+
 int main(void)
 {
     cb_begin("mm_calls");
@@ -310,5 +340,6 @@ int main(void)
     check_locked_refusals();
     check_mlockall();
     check_map_flags();
+    check_locked_mremap();
     return cb_end();
 }
