@@ -191,6 +191,62 @@ namespace Cowbird.Tests.Host
             m.AssertNoLeaks();
         }
 
+        // Random mlock, mlock2(ONFAULT), munlock and mprotect calls on one 64-page mapping
+        // against a model of each page's lock state: every page's VMA agrees with the
+        // model, and VMAs whose flags and protection are equal are merged unless the rmap
+        // keeps them apart (pieces faulted in separately got anon_vmas of their own, as on
+        // Linux): mprotect's and mlock's pieces split and join through the same path.
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        [InlineData(3)]
+        public void Random_locks_and_unlocks_agree_with_a_page_model_and_merge_back(int seed)
+        {
+            using var m = new TestMachine(256);
+            var a = m.NewSpace();
+            const int Pages = 64;
+            ulong p = m.MapAnonymous(a, Pages);
+            var locked = new VmaFlags[Pages];
+            var random = new System.Random(seed);
+            for (int step = 0; step < 300; step++)
+            {
+                int first = random.Next(Pages);
+                int count = 1 + random.Next(Pages - first);
+                ulong address = p + (ulong)first * Page.Size;
+                ulong length = (ulong)count * Page.Size;
+                VmaFlags state;
+                switch (random.Next(4))
+                {
+                    case 0:
+                        Assert.Equal(0, a.Mlock(address, length, 0));
+                        state = VmaFlags.Locked;
+                        break;
+                    case 1:
+                        Assert.Equal(0, a.Mlock(address, length, AddressSpace.MlockOnFault));
+                        state = VmaFlags.Locked | VmaFlags.LockOnFault;
+                        break;
+                    case 2:
+                        Assert.Equal(0, a.Munlock(address, length));
+                        state = VmaFlags.None;
+                        break;
+                    default:
+                        Assert.Equal(0, a.Mprotect(address, length, random.Next(2) == 0 ? Protection.Read : ReadWrite));
+                        continue;
+                }
+                for (int i = first; i < first + count; i++)
+                    locked[i] = state;
+                for (int i = 0; i < Pages; i++)
+                    Assert.Equal(locked[i], a.FindVma(p + (ulong)i * Page.Size).Flags & (VmaFlags.Locked | VmaFlags.LockOnFault));
+                for (Vma vma = a.Vmas.First; vma != null && vma.Next != null; vma = vma.Next)
+                    Assert.False(vma.End == vma.Next.Start && vma.Flags == vma.Next.Flags && vma.Prot == vma.Next.Prot
+                                 && m.Manager.Rmap.IsMergeable(vma, vma.Next), "two equal neighbours were left unmerged");
+                m.Check();
+            }
+            Assert.Equal(0, a.Munlockall());
+            Assert.Equal(0UL, a.LockedPages());
+            m.AssertNoLeaks();
+        }
+
         [Fact]
         public void Fork_copies_no_lock_and_no_default_flags()
         {
