@@ -11,7 +11,7 @@ OUT="${CB_USER_OUT:-$HERE/out}"   # CB_USER_OUT: check programs in another folde
 
 # The subset, by strace's names for the x86-64 system calls.
 SUBSET="read write open close mmap mprotect munmap brk rt_sigaction rt_sigprocmask rt_sigreturn ioctl readv writev
-pipe sched_yield mremap madvise dup dup2 nanosleep getpid fork execve exit wait4 kill fcntl getrlimit getppid
+pipe sched_yield mremap msync mincore madvise mlock mlock2 munlock mlockall munlockall dup dup2 nanosleep getpid fork execve exit wait4 kill fcntl getrlimit getppid
 setrlimit arch_prctl gettid set_tid_address clock_gettime clock_getres exit_group dup3 pipe2 prlimit64
 setpgid getpgid getpgrp setsid getsid pause rt_sigsuspend tkill tgkill gettimeofday getrusage times sigaltstack time
 clock_nanosleep waitid

@@ -137,6 +137,13 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Brk: return (long)current.Space.Brk(a0);
                 case SyscallNumber.Mremap: return MemorySyscalls.Mremap(current, a0, a1, a2, a3, a4);
                 case SyscallNumber.Madvise: return current.Space.Madvise(a0, a1, (int)a2);
+                case SyscallNumber.Mincore: return current.Space.Mincore(a0, a1, a2);
+                case SyscallNumber.Msync: return current.Space.Msync(a0, a1, (int)a2);
+                case SyscallNumber.Mlock: return current.Space.Mlock(a0, a1, 0);
+                case SyscallNumber.Mlock2: return current.Space.Mlock(a0, a1, (int)a2);
+                case SyscallNumber.Munlock: return current.Space.Munlock(a0, a1);
+                case SyscallNumber.Mlockall: return current.Space.Mlockall((int)a0);
+                case SyscallNumber.Munlockall: return current.Space.Munlockall();
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);

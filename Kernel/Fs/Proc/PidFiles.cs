@@ -221,7 +221,7 @@ namespace Cowbird.Kernel.Fs.Proc
         {
             Kb(text, "VmPeak:\t", memory.Size);
             Kb(text, "VmSize:\t", memory.Size);
-            Kb(text, "VmLck:\t", 0);
+            Kb(text, "VmLck:\t", memory.Locked);
             Kb(text, "VmPin:\t", 0);
             Kb(text, "VmHWM:\t", memory.Resident);
             Kb(text, "VmRSS:\t", memory.Resident);
