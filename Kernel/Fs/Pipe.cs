@@ -36,6 +36,8 @@ namespace Cowbird.Kernel.Fs
         // Open file descriptions of each end (a fork or dup shares one; OpenFile counts those).
         public int Readers;
         public int Writers;
+        // st_ino of the pipe's ends, and the N of "pipe:[N]" in /proc/<pid>/fd.
+        public readonly ulong Number = Vfs.FileSystem.NextNumber();
         // How many times each end was ever opened, from 1 (Linux: r_counter, w_counter): a
         // FIFO's open waits for the other count to move, so a partner that opened and closed
         // again meanwhile still lets it go on.

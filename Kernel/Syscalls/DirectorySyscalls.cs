@@ -113,8 +113,11 @@ namespace Cowbird.Kernel.Syscalls
                 return -1;
             Inode node = ProcMount.Lookup(dir, name, length);
             if (node != null)
+            {
                 number = node.Number;
-            if (isDirectory)
+                type = TypeOf(node);
+            }
+            else if (isDirectory)
                 type = TypeDirectory;
             return length;
         }
@@ -187,46 +190,19 @@ namespace Cowbird.Kernel.Syscalls
             Inode cwd = PathArguments.Cwd(process);
             if (cwd.Links == 0)
                 return -(long)Errno.ENOENT;
-            byte* path = stackalloc byte[PathWalk.MaxPath];
-            int start = PathWalk.MaxPath;
-            path[--start] = 0;
-            for (Inode at = cwd; at != FileSystem.Root && at.Parent != null; at = at.Parent)
-            {
-                byte[] name = NameIn(at.Parent, at);
-                if (name == null || start < name.Length + 2)
-                    return -(int)Errno.ENAMETOOLONG;
-                start -= name.Length;
-                for (int i = 0; i < name.Length; i++)
-                    path[start + i] = name[i];
-                path[--start] = (byte)'/';
-            }
-            if (start == PathWalk.MaxPath - 1)
-                path[--start] = (byte)'/';
-            ulong length = (ulong)(PathWalk.MaxPath - start);
+            byte[] path = DirectoryPath.Of(cwd);
+            if (path == null)
+                return -(int)Errno.ENAMETOOLONG;
+            ulong length = (ulong)path.Length + 1;
             if (length > size)
                 return -(int)Errno.ERANGE;
-            if (UserMemory.CopyToUser(process.Space, buffer, path + start, length) != Errno.None)
+            byte* text = stackalloc byte[path.Length + 1];
+            for (int i = 0; i < path.Length; i++)
+                text[i] = path[i];
+            text[path.Length] = 0;
+            if (UserMemory.CopyToUser(process.Space, buffer, text, length) != Errno.None)
                 return -(long)Errno.EFAULT;
             return (long)length;
-        }
-
-        // The name `child` has in `dir` (a /proc directory's last path component), or null.
-        private static byte[] NameIn(Inode dir, Inode child)
-        {
-            if (child.IsProc)
-            {
-                int at = child.ProcPath.Length;
-                while (at > 0 && child.ProcPath[at - 1] != '/')
-                    at--;
-                byte[] tail = new byte[child.ProcPath.Length - at];
-                for (int i = 0; i < tail.Length; i++)
-                    tail[i] = child.ProcPath[at + i];
-                return tail;
-            }
-            for (DirEntry entry = dir.Entries; entry != null; entry = entry.Next)
-                if (entry.Node == child)
-                    return entry.Name;
-            return null;
         }
     }
 }

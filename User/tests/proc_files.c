@@ -6,12 +6,18 @@
  * rows), and follows setrlimit; /proc/<child>/environ shows the child's own environment after
  * its execve; /proc/version starts "Linux version <release> (" and ends with uname's version;
  * /proc/filesystems lists proc and tmpfs as "nodev" types; /proc lists the new files.
+ * The links: /proc/self names the reader's pid; /proc/self/exe (size 0) leads to the program
+ * file; /proc/self/cwd reads as getcwd, also after chdir; /proc/self/fd (mode 0500) lists
+ * exactly the open descriptors, each a link (mode r-x, -wx or rwx for the owner by the access
+ * mode) to the file's path, " (deleted)" once unlinked, a directory's path, or "pipe:[ino]"
+ * with the pipe's st_ino; a closed descriptor and "01" are ENOENT.
  */
 #include "cbtest.h"
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 extern char **environ;
@@ -177,10 +183,109 @@ static void check_system_files(void)
     seen = 0;
     d = opendir("/proc/self");
     for (struct dirent *e; d && (e = readdir(d));)
-        seen += strcmp(e->d_name, "comm") == 0 || strcmp(e->d_name, "environ") == 0 || strcmp(e->d_name, "limits") == 0;
+        seen += strcmp(e->d_name, "comm") == 0 || strcmp(e->d_name, "environ") == 0 || strcmp(e->d_name, "limits") == 0
+            || strcmp(e->d_name, "cwd") == 0 || strcmp(e->d_name, "exe") == 0 || strcmp(e->d_name, "fd") == 0;
     if (d)
         closedir(d);
-    cb_check_ret(seen, 3, "/proc/self lists comm, environ and limits");
+    cb_check_ret(seen, 6, "/proc/self lists comm, cwd, environ, exe, fd and limits");
+}
+
+/* readlink of `path` into text (NUL-terminated): its length, or -errno. */
+static long link_of(const char *path)
+{
+    long n = cb_syscall(SYS_readlink, (long)path, (long)text, sizeof text - 1, 0, 0, 0);
+    text[n > 0 ? n : 0] = 0;
+    return n;
+}
+
+static void check_self_links(const char *argv0)
+{
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    link_of("/proc/self");
+    CHECK(strcmp(text, pid) == 0, "/proc/self is a link to the reader's pid");
+    struct stat link, target, self;
+    char path[256];
+    cb_self_path(argv0, path, sizeof path);
+    CHECK(lstat("/proc/self/exe", &link) == 0 && S_ISLNK(link.st_mode) && link.st_size == 0,
+          "/proc/self/exe is a link of size 0");
+    CHECK(stat("/proc/self/exe", &target) == 0 && stat(path, &self) == 0 && target.st_ino == self.st_ino
+          && link_of("/proc/self/exe") > 0 && text[0] == '/', "/proc/self/exe leads to the program file, by an absolute path");
+    char cwd[512];
+    getcwd(cwd, sizeof cwd);
+    link_of("/proc/self/cwd");
+    CHECK(strcmp(text, cwd) == 0, "/proc/self/cwd reads as getcwd");
+    if (chdir("/tmp") == 0) {
+        link_of("/proc/self/cwd");
+        CHECK(strcmp(text, "/tmp") == 0, "/proc/self/cwd after chdir(\"/tmp\") is /tmp");
+        chdir(cwd);
+    }
+}
+
+/* The permission bits of the link /proc/self/fd/<fd>, or -1. */
+static int fd_link_mode(int fd)
+{
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    return lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? (int)(st.st_mode & 07777) : -1;
+}
+
+static void check_fd_links(void)
+{
+    char name[64], want[96], path[64];
+    snprintf(name, sizeof name, "/tmp/proc_files.%d", (int)getpid());
+    int w = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600), r = open(name, O_RDONLY), rw = open(name, O_RDWR);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", w);
+    link_of(path);
+    CHECK(strcmp(text, name) == 0, "fd link of an open file: its path");
+    CHECK(fd_link_mode(r) == 0500 && fd_link_mode(w) == 0300 && fd_link_mode(rw) == 0700,
+          "fd links: r-x, -wx and rwx for the owner as the file is open for reading, writing or both");
+    unlink(name);
+    snprintf(want, sizeof want, "%s (deleted)", name);
+    link_of(path);
+    CHECK(strcmp(text, want) == 0, "after unlink: the path and \" (deleted)\"");
+    int fds[2];
+    pipe(fds);
+    struct stat st;
+    fstat(fds[0], &st);
+    snprintf(want, sizeof want, "pipe:[%lu]", (unsigned long)st.st_ino);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fds[1]);
+    link_of(path);
+    CHECK(strcmp(text, want) == 0, "fd link of a pipe: \"pipe:[<st_ino>]\"");
+    int d = open("/tmp", O_RDONLY | O_DIRECTORY);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", d);
+    link_of(path);
+    CHECK(strcmp(text, "/tmp") == 0, "fd link of a directory: its path");
+    struct stat dir;
+    CHECK(stat("/proc/self/fd", &dir) == 0 && S_ISDIR(dir.st_mode) && (dir.st_mode & 07777) == 0500, "/proc/self/fd is a directory, mode 0500");
+    DIR *list = opendir("/proc/self/fd");
+    char seen[1024] = { 0 };
+    int bad = 0;
+    for (struct dirent *e; list && (e = readdir(list));) {
+        if (e->d_name[0] == '.')
+            continue;
+        int fd = atoi(e->d_name);
+        if (fd >= 0 && fd < 1024 && e->d_type == DT_LNK)
+            seen[fd] = 1;
+        else
+            bad++;
+    }
+    int differ = 0;
+    for (int fd = 0; fd < 1024; fd++)
+        differ += seen[fd] != (fcntl(fd, F_GETFD) >= 0);
+    if (list)
+        closedir(list);
+    CHECK(list && bad == 0 && differ == 0, "/proc/self/fd lists exactly the open descriptors, each a link");
+    close(d);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", d);
+    cb_check_ret(link_of(path), -ENOENT, "a closed descriptor's link: ENOENT");
+    cb_check_ret(link_of("/proc/self/fd/01"), -ENOENT, "/proc/self/fd/01 (a leading zero): ENOENT");
+    close(w);
+    close(r);
+    close(rw);
+    close(fds[0]);
+    close(fds[1]);
 }
 
 int main(int argc, char **argv)
@@ -196,5 +301,7 @@ int main(int argc, char **argv)
     check_limits();
     check_child_environ(argv[0]);
     check_system_files();
+    check_self_links(argv[0]);
+    check_fd_links();
     return cb_end();
 }

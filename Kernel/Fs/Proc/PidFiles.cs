@@ -22,6 +22,11 @@ namespace Cowbird.Kernel.Fs.Proc
     {
         // In the order Linux lists them (alphabetical).
         public static readonly string[] Names = { "cmdline", "comm", "environ", "limits", "maps", "stat", "statm", "status" };
+        // The links of /proc/<pid>/ (ProcFiles.LinkTarget), and everything in the order
+        // `ls -f /proc/<pid>` shows it.
+        public static readonly string[] Links = { "cwd", "exe" };
+        public static readonly string[] Listing = { "cmdline", "comm", "cwd", "environ", "exe", "fd", "limits", "maps", "stat", "statm", "status" };
+        public const int CwdLink = 0, ExeLink = 1;
         private const int Cmdline = 0, Comm = 1, Environ = 2, Limits = 3, Maps = 4, Stat = 5, Statm = 6;
 
         // A tty_nr for the console: ttyS0, major 4, minor 64 (Linux's new_encode_dev).

@@ -35,6 +35,10 @@ namespace Cowbird.Kernel.Fs.Vfs
 
         public DirEntry Entries;
         public Inode Parent;
+        // The directory and entry that last named this inode (kept when the name is removed):
+        // the path /proc/<pid>/fd shows for a file opened here (OpenFilePath).
+        public Inode NamedIn;
+        public DirEntry NamedBy;
         // A directory's next DirEntry.Position.
         public ulong NextPosition;
         public readonly FilePages Pages;
