@@ -22,7 +22,7 @@ sendfile statx utimensat futimesat utimes utime chown fchown lchown fchownat sta
 mknod mknodat sync syncfs getdents flock fadvise64 fallocate
 clone vfork uname sysinfo getuid getgid
 setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
-syslog"
+syslog personality"
 
 # strace names the 32-bit calls of `int $0x80` (Kernel/Syscalls/Ia32Number.cs) by their i386
 # names: those that differ from the x86-64 names of the same calls.

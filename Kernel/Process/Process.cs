@@ -81,6 +81,8 @@ namespace Cowbird.Kernel.Processes
         // inherited on fork and kept by execve.
         public Fs.Vfs.Inode Cwd;
         public uint Umask = 0x12;    // 022
+        // personality, ioprio and the prctl settings (ProcessSettings says what fork and execve do).
+        public ProcessSettings Settings = new ProcessSettings();
         public readonly SignalAction[] SignalActions = new SignalAction[Signal.Count + 1];
         // The number of the system call that just returned -EINTR because a signal ended its
         // sleep, plus one (0 = none), while its return to ring 3 delivers signals: a handler

@@ -123,6 +123,7 @@ namespace Cowbird.Kernel.Processes
             process.SetName(path, pathLength);
             process.SetExePath(path, pathLength);
             process.HasExeced = true;
+            process.Settings.OnExec();
             process.Files.CloseOnExec();
             process.AltStack.Reset();
             // Caught signals return to their default action; ignored ones stay ignored, but
@@ -177,6 +178,7 @@ namespace Cowbird.Kernel.Processes
             child.Files = parent.Files.Copy();
             child.Cwd = parent.Cwd;
             child.Umask = parent.Umask;
+            child.Settings = parent.Settings.ForChild();
             child.Limits = parent.Limits.Copy();
             *child.Frame = *parent.Frame;
             child.Frame->Rax = 0;
@@ -242,7 +244,8 @@ namespace Cowbird.Kernel.Processes
             Scheduler.Wake(parent);
         }
 
-        // Gives `process`'s children to init (zombies included: init reaps them); a child's
+        // Gives `process`'s children to init (zombies included: init reaps them); a child that
+        // asked for one (PR_SET_PDEATHSIG) gets its signal, once init is its parent; a child's
         // group that `process` was the last link of is hung up if stopped (ProcessGroups).
         private static void ReparentChildren(Process process)
         {
@@ -254,6 +257,8 @@ namespace Cowbird.Kernel.Processes
                 {
                     child.Parent = s_init;
                     zombies |= child.IsZombie;
+                    if (child.Settings.ParentDeathSignal != 0 && !child.IsZombie)
+                        SignalDelivery.Send(child, child.Settings.ParentDeathSignal, process.Pid);
                     ProcessGroups.HangUpIfOrphaned(child.ProcessGroup, child.Session, process);
                 }
             }

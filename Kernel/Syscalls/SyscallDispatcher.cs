@@ -196,7 +196,8 @@ namespace Cowbird.Kernel.Syscalls
                     return 0;
                 case SyscallNumber.Wait4: return ProcessSyscalls.Wait4(current, (int)a0, a1, (int)a2, a3);
                 case SyscallNumber.Waitid: return ProcessSyscalls.Waitid(current, (int)a0, (int)a1, a2, (int)a3, a4);
-                case SyscallNumber.Prctl: return PrctlSyscalls.Prctl(current, (int)a0, a1);
+                case SyscallNumber.Prctl: return PrctlSyscalls.Prctl(current, (int)a0, a1, a2, a3, a4);
+                case SyscallNumber.Personality: return ProcessSettingSyscalls.Personality(current, (uint)a0);
                 case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
                 case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
                 case SyscallNumber.SetRobustList: return ThreadSyscalls.SetRobustList(current, a0, a1);

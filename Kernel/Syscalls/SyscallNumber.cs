@@ -13,7 +13,7 @@ namespace Cowbird.Kernel.Syscalls
             Symlink = 88, Readlink = 89, Chmod = 90, Fchmod = 91, Chown = 92, Fchown = 93, Lchown = 94, Umask = 95, Gettimeofday = 96, Getrlimit = 97,
             Getrusage = 98, Sysinfo = 99, Times = 100, Getuid = 102, Syslog = 103, Getgid = 104, Setuid = 105, Setgid = 106,
             Geteuid = 107, Getegid = 108, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getgroups = 115,
-            Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Sigaltstack = 131, Utime = 132, Mknod = 133, Statfs = 137, Fstatfs = 138,
+            Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Sigaltstack = 131, Utime = 132, Mknod = 133, Personality = 135, Statfs = 137, Fstatfs = 138,
             Mlock = 149, Munlock = 150, Mlockall = 151, Munlockall = 152,
             Prctl = 157, ArchPrctl = 158, Setrlimit = 160, Sync = 162, Gettid = 186, Tkill = 200, Time = 201,
             SchedGetaffinity = 204, Getdents64 = 217, SetTidAddress = 218, Fadvise64 = 221, ClockGettime = 228, ClockGetres = 229,
