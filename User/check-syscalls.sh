@@ -20,7 +20,8 @@ creat link unlink symlink readlink chmod fchmod umask getdents64 openat mkdirat 
 symlinkat readlinkat fchmodat faccessat renameat2 faccessat2
 sendfile statx utimensat futimesat utimes utime chown fchown lchown fchownat statfs fstatfs
 clone vfork uname sysinfo getuid getgid
-setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll"
+setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
+getitimer setitimer alarm"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

@@ -70,6 +70,9 @@ namespace Cowbird.Kernel.Processes
         public ResourceUsage Usage;
         public ulong CpuStamp;
         public ResourceUsage ReapedChildrenUsage;
+        // ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF: a fork child starts with none armed,
+        // execve keeps them.
+        public readonly IntervalTimers Timers = new IntervalTimers();
         // Tick at which the process last got the CPU (round-robin quantum).
         public ulong SliceStart;
 

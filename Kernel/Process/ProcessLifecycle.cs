@@ -191,6 +191,7 @@ namespace Cowbird.Kernel.Processes
             if (process.Pid == InitPid)
                 PowerOff(status);
             ReleaseResources(process);
+            process.Timers.DisarmAll();
             if (ProcessGroups.IsSessionLeader(process))
                 Terminal.Console?.SessionLeaderExits(process);
             process.ExitStatus = status;

@@ -34,8 +34,9 @@ namespace Cowbird.Kernel.Processes
         private const ulong SaNoCldStop = 1, SaRestart = 0x10000000, SaRestorer = 0x04000000, SaNoDefer = 0x40000000,
             SaResetHand = 0x80000000;
         // siginfo's si_code for a signal a process sent: kill() and the kernel (SI_USER), tkill()
-        // and tgkill() (SI_TKILL).
-        public const int SiUser = 0, SiTkill = -6;
+        // and tgkill() (SI_TKILL); and for one the kernel sends on its own account, an interval
+        // timer's (SI_KERNEL, Linux's SEND_SIG_PRIV).
+        public const int SiUser = 0, SiTkill = -6, SiKernel = 0x80;
 
         // Sends `signal` (1..64) to `target`, as kill() does; `senderPid` is what a handler's
         // siginfo names (0 for the kernel; the first sender of a signal already pending stays),
@@ -99,7 +100,7 @@ namespace Cowbird.Kernel.Processes
                 SignalAction action = current.SignalActions[signal];
                 if (IsHandler(action.Handler) && !deliverHandlers)
                     return true;
-                current.PendingSignals &= ~Signal.Bit(signal);
+                Take(current, signal);
                 if (IsHandler(action.Handler))
                     DeliverToHandler(current, signal, action, current.PendingInfo[signal]);
                 else if (Ignores(current, signal))
@@ -114,6 +115,14 @@ namespace Cowbird.Kernel.Processes
                     current.PendingKill = signal;
             }
             return true;
+        }
+
+        // Takes pending `signal` off `process`'s pending set (Linux's dequeue_signal): a
+        // periodic ITIMER_REAL arms again when its SIGALRM is taken.
+        public static void Take(Process process, int signal)
+        {
+            process.PendingSignals &= ~Signal.Bit(signal);
+            IntervalTimers.RealSignalTaken(process, signal);
         }
 
         // Whether ActOnPending has anything to do for `process`: a kill decided, an unblocked

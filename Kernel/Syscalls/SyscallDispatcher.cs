@@ -148,6 +148,9 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.ClockNanosleep: return TimeSyscalls.ClockNanosleep(current, (int)a0, (int)a1, a2, a3);
                 case SyscallNumber.Gettimeofday: return TimeSyscalls.Gettimeofday(current, a0, a1);
                 case SyscallNumber.Time: return TimeSyscalls.Time(current, a0);
+                case SyscallNumber.Getitimer: return ItimerSyscalls.Getitimer(current, (int)a0, a1);
+                case SyscallNumber.Setitimer: return ItimerSyscalls.Setitimer(current, (int)a0, a1, a2);
+                case SyscallNumber.Alarm: return ItimerSyscalls.Alarm(current, (uint)a0);
                 case SyscallNumber.Times: return UsageSyscalls.Times(current, a0);
                 case SyscallNumber.Getrusage: return UsageSyscalls.Getrusage(current, (int)a0, a1);
                 case SyscallNumber.Getpid: return current.Pid;

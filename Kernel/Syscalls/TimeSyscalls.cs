@@ -66,7 +66,7 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // `seconds` s + `nanoseconds` ns in nanoseconds, saturated at Never.
-        private static ulong Saturate(ulong seconds, ulong nanoseconds)
+        public static ulong Saturate(ulong seconds, ulong nanoseconds)
         {
             if (seconds >= (Never - nanoseconds) / NanosecondsPerSecond)
                 return Never;
