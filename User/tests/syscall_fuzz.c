@@ -204,7 +204,9 @@ static long ioctl_request(long drawn, unsigned long bits)
 
 /* sched_yield, or (picked by a pointer's bits, so the random stream stays as it was) a call that
    reads or writes what a process used or the time: gettimeofday, time, times, getrusage,
-   sigaltstack, waitid (always WNOHANG: the child's own children may still run). */
+   sigaltstack, waitid (always WNOHANG: the child's own children may still run), getitimer,
+   setitimer (its values come from the hostile pointer: mostly EINVAL or EFAULT, and a timer it
+   arms may kill the child, as on Linux) and alarm (0, or long past the run). */
 static void usage_call(unsigned long bits)
 {
     long a = (long)bits, options = WNOHANG | (long)((bits >> 6) & (WEXITED | WSTOPPED | WCONTINUED | WNOWAIT));
@@ -215,6 +217,9 @@ static void usage_call(unsigned long bits)
     case 3: cb_syscall(SYS_getrusage, (long)((bits >> 6) % 5) - 2, a, 0, 0, 0, 0); break;
     case 4: cb_syscall(SYS_sigaltstack, (bits >> 6) & 1 ? a : 0, a, 0, 0, 0, 0); break;
     case 5: cb_syscall(SYS_waitid, (long)((bits >> 10) % 5), (long)(bits >> 12) % 3 - 1, a, options, a, 0); break;
+    case 6: cb_syscall(SYS_getitimer, (long)((bits >> 6) % 5) - 1, a, 0, 0, 0, 0); break;
+    case 7: cb_syscall(SYS_setitimer, (long)((bits >> 6) % 5) - 1, (bits >> 9) & 1 ? a : 0, a, 0, 0, 0); break;
+    case 8: cb_syscall(SYS_alarm, (bits >> 6) & 1 ? 0 : 100000 + (long)((bits >> 7) % 1000), 0, 0, 0, 0, 0); break;
     default: cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0); break;
     }
 }
