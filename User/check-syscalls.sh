@@ -21,7 +21,7 @@ symlinkat readlinkat fchmodat faccessat renameat2 faccessat2
 sendfile statx utimensat futimesat utimes utime chown fchown lchown fchownat statfs fstatfs
 clone vfork uname sysinfo getuid getgid
 setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
-getitimer setitimer alarm"
+getitimer setitimer alarm select pselect6 ppoll rt_sigpending rt_sigtimedwait"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

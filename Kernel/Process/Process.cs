@@ -93,6 +93,9 @@ namespace Cowbird.Kernel.Processes
         // kernel), or how the child changed for SIGCHLD.
         public readonly SignalFrame.Info[] PendingInfo = new SignalFrame.Info[Signal.Count + 1];
         public ulong SignalMask;
+        // The signals rt_sigtimedwait waits for (0: none): one of them wakes the process even
+        // while the mask blocks it (Linux: the waiter's real_blocked).
+        public ulong WaitedSignals;
         // rt_sigsuspend's caller's mask while the call's temporary mask is in place
         // (RestoreMaskAfterSignal): the first handler's frame saves it instead of SignalMask,
         // so rt_sigreturn brings it back; with no handler it comes back on the way to ring 3

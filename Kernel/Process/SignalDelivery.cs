@@ -9,11 +9,13 @@ namespace Cowbird.Kernel.Processes
     //     signal that its action ignores is dropped, unless it is blocked (the action may change
     //     before it is unblocked). Otherwise it is pending: one bit, so a second instance of a
     //     pending signal is lost.
-    //   - A pending unblocked signal wakes a sleeping process; a stopped one only for SIGKILL
+    //   - A pending unblocked signal wakes a sleeping process, and so does a blocked one that
+    //     rt_sigtimedwait waits for (Process.WaitedSignals); a stopped one only for SIGKILL
     //     (other signals wait for SIGCONT). An unblocked SIGKILL, or a terminating signal at
     //     SIG_DFL without a core dump, decides the death already when sent (PendingKill): a
     //     later signal does not change it.
-    //   - Acting (HandlePending, on the way back to ring 3 and in sleeps): lowest number first.
+    //   - Acting (HandlePending, on the way back to ring 3 and in sleeps): a fault's signal
+    //     (SIGSEGV, SIGBUS, ...) first, then lowest number first.
     //     Ignored signals are discarded, a stop signal stops the process there and then, a
     //     terminating one becomes PendingKill, which the caller dies of, and a caught one ends
     //     a sleep (the call returns EINTR, or runs again with SA_RESTART) and gets a signal
@@ -69,6 +71,8 @@ namespace Cowbird.Kernel.Processes
             if ((target.PendingSignals & bit) == 0)
                 target.PendingInfo[signal] = info;
             target.PendingSignals |= bit;
+            if (blocked && (target.WaitedSignals & bit) != 0 && target.State != ProcessState.Stopped)
+                Scheduler.Wake(target);
             if (blocked || (target.State == ProcessState.Stopped && signal != Signal.SIGKILL))
                 return;
             if (target.PendingKill == 0 && (signal == Signal.SIGKILL
@@ -84,7 +88,7 @@ namespace Cowbird.Kernel.Processes
                 Scheduler.Wake(target);
         }
 
-        // Acts on the current process's pending unblocked signals, lowest first, until none is
+        // Acts on the current process's pending unblocked signals, in First's order, until none is
         // left or one is fatal (then PendingKill is set and stays set: the caller ends the
         // process). May stop the process: it returns once SIGCONT or SIGKILL arrives. Caught
         // signals get their handler's frame when `deliverHandlers` (on the way back to ring 3);
@@ -214,15 +218,20 @@ namespace Cowbird.Kernel.Processes
         private static bool Ignores(Process process, int signal) =>
             Signal.HandlerIgnores(process.SignalActions[signal].Handler, signal);
 
-        // The lowest-numbered pending signal the mask lets through, or 0. It runs before every
+        // The pending signal the mask lets through that acts first, or 0. It runs before every
         // return to ring 3, so the usual answer (nothing pending) costs one test, not a loop.
-        private static int LowestDeliverable(Process process)
+        private static int LowestDeliverable(Process process) => First(process.PendingSignals & ~process.SignalMask);
+
+        // The signal of `set` taken first (Linux's next_signal): a synchronous one (a fault's)
+        // before any other, then the lowest number; 0 for an empty set.
+        public static int First(ulong set)
         {
-            ulong deliverable = process.PendingSignals & ~process.SignalMask;
-            if (deliverable == 0)
+            if (set == 0)
                 return 0;
+            if ((set & Signal.Synchronous) != 0)
+                set &= Signal.Synchronous;
             for (int signal = 1; signal <= Signal.Count; signal++)
-                if ((deliverable & Signal.Bit(signal)) != 0)
+                if ((set & Signal.Bit(signal)) != 0)
                     return signal;
             return 0;
         }

@@ -27,6 +27,8 @@ namespace Cowbird.Kernel.Processes
     public static unsafe class SignalFrame
     {
         private const ulong RedZone = 128;
+        // sizeof(siginfo_t).
+        private const ulong InfoSize = 128;
         private const ulong FrameSize = 440;
         private const int UContext = 8, Stack = UContext + 16, MContext = UContext + 40,
             SigMask = UContext + 296, SigInfo = 312;
@@ -177,6 +179,17 @@ namespace Cowbird.Kernel.Processes
             regs->Rflags = (regs->Rflags & ~FixFlags) | (sc[ScEflags] & FixFlags);
             regs->Cs = Gdt.UserCodeSelector;
             regs->Ss = Gdt.UserDataSelector;
+        }
+
+        // Writes the siginfo_t a handler would get for `signal` to user address `target`
+        // (rt_sigtimedwait hands it over instead of a handler). False for a bad address.
+        public static bool CopyInfoToUser(Process process, ulong target, int signal, Info info)
+        {
+            byte* buffer = stackalloc byte[(int)InfoSize];
+            for (int i = 0; i < (int)InfoSize; i++)
+                buffer[i] = 0;
+            WriteInfo(buffer, signal, info);
+            return UserMemory.CopyToUser(process.Space, target, buffer, InfoSize) == Errno.None;
         }
 
         // siginfo_t: si_signo, si_errno, si_code, then (offset 16) si_pid and si_uid (0) for

@@ -37,11 +37,13 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // nanosleep, clock_nanosleep and poll (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND
-        // for TIMER_ABSTIME), pause and rt_sigsuspend (-ERESTARTNOHAND): a handler ends them
-        // with EINTR, SA_RESTART or not.
+        // for TIMER_ABSTIME), pause, rt_sigsuspend, select, pselect6 and ppoll
+        // (-ERESTARTNOHAND), rt_sigtimedwait (-EINTR): a handler ends them with EINTR,
+        // SA_RESTART or not.
         private static bool EintrAfterAnyHandler(ulong number) =>
             number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
-            || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll;
+            || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll || number == SyscallNumber.Select
+            || number == SyscallNumber.Pselect6 || number == SyscallNumber.Ppoll || number == SyscallNumber.RtSigtimedwait;
 
         // The system call number: rax's low 32 bits.
         private static ulong Number(TrapFrame* frame)
@@ -65,6 +67,9 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Lstat: return StatSyscalls.Lstat(current, a0, a1);
                 case SyscallNumber.Lseek: return FileSyscalls.Lseek(current, (int)a0, (long)a1, (int)a2);
                 case SyscallNumber.Poll: return PollSyscalls.Poll(current, a0, a1, (int)a2);
+                case SyscallNumber.Ppoll: return PollSyscalls.Ppoll(current, a0, (uint)a1, a2, a3, a4);
+                case SyscallNumber.Select: return SelectSyscalls.Select(current, (int)a0, a1, a2, a3, a4);
+                case SyscallNumber.Pselect6: return SelectSyscalls.Pselect6(current, (int)a0, a1, a2, a3, a4, a5);
                 case SyscallNumber.Ioctl: return TerminalIoctls.Ioctl(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Pread64: return FileSyscalls.Pread64(current, (int)a0, a1, a2, (long)a3);
                 case SyscallNumber.Pwrite64: return FileSyscalls.Pwrite64(current, (int)a0, a1, a2, (long)a3);
@@ -138,6 +143,8 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Tgkill: return SignalSyscalls.Tgkill(current, (int)a0, (int)a1, (int)a2);
                 case SyscallNumber.Pause: return SignalWaitSyscalls.Pause();
                 case SyscallNumber.RtSigsuspend: return SignalWaitSyscalls.RtSigsuspend(current, a0, a1);
+                case SyscallNumber.RtSigpending: return SignalSyscalls.RtSigpending(current, a0, a1);
+                case SyscallNumber.RtSigtimedwait: return SignalWaitSyscalls.RtSigtimedwait(current, a0, a1, a2, a3);
                 case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
                 case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;

@@ -6,19 +6,19 @@ namespace Cowbird.Kernel.Syscalls
         public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Poll = 7,
             Lseek = 8, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12, RtSigaction = 13, RtSigprocmask = 14,
             RtSigreturn = 15, Ioctl = 16, Pread64 = 17, Pwrite64 = 18, Readv = 19, Writev = 20, Access = 21,
-            Pipe = 22, SchedYield = 24, Mremap = 25, Madvise = 28, Dup = 32, Dup2 = 33, Pause = 34, Nanosleep = 35,
+            Pipe = 22, Select = 23, SchedYield = 24, Mremap = 25, Madvise = 28, Dup = 32, Dup2 = 33, Pause = 34, Nanosleep = 35,
             Getitimer = 36, Alarm = 37, Setitimer = 38, Getpid = 39, Sendfile = 40, Clone = 56, Fork = 57, Vfork = 58, Execve = 59, Exit = 60, Wait4 = 61, Kill = 62,
             Uname = 63, Fcntl = 72, Fsync = 74, Fdatasync = 75, Truncate = 76, Ftruncate = 77, Getcwd = 79,
             Chdir = 80, Fchdir = 81, Rename = 82, Mkdir = 83, Rmdir = 84, Creat = 85, Link = 86, Unlink = 87,
             Symlink = 88, Readlink = 89, Chmod = 90, Fchmod = 91, Chown = 92, Fchown = 93, Lchown = 94, Umask = 95, Gettimeofday = 96, Getrlimit = 97,
             Getrusage = 98, Sysinfo = 99, Times = 100, Getuid = 102, Getgid = 104, Setuid = 105, Setgid = 106,
             Geteuid = 107, Getegid = 108, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getgroups = 115,
-            Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigsuspend = 130, Sigaltstack = 131, Utime = 132, Statfs = 137, Fstatfs = 138,
+            Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigpending = 127, RtSigtimedwait = 128, RtSigsuspend = 130, Sigaltstack = 131, Utime = 132, Statfs = 137, Fstatfs = 138,
             Prctl = 157, ArchPrctl = 158, Setrlimit = 160, Gettid = 186, Tkill = 200, Time = 201,
             SchedGetaffinity = 204, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ClockGetres = 229,
             ClockNanosleep = 230, ExitGroup = 231, Tgkill = 234, Utimes = 235, Waitid = 247, Openat = 257, Mkdirat = 258, Fchownat = 260, Futimesat = 261,
             Newfstatat = 262, Unlinkat = 263, Renameat = 264, Linkat = 265, Symlinkat = 266, Readlinkat = 267,
-            Fchmodat = 268, Faccessat = 269, SetRobustList = 273, Utimensat = 280, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302,
+            Fchmodat = 268, Faccessat = 269, Pselect6 = 270, Ppoll = 271, SetRobustList = 273, Utimensat = 280, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302,
             Renameat2 = 316, Getrandom = 318, Statx = 332, Rseq = 334, Faccessat2 = 439;
     }
 }

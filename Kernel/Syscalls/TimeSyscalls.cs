@@ -119,7 +119,7 @@ namespace Cowbird.Kernel.Syscalls
         // The tick to sleep until for `nanoseconds` to pass: ticks come every NanosecondsPerTick
         // at an unknown phase, so this wake is at most one tick late, and may come before
         // `nanoseconds` have passed (the sleeper then reads the clock and sleeps on).
-        private static ulong WakeTick(ulong nanoseconds)
+        public static ulong WakeTick(ulong nanoseconds)
         {
             ulong ticks = PitTimer.Ticks;
             ulong count = nanoseconds / PitTimer.NanosecondsPerTick + 1;

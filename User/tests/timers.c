@@ -274,6 +274,9 @@ static void check_real_fires(void)
     it = read_timer(ITIMER_REAL);
     CHECK(us_of(it.it_value) == 0 && us_of(it.it_interval) == 10000,
           "a periodic ITIMER_REAL whose SIGALRM is blocked reads 0 after firing, keeping its interval");
+    unsigned long pending = 0;
+    cb_syscall(SYS_rt_sigpending, (long)&pending, 8, 0, 0, 0, 0);
+    CHECK(pending & (1UL << (SIGALRM - 1)), "... and its SIGALRM is pending");
     sigprocmask(SIG_SETMASK, &none, NULL);
     cb_check_ret(alarms, 1, "unblocking SIGALRM runs the handler once: the expiries did not queue");
     CHECK(us_of(read_timer(ITIMER_REAL).it_value) > 0, "taking the SIGALRM arms the periodic ITIMER_REAL again");
