@@ -224,14 +224,38 @@ static void usage_call(unsigned long bits)
     }
 }
 
+/* A call that waits for files or signals, with the timespec `ts` case 15 has just written (at
+   most 1 ms, or invalid) and never without a timeout, picked and fed by `bits` and the hostile
+   pointer `a`: select (its timeval at ts + 2, at most 1 ms, or invalid), pselect6, ppoll,
+   rt_sigtimedwait, rt_sigpending. */
+static void wait_call(long *ts, long a, unsigned long bits)
+{
+    ts[2] = 0;
+    ts[3] = ts[1] >= 0 && ts[1] <= 1000000 ? ts[1] / 1000 : -1;
+    long n = (long)(bits >> 3) % 70 - 1, mask = (bits >> 10) & 1 ? a : 0;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_select, n, a, (bits >> 11) & 1 ? a : 0, 0, (long)(ts + 2), 0); break;
+    case 1: cb_syscall(SYS_pselect6, n, a, (bits >> 11) & 1 ? a : 0, 0, (long)ts, mask); break;
+    case 2: cb_syscall(SYS_ppoll, a, (long)(bits >> 3) % 8, (long)ts, mask, (bits >> 11) & 1 ? 8 : (long)(bits >> 12) % 16, 0); break;
+    case 3: cb_syscall(SYS_rt_sigtimedwait, a, (bits >> 11) & 1 ? a : 0, (long)ts, (bits >> 12) & 1 ? 8 : 4, 0, 0); break;
+    default: cb_syscall(SYS_rt_sigpending, a, (long)(bits >> 3) % 10, 0, 0, 0, 0); break;
+    }
+}
+
 /* clock_nanosleep with a request that is never a long sleep (as nanosleep's in one_call) on a
    clock and with flags picked by `pick`: a wall or monotonic clock (TIMER_ABSTIME is then a time
-   long past), or one that does not sleep. Never the caller's CPU clock: it would not move. */
+   long past), or one that does not sleep. Never the caller's CPU clock: it would not move. When
+   the request is the child's own timespec, `pick` may choose a wait_call instead (fed by the
+   hostile `remaining`), so the random stream stays as it was. */
 static void clock_nanosleep_call(long pick, long request, long remaining)
 {
     static const int clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_MONOTONIC_RAW,
                                   CLOCK_THREAD_CPUTIME_ID, 10, -5 };
     unsigned long bits = (unsigned long)pick >> 2;
+    if (request == (long)rw_buf && (bits >> 5) % 4 == 3) {
+        wait_call((long *)rw_buf, remaining, bits >> 7);
+        return;
+    }
     cb_syscall(SYS_clock_nanosleep, clocks[bits % 8], (bits >> 3) & 3, request, remaining, 0, 0);
 }
 
