@@ -21,7 +21,9 @@ symlinkat readlinkat fchmodat faccessat renameat2 faccessat2
 sendfile statx utimensat futimesat utimes utime chown fchown lchown fchownat statfs fstatfs
 clone vfork uname sysinfo getuid getgid
 setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
-getitimer setitimer alarm select pselect6 ppoll rt_sigpending rt_sigtimedwait"
+getitimer setitimer alarm select pselect6 ppoll rt_sigpending rt_sigtimedwait
+getpriority setpriority sched_getscheduler sched_setscheduler sched_getparam sched_setparam sched_get_priority_max
+sched_get_priority_min sched_rr_get_interval getcpu"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

@@ -174,6 +174,7 @@ namespace Cowbird.Kernel.Processes
             child.Cwd = parent.Cwd;
             child.Umask = parent.Umask;
             child.Limits = parent.Limits.Copy();
+            child.Scheduling = parent.Scheduling.ForChild();
             *child.Frame = *parent.Frame;
             child.Frame->Rax = 0;
             FxSave.SaveX87(parent.FxSaveArea);

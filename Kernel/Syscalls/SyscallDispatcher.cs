@@ -148,6 +148,16 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
                 case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
+                case SyscallNumber.Getpriority: return SchedulingSyscalls.Getpriority(current, (int)a0, (int)a1);
+                case SyscallNumber.Setpriority: return SchedulingSyscalls.Setpriority(current, (int)a0, (int)a1, (int)a2);
+                case SyscallNumber.SchedGetscheduler: return SchedulingSyscalls.SchedGetscheduler(current, (int)a0);
+                case SyscallNumber.SchedSetscheduler: return SchedulingSyscalls.SchedSetscheduler(current, (int)a0, (int)a1, a2);
+                case SyscallNumber.SchedGetparam: return SchedulingSyscalls.SchedGetparam(current, (int)a0, a1);
+                case SyscallNumber.SchedSetparam: return SchedulingSyscalls.SchedSetparam(current, (int)a0, a1);
+                case SyscallNumber.SchedGetPriorityMax: return SchedulingSyscalls.SchedGetPriorityMax((int)a0);
+                case SyscallNumber.SchedGetPriorityMin: return SchedulingSyscalls.SchedGetPriorityMin((int)a0);
+                case SyscallNumber.SchedRrGetInterval: return SchedulingSyscalls.SchedRrGetInterval(current, (int)a0, a1);
+                case SyscallNumber.Getcpu: return SchedulingSyscalls.Getcpu(current, a0, a1);
                 case SyscallNumber.SchedGetaffinity: return ThreadSyscalls.SchedGetaffinity(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);

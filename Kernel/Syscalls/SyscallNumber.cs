@@ -14,11 +14,13 @@ namespace Cowbird.Kernel.Syscalls
             Getrusage = 98, Sysinfo = 99, Times = 100, Getuid = 102, Getgid = 104, Setuid = 105, Setgid = 106,
             Geteuid = 107, Getegid = 108, Setpgid = 109, Getppid = 110, Getpgrp = 111, Setsid = 112, Getgroups = 115,
             Getresuid = 118, Getresgid = 120, Getpgid = 121, Getsid = 124, RtSigpending = 127, RtSigtimedwait = 128, RtSigsuspend = 130, Sigaltstack = 131, Utime = 132, Statfs = 137, Fstatfs = 138,
+            Getpriority = 140, Setpriority = 141, SchedSetparam = 142, SchedGetparam = 143, SchedSetscheduler = 144,
+            SchedGetscheduler = 145, SchedGetPriorityMax = 146, SchedGetPriorityMin = 147, SchedRrGetInterval = 148,
             Prctl = 157, ArchPrctl = 158, Setrlimit = 160, Gettid = 186, Tkill = 200, Time = 201,
             SchedGetaffinity = 204, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ClockGetres = 229,
             ClockNanosleep = 230, ExitGroup = 231, Tgkill = 234, Utimes = 235, Waitid = 247, Openat = 257, Mkdirat = 258, Fchownat = 260, Futimesat = 261,
             Newfstatat = 262, Unlinkat = 263, Renameat = 264, Linkat = 265, Symlinkat = 266, Readlinkat = 267,
-            Fchmodat = 268, Faccessat = 269, Pselect6 = 270, Ppoll = 271, SetRobustList = 273, Utimensat = 280, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302,
+            Fchmodat = 268, Faccessat = 269, Pselect6 = 270, Ppoll = 271, SetRobustList = 273, Utimensat = 280, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302, Getcpu = 309,
             Renameat2 = 316, Getrandom = 318, Statx = 332, Rseq = 334, Faccessat2 = 439;
     }
 }
