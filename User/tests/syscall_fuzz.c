@@ -202,11 +202,43 @@ static long ioctl_request(long drawn, unsigned long bits)
     return terminal[(bits >> 2) % (sizeof terminal / sizeof terminal[0])];
 }
 
+/* getpriority or setpriority of the child itself (never a group or user: they may reach the
+   parent), sched_get_priority_max/min, or getcpu, picked and fed by `bits`. */
+static void priority_call(unsigned long bits, long a)
+{
+    long which = (long)((bits >> 3) % 5) - 1, who = group_pid_of(bits >> 6), nice = (long)((bits >> 9) % 50) - 25;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_getpriority, which, who, 0, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_setpriority, PRIO_PROCESS, 0, nice, 0, 0, 0); break;
+    case 2: cb_syscall(SYS_sched_get_priority_max, which * 3, 0, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_sched_get_priority_min, which * 3, 0, 0, 0, 0, 0); break;
+    default: cb_syscall(SYS_getcpu, a, (bits >> 3) & 1 ? a : 0, 0, 0, 0, 0); break;
+    }
+}
+
+/* The calls that read a scheduling policy, and sched_setscheduler and sched_setparam of the
+   child itself to a policy that is not real-time (a real-time child spinning on the host
+   could starve it) or of pids that do not exist, picked and fed by `bits`. */
+static void policy_call(unsigned long bits, long a)
+{
+    long pid = group_pid_of(bits >> 3), policy = (long)((bits >> 5) % 8) - 1;
+    if (pid >= 0 && pid < 900000 && (policy == SCHED_FIFO || policy == SCHED_RR))
+        policy = SCHED_BATCH;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_sched_getscheduler, pid, 0, 0, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_sched_getparam, pid, a, 0, 0, 0, 0); break;
+    case 2: cb_syscall(SYS_sched_rr_get_interval, pid, a, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_sched_setscheduler, pid, policy | ((bits >> 8) & 1 ? 0x40000000 : 0), a, 0, 0, 0); break;
+    default: if (pid >= 900000 || pid < 0) cb_syscall(SYS_sched_setparam, pid, a, 0, 0, 0, 0); break;
+    }
+}
+
 /* sched_yield, or (picked by a pointer's bits, so the random stream stays as it was) a call that
    reads or writes what a process used or the time: gettimeofday, time, times, getrusage,
    sigaltstack, waitid (always WNOHANG: the child's own children may still run), getitimer,
    setitimer (its values come from the hostile pointer: mostly EINVAL or EFAULT, and a timer it
-   arms may kill the child, as on Linux) and alarm (0, or long past the run). */
+   arms may kill the child, as on Linux), alarm (0, or long past the run), priority_call and
+   policy_call. */
 static void usage_call(unsigned long bits)
 {
     long a = (long)bits, options = WNOHANG | (long)((bits >> 6) & (WEXITED | WSTOPPED | WCONTINUED | WNOWAIT));
@@ -220,6 +252,8 @@ static void usage_call(unsigned long bits)
     case 6: cb_syscall(SYS_getitimer, (long)((bits >> 6) % 5) - 1, a, 0, 0, 0, 0); break;
     case 7: cb_syscall(SYS_setitimer, (long)((bits >> 6) % 5) - 1, (bits >> 9) & 1 ? a : 0, a, 0, 0, 0); break;
     case 8: cb_syscall(SYS_alarm, (bits >> 6) & 1 ? 0 : 100000 + (long)((bits >> 7) % 1000), 0, 0, 0, 0, 0); break;
+    case 9: priority_call(bits >> 6, a); break;
+    case 10: policy_call(bits >> 6, a); break;
     default: cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0); break;
     }
 }
