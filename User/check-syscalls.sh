@@ -23,7 +23,7 @@ clone vfork uname sysinfo getuid getgid
 setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
 getitimer setitimer alarm select pselect6 ppoll rt_sigpending rt_sigtimedwait
 getpriority setpriority sched_getscheduler sched_setscheduler sched_getparam sched_setparam sched_get_priority_max
-sched_get_priority_min sched_rr_get_interval getcpu"
+sched_get_priority_min sched_rr_get_interval getcpu timer_create timer_settime timer_gettime timer_getoverrun timer_delete"
 
 # System calls a program makes on purpose to see them fail with ENOSYS (strace's names).
 extra_allowed() {

@@ -85,18 +85,27 @@ namespace Cowbird.Kernel.Processes
             IntervalTimers timers = process.Timers;
             if (signal != Signal.SIGALRM || timers.RealArmed || timers.RealInterval == 0)
                 return;
-            ulong now = Clock.Monotonic;
-            ulong expires = timers.RealExpires;
-            if (now >= expires)
-            {
-                expires += (now - expires) / timers.RealInterval * timers.RealInterval;
-                if (expires <= now)
-                    expires = TimeSyscalls.SaturatingAdd(expires, timers.RealInterval);
-            }
-            timers.RealExpires = expires;
+            Forward(ref timers.RealExpires, Clock.Monotonic, timers.RealInterval);
             timers.RealArmed = true;
-            if (expires < s_nextRealExpiry)
-                s_nextRealExpiry = expires;
+            if (timers.RealExpires < s_nextRealExpiry)
+                s_nextRealExpiry = timers.RealExpires;
+        }
+
+        // Moves an expiry that `now` has reached on by whole `interval`s until it is past now
+        // (Linux's hrtimer_forward); the number of intervals added, 0 for an expiry still to
+        // come.
+        public static ulong Forward(ref ulong expires, ulong now, ulong interval)
+        {
+            if (now < expires)
+                return 0;
+            ulong count = (now - expires) / interval;
+            expires += count * interval;
+            if (expires <= now)
+            {
+                expires = TimeSyscalls.SaturatingAdd(expires, interval);
+                count++;
+            }
+            return count;
         }
 
         // One timer tick (interrupt context): the interrupted process's CPU timers when the

@@ -73,6 +73,8 @@ namespace Cowbird.Kernel.Processes
         // ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF: a fork child starts with none armed,
         // execve keeps them.
         public readonly IntervalTimers Timers = new IntervalTimers();
+        // timer_create's timers: a fork child starts with none, execve and exit delete them.
+        public readonly PosixTimers PosixTimers = new PosixTimers();
         // The nice value and scheduling policy (fork: SchedulingPolicy.ForChild; execve keeps them).
         public SchedulingPolicy Scheduling;
         // Tick at which the process last got the CPU (round-robin quantum).

@@ -123,6 +123,7 @@ namespace Cowbird.Kernel.Processes
             process.HasExeced = true;
             process.Files.CloseOnExec();
             process.AltStack.Reset();
+            PosixTimers.ForgetOnExec(process);
             // Caught signals return to their default action; ignored ones stay ignored, but
             // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)
@@ -193,6 +194,7 @@ namespace Cowbird.Kernel.Processes
                 PowerOff(status);
             ReleaseResources(process);
             process.Timers.DisarmAll();
+            process.PosixTimers.RemoveAll();
             if (ProcessGroups.IsSessionLeader(process))
                 Terminal.Console?.SessionLeaderExits(process);
             process.ExitStatus = status;

@@ -51,11 +51,12 @@ namespace Cowbird.Kernel.Processes
             Send(target, signal, info);
         }
 
-        // Sends `signal` with the siginfo `info` (kept if the signal is not pending yet).
-        public static void Send(Process target, int signal, SignalFrame.Info info)
+        // Sends `signal` with the siginfo `info` (kept if the signal is not pending yet). False
+        // when nothing was sent: the target is a zombie, or ignores the signal.
+        public static bool Send(Process target, int signal, SignalFrame.Info info)
         {
             if (target.IsZombie)
-                return;
+                return false;
             ulong bit = Signal.Bit(signal);
             if (Signal.IsStop(signal))
                 target.PendingSignals &= ~Signal.Bit(Signal.SIGCONT);
@@ -67,14 +68,14 @@ namespace Cowbird.Kernel.Processes
             }
             bool blocked = (target.SignalMask & bit) != 0;
             if (!blocked && Ignores(target, signal))
-                return;
+                return false;
             if ((target.PendingSignals & bit) == 0)
                 target.PendingInfo[signal] = info;
             target.PendingSignals |= bit;
             if (blocked && (target.WaitedSignals & bit) != 0 && target.State != ProcessState.Stopped)
                 Scheduler.Wake(target);
             if (blocked || (target.State == ProcessState.Stopped && signal != Signal.SIGKILL))
-                return;
+                return true;
             if (target.PendingKill == 0 && (signal == Signal.SIGKILL
                 || (Signal.TerminatesWithoutCore(signal) && target.SignalActions[signal].Handler == Signal.SigDfl)))
             {
@@ -86,6 +87,7 @@ namespace Cowbird.Kernel.Processes
                 Scheduler.MakeRunnable(target);
             else
                 Scheduler.Wake(target);
+            return true;
         }
 
         // Acts on the current process's pending unblocked signals, in First's order, until none is
@@ -122,11 +124,13 @@ namespace Cowbird.Kernel.Processes
         }
 
         // Takes pending `signal` off `process`'s pending set (Linux's dequeue_signal): a
-        // periodic ITIMER_REAL arms again when its SIGALRM is taken.
+        // periodic ITIMER_REAL arms again when its SIGALRM is taken, a periodic POSIX timer
+        // when its signal is (its siginfo then gets the overrun count).
         public static void Take(Process process, int signal)
         {
             process.PendingSignals &= ~Signal.Bit(signal);
             IntervalTimers.RealSignalTaken(process, signal);
+            PosixTimers.SignalTaken(process, ref process.PendingInfo[signal]);
         }
 
         // Whether ActOnPending has anything to do for `process`: a kill decided, an unblocked

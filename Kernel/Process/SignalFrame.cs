@@ -58,6 +58,11 @@ namespace Cowbird.Kernel.Processes
             public int Status;        //   its exit code, or the signal that killed, stopped or continued it
             public ulong UserTicks;   //   its user and system time, in clock ticks
             public ulong SystemTicks;
+            public bool IsTimer;      // a POSIX timer's signal (SI_TIMER), with:
+            public int TimerId;       //   the timer's id (si_timerid)
+            public int Overrun;       //   expiries missed (si_overrun)
+            public ulong Value;       //   sigev_value (si_value)
+            public int TimerPrivate;  //   the timer's setting it came from (PosixTimer.Requeue)
         }
 
         // Pushes a frame for `signal` under the current user stack and points the registers at
@@ -194,7 +199,7 @@ namespace Cowbird.Kernel.Processes
 
         // siginfo_t: si_signo, si_errno, si_code, then (offset 16) si_pid and si_uid (0) for
         // kill, followed for SIGCHLD by si_status (24), si_utime (32) and si_stime (40); or
-        // si_addr for a fault.
+        // si_addr for a fault; or si_timerid, si_overrun (20) and si_value (24) for a timer.
         private static void WriteInfo(byte* si, int signal, Info info)
         {
             *(int*)si = signal;
@@ -202,6 +207,13 @@ namespace Cowbird.Kernel.Processes
             if (info.IsFault)
             {
                 *(ulong*)(si + 16) = info.Address;
+                return;
+            }
+            if (info.IsTimer)
+            {
+                *(int*)(si + 16) = info.TimerId;
+                *(int*)(si + 20) = info.Overrun;
+                *(ulong*)(si + 24) = info.Value;
                 return;
             }
             *(int*)(si + 16) = info.SenderPid;

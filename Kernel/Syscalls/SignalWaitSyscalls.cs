@@ -105,8 +105,8 @@ namespace Cowbird.Kernel.Syscalls
             int signal = WaitForOneOf(process, set & ~Signal.KernelOnly, deadline);
             if (signal < 0)
                 return signal;
-            SignalFrame.Info info = process.PendingInfo[signal];
             SignalDelivery.Take(process, signal);
+            SignalFrame.Info info = process.PendingInfo[signal];
             if (infoAddress != 0 && !SignalFrame.CopyInfoToUser(process, infoAddress, signal, info))
                 return -(long)Errno.EFAULT;
             return signal;

@@ -168,6 +168,11 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Getitimer: return ItimerSyscalls.Getitimer(current, (int)a0, a1);
                 case SyscallNumber.Setitimer: return ItimerSyscalls.Setitimer(current, (int)a0, a1, a2);
                 case SyscallNumber.Alarm: return ItimerSyscalls.Alarm(current, (uint)a0);
+                case SyscallNumber.TimerCreate: return PosixTimerSyscalls.TimerCreate(current, (int)a0, a1, a2);
+                case SyscallNumber.TimerSettime: return PosixTimerSyscalls.TimerSettime(current, (int)a0, (int)a1, a2, a3);
+                case SyscallNumber.TimerGettime: return PosixTimerSyscalls.TimerGettime(current, (int)a0, a1);
+                case SyscallNumber.TimerGetoverrun: return PosixTimerSyscalls.TimerGetoverrun(current, (int)a0);
+                case SyscallNumber.TimerDelete: return PosixTimerSyscalls.TimerDelete(current, (int)a0);
                 case SyscallNumber.Times: return UsageSyscalls.Times(current, a0);
                 case SyscallNumber.Getrusage: return UsageSyscalls.Getrusage(current, (int)a0, a1);
                 case SyscallNumber.Getpid: return current.Pid;

@@ -15,6 +15,15 @@
  *     at ticks, so the CPU time measured at the signal is only checked to be half the
  *     timer's at least.
  *   - fork gives the child no timers; execve keeps them.
+ *   - POSIX timers (timer_create, timer_settime, timer_gettime, timer_getoverrun,
+ *     timer_delete), in a fresh child: ids count from 0 and a refused create (bad sigevent,
+ *     bad id pointer) uses one up; sevp is read first (EFAULT), then the clock (EINVAL,
+ *     EOPNOTSUPP), then the sigevent (EINVAL); settings read back, value 0 disarms; SIGEV_NONE
+ *     timers run without a signal; a timer's signal carries SI_TIMER, si_timerid and si_value;
+ *     a periodic timer whose signal waits counts the expiries missed (si_overrun,
+ *     timer_getoverrun) and runs again once the signal is taken; TIMER_ABSTIME; an ignored
+ *     signal's periodic timer goes on; fork gives the child none and ids from 0; execve
+ *     deletes them with their pending signal, the ids going on.
  * No check has an upper time bound that a slow machine could break.
  */
 #include "cbtest.h"
@@ -369,10 +378,262 @@ static void check_fork_and_exec(const char *self)
     cb_expect_exit(pid, 0, "execve keeps ITIMER_REAL and ITIMER_VIRTUAL");
 }
 
+/* POSIX timers: the kernel's struct sigevent and timer id (an int). */
+struct kevent {
+    long value;
+    int signo, notify;
+    int tid;
+    int pad[11];
+};
+
+#define SI_TIMER_CODE (-2)
+#define POSIX_EXEC_ARG "--posix-exec-check"
+
+static long ptimer_create(int clock, struct kevent *ev, int *id)
+{
+    return cb_syscall(SYS_timer_create, clock, (long)ev, (long)id, 0, 0, 0);
+}
+
+static long ptimer_set(int id, int flags, long value_ns, long interval_ns, struct itimerspec *old)
+{
+    struct itimerspec it = { { interval_ns / 1000000000L, interval_ns % 1000000000L },
+                             { value_ns / 1000000000L, value_ns % 1000000000L } };
+    return cb_syscall(SYS_timer_settime, id, flags, (long)&it, (long)old, 0, 0);
+}
+
+static long ns_of(struct timespec ts) { return ts.tv_sec * 1000000000L + ts.tv_nsec; }
+
+static struct itimerspec ptimer_get(int id)
+{
+    struct itimerspec it;
+    memset(&it, 0x55, sizeof it);
+    cb_syscall(SYS_timer_gettime, id, (long)&it, 0, 0, 0, 0);
+    return it;
+}
+
+static struct kevent signal_event(int signo, long value)
+{
+    struct kevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.value = value;
+    ev.signo = signo;
+    ev.notify = SIGEV_SIGNAL;
+    return ev;
+}
+
+static siginfo_t timer_info;
+static volatile sig_atomic_t timer_signals;
+
+static void on_timer_signal(int sig, siginfo_t *si, void *context)
+{
+    (void)sig;
+    (void)context;
+    timer_info = *si;
+    timer_signals++;
+}
+
+/* The new image of the POSIX timer execve check: the caller's timers 0 and 1 are gone, the ids
+   go on from 2, and timer 1's pending signal (SIGUSR1, blocked) went with it. */
+static int posix_exec_check(void)
+{
+    int id = -1;
+    long gone = cb_syscall(SYS_timer_gettime, 0, (long)&(struct itimerspec){ { 0, 0 }, { 0, 0 } }, 0, 0, 0, 0);
+    long created = ptimer_create(CLOCK_MONOTONIC, NULL, &id);
+    unsigned long pending = 0;
+    cb_syscall(SYS_rt_sigpending, (long)&pending, 8, 0, 0, 0, 0);
+    return gone == -EINVAL && created == 0 && id == 2 && !(pending & (1UL << (SIGUSR1 - 1))) ? 0 : 1;
+}
+
+static void check_posix_create(void)
+{
+    int id = -1;
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, NULL, &id), 0, "timer_create(CLOCK_MONOTONIC, NULL)");
+    cb_check_ret(id, 0, "a process's first timer is 0");
+    cb_check_ret(ptimer_create(CLOCK_REALTIME, NULL, &id), 0, "timer_create(CLOCK_REALTIME, NULL)");
+    cb_check_ret(id, 1, "the next is 1");
+    struct kevent ev = signal_event(SIGUSR1, 0);
+    ev.notify = 99;
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, &ev, &id), -EINVAL, "timer_create with sigev_notify 99 is EINVAL");
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, NULL, &id), 0, "timer_create after a refused one");
+    cb_check_ret(id, 3, "... gets id 3: the refused one used up id 2");
+    ev = signal_event(0, 0);
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, &ev, &id), -EINVAL, "SIGEV_SIGNAL with signal 0 is EINVAL");
+    ev = signal_event(65, 0);
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, &ev, &id), -EINVAL, "SIGEV_SIGNAL with signal 65 is EINVAL");
+    ev = signal_event(0, 0);
+    ev.notify = SIGEV_NONE;
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, &ev, &id), 0, "SIGEV_NONE takes any signal number");
+    ev = signal_event(SIGUSR1, 0);
+    ev.notify = 4;   /* SIGEV_THREAD_ID */
+    ev.tid = getpid();
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, &ev, &id), 0, "SIGEV_THREAD_ID naming the caller");
+    ev.tid = getpid() + 100000;
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, &ev, &id), -EINVAL, "SIGEV_THREAD_ID naming no thread of the caller is EINVAL");
+    cb_check_ret(ptimer_create(10, NULL, &id), -EINVAL, "timer_create on clock 10 is EINVAL");
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC_RAW, NULL, &id), -EOPNOTSUPP, "timer_create on CLOCK_MONOTONIC_RAW is EOPNOTSUPP");
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC_COARSE, NULL, &id), -EOPNOTSUPP, "timer_create on CLOCK_MONOTONIC_COARSE is EOPNOTSUPP");
+    cb_check_ret(ptimer_create(10, (struct kevent *)1, &id), -EFAULT, "timer_create reads sevp (EFAULT) before it checks the clock");
+    cb_check_ret(ptimer_create(CLOCK_MONOTONIC, NULL, (int *)1), -EFAULT, "timer_create with a bad id pointer is EFAULT");
+    int before = id;
+    ptimer_create(CLOCK_BOOTTIME, NULL, &id);
+    CHECK(id == before + 3, "... and uses up an id, as the refused SIGEV_THREAD_ID did");
+}
+
+static void check_posix_settings(void)
+{
+    int id;
+    ptimer_create(CLOCK_MONOTONIC, NULL, &id);
+    struct itimerspec it = ptimer_get(id), old;
+    CHECK(ns_of(it.it_value) == 0 && ns_of(it.it_interval) == 0, "a new timer is disarmed");
+    cb_check_ret(cb_syscall(SYS_timer_settime, id, 0, 0, 0, 0, 0), -EINVAL, "timer_settime with a NULL value is EINVAL");
+    cb_check_ret(cb_syscall(SYS_timer_settime, id, 0, 1, 0, 0, 0), -EFAULT, "timer_settime with a bad value is EFAULT");
+    cb_check_ret(ptimer_set(id, 0, 999999999L + 1, 0, NULL), 0, "timer_settime of 1 s");
+    struct itimerspec bad = { { 0, 0 }, { 0, 1000000000L } };
+    cb_check_ret(cb_syscall(SYS_timer_settime, id, 0, (long)&bad, 0, 0, 0), -EINVAL, "timer_settime with tv_nsec 1e9 is EINVAL");
+    bad.it_value.tv_nsec = 0;
+    bad.it_interval.tv_sec = -1;
+    cb_check_ret(cb_syscall(SYS_timer_settime, id, 0, (long)&bad, 0, 0, 0), -EINVAL, "timer_settime with an interval of -1 s is EINVAL");
+    cb_check_ret(ptimer_set(9999, 0, 1000, 0, NULL), -EINVAL, "timer_settime of an unknown timer is EINVAL");
+    cb_check_ret(ptimer_set(-1, 0, 1000, 0, NULL), -EINVAL, "timer_settime of timer -1 is EINVAL");
+    cb_check_ret(ptimer_set(id, 0, 2000000000L, 500000000L, &old), 0, "timer_settime of 2 s every 0.5 s");
+    CHECK(ns_of(old.it_value) > 500000000L && ns_of(old.it_value) <= 1000000000L && ns_of(old.it_interval) == 0,
+          "... gives the old setting");
+    it = ptimer_get(id);
+    CHECK(ns_of(it.it_value) > 1500000000L && ns_of(it.it_value) <= 2000000000L && ns_of(it.it_interval) == 500000000L,
+          "timer_gettime gives the time left and the interval");
+    cb_check_ret(ptimer_set(id, 0, 3000000000L, 0, (struct itimerspec *)1), -EFAULT, "timer_settime with a bad old pointer is EFAULT");
+    CHECK(ns_of(ptimer_get(id).it_value) > 2000000000L, "... after the change");
+    cb_check_ret(ptimer_set(id, 0, 0, 1000000, NULL), 0, "timer_settime with value 0");
+    it = ptimer_get(id);
+    CHECK(ns_of(it.it_value) == 0 && ns_of(it.it_interval) == 0, "... disarms the timer and drops its interval");
+    cb_check_ret(cb_syscall(SYS_timer_gettime, 9999, (long)&it, 0, 0, 0, 0), -EINVAL, "timer_gettime of an unknown timer is EINVAL");
+    cb_check_ret(cb_syscall(SYS_timer_gettime, id, 1, 0, 0, 0, 0), -EFAULT, "timer_gettime with a bad pointer is EFAULT");
+    cb_check_ret(cb_syscall(SYS_timer_getoverrun, id, 0, 0, 0, 0, 0), 0, "timer_getoverrun of a timer that never fired is 0");
+    cb_check_ret(cb_syscall(SYS_timer_getoverrun, 9999, 0, 0, 0, 0, 0), -EINVAL, "timer_getoverrun of an unknown timer is EINVAL");
+    cb_check_ret(cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0), 0, "timer_delete");
+    cb_check_ret(cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0), -EINVAL, "timer_delete of a deleted timer is EINVAL");
+    cb_check_ret(cb_syscall(SYS_timer_gettime, id, (long)&it, 0, 0, 0, 0), -EINVAL, "timer_gettime of a deleted timer is EINVAL");
+
+    struct kevent none = signal_event(SIGUSR1, 0);
+    none.notify = SIGEV_NONE;
+    ptimer_create(CLOCK_MONOTONIC, &none, &id);
+    ptimer_set(id, 0, 20 * NS_PER_MS, 0, NULL);
+    cb_sleep_ms(50);
+    CHECK(ns_of(ptimer_get(id).it_value) == 0, "a one-shot SIGEV_NONE timer reads 0 once expired");
+    ptimer_set(id, 0, 20 * NS_PER_MS, 20 * NS_PER_MS, NULL);
+    cb_sleep_ms(50);
+    it = ptimer_get(id);
+    CHECK(ns_of(it.it_value) > 0 && ns_of(it.it_value) <= 20 * NS_PER_MS && ns_of(it.it_interval) == 20 * NS_PER_MS,
+          "a periodic SIGEV_NONE timer reads the time to its next expiry");
+    unsigned long pending = 0;
+    cb_syscall(SYS_rt_sigpending, (long)&pending, 8, 0, 0, 0, 0);
+    CHECK(!(pending & (1UL << (SIGUSR1 - 1))) && timer_signals == 0, "a SIGEV_NONE timer sends nothing");
+    cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0);
+}
+
+static void check_posix_signals(const char *self)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_timer_signal;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGALRM, &sa, NULL);
+    int id;
+    ptimer_create(CLOCK_MONOTONIC, NULL, &id);
+    timer_signals = 0;
+    long start = now_ns(CLOCK_MONOTONIC);
+    ptimer_set(id, 0, 30 * NS_PER_MS, 0, NULL);
+    while (timer_signals == 0)
+        cb_syscall(SYS_pause, 0, 0, 0, 0, 0, 0);
+    CHECK(now_ns(CLOCK_MONOTONIC) - start >= 30 * NS_PER_MS, "a 30 ms timer fires no sooner than 30 ms later");
+    CHECK(timer_info.si_signo == SIGALRM && timer_info.si_code == SI_TIMER_CODE && timer_info.si_timerid == id
+          && timer_info.si_value.sival_int == id, "a timer made without sevp sends SIGALRM, SI_TIMER, its id as si_timerid and si_value");
+    CHECK(ns_of(ptimer_get(id).it_value) == 0, "a one-shot timer that fired reads 0");
+    cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    struct kevent ev = signal_event(SIGUSR1, 0x1234);
+    ptimer_create(CLOCK_MONOTONIC, &ev, &id);
+    ptimer_set(id, 0, 20 * NS_PER_MS, 20 * NS_PER_MS, NULL);
+    cb_sleep_ms(110);
+    struct itimerspec it = ptimer_get(id);
+    CHECK(ns_of(it.it_value) > 0 && ns_of(it.it_value) <= 20 * NS_PER_MS, "a periodic timer whose signal waits reads the time to its next expiry");
+    siginfo_t info;
+    memset(&info, 0, sizeof info);
+    unsigned long usr1 = 1UL << (SIGUSR1 - 1);
+    cb_check_ret(cb_syscall(SYS_rt_sigtimedwait, (long)&usr1, (long)&info, 0, 8, 0, 0), SIGUSR1, "rt_sigtimedwait takes the timer's SIGUSR1");
+    cb_print("INFO a 20 ms timer left waiting 110 ms: si_overrun %d", info.si_overrun);
+    CHECK(info.si_code == SI_TIMER_CODE && info.si_timerid == id && info.si_value.sival_ptr == (void *)0x1234,
+          "... with SI_TIMER, the id and sigev_value");
+    CHECK(info.si_overrun >= 3, "... and the expiries missed meanwhile as si_overrun");
+    cb_check_ret(cb_syscall(SYS_timer_getoverrun, id, 0, 0, 0, 0, 0), info.si_overrun, "timer_getoverrun gives the same count");
+    cb_check_ret(cb_syscall(SYS_rt_sigtimedwait, (long)&usr1, (long)&info, 0, 8, 0, 0), SIGUSR1,
+                 "taking the signal armed the periodic timer again");
+    cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0);
+
+    struct timespec wait = { 1, 0 };
+    ptimer_create(CLOCK_MONOTONIC, &ev, &id);
+    long deadline = now_ns(CLOCK_MONOTONIC) + 50 * NS_PER_MS;
+    ptimer_set(id, TIMER_ABSTIME, deadline, 0, NULL);
+    long got = cb_syscall(SYS_rt_sigtimedwait, (long)&usr1, 0, (long)&wait, 8, 0, 0);
+    CHECK(got == SIGUSR1 && now_ns(CLOCK_MONOTONIC) >= deadline, "a TIMER_ABSTIME timer on CLOCK_MONOTONIC fires at its time, not before");
+    cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0);
+    ptimer_create(CLOCK_REALTIME, &ev, &id);
+    ptimer_set(id, TIMER_ABSTIME, 1000000000L, 0, NULL);
+    cb_check_ret(cb_syscall(SYS_rt_sigtimedwait, (long)&usr1, 0, (long)&wait, 8, 0, 0), SIGUSR1,
+                 "a TIMER_ABSTIME timer on CLOCK_REALTIME at a time long past fires at once");
+    cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0);
+
+    if (traced()) {
+        cb_print("INFO traced: the ignored-signal timer check is skipped");
+    } else {
+        set_action(SIGUSR2, SIG_IGN);
+        ev = signal_event(SIGUSR2, 0);
+        ptimer_create(CLOCK_MONOTONIC, &ev, &id);
+        ptimer_set(id, 0, 10 * NS_PER_MS, 20 * NS_PER_MS, NULL);
+        cb_sleep_ms(70);
+        it = ptimer_get(id);
+        CHECK(ns_of(it.it_value) > 0 && ns_of(it.it_value) <= 20 * NS_PER_MS, "a periodic timer whose signal is ignored goes on running");
+        cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0);
+        set_action(SIGUSR2, SIG_DFL);
+    }
+
+    ptimer_create(CLOCK_MONOTONIC, NULL, &id);
+    pid_t pid = cb_fork("POSIX timers after fork");
+    if (pid == 0) {
+        int child_id = -1;
+        long r = cb_syscall(SYS_timer_gettime, id, (long)&it, 0, 0, 0, 0);
+        _exit(r == -EINVAL && ptimer_create(CLOCK_MONOTONIC, NULL, &child_id) == 0 && child_id == 0 ? 0 : 1);
+    }
+    cb_expect_exit(pid, 0, "a fork child has none of its parent's timers, and its ids start at 0");
+    cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0);
+
+    pid = cb_fork("POSIX timers across execve");
+    if (pid == 0) {
+        int first;
+        ptimer_create(CLOCK_MONOTONIC, &ev, &first);
+        struct kevent usr1_event = signal_event(SIGUSR1, 0);
+        ptimer_create(CLOCK_MONOTONIC, &usr1_event, &first);
+        ptimer_set(first, 0, 1000, 0, NULL);
+        cb_sleep_ms(30);
+        char *args[] = { (char *)self, POSIX_EXEC_ARG, NULL };
+        cb_syscall(SYS_execve, (long)self, (long)args, 0, 0, 0, 0);
+        _exit(2);
+    }
+    cb_expect_exit(pid, 0, "execve deletes the timers and their pending signal, and ids go on");
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    set_action(SIGALRM, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], EXEC_CHECK_ARG) == 0)
         return exec_check();
+    if (argc > 1 && strcmp(argv[1], POSIX_EXEC_ARG) == 0)
+        return posix_exec_check();
     char self[256];
     cb_self_path(argv[0], self, sizeof self);
     cb_begin("timers");
@@ -382,5 +643,14 @@ int main(int argc, char **argv)
     check_real_fires();
     check_cpu_fires();
     check_fork_and_exec(self);
+    pid_t pid = cb_fork("POSIX timers");
+    if (pid == 0) {
+        cb_child_begin("POSIX timers", 0);
+        check_posix_create();
+        check_posix_settings();
+        check_posix_signals(self);
+        cb_child_exit();
+    }
+    cb_expect_exit(pid, 0, "POSIX timers in a fresh process: ids, sigevent and clock checks, settings, SIGEV_NONE, signals, overruns, fork, execve");
     return cb_end();
 }
