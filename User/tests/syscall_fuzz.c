@@ -202,6 +202,23 @@ static long ioctl_request(long drawn, unsigned long bits)
     return terminal[(bits >> 2) % (sizeof terminal / sizeof terminal[0])];
 }
 
+/* A POSIX timer call, picked and fed by `bits`: timer_create (a hostile sevp, or none: SIGALRM),
+   timer_settime (values from the hostile pointer, mostly EINVAL or EFAULT; a timer it arms may
+   kill the child, as on Linux), timer_gettime, timer_getoverrun, timer_delete, on ids a child
+   is likely to have made and on others. */
+static void timer_call(unsigned long bits, long a)
+{
+    static const int clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_MONOTONIC_RAW, 10, -5 };
+    long id = (bits >> 3) & 1 ? (long)((bits >> 4) % 8) : (long)(bits >> 4) - 1000;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_timer_create, clocks[(bits >> 3) % 6], (bits >> 6) & 1 ? a : 0, a, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_timer_settime, id, (long)((bits >> 10) & 1), a, (bits >> 11) & 1 ? a : 0, 0, 0); break;
+    case 2: cb_syscall(SYS_timer_gettime, id, a, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_timer_getoverrun, id, 0, 0, 0, 0, 0); break;
+    default: cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0); break;
+    }
+}
+
 /* getpriority or setpriority of the child itself (never a group or user: they may reach the
    parent), sched_get_priority_max/min, or getcpu, picked and fed by `bits`. */
 static void priority_call(unsigned long bits, long a)
@@ -237,8 +254,8 @@ static void policy_call(unsigned long bits, long a)
    reads or writes what a process used or the time: gettimeofday, time, times, getrusage,
    sigaltstack, waitid (always WNOHANG: the child's own children may still run), getitimer,
    setitimer (its values come from the hostile pointer: mostly EINVAL or EFAULT, and a timer it
-   arms may kill the child, as on Linux), alarm (0, or long past the run), priority_call and
-   policy_call. */
+   arms may kill the child, as on Linux), alarm (0, or long past the run), priority_call,
+   policy_call and timer_call. */
 static void usage_call(unsigned long bits)
 {
     long a = (long)bits, options = WNOHANG | (long)((bits >> 6) & (WEXITED | WSTOPPED | WCONTINUED | WNOWAIT));
@@ -254,7 +271,12 @@ static void usage_call(unsigned long bits)
     case 8: cb_syscall(SYS_alarm, (bits >> 6) & 1 ? 0 : 100000 + (long)((bits >> 7) % 1000), 0, 0, 0, 0, 0); break;
     case 9: priority_call(bits >> 6, a); break;
     case 10: policy_call(bits >> 6, a); break;
-    default: cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0); break;
+    default:
+        if ((bits >> 6) & 1)
+            timer_call(bits >> 7, a);
+        else
+            cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+        break;
     }
 }
 
