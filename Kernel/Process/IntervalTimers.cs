@@ -22,6 +22,9 @@ namespace Cowbird.Kernel.Processes
     // execve keeps them, exit turns them off.
     public sealed class IntervalTimers
     {
+        // What getitimer reads for an ITIMER_REAL expiry the tick has not yet seen: 1 µs.
+        private const ulong MinimumRemaining = 1000;
+
         // One CPU-time timer (Linux: struct cpu_itimer).
         public struct CpuTimer
         {
@@ -64,8 +67,6 @@ namespace Cowbird.Kernel.Processes
             ulong now = Clock.Monotonic;
             return RealExpires > now ? RealExpires - now : MinimumRemaining;
         }
-
-        private const ulong MinimumRemaining = 1000;
 
         // Turns every timer off (the process exits).
         public void DisarmAll()
