@@ -64,6 +64,10 @@ Verbs:
                    running User/out/vmbench with the same RAM (default 128) and a swap
                    disk; prints the medians and the median Cowbird/Linux ratio of each
                    figure and writes the table into docs/benchmarks.md. Not part of `test`.
+  trace-fault read|write|cow [--top N]
+                   one page fault of that kind (User/demos/faultprobe) single-stepped under
+                   gdb: prints the kernel's instructions from the fault's entry to the return
+                   to ring 3, per function (the N largest, default 25). Not part of `test`.
   iso              build iso/kernel.elf and iso/cowbird.iso only
   debug [CMDLINE]  boot QEMU paused with a gdb stub (port 1234, or $GDB_PORT) and attach
                    gdb to iso/kernel.elf (serial output goes to iso/serial.log); prints how C# method
@@ -413,6 +417,48 @@ fuzz_kernel() {
   [ "$passed" -eq "$run" ]
 }
 
+# One page fault of KIND (read, write or cow) traced instruction by instruction: QEMU runs
+# User/demos/faultprobe as pid 1 behind a paused gdb stub, and Benchmarks/FaultTrace/
+# trace_fault.py counts the kernel's instructions per function from the fault's entry to the
+# return to ring 3. COWBIRD_KERNEL_ARGS is appended to the kernel command line (rmap=..., mm.zero_page=0).
+trace_fault() {
+  local kind="${1:-}" top=25
+  [[ "$kind" =~ ^(read|write|cow)$ ]] || { echo "trace-fault: KIND is read, write or cow" >&2; exit 2; }
+  shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --top) top="$2"; shift 2 ;;
+      *) echo "trace-fault: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+  done
+  [[ "$top" =~ ^[0-9]+$ ]] || { echo "trace-fault: not a number: $top" >&2; exit 2; }
+  local programs=() list work port="${GDB_PORT:-1234}"
+  list="$(bundled_programs)" || { log "building the User/ programs failed"; exit 2; }
+  mapfile -t programs <<<"$list"
+  work="$(mktemp -d "${TMPDIR:-/tmp}/cowbird-trace.XXXXXX")"
+  Kernel/Build/mkinitrd.sh "$work/initrd.cpio" --init faultprobe "$kind" -- "${programs[@]}"
+  qemu-system-x86_64 -cpu max -accel tcg -m 128M -no-reboot -display none \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 -monitor none \
+    -kernel iso/kernel.elf -initrd "$work/initrd.cpio" -append "console=raw${COWBIRD_KERNEL_ARGS:+ $COWBIRD_KERNEL_ARGS}" \
+    -serial "file:$work/console.log" -serial "file:$work/kernel.log" \
+    -gdb "tcp:127.0.0.1:$port" -S &
+  local qemu_pid=$! status=0
+  sleep 0.5
+  if ! kill -0 "$qemu_pid" 2>/dev/null; then
+    log "QEMU did not start (port $port busy? try GDB_PORT=1235 ./build.sh trace-fault $kind)"
+    exit 2
+  fi
+  COWBIRD_TRACE_ELF=iso/kernel.elf COWBIRD_TRACE_PORT="$port" COWBIRD_TRACE_KIND="$kind" COWBIRD_TRACE_TOP="$top" \
+    COWBIRD_TRACE_OUT="$work/trace.txt" gdb -q -nx -batch iso/kernel.elf -x Benchmarks/FaultTrace/trace_fault.py \
+    >"$work/gdb.log" 2>&1 || status=$?
+  [ "$status" -eq 0 ] && cat "$work/trace.txt"
+  kill "$qemu_pid" 2>/dev/null || true
+  wait "$qemu_pid" 2>/dev/null || true
+  [ "$status" -eq 0 ] || { tail -n 5 "$work/gdb.log" >&2; log "the trace failed; gdb's output and the kernel log are in $work"; }
+  [ "$status" -ne 0 ] || rm -rf "$work"
+  return "$status"
+}
+
 # Runs one test project, writing a TRX file into $2. Returns dotnet test's status.
 run_test_project() {
   local proj="$1" results="$2"
@@ -472,6 +518,7 @@ main() {
     run) setup; run_kernel "$@" ;;
     debug) setup; debug_kernel "$@" ;;
     fuzz) setup; build_kernel_quietly; fuzz_kernel "$@" ;;
+    trace-fault) setup; build_kernel_quietly; trace_fault "$@" ;;
     bench)
       setup; build_kernel_quietly
       bundled_programs >/dev/null || { log "building the User/ programs failed"; exit 2; }

@@ -1,3 +1,4 @@
+using Cowbird.Kernel.Diagnostics;
 using Cowbird.Kernel.Drivers;
 
 namespace Cowbird.Kernel
@@ -5,22 +6,46 @@ namespace Cowbird.Kernel
     // The kernel's text output (like Linux's printk): it goes to COM1 and is
     // mirrored on the screen (Screen: framebuffer or VGA text), or to COM2 after UseLogPort (the kernel
     // command line `console=raw`: COM1 then carries only the programs' bytes).
+    // Every character is also kept in the kernel's message buffer (KernelLog) for `dmesg`.
     // No formatting library exists in the kernel, so numbers have their own writers.
     public static unsafe class KernelConsole
     {
+        // Linux's console_loglevel: a message reaches the console when its level is below
+        // it. All of Cowbird's messages are level 6 (informational), so the default, 7, shows
+        // them and syslog(2) (`dmesg -n 1`) can silence the console; a panic shows its report
+        // whatever the level. COM2, a log port rather than a console, always gets everything.
+        public const int DefaultLevel = 7, MinimumLevel = 1;
+        private const int MessageLevel = 6, VerboseLevel = 15;
         private static ushort s_port = SerialPort.Com1;
+        private static int s_level = DefaultLevel;
+
+        // The console level now (syslog's CONSOLE_OFF, CONSOLE_ON and CONSOLE_LEVEL set it).
+        public static int Level
+        {
+            get => s_level;
+            set => s_level = value;
+        }
 
         // Sends the kernel log to `port` from now on.
         public static void UseLogPort(ushort port) => s_port = port;
+
+        // Shows every message from now on (Linux's console_verbose, for a panic report).
+        public static void MakeVerbose() => Level = VerboseLevel;
 
         public static void Write(char c)
         {
             if (c >= 0x80)
                 c = '?';
-            if (c == '\n')
-                SerialPort.Write(s_port, (byte)'\r');
-            SerialPort.Write(s_port, (byte)c);
-            Screen.Write(c);
+            KernelLog.Append((byte)c);
+            bool shown = MessageLevel < Level;
+            if (shown || s_port != SerialPort.Com1)
+            {
+                if (c == '\n')
+                    SerialPort.Write(s_port, (byte)'\r');
+                SerialPort.Write(s_port, (byte)c);
+            }
+            if (shown)
+                Screen.Write(c);
         }
 
         public static void Write(string text)

@@ -43,6 +43,7 @@ namespace Cowbird.Kernel
             SyscallSetup.Initialize();
             PageFaultHandler.Register();
             UserExceptionHandler.RegisterAll();
+            Ia32Syscalls.Register();
             Scheduler.Initialize();
             Clock.Initialize(bootInfo.CommandLine);
             PitTimer.Start();

@@ -71,6 +71,7 @@ namespace Cowbird.Kernel
                 QemuDebugExit.Exit(ExitStatus.Panic);
             }
             s_panicking = true;
+            KernelConsole.MakeVerbose();
         }
 
         // Ends a panic report: stops the machine with ExitStatus.Panic.

@@ -90,6 +90,53 @@ int main(void) {
             Assert.Single(Regex.Matches(run.KernelLog, @"(?m)^unknown\[1\]: unknown syscall 202 \(futex\) -> ENOSYS$"));
         }
 
+        // The kernel's messages are kept for syslog(2): a line the kernel logs is in READ_ALL
+        // with its level and time, CLEAR hides what came before from READ_ALL, READ gives each
+        // byte once (SIZE_UNREAD counts them), and READ_CLEAR reads then clears.
+        [Fact]
+        public void KernelMessagesAreKeptForDmesg()
+        {
+            string program = ProcessTestHarness.Compile("dmesgcheck", @"
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <unistd.h>
+static char text[131072];
+static int read_all(void) { int n = klogctl(3, text, sizeof text - 1); text[n > 0 ? n : 0] = 0; return n; }
+int main(void) {
+    syscall(997);
+    read_all();
+    regex_t line;
+    regcomp(&line, ""^<6>\\[ *[0-9]+\\.[0-9]{6}\\] dmesgcheck\\[1\\]: unknown syscall 997 -> ENOSYS$"", REG_EXTENDED | REG_NEWLINE);
+    printf(""logged: %s\n"", regexec(&line, text, 0, 0, 0) == 0 ? ""yes"" : ""no"");
+    printf(""clear: %d\n"", klogctl(5, 0, 0));
+    syscall(998);
+    read_all();
+    printf(""after clear: 997 %s, 998 %s\n"", strstr(text, ""syscall 997"") ? ""shown"" : ""gone"", strstr(text, ""syscall 998"") ? ""shown"" : ""gone"");
+    while (klogctl(9, 0, 0) > 0) klogctl(2, text, sizeof text);
+    printf(""unread after reading: %d\n"", klogctl(9, 0, 0));
+    syscall(996);
+    int unread = klogctl(9, 0, 0);
+    int got = klogctl(2, text, sizeof text);
+    text[got > 0 ? got : 0] = 0;
+    printf(""read gives the new line: %s\n"", got == unread && strstr(text, ""syscall 996"") ? ""yes"" : ""no"");
+    int n = klogctl(4, text, sizeof text);
+    printf(""read-clear: %s, then %d\n"", n > 0 ? ""bytes"" : ""none"", klogctl(3, text, sizeof text));
+    return 0;
+}");
+            ProcessTestHarness.Run run = ProcessTestHarness.RunOnCowbird(program);
+            log.WriteLine(run.Describe());
+            Assert.True(run.ExitCode == 0, run.Describe());
+            Assert.Equal(
+                "logged: yes\n" +
+                "clear: 0\n" +
+                "after clear: 997 gone, 998 shown\n" +
+                "unread after reading: 0\n" +
+                "read gives the new line: yes\n" +
+                "read-clear: bytes, then 0\n", run.StdoutText);
+        }
+
         // C for the OOM tests: run_hog_child forks a child that maps and touches 1 MiB after
         // 1 MiB until it is killed (or mmap fails: exit status 2), waits for it and prints
         // "child killed by signal N" or "child exited N".

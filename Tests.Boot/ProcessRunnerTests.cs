@@ -132,7 +132,7 @@ int main(void) { for (;;) { } }");
         // one "traps:" log line; the kernel keeps running (it would have panicked before).
         [Theory]
         [InlineData("ud", "__asm__ volatile(\"ud2\");", 4, "invalid opcode")]
-        [InlineData("int80", "__asm__ volatile(\"int $0x80\");", 11, "general protection")]
+        [InlineData("int81", "__asm__ volatile(\"int $0x81\");", 11, "general protection")]
         [InlineData("divide", "volatile int zero = 0; return 7 / zero;", 8, "divide error")]
         [InlineData("hlt", "__asm__ volatile(\"hlt\");", 11, "general protection")]
         public void CpuExceptionsInRing3KillWithLinuxsSignal(string name, string body, int signal, string trap)

@@ -39,6 +39,19 @@ namespace Cowbird.Mm.Paging
             return Descend(virtualAddress, 1, false);
         }
 
+        // The leaf entry for `virtualAddress` below the PD entry at `entryAddress` (from
+        // FindTableEntry): EnsurePte without its walk when the last-level table is there,
+        // and EnsurePte itself when it is not. 0 only when out of frames.
+        public ulong EnsurePteBelow(ulong entryAddress, ulong virtualAddress)
+        {
+            if (entryAddress == 0)
+                return EnsurePte(virtualAddress);
+            Pte entry = Read(entryAddress);
+            if (!entry.IsPresent)
+                return EnsurePte(virtualAddress);
+            return Page.FrameToAddress(entry.Frame) + (ulong)IndexAt(virtualAddress, 0) * 8;
+        }
+
         // True when the last-level table covering `virtualAddress` is shared (its PD entry
         // is read-only), whether or not its other sharers are still there.
         public bool IsSharedAt(ulong virtualAddress)

@@ -86,16 +86,19 @@ namespace Cowbird.Mm.Physical
         // True when `pfn` is usable RAM managed by this allocator.
         public bool Manages(ulong pfn)
         {
-            return pfn >= firstFrame && pfn < EndFrame
-                && (Slot(pfn).Flags & PageFrameFlags.Reserved) == 0;
+            // One unsigned compare: below firstFrame the difference wraps to a huge index.
+            ulong index = pfn - firstFrame;
+            return index < (ulong)frames.Length && (frames[index].Flags & PageFrameFlags.Reserved) == 0;
         }
 
         // The descriptor of frame `pfn`. Panics on a frame the allocator does not manage.
+        // Every fault calls it many times, so it tests Manages' conditions inline.
         public ref PageFrame Frame(ulong pfn)
         {
-            if (!Manages(pfn))
+            ulong index = pfn - firstFrame;
+            if (index >= (ulong)frames.Length || (frames[index].Flags & PageFrameFlags.Reserved) != 0)
                 Mm.Panic("FrameAllocator.Frame: frame not managed");
-            return ref Slot(pfn);
+            return ref frames[index];
         }
 
         // Allocates 2^order contiguous frames, aligned to their size; the head gets

@@ -49,7 +49,8 @@ namespace Cowbird.Mm.Reclaim
     // Dirty, with its PTEs holding the swap entry (a fault finds it in the cache; a later
     // reclaim writes it again), and a shared page in its object with its slot released.
     // A page with references beyond its mappings, the swap cache and its object is
-    // pinned (someone is using it) and skipped. When nothing can be freed the allocation
+    // pinned (someone is using it) and skipped; so is a page a Locked VMA maps (mlock:
+    // PageReferenced finds it before step 1). When nothing can be freed the allocation
     // fails and the fault returns FaultResult.OutOfMemory: never a corrupt page.
     //
     // Invariants (Tests.Host/Invariants.cs checks them after every step):
@@ -141,14 +142,14 @@ namespace Cowbird.Mm.Reclaim
         }
 
         // shrink_active_list for one page: the active tail either rotates (referenced
-        // since the last look) or moves down to the inactive list.
+        // since the last look, or locked) or moves down to the inactive list.
         void AgeActive(Lru lru)
         {
             ulong pfn = lru.ActiveTail;
             if (pfn == FrameAllocator.NoFrame)
                 return;
             ref PageFrame frame = ref mm.Frames.Frame(pfn);
-            if (referenced.Count(pfn) > 0)
+            if (referenced.Count(pfn) > 0 || referenced.FoundLocked)
             {
                 frame.Flags |= PageFrameFlags.Referenced;
                 lru.Activate(pfn);
@@ -159,8 +160,9 @@ namespace Cowbird.Mm.Reclaim
             mm.Stat.PgDeactivate++;
         }
 
-        // shrink_folio_list for one inactive page: second chance if referenced, else
-        // swap it out. True when the frame was freed.
+        // shrink_folio_list for one inactive page: second chance if referenced, back to
+        // the active list if a Locked VMA maps it (Linux moves it to the unevictable list,
+        // which Cowbird does not have), else swap it out. True when the frame was freed.
         bool ShrinkPage(ulong pfn)
         {
             ref PageFrame frame = ref mm.Frames.Frame(pfn);
@@ -169,7 +171,7 @@ namespace Cowbird.Mm.Reclaim
                 mm.Lru.Activate(pfn);
                 return false;
             }
-            if (referenced.Count(pfn) > 0)
+            if (referenced.Count(pfn) > 0 || referenced.FoundLocked)
             {
                 frame.Flags |= PageFrameFlags.Referenced;
                 mm.Lru.Activate(pfn);
@@ -305,7 +307,7 @@ namespace Cowbird.Mm.Reclaim
             ref PageFrame frame = ref mm.Frames.Frame(pfn);
             int privateMappings = (frame.Flags & PageFrameFlags.Shmem) != 0 ? 0 : frame.MapCount;
             if (frame.MapCount > 0 && !unmapper.Unmap(pfn, new Pte(entry.ToPte())))
-                Mm.Panic("Reclaimer.UnmapEverywhere: the rmap walk missed a mapping");
+                Mm.Panic("Reclaimer.UnmapEverywhere: the rmap walk missed a mapping, or found a lock ShrinkPage did not");
             for (int i = 0; i < privateMappings; i++)
                 if (mm.Swap.Duplicate(entry) != 0)
                     Mm.Panic("Reclaimer.UnmapEverywhere: swap count overflow");

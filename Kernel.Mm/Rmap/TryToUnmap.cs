@@ -11,10 +11,13 @@ namespace Cowbird.Mm.Rmap
     // survives to be written out. A page of a shared anonymous object is different (Linux:
     // a shmem page): its PTEs are cleared, not given the swap entry, because the object
     // keeps the page (and later its swap entry) and the next fault finds it there.
+    // A page a Locked VMA maps (mlock) is refused as a whole: a first walk looks for such
+    // a mapping before anything is changed (Linux's try_to_unmap_one stops at it).
     // Make one and reuse it; not reentrant.
     public sealed class TryToUnmap : RmapVisitor
     {
         readonly MemoryManager manager;
+        readonly LockedMappingFinder lockedFinder = new LockedMappingFinder();
         ulong pfn;
         Pte replacement;
 
@@ -24,7 +27,8 @@ namespace Cowbird.Mm.Rmap
         }
 
         // Unmaps `framePfn` everywhere, leaving `swapPte` (a swap-entry PTE) behind.
-        // True when no PTE maps the frame any more (MapCount 0).
+        // True when no PTE maps the frame any more (MapCount 0); false, with nothing
+        // changed, when a Locked VMA maps it.
         public bool Unmap(ulong framePfn, Pte swapPte)
         {
             if (!swapPte.IsSwap)
@@ -32,6 +36,8 @@ namespace Cowbird.Mm.Rmap
             ref PageFrame frame = ref manager.Frames.Frame(framePfn);
             if (frame.RefCount <= frame.MapCount)
                 Mm.Panic("TryToUnmap.Unmap: caller holds no reference of its own");
+            if (!manager.Rmap.Walk(framePfn, lockedFinder))
+                return false;
             pfn = framePfn;
             replacement = swapPte;
             manager.Rmap.Walk(framePfn, this);
@@ -46,6 +52,15 @@ namespace Cowbird.Mm.Rmap
             manager.Rmap.RemovePage(pfn, vma, address);
             manager.Frames.Put(pfn);
             return true;
+        }
+
+        // The first walk of Unmap: stops at the first mapping in a Locked VMA.
+        sealed class LockedMappingFinder : RmapVisitor
+        {
+            public override bool Visit(Vma vma, ulong address, ulong pteAddress, Pte pte)
+            {
+                return (vma.Flags & VmaFlags.Locked) == 0;
+            }
         }
     }
 }

@@ -5,8 +5,9 @@ namespace Cowbird.Mm.Vm
 {
     // madvise (Linux 6.1: mm/madvise.c). The range is walked VMA by VMA in address order
     // (madvise_walk_vmas) and each piece gets the advice:
-    //   - DONTNEED (and DONTNEED_LOCKED: Cowbird locks nothing) drops the pages: private
-    //     memory reads back zeros, shared memory reads its object's pages again.
+    //   - DONTNEED drops the pages: private memory reads back zeros, shared memory reads
+    //     its object's pages again. DONTNEED_LOCKED does the same to locked memory too,
+    //     where DONTNEED, FREE, REMOVE, COLD and PAGEOUT are EINVAL (VmaFlags.Locked).
     //   - FREE (private only) is lazy on Linux: pages stay until reclaim wants them, and a
     //     page written again keeps its new data. Cowbird frees at once what reclaim could
     //     free at once: pages this PTE alone holds and swapped-out pages. Pages still
@@ -98,6 +99,8 @@ namespace Cowbird.Mm.Vm
         // [start, end) of `vma` gets `advice` (Linux: madvise_vma_behavior). 0 or -errno.
         int AdvisePiece(Vma vma, ulong start, ulong end, Advice advice)
         {
+            if ((vma.Flags & VmaFlags.Locked) != 0 && RefusesLocked(advice))
+                return -(int)Errno.EINVAL;
             if (ChangesEntries(advice) && UnshareTables(start, end) != Errno.None)
                 return -(int)Errno.ENOMEM;
             switch (advice)
@@ -135,7 +138,7 @@ namespace Cowbird.Mm.Vm
                         return 0;    // KSM leaves shared mappings alone (ksm_madvise)
                     break;
             }
-            return UpdateVmaFlags(vma, start, end, FlagsAdvised(vma.Flags, advice));
+            return UpdateVmaFlags(vma, start, end, FlagsAdvised(vma.Flags, advice)) ? 0 : -(int)Errno.EAGAIN;
         }
 
         // True for the advice that rewrites this space's leaf entries (so a shared table
@@ -145,6 +148,14 @@ namespace Cowbird.Mm.Vm
         {
             return advice == Advice.Cold || advice == Advice.PageOut || advice == Advice.DontNeed
                 || advice == Advice.DontNeedLocked || advice == Advice.Free;
+        }
+
+        // True for the advice Linux refuses on a Locked VMA (madvise_remove,
+        // can_madv_lru_vma, madvise_dontneed_free_valid_vma): evicting or dropping its pages.
+        static bool RefusesLocked(Advice advice)
+        {
+            return advice == Advice.Remove || advice == Advice.Cold || advice == Advice.PageOut
+                || advice == Advice.DontNeed || advice == Advice.Free;
         }
 
         // The VMA flags `flags` become under a flag-setting `advice`.
@@ -169,19 +180,20 @@ namespace Cowbird.Mm.Vm
             }
         }
 
-        // Gives [start, end) of `vma` the flags `flags` (Linux: madvise_update_vma): nothing
-        // when they are its flags already; else split off (EAGAIN, after Linux's partial
-        // split, when MaxMapCount leaves no room), set, and merged with equal neighbours.
-        int UpdateVmaFlags(Vma vma, ulong start, ulong end, VmaFlags flags)
+        // Gives [start, end) of `vma` the flags `flags` (Linux: madvise_update_vma,
+        // mlock_fixup): nothing when they are its flags already; else split off, set, and
+        // merged with equal neighbours. False, after Linux's partial split, when
+        // MaxMapCount leaves no room (madvise says EAGAIN, mlock ENOMEM).
+        bool UpdateVmaFlags(Vma vma, ulong start, ulong end, VmaFlags flags)
         {
             if (flags == vma.Flags)
-                return 0;
+                return true;
             if (!RoomForPiece(vma, start, end, vma.Prot, flags))
-                return -(int)Errno.EAGAIN;
+                return false;
             vma = IsolatePiece(vma, start, end);
             vma.Flags = flags;
             MergeWithNeighbours(vma);
-            return 0;
+            return true;
         }
 
         // MADV_POPULATE_READ/WRITE: faults every page of [start, end) in as a read (or

@@ -35,7 +35,22 @@ namespace Cowbird.Mm.Vm
         //           EFAULT checks), cannot grow in place without MAYMOVE, no free range, out of frames,
         //           or the growth of an Account VMA is refused its commitment (the charge
         //           comes after the VMA count check, before anything moves).
+        // A Locked source has the part it grew by faulted in afterwards, errors ignored
+        // (Linux: mm_populate after mremap).
         public long Mremap(ulong oldAddress, ulong oldLength, ulong newLength, RemapFlags flags, ulong newAddress)
+        {
+            Vma source = FindVma(oldAddress);
+            bool locked = source != null && (source.Flags & VmaFlags.Locked) != 0;
+            long result = Remap(oldAddress, oldLength, newLength, flags, newAddress);
+            ulong grownFrom = WrappingAlignUp(oldLength);
+            ulong grownTo = WrappingAlignUp(newLength);
+            if (locked && result >= 0 && grownTo > grownFrom)
+                FaultInRange((ulong)result + grownFrom, (ulong)result + grownTo, true);
+            return result;
+        }
+
+        // Mremap without the fault-in of a locked mapping's growth.
+        long Remap(ulong oldAddress, ulong oldLength, ulong newLength, RemapFlags flags, ulong newAddress)
         {
             if ((flags & ~(RemapFlags.MayMove | RemapFlags.Fixed | RemapFlags.DontUnmap)) != 0)
                 return -(long)Errno.EINVAL;
@@ -249,8 +264,9 @@ namespace Cowbird.Mm.Vm
 
         // MREMAP_DONTUNMAP: each VMA just moved from [oldAddress, oldAddress + length) to
         // [target, target + length) leaves a mapping like it at its old place, without pages
-        // or anon_vma, so private memory there faults in fresh zeros and shared memory reads
-        // the object again (Linux: the old VMA stays and its anon_vma links are dropped). A
+        // or anon_vma and without locks, so private memory there faults in fresh zeros and
+        // shared memory reads the object again (Linux: the old VMA stays, its anon_vma links
+        // are dropped and VM_LOCKED cleared). A
         // private one gets its offsets as any new private range does (MapAnonymous).
         void LeaveEmptyMappings(ulong oldAddress, ulong target, ulong length)
         {
@@ -260,12 +276,13 @@ namespace Cowbird.Mm.Vm
 
         void LeaveEmptyMapping(Vma moved, ulong start, ulong end)
         {
+            VmaFlags flags = moved.Flags & ~LockFlags;
             if (moved.IsPrivate)
             {
-                MapAnonymous(start, end, moved.Prot, moved.Flags);
+                MapAnonymous(start, end, moved.Prot, flags);
                 return;
             }
-            Vma empty = new Vma(this, start, end, moved.Prot, moved.Flags, moved.PgOff);
+            Vma empty = new Vma(this, start, end, moved.Prot, flags, moved.PgOff);
             Vmas.Insert(empty);
             LinkSharedObject(empty, moved.SharedObject);
             MergeWithNeighbours(empty);

@@ -96,7 +96,15 @@ namespace Cowbird.Mm.Vm
         // ENOMEM when no frame could be had for the copy.
         public Errno UnshareTable(ulong address)
         {
-            ulong entryAddress = PageTable.FindTableEntry(address);
+            ulong unused;
+            return UnshareTable(address, out unused);
+        }
+
+        // UnshareTable that also gives the PD entry it found (0 when the PDPT or PD on the
+        // way is missing), so the fault handler reaches the leaf without a second walk.
+        public Errno UnshareTable(ulong address, out ulong entryAddress)
+        {
+            entryAddress = PageTable.FindTableEntry(address);
             if (entryAddress == 0 || !PageTable.NamesSharedTable(entryAddress))
                 return Errno.None;
             ulong sharedTable = Page.FrameToAddress(PageTable.Read(entryAddress).Frame);

@@ -102,7 +102,10 @@ namespace Cowbird.Mm.Vm
         // a mapping; ENOMEM when the length overflows, no room is left, SizeLimit would be
         // passed (MAP_FIXED: checked before it unmaps anything), or the commitment
         // is refused (CommitAccounting; as in Linux's mmap_region, MAP_FIXED has already
-        // unmapped what was there).
+        // unmapped what was there). The mapping takes DefaultFlags (mlockall MCL_FUTURE)
+        // and, with MAP_LOCKED, Locked; a Locked mapping, or one with MAP_POPULATE and not
+        // MAP_NONBLOCK, is faulted in before mmap returns, errors ignored (Linux: do_mmap's
+        // populate).
         public long Mmap(ulong address, ulong length, Protection prot, MapFlags flags)
         {
             ulong end;
@@ -149,16 +152,31 @@ namespace Cowbird.Mm.Vm
                 vmaFlags |= VmaFlags.NoReserve;
             if ((flags & MapFlags.GrowsDown) != 0)
                 vmaFlags |= VmaFlags.GrowsDown;
-            if (kind == MapFlags.Shared)
-                return MapSharedAnonymous(address, end, prot, vmaFlags);
-            if (IsAccountable(prot, vmaFlags))
+            if ((flags & MapFlags.Locked) != 0)
+                vmaFlags |= VmaFlags.Locked;
+            vmaFlags |= DefaultFlags;
+            long mapped = kind == MapFlags.Shared
+                ? MapSharedAnonymous(address, end, prot, vmaFlags)
+                : MapPrivateAnonymous(address, end, prot, vmaFlags);
+            bool populate = (vmaFlags & VmaFlags.Locked) != 0
+                || (flags & (MapFlags.Populate | MapFlags.NonBlock)) == MapFlags.Populate;
+            if (mapped >= 0 && populate)
+                FaultInRange(address, end, true);
+            return mapped;
+        }
+
+        // The private half of Mmap: charges [start, end) if it is accountable, then maps
+        // it. Returns start, or -ENOMEM when the commitment is refused.
+        long MapPrivateAnonymous(ulong start, ulong end, Protection prot, VmaFlags flags)
+        {
+            if (IsAccountable(prot, flags))
             {
-                if (Manager.Commit.Charge(this, length >> Page.Shift) != Errno.None)
+                if (Manager.Commit.Charge(this, (end - start) >> Page.Shift) != Errno.None)
                     return -(long)Errno.ENOMEM;
-                vmaFlags |= VmaFlags.Account;
+                flags |= VmaFlags.Account;
             }
-            MapAnonymous(address, end, prot, vmaFlags);
-            return (long)address;
+            MapAnonymous(start, end, prot, flags);
+            return (long)start;
         }
 
         // True when a private mapping with `prot` and `flags` is charged for its length
@@ -188,6 +206,8 @@ namespace Cowbird.Mm.Vm
         // (below BrkStart, reaching another mapping or the page below it, out of user space,
         // past SizeLimit, the growth's commitment refused). The heap is charged (VmaFlags.Account) like a
         // private writable mapping; shrinking frees the pages above the new end and uncharges.
+        // Growth takes DefaultFlags, and is faulted in when they lock it (Linux: brk's
+        // mm_populate under mlockall(MCL_FUTURE)).
         public ulong Brk(ulong requested)
         {
             ulong oldEnd;
@@ -206,14 +226,17 @@ namespace Cowbird.Mm.Vm
                 if (Manager.Commit.Charge(this, (newEnd - oldEnd) >> Page.Shift) != Errno.None)
                     return brk;
                 MapAnonymous(oldEnd, newEnd, Protection.Read | Protection.Write,
-                             VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap | VmaFlags.Account);
+                             VmaFlags.Private | VmaFlags.Anonymous | VmaFlags.Heap | VmaFlags.Account | DefaultFlags);
             }
             brk = requested;
+            if (newEnd > oldEnd && (DefaultFlags & VmaFlags.Locked) != 0)
+                FaultInRange(oldEnd, newEnd, true);
             return brk;
         }
 
         // fork: a new address space with a copy of every VMA (but MADV_DONTFORK ones; a
-        // MADV_WIPEONFORK one is copied empty), sharing every private page
+        // MADV_WIPEONFORK one is copied empty; no copy is locked, and DefaultFlags starts
+        // empty, as Linux's dup_mmap and mm_init leave them), sharing every private page
         // copy-on-write: the last-level tables CanShareTable allows are shared whole
         // (AddressSpace.SharedTables.cs), the other entries are copied, both sides
         // write-protected (the parent's TLB invalidated), and every frame's
@@ -249,7 +272,7 @@ namespace Cowbird.Mm.Vm
                     child = null;
                     return Errno.ENOMEM;
                 }
-                Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags, vma.PgOff);
+                Vma copy = new Vma(child, vma.Start, vma.End, vma.Prot, vma.Flags & ~LockFlags, vma.PgOff);
                 InheritReservation(copy, vma);
                 child.Vmas.Insert(copy);
                 // MADV_WIPEONFORK: the copy starts empty, with no anon_vma until its

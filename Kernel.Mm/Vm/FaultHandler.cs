@@ -42,9 +42,10 @@ namespace Cowbird.Mm.Vm
             ulong page = Page.AlignDown(address);
             // Every fault changes an entry (or, for a stale TLB entry, could not tell one
             // from a write to a shared table): the table becomes this space's own first.
-            if (space.UnshareTable(page) != Errno.None)
+            ulong tableEntry;
+            if (space.UnshareTable(page, out tableEntry) != Errno.None)
                 return OutOfMemory(manager);
-            ulong pteAddress = space.PageTable.EnsurePte(page);
+            ulong pteAddress = space.PageTable.EnsurePteBelow(tableEntry, page);
             if (pteAddress == 0)
                 return OutOfMemory(manager);
             Pte pte = space.PageTable.Read(pteAddress);

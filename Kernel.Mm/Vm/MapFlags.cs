@@ -12,8 +12,14 @@ namespace Cowbird.Mm.Vm
         Anonymous = 0x20,
         // The mapping is a stack that grows down on faults below it (private only).
         GrowsDown = 0x100,
+        // Lock the mapping as mlock does (VmaFlags.Locked), faulting it in.
+        Locked = 0x2000,
         // Do not charge the mapping to overcommit accounting (ignored in mode 2).
         NoReserve = 0x4000,
+        // Fault the whole mapping in before mmap returns (errors ignored).
+        Populate = 0x8000,
+        // With Populate: do not fault anything in after all.
+        NonBlock = 0x10000,
         // Place exactly at addr, but fail with EEXIST rather than replace anything.
         FixedNoReplace = 0x100000,
     }

@@ -40,5 +40,12 @@ namespace Cowbird.Mm.Vm
         // A stack: a fault just below it grows it down (Linux: VM_GROWSDOWN;
         // AddressSpace.Stack.cs). Set by exec's stack and by mmap's MAP_GROWSDOWN.
         GrowsDown = 16384,
+        // mlock, mlock2, mlockall or MAP_LOCKED (Linux: VM_LOCKED): the pages are faulted
+        // in and reclaim never evicts them (TryToUnmap refuses; AddressSpace.Mlock.cs).
+        // Fork does not copy it.
+        Locked = 32768,
+        // mlock2(MLOCK_ONFAULT) or mlockall(MCL_ONFAULT) (Linux: VM_LOCKONFAULT, only ever
+        // with Locked): the pages are locked as they are faulted in, not faulted in at once.
+        LockOnFault = 65536,
     }
 }

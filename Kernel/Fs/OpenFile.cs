@@ -5,7 +5,8 @@ namespace Cowbird.Kernel.Fs
     // An open file description (Linux: struct file), shared by the descriptors fork and dup
     // copy: one offset and one set of status flags for all of them. Either the console, an
     // inode of the tree (a RAM file, a directory, a device, or a /proc file generated as it
-    // is read: Generated), or one end of a pipe (Pipe; the access mode tells which end).
+    // is read: Generated), or one end of a pipe (Pipe; the access mode tells which end), or
+    // an open FIFO: its inode and the pipe it shares (O_RDWR holds both ends).
     public sealed class OpenFile
     {
         // The status flags (open(2), fcntl F_GETFL) Cowbird keeps, with Linux's values.
@@ -15,7 +16,7 @@ namespace Cowbird.Kernel.Fs
         public const int CloseOnExecFlag = 0x80000;
 
         public readonly bool IsConsole;
-        // The file's inode; null for pipes and the console of fds 0-2.
+        // The file's inode; null for pipe() ends and the console of fds 0-2.
         public readonly Inode Node;
         public readonly SeqFile Generated;
         public readonly Pipe Pipe;
@@ -26,6 +27,10 @@ namespace Cowbird.Kernel.Fs
         public int StatusFlags;
         // Descriptors referring to this description, in every process (FileTable counts them).
         public int References;
+        // A FIFO's reading end opened with O_NONBLOCK while it had no writer: the pipe's
+        // WriteOpens then (Linux: f_version), so that poll reports no hang-up until a writer
+        // has come since; 0 for every other file.
+        public uint WriterOpensAtOpen;
 
         private OpenFile(bool console, Inode node, SeqFile generated, Pipe pipe, int statusFlags)
         {
@@ -47,6 +52,8 @@ namespace Cowbird.Kernel.Fs
         // One end of `pipe`: its reading end, or its writing end. Linux gives pipes no O_LARGEFILE.
         public static OpenFile PipeEnd(Pipe pipe, bool writeEnd, int statusFlags) =>
             new OpenFile(false, null, null, pipe, (writeEnd ? WriteOnly : ReadOnly) | statusFlags);
+        // The FIFO `node` open on its `pipe` with `accessMode` (Fifo took the ends it holds).
+        public static OpenFile FifoEnd(Inode node, Pipe pipe, int accessMode) => new OpenFile(false, node, null, pipe, accessMode);
 
         public bool CanRead => (StatusFlags & AccessModeMask) != WriteOnly;
         public bool CanWrite => (StatusFlags & AccessModeMask) != ReadOnly;
@@ -57,13 +64,27 @@ namespace Cowbird.Kernel.Fs
         // Whether lseek and pread/pwrite work: not on pipes and terminals (ESPIPE).
         public bool IsSeekable => Pipe == null && !IsConsole;
 
-        // The last descriptor referring to this description was closed (FileTable).
+        // The last descriptor referring to this description was closed (FileTable): its
+        // flock lock goes, then what is behind it is told.
         public void Release()
         {
+            FileLocks.Unlock(this);
             if (Pipe != null)
-                Pipe.CloseEnd(CanWrite);
+                ReleasePipeEnds();
             if (Node != null)
                 Node.Closed();
+        }
+
+        // Closes the pipe ends this description holds (both for a FIFO opened O_RDWR); a
+        // FIFO whose last open file this was lets its pipe go.
+        private void ReleasePipeEnds()
+        {
+            if (CanRead)
+                Pipe.CloseEnd(false);
+            if (CanWrite)
+                Pipe.CloseEnd(true);
+            if (Node != null)
+                Fifo.Forget(Node);
         }
     }
 }

@@ -14,6 +14,8 @@ namespace Cowbird.Kernel.Fs
     //   - a slot read empty gives its frame back, except one spare kept for the next write
     //     (Linux's tmp_page); the pipe takes a frame only when a write needs a slot;
     //   - the last close of both ends frees every frame.
+    // pipe() makes one with a reader and a writer; a FIFO's (Fifo) starts with neither and
+    // gains them as the FIFO is opened.
     // Readers and writers sleep on the pipe itself (Scheduler.SleepOn) and are woken when
     // data arrives, room is made, or the other end's last descriptor is closed. What the
     // bytes mean to a read or write call is PipeSyscalls' business.
@@ -32,8 +34,22 @@ namespace Cowbird.Kernel.Fs
         private ulong spareFrame = FrameAllocator.NoFrame;
 
         // Open file descriptions of each end (a fork or dup shares one; OpenFile counts those).
-        public int Readers = 1;
-        public int Writers = 1;
+        public int Readers;
+        public int Writers;
+        // st_ino of the pipe's ends, and the N of "pipe:[N]" in /proc/<pid>/fd.
+        public readonly ulong Number = Vfs.FileSystem.NextNumber();
+        // How many times each end was ever opened, from 1 (Linux: r_counter, w_counter): a
+        // FIFO's open waits for the other count to move, so a partner that opened and closed
+        // again meanwhile still lets it go on.
+        public uint ReadOpens = 1;
+        public uint WriteOpens = 1;
+
+        // A pipe with `ends` readers and as many writers: 1 for pipe(), 0 for a FIFO.
+        public Pipe(int ends)
+        {
+            Readers = ends;
+            Writers = ends;
+        }
 
         public bool IsEmpty => used == 0;
         public bool IsFull => used == Slots;

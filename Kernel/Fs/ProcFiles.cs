@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Fs.Proc;
+using Cowbird.Kernel.Fs.Vfs;
 using Cowbird.Kernel.Processes;
 
 namespace Cowbird.Kernel.Fs
@@ -9,6 +10,8 @@ namespace Cowbird.Kernel.Fs
     // running process for IsFile and IsDirectory (both are asked during a system call).
     public static class ProcFiles
     {
+        private const uint OwnerRead = 0x100, OwnerWrite = 0x80, OwnerExecute = 0x40, AllPermissions = 0x1FF;
+
         // The source of a /proc file's text, or null when `path` names no /proc file.
         public static unsafe SeqSource Open(byte* path, int length, Process process)
         {
@@ -23,6 +26,48 @@ namespace Cowbird.Kernel.Fs
 
         // True when `path` names a directory /proc provides.
         public static unsafe bool IsDirectory(byte* path, int length) => ProcPath.Parse(path, length, Scheduler.Current).IsDirectory;
+
+        // The permission bits of the /proc directory `path`: r-x for its owner only for a
+        // process's fd directory, r-x for all for the others.
+        public static unsafe uint DirectoryPermissions(byte* path, int length) =>
+            ProcPath.Parse(path, length, Scheduler.Current).Kind == ProcNodeKind.FdDirectory ? OwnerRead | OwnerExecute : 0x16D;
+
+        // The target of the /proc link `path` names for `viewer`, or null when it names none:
+        //   /proc/self          the viewer's pid, in decimal
+        //   /proc/<pid>/exe     the program file's path (ExeTarget)
+        //   /proc/<pid>/cwd     the current directory's path
+        //   /proc/<pid>/fd/<n>  what descriptor n has open (OpenFilePath)
+        // A zombie's links lead nowhere (null), as Linux's readlink of them is ENOENT.
+        // `permissions`: 0777, or for a descriptor's link r-x, -wx or rwx for its owner as the
+        // file is open for reading, writing or both (Linux's proc_fd_link modes).
+        public static unsafe byte[] LinkTarget(byte* path, int length, Process viewer, out uint permissions)
+        {
+            permissions = AllPermissions;
+            if (PathName.Is(path, length, "/proc/self"))
+                return DecimalBytes(viewer.Pid);
+            ProcPath node = ProcPath.Parse(path, length, viewer);
+            if (node.Kind == ProcNodeKind.FdLink && !node.TrailingSlash)
+            {
+                OpenFile file = node.Process.Files.Get(node.Index);
+                permissions = (file.CanRead ? OwnerRead | OwnerExecute : 0) | (file.CanWrite ? OwnerWrite | OwnerExecute : 0);
+                return OpenFilePath.Of(file);
+            }
+            if (node.Kind != ProcNodeKind.PidLink || node.TrailingSlash || node.Process.IsZombie)
+                return null;
+            if (node.Index == PidFiles.ExeLink)
+                return node.Process.ExePath;
+            return DirectoryPath.Of(node.Process.Cwd ?? FileSystem.Root);
+        }
+
+        private static unsafe byte[] DecimalBytes(int value)
+        {
+            byte* digits = stackalloc byte[12];
+            int length = Decimal(value, digits, 12);
+            byte[] result = new byte[length];
+            for (int i = 0; i < length; i++)
+                result[i] = digits[i];
+            return result;
+        }
 
         // The program file of the process `path` names when it is /proc/<pid>/exe or
         // /proc/self/exe (a link to that file on Linux), or null: for any other path, and
@@ -54,7 +99,10 @@ namespace Cowbird.Kernel.Fs
                 case ProcNodeKind.Root: return RootEntry(index, nameOut, capacity, out isDirectory);
                 case ProcNodeKind.SysDirectory: return SysEntry(directory.Index, index, nameOut, capacity, out isDirectory);
                 case ProcNodeKind.PidDirectory:
-                    return index < PidFiles.Names.Length ? Name(PidFiles.Names[index], nameOut, capacity) : -1;
+                    return index < PidFiles.Listing.Length ? Name(PidFiles.Listing[index], nameOut, capacity) : -1;
+                case ProcNodeKind.FdDirectory:
+                    int fd = NthOpenDescriptor(directory.Process, index);
+                    return fd >= 0 ? Decimal(fd, nameOut, capacity) : -1;
                 default: return -1;
             }
         }
@@ -104,6 +152,17 @@ namespace Cowbird.Kernel.Fs
             return true;
         }
 
+        // The n-th lowest descriptor `process` has open, or -1 when it has fewer (none for a zombie).
+        private static int NthOpenDescriptor(Process process, int n)
+        {
+            if (process.IsZombie)
+                return -1;
+            for (int fd = 0; fd < process.Files.Capacity; fd++)
+                if (process.Files.Get(fd) != null && n-- == 0)
+                    return fd;
+            return -1;
+        }
+
         // The n-th smallest pid of the processes that exist (zombies included, reaped ones
         // not), or 0 when there are fewer: O(n * table size), for listings of /proc.
         private static int NthPid(int n)
@@ -139,8 +198,8 @@ namespace Cowbird.Kernel.Fs
 
         private static unsafe int Decimal(int value, byte* nameOut, int capacity)
         {
-            int length = 0;
-            for (int rest = value; rest != 0; rest /= 10)
+            int length = 1;
+            for (int rest = value / 10; rest != 0; rest /= 10)
                 length++;
             if (length <= capacity)
                 for (int i = length - 1, rest = value; i >= 0; i--, rest /= 10)

@@ -114,8 +114,9 @@ namespace Cowbird.Kernel.Processes
         // The program file's path, as execve was given it (made absolute from the root):
         // what /proc/<pid>/exe names, and what an execve of /proc/self/exe runs.
         public byte[] ExePath;
-        // The argument strings in user memory, NUL-separated (/proc/<pid>/cmdline).
-        public ulong ArgStart, ArgEnd;
+        // The argument and environment strings in user memory, NUL-separated
+        // (/proc/<pid>/cmdline and environ).
+        public ulong ArgStart, ArgEnd, EnvStart, EnvEnd;
         // When the process was forked (or init started), Clock.Monotonic nanoseconds
         // (/proc/<pid>/stat's starttime).
         public ulong StartNanoseconds;

@@ -100,6 +100,8 @@ namespace Cowbird.Kernel.Processes
             process.RobustList = 0;
             process.ArgStart = image.ArgStart;
             process.ArgEnd = image.ArgEnd;
+            process.EnvStart = image.EnvStart;
+            process.EnvEnd = image.EnvEnd;
         }
 
         // execve for the current process (argv/envp already copied in). Only returns on error.
@@ -168,6 +170,8 @@ namespace Cowbird.Kernel.Processes
             child.ExePath = parent.ExePath;
             child.ArgStart = parent.ArgStart;
             child.ArgEnd = parent.ArgEnd;
+            child.EnvStart = parent.EnvStart;
+            child.EnvEnd = parent.EnvEnd;
             child.StartNanoseconds = Clock.Monotonic;
             for (int i = 0; i <= Signal.Count; i++)
                 child.SignalActions[i] = parent.SignalActions[i];

@@ -39,10 +39,13 @@ namespace Cowbird.Kernel.Processes
             public ulong Entry;
             public ulong StackPointer;
             public ulong StackStart;
-            // Where the argument strings lie on the new stack, NUL-separated
-            // (/proc/<pid>/cmdline reads them there, as Linux's arg_start..arg_end).
+            // Where the argument and environment strings lie on the new stack, NUL-separated
+            // (/proc/<pid>/cmdline and environ read them there, as Linux's arg_start..arg_end
+            // and env_start..env_end).
             public ulong ArgStart;
             public ulong ArgEnd;
+            public ulong EnvStart;
+            public ulong EnvEnd;
         }
 
         // Loads the file `path` (walked from the directory `start`) with a stack for the soft
@@ -106,6 +109,8 @@ namespace Cowbird.Kernel.Processes
             result.StackStart = stackStart;
             result.ArgStart = argStart;
             result.ArgEnd = argStart + (ulong)argv.Length;
+            result.EnvStart = result.ArgEnd;
+            result.EnvEnd = result.EnvStart + (ulong)envp.Length;
             return 0;
         }
 

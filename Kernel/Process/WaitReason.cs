@@ -15,6 +15,10 @@ namespace Cowbird.Kernel.Processes
         PipeRead,
         // Room in a pipe, or its last reader gone (Process.WaitChannel: the pipe).
         PipeWrite,
+        // A FIFO's other end to be opened (Process.WaitChannel: its pipe).
+        FifoOpen,
+        // A flock lock to go (Process.WaitChannel: what the lock lies on, FileLocks).
+        FileLock,
         // The kernel lock, held by another process (KernelLock).
         KernelLock,
         // A disk command to complete (Process.WaitChannel: the disk's port); the sleeper

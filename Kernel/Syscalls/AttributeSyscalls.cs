@@ -109,14 +109,24 @@ namespace Cowbird.Kernel.Syscalls
             return 0;
         }
 
-        // fsync and fdatasync: RAM files have nothing to write back. EBADF for no fd, EINVAL
-        // for pipes and the console (Linux: no fsync method).
+        // fsync and fdatasync: RAM files and directories have nothing to write back (tmpfs's
+        // noop_fsync). EBADF for no fd, EINVAL for what has no fsync method in Linux: pipes,
+        // FIFOs, devices, the console and /proc.
         public static long Fsync(Process process, int fd)
         {
             OpenFile file = process.Files.Get(fd);
             if (file == null)
                 return -(long)Errno.EBADF;
-            return file.Node == null ? -(long)Errno.EINVAL : 0;
+            bool ramFile = file.IsRegular || (file.IsDirectory && !file.Node.IsProc);
+            return ramFile ? 0 : -(long)Errno.EINVAL;
         }
+
+        // sync: the RAM file system has nothing to write back; always 0 (Linux's returns
+        // nothing else either).
+        public static long Sync() => 0;
+
+        // syncfs(fd): the file system of `fd`, whatever file it is, has nothing to write
+        // back: EBADF for no fd, else 0.
+        public static long Syncfs(Process process, int fd) => process.Files.Get(fd) == null ? -(long)Errno.EBADF : 0;
     }
 }

@@ -6,20 +6,34 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // getdents64, mkdir/mkdirat, chdir/fchdir, getcwd. A directory's entries are listed
-    // as ".", "..", then its names in creation order; the open file's offset is the position
-    // of the next one, which each struct linux_dirent64 gives as d_off. A RAM directory's
+    // getdents64, getdents, mkdir/mkdirat, chdir/fchdir, getcwd. A directory's entries are
+    // listed as ".", "..", then its names in creation order; the open file's offset is the
+    // position of the next one, which each struct linux_dirent64 (or linux_dirent) gives as
+    // d_off. A RAM directory's
     // positions stay fixed while names come and go (DirEntry.Position).
     public static unsafe class DirectorySyscalls
     {
         // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
         private const int DirentHeader = 19;
-        private const byte TypeFifo = 1, TypeChar = 2, TypeDirectory = 4, TypeRegular = 8, TypeSymlink = 10;
+        // struct linux_dirent (the old getdents): d_ino (8), d_off (8), d_reclen (2), d_name,
+        // and d_type in the record's last byte, after the name's NUL.
+        private const int OldDirentHeader = 18;
+        private const byte TypeFifo = 1, TypeChar = 2, TypeDirectory = 4, TypeBlock = 6, TypeRegular = 8,
+            TypeSymlink = 10, TypeSocket = 12;
         private const uint DirectoryBits = 0x3FF;     // mkdir keeps 01777 of the mode
 
         // getdents64(fd, buffer, count): EBADF, ENOTDIR, EFAULT (nothing written yet), EINVAL
         // when the buffer cannot hold the next entry; else the bytes written, 0 at the end.
-        public static long Getdents64(Process process, int fd, ulong buffer, ulong count)
+        public static long Getdents64(Process process, int fd, ulong buffer, ulong count) =>
+            List(process, fd, buffer, count, false);
+
+        // getdents(fd, buffer, count): the same entries and errors in struct linux_dirent.
+        public static long Getdents(Process process, int fd, ulong buffer, uint count) =>
+            List(process, fd, buffer, count, true);
+
+        // The loop of both getdents calls: records from the open directory's offset on, as
+        // many as fit in `count` bytes, in the old layout when `typeLast`.
+        private static long List(Process process, int fd, ulong buffer, ulong count, bool typeLast)
         {
             OpenFile file = process.Files.Get(fd);
             if (file == null)
@@ -28,22 +42,25 @@ namespace Cowbird.Kernel.Syscalls
                 return -(int)Errno.ENOTDIR;
             if (!FileSyscalls.IsUserRange(buffer, count))
                 return -(long)Errno.EFAULT;
+            int header = typeLast ? OldDirentHeader : DirentHeader;
             byte* record = stackalloc byte[DirentHeader + PathWalk.MaxName + 1 + 8];
             ulong done = 0;
             while (true)
             {
-                int nameLength = EntryAt(file.Node, file.Offset, record + DirentHeader, out ulong number, out byte type, out ulong next);
+                int nameLength = EntryAt(file.Node, file.Offset, record + header, out ulong number, out byte type, out ulong next);
                 if (nameLength < 0)
                     break;
-                int size = (DirentHeader + nameLength + 1 + 7) & ~7;
+                // The header, the name and its NUL (and the old layout's d_type), rounded up
+                // to 8 bytes.
+                int size = (header + nameLength + (typeLast ? 2 : 1) + 7) & ~7;
                 if (done + (ulong)size > count)
                     return done > 0 ? (long)done : -(long)Errno.EINVAL;
-                for (int i = DirentHeader + nameLength; i < size; i++)
+                for (int i = header + nameLength; i < size; i++)
                     record[i] = 0;
                 *(ulong*)record = number;
                 *(ulong*)(record + 8) = next;
                 *(ushort*)(record + 16) = (ushort)size;
-                record[18] = type;
+                record[typeLast ? size - 1 : DirentHeader - 1] = type;
                 if (UserMemory.CopyToUser(process.Space, buffer + done, record, (ulong)size) != Errno.None)
                     return done > 0 ? (long)done : -(long)Errno.EFAULT;
                 done += (ulong)size;
@@ -96,8 +113,11 @@ namespace Cowbird.Kernel.Syscalls
                 return -1;
             Inode node = ProcMount.Lookup(dir, name, length);
             if (node != null)
+            {
                 number = node.Number;
-            if (isDirectory)
+                type = TypeOf(node);
+            }
+            else if (isDirectory)
                 type = TypeDirectory;
             return length;
         }
@@ -109,7 +129,9 @@ namespace Cowbird.Kernel.Syscalls
                 case Inode.DirectoryType: return TypeDirectory;
                 case Inode.Symlink: return TypeSymlink;
                 case Inode.CharDevice: return TypeChar;
+                case Inode.BlockDevice: return TypeBlock;
                 case Inode.Fifo: return TypeFifo;
+                case Inode.Socket: return TypeSocket;
                 default: return TypeRegular;
             }
         }
@@ -168,46 +190,19 @@ namespace Cowbird.Kernel.Syscalls
             Inode cwd = PathArguments.Cwd(process);
             if (cwd.Links == 0)
                 return -(long)Errno.ENOENT;
-            byte* path = stackalloc byte[PathWalk.MaxPath];
-            int start = PathWalk.MaxPath;
-            path[--start] = 0;
-            for (Inode at = cwd; at != FileSystem.Root && at.Parent != null; at = at.Parent)
-            {
-                byte[] name = NameIn(at.Parent, at);
-                if (name == null || start < name.Length + 2)
-                    return -(int)Errno.ENAMETOOLONG;
-                start -= name.Length;
-                for (int i = 0; i < name.Length; i++)
-                    path[start + i] = name[i];
-                path[--start] = (byte)'/';
-            }
-            if (start == PathWalk.MaxPath - 1)
-                path[--start] = (byte)'/';
-            ulong length = (ulong)(PathWalk.MaxPath - start);
+            byte[] path = DirectoryPath.Of(cwd);
+            if (path == null)
+                return -(int)Errno.ENAMETOOLONG;
+            ulong length = (ulong)path.Length + 1;
             if (length > size)
                 return -(int)Errno.ERANGE;
-            if (UserMemory.CopyToUser(process.Space, buffer, path + start, length) != Errno.None)
+            byte* text = stackalloc byte[path.Length + 1];
+            for (int i = 0; i < path.Length; i++)
+                text[i] = path[i];
+            text[path.Length] = 0;
+            if (UserMemory.CopyToUser(process.Space, buffer, text, length) != Errno.None)
                 return -(long)Errno.EFAULT;
             return (long)length;
-        }
-
-        // The name `child` has in `dir` (a /proc directory's last path component), or null.
-        private static byte[] NameIn(Inode dir, Inode child)
-        {
-            if (child.IsProc)
-            {
-                int at = child.ProcPath.Length;
-                while (at > 0 && child.ProcPath[at - 1] != '/')
-                    at--;
-                byte[] tail = new byte[child.ProcPath.Length - at];
-                for (int i = 0; i < tail.Length; i++)
-                    tail[i] = child.ProcPath[at + i];
-                return tail;
-            }
-            for (DirEntry entry = dir.Entries; entry != null; entry = entry.Next)
-                if (entry.Node == child)
-                    return entry.Name;
-            return null;
         }
     }
 }

@@ -26,6 +26,7 @@ namespace Cowbird.Kernel.Syscalls
             if (node == null)
             {
                 status.Device = file.Pipe != null ? PipeDevice : RamFsDevice;
+                status.Number = file.Pipe != null ? file.Pipe.Number : 0;
                 status.Links = 1;
                 status.Mode = file.Pipe != null ? PipeMode : ConsoleMode;
                 status.RDevice = file.Pipe != null ? 0 : DeviceFiles.Console;
@@ -38,7 +39,8 @@ namespace Cowbird.Kernel.Syscalls
             status.Uid = node.Uid;
             status.Gid = node.Gid;
             status.RDevice = node.Device;
-            status.Size = node.IsSymlink ? (ulong)node.Target.Length : node.Size;
+            // A RAM link's size is its target's length; /proc's links say 0, as on Linux.
+            status.Size = node.IsSymlink && !node.IsProc ? (ulong)node.Target.Length : node.Size;
             status.Blocks = node.Pages != null ? node.Pages.FrameCount * (Page.Size / 512) : 0;
             status.AccessTime = node.AccessTime;
             status.ModifyTime = node.ModifyTime;

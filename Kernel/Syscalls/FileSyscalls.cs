@@ -70,12 +70,14 @@ namespace Cowbird.Kernel.Syscalls
             return read;
         }
 
-        // Reads from `offset` of a RAM file or a device (zeros, or end of file for
-        // /dev/null) into the user's `buffer`: the count, or -errno.
+        // Reads from `offset` of a RAM file or a device (zeros, random bytes, or end of file
+        // for /dev/null) into the user's `buffer`: the count, or -errno.
         private static long ReadAt(Process process, OpenFile file, ulong offset, ulong buffer, ulong count)
         {
             if (file.IsRegular)
                 return FileContents.Read(process.Space, file.Node, offset, buffer, count);
+            if (DeviceFiles.IsRandom(file.Node.Device))
+                return RandomSyscalls.FillUser(process, buffer, count);
             ulong zeros = DeviceFiles.ReadLength(file.Node.Device, count);
             return FileContents.ZerosToUser(process.Space, buffer, zeros);
         }

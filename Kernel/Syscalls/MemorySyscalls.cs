@@ -9,10 +9,11 @@ namespace Cowbird.Kernel.Syscalls
     public static class MemorySyscalls
     {
         private const ulong KnownMapFlags = (ulong)(MapFlags.Shared | MapFlags.Private | MapFlags.Fixed
-            | MapFlags.Anonymous | MapFlags.FixedNoReplace | MapFlags.NoReserve | MapFlags.GrowsDown);
+            | MapFlags.Anonymous | MapFlags.FixedNoReplace | MapFlags.NoReserve | MapFlags.GrowsDown
+            | MapFlags.Locked | MapFlags.Populate | MapFlags.NonBlock);
 
         // mmap(addr, length, prot, flags, fd, offset): anonymous memory only; flags Cowbird
-        // does not model (MAP_STACK, MAP_POPULATE, ...) are accepted and ignored as hints.
+        // does not model (MAP_STACK, MAP_HUGETLB, ...) are accepted and ignored as hints.
         public static long Mmap(Process process, ulong address, ulong length, ulong prot, ulong flags, long fd, ulong offset)
         {
             if ((offset & Page.OffsetMask) != 0)

@@ -15,7 +15,9 @@ namespace Cowbird.Kernel.Syscalls
     //            directory opened for writing;
     //   ENOTDIR  O_DIRECTORY on anything else;
     //   EACCES   a /proc file opened for writing;
-    //   ENXIO    /dev/tty without a controlling terminal.
+    //   ENXIO    /dev/tty without a controlling terminal, a device node without a driver,
+    //            a socket;
+    // a FIFO connects to its pipe (Fifo: it may wait for the other end, or be ENXIO).
     // O_TRUNC empties a regular file whatever the access mode (root may write it).
     public static unsafe class OpenSyscalls
     {
@@ -127,10 +129,24 @@ namespace Cowbird.Kernel.Syscalls
                 file = OpenFile.Console(node);
                 return 0;
             }
+            if (node.IsFifo)
+                return Fifo.Open(node, flags, out file);
+            if (!HasDriver(node))
+                return -(int)Errno.ENXIO;
             if ((flags & Truncate) != 0 && node.IsRegular && node.Size != 0)
                 FileContents.Resize(node, 0);
             file = OpenFile.OfInode(node);
             return 0;
+        }
+
+        // Whether something serves `node`'s contents: false for a character device of a
+        // number DeviceFiles does not know, any block device and a socket (Linux's
+        // chrdev_open, blkdev_open and no_open give ENXIO).
+        private static bool HasDriver(Inode node)
+        {
+            if (node.Type == Inode.CharDevice)
+                return DeviceFiles.Exists(node.Device);
+            return node.Type != Inode.BlockDevice && node.Type != Inode.Socket;
         }
     }
 }

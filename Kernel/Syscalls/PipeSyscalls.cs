@@ -34,7 +34,7 @@ namespace Cowbird.Kernel.Syscalls
             int writeFd = readFd < 0 ? -1 : process.Files.LowestFree(readFd + 1, limit);
             if (writeFd < 0)
                 return -(int)Errno.EMFILE;
-            Fs.Pipe pipe = new Fs.Pipe();
+            Fs.Pipe pipe = new Fs.Pipe(1);
             bool cloexec = (flags & OpenFile.CloseOnExecFlag) != 0;
             int statusFlags = flags & OpenFile.NonBlocking;
             process.Files.Install(readFd, OpenFile.PipeEnd(pipe, false, statusFlags), cloexec);

@@ -162,21 +162,31 @@ namespace Cowbird.Kernel.Syscalls
             return (short)(Readiness(file) & (events | PollErr | PollHup));
         }
 
-        // A file's poll mask (poll, ppoll, select and pselect6): a pipe's read end is readable with data and hung up without
-        // writers; its write end writable with room and in error without readers; the
-        // console readable with input and always writable; other files always both.
+        // A file's poll mask (poll, ppoll, select and pselect6): a pipe's read end is readable
+        // with data and hung up without writers (HungUp); its write end writable with room and
+        // in error without readers (a FIFO open O_RDWR is both ends); the console readable with
+        // input and always writable; other files always both.
         public static short Readiness(OpenFile file)
         {
             if (file.Pipe != null)
             {
                 Pipe pipe = file.Pipe;
+                int mask = 0;
                 if (file.CanRead)
-                    return (short)((pipe.IsEmpty ? 0 : PollIn | PollRdNorm) | (pipe.Writers == 0 ? PollHup : 0));
-                return (short)((pipe.IsFull ? 0 : PollOut | PollWrNorm) | (pipe.Readers == 0 ? PollErr : 0));
+                    mask |= (pipe.IsEmpty ? 0 : PollIn | PollRdNorm) | (HungUp(file) ? PollHup : 0);
+                if (file.CanWrite)
+                    mask |= (pipe.IsFull ? 0 : PollOut | PollWrNorm) | (pipe.Readers == 0 ? PollErr : 0);
+                return (short)mask;
             }
             if (file.IsConsole)
                 return (short)((ConsoleDevice.InputReady ? PollIn | PollRdNorm : 0) | PollOut | PollWrNorm);
             return PollIn | PollRdNorm | PollOut | PollWrNorm;
         }
+
+        // Whether the pipe read through `file` has no writer left, as poll reports it: a FIFO
+        // reader that opened before any writer came hears of none until one has come since
+        // (Linux's pipe_poll compares f_version with w_counter).
+        private static bool HungUp(OpenFile file) =>
+            file.Pipe.Writers == 0 && file.WriterOpensAtOpen != file.Pipe.WriteOpens;
     }
 }

@@ -5,8 +5,9 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // getrandom (Linux: drivers/char/random.c). Cowbird's generator (RandomSource) is ready
-    // from boot, so no call ever blocks and the flags only choose errors.
+    // getrandom and reads of /dev/random and /dev/urandom (Linux: drivers/char/random.c).
+    // Cowbird's generator (RandomSource) is ready from boot, so no call ever blocks and
+    // getrandom's flags only choose errors.
     public static unsafe class RandomSyscalls
     {
         private const uint GrndNonblock = 1, GrndRandom = 2, GrndInsecure = 4;
@@ -28,6 +29,13 @@ namespace Cowbird.Kernel.Syscalls
                 count = MaxCount;
             if (address + count < address || address + count > AddressSpace.TaskSize)
                 return -(long)Errno.EFAULT;
+            return FillUser(process, address, count);
+        }
+
+        // Writes `count` random bytes at `address`: the count, or, when a page cannot be
+        // written, the bytes written before it (-EFAULT when none).
+        public static long FillUser(Process process, ulong address, ulong count)
+        {
             byte* chunk = stackalloc byte[ChunkSize];
             ulong written = 0;
             while (written < count)

@@ -34,7 +34,7 @@ namespace Cowbird.Kernel.Syscalls
             OpenFile file = process.Files.Get(fd);
             if (file == null)
                 return -(long)Errno.EBADF;
-            ulong magic = file.Pipe != null ? PipefsMagic : file.Node != null && file.Node.IsProc ? ProcMagic : TmpfsMagic;
+            ulong magic = file.Node == null ? (file.Pipe != null ? PipefsMagic : TmpfsMagic) : file.Node.IsProc ? ProcMagic : TmpfsMagic;
             return CopyOut(process, buffer, magic);
         }
 

@@ -25,7 +25,7 @@ namespace Cowbird.Kernel.Syscalls
             CpuAccounting.EnterKernel(current);
             KernelLock.Acquire();
             ulong number = Number(frame);
-            long result = Call(current, frame, number);
+            long result = Call(current, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
             ProcessTable.TrimHeapIfDue();
             frame->Rax = (ulong)result;
             // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
@@ -40,7 +40,7 @@ namespace Cowbird.Kernel.Syscalls
         // for TIMER_ABSTIME), pause, rt_sigsuspend, select, pselect6 and ppoll
         // (-ERESTARTNOHAND), rt_sigtimedwait (-EINTR): a handler ends them with EINTR,
         // SA_RESTART or not.
-        private static bool EintrAfterAnyHandler(ulong number) =>
+        internal static bool EintrAfterAnyHandler(ulong number) =>
             number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
             || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll || number == SyscallNumber.Select
             || number == SyscallNumber.Pselect6 || number == SyscallNumber.Ppoll || number == SyscallNumber.RtSigtimedwait;
@@ -51,9 +51,9 @@ namespace Cowbird.Kernel.Syscalls
             return (uint)frame->Rax;
         }
 
-        private static long Call(Process current, TrapFrame* frame, ulong number)
+        // Runs system call `number` (x86-64 numbering) with arguments a0..a5; the result or -errno.
+        internal static long Call(Process current, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
         {
-            ulong a0 = frame->Rdi, a1 = frame->Rsi, a2 = frame->Rdx, a3 = frame->R10, a4 = frame->R8, a5 = frame->R9;
             if (!SyscallHeadroom.Enough(current, number))
                 return -(long)Errno.ENOMEM;
             switch (number)
@@ -78,8 +78,13 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Dup2: return DescriptorSyscalls.Dup2(current, (uint)a0, (uint)a1);
                 case SyscallNumber.Dup3: return DescriptorSyscalls.Dup3(current, (uint)a0, (uint)a1, (int)a2);
                 case SyscallNumber.Fcntl: return DescriptorSyscalls.Fcntl(current, (int)a0, (uint)a1, a2);
+                case SyscallNumber.Flock: return FlockSyscall.Flock(current, (int)a0, (uint)a1);
+                case SyscallNumber.Fadvise64: return FadviseSyscall.Fadvise64(current, (int)a0, (long)a2, (int)a3);
+                case SyscallNumber.Fallocate: return FallocateSyscall.Fallocate(current, (int)a0, (int)a1, (long)a2, (long)a3);
                 case SyscallNumber.Fsync:
                 case SyscallNumber.Fdatasync: return AttributeSyscalls.Fsync(current, (int)a0);
+                case SyscallNumber.Sync: return AttributeSyscalls.Sync();
+                case SyscallNumber.Syncfs: return AttributeSyscalls.Syncfs(current, (int)a0);
                 case SyscallNumber.Truncate: return AttributeSyscalls.Truncate(current, a0, (long)a1);
                 case SyscallNumber.Ftruncate: return AttributeSyscalls.Ftruncate(current, (int)a0, (long)a1);
                 case SyscallNumber.Getcwd: return DirectorySyscalls.Getcwd(current, a0, a1);
@@ -105,9 +110,12 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Utimes: return TimestampSyscalls.Utimes(current, a0, a1);
                 case SyscallNumber.Pipe: return PipeSyscalls.Pipe(current, a0);
                 case SyscallNumber.Pipe2: return PipeSyscalls.Pipe2(current, a0, (int)a1);
+                case SyscallNumber.Getdents: return DirectorySyscalls.Getdents(current, (int)a0, a1, (uint)a2);
                 case SyscallNumber.Getdents64: return DirectorySyscalls.Getdents64(current, (int)a0, a1, a2);
                 case SyscallNumber.Openat: return OpenSyscalls.Openat(current, (int)a0, a1, (int)a2, (uint)a3);
                 case SyscallNumber.Mkdirat: return DirectorySyscalls.Mkdirat(current, (int)a0, a1, (uint)a2);
+                case SyscallNumber.Mknod: return NodeSyscalls.Mknod(current, a0, (uint)a1, (uint)a2);
+                case SyscallNumber.Mknodat: return NodeSyscalls.Mknodat(current, (int)a0, a1, (uint)a2, (uint)a3);
                 case SyscallNumber.Fchownat: return OwnerSyscalls.Fchownat(current, (int)a0, a1, (uint)a2, (uint)a3, (int)a4);
                 case SyscallNumber.Futimesat: return TimestampSyscalls.Futimesat(current, (int)a0, a1, a2);
                 case SyscallNumber.Newfstatat: return StatSyscalls.Newfstatat(current, (int)a0, a1, a2, (int)a3);
@@ -134,6 +142,13 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Brk: return (long)current.Space.Brk(a0);
                 case SyscallNumber.Mremap: return MemorySyscalls.Mremap(current, a0, a1, a2, a3, a4);
                 case SyscallNumber.Madvise: return current.Space.Madvise(a0, a1, (int)a2);
+                case SyscallNumber.Mincore: return current.Space.Mincore(a0, a1, a2);
+                case SyscallNumber.Msync: return current.Space.Msync(a0, a1, (int)a2);
+                case SyscallNumber.Mlock: return current.Space.Mlock(a0, a1, 0);
+                case SyscallNumber.Mlock2: return current.Space.Mlock(a0, a1, (int)a2);
+                case SyscallNumber.Munlock: return current.Space.Munlock(a0, a1);
+                case SyscallNumber.Mlockall: return current.Space.Mlockall((int)a0);
+                case SyscallNumber.Munlockall: return current.Space.Munlockall();
                 case SyscallNumber.RtSigaction: return SignalSyscalls.RtSigaction(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigprocmask: return SignalSyscalls.RtSigprocmask(current, (int)a0, a1, a2, a3);
                 case SyscallNumber.RtSigreturn: return SignalSyscalls.RtSigreturn(current);
@@ -147,6 +162,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.RtSigtimedwait: return SignalWaitSyscalls.RtSigtimedwait(current, a0, a1, a2, a3);
                 case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
                 case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
+                case SyscallNumber.Syslog: return SyslogSyscall.Syslog(current, (int)a0, a1, (int)a2);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
                 case SyscallNumber.Getpriority: return SchedulingSyscalls.Getpriority(current, (int)a0, (int)a1);
                 case SyscallNumber.Setpriority: return SchedulingSyscalls.Setpriority(current, (int)a0, (int)a1, (int)a2);
@@ -213,17 +229,19 @@ namespace Cowbird.Kernel.Syscalls
                 // Cowbird has no restartable sequences, like a Linux built without CONFIG_RSEQ;
                 // glibc then runs without them, and the call is not worth a log line.
                 case SyscallNumber.Rseq: return -(long)Errno.ENOSYS;
-                default: return Unknown(current, number);
+                default: return Unknown(current, "syscall", number, SyscallNames.Of(number));
             }
         }
 
-        // One kernel-log line per call of a syscall Cowbird does not implement.
-        private static long Unknown(Process current, ulong number)
+        // One kernel-log line per call of a syscall Cowbird does not implement:
+        // "<program>[<pid>]: unknown <kind> <number> (<name>) -> ENOSYS"; -ENOSYS.
+        internal static long Unknown(Process current, string kind, ulong number, string name)
         {
             current.WriteNameAndPid();
-            KernelConsole.Write(": unknown syscall ");
+            KernelConsole.Write(": unknown ");
+            KernelConsole.Write(kind);
+            KernelConsole.Write(" ");
             KernelConsole.WriteDecimal(number);
-            string name = SyscallNames.Of(number);
             if (name != null)
             {
                 KernelConsole.Write(" (");

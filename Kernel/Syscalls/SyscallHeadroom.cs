@@ -12,7 +12,7 @@ namespace Cowbird.Kernel.Syscalls
     // up to 6 MiB, once it knows their size), and open makes a file and, for /proc, the
     // page-sized buffer its text is generated into (pipe and pipe2 make two files and a pipe). How much of the heap's reserve must stay free afterwards depends on
     // the call, so that freeing memory works after making objects is refused:
-    //   - calls that make kernel objects (mmap, mprotect, fork, ...): all of it;
+    //   - calls that make kernel objects (mmap, mprotect, mlock, fork, ...): all of it;
     //   - munmap, which frees memory but may split a VMA: half (Linux's munmap gives
     //     ENOMEM too when a split cannot get its VMA);
     //   - calls that at most fault in a user page while copying (read, write, ...): a
@@ -51,6 +51,11 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Mremap:
                 case SyscallNumber.Brk:
                 case SyscallNumber.Madvise:
+                case SyscallNumber.Mlock:
+                case SyscallNumber.Mlock2:
+                case SyscallNumber.Munlock:
+                case SyscallNumber.Mlockall:
+                case SyscallNumber.Munlockall:
                     return Gc.EnsureHeadroom(BaseBytes);
                 case SyscallNumber.Fork:
                     return Gc.EnsureHeadroom(BaseBytes + VmasOf(process) * ForkBytesPerVma);

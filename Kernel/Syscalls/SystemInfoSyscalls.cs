@@ -21,6 +21,8 @@ namespace Cowbird.Kernel.Syscalls
         // for the C library (static glibc programs refuse to start below their minimum, 3.2
         // for Debian 12's), and Cowbird answers system calls as Linux 6.1 does.
         public const string Release = "6.1.0-cowbird";
+        // uname's version field (Linux: the build number and date).
+        public const string Version = "#1 Cowbird";
 
         // uname(buf): sysname, nodename, release, version, machine, domainname.
         public static long Uname(Process process, ulong address)
@@ -31,7 +33,7 @@ namespace Cowbird.Kernel.Syscalls
             PutField(buffer, 0, "Linux");
             PutField(buffer, 1, "cowbird");
             PutField(buffer, 2, Release);
-            PutField(buffer, 3, "#1 Cowbird");
+            PutField(buffer, 3, Version);
             PutField(buffer, 4, "x86_64");
             PutField(buffer, 5, "(none)");
             if (UserMemory.CopyToUser(process.Space, address, buffer, UtsFieldSize * UtsFields) != Errno.None)

@@ -4,9 +4,9 @@
  * written (Cowbird writes none; the host runs with RLIMIT_CORE 0), so no status has the
  * core-dump bit 0x80.
  *   int3 -> SIGTRAP (the breakpoint gate is callable from ring 3), into (invalid in 64-bit
- *   code) and ud2 -> SIGILL, hlt and `int $0x41` from ring 3 -> SIGSEGV, `int $0x80` -> SIGSEGV
- *   (no 32-bit syscall table: Linux without IA32 emulation, as the host test machines run),
+ *   code) and ud2 -> SIGILL, hlt and `int $0x41` (a DPL 0 gate) from ring 3 -> SIGSEGV,
  *   divide by zero -> SIGFPE, an unmasked x87 exception (#MF, needs CR0.NE) -> SIGFPE.
+ *   (`int $0x80` is the 32-bit system call gate: int80.c.)
  * A blocked or ignored SIGTRAP/SIGFPE still kills (Linux forces signals for faults), and a
  * program that unmasks every SSE exception still makes system calls safely.
  * Not compared, because QEMU 7.2's TCG (Cowbird's test machine) does not emulate them: unmasked
@@ -22,7 +22,6 @@ static void do_into(void) { __asm__ volatile(".byte 0xce"); }
 static void do_ud2(void) { __asm__ volatile("ud2"); }
 static void do_hlt(void) { __asm__ volatile("hlt"); }
 static void do_int41(void) { __asm__ volatile("int $0x41"); }
-static void do_int80(void) { __asm__ volatile("int $0x80" : : "a"(20L) : "memory"); }
 
 static void do_divide(void)
 {
@@ -91,7 +90,6 @@ int main(void)
         { do_ud2, SIGILL, "ud2: killed by SIGILL, status 0x4" },
         { do_hlt, SIGSEGV, "hlt in ring 3 (#GP): killed by SIGSEGV, status 0xb" },
         { do_int41, SIGSEGV, "int $0x41 (a DPL 0 gate): killed by SIGSEGV, status 0xb" },
-        { do_int80, SIGSEGV, "int $0x80 (no 32-bit syscall table): killed by SIGSEGV, status 0xb" },
         { do_divide, SIGFPE, "integer divide by zero (#DE): killed by SIGFPE, status 0x8" },
         { do_x87, SIGFPE, "x87 divide by zero with ZM unmasked (#MF): killed by SIGFPE, status 0x8" },
     };

@@ -8,16 +8,19 @@ namespace Cowbird.Kernel.Arch.X64
     // its entry stub in TrapEntry.S, the code segment, and the IST stack to
     // switch to (0 = stay on the current stack). All gates are interrupt gates,
     // so the CPU clears IF on entry: handlers never nest except for faults.
-    // As on Linux, only the breakpoint (int3) and overflow (into) gates have DPL 3:
-    // ring 3 may raise those two itself and gets SIGTRAP or SIGSEGV. Any other
-    // `int n` from ring 3, `int $0x80` included (Cowbird has no 32-bit syscall
-    // table: Linux built without IA32 emulation), is a #GP and gets SIGSEGV.
+    // As on Linux, only three gates have DPL 3: breakpoint (int3) and overflow
+    // (into), which ring 3 may raise itself and gets SIGTRAP or SIGSEGV, and
+    // `int $0x80`, the 32-bit system call (Ia32Syscalls). Any other `int n` from
+    // ring 3 is a #GP and gets SIGSEGV.
     public static unsafe class Idt
     {
         public const int VectorCount = 256;
 
         private const byte InterruptGatePresent = 0x8E;   // present, DPL 0, type 0xE (64-bit interrupt gate)
         private const byte UserCallable = 0x60;           // DPL 3: `int n` from ring 3 may use the gate
+
+        // `int $0x80`: Linux's 32-bit system call gate.
+        public const int Ia32SyscallVector = 0x80;
 
         [StructLayout(LayoutKind.Explicit, Size = 16)]
         private struct Gate
@@ -43,7 +46,7 @@ namespace Cowbird.Kernel.Arch.X64
         private static extern ulong* TrapEntryTable();
 
         private static bool IsUserCallable(int vector) =>
-            vector == ExceptionVector.Breakpoint || vector == ExceptionVector.Overflow;
+            vector == ExceptionVector.Breakpoint || vector == ExceptionVector.Overflow || vector == Ia32SyscallVector;
 
         // Points every vector at its stub and loads the table. KernelStacks must be
         // initialised first (the gates name its IST stacks).

@@ -8,6 +8,9 @@ namespace Cowbird.Kernel.Fs.Proc
     // The files of /proc/<pid>/ (and /proc/self/), in Linux 6.1's formats (fs/proc/array.c,
     // fs/proc/task_mmu.c, fs/proc/base.c):
     //   cmdline  the argument strings, each NUL-terminated, read from the process's memory
+    //   comm     the process's name and a newline
+    //   environ  the environment strings, each NUL-terminated, read from the process's memory
+    //   limits   the resource limits (LimitsText)
     //   maps     one line per VMA (MapsSource)
     //   stat     one line of 52 fields (pid, (comm), state, ppid, pgrp, session, tty_nr, tpgid,
     //            flags, faults, times, priority, nice, threads, starttime, vsize, rss, ...)
@@ -17,8 +20,14 @@ namespace Cowbird.Kernel.Fs.Proc
     // those fields are 0 (VmPeak and VmHWM show the current size and resident set).
     public static class PidFiles
     {
-        public static readonly string[] Names = { "cmdline", "maps", "stat", "statm", "status" };
-        private const int Cmdline = 0, Maps = 1, Stat = 2, Statm = 3;
+        // In the order Linux lists them (alphabetical).
+        public static readonly string[] Names = { "cmdline", "comm", "environ", "limits", "maps", "stat", "statm", "status" };
+        // The links of /proc/<pid>/ (ProcFiles.LinkTarget), and everything in the order
+        // `ls -f /proc/<pid>` shows it.
+        public static readonly string[] Links = { "cwd", "exe" };
+        public static readonly string[] Listing = { "cmdline", "comm", "cwd", "environ", "exe", "fd", "limits", "maps", "stat", "statm", "status" };
+        public const int CwdLink = 0, ExeLink = 1;
+        private const int Cmdline = 0, Comm = 1, Environ = 2, Limits = 3, Maps = 4, Stat = 5, Statm = 6;
 
         // A tty_nr for the console: ttyS0, major 4, minor 64 (Linux's new_encode_dev).
         private const ulong ConsoleTtyNumber = (4 << 8) | 64;
@@ -34,13 +43,14 @@ namespace Cowbird.Kernel.Fs.Proc
         {
             switch (index)
             {
-                case Cmdline: return new CmdlineSource(process);
+                case Cmdline: return new StringAreaSource(process, process.ArgStart, process.ArgEnd);
+                case Environ: return new StringAreaSource(process, process.EnvStart, process.EnvEnd);
                 case Maps: return new MapsSource(process);
                 default: return new ProcessRecord(process, index);
             }
         }
 
-        // stat, statm or status of a process: one record, written at the first read.
+        // comm, limits, stat, statm or status of a process: one record, written at the first read.
         private sealed class ProcessRecord : SeqSource
         {
             private readonly Process process;
@@ -57,7 +67,14 @@ namespace Cowbird.Kernel.Fs.Proc
                 next = 1;
                 if (cursor != 0)
                     return false;
-                if (file == Stat)
+                if (file == Comm)
+                    CommLine(text, process);
+                else if (file == Limits)
+                {
+                    if (process.Limits != null)
+                        LimitsText.Write(text, process.Limits);
+                }
+                else if (file == Stat)
                     StatLine(text, process);
                 else if (file == Statm)
                     StatmLine(text, process);
@@ -91,6 +108,13 @@ namespace Cowbird.Kernel.Fs.Proc
         }
 
         private static ulong ParentPid(Process process) => process.Parent != null ? (ulong)process.Parent.Pid : 0;
+
+        // comm: the name and a newline (Linux's proc_task_name).
+        private static void CommLine(TextBuilder text, Process process)
+        {
+            AppendName(text, process);
+            text.Append((byte)'\n');
+        }
 
         // do_task_stat's line.
         private static void StatLine(TextBuilder text, Process process)
@@ -149,7 +173,8 @@ namespace Cowbird.Kernel.Fs.Proc
             Field(text, hasMemory ? memory.BrkStart : 0);
             Field(text, hasMemory ? process.ArgStart : 0);
             Field(text, hasMemory ? process.ArgEnd : 0);
-            Zeros(text, 2);                                            // env_start env_end
+            Field(text, hasMemory ? process.EnvStart : 0);
+            Field(text, hasMemory ? process.EnvEnd : 0);
             text.Append((byte)' ');
             text.AppendDecimal(process.IsZombie ? (ulong)process.ExitStatus : 0, 0);
             text.Append((byte)'\n');
@@ -209,7 +234,7 @@ namespace Cowbird.Kernel.Fs.Proc
         {
             Kb(text, "VmPeak:\t", memory.Size);
             Kb(text, "VmSize:\t", memory.Size);
-            Kb(text, "VmLck:\t", 0);
+            Kb(text, "VmLck:\t", memory.Locked);
             Kb(text, "VmPin:\t", 0);
             Kb(text, "VmHWM:\t", memory.Resident);
             Kb(text, "VmRSS:\t", memory.Resident);

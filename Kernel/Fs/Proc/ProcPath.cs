@@ -6,8 +6,12 @@ namespace Cowbird.Kernel.Fs.Proc
     //   /proc                      directory: the system files, sys, self, one directory a live pid
     //   /proc/<name>               a system file (SystemFiles.Names)
     //   /proc/sys, /proc/sys/vm, /proc/sys/kernel   directories of sysctl files
-    //   /proc/<pid>, /proc/self    a process's directory (self: the reader's own)
+    //   /proc/<pid>, /proc/self    a process's directory (self: the reader's own; /proc/self
+    //                              itself is a link to the reader's pid, ProcFiles.LinkTarget)
     //   /proc/<pid>/<name>         a process file (PidFiles.Names)
+    //   /proc/<pid>/cwd, exe       links to the process's directory and program (PidFiles.Links)
+    //   /proc/<pid>/fd             directory: one link a open descriptor
+    //   /proc/<pid>/fd/<n>         a link to what descriptor n has open (OpenFilePath)
     public enum ProcNodeKind
     {
         None,
@@ -16,6 +20,9 @@ namespace Cowbird.Kernel.Fs.Proc
         SystemFile,        // Index: SystemFiles.Names
         PidDirectory,      // Process
         PidFile,           // Process, Index: PidFiles.Names
+        PidLink,           // Process, Index: PidFiles.Links
+        FdDirectory,       // Process
+        FdLink,            // Process, Index: the descriptor
     }
 
     public unsafe struct ProcPath
@@ -27,6 +34,7 @@ namespace Cowbird.Kernel.Fs.Proc
         public bool TrailingSlash;
 
         private const string Prefix = "/proc";
+        private const string FdName = "fd";
 
         // Takes `path` apart for `viewer` (whose pid "self" means). Kind None when /proc has
         // no such entry, or the pid is not a live or zombie process.
@@ -63,8 +71,28 @@ namespace Cowbird.Kernel.Fs.Proc
                 return result;
             if (first == restLength)
                 return Found(result, ProcNodeKind.PidDirectory, 0, process);
-            index = PidFiles.Index(rest + first + 1, restLength - first - 1);
-            return index >= 0 ? Found(result, ProcNodeKind.PidFile, index, process) : result;
+            byte* inner = rest + first + 1;
+            int innerLength = restLength - first - 1;
+            index = PidFiles.Index(inner, innerLength);
+            if (index >= 0)
+                return Found(result, ProcNodeKind.PidFile, index, process);
+            if (innerLength >= FdName.Length && PathName.Is(inner, FdName.Length, FdName)
+                && (innerLength == FdName.Length || inner[FdName.Length] == '/'))
+                return FdNode(result, process, inner + FdName.Length, innerLength - FdName.Length);
+            index = PathName.IndexIn(PidFiles.Links, rest + first + 1, restLength - first - 1);
+            return index >= 0 ? Found(result, ProcNodeKind.PidLink, index, process) : result;
+        }
+
+        // /proc/<pid>/fd (`rest` empty) or /proc/<pid>/fd/<n> (`rest` is "/<n>", n an open
+        // descriptor in decimal without leading zeros).
+        private static ProcPath FdNode(ProcPath result, Process process, byte* rest, int length)
+        {
+            if (length == 0)
+                return Found(result, ProcNodeKind.FdDirectory, 0, process);
+            int fd = DecimalName(rest + 1, length - 1);
+            if (fd < 0 || process.IsZombie || process.Files.Get(fd) == null)
+                return result;
+            return Found(result, ProcNodeKind.FdLink, fd, process);
         }
 
         private static ProcPath Found(ProcPath result, ProcNodeKind kind, int index, Process process)
@@ -81,19 +109,27 @@ namespace Cowbird.Kernel.Fs.Proc
         {
             if (PathName.Is(name, length, "self"))
                 return viewer;
-            if (length == 0 || length > 9 || name[0] == '0')
-                return null;
-            int pid = 0;
+            int pid = DecimalName(name, length);
+            return pid > 0 ? ProcessTable.Find(pid) : null;
+        }
+
+        // The number a name of decimal digits spells (no leading zeros, at most 9 digits), or -1.
+        private static int DecimalName(byte* name, int length)
+        {
+            if (length == 0 || length > 9 || (name[0] == '0' && length > 1))
+                return -1;
+            int value = 0;
             for (int i = 0; i < length; i++)
             {
                 if (name[i] < '0' || name[i] > '9')
-                    return null;
-                pid = pid * 10 + (name[i] - '0');
+                    return -1;
+                value = value * 10 + (name[i] - '0');
             }
-            return ProcessTable.Find(pid);
+            return value;
         }
 
-        public bool IsDirectory => Kind == ProcNodeKind.Root || Kind == ProcNodeKind.SysDirectory || Kind == ProcNodeKind.PidDirectory;
+        public bool IsDirectory => Kind == ProcNodeKind.Root || Kind == ProcNodeKind.SysDirectory || Kind == ProcNodeKind.PidDirectory
+            || Kind == ProcNodeKind.FdDirectory;
 
         public bool IsFile => (Kind == ProcNodeKind.SystemFile || Kind == ProcNodeKind.PidFile) && !TrailingSlash;
     }

@@ -14,9 +14,10 @@ namespace Cowbird.Kernel.Fs.Proc
     //   Data      private writable VMAs that are not the stack (data_vm, VmData)
     //   Stack     the stack VMA (stack_vm, VmStk)
     //   Tables    page-table pages (VmPTE)
+    //   Locked    locked VMAs (locked_vm, VmLck)
     public struct ProcessMemory
     {
-        public ulong Size, Resident, Swap, Text, Data, Stack, Tables;
+        public ulong Size, Resident, Swap, Text, Data, Stack, Tables, Locked;
         // The first executable VMA (the program's code) and the heap's start, for stat.
         public ulong CodeStart, CodeEnd, BrkStart;
 
@@ -50,6 +51,7 @@ namespace Cowbird.Kernel.Fs.Proc
             memory.Resident = walk.Resident;
             memory.Swap = walk.SwapEntries;
             memory.Tables = space.PageTable.TablePages;
+            memory.Locked = space.LockedPages();
             memory.BrkStart = space.BrkStart;
             return memory;
         }

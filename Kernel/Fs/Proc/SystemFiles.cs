@@ -1,5 +1,6 @@
 using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Processes;
+using Cowbird.Kernel.Syscalls;
 using Cowbird.Kernel.Time;
 using Cowbird.Mm;
 using Cowbird.Mm.Stats;
@@ -25,6 +26,8 @@ namespace Cowbird.Kernel.Fs.Proc
     //              procs_running, procs_blocked
     //   mounts     "none / tmpfs rw,relatime 0 0": the RAM file system at / and /proc, in
     //              fstab's format (what df and mount read)
+    //   version    "Linux version 6.1.0-cowbird (...) #1 Cowbird": uname's release and version
+    //   filesystems  "nodev\ttmpfs": the file system types, "nodev" for those without a disk
     //   sys/vm/overcommit_memory, sys/vm/overcommit_ratio   "0\n" (read-only here)
     //   sys/kernel/threads-max   "1006\n", the most processes fork allows (read-only here)
     // Swap figures come from the swap space attached to the memory manager (0 without swap).
@@ -34,10 +37,10 @@ namespace Cowbird.Kernel.Fs.Proc
         // RootFileCount are /proc's own (its listing shows them).
         public static readonly string[] Names =
         {
-            "meminfo", "vmstat", "uptime", "loadavg", "stat", "mounts",
+            "meminfo", "vmstat", "uptime", "loadavg", "stat", "mounts", "version", "filesystems",
             "sys/vm/overcommit_memory", "sys/vm/overcommit_ratio", "sys/kernel/threads-max",
         };
-        public const int RootFileCount = 6;
+        public const int RootFileCount = 8;
 
         // The directories below /proc/sys, relative to /proc.
         public static readonly string[] Directories = { "sys", "sys/vm", "sys/kernel" };
@@ -53,8 +56,10 @@ namespace Cowbird.Kernel.Fs.Proc
                 case 3: return new OneRecord(LoadAvg);
                 case 4: return new OneRecord(Stat);
                 case 5: return new OneRecord(Mounts);
-                case 6: return new OneRecord(OvercommitMemory);
-                case 7: return new OneRecord(OvercommitRatio);
+                case 6: return new OneRecord(Version);
+                case 7: return new OneRecord(FileSystems);
+                case 8: return new OneRecord(OvercommitMemory);
+                case 9: return new OneRecord(OvercommitRatio);
                 default: return new OneRecord(ThreadsMax);
             }
         }
@@ -67,6 +72,24 @@ namespace Cowbird.Kernel.Fs.Proc
         {
             text.Append("none / tmpfs rw,relatime 0 0\n");
             text.Append("proc /proc proc rw,relatime 0 0\n");
+        }
+
+        // Linux's linux_proc_banner: "Linux version %s (%s@%s) (%s) %s\n" with the release, who
+        // built it where, the compiler, and the version.
+        private static void Version(TextBuilder text)
+        {
+            text.Append("Linux version ");
+            text.Append(SystemInfoSyscalls.Release);
+            text.Append(" (cowbird@cowbird) (NativeAOT ILCompiler, GNU ld) ");
+            text.Append(SystemInfoSyscalls.Version);
+            text.Append((byte)'\n');
+        }
+
+        // The file system types Cowbird has, none of them on a disk.
+        private static void FileSystems(TextBuilder text)
+        {
+            text.Append("nodev\ttmpfs\n");
+            text.Append("nodev\tproc\n");
         }
 
         private static void MemInfo(TextBuilder text)

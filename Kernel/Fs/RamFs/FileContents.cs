@@ -1,4 +1,5 @@
 using Cowbird.Kernel.Fs.Vfs;
+using Cowbird.Kernel.Memory;
 using Cowbird.Kernel.Syscalls;
 using Cowbird.Mm;
 using Cowbird.Mm.Vm;
@@ -104,14 +105,61 @@ namespace Cowbird.Kernel.Fs.RamFs
             return done > 0 || error == 0 ? (long)done : error;
         }
 
-        // Sets the size of `node` (ftruncate): pages past it go back, a longer file reads
-        // zeros up to it.
+        // Sets the size of `node` (ftruncate): pages past it go back (also those fallocate
+        // put past an unchanged size, as tmpfs does), a longer file reads zeros up to it.
         public static void Resize(Inode node, ulong size)
         {
-            if (size < node.Size)
+            if (size <= node.Size)
                 node.Pages.Truncate(size);
             node.Size = size;
             node.Modified();
+        }
+
+        // fallocate's allocation (tmpfs's shmem_fallocate): every page of [offset, offset +
+        // length) holds a frame (zeros where it was a hole), and the size grows to the range's
+        // end unless `keepSize`; ctime is now. ENOSPC, nothing changed, when the range has
+        // more pages than RAM has frames or the frames cannot all be had.
+        public static int Allocate(Inode node, ulong offset, ulong length, bool keepSize)
+        {
+            ulong first = offset >> Page.Shift;
+            ulong end = (offset + length + Page.OffsetMask) >> Page.Shift;
+            if (end - first > KernelMemory.Manager.Stat.TotalFrames || !node.Pages.FillHoles(first, end))
+                return -(int)Errno.ENOSPC;
+            if (!keepSize && offset + length > node.Size)
+                node.Size = offset + length;
+            node.Changed();
+            return 0;
+        }
+
+        // fallocate's FALLOC_FL_PUNCH_HOLE (tmpfs's shmem_truncate_range): [offset, offset +
+        // length) reads as zeros after, the pages wholly inside it given back and the parts of
+        // the pages at its ends zeroed; the size stays, mtime and ctime are now.
+        public static void PunchHole(Inode node, ulong offset, ulong length)
+        {
+            ulong end = offset + length;
+            ulong firstWhole = (offset + Page.OffsetMask) >> Page.Shift;
+            ulong endWhole = end >> Page.Shift;
+            ulong headEnd = firstWhole << Page.Shift;
+            ZeroBytes(node, offset, headEnd < end ? headEnd : end);
+            if (endWhole > firstWhole)
+                node.Pages.FreeRange(firstWhole, endWhole);
+            ulong tailStart = endWhole << Page.Shift;
+            ZeroBytes(node, tailStart > offset ? tailStart : offset, end);
+            node.Modified();
+        }
+
+        // Zeroes the bytes [from, to) of `node` that lie in pages holding a frame.
+        private static void ZeroBytes(Inode node, ulong from, ulong to)
+        {
+            while (from < to)
+            {
+                ulong n = FilePages.PieceLength(from, to - from);
+                byte* page = node.Pages.PageAt(from >> Page.Shift);
+                if (page != null)
+                    for (ulong i = 0; i < n; i++)
+                        page[(from & Page.OffsetMask) + i] = 0;
+                from += n;
+            }
         }
 
         // Fills the new, empty `node` with `size` kernel bytes from `data` (the initrd's

@@ -59,16 +59,57 @@ namespace Cowbird.Kernel.Fs.RamFs
             if (bytes != null)
                 return bytes;
             ulong pfn = KernelMemory.Manager.AllocateFrameWithReclaim();
-            if (pfn == FrameAllocator.NoFrame)
-                return null;
+            return pfn == FrameAllocator.NoFrame ? null : Install(index, pfn);
+        }
+
+        // Gives every hole among pages [from, to) a zeroed frame, all or none (fallocate):
+        // false, nothing changed, when the frames cannot all be had. The frames are taken
+        // first, chained through their own first 8 bytes, then placed.
+        public bool FillHoles(ulong from, ulong to)
+        {
+            ulong chain = FrameAllocator.NoFrame;
+            for (ulong index = from; index < to; index++)
+            {
+                if (PageAt(index) != null)
+                    continue;
+                ulong pfn = KernelMemory.Manager.AllocateFrameWithReclaim();
+                if (pfn == FrameAllocator.NoFrame)
+                {
+                    while (chain != FrameAllocator.NoFrame)
+                    {
+                        ulong next = *(ulong*)Bytes(chain);
+                        KernelMemory.FreeKernelFrame(chain);
+                        chain = next;
+                    }
+                    return false;
+                }
+                *(ulong*)Bytes(pfn) = chain;
+                chain = pfn;
+            }
+            for (ulong index = from; index < to; index++)
+            {
+                if (PageAt(index) != null)
+                    continue;
+                ulong pfn = chain;
+                chain = *(ulong*)Bytes(pfn);
+                Install(index, pfn);
+            }
+            return true;
+        }
+
+        // Makes the frame `pfn` page `index` (a hole), zeroed, and returns its bytes.
+        private byte* Install(ulong index, ulong pfn)
+        {
             Leaf(index, true)[index & SlotMask] = pfn;
             FrameCount++;
             KernelMemory.Manager.Stat.ShmemPages++;
-            bytes = KernelLayout.PhysicalToVirtual(Page.FrameToAddress(pfn));
+            byte* bytes = Bytes(pfn);
             for (ulong i = 0; i < Page.Size; i++)
                 bytes[i] = 0;
             return bytes;
         }
+
+        private static byte* Bytes(ulong pfn) => KernelLayout.PhysicalToVirtual(Page.FrameToAddress(pfn));
 
         // The first page at or after `index` that holds a frame, or ulong.MaxValue when none
         // does (lseek SEEK_DATA: holes are skipped a subtree at a time).
@@ -120,7 +161,7 @@ namespace Cowbird.Kernel.Fs.RamFs
         {
             ulong keep = (size + Page.OffsetMask) >> Page.Shift;
             if (height != 0)
-                Free(root, height, 0, keep);
+                Free(root, height, 0, keep, ulong.MaxValue);
             if (keep == 0)
             {
                 root = null;
@@ -132,32 +173,44 @@ namespace Cowbird.Kernel.Fs.RamFs
                     last[i] = 0;
         }
 
-        // Frees the frames of pages `keep` and above under `node` (at `level`, its first page
-        // `first`), and drops the nodes wholly past `keep`.
-        private void Free(Node node, int level, ulong first, ulong keep)
+        // Gives back the frames of pages [from, to), which become holes (fallocate's
+        // FALLOC_FL_PUNCH_HOLE).
+        public void FreeRange(ulong from, ulong to)
+        {
+            if (height != 0)
+                Free(root, height, 0, from, to);
+        }
+
+        // Frees the frames of pages [from, to) under `node` (at `level`, its first page
+        // `first`), and drops the nodes wholly inside the range.
+        private void Free(Node node, int level, ulong first, ulong from, ulong to)
         {
             ulong span = 1UL << (Bits * (level - 1));
             for (int slot = 0; slot < Fanout; slot++)
             {
                 ulong start = first + (ulong)slot * span;
-                if (start + span <= keep)
+                if (start + span <= from || start >= to)
                     continue;
                 if (level == 1)
-                {
-                    if (node.Frames[slot] == FrameAllocator.NoFrame)
-                        continue;
-                    KernelMemory.FreeKernelFrame(node.Frames[slot]);
-                    node.Frames[slot] = FrameAllocator.NoFrame;
-                    FrameCount--;
-                    KernelMemory.Manager.Stat.ShmemPages--;
-                }
+                    FreeFrame(node.Frames, slot);
                 else if (node.Children[slot] != null)
                 {
-                    Free(node.Children[slot], level - 1, start, keep);
-                    if (start >= keep)
+                    Free(node.Children[slot], level - 1, start, from, to);
+                    if (start >= from && start + span <= to)
                         node.Children[slot] = null;
                 }
             }
+        }
+
+        // Frees the frame in slot `slot` of `frames` (a leaf), if there is one.
+        private void FreeFrame(ulong[] frames, int slot)
+        {
+            if (frames[slot] == FrameAllocator.NoFrame)
+                return;
+            KernelMemory.FreeKernelFrame(frames[slot]);
+            frames[slot] = FrameAllocator.NoFrame;
+            FrameCount--;
+            KernelMemory.Manager.Stat.ShmemPages--;
         }
 
         // The leaf holding page `index`'s slot; with `create`, made (and the tree grown

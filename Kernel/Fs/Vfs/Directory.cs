@@ -35,6 +35,8 @@ namespace Cowbird.Kernel.Fs.Vfs
                 node.Parent = dir;
                 dir.Links++;
             }
+            node.NamedIn = dir;
+            node.NamedBy = added;
             dir.Size += EntrySize;
             dir.Modified();
         }
@@ -65,6 +67,10 @@ namespace Cowbird.Kernel.Fs.Vfs
             Inode node = first.Node;
             first.Node = second.Node;
             second.Node = node;
+            first.Node.NamedIn = firstDir;
+            first.Node.NamedBy = first;
+            second.Node.NamedIn = secondDir;
+            second.Node.NamedBy = second;
             if (first.Node.IsDirectory)
                 Adopt(firstDir, first.Node, secondDir);
             if (second.Node.IsDirectory)

@@ -7,7 +7,9 @@ namespace Cowbird.Kernel.Fs.Vfs
     //   - a directory: its entries (DirEntry list, Directory) and its parent, for "..";
     //   - a regular file: its contents, frames of the frame allocator (FilePages);
     //   - a symlink: its target;
-    //   - a character device: its device number (st_rdev; DeviceFiles reads and writes it);
+    //   - a character or block device: its device number (st_rdev; DeviceFiles reads and
+    //     writes the character devices it knows);
+    //   - a FIFO (named pipe): the pipe its open files share while any is open (Fifo);
     //   - a /proc file or directory: its path under /proc (ProcMount hands it to ProcFiles).
     // Owner and group start as root's (every process is root); chown changes them. The
     // contents go back to the allocator when the last name and the last open file are gone
@@ -15,7 +17,7 @@ namespace Cowbird.Kernel.Fs.Vfs
     public sealed class Inode
     {
         public const uint TypeMask = 0xF000, Fifo = 0x1000, CharDevice = 0x2000, DirectoryType = 0x4000,
-            Regular = 0x8000, Symlink = 0xA000;
+            BlockDevice = 0x6000, Regular = 0x8000, Symlink = 0xA000, Socket = 0xC000;
         public const uint PermissionMask = 0xFFF;
         // relatime's "a day old" (Linux: 24 * 60 * 60 seconds), in nanoseconds.
         private const ulong RelatimeInterval = 86400UL * 1000000000;
@@ -33,10 +35,16 @@ namespace Cowbird.Kernel.Fs.Vfs
 
         public DirEntry Entries;
         public Inode Parent;
+        // The directory and entry that last named this inode (kept when the name is removed):
+        // the path /proc/<pid>/fd shows for a file opened here (OpenFilePath).
+        public Inode NamedIn;
+        public DirEntry NamedBy;
         // A directory's next DirEntry.Position.
         public ulong NextPosition;
         public readonly FilePages Pages;
         public byte[] Target;
+        // A FIFO's pipe while it is open (Linux: inode->i_pipe); null when no file has it open.
+        public Pipe FifoPipe;
         public byte[] ProcPath;
 
         public Inode(uint mode, ulong number)
@@ -56,6 +64,7 @@ namespace Cowbird.Kernel.Fs.Vfs
         public bool IsDirectory => Type == DirectoryType;
         public bool IsRegular => Type == Regular;
         public bool IsSymlink => Type == Symlink;
+        public bool IsFifo => Type == Fifo;
         public bool IsProc => ProcPath != null;
 
         // The contents changed: mtime and ctime are now.

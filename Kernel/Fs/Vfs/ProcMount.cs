@@ -1,12 +1,15 @@
+using Cowbird.Kernel.Processes;
+
 namespace Cowbird.Kernel.Fs.Vfs
 {
     // /proc: a mount point whose names ProcFiles knows. Looking a name up makes a fresh
     // inode that remembers its path ("/proc/sys/vm"); opening it asks ProcFiles for the text,
-    // listing it asks ProcFiles for the names. Directories are 0555, files 0444, each with
-    // an inode number made from its path, so two lookups of one name agree.
+    // listing it asks ProcFiles for the names. Directories are 0555 (a process's fd directory
+    // 0500), files 0444, links 0777 (a descriptor's by its access mode) with their target
+    // taken at the lookup (so it is always the current one) and, as on Linux, a size of 0;
+    // each has an inode number made from its path, so two lookups of one name agree.
     public static unsafe class ProcMount
     {
-        private const uint DirectoryMode = 0x16D;   // 0555
         private const uint FileMode = 0x124;        // 0444
         private const int MaxPath = 4096;
 
@@ -31,6 +34,14 @@ namespace Cowbird.Kernel.Fs.Vfs
             for (int i = 0; i < length; i++)
                 path[dirLength + 1 + i] = name[i];
             int total = dirLength + 1 + length;
+            byte[] target = ProcFiles.LinkTarget(path, total, Scheduler.Current, out uint permissions);
+            if (target != null)
+            {
+                Inode link = Make(path, total, false, dir);
+                link.Mode = Inode.Symlink | permissions;
+                link.Target = target;
+                return link;
+            }
             if (ProcFiles.IsDirectory(path, total))
                 return Make(path, total, true, dir);
             return ProcFiles.IsFile(path, total) ? Make(path, total, false, dir) : null;
@@ -38,7 +49,8 @@ namespace Cowbird.Kernel.Fs.Vfs
 
         private static Inode Make(byte* path, int length, bool directory, Inode parent)
         {
-            Inode node = new Inode(directory ? Inode.DirectoryType | DirectoryMode : Inode.Regular | FileMode, NumberOf(path, length));
+            Inode node = new Inode(directory ? Inode.DirectoryType | ProcFiles.DirectoryPermissions(path, length) : Inode.Regular | FileMode,
+                NumberOf(path, length));
             if (directory)
                 node.Links = 2;
             node.Parent = parent;
