@@ -64,11 +64,14 @@ namespace Cowbird.Kernel.Drivers
 
         // One tick. The system's CPU time (/proc/stat) and the load averages are sampled on
         // the tick, as Linux's are; a process's own CPU time is CpuAccounting's (the TSC).
+        // Interval timers and POSIX timers fire here (IntervalTimers, PosixTimers).
         public override void Handle(TrapFrame* frame)
         {
             s_ticks++;
             CpuTime.OnTick(frame->FromUserMode);
             LoadAverage.OnTick();
+            IntervalTimers.OnTick(frame->FromUserMode);
+            PosixTimers.OnTick();
         }
     }
 }

@@ -70,6 +70,13 @@ namespace Cowbird.Kernel.Processes
         public ResourceUsage Usage;
         public ulong CpuStamp;
         public ResourceUsage ReapedChildrenUsage;
+        // ITIMER_REAL, ITIMER_VIRTUAL and ITIMER_PROF: a fork child starts with none armed,
+        // execve keeps them.
+        public readonly IntervalTimers Timers = new IntervalTimers();
+        // timer_create's timers: a fork child starts with none, execve and exit delete them.
+        public readonly PosixTimers PosixTimers = new PosixTimers();
+        // The nice value and scheduling policy (fork: SchedulingPolicy.ForChild; execve keeps them).
+        public SchedulingPolicy Scheduling;
         // Tick at which the process last got the CPU (round-robin quantum).
         public ulong SliceStart;
 
@@ -92,6 +99,9 @@ namespace Cowbird.Kernel.Processes
         // kernel), or how the child changed for SIGCHLD.
         public readonly SignalFrame.Info[] PendingInfo = new SignalFrame.Info[Signal.Count + 1];
         public ulong SignalMask;
+        // The signals rt_sigtimedwait waits for (0: none): one of them wakes the process even
+        // while the mask blocks it (Linux: the waiter's real_blocked).
+        public ulong WaitedSignals;
         // rt_sigsuspend's caller's mask while the call's temporary mask is in place
         // (RestoreMaskAfterSignal): the first handler's frame saves it instead of SignalMask,
         // so rt_sigreturn brings it back; with no handler it comes back on the way to ring 3

@@ -126,6 +126,7 @@ namespace Cowbird.Kernel.Processes
             process.Settings.OnExec();
             process.Files.CloseOnExec();
             process.AltStack.Reset();
+            PosixTimers.ForgetOnExec(process);
             // Caught signals return to their default action; ignored ones stay ignored, but
             // lose their flags and mask (Linux's flush_signal_handlers).
             for (int i = 0; i <= Signal.Count; i++)
@@ -180,6 +181,7 @@ namespace Cowbird.Kernel.Processes
             child.Umask = parent.Umask;
             child.Settings = parent.Settings.ForChild();
             child.Limits = parent.Limits.Copy();
+            child.Scheduling = parent.Scheduling.ForChild();
             *child.Frame = *parent.Frame;
             child.Frame->Rax = 0;
             FxSave.SaveX87(parent.FxSaveArea);
@@ -197,6 +199,8 @@ namespace Cowbird.Kernel.Processes
             if (process.Pid == InitPid)
                 PowerOff(status);
             ReleaseResources(process);
+            process.Timers.DisarmAll();
+            process.PosixTimers.RemoveAll();
             if (ProcessGroups.IsSessionLeader(process))
                 Terminal.Console?.SessionLeaderExits(process);
             process.ExitStatus = status;

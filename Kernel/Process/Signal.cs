@@ -33,6 +33,11 @@ namespace Cowbird.Kernel.Processes
             | 1UL << (SIGABRT - 1) | 1UL << (SIGBUS - 1) | 1UL << (SIGFPE - 1) | 1UL << (SIGSEGV - 1)
             | 1UL << (SIGXCPU - 1) | 1UL << (SIGXFSZ - 1) | 1UL << (SIGSYS - 1);
 
+        // The signals a CPU fault raises, which are taken before any other pending one
+        // (SYNCHRONOUS_MASK).
+        public const ulong Synchronous = 1UL << (SIGSEGV - 1) | 1UL << (SIGBUS - 1) | 1UL << (SIGILL - 1)
+            | 1UL << (SIGTRAP - 1) | 1UL << (SIGFPE - 1) | 1UL << (SIGSYS - 1);
+
         // si_code of SIGCHLD and of waitid's siginfo (CLD_*): how a child changed.
         public const int CldExited = 1, CldKilled = 2, CldDumped = 3, CldStopped = 5, CldContinued = 6;
 

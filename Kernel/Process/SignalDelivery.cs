@@ -9,11 +9,13 @@ namespace Cowbird.Kernel.Processes
     //     signal that its action ignores is dropped, unless it is blocked (the action may change
     //     before it is unblocked). Otherwise it is pending: one bit, so a second instance of a
     //     pending signal is lost.
-    //   - A pending unblocked signal wakes a sleeping process; a stopped one only for SIGKILL
+    //   - A pending unblocked signal wakes a sleeping process, and so does a blocked one that
+    //     rt_sigtimedwait waits for (Process.WaitedSignals); a stopped one only for SIGKILL
     //     (other signals wait for SIGCONT). An unblocked SIGKILL, or a terminating signal at
     //     SIG_DFL without a core dump, decides the death already when sent (PendingKill): a
     //     later signal does not change it.
-    //   - Acting (HandlePending, on the way back to ring 3 and in sleeps): lowest number first.
+    //   - Acting (HandlePending, on the way back to ring 3 and in sleeps): a fault's signal
+    //     (SIGSEGV, SIGBUS, ...) first, then lowest number first.
     //     Ignored signals are discarded, a stop signal stops the process there and then, a
     //     terminating one becomes PendingKill, which the caller dies of, and a caught one ends
     //     a sleep (the call returns EINTR, or runs again with SA_RESTART) and gets a signal
@@ -34,8 +36,9 @@ namespace Cowbird.Kernel.Processes
         private const ulong SaNoCldStop = 1, SaRestart = 0x10000000, SaRestorer = 0x04000000, SaNoDefer = 0x40000000,
             SaResetHand = 0x80000000;
         // siginfo's si_code for a signal a process sent: kill() and the kernel (SI_USER), tkill()
-        // and tgkill() (SI_TKILL).
-        public const int SiUser = 0, SiTkill = -6;
+        // and tgkill() (SI_TKILL); and for one the kernel sends on its own account, an interval
+        // timer's (SI_KERNEL, Linux's SEND_SIG_PRIV).
+        public const int SiUser = 0, SiTkill = -6, SiKernel = 0x80;
 
         // Sends `signal` (1..64) to `target`, as kill() does; `senderPid` is what a handler's
         // siginfo names (0 for the kernel; the first sender of a signal already pending stays),
@@ -48,11 +51,12 @@ namespace Cowbird.Kernel.Processes
             Send(target, signal, info);
         }
 
-        // Sends `signal` with the siginfo `info` (kept if the signal is not pending yet).
-        public static void Send(Process target, int signal, SignalFrame.Info info)
+        // Sends `signal` with the siginfo `info` (kept if the signal is not pending yet). False
+        // when nothing was sent: the target is a zombie, or ignores the signal.
+        public static bool Send(Process target, int signal, SignalFrame.Info info)
         {
             if (target.IsZombie)
-                return;
+                return false;
             ulong bit = Signal.Bit(signal);
             if (Signal.IsStop(signal))
                 target.PendingSignals &= ~Signal.Bit(Signal.SIGCONT);
@@ -64,12 +68,14 @@ namespace Cowbird.Kernel.Processes
             }
             bool blocked = (target.SignalMask & bit) != 0;
             if (!blocked && Ignores(target, signal))
-                return;
+                return false;
             if ((target.PendingSignals & bit) == 0)
                 target.PendingInfo[signal] = info;
             target.PendingSignals |= bit;
+            if (blocked && (target.WaitedSignals & bit) != 0 && target.State != ProcessState.Stopped)
+                Scheduler.Wake(target);
             if (blocked || (target.State == ProcessState.Stopped && signal != Signal.SIGKILL))
-                return;
+                return true;
             if (target.PendingKill == 0 && (signal == Signal.SIGKILL
                 || (Signal.TerminatesWithoutCore(signal) && target.SignalActions[signal].Handler == Signal.SigDfl)))
             {
@@ -81,9 +87,10 @@ namespace Cowbird.Kernel.Processes
                 Scheduler.MakeRunnable(target);
             else
                 Scheduler.Wake(target);
+            return true;
         }
 
-        // Acts on the current process's pending unblocked signals, lowest first, until none is
+        // Acts on the current process's pending unblocked signals, in First's order, until none is
         // left or one is fatal (then PendingKill is set and stays set: the caller ends the
         // process). May stop the process: it returns once SIGCONT or SIGKILL arrives. Caught
         // signals get their handler's frame when `deliverHandlers` (on the way back to ring 3);
@@ -99,7 +106,7 @@ namespace Cowbird.Kernel.Processes
                 SignalAction action = current.SignalActions[signal];
                 if (IsHandler(action.Handler) && !deliverHandlers)
                     return true;
-                current.PendingSignals &= ~Signal.Bit(signal);
+                Take(current, signal);
                 if (IsHandler(action.Handler))
                     DeliverToHandler(current, signal, action, current.PendingInfo[signal]);
                 else if (Ignores(current, signal))
@@ -114,6 +121,16 @@ namespace Cowbird.Kernel.Processes
                     current.PendingKill = signal;
             }
             return true;
+        }
+
+        // Takes pending `signal` off `process`'s pending set (Linux's dequeue_signal): a
+        // periodic ITIMER_REAL arms again when its SIGALRM is taken, a periodic POSIX timer
+        // when its signal is (its siginfo then gets the overrun count).
+        public static void Take(Process process, int signal)
+        {
+            process.PendingSignals &= ~Signal.Bit(signal);
+            IntervalTimers.RealSignalTaken(process, signal);
+            PosixTimers.SignalTaken(process, ref process.PendingInfo[signal]);
         }
 
         // Whether ActOnPending has anything to do for `process`: a kill decided, an unblocked
@@ -205,15 +222,20 @@ namespace Cowbird.Kernel.Processes
         private static bool Ignores(Process process, int signal) =>
             Signal.HandlerIgnores(process.SignalActions[signal].Handler, signal);
 
-        // The lowest-numbered pending signal the mask lets through, or 0. It runs before every
+        // The pending signal the mask lets through that acts first, or 0. It runs before every
         // return to ring 3, so the usual answer (nothing pending) costs one test, not a loop.
-        private static int LowestDeliverable(Process process)
+        private static int LowestDeliverable(Process process) => First(process.PendingSignals & ~process.SignalMask);
+
+        // The signal of `set` taken first (Linux's next_signal): a synchronous one (a fault's)
+        // before any other, then the lowest number; 0 for an empty set.
+        public static int First(ulong set)
         {
-            ulong deliverable = process.PendingSignals & ~process.SignalMask;
-            if (deliverable == 0)
+            if (set == 0)
                 return 0;
+            if ((set & Signal.Synchronous) != 0)
+                set &= Signal.Synchronous;
             for (int signal = 1; signal <= Signal.Count; signal++)
-                if ((deliverable & Signal.Bit(signal)) != 0)
+                if ((set & Signal.Bit(signal)) != 0)
                     return signal;
             return 0;
         }

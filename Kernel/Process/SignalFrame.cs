@@ -27,6 +27,8 @@ namespace Cowbird.Kernel.Processes
     public static unsafe class SignalFrame
     {
         private const ulong RedZone = 128;
+        // sizeof(siginfo_t).
+        private const ulong InfoSize = 128;
         private const ulong FrameSize = 440;
         private const int UContext = 8, Stack = UContext + 16, MContext = UContext + 40,
             SigMask = UContext + 296, SigInfo = 312;
@@ -56,6 +58,11 @@ namespace Cowbird.Kernel.Processes
             public int Status;        //   its exit code, or the signal that killed, stopped or continued it
             public ulong UserTicks;   //   its user and system time, in clock ticks
             public ulong SystemTicks;
+            public bool IsTimer;      // a POSIX timer's signal (SI_TIMER), with:
+            public int TimerId;       //   the timer's id (si_timerid)
+            public int Overrun;       //   expiries missed (si_overrun)
+            public ulong Value;       //   sigev_value (si_value)
+            public int TimerPrivate;  //   the timer's setting it came from (PosixTimer.Requeue)
         }
 
         // Pushes a frame for `signal` under the current user stack and points the registers at
@@ -179,9 +186,20 @@ namespace Cowbird.Kernel.Processes
             regs->Ss = Gdt.UserDataSelector;
         }
 
+        // Writes the siginfo_t a handler would get for `signal` to user address `target`
+        // (rt_sigtimedwait hands it over instead of a handler). False for a bad address.
+        public static bool CopyInfoToUser(Process process, ulong target, int signal, Info info)
+        {
+            byte* buffer = stackalloc byte[(int)InfoSize];
+            for (int i = 0; i < (int)InfoSize; i++)
+                buffer[i] = 0;
+            WriteInfo(buffer, signal, info);
+            return UserMemory.CopyToUser(process.Space, target, buffer, InfoSize) == Errno.None;
+        }
+
         // siginfo_t: si_signo, si_errno, si_code, then (offset 16) si_pid and si_uid (0) for
         // kill, followed for SIGCHLD by si_status (24), si_utime (32) and si_stime (40); or
-        // si_addr for a fault.
+        // si_addr for a fault; or si_timerid, si_overrun (20) and si_value (24) for a timer.
         private static void WriteInfo(byte* si, int signal, Info info)
         {
             *(int*)si = signal;
@@ -189,6 +207,13 @@ namespace Cowbird.Kernel.Processes
             if (info.IsFault)
             {
                 *(ulong*)(si + 16) = info.Address;
+                return;
+            }
+            if (info.IsTimer)
+            {
+                *(int*)(si + 16) = info.TimerId;
+                *(int*)(si + 20) = info.Overrun;
+                *(ulong*)(si + 24) = info.Value;
                 return;
             }
             *(int*)(si + 16) = info.SenderPid;

@@ -4,7 +4,7 @@ using Cowbird.Mm.Vm;
 
 namespace Cowbird.Kernel.Syscalls
 {
-    // rt_sigaction, rt_sigprocmask, kill, rt_sigreturn, sigaltstack, with Linux's order of checks (kernel/signal.c):
+    // rt_sigaction, rt_sigprocmask, rt_sigpending, kill, rt_sigreturn, sigaltstack, with Linux's order of checks (kernel/signal.c):
     // a new action or mask is in force before the old one is copied out, so a bad pointer
     // for the old one gives EFAULT after the change. Actions are stored as Linux stores them;
     // what the kernel does with them is SignalDelivery's.
@@ -66,6 +66,20 @@ namespace Cowbird.Kernel.Syscalls
                 else return -(long)Errno.EINVAL;
             }
             if (oldSet != 0 && UserMemory.CopyToUser(process.Space, oldSet, (byte*)&old, SigsetSize) != Errno.None)
+                return -(long)Errno.EFAULT;
+            return 0;
+        }
+
+        // rt_sigpending(set, sigsetsize): the pending signals the mask blocks (Linux's
+        // do_sigpending: the others have been acted on already), written as `sigsetsize`
+        // bytes of the set. EINVAL for a size above 8; a smaller one writes that many bytes
+        // (0: none, whatever the pointer). EFAULT for a bad set.
+        public static long RtSigpending(Process process, ulong target, ulong setSize)
+        {
+            if (setSize > SigsetSize)
+                return -(long)Errno.EINVAL;
+            ulong pending = process.PendingSignals & process.SignalMask;
+            if (setSize != 0 && UserMemory.CopyToUser(process.Space, target, (byte*)&pending, setSize) != Errno.None)
                 return -(long)Errno.EFAULT;
             return 0;
         }

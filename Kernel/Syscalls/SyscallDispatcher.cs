@@ -37,11 +37,13 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // nanosleep, clock_nanosleep and poll (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND
-        // for TIMER_ABSTIME), pause and rt_sigsuspend (-ERESTARTNOHAND): a handler ends them
-        // with EINTR, SA_RESTART or not.
+        // for TIMER_ABSTIME), pause, rt_sigsuspend, select, pselect6 and ppoll
+        // (-ERESTARTNOHAND), rt_sigtimedwait (-EINTR): a handler ends them with EINTR,
+        // SA_RESTART or not.
         internal static bool EintrAfterAnyHandler(ulong number) =>
             number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
-            || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll;
+            || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll || number == SyscallNumber.Select
+            || number == SyscallNumber.Pselect6 || number == SyscallNumber.Ppoll || number == SyscallNumber.RtSigtimedwait;
 
         // The system call number: rax's low 32 bits.
         private static ulong Number(TrapFrame* frame)
@@ -65,6 +67,9 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Lstat: return StatSyscalls.Lstat(current, a0, a1);
                 case SyscallNumber.Lseek: return FileSyscalls.Lseek(current, (int)a0, (long)a1, (int)a2);
                 case SyscallNumber.Poll: return PollSyscalls.Poll(current, a0, a1, (int)a2);
+                case SyscallNumber.Ppoll: return PollSyscalls.Ppoll(current, a0, (uint)a1, a2, a3, a4);
+                case SyscallNumber.Select: return SelectSyscalls.Select(current, (int)a0, a1, a2, a3, a4);
+                case SyscallNumber.Pselect6: return SelectSyscalls.Pselect6(current, (int)a0, a1, a2, a3, a4, a5);
                 case SyscallNumber.Ioctl: return TerminalIoctls.Ioctl(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Pread64: return FileSyscalls.Pread64(current, (int)a0, a1, a2, (long)a3);
                 case SyscallNumber.Pwrite64: return FileSyscalls.Pwrite64(current, (int)a0, a1, a2, (long)a3);
@@ -153,10 +158,22 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Tgkill: return SignalSyscalls.Tgkill(current, (int)a0, (int)a1, (int)a2);
                 case SyscallNumber.Pause: return SignalWaitSyscalls.Pause();
                 case SyscallNumber.RtSigsuspend: return SignalWaitSyscalls.RtSigsuspend(current, a0, a1);
+                case SyscallNumber.RtSigpending: return SignalSyscalls.RtSigpending(current, a0, a1);
+                case SyscallNumber.RtSigtimedwait: return SignalWaitSyscalls.RtSigtimedwait(current, a0, a1, a2, a3);
                 case SyscallNumber.Uname: return SystemInfoSyscalls.Uname(current, a0);
                 case SyscallNumber.Sysinfo: return SystemInfoSyscalls.Sysinfo(current, a0);
                 case SyscallNumber.Syslog: return SyslogSyscall.Syslog(current, (int)a0, a1, (int)a2);
                 case SyscallNumber.SchedYield: Scheduler.Yield(); return 0;
+                case SyscallNumber.Getpriority: return SchedulingSyscalls.Getpriority(current, (int)a0, (int)a1);
+                case SyscallNumber.Setpriority: return SchedulingSyscalls.Setpriority(current, (int)a0, (int)a1, (int)a2);
+                case SyscallNumber.SchedGetscheduler: return SchedulingSyscalls.SchedGetscheduler(current, (int)a0);
+                case SyscallNumber.SchedSetscheduler: return SchedulingSyscalls.SchedSetscheduler(current, (int)a0, (int)a1, a2);
+                case SyscallNumber.SchedGetparam: return SchedulingSyscalls.SchedGetparam(current, (int)a0, a1);
+                case SyscallNumber.SchedSetparam: return SchedulingSyscalls.SchedSetparam(current, (int)a0, a1);
+                case SyscallNumber.SchedGetPriorityMax: return SchedulingSyscalls.SchedGetPriorityMax((int)a0);
+                case SyscallNumber.SchedGetPriorityMin: return SchedulingSyscalls.SchedGetPriorityMin((int)a0);
+                case SyscallNumber.SchedRrGetInterval: return SchedulingSyscalls.SchedRrGetInterval(current, (int)a0, a1);
+                case SyscallNumber.Getcpu: return SchedulingSyscalls.Getcpu(current, a0, a1);
                 case SyscallNumber.SchedGetaffinity: return ThreadSyscalls.SchedGetaffinity(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
@@ -164,6 +181,14 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.ClockNanosleep: return TimeSyscalls.ClockNanosleep(current, (int)a0, (int)a1, a2, a3);
                 case SyscallNumber.Gettimeofday: return TimeSyscalls.Gettimeofday(current, a0, a1);
                 case SyscallNumber.Time: return TimeSyscalls.Time(current, a0);
+                case SyscallNumber.Getitimer: return ItimerSyscalls.Getitimer(current, (int)a0, a1);
+                case SyscallNumber.Setitimer: return ItimerSyscalls.Setitimer(current, (int)a0, a1, a2);
+                case SyscallNumber.Alarm: return ItimerSyscalls.Alarm(current, (uint)a0);
+                case SyscallNumber.TimerCreate: return PosixTimerSyscalls.TimerCreate(current, (int)a0, a1, a2);
+                case SyscallNumber.TimerSettime: return PosixTimerSyscalls.TimerSettime(current, (int)a0, (int)a1, a2, a3);
+                case SyscallNumber.TimerGettime: return PosixTimerSyscalls.TimerGettime(current, (int)a0, a1);
+                case SyscallNumber.TimerGetoverrun: return PosixTimerSyscalls.TimerGetoverrun(current, (int)a0);
+                case SyscallNumber.TimerDelete: return PosixTimerSyscalls.TimerDelete(current, (int)a0);
                 case SyscallNumber.Times: return UsageSyscalls.Times(current, a0);
                 case SyscallNumber.Getrusage: return UsageSyscalls.Getrusage(current, (int)a0, a1);
                 case SyscallNumber.Getpid: return current.Pid;

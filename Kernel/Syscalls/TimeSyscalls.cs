@@ -66,7 +66,7 @@ namespace Cowbird.Kernel.Syscalls
         }
 
         // `seconds` s + `nanoseconds` ns in nanoseconds, saturated at Never.
-        private static ulong Saturate(ulong seconds, ulong nanoseconds)
+        public static ulong Saturate(ulong seconds, ulong nanoseconds)
         {
             if (seconds >= (Never - nanoseconds) / NanosecondsPerSecond)
                 return Never;
@@ -119,7 +119,7 @@ namespace Cowbird.Kernel.Syscalls
         // The tick to sleep until for `nanoseconds` to pass: ticks come every NanosecondsPerTick
         // at an unknown phase, so this wake is at most one tick late, and may come before
         // `nanoseconds` have passed (the sleeper then reads the clock and sleeps on).
-        private static ulong WakeTick(ulong nanoseconds)
+        public static ulong WakeTick(ulong nanoseconds)
         {
             ulong ticks = PitTimer.Ticks;
             ulong count = nanoseconds / PitTimer.NanosecondsPerTick + 1;

@@ -202,9 +202,60 @@ static long ioctl_request(long drawn, unsigned long bits)
     return terminal[(bits >> 2) % (sizeof terminal / sizeof terminal[0])];
 }
 
+/* A POSIX timer call, picked and fed by `bits`: timer_create (a hostile sevp, or none: SIGALRM),
+   timer_settime (values from the hostile pointer, mostly EINVAL or EFAULT; a timer it arms may
+   kill the child, as on Linux), timer_gettime, timer_getoverrun, timer_delete, on ids a child
+   is likely to have made and on others. */
+static void timer_call(unsigned long bits, long a)
+{
+    static const int clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_MONOTONIC_RAW, 10, -5 };
+    long id = (bits >> 3) & 1 ? (long)((bits >> 4) % 8) : (long)(bits >> 4) - 1000;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_timer_create, clocks[(bits >> 3) % 6], (bits >> 6) & 1 ? a : 0, a, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_timer_settime, id, (long)((bits >> 10) & 1), a, (bits >> 11) & 1 ? a : 0, 0, 0); break;
+    case 2: cb_syscall(SYS_timer_gettime, id, a, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_timer_getoverrun, id, 0, 0, 0, 0, 0); break;
+    default: cb_syscall(SYS_timer_delete, id, 0, 0, 0, 0, 0); break;
+    }
+}
+
+/* getpriority or setpriority of the child itself (never a group or user: they may reach the
+   parent), sched_get_priority_max/min, or getcpu, picked and fed by `bits`. */
+static void priority_call(unsigned long bits, long a)
+{
+    long which = (long)((bits >> 3) % 5) - 1, who = group_pid_of(bits >> 6), nice = (long)((bits >> 9) % 50) - 25;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_getpriority, which, who, 0, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_setpriority, PRIO_PROCESS, 0, nice, 0, 0, 0); break;
+    case 2: cb_syscall(SYS_sched_get_priority_max, which * 3, 0, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_sched_get_priority_min, which * 3, 0, 0, 0, 0, 0); break;
+    default: cb_syscall(SYS_getcpu, a, (bits >> 3) & 1 ? a : 0, 0, 0, 0, 0); break;
+    }
+}
+
+/* The calls that read a scheduling policy, and sched_setscheduler and sched_setparam of the
+   child itself to a policy that is not real-time (a real-time child spinning on the host
+   could starve it) or of pids that do not exist, picked and fed by `bits`. */
+static void policy_call(unsigned long bits, long a)
+{
+    long pid = group_pid_of(bits >> 3), policy = (long)((bits >> 5) % 8) - 1;
+    if (pid >= 0 && pid < 900000 && (policy == SCHED_FIFO || policy == SCHED_RR))
+        policy = SCHED_BATCH;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_sched_getscheduler, pid, 0, 0, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_sched_getparam, pid, a, 0, 0, 0, 0); break;
+    case 2: cb_syscall(SYS_sched_rr_get_interval, pid, a, 0, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_sched_setscheduler, pid, policy | ((bits >> 8) & 1 ? 0x40000000 : 0), a, 0, 0, 0); break;
+    default: if (pid >= 900000 || pid < 0) cb_syscall(SYS_sched_setparam, pid, a, 0, 0, 0, 0); break;
+    }
+}
+
 /* sched_yield, or (picked by a pointer's bits, so the random stream stays as it was) a call that
    reads or writes what a process used or the time: gettimeofday, time, times, getrusage,
-   sigaltstack, waitid (always WNOHANG: the child's own children may still run). */
+   sigaltstack, waitid (always WNOHANG: the child's own children may still run), getitimer,
+   setitimer (its values come from the hostile pointer: mostly EINVAL or EFAULT, and a timer it
+   arms may kill the child, as on Linux), alarm (0, or long past the run), priority_call,
+   policy_call and timer_call. */
 static void usage_call(unsigned long bits)
 {
     long a = (long)bits, options = WNOHANG | (long)((bits >> 6) & (WEXITED | WSTOPPED | WCONTINUED | WNOWAIT));
@@ -215,18 +266,52 @@ static void usage_call(unsigned long bits)
     case 3: cb_syscall(SYS_getrusage, (long)((bits >> 6) % 5) - 2, a, 0, 0, 0, 0); break;
     case 4: cb_syscall(SYS_sigaltstack, (bits >> 6) & 1 ? a : 0, a, 0, 0, 0, 0); break;
     case 5: cb_syscall(SYS_waitid, (long)((bits >> 10) % 5), (long)(bits >> 12) % 3 - 1, a, options, a, 0); break;
-    default: cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0); break;
+    case 6: cb_syscall(SYS_getitimer, (long)((bits >> 6) % 5) - 1, a, 0, 0, 0, 0); break;
+    case 7: cb_syscall(SYS_setitimer, (long)((bits >> 6) % 5) - 1, (bits >> 9) & 1 ? a : 0, a, 0, 0, 0); break;
+    case 8: cb_syscall(SYS_alarm, (bits >> 6) & 1 ? 0 : 100000 + (long)((bits >> 7) % 1000), 0, 0, 0, 0, 0); break;
+    case 9: priority_call(bits >> 6, a); break;
+    case 10: policy_call(bits >> 6, a); break;
+    default:
+        if ((bits >> 6) & 1)
+            timer_call(bits >> 7, a);
+        else
+            cb_syscall(SYS_sched_yield, 0, 0, 0, 0, 0, 0);
+        break;
+    }
+}
+
+/* A call that waits for files or signals, with the timespec `ts` case 15 has just written (at
+   most 1 ms, or invalid) and never without a timeout, picked and fed by `bits` and the hostile
+   pointer `a`: select (its timeval at ts + 2, at most 1 ms, or invalid), pselect6, ppoll,
+   rt_sigtimedwait, rt_sigpending. */
+static void wait_call(long *ts, long a, unsigned long bits)
+{
+    ts[2] = 0;
+    ts[3] = ts[1] >= 0 && ts[1] <= 1000000 ? ts[1] / 1000 : -1;
+    long n = (long)(bits >> 3) % 70 - 1, mask = (bits >> 10) & 1 ? a : 0;
+    switch (bits % 5) {
+    case 0: cb_syscall(SYS_select, n, a, (bits >> 11) & 1 ? a : 0, 0, (long)(ts + 2), 0); break;
+    case 1: cb_syscall(SYS_pselect6, n, a, (bits >> 11) & 1 ? a : 0, 0, (long)ts, mask); break;
+    case 2: cb_syscall(SYS_ppoll, a, (long)(bits >> 3) % 8, (long)ts, mask, (bits >> 11) & 1 ? 8 : (long)(bits >> 12) % 16, 0); break;
+    case 3: cb_syscall(SYS_rt_sigtimedwait, a, (bits >> 11) & 1 ? a : 0, (long)ts, (bits >> 12) & 1 ? 8 : 4, 0, 0); break;
+    default: cb_syscall(SYS_rt_sigpending, a, (long)(bits >> 3) % 10, 0, 0, 0, 0); break;
     }
 }
 
 /* clock_nanosleep with a request that is never a long sleep (as nanosleep's in one_call) on a
    clock and with flags picked by `pick`: a wall or monotonic clock (TIMER_ABSTIME is then a time
-   long past), or one that does not sleep. Never the caller's CPU clock: it would not move. */
+   long past), or one that does not sleep. Never the caller's CPU clock: it would not move. When
+   the request is the child's own timespec, `pick` may choose a wait_call instead (fed by the
+   hostile `remaining`), so the random stream stays as it was. */
 static void clock_nanosleep_call(long pick, long request, long remaining)
 {
     static const int clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_MONOTONIC_RAW,
                                   CLOCK_THREAD_CPUTIME_ID, 10, -5 };
     unsigned long bits = (unsigned long)pick >> 2;
+    if (request == (long)rw_buf && (bits >> 5) % 4 == 3) {
+        wait_call((long *)rw_buf, remaining, bits >> 7);
+        return;
+    }
     cb_syscall(SYS_clock_nanosleep, clocks[bits % 8], (bits >> 3) & 3, request, remaining, 0, 0);
 }
 

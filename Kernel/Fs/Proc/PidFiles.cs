@@ -144,7 +144,12 @@ namespace Cowbird.Kernel.Fs.Proc
             Field(text, UserHz(own.System));
             Field(text, UserHz(children.User));
             Field(text, UserHz(children.System));
-            text.Append(" 20 0 1 0");                                  // priority nice num_threads itrealvalue
+            SchedulingPolicy scheduling = process.Scheduling;
+            text.Append((byte)' ');
+            text.AppendSigned(StatPriority(scheduling));               // priority
+            text.Append((byte)' ');
+            text.AppendSigned(scheduling.Nice);                        // nice
+            text.Append(" 1 0");                                       // num_threads itrealvalue
             Field(text, process.StartNanoseconds / (Time.Clock.NanosecondsPerSecond / CpuTime.UserHz));
             Field(text, memory.Size * Page.Size);                      // vsize
             Field(text, memory.Resident);                              // rss
@@ -159,7 +164,10 @@ namespace Cowbird.Kernel.Fs.Proc
             Field(text, SignalsWith(process, false) & StatSignalBits); // sigcatch
             Field(text, process.State != ProcessState.Runnable ? 1UL : 0);   // wchan: "waits somewhere"
             Zeros(text, 2);                                            // nswap cnswap
-            text.Append(" 17 0 0 0 0 0 0");                            // exit_signal processor rt_priority policy blkio guest cguest
+            text.Append(" 17 0");                                      // exit_signal processor
+            Field(text, (ulong)scheduling.RealTimePriority);
+            Field(text, (ulong)scheduling.Policy);
+            Zeros(text, 3);                                            // blkio guest cguest
             Field(text, 0);                                            // start_data
             Field(text, 0);                                            // end_data
             Field(text, hasMemory ? memory.BrkStart : 0);
@@ -263,6 +271,11 @@ namespace Cowbird.Kernel.Fs.Proc
         }
 
         // " value": one more stat field.
+        // stat's priority (Linux's task_prio): 20 + nice, or -1 - the real-time priority under
+        // FIFO and RR.
+        private static long StatPriority(SchedulingPolicy scheduling) =>
+            SchedulingPolicy.IsRealTime(scheduling.Policy) ? -1 - scheduling.RealTimePriority : 20 + scheduling.Nice;
+
         private static void Field(TextBuilder text, ulong value)
         {
             text.Append((byte)' ');
