@@ -22,7 +22,7 @@ sendfile statx utimensat futimesat utimes utime chown fchown lchown fchownat sta
 mknod mknodat sync syncfs getdents flock fadvise64 fallocate
 clone vfork uname sysinfo getuid getgid
 setuid setgid geteuid getegid getgroups getresuid getresgid prctl sched_getaffinity set_robust_list getrandom poll
-syslog personality getitimer setitimer alarm select pselect6 ppoll rt_sigpending rt_sigtimedwait
+syslog personality sched_setaffinity ioprio_set ioprio_get getitimer setitimer alarm select pselect6 ppoll rt_sigpending rt_sigtimedwait
 getpriority setpriority sched_getscheduler sched_setscheduler sched_getparam sched_setparam sched_get_priority_max
 sched_get_priority_min sched_rr_get_interval getcpu timer_create timer_settime timer_gettime timer_getoverrun timer_delete"
 

@@ -4,7 +4,8 @@ namespace Cowbird.Kernel.Processes
     // (personality, ioprio_set and prctl change them), with what fork and execve do to each,
     // as Linux does it:
     //   Personality         personality(2); fork keeps it, execve clears READ_IMPLIES_EXEC
-    //   IoPriority          ioprio_set(2) (0: none set); fork and execve keep it
+    //   IoPriority          ioprio_set(2) (0: none set; ProcessSettingSyscalls); fork and
+    //                       execve keep it
     //   ParentDeathSignal   PR_SET_PDEATHSIG: sent to the process when its parent exits;
     //                       a fork child starts without one
     //   Dumpable            PR_SET_DUMPABLE (0 or 1); fork keeps it, execve sets 1

@@ -175,6 +175,7 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.SchedRrGetInterval: return SchedulingSyscalls.SchedRrGetInterval(current, (int)a0, a1);
                 case SyscallNumber.Getcpu: return SchedulingSyscalls.Getcpu(current, a0, a1);
                 case SyscallNumber.SchedGetaffinity: return ThreadSyscalls.SchedGetaffinity(current, (int)a0, (uint)a1, a2);
+                case SyscallNumber.SchedSetaffinity: return ThreadSyscalls.SchedSetaffinity(current, (int)a0, (uint)a1, a2);
                 case SyscallNumber.Nanosleep: return TimeSyscalls.Nanosleep(current, a0, a1);
                 case SyscallNumber.ClockGettime: return TimeSyscalls.ClockGettime(current, (int)a0, a1);
                 case SyscallNumber.ClockGetres: return TimeSyscalls.ClockGetres(current, (int)a0, a1);
@@ -223,6 +224,8 @@ namespace Cowbird.Kernel.Syscalls
                 case SyscallNumber.Waitid: return ProcessSyscalls.Waitid(current, (int)a0, (int)a1, a2, (int)a3, a4);
                 case SyscallNumber.Prctl: return PrctlSyscalls.Prctl(current, (int)a0, a1, a2, a3, a4);
                 case SyscallNumber.Personality: return ProcessSettingSyscalls.Personality(current, (uint)a0);
+                case SyscallNumber.IoprioSet: return ProcessSettingSyscalls.IoprioSet(current, (int)a0, (int)a1, (int)a2);
+                case SyscallNumber.IoprioGet: return ProcessSettingSyscalls.IoprioGet(current, (int)a0, (int)a1);
                 case SyscallNumber.ArchPrctl: return ProcessSyscalls.ArchPrctl(current, (int)a0, a1);
                 case SyscallNumber.SetTidAddress: current.ClearChildTid = a0; return current.Pid;
                 case SyscallNumber.SetRobustList: return ThreadSyscalls.SetRobustList(current, a0, a1);

@@ -18,9 +18,9 @@ namespace Cowbird.Kernel.Syscalls
             SchedGetscheduler = 145, SchedGetPriorityMax = 146, SchedGetPriorityMin = 147, SchedRrGetInterval = 148,
             Mlock = 149, Munlock = 150, Mlockall = 151, Munlockall = 152,
             Prctl = 157, ArchPrctl = 158, Setrlimit = 160, Sync = 162, Gettid = 186, Tkill = 200, Time = 201,
-            SchedGetaffinity = 204, Getdents64 = 217, SetTidAddress = 218, Fadvise64 = 221, TimerCreate = 222, TimerSettime = 223,
+            SchedSetaffinity = 203, SchedGetaffinity = 204, Getdents64 = 217, SetTidAddress = 218, Fadvise64 = 221, TimerCreate = 222, TimerSettime = 223,
             TimerGettime = 224, TimerGetoverrun = 225, TimerDelete = 226, ClockGettime = 228, ClockGetres = 229,
-            ClockNanosleep = 230, ExitGroup = 231, Tgkill = 234, Utimes = 235, Waitid = 247, Openat = 257, Mkdirat = 258, Mknodat = 259, Fchownat = 260, Futimesat = 261,
+            ClockNanosleep = 230, ExitGroup = 231, Tgkill = 234, Utimes = 235, Waitid = 247, IoprioSet = 251, IoprioGet = 252, Openat = 257, Mkdirat = 258, Mknodat = 259, Fchownat = 260, Futimesat = 261,
             Newfstatat = 262, Unlinkat = 263, Renameat = 264, Linkat = 265, Symlinkat = 266, Readlinkat = 267,
             Fchmodat = 268, Faccessat = 269, Pselect6 = 270, Ppoll = 271, SetRobustList = 273, Utimensat = 280, Fallocate = 285, Dup3 = 292, Pipe2 = 293, Prlimit64 = 302, Syncfs = 306, Getcpu = 309,
             Renameat2 = 316, Getrandom = 318, Mlock2 = 325, Statx = 332, Rseq = 334, Faccessat2 = 439;

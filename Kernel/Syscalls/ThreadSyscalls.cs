@@ -42,5 +42,20 @@ namespace Cowbird.Kernel.Syscalls
                 return -(long)Errno.EFAULT;
             return size;
         }
+
+        // sched_setaffinity(pid, len, mask): the mask is read first (a shorter one is
+        // zero-extended, a longer one cut to the CPU mask's size; EFAULT), then the process is
+        // looked up (ESRCH), then the mask must name CPU 0, Cowbird's only CPU (EINVAL: no
+        // CPU it could run on). The affinity is then all CPUs there are, so nothing is kept.
+        public static long SchedSetaffinity(Process process, int pid, uint length, ulong address)
+        {
+            ulong mask = 0;
+            uint size = length < CpuMaskBytes ? length : CpuMaskBytes;
+            if (UserMemory.CopyFromUser(process.Space, (byte*)&mask, address, size) != Errno.None)
+                return -(long)Errno.EFAULT;
+            if (pid < 0 || (pid != 0 && ProcessTable.Find(pid) == null))
+                return -(int)Errno.ESRCH;
+            return (mask & 1) != 0 ? 0 : -(long)Errno.EINVAL;
+        }
     }
 }

@@ -7,11 +7,17 @@
  * 2 EINVAL, cleared by execve), NO_NEW_PRIVS (arg2 must be 1 and the rest 0,
  * sticks across fork and execve), TIMERSLACK (50000 ns by default, 0 goes back to it),
  * CAPBSET_READ (1 up to CAP_LAST_CAP 40, EINVAL at 41), GET_SECCOMP 0, unknown options EINVAL.
+ * ioprio_get/ioprio_set: 0 (none set) at first, a set value reads back and is inherited by
+ * fork; bad classes, NONE with a level and a bad `which` are EINVAL, an unknown pid ESRCH; a
+ * process group's priority is the best effective one, best effort at (nice + 20) / 5 for a
+ * process that set none. sched_setaffinity: the mask getaffinity gives is accepted, an empty
+ * one (also length 0) is EINVAL, a NULL one EFAULT, an unknown pid ESRCH.
  */
 #include "cbtest.h"
 #include <stdlib.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #define QUERY 0xffffffffUL
 
@@ -154,6 +160,73 @@ static void check_parent_death_signal(void)
     close(report[1]);
 }
 
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_WHO_PGRP 2
+#define IOPRIO_WHO_USER 3
+#define IOPRIO(cls, level) (((cls) << 13) | (level))
+
+static long ioprio_get(long which, long who)
+{
+    return cb_syscall(SYS_ioprio_get, which, who, 0, 0, 0, 0);
+}
+
+static long ioprio_set(long which, long who, long prio)
+{
+    return cb_syscall(SYS_ioprio_set, which, who, prio, 0, 0, 0);
+}
+
+static void check_ioprio(void)
+{
+    cb_check_ret(ioprio_get(IOPRIO_WHO_PROCESS, 0), 0, "ioprio_get of the caller: 0, none set");
+    cb_check_ret(ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO(4, 0)), -EINVAL, "ioprio_set class 4: EINVAL");
+    cb_check_ret(ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO(0, 1)), -EINVAL, "ioprio_set class NONE with level 1: EINVAL");
+    cb_check_ret(ioprio_set(4, 0, IOPRIO(2, 4)), -EINVAL, "ioprio_set which 4: EINVAL");
+    cb_check_ret(ioprio_get(4, 0), -EINVAL, "ioprio_get which 4: EINVAL");
+    cb_check_ret(ioprio_get(IOPRIO_WHO_PROCESS, 999999), -ESRCH, "ioprio_get of an unknown pid: ESRCH");
+    cb_check_ret(ioprio_set(IOPRIO_WHO_USER, 12345, IOPRIO(2, 4)), -ESRCH, "ioprio_set of a user with no process: ESRCH");
+    cb_check_ret(ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO(3, 0)), 0, "ioprio_set idle class");
+    cb_check_ret(ioprio_get(IOPRIO_WHO_PROCESS, getpid()), IOPRIO(3, 0), "ioprio_get by pid reads the idle class back");
+    cb_check_ret(ioprio_set(IOPRIO_WHO_PROCESS, 0, IOPRIO(2, 7)), 0, "ioprio_set best effort level 7");
+    pid_t pid = cb_fork("an ioprio child");
+    if (pid == 0) {
+        long inherited = ioprio_get(IOPRIO_WHO_PROCESS, 0);
+        setpgid(0, 0);
+        ioprio_set(IOPRIO_WHO_PROCESS, 0, 0);
+        long group_default = ioprio_get(IOPRIO_WHO_PGRP, 0);
+        setpriority(PRIO_PROCESS, 0, 10);
+        long group_nice = ioprio_get(IOPRIO_WHO_PGRP, 0);
+        ioprio_set(IOPRIO_WHO_PGRP, 0, IOPRIO(2, 1));
+        long group_set = ioprio_get(IOPRIO_WHO_PGRP, getpid());
+        _exit((inherited == IOPRIO(2, 7) ? 1 : 0) | (group_default == IOPRIO(2, 4) ? 2 : 0)
+              | (group_nice == IOPRIO(2, 6) ? 4 : 0) | (group_set == IOPRIO(2, 1) ? 8 : 0));
+    }
+    int status = 0;
+    cb_wait(pid, &status);
+    int bits = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+    CHECK(bits & 1, "a fork child inherits the I/O priority");
+    CHECK(bits & 2, "a group without a set priority: best effort level 4 (nice 0)");
+    CHECK(bits & 4, "after setpriority 10: best effort level 6");
+    CHECK(bits & 8, "ioprio_set of the group, then its get: the value set");
+    ioprio_set(IOPRIO_WHO_PROCESS, 0, 0);
+}
+
+static void check_affinity(void)
+{
+    unsigned long mask = 0, zero = 0;
+    long got = cb_syscall(SYS_sched_getaffinity, 0, sizeof mask, (long)&mask, 0, 0, 0);
+    CHECK(got == (long)sizeof mask && mask != 0, "sched_getaffinity: a non-empty mask");
+    cb_check_ret(cb_syscall(SYS_sched_setaffinity, 0, sizeof mask, (long)&mask, 0, 0, 0), 0,
+                 "sched_setaffinity with that mask: 0");
+    cb_check_ret(cb_syscall(SYS_sched_setaffinity, 0, sizeof zero, (long)&zero, 0, 0, 0), -EINVAL,
+                 "sched_setaffinity with an empty mask: EINVAL");
+    cb_check_ret(cb_syscall(SYS_sched_setaffinity, 0, 0, (long)&mask, 0, 0, 0), -EINVAL,
+                 "sched_setaffinity of length 0: EINVAL (an empty mask)");
+    cb_check_ret(cb_syscall(SYS_sched_setaffinity, 0, sizeof mask, 0, 0, 0, 0), -EFAULT,
+                 "sched_setaffinity from NULL: EFAULT");
+    cb_check_ret(cb_syscall(SYS_sched_setaffinity, 999999, sizeof mask, (long)&mask, 0, 0, 0), -ESRCH,
+                 "sched_setaffinity of an unknown pid: ESRCH");
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--after-exec") == 0)
@@ -164,5 +237,7 @@ int main(int argc, char **argv)
     check_fork();
     check_exec(argv[0]);
     check_parent_death_signal();
+    check_ioprio();
+    check_affinity();
     return cb_end();
 }
