@@ -18,8 +18,10 @@
  * move at most 16 KiB a call, nanosleep and clock_nanosleep never sleep long (never on a
  * CPU clock), waitid never waits, stdin is closed so read never waits for a terminal, and
  * every pipe is non-blocking (fcntl F_SETFL keeps O_NONBLOCK) so no read or write of it waits
- * for the child itself. A child's own calls may zero or unmap any of its memory, its stack
- * included, so nothing a call needs for staying inside the child is kept there.
+ * for the child itself, syslog never waits, clears the log or quiets the console, and the
+ * settings calls (prctl, personality, ioprio, affinity) name only the child. A child's own
+ * calls may zero or unmap any of its memory, its stack included, so nothing a call needs for
+ * staying inside the child is kept there.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -256,6 +258,33 @@ static void policy_call(unsigned long bits, long a)
    setitimer (its values come from the hostile pointer: mostly EINVAL or EFAULT, and a timer it
    arms may kill the child, as on Linux), alarm (0, or long past the run), priority_call,
    policy_call and timer_call. */
+/* A call that reads or sets the process's own settings, picked and fed by `bits` and the
+   hostile pointer `a`: personality, prctl (any option, hostile arguments), the syslog types
+   that neither wait, clear the log nor quiet the console, ioprio_get and ioprio_set of the
+   child itself, sched_setaffinity of the child, and `int $0x80` calls that touch nothing
+   outside the child (getpid, getuid32, write and readlink of the hostile pointer, an unknown
+   number). */
+static void settings_call(unsigned long bits, long a)
+{
+    static const long syslog_types[] = { 0, 1, 3, 9, 10, 11, -1 };
+    long n = (long)(bits >> 3);
+    switch (bits % 7) {
+    case 0: cb_syscall(SYS_personality, (bits >> 3) & 1 ? 0xffffffffL : (long)((bits >> 4) & 0x0440000), 0, 0, 0, 0, 0); break;
+    case 1: cb_syscall(SYS_prctl, n % 48, a, (bits >> 9) & 1 ? a : 0, 0, 0, 0); break;
+    case 2: cb_syscall(SYS_syslog, syslog_types[n % 7], a, (long)(bits >> 6) % 8192 - 1, 0, 0, 0); break;
+    case 3: cb_syscall(SYS_ioprio_get, n % 5, 0, 0, 0, 0, 0); break;
+    case 4: cb_syscall(SYS_ioprio_set, 1, 0, (long)(bits >> 6) & 0xffff, 0, 0, 0); break;
+    case 5: cb_syscall(SYS_sched_setaffinity, 0, (long)(bits >> 6) % 16, a, 0, 0, 0); break;
+    default: {
+        static const long numbers[] = { 20, 199, 4, 85, 1000 };
+        long number = numbers[n % 5], ret;
+        __asm__ volatile("int $0x80" : "=a"(ret) : "a"(number), "b"(-1L), "c"(a), "d"(16L) : "memory");
+        (void)ret;
+        break;
+    }
+    }
+}
+
 static void usage_call(unsigned long bits)
 {
     long a = (long)bits, options = WNOHANG | (long)((bits >> 6) & (WEXITED | WSTOPPED | WCONTINUED | WNOWAIT));
@@ -503,7 +532,12 @@ static void one_call(void)
     }
     case 21: group_call((unsigned long)a); break;
     case 22: if (below(16) == 0) cb_syscall(SYS_arch_prctl, hostile_int(), a, 0, 0, 0, 0); break;
-    case 23: cb_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0); break;
+    case 23:   /* gettid, or a settings call when the pointer's low bits say so (the stream stays) */
+        if ((unsigned long)a % 4 == 0)
+            cb_syscall(SYS_gettid, 0, 0, 0, 0, 0, 0);
+        else
+            settings_call(((unsigned long)a >> 2) * 0x9E3779B97F4A7C15UL ^ (unsigned long)a >> 7, a);
+        break;
     case 24: cb_syscall(SYS_set_tid_address, a, 0, 0, 0, 0, 0); break;
     case 25: {   /* the clock id's parity picks the call: the random stream stays as it was */
         long clock = hostile_int();
