@@ -17,14 +17,15 @@ namespace Cowbird.Kernel
     {
         private static bool s_panicking;
 
-        // Mangled-name prefixes of the panic machinery itself: the method a runtime
-        // panic names is the first caller outside these.
+        // Mangled-name prefixes of the panic machinery itself and of the runtime's assembly
+        // stubs (Rhp...): the method a runtime panic names is the first caller outside these.
         private static readonly string[] s_runtimePrefixes =
         {
             "kernel_Cowbird_Kernel_Panic__",
             "kernel_Cowbird_Runtime_",
             "kernel_Internal_Runtime_",
             "kernel_System_Runtime_",
+            "Rhp",
         };
 
         // Reports `message` and stops. Never returns.

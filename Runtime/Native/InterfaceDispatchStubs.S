@@ -52,7 +52,8 @@ RhpInitialDynamicInterfaceDispatch:
         pop     rdi
         popfq
         jmp     rax
-1:      call    cowbird_dispatch_on_null        # panics; the return address names the caller
+1:      sub     rsp, 8                          # entry rsp = 8 mod 16: align for the call,
+        call    cowbird_dispatch_on_null        # which panics; the return address names the caller
         ud2
         .size RhpInitialDynamicInterfaceDispatch, . - RhpInitialDynamicInterfaceDispatch
 
