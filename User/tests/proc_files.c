@@ -27,15 +27,7 @@ static char text[65536];
 /* Reads `path` whole into text (NUL-terminated): its length, or -errno. */
 static long slurp(const char *path)
 {
-    long fd = cb_syscall(SYS_open, (long)path, O_RDONLY, 0, 0, 0, 0);
-    if (fd < 0)
-        return fd;
-    long total = 0, n;
-    while ((n = cb_syscall(SYS_read, fd, (long)text + total, (long)sizeof text - 1 - total, 0, 0, 0)) > 0)
-        total += n;
-    cb_syscall(SYS_close, fd, 0, 0, 0, 0, 0);
-    text[total] = 0;
-    return total;
+    return cb_read_file(path, text, sizeof text);
 }
 
 static void check_comm(const char *argv0)
