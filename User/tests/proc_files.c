@@ -5,7 +5,9 @@
  * "%-25s %-20s %-20s %-10s\n" (values from getrlimit, "unlimited", no unit for the priority
  * rows), and follows setrlimit; /proc/<child>/environ shows the child's own environment after
  * its execve; /proc/version starts "Linux version <release> (" and ends with uname's version;
- * /proc/filesystems lists proc and tmpfs as "nodev" types; /proc lists the new files.
+ * /proc/filesystems lists proc and tmpfs as "nodev" types; /proc/cpuinfo has a block per CPU
+ * in Linux's layout (MHz, bogomips, address sizes, the flags every x86-64 CPU has); /proc
+ * lists the new files.
  * The links: /proc/self names the reader's pid; /proc/self/exe (size 0) leads to the program
  * file; /proc/self/cwd reads as getcwd, also after chdir; /proc/self/fd (mode 0500) lists
  * exactly the open descriptors, each a link (mode r-x, -wx or rwx for the owner by the access
@@ -280,6 +282,51 @@ static void check_fd_links(void)
     close(fds[1]);
 }
 
+/* The text after "label" up to the line's end, in the first line that starts with it. */
+static const char *field(const char *label)
+{
+    static char value[4096];
+    value[0] = 0;
+    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : 0) {
+        if (strncmp(line, label, strlen(label)) == 0) {
+            const char *end = strchr(line, '\n');
+            size_t n = end ? (size_t)(end - line) - strlen(label) : strlen(line) - strlen(label);
+            if (n >= sizeof value)
+                n = sizeof value - 1;
+            memcpy(value, line + strlen(label), n);
+            value[n] = 0;
+            break;
+        }
+    }
+    return value;
+}
+
+static void check_cpuinfo(void)
+{
+    long n = slurp("/proc/cpuinfo");
+    int processors = 0;
+    for (const char *at = text; (at = strstr(at, "processor\t: ")) != 0; at++)
+        processors++;
+    CHECK(n > 0 && processors == (int)sysconf(_SC_NPROCESSORS_ONLN), "cpuinfo: one \"processor\\t: \" block a CPU");
+    CHECK(strncmp(text, "processor\t: 0\nvendor_id\t: ", 26) == 0, "cpuinfo starts \"processor\\t: 0\\nvendor_id\\t: \"");
+    unsigned mhz, frac;
+    char check;
+    CHECK(sscanf(field("cpu MHz\t\t: "), "%u.%3u%c", &mhz, &frac, &check) == 2 && mhz > 0, "cpu MHz: <MHz>.<3 digits>");
+    CHECK(sscanf(field("bogomips\t: "), "%u.%2u%c", &mhz, &frac, &check) == 2, "bogomips: <n>.<2 digits>");
+    unsigned physical, virtual;
+    CHECK(sscanf(field("address sizes\t: "), "%u bits physical, %u bits virtual", &physical, &virtual) == 2 && virtual >= 48,
+          "address sizes: \"<n> bits physical, <n> bits virtual\"");
+    char flags[4096];
+    snprintf(flags, sizeof flags, "%s ", field("flags\t\t:"));
+    static const char *const always[] = { " fpu ", " tsc ", " cx8 ", " cmov ", " sse ", " sse2 ", " syscall ", " nx ", " lm " };
+    int missing = 0;
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        missing += strstr(flags, always[i]) == 0;
+    cb_check_ret(missing, 0, "flags name the features every x86-64 CPU has (fpu tsc cx8 cmov sse sse2 syscall nx lm)");
+    CHECK(field("model name\t: ")[0] != 0 && strstr(text, "\nfpu\t\t: yes\n") && strstr(text, "\nwp\t\t: yes\n"),
+          "model name, fpu and wp lines");
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--child") == 0) {
@@ -293,6 +340,7 @@ int main(int argc, char **argv)
     check_limits();
     check_child_environ(argv[0]);
     check_system_files();
+    check_cpuinfo();
     check_self_links(argv[0]);
     check_fd_links();
     return cb_end();

@@ -28,6 +28,7 @@ namespace Cowbird.Kernel.Fs.Proc
     //              fstab's format (what df and mount read)
     //   version    "Linux version 6.1.0-cowbird (...) #1 Cowbird": uname's release and version
     //   filesystems  "nodev\ttmpfs": the file system types, "nodev" for those without a disk
+    //   cpuinfo    the CPU's identity and features in Linux's layout (CpuInfoText)
     //   sys/vm/overcommit_memory, sys/vm/overcommit_ratio   "0\n" (read-only here)
     //   sys/kernel/threads-max   "1006\n", the most processes fork allows (read-only here)
     // Swap figures come from the swap space attached to the memory manager (0 without swap).
@@ -37,10 +38,10 @@ namespace Cowbird.Kernel.Fs.Proc
         // RootFileCount are /proc's own (its listing shows them).
         public static readonly string[] Names =
         {
-            "meminfo", "vmstat", "uptime", "loadavg", "stat", "mounts", "version", "filesystems",
+            "meminfo", "vmstat", "uptime", "loadavg", "stat", "mounts", "version", "filesystems", "cpuinfo",
             "sys/vm/overcommit_memory", "sys/vm/overcommit_ratio", "sys/kernel/threads-max",
         };
-        public const int RootFileCount = 8;
+        public const int RootFileCount = 9;
 
         // The directories below /proc/sys, relative to /proc.
         public static readonly string[] Directories = { "sys", "sys/vm", "sys/kernel" };
@@ -58,8 +59,9 @@ namespace Cowbird.Kernel.Fs.Proc
                 case 5: return new OneRecord(Mounts);
                 case 6: return new OneRecord(Version);
                 case 7: return new OneRecord(FileSystems);
-                case 8: return new OneRecord(OvercommitMemory);
-                case 9: return new OneRecord(OvercommitRatio);
+                case 8: return new OneRecord(CpuInfoText.Write);
+                case 9: return new OneRecord(OvercommitMemory);
+                case 10: return new OneRecord(OvercommitRatio);
                 default: return new OneRecord(ThreadsMax);
             }
         }
