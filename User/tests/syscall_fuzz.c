@@ -18,14 +18,16 @@
  * move at most 16 KiB a call, nanosleep and clock_nanosleep never sleep long (never on a
  * CPU clock), waitid never waits, stdin is closed so read never waits for a terminal, and
  * every pipe is non-blocking (fcntl F_SETFL keeps O_NONBLOCK) so no read or write of it waits
- * for the child itself, syslog never waits, clears the log or quiets the console, and the
- * settings calls (prctl, personality, ioprio, affinity) name only the child. A child's own
+ * for the child itself, syslog never waits, clears the log or quiets the console, the
+ * settings calls (prctl, personality, ioprio, affinity) name only the child, and a timer
+ * slack stays small (Linux adds it to every sleep). A child's own
  * calls may zero or unmap any of its memory, its stack included, so nothing a call needs for
  * staying inside the child is kept there.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include "cbtest.h"
+#include <sys/prctl.h>
 
 /* Children that die early are replaced, up to this many in all. */
 #define MAX_CHILDREN 5000
@@ -270,7 +272,11 @@ static void settings_call(unsigned long bits, long a)
     long n = (long)(bits >> 3);
     switch (bits % 7) {
     case 0: cb_syscall(SYS_personality, (bits >> 3) & 1 ? 0xffffffffL : (long)((bits >> 4) & 0x0440000), 0, 0, 0, 0, 0); break;
-    case 1: cb_syscall(SYS_prctl, n % 48, a, (bits >> 9) & 1 ? a : 0, 0, 0, 0); break;
+    case 1: {   /* any option, but a timer slack under 65 us: Linux stretches every later sleep by it */
+        long option = n % 48;
+        cb_syscall(SYS_prctl, option, option == PR_SET_TIMERSLACK ? (a & 0xffff) : a, (bits >> 9) & 1 ? a : 0, 0, 0, 0);
+        break;
+    }
     case 2: cb_syscall(SYS_syslog, syslog_types[n % 7], a, (long)(bits >> 6) % 8192 - 1, 0, 0, 0); break;
     case 3: cb_syscall(SYS_ioprio_get, n % 5, 0, 0, 0, 0, 0); break;
     case 4: cb_syscall(SYS_ioprio_set, 1, 0, (long)(bits >> 6) & 0xffff, 0, 0, 0); break;
