@@ -15,7 +15,10 @@ namespace Cowbird.Kernel.Syscalls
             Fchmod = 94, Fsync = 118, Uname = 122, Mprotect = 125, Getpgid = 132, Fchdir = 133, Getsid = 147,
             Fdatasync = 148, SchedYield = 158, Poll = 168, Getcwd = 183, Vfork = 190, Getuid32 = 199, Getgid32 = 200,
             Geteuid32 = 201, Getegid32 = 202, Madvise = 219, Getdents64 = 220, Gettid = 224, Tkill = 238,
-            ExitGroup = 252, Tgkill = 270, Dup3 = 330, Pipe2 = 331, Getrandom = 355;
+            ExitGroup = 252, Tgkill = 270, Dup3 = 330, Pipe2 = 331, Getrandom = 355,
+            Sync = 36, Getpriority = 96, Setpriority = 97, Syslog = 103, Personality = 136, Flock = 143, Msync = 144,
+            Mlock = 150, Munlock = 151, Mlockall = 152, Munlockall = 153, Prctl = 172, Mincore = 218, IoprioSet = 289,
+            IoprioGet = 290, Getcpu = 318, Syncfs = 344, Mlock2 = 376;
 
         // The x86-64 number of 32-bit call `number`, or None.
         public static ulong Native(uint number)
@@ -75,6 +78,24 @@ namespace Cowbird.Kernel.Syscalls
                 case Dup3: return SyscallNumber.Dup3;
                 case Pipe2: return SyscallNumber.Pipe2;
                 case Getrandom: return SyscallNumber.Getrandom;
+                case Sync: return SyscallNumber.Sync;
+                case Getpriority: return SyscallNumber.Getpriority;
+                case Setpriority: return SyscallNumber.Setpriority;
+                case Syslog: return SyscallNumber.Syslog;
+                case Personality: return SyscallNumber.Personality;
+                case Flock: return SyscallNumber.Flock;
+                case Msync: return SyscallNumber.Msync;
+                case Mlock: return SyscallNumber.Mlock;
+                case Munlock: return SyscallNumber.Munlock;
+                case Mlockall: return SyscallNumber.Mlockall;
+                case Munlockall: return SyscallNumber.Munlockall;
+                case Prctl: return SyscallNumber.Prctl;
+                case Mincore: return SyscallNumber.Mincore;
+                case IoprioSet: return SyscallNumber.IoprioSet;
+                case IoprioGet: return SyscallNumber.IoprioGet;
+                case Getcpu: return SyscallNumber.Getcpu;
+                case Syncfs: return SyscallNumber.Syncfs;
+                case Mlock2: return SyscallNumber.Mlock2;
                 default: return None;
             }
         }

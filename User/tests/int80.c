@@ -4,6 +4,7 @@
  * arguments in ebx, ecx, edx, esi, edi and ebp cut to 32 bits, the result in rax, every other
  * register kept. Checked: getpid, the 16- and 32-bit getuid, write of a static buffer (an
  * address with bit 32 set loses it) and of NULL (EFAULT), a number past the table (ENOSYS),
+ * sync, getpriority, syslog, personality, flock and prctl as the 64-bit calls answer,
  * lseek's signed offset, readlink's signed size, fork and exit through the gate, and the
  * registers around a call. The program is static and not position-independent, so its data
  * lies below 4 GiB, where a 32-bit pointer reaches it.
@@ -19,6 +20,12 @@
 #define NR32_READLINK 85
 #define NR32_GETUID32 199
 #define NR32_PAST_TABLE 1000
+#define NR32_SYNC 36
+#define NR32_GETPRIORITY 96
+#define NR32_SYSLOG 103
+#define NR32_PERSONALITY 136
+#define NR32_FLOCK 143
+#define NR32_PRCTL 172
 
 /* int $0x80 with eax..ebp; the full rax it returns. */
 static long int80(unsigned long nr, unsigned long b, unsigned long c, unsigned long d)
@@ -139,6 +146,14 @@ int main(void)
     cb_check_ret(int80(NR32_GETUID16, 0, 0, 0), getuid() > 0xffff ? 65534 : (long)getuid(),
                  "getuid(24), the 16-bit call, is getuid (65534 above 65535)");
     cb_check_ret(int80(NR32_PAST_TABLE, 0, 0, 0), -ENOSYS, "number 1000, past the 32-bit table: ENOSYS");
+    cb_check_ret(int80(NR32_SYNC, 0, 0, 0), 0, "sync(36): 0");
+    cb_check_ret(int80(NR32_GETPRIORITY, 0, 0, 0), cb_syscall(SYS_getpriority, 0, 0, 0, 0, 0, 0),
+                 "getpriority(96) of the caller: the raw 64-bit answer (20 - nice)");
+    cb_check_ret(int80(NR32_SYSLOG, 10, 0, 0), cb_syscall(SYS_syslog, 10, 0, 0, 0, 0, 0), "syslog(103) SIZE_BUFFER: the 64-bit answer");
+    cb_check_ret(int80(NR32_PERSONALITY, 0xffffffffUL, 0, 0), cb_syscall(SYS_personality, 0xffffffffL, 0, 0, 0, 0, 0),
+                 "personality(136) query: the 64-bit answer");
+    cb_check_ret(int80(NR32_FLOCK, 0xffffffffUL, 1, 0), -EBADF, "flock(143) of fd -1: EBADF");
+    cb_check_ret(int80(NR32_PRCTL, 3, 0, 0), 1, "prctl(172) PR_GET_DUMPABLE: 1");
     check_write_through_the_gate();
     check_signed_arguments();
     check_fork_and_exit_through_the_gate();
