@@ -229,6 +229,9 @@ namespace Cowbird.Kernel.Processes
             if (PitTimer.Ticks - current.SliceStart >= TimeSlice)
                 Schedule();
             ActOnSignalsAndUnlock(current);
+            // A restart the interrupted call asked for (SyscallDispatcher.Finish) was taken by
+            // the first handler run above, or is not wanted: it must not reach a later return.
+            current.InterruptedSyscall = 0;
             CpuAccounting.LeaveKernel(current);
         }
 

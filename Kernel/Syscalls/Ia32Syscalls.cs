@@ -34,12 +34,8 @@ namespace Cowbird.Kernel.Syscalls
                 result = SyscallDispatcher.Unknown(current, "32-bit syscall (int $0x80)", number, null);
             else
                 result = Run(current, number, native, frame);
-            ProcessTable.TrimHeapIfDue();
-            frame->Rax = (ulong)result;
-            // The restart after an SA_RESTART handler re-runs `int $0x80` (2 bytes, as `syscall`
-            // is) with eax = the 32-bit number.
-            if (result == -(long)Errno.EINTR && !SyscallDispatcher.EintrAfterAnyHandler(native))
-                current.InterruptedSyscall = number + 1UL;
+            // A restart re-runs `int $0x80` with eax = the 32-bit number.
+            SyscallDispatcher.Finish(current, frame, result, native, number);
         }
 
         // Runs 32-bit call `number` as x86-64 call `native`, its arguments widened as Linux's

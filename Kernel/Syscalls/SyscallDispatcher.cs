@@ -26,21 +26,28 @@ namespace Cowbird.Kernel.Syscalls
             KernelLock.Acquire();
             ulong number = Number(frame);
             long result = Call(current, number, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
+            Finish(current, frame, result, number, number);
+            Scheduler.OnReturnToUser();
+        }
+
+        // Ends system call `number` (x86-64 numbering) with `result` in rax. Linux's
+        // -ERESTARTSYS: a call a caught signal interrupted restarts if the handler has
+        // SA_RESTART, except the calls that give EINTR whenever a handler ran; the restart
+        // re-runs the 2-byte `syscall` or `int $0x80` with rax = `restartNumber`, the number as
+        // the caller gave it. Scheduler.OnReturnToUser acts on that and forgets it.
+        internal static void Finish(Process current, TrapFrame* frame, long result, ulong number, ulong restartNumber)
+        {
             ProcessTable.TrimHeapIfDue();
             frame->Rax = (ulong)result;
-            // Linux's -ERESTARTSYS: a call a caught signal interrupted restarts if the handler
-            // has SA_RESTART, except the calls that give EINTR whenever a handler ran.
             if (result == -(long)Errno.EINTR && !EintrAfterAnyHandler(number))
-                current.InterruptedSyscall = number + 1;
-            Scheduler.OnReturnToUser();
-            current.InterruptedSyscall = 0;
+                current.InterruptedSyscall = restartNumber + 1;
         }
 
         // nanosleep, clock_nanosleep and poll (Linux's -ERESTART_RESTARTBLOCK, -ERESTARTNOHAND
         // for TIMER_ABSTIME), pause, rt_sigsuspend, select, pselect6 and ppoll
         // (-ERESTARTNOHAND), rt_sigtimedwait (-EINTR): a handler ends them with EINTR,
         // SA_RESTART or not.
-        internal static bool EintrAfterAnyHandler(ulong number) =>
+        private static bool EintrAfterAnyHandler(ulong number) =>
             number == SyscallNumber.Nanosleep || number == SyscallNumber.ClockNanosleep || number == SyscallNumber.Pause
             || number == SyscallNumber.RtSigsuspend || number == SyscallNumber.Poll || number == SyscallNumber.Select
             || number == SyscallNumber.Pselect6 || number == SyscallNumber.Ppoll || number == SyscallNumber.RtSigtimedwait;
