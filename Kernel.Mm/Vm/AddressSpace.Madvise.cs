@@ -205,6 +205,14 @@ namespace Cowbird.Mm.Vm
             Protection needed = write ? Protection.Write : Protection.Read;
             if ((vma.Prot & needed) == 0)
                 return -(int)Errno.EINVAL;
+            return FaultInPages(start, end, write);
+        }
+
+        // Faults in each page of [start, end) as a user read or write would: 0, -ENOMEM when no
+        // frame can be had, -EFAULT for any other failure (a swap read error). Shared by
+        // MADV_POPULATE_* and the fault-in of mlock, MAP_POPULATE and mlockall.
+        int FaultInPages(ulong start, ulong end, bool write)
+        {
             for (ulong page = start; page < end; page += Page.Size)
             {
                 Errno error = UserMemory.FaultIn(this, page, write);

@@ -165,15 +165,7 @@ namespace Cowbird.Mm.Vm
             if (vma.Prot == Protection.None)
                 return -(int)Errno.EFAULT;
             bool write = (vma.Prot & Protection.Write) != 0 && vma.IsPrivate;
-            for (ulong page = start; page < end; page += Page.Size)
-            {
-                Errno error = UserMemory.FaultIn(this, page, write);
-                if (error == Errno.ENOMEM)
-                    return -(int)Errno.ENOMEM;
-                if (error != Errno.None)
-                    return -(int)Errno.EFAULT;
-            }
-            return 0;
+            return FaultInPages(start, end, write);
         }
 
         // mlockall(MCL_CURRENT)'s fault-in of the whole space, errors ignored (Linux:
