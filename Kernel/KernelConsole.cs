@@ -15,7 +15,9 @@ namespace Cowbird.Kernel
         // them and syslog(2) (`dmesg -n 1`) can silence the console; a panic shows its report
         // whatever the level. COM2, a log port rather than a console, always gets everything.
         public const int DefaultLevel = 7, MinimumLevel = 1;
-        private const int MessageLevel = 6, VerboseLevel = 15;
+        // KERN_INFO, the level of every message (KernelLog writes it at each line's start).
+        public const int MessageLevel = 6;
+        private const int VerboseLevel = 15;
         private static ushort s_port = SerialPort.Com1;
         private static int s_level = DefaultLevel;
 

@@ -16,8 +16,6 @@ namespace Cowbird.Kernel.Diagnostics
     {
         // Linux's log_buf_len with CONFIG_LOG_BUF_SHIFT=17, as Debian builds it.
         public const int Size = 128 * 1024;
-        // "<6>": KERN_INFO, the level syslog's reader sees on every line.
-        private const int InfoLevel = 6;
 
         [StructLayout(LayoutKind.Sequential, Size = Size)]
         private struct Storage
@@ -67,7 +65,7 @@ namespace Cowbird.Kernel.Diagnostics
             ulong seconds = now / Clock.NanosecondsPerSecond;
             ulong micros = now % Clock.NanosecondsPerSecond / 1000;
             Put((byte)'<');
-            Put((byte)('0' + InfoLevel));
+            Put((byte)('0' + KernelConsole.MessageLevel));
             Put((byte)'>');
             Put((byte)'[');
             PutDecimal(seconds, 5, (byte)' ');

@@ -35,10 +35,7 @@ namespace Cowbird.Kernel.Fs
                 text.Append("/");
             else
                 AppendNamePath(text, node);
-            byte[] bytes = new byte[text.Length];
-            for (int i = 0; i < text.Length; i++)
-                bytes[i] = text.Bytes[i];
-            return bytes;
+            return text.ToArray();
         }
 
         // "<directory>/<name>" of the name that last named `node`, " (deleted)" when it has none.

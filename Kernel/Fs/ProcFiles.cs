@@ -10,7 +10,8 @@ namespace Cowbird.Kernel.Fs
     // running process for IsFile and IsDirectory (both are asked during a system call).
     public static class ProcFiles
     {
-        private const uint OwnerRead = 0x100, OwnerWrite = 0x80, OwnerExecute = 0x40, AllPermissions = 0x1FF;
+        private const uint OwnerRead = 0x100, OwnerWrite = 0x80, OwnerExecute = 0x40, AllPermissions = 0x1FF,
+            ReadSearchAll = 0x16D;    // 0555
 
         // The source of a /proc file's text, or null when `path` names no /proc file.
         public static unsafe SeqSource Open(byte* path, int length, Process process)
@@ -30,7 +31,7 @@ namespace Cowbird.Kernel.Fs
         // The permission bits of the /proc directory `path`: r-x for its owner only for a
         // process's fd directory, r-x for all for the others.
         public static unsafe uint DirectoryPermissions(byte* path, int length) =>
-            ProcPath.Parse(path, length, Scheduler.Current).Kind == ProcNodeKind.FdDirectory ? OwnerRead | OwnerExecute : 0x16D;
+            ProcPath.Parse(path, length, Scheduler.Current).Kind == ProcNodeKind.FdDirectory ? OwnerRead | OwnerExecute : ReadSearchAll;
 
         // The target of the /proc link `path` names for `viewer`, or null when it names none:
         //   /proc/self          the viewer's pid, in decimal
@@ -59,14 +60,11 @@ namespace Cowbird.Kernel.Fs
             return DirectoryPath.Of(node.Process.Cwd ?? FileSystem.Root);
         }
 
-        private static unsafe byte[] DecimalBytes(int value)
+        private static byte[] DecimalBytes(int value)
         {
-            byte* digits = stackalloc byte[12];
-            int length = Decimal(value, digits, 12);
-            byte[] result = new byte[length];
-            for (int i = 0; i < length; i++)
-                result[i] = digits[i];
-            return result;
+            TextBuilder text = new TextBuilder();
+            text.AppendDecimal((ulong)value, 0);
+            return text.ToArray();
         }
 
         // The program file of the process `path` names when it is /proc/<pid>/exe or

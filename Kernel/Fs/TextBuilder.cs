@@ -66,6 +66,15 @@ namespace Cowbird.Kernel.Fs
             }
         }
 
+        // The text so far as an array of its own length.
+        public byte[] ToArray()
+        {
+            byte[] bytes = new byte[Length];
+            for (int i = 0; i < Length; i++)
+                bytes[i] = Bytes[i];
+            return bytes;
+        }
+
         // Spaces up to column `column` (at least one).
         public void PadTo(int lineStart, int column)
         {

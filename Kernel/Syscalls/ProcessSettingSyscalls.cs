@@ -35,7 +35,7 @@ namespace Cowbird.Kernel.Syscalls
         {
             if (!IsValid(ioprio))
                 return -(long)Errno.EINVAL;
-            if (which != WhoProcess && which != WhoGroup && which != WhoUser)
+            if (!IsWhich(which))
                 return -(long)Errno.EINVAL;
             long result = -(long)Errno.ESRCH;
             for (int i = 0; i < ProcessTable.MaxThreads; i++)
@@ -54,7 +54,7 @@ namespace Cowbird.Kernel.Syscalls
         // ioprio_get(which, who): see the class comment; EINVAL for `which`, ESRCH for no process.
         public static long IoprioGet(Process process, int which, int who)
         {
-            if (which != WhoProcess && which != WhoGroup && which != WhoUser)
+            if (!IsWhich(which))
                 return -(long)Errno.EINVAL;
             long best = -(long)Errno.ESRCH;
             for (int i = 0; i < ProcessTable.MaxThreads; i++)
@@ -70,6 +70,8 @@ namespace Cowbird.Kernel.Syscalls
             }
             return best;
         }
+
+        private static bool IsWhich(int which) => which == WhoProcess || which == WhoGroup || which == WhoUser;
 
         // Whether `target` (a slot, maybe null) is one of the processes `which` and `who` name
         // for `caller`: itself or pid `who`; its group or group `who`; every process of user
